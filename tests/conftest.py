@@ -1,0 +1,42 @@
+"""Project-wide test settings.
+
+Browser and PostgreSQL tests skip with a reason when Chromium or a server is not
+available on a developer machine; CI sets GEO_REQUIRE_BROWSER / GEO_REQUIRE_POSTGRES
+so that the same absence fails the run instead of passing it silently.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def skip_or_fail(reason: str, require_env: str) -> None:
+    """Skip on a developer machine; fail where CI demands the capability."""
+    if os.environ.get(require_env):
+        pytest.fail(f"{reason} (and {require_env} is set)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    path = SHARED / "seeds"
+    if not (path / "manifest.csv").exists():
+        pytest.skip(f"seed reports not found at {path} (they live in ../shared/seeds beside the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def realdata_dir() -> Path:
+    path = SHARED / "realdata"
+    if not path.is_dir():
+        pytest.skip(f"real reference data not found at {path} (../shared/realdata beside the repo)")
+    return path
