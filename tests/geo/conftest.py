@@ -1,0 +1,49 @@
+"""Shared fixtures for the gazetteer tests: fixture files, gazetteers, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.config import PROJECT_ROOT, get_settings
+from geo.gazetteer import Gazetteer
+
+DATA = Path(__file__).parent / "data"
+SMALL_CSV = DATA / "gazetteer_small.csv"
+GEONAMES_SMALL = DATA / "geonames_small.txt"
+REAL_GAZETTEER = PROJECT_ROOT / "gazetteer.csv"
+REAL_SPELLINGS = DATA / "real_spellings.csv"
+REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def small() -> Gazetteer:
+    """The curated fixture gazetteer (13 sites in Iraq and Syria), no other layers."""
+    return Gazetteer.load(SMALL_CSV)
+
+
+@pytest.fixture(scope="session")
+def geonames_db(tmp_path_factory) -> Path:
+    """A GeoNames database imported from the small fixture dump."""
+    from geo.geonames import import_geonames
+
+    path = tmp_path_factory.mktemp("geonames") / "geonames.sqlite"
+    import_geonames([GEONAMES_SMALL], path)
+    return path
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """Settings pointing at the fixture gazetteer and temporary files; keyword
+    arguments override environment variables (``GEO_ONLINE="1"``, ...)."""
+
+    def make(**env: str):
+        base = {
+            "GEO_GAZETTEER": str(SMALL_CSV),
+            "GEO_GEONAMES_DB": str(tmp_path / "absent-geonames.sqlite"),
+            "GEO_CACHE_DIR": str(tmp_path / "cache"),
+        }
+        return get_settings({**base, **env})
+
+    return make
