@@ -198,7 +198,8 @@ def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | 
     zoom = None
     z = _last(params, "z")
     if z is not None:
-        if z.isdigit() and 1 <= int(z) <= 18:
+        # isascii(): "²" and other Unicode digits pass isdigit() but make int() raise.
+        if z.isascii() and z.isdigit() and 1 <= int(z) <= 18:
             zoom = int(z)
         else:
             drop("z", z, "zoom must be a whole number from 1 to 18")
