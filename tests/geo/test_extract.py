@@ -1,0 +1,374 @@
+"""What the extractor reads from a report, phrasing by phrasing.
+
+Every text here is written for these tests (never copied from a real report)
+and runs against the project's curated gazetteer without the GeoNames layer,
+so the results depend on nothing but the code and gazetteer.csv.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.config import PROJECT_ROOT
+from geo.extract import Candidate, ExtractionResult, canonical_actor, extract, split_sentences, types_compatible
+from geo.gazetteer import Gazetteer
+from geo.incidents import Source, validate_incident
+
+WED = dt.date(2023, 5, 10)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load(PROJECT_ROOT / "gazetteer.csv")
+
+
+def run(gaz, text: str, published: dt.date = WED) -> ExtractionResult:
+    return extract(text, published=published, gazetteer=gaz)
+
+
+def only(gaz, text: str, published: dt.date = WED) -> Candidate:
+    cands = run(gaz, text, published).candidates
+    assert len(cands) == 1, [(c.date, c.site_id, c.event_type) for c in cands]
+    return cands[0]
+
+
+# --- places --------------------------------------------------------------------------
+
+
+def test_named_site_with_generic_words_picks_the_airport_not_the_city(gaz):
+    c = only(gaz, "A Katyusha rocket struck Baghdad's international airport on Monday.")
+    assert (c.site_id, c.geo_precision, c.place_method) == ("baghdad-airport", 1, "named")
+    assert c.location == "Baghdad's international airport"
+
+
+def test_province_alone_gives_province_precision(gaz):
+    c = only(gaz, "A drone attack targeted an Iraqi base housing US troops in Anbar province on Tuesday.")
+    assert (c.site_id, c.geo_precision) == ("anbar-province", 3)
+
+
+def test_descriptive_reference_resolves_to_the_site_named_elsewhere(gaz):
+    text = (
+        "A drone attack targeted an Iraqi base housing US troops in Anbar province on Tuesday. "
+        "The Ain al-Asad air base in Anbar was hit by rockets in March."
+    )
+    by_type = {c.event_type: c for c in run(gaz, text).candidates}
+    assert by_type["drone"].site_id == "ain-al-asad" and by_type["drone"].place_method == "descriptive"
+    assert (by_type["rocket"].date, by_type["rocket"].date_precision) == (dt.date(2023, 3, 1), "month")
+
+
+def test_region_reference_keeps_an_honest_precision(gaz):
+    c = only(gaz, "Rockets struck a base in north-east Syria on Tuesday.")
+    assert (c.site_id, c.geo_precision, c.country) == ("northeastern-syria", 3, "SY")
+
+
+def test_country_only(gaz):
+    c = only(gaz, "The US retaliated by launching airstrikes on Tuesday against rocket launching sites in Syria.")
+    assert (c.site_id, c.geo_precision, c.event_type) == ("syria", 4, "airstrike")
+
+
+def test_a_qualifying_province_is_not_a_second_target(gaz):
+    c = only(gaz, "In April, five people were wounded in a rocket attack on Balad air base, north of Baghdad.")
+    assert c.site_id == "balad-air-base" and c.injured == 5
+
+
+def test_site_next_to_another_site_is_one_target(gaz):
+    c = only(gaz, "Three Katyusha rockets struck near Victory base, adjacent to Baghdad International Airport, late Sunday.")
+    assert c.site_id == "victory-base" and c.geo_precision == 2 and c.munitions == 3
+
+
+def test_near_a_town_is_precision_two(gaz):
+    c = only(gaz, "US warplanes carried out airstrikes near Al-Bukamal on Sunday, the Pentagon said.")
+    assert (c.site_id, c.geo_precision, c.actor) == ("al-bukamal", 2, "US forces / US-led coalition")
+
+
+def test_origin_of_the_fire_is_not_the_target(gaz):
+    c = only(gaz, "Drones attacked the Conoco gas field on Tuesday. They were launched from a farm outside Mayadin.")
+    assert c.site_id == "conoco-gas-field"
+
+
+def test_anaphoric_oil_field(gaz):
+    text = "Drones hit the Omar oil field on Tuesday. Militias also fired shells at the oil field on Monday last week."
+    got = sorted((c.date, c.site_id, c.event_type) for c in run(gaz, text).candidates)
+    assert got == [(dt.date(2023, 5, 1), "al-omar-oil-field", "artillery"), (dt.date(2023, 5, 9), "al-omar-oil-field", "drone")]
+
+
+def test_dateline_city_is_not_the_place(gaz):
+    c = only(gaz, "BAGHDAD (Reuters) - Militants fired two rockets at Camp Taji on Sunday night.")
+    assert c.site_id == "camp-taji" and c.date == dt.date(2023, 5, 7)
+
+
+def test_unknown_places_are_reported(gaz):
+    res = run(gaz, "Rockets hit a base near Zubaydiyat on Monday.")
+    assert "Zubaydiyat" in res.unresolved_places
+
+
+def test_places_without_an_attack_make_no_incident(gaz):
+    text = "Officials said security had been reinforced at Harir base and at Erbil airport."
+    assert run(gaz, text).candidates == ()
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase, expected, precision",
+    [
+        ("on Wednesday", dt.date(2023, 5, 10), "day"),
+        ("late Sunday", dt.date(2023, 5, 7), "day"),
+        ("on Monday last week", dt.date(2023, 5, 1), "day"),
+        ("earlier this week", dt.date(2023, 5, 8), "week"),
+        ("on Jan. 3, 2020", dt.date(2020, 1, 3), "day"),
+        ("on 20 January", dt.date(2023, 1, 20), "day"),
+        ("last month", dt.date(2023, 4, 1), "month"),
+    ],
+)
+def test_date_phrases_in_context(gaz, phrase, expected, precision):
+    c = only(gaz, f"Two rockets hit the Harir base {phrase}.")
+    assert (c.date, c.date_precision) == (expected, precision)
+
+
+def test_an_undated_sentence_continues_the_dated_event(gaz):
+    text = "Rockets hit Ain al-Asad on Tuesday. The rockets landed on the runway and two soldiers were injured."
+    c = only(gaz, text)
+    assert c.date == dt.date(2023, 5, 9) and c.injured == 2
+    assert "runway" in c.evidence
+
+
+def test_the_previous_night_is_relative_to_the_event(gaz):
+    text = "Militias shelled the Omar oil field on Monday. The shelling came after US airstrikes near Al-Bukamal the previous night."
+    got = {c.event_type: c.date for c in run(gaz, text).candidates}
+    assert got == {"artillery": dt.date(2023, 5, 8), "airstrike": dt.date(2023, 5, 7)}
+
+
+def test_days_after_an_anchored_date(gaz):
+    text = "The strike on Jan. 3, 2020 hit a convoy at Baghdad airport. Five days after the strike, Iran fired missiles at Ain al-Asad."
+    missile = [c for c in run(gaz, text).candidates if c.event_type == "missile"]
+    assert [(c.date, c.site_id, c.actor) for c in missile] == [(dt.date(2020, 1, 8), "ain-al-asad", "Iran (IRGC)")]
+
+
+def test_anniversary_date_is_not_the_attack_date(gaz):
+    text = "Crowds on Monday marked the second anniversary of the US drone strike at Baghdad airport."
+    c = only(gaz, text)
+    assert (c.date, c.event_type) == (dt.date(2021, 5, 8), "airstrike")
+
+
+def test_past_event_in_passing_is_its_own_incident(gaz):
+    text = (
+        "Rockets hit Ain al-Asad on Wednesday. The base was also targeted on Monday, when two drones were downed nearby. "
+        "In April, five people were wounded in a rocket attack on Balad air base."
+    )
+    got = sorted((c.date, c.date_precision, c.site_id, c.event_type) for c in run(gaz, text).candidates)
+    assert got == [
+        (dt.date(2023, 4, 1), "month", "balad-air-base", "rocket"),
+        (dt.date(2023, 5, 8), "day", "ain-al-asad", "drone"),
+        (dt.date(2023, 5, 10), "day", "ain-al-asad", "rocket"),
+    ]
+
+
+# --- what happened -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, event_type, munitions",
+    [
+        ("Five Katyusha rockets landed inside Ain al-Asad on Tuesday.", "rocket", 5),
+        ("Eight rounds of indirect fire hit Green Village on Tuesday.", "indirect_fire", 8),
+        ("At least 14 missiles hit the Harir base on Tuesday.", "missile", 14),
+        ("Militias fired several shells at the Conoco gas field on Tuesday.", "artillery", None),
+        ("Two rocket-propelled grenades landed near the Omar oil field on Tuesday.", "rpg", 2),
+        ("A roadside bomb struck a convoy near Nasiriyah on Tuesday.", "ied", 1),
+        ("Gunmen opened fire on a coalition convoy near Qamishli on Tuesday.", "small_arms", None),
+        ("Three mortar rounds landed near Union III on Tuesday.", "indirect_fire", 3),
+        ("A US drone strike hit a car near Baghdad airport on Tuesday.", "airstrike", None),
+    ],
+)
+def test_event_types_and_counts(gaz, sentence, event_type, munitions):
+    c = only(gaz, sentence)
+    assert (c.event_type, c.munitions) == (event_type, munitions)
+
+
+def test_more_landing_outside_adds_up(gaz):
+    c = only(gaz, "Five rockets landed inside Ain al-Asad on Tuesday, with three more landing outside the perimeter.")
+    assert c.munitions == 8
+
+
+def test_intercepted_drones(gaz):
+    c = only(gaz, "Two explosive-laden drones were shot down near al-Tanf on Tuesday.")
+    assert (c.event_type, c.munitions, c.intercepted, c.site_id) == ("drone", 2, True, "al-tanf")
+
+
+@pytest.mark.parametrize(
+    "text, killed, injured",
+    [
+        ("Rockets hit the Harir base on Tuesday, causing no casualties.", 0, 0),
+        ("Rockets hit the Harir base on Tuesday and two people were injured.", None, 2),
+        ("Rockets hit the Harir base on Tuesday, killing a contractor.", 1, None),
+        ("Rockets hit the Harir base on Tuesday. Five people, including two contractors, were wounded.", None, 5),
+        ("Rockets hit the Harir base on Tuesday, killing two soldiers and a medic and wounding four.", 3, 4),
+        ("Rockets hit the Harir base on Tuesday.", None, None),
+        ("Rockets hit the Harir base on Tuesday. No one was hurt.", 0, 0),
+        ("Rockets hit the Harir base on Tuesday. There were no injuries.", None, 0),
+    ],
+)
+def test_casualties(gaz, text, killed, injured):
+    c = only(gaz, text)
+    assert (c.killed, c.injured) == (killed, injured)
+
+
+def test_one_event_told_in_several_sentences_is_one_candidate(gaz):
+    text = (
+        "Iran-backed militias launched a barrage of rockets at an air base on Tuesday. "
+        "At least 12 rockets hit Ain al-Asad air base in western Iraq. "
+        "The rockets landed on the base and its perimeter, and three people were injured."
+    )
+    c = only(gaz, text)
+    assert (c.site_id, c.event_type, c.munitions, c.injured, c.date) == ("ain-al-asad", "rocket", 12, 3, dt.date(2023, 5, 9))
+
+
+def test_different_sites_or_days_are_different_candidates(gaz):
+    text = "Rockets hit Ain al-Asad on Monday. Rockets hit Ain al-Asad again on Tuesday. A drone struck Erbil airport on Tuesday."
+    got = sorted((c.date, c.site_id) for c in run(gaz, text).candidates)
+    assert got == [
+        (dt.date(2023, 5, 8), "ain-al-asad"),
+        (dt.date(2023, 5, 9), "ain-al-asad"),
+        (dt.date(2023, 5, 9), "erbil-airport"),
+    ]
+
+
+def test_counter_fire_is_a_separate_incident(gaz):
+    text = (
+        "The coalition said its forces came under indirect fire at Green Village on Tuesday. "
+        "In response, coalition artillery fired at the launch site."
+    )
+    got = sorted((c.event_type, c.actor) for c in run(gaz, text).candidates)
+    assert got == [("artillery", "US forces / US-led coalition"), ("indirect_fire", "Unknown")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kataib Hezbollah vowed to attack US bases in Iraq. The group threatened to strike Ain al-Asad.",
+        "The Pentagon said it would keep striking Iran-backed groups that threaten US forces at al-Tanf.",
+        "Crowds rallied in Baghdad to mark the anniversary of the killing of Qassem Soleimani.",
+        "US bases in Iraq and Syria have been targeted more than 50 times this year.",
+        "The US has blamed Iran-backed militias for attacks that have targeted bases across Iraq.",
+    ],
+)
+def test_threats_commemorations_and_summaries_make_no_incident(gaz, text):
+    assert run(gaz, text).candidates == ()
+
+
+# --- who -----------------------------------------------------------------------------
+
+
+def test_claimed_by_a_named_group(gaz):
+    text = "Two drones were shot down near al-Tanf on Tuesday. The Islamic Resistance in Iraq claimed responsibility."
+    c = only(gaz, text)
+    assert (c.actor, c.attribution, c.attributed_by) == ("Islamic Resistance in Iraq", "claimed", "")
+
+
+def test_took_credit(gaz):
+    text = "Rockets hit Ain al-Asad on Tuesday. A group calling itself Qassem al-Jabaryn took credit for the attack on the base."
+    c = only(gaz, text)
+    assert (c.actor, c.attribution) == ("Qassem al-Jabaryn", "claimed")
+
+
+def test_blamed_by_officials(gaz):
+    c = only(gaz, "US officials blamed Kataib Hezbollah for a rocket attack on Victory base on Tuesday.")
+    assert (c.actor, c.attribution, c.attributed_by) == ("Kataib Hezbollah", "blamed", "US forces / US-led coalition")
+
+
+def test_suspected(gaz):
+    text = "Three mortar rounds landed near Union III on Tuesday. Kataib Hezbollah was likely behind the attack, officials said."
+    c = only(gaz, text)
+    assert (c.actor, c.attribution) == ("Kataib Hezbollah", "suspected")
+
+
+def test_no_claim_means_unknown(gaz):
+    c = only(gaz, "Rockets hit the Harir base on Tuesday. No group has claimed the attack.")
+    assert (c.actor, c.attribution) == ("Unknown", "unknown")
+
+
+def test_victims_are_not_perpetrators(gaz):
+    c = only(gaz, "Rockets struck a base hosting US forces at Erbil airport on Tuesday, wounding a US contractor.")
+    assert c.actor == "Unknown"
+
+
+@pytest.mark.parametrize(
+    "phrase, actor",
+    [
+        ("pro-Iran militia fighters", "Iran-backed militias"),
+        ("Iraqi militia groups aligned with Iran", "Iran-backed militias"),
+        ("Kata'ib Hizballah", "Kataib Hezbollah"),
+        ("Iran's Revolutionary Guards", "Iran (IRGC)"),
+        ("the US-led coalition", "US forces / US-led coalition"),
+        ("Syrian Democratic Forces", "SDF"),
+        ("a little-known group", "Unknown"),
+    ],
+)
+def test_canonical_actor(phrase, actor):
+    assert canonical_actor(phrase) == actor
+
+
+# --- results -------------------------------------------------------------------------
+
+
+def test_evidence_spans_point_into_the_text(gaz):
+    text = "Two explosive-laden drones were shot down near al-Tanf on Tuesday, causing no casualties."
+    c = only(gaz, text)
+    fields = {f for f, _, _ in c.evidence_spans}
+    assert {"date", "place", "event_type", "munitions", "intercepted", "killed"} <= fields
+    spans = {f: text[s:e] for f, s, e in c.evidence_spans}
+    assert spans["date"] == "Tuesday" and spans["place"] == "al-Tanf"
+
+
+def test_to_incident_is_valid_and_carries_the_source(gaz):
+    c = only(gaz, "Five rockets hit Ain al-Asad on Tuesday, causing no casualties.")
+    inc = c.to_incident(Source(outlet="Test Wire", url="https://example.org/a", published=WED))
+    assert validate_incident(inc) == []
+    assert inc.status == "proposed" and inc.site_id == "ain-al-asad"
+    (src,) = inc.sources
+    assert (src.outlet, src.munitions, src.killed, src.injured) == ("Test Wire", 5, 0, 0)
+    assert src.evidence == c.evidence
+    assert inc.id == c.to_incident(Source(outlet="Other")).id  # stable: same date, place, type
+
+
+def test_results_are_immutable(gaz):
+    res = run(gaz, "Rockets hit the Harir base on Tuesday.")
+    with pytest.raises(AttributeError):
+        res.candidates[0].site_id = "x"  # type: ignore[misc]
+    assert isinstance(res.candidates, tuple)
+
+
+def test_published_must_be_a_date(gaz):
+    with pytest.raises(TypeError):
+        extract("text", published="2023-05-10", gazetteer=gaz)  # type: ignore[arg-type]
+
+
+def test_split_sentences_keeps_abbreviations():
+    text = "U.S. forces at Ain al-Asad were hit on Jan. 3. Maj. Gen. John W. Smith said so.\nHeadline line"
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans == ["U.S. forces at Ain al-Asad were hit on Jan. 3.", "Maj. Gen. John W. Smith said so.", "Headline line"]
+
+
+def test_types_compatible():
+    assert types_compatible("rocket", "missile") and types_compatible("other", "drone")
+    assert not types_compatible("drone", "rocket")
+
+
+def test_misspelt_site_after_a_locative_word_is_matched_fuzzily(gaz):
+    c = only(gaz, "Rockets hit Ain al-Asd on Monday.")
+    assert c.site_id == "ain-al-asad"
+
+
+def test_town_through_the_geonames_layer(tmp_path):
+    from geo.geonames import GeoNamesLayer, import_geonames
+
+    data = PROJECT_ROOT / "tests" / "geo" / "data"
+    db = tmp_path / "geonames.sqlite"
+    import_geonames([data / "geonames_small.txt"], db)
+    small = Gazetteer.load(data / "gazetteer_small.csv", geonames=GeoNamesLayer(db))
+    c = only(small, "Two rockets landed in Tall Kayf on Monday.")
+    assert c.site_id.startswith("geonames:") and c.site_name == "Tall Kayf" and c.geo_precision == 2
