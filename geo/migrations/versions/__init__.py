@@ -1,0 +1,1 @@
+"""Alembic revisions of the incident store, oldest first."""

@@ -1,0 +1,157 @@
+"""data/incidents.csv: the incidents curated from the five seed reports.
+
+Checks the file loads, that every incident sits on a gazetteer site and cites
+seed reports as the manifest describes them, that dates are plausible, and that
+no text was copied from the reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.config import PROJECT_ROOT
+from geo.csvio import read_incidents_csv
+from geo.incidents import incident_id
+
+D = dt.date
+INCIDENTS_CSV = PROJECT_ROOT / "data" / "incidents.csv"
+GAZETTEER_CSV = PROJECT_ROOT / "gazetteer.csv"
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    return read_incidents_csv(INCIDENTS_CSV)
+
+
+@pytest.fixture(scope="module")
+def sites() -> dict[str, dict]:
+    with open(GAZETTEER_CSV, encoding="utf-8", newline="") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+@pytest.fixture(scope="module")
+def manifest(seeds_dir) -> dict[str, dict]:
+    with open(seeds_dir / "manifest.csv", encoding="utf-8", newline="") as fh:
+        return {row["file"]: row for row in csv.DictReader(fh)}
+
+
+def test_file_loads_and_is_not_trivial(incidents):
+    assert len(incidents) >= 15
+
+
+def test_ids_are_unique_and_stable(incidents):
+    assert len({i.id for i in incidents}) == len(incidents)
+    for inc in incidents:
+        assert inc.id == incident_id(inc.date, inc.site_id, inc.event_type)
+
+
+def test_every_site_exists_in_the_gazetteer(incidents, sites):
+    assert all(inc.site_id for inc in incidents)
+    assert {inc.site_id for inc in incidents} - set(sites) == set()
+
+
+def test_precise_incidents_sit_on_their_site(incidents, sites):
+    precise = [inc for inc in incidents if inc.geo_precision == 1]
+    assert precise
+    for inc in precise:
+        site = sites[inc.site_id]
+        assert (inc.lat, inc.lon) == (float(site["lat"]), float(site["lon"])), inc.id
+
+
+def test_country_and_province_follow_the_site(incidents, sites):
+    for inc in incidents:
+        assert inc.country == sites[inc.site_id]["country"], inc.id
+        assert inc.admin1 == sites[inc.site_id]["admin1"], inc.id
+
+
+def test_every_source_is_a_seed_report_as_the_manifest_describes_it(incidents, manifest):
+    for inc in incidents:
+        assert inc.sources, inc.id
+        for src in inc.sources:
+            entry = manifest.get(src.title)
+            assert entry is not None, f"{inc.id}: {src.title!r} is not a seed file"
+            assert src.outlet == (entry["credited"] or "Unknown outlet")
+            assert src.published == D.fromisoformat(entry["published"])
+            assert src.url == ""
+
+
+def test_each_report_cites_each_incident_at_most_once(incidents):
+    for inc in incidents:
+        titles = [s.title for s in inc.sources]
+        assert len(titles) == len(set(titles)), inc.id
+
+
+def test_dates_are_plausible(incidents):
+    for inc in incidents:
+        assert D(2019, 1, 1) <= inc.date <= min(s.published for s in inc.sources), inc.id
+        if inc.date_precision == "month":
+            assert inc.date.day == 1, inc.id
+
+
+def test_all_reviewed(incidents):
+    assert {inc.status for inc in incidents} == {"reviewed"}
+
+
+# The lead's reading of the seeds, checked fact by fact: (date, site, type) -> expected values.
+EXPECTED = [
+    (D(2020, 1, 3), "baghdad-airport", "airstrike", dict(actor="United States", killed=2)),
+    (D(2020, 1, 8), "ain-al-asad", "missile", dict(actor="Iran")),
+    (D(2020, 1, 8), "erbil-airport", "missile", dict(actor="Iran")),
+    (D(2021, 4, 1), "balad-air-base", "rocket", dict(date_precision="month", injured=5)),
+    (D(2021, 5, 1), "ain-al-asad", "drone", dict(date_precision="month")),
+    (D(2021, 6, 27), "iraq-syria-border", "airstrike", dict(killed=4, geo_precision=2)),
+    (D(2021, 6, 28), "al-omar-oil-field", "artillery", dict(killed=0, injured=0)),
+    (D(2021, 7, 4), "al-omar-oil-field", "rpg", dict(munitions=2)),
+    (D(2021, 7, 5), "ain-al-asad", "rocket", dict(munitions=3, killed=0, injured=0)),
+    (D(2021, 7, 6), "erbil-airport", "drone", dict(intercepted=False)),
+    (D(2021, 7, 7), "ain-al-asad", "rocket", dict(munitions=14, injured=2)),
+    (D(2021, 7, 7), "al-omar-oil-field", "drone", dict(intercepted=True)),
+    (D(2022, 1, 3), "baghdad-airport", "drone", dict(intercepted=True, munitions=2)),
+    (D(2022, 1, 4), "ain-al-asad", "drone", dict(intercepted=True, munitions=2)),
+    (D(2022, 1, 4), "green-village", "airstrike", dict(actor="US-led coalition")),
+    (D(2022, 1, 5), "ain-al-asad", "rocket", dict(attribution="claimed", actor="Qassem al-Jabaryn", killed=0)),
+    (D(2022, 1, 5), "baghdad-airport", "rocket", dict(munitions=1)),
+    (D(2022, 1, 5), "green-village", "indirect_fire", dict(munitions=8, killed=0, injured=0)),
+    (D(2022, 1, 5), "mayadin", "artillery", dict(munitions=6, actor="US-led coalition")),
+]
+
+
+def test_exactly_the_expected_incidents(incidents):
+    assert sorted((i.date, i.site_id, i.event_type) for i in incidents) == sorted(e[:3] for e in EXPECTED)
+
+
+@pytest.mark.parametrize("date, site, event_type, values", EXPECTED, ids=lambda v: str(v) if isinstance(v, str) else None)
+def test_expected_incident(incidents, date, site, event_type, values):
+    (inc,) = [i for i in incidents if (i.date, i.site_id, i.event_type) == (date, site, event_type)]
+    assert {k: getattr(inc, k) for k in values} == values
+
+
+def test_conflicting_rocket_counts_stay_per_source(incidents):
+    (inc,) = [i for i in incidents if (i.date, i.site_id, i.event_type) == (D(2022, 1, 5), "ain-al-asad", "rocket")]
+    assert sorted(s.munitions for s in inc.sources) == [5, 5, 8]
+    assert inc.figure_range("munitions") == (5, 8)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _shingles(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_no_sentence_is_copied_from_the_reports(incidents, seeds_dir: Path):
+    # Seven words in a row shared with a report is a copied phrase, not a fact.
+    report_shingles: set = set()
+    for path in sorted(seeds_dir.glob("*.txt")):
+        report_shingles |= _shingles(_words(path.read_text(encoding="utf-8")), 7)
+    for inc in incidents:
+        texts = [inc.summary, inc.damage, inc.target] + [s.evidence for s in inc.sources]
+        for text in texts:
+            copied = _shingles(_words(text), 7) & report_shingles
+            assert not copied, f"{inc.id}: copied phrase {' '.join(min(copied))!r}"

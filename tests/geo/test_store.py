@@ -1,0 +1,508 @@
+"""The incident store on SQLite and PostgreSQL: schema, round trips, idempotent imports,
+optimistic concurrency, soft delete, audit trail, and one-line errors for broken databases.
+
+PostgreSQL tests run against ``GEO_TEST_POSTGRES_URL`` (CI starts a server), each in
+a schema of its own that is dropped afterwards; without the variable they skip, or
+fail when ``GEO_REQUIRE_POSTGRES`` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import uuid
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+import geo.store
+from geo.config import get_settings
+from geo.csvio import write_incidents_csv
+from geo.errors import ConflictError, NotFound, StoreError, ValidationError
+from geo.frame import to_frame
+from geo.store import Store, metadata
+from tests.conftest import skip_or_fail
+from tests.geo.incident_factory import make_incident, make_source
+
+D = dt.date
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """A URL of an empty database: a temporary SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    base = os.environ.get("GEO_TEST_POSTGRES_URL")
+    if not base:
+        skip_or_fail("GEO_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against", "GEO_REQUIRE_POSTGRES")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        skip_or_fail(f"PostgreSQL at GEO_TEST_POSTGRES_URL is unreachable ({exc.orig})", "GEO_REQUIRE_POSTGRES")
+    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url)
+    s.migrate()
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def rockets():
+    """Three incidents on different days, one with two disagreeing sources."""
+    return [
+        make_incident(date=D(2022, 1, 5), sources=(make_source(munitions=5), make_source(outlet="AP", munitions=8))),
+        make_incident(date=D(2022, 1, 3), event_type="drone", intercepted=True, munitions=2, killed=None),
+        make_incident(date=D(2021, 7, 7), munitions=14, injured=2, sources=()),
+    ]
+
+
+def audit_actions(store, incident_id=None):
+    return [(e["action"], e["user"]) for e in reversed(store.audit(incident_id))]
+
+
+# --- schema -------------------------------------------------------------------------------------
+
+
+def test_migration_creates_exactly_the_model_schema(store, store_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
+            revision = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    assert diffs == []
+    assert revision == "0001"
+
+
+def test_migrate_twice_is_harmless(store, rockets):
+    store.upsert_many(rockets)
+    store.migrate()
+    assert store.count() == 3
+
+
+def test_constructing_does_not_touch_the_database(tmp_path):
+    path = tmp_path / "never.sqlite"
+    Store(f"sqlite:///{path}")
+    assert not path.exists()
+
+
+def test_new_store_is_empty_with_a_contract_frame(store):
+    assert store.count() == 0
+    assert store.all() == []
+    frame = store.frame()
+    assert frame.empty
+    assert frame.dtypes.equals(to_frame([]).dtypes)
+
+
+# --- round trips --------------------------------------------------------------------------------
+
+
+def test_every_field_round_trips(store):
+    inc = make_incident(
+        site_id=None,
+        location="Qā'im — «border» 'crossing', \"west\"",
+        intercepted=True,
+        munitions=None,
+        killed=0,
+        injured=3,
+        damage="minor",
+        date_precision="month",
+        geo_precision=3,
+        summary="line one\nline two ☂",
+        sources=(
+            make_source(),
+            make_source(outlet="AFP", url="", published=None, title="", evidence="", munitions=None, killed=None),
+        ),
+    )
+    store.upsert_many([inc])
+    assert store.get(inc.id) == inc
+    assert store.all() == [inc]
+
+
+def test_frame_equals_the_frame_of_the_stored_incidents(store, rockets):
+    store.upsert_many(rockets)
+    expected = to_frame(sorted(rockets, key=lambda i: i.date))
+    pd.testing.assert_frame_equal(store.frame(), expected)
+
+
+@pytest.mark.parametrize("lat, lon", [(0.1 + 0.2, 42.44110000000001), (-89.99999999999999, 179.99999999999997)])
+def test_frame_keeps_coordinates_bit_for_bit(store, lat, lon):
+    store.upsert_many([make_incident(lat=lat, lon=lon)])
+    row = store.frame().iloc[0]
+    assert (row["lat"], row["lon"]) == (lat, lon)
+
+
+def test_sources_rows_are_stored_in_order(store, store_url, rockets):
+    store.upsert_many(rockets)
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT position, outlet, munitions FROM sources WHERE incident_id = :i ORDER BY position"),
+                {"i": rockets[0].id},
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(0, "Reuters", 5), (1, "AP", 8)]
+
+
+def test_get_unknown_id_is_not_found(store):
+    with pytest.raises(NotFound):
+        store.get("inc-nope")
+    with pytest.raises(NotFound):
+        store.get_version("inc-nope")
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+def test_upsert_adds_then_identical_reimport_changes_nothing(store, rockets):
+    assert store.upsert_many(rockets, user="alice") == {"added": 3, "updated": 0, "unchanged": 0}
+    version, audit_size = store.version(), len(store.audit())
+    assert store.upsert_many(rockets, user="bob") == {"added": 0, "updated": 0, "unchanged": 3}
+    assert store.version() == version
+    assert len(store.audit()) == audit_size == 3
+    assert {store.get_version(i.id) for i in rockets} == {1}
+
+
+def test_upsert_updates_only_what_changed(store, rockets):
+    store.upsert_many(rockets)
+    changed = rockets[1].with_changes(killed=1)
+    assert store.upsert_many([rockets[0], changed], user="bob") == {"added": 0, "updated": 1, "unchanged": 1}
+    assert store.get(changed.id) == changed
+    assert store.get_version(changed.id) == 2
+    assert store.get_version(rockets[0].id) == 1
+    (entry,) = store.audit(changed.id, limit=1)
+    assert (entry["action"], entry["user"], entry["before"]["killed"], entry["after"]["killed"]) == (
+        "update",
+        "bob",
+        None,
+        1,
+    )
+
+
+def test_a_source_change_alone_is_an_update(store, rockets):
+    store.upsert_many(rockets)
+    edited = rockets[0].with_changes(sources=rockets[0].sources[:1])
+    assert store.upsert_many([edited])["updated"] == 1
+    assert store.get(edited.id).sources == edited.sources
+
+
+def test_upsert_refuses_duplicate_ids_and_writes_nothing(store, rockets):
+    with pytest.raises(ValidationError, match="duplicate id"):
+        store.upsert_many([rockets[0], rockets[1], rockets[0]])
+    assert store.count() == 0
+
+
+def test_upsert_of_many_reports_progress_and_spans_chunks(store):
+    incidents = [
+        make_incident(id=f"inc-bulk-{n:05d}", date=D(2020, 1, 1) + dt.timedelta(days=n % 700)) for n in range(1203)
+    ]
+    calls = []
+    result = store.upsert_many(incidents, progress=lambda done, total: calls.append((done, total)))
+    assert result == {"added": 1203, "updated": 0, "unchanged": 0}
+    assert calls[-1] == (1203, 1203) and len(calls) == 3
+    assert len(store.frame()) == store.count() == 1203
+
+
+def test_upsert_leaves_deleted_incidents_deleted(store, rockets):
+    store.upsert_many(rockets)
+    store.soft_delete(rockets[0].id, user="alice")
+    assert store.upsert_many(rockets) == {"added": 0, "updated": 0, "unchanged": 3}
+    assert store.count() == 2
+
+
+# --- edits and optimistic concurrency -----------------------------------------------------------
+
+
+def test_update_bumps_the_version_and_audits(store, rockets):
+    store.upsert_many(rockets)
+    inc = rockets[0]
+    saved = store.update(inc.with_changes(summary="Checked again"), expected_version=1, user="alice")
+    assert saved.summary == "Checked again"
+    assert store.get_version(inc.id) == 2
+    assert audit_actions(store, inc.id) == [("add", "system"), ("update", "alice")]
+
+
+def test_stale_update_is_a_conflict_and_changes_nothing(store_url, rockets):
+    alice, bob = Store(store_url), Store(store_url)  # two users, two connections
+    try:
+        alice.migrate()
+        alice.upsert_many(rockets)
+        inc = rockets[0]
+        seen_by_both = alice.get_version(inc.id)
+        alice.update(inc.with_changes(killed=1), expected_version=seen_by_both, user="alice")
+        with pytest.raises(ConflictError, match="changed by someone else"):
+            bob.update(inc.with_changes(killed=7), expected_version=seen_by_both, user="bob")
+        assert bob.get(inc.id).killed == 1
+        assert isinstance(ConflictError("x"), StoreError)  # callers catching StoreError see it too
+    finally:
+        alice.dispose()
+        bob.dispose()
+
+
+def test_update_without_changes_keeps_the_version(store, rockets):
+    store.upsert_many(rockets)
+    before = store.version()
+    store.update(rockets[0], expected_version=1, user="alice")
+    assert store.get_version(rockets[0].id) == 1 and store.version() == before
+
+
+def test_update_of_missing_or_deleted_incident_is_not_found(store, rockets):
+    with pytest.raises(NotFound):
+        store.update(rockets[0], expected_version=1, user="alice")
+    store.upsert_many(rockets)
+    store.soft_delete(rockets[0].id, user="alice")
+    with pytest.raises(NotFound):
+        store.update(rockets[0], expected_version=store.get_version(rockets[0].id), user="alice")
+
+
+# --- soft delete --------------------------------------------------------------------------------
+
+
+def test_soft_delete_hides_everywhere_and_restore_brings_back(store, rockets):
+    store.upsert_many(rockets)
+    gone = rockets[0].id
+    store.soft_delete(gone, user="alice")
+    assert store.count() == 2
+    assert gone not in set(store.frame()["id"])
+    assert gone not in {i.id for i in store.all()}
+    with pytest.raises(NotFound):
+        store.get(gone)
+    assert store.get(gone, include_deleted=True) == rockets[0]
+    assert len(store.all(include_deleted=True)) == 3
+
+    store.restore(gone, user="bob")
+    assert store.get(gone) == rockets[0]
+    assert store.get_version(gone) == 3
+    assert audit_actions(store, gone) == [("add", "system"), ("delete", "alice"), ("restore", "bob")]
+
+
+def test_soft_delete_and_restore_are_idempotent(store, rockets):
+    store.upsert_many(rockets)
+    store.soft_delete(rockets[0].id, user="alice")
+    version = store.version()
+    store.soft_delete(rockets[0].id, user="alice")
+    assert store.version() == version
+    store.restore(rockets[0].id, user="alice")
+    store.restore(rockets[0].id, user="alice")
+    assert len(store.audit(rockets[0].id)) == 3
+
+
+@pytest.mark.parametrize("method", ["soft_delete", "restore"])
+def test_delete_or_restore_of_unknown_id_is_not_found(store, method):
+    with pytest.raises(NotFound):
+        getattr(store, method)("inc-nope", user="alice")
+
+
+# --- audit log ----------------------------------------------------------------------------------
+
+
+def test_audit_entries_hold_who_when_and_snapshots(store, rockets):
+    before = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+    store.upsert_many(rockets[:1], user="importer")
+    store.soft_delete(rockets[0].id, user="alice")
+    add, delete = reversed(store.audit())
+    assert add["at"] >= before and add["at"].tzinfo is not None
+    assert add["before"] is None
+    assert add["after"]["sources"][1]["outlet"] == "AP"  # a real list, not JSON text
+    assert add["after"]["date"] == "2022-01-05"
+    assert (delete["before"]["id"], delete["after"]) == (rockets[0].id, None)
+    assert add["id"] < delete["id"] and add["incident_id"] == rockets[0].id
+
+
+def test_audit_is_newest_first_limited_and_filtered(store, rockets):
+    store.upsert_many(rockets)
+    assert [e["incident_id"] for e in store.audit(limit=2)] == [rockets[2].id, rockets[1].id]
+    assert [e["incident_id"] for e in store.audit(rockets[1].id)] == [rockets[1].id]
+
+
+# --- data version -------------------------------------------------------------------------------
+
+
+def test_version_changes_on_every_kind_of_write_and_not_on_reads(store, rockets):
+    seen = [store.version()]
+    store.upsert_many(rockets)
+    seen.append(store.version())
+    store.frame(), store.all(), store.count(), store.audit()
+    assert store.version() == seen[-1]
+    store.update(rockets[0].with_changes(killed=4), expected_version=1, user="a")
+    seen.append(store.version())
+    store.soft_delete(rockets[0].id, user="a")
+    seen.append(store.version())
+    store.restore(rockets[0].id, user="a")
+    seen.append(store.version())
+    assert len(set(seen)) == len(seen) == 5
+
+
+def test_two_databases_never_share_a_version(tmp_path):
+    a, b = Store(f"sqlite:///{tmp_path / 'a.sqlite'}"), Store(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    a.migrate(), b.migrate()
+    assert a.version() != b.version()
+    a.dispose(), b.dispose()
+
+
+# --- opening and seeding ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded_settings(store_url, tmp_path, rockets):
+    csv_path = tmp_path / "seed.csv"
+    write_incidents_csv(rockets, csv_path)
+    return get_settings({"GEO_DATABASE_URL": store_url, "GEO_INCIDENTS_CSV": str(csv_path)})
+
+
+def test_open_migrates_and_seeds_an_empty_store_once(seeded_settings, rockets):
+    store = Store.open(seeded_settings)
+    try:
+        assert store.count() == 3
+        assert audit_actions(store)[0] == ("add", "seed")
+        store.soft_delete(rockets[0].id, user="alice")
+        store.soft_delete(rockets[1].id, user="alice")
+        store.soft_delete(rockets[2].id, user="alice")
+    finally:
+        store.dispose()
+    reopened = Store.open(seeded_settings)  # all deleted, but not new: no reseeding
+    try:
+        assert reopened.count() == 0
+    finally:
+        reopened.dispose()
+
+
+def test_open_without_seed_leaves_the_store_empty(seeded_settings):
+    store = Store.open(seeded_settings, seed=False)
+    assert store.count() == 0
+    store.dispose()
+
+
+def test_open_creates_the_folder_of_a_sqlite_file(tmp_path):
+    settings = get_settings(
+        {"GEO_DATABASE_URL": f"sqlite:///{tmp_path / 'a' / 'b' / 'x.sqlite'}", "GEO_INCIDENTS_CSV": "/nonexistent.csv"}
+    )
+    store = Store.open(settings)
+    assert store.count() == 0 and (tmp_path / "a" / "b" / "x.sqlite").exists()
+    store.dispose()
+
+
+# --- broken databases: one-line StoreError -----------------------------------------------------
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc)
+    assert "\n" not in text and "Traceback" not in text
+    return text
+
+
+def test_corrupt_sqlite_file_is_a_store_error(tmp_path):
+    path = tmp_path / "corrupt.sqlite"
+    path.write_bytes(b"this is not a database, just some bytes\n" * 200)
+    settings = get_settings({"GEO_DATABASE_URL": f"sqlite:///{path}", "GEO_INCIDENTS_CSV": "/nonexistent.csv"})
+    with pytest.raises(StoreError) as err:
+        Store.open(settings)
+    assert "corrupt" in one_line(err.value)
+
+
+def test_locked_sqlite_is_a_store_error_after_a_short_wait(tmp_path, monkeypatch, rockets):
+    path = tmp_path / "locked.sqlite"
+    store = Store(f"sqlite:///{path}", busy_timeout=0.2)
+    store.migrate()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    try:
+        with pytest.raises(StoreError) as err:
+            store.upsert_many(rockets)
+        assert "locked" in one_line(err.value)
+        assert store.count() == 0  # WAL: reading still works while another program writes
+    finally:
+        other.rollback()
+        other.close()
+        store.dispose()
+
+
+def test_an_up_to_date_store_opens_and_reads_while_another_program_writes(tmp_path, monkeypatch, rockets):
+    monkeypatch.setattr(geo.store, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "busy.sqlite"
+    settings = get_settings({"GEO_DATABASE_URL": f"sqlite:///{path}", "GEO_INCIDENTS_CSV": "/nonexistent.csv"})
+    first = Store.open(settings)
+    first.upsert_many(rockets)
+    first.dispose()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a long import in another process
+    other.execute("UPDATE incidents SET summary = 'uncommitted'")
+    try:
+        store = Store.open(settings)
+        assert len(store.frame()) == 3
+        assert "uncommitted" not in set(store.frame()["summary"])
+        store.dispose()
+    finally:
+        other.rollback()
+        other.close()
+
+
+def test_opening_a_locked_new_database_is_a_store_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(geo.store, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "locked-new.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        settings = get_settings({"GEO_DATABASE_URL": f"sqlite:///{path}", "GEO_INCIDENTS_CSV": "/nonexistent.csv"})
+        with pytest.raises(StoreError, match="locked"):
+            Store.open(settings)
+    finally:
+        other.rollback()
+        other.close()
+
+
+def test_unreachable_server_is_a_store_error():
+    store = Store("postgresql+psycopg://nobody@127.0.0.1:1/atlas")
+    with pytest.raises(StoreError) as err:
+        store.count()
+    assert "cannot reach the database server" in one_line(err.value)
+    assert "127.0.0.1:1" in str(err.value)
+
+
+def test_password_never_appears_in_errors():
+    with pytest.raises(StoreError) as err:
+        Store("postgresql+psycopg://nobody:s3cret@127.0.0.1:1/atlas").count()
+    assert "s3cret" not in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["nosuchdb://x/y", "not a url at all"])
+def test_unusable_url_is_a_store_error(url):
+    with pytest.raises(StoreError, match="not usable"):
+        Store(url)
+
+
+def test_sqlite_pragmas_are_set(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'pragmas.sqlite'}")
+    try:
+        with store._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == geo.store.BUSY_TIMEOUT_S * 1000
+    finally:
+        store.dispose()
