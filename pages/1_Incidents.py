@@ -1,0 +1,27 @@
+"""Incident Atlas: the incidents as a sortable table, same filters and URL as the map."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.viewstate import ViewState
+from ui import common, headline, page, state, table
+
+ctx = page.filtered_page("incidents", "Incidents")
+# Map centre, zoom and selection are kept as they were: only the filters change here.
+new_view = ViewState(filters=ctx.filters, center=ctx.view.center, zoom=ctx.view.zoom, selected=ctx.view.selected)
+
+st.title("Incidents")
+st.caption("Click a column header to sort. Each row links to the incident on the map with the same filters.")
+common.show_notices(ctx.loaded.notices)
+headline.show_headline(ctx.shown, total=len(ctx.dataset.frame))
+table.show_incident_table(ctx.shown, ctx.filters, prefix=common.base_path())
+
+with st.sidebar:
+    st.page_link(
+        "app.py", label="Open these filters on the map", icon=":material/map:", query_params=new_view.to_params()
+    )
+page.share_and_export(
+    ctx, "Link to this table", f"{common.app_root_url('Incidents')}/Incidents{state.query_string(new_view)}"
+)
+state.commit(new_view)

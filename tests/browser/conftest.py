@@ -1,0 +1,220 @@
+"""Real-browser fixtures: the app under ``streamlit run`` on a free port, and headless Chromium.
+
+The server runs on a temporary store seeded with :mod:`tests.ui.seed`, so the
+counts asserted here are the same as in the AppTest suite. Chromium is
+Debian's (/usr/bin/chromium): nothing is downloaded. Where it is missing the
+tests skip, unless GEO_REQUIRE_BROWSER is set (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.ui.seed import seed_store, store_env
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", "GEO_REQUIRE_BROWSER")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        skip_or_fail("the playwright Python package is not installed", "GEO_REQUIRE_BROWSER")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, chromium_path) -> str:
+    """Base URL of a running app on a seeded temporary store; stopped after the session."""
+    tmp = tmp_path_factory.mktemp("browser-store")
+    env = store_env(tmp)
+    seed_store(env)
+    port = _free_port()
+    log = tmp / "streamlit.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Session:
+    """One browser context on the app, recording every request and every JS dialog."""
+
+    def __init__(self, browser, app_url: str):
+        self.context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._on_dialog)
+        self.app_url = app_url
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: str = "/") -> Session:
+        """Load a page and wait until it settled: markers drawn, the map's first report
+        (its centre and zoom) written to the URL, and no script run in progress."""
+        self.page.goto(self.app_url + path)
+        self.wait_for_markers()
+        self.wait_for_url(r"[?&]z=\d")
+        self.wait_idle()
+        return self
+
+    def map_frame(self):
+        """The map iframe as a Frame (for evaluate) once its Leaflet map exists."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        self.page.wait_for_selector(MAP_IFRAME, timeout=60_000)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for frame in self.page.frames:
+                if "streamlit_folium" in frame.url:
+                    try:
+                        if frame.evaluate("() => !!(window.map && document.querySelector('.leaflet-marker-pane'))"):
+                            return frame
+                    except PlaywrightError:  # the frame is still navigating: look again
+                        continue
+            # Not time.sleep: the sync API only processes browser events (new frames) inside its own calls.
+            self.page.wait_for_timeout(200)
+        raise AssertionError("the map iframe never finished loading")
+
+    def incident_count(self) -> int:
+        """Incidents drawn: single markers plus the counts on cluster icons."""
+        return self.map_frame().evaluate(
+            """() => {
+                const single = document.querySelectorAll('.leaflet-marker-pane .ia-mk').length;
+                let clustered = 0;
+                document.querySelectorAll('.leaflet-marker-pane .marker-cluster span')
+                    .forEach(s => { clustered += parseInt(s.textContent, 10) || 0; });
+                return single + clustered;
+            }"""
+        )
+
+    def wait_for_markers(self, expected: int | None = None, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        count = -1
+        while time.monotonic() < deadline:
+            count = self.incident_count()
+            if (expected is None and count > 0) or count == expected:
+                return count
+            self.page.wait_for_timeout(250)
+        raise AssertionError(f"map shows {count} incidents, expected {expected}")
+
+    def wait_for_url(self, pattern: str, timeout: float = 30) -> str:
+        self.page.wait_for_url(re.compile(pattern), timeout=timeout * 1000)
+        return self.page.url
+
+    def wait_idle(self) -> None:
+        """Until Streamlit is not running the script (no "running" status widget)."""
+        self.page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def element_screenshot(self, locator, name: str) -> Path:
+        """A picture of one element (Streamlit scrolls inside its own container, so a
+        full-page screenshot never shows what is below the fold)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        locator.scroll_into_view_if_needed()
+        locator.screenshot(path=str(path))
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def session(browser, app_url):
+    s = Session(browser, app_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def new_session(browser, app_url):
+    """Factory for extra, independent browser contexts (a colleague opening a link)."""
+    made: list[Session] = []
+
+    def make() -> Session:
+        made.append(Session(browser, app_url))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.close()

@@ -1,0 +1,145 @@
+"""The map page in headless Chromium: markers, filters, shareable links, clicks, downloads, no leaks, no XSS."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.ui.seed import INCIDENTS, TEMPLATE_TEXT, XSS_ID
+
+pytestmark = pytest.mark.browser
+
+
+def _sidebar_multiselect(session, label: str, option: str) -> None:
+    page = session.page
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def _map_zoom(session) -> int:
+    return session.map_frame().evaluate("() => window.map.getZoom()")
+
+
+def test_map_draws_every_incident_from_local_files_only(session, app_url):
+    js_types: dict[str, str] = {}
+    session.page.on(
+        "response",
+        lambda r: js_types.__setitem__(r.url, r.headers.get("content-type", "")) if r.url.endswith(".js") else None,
+    )
+    session.open("/")
+    assert session.wait_for_markers(len(INCIDENTS)) == len(INCIDENTS)
+    frame = session.map_frame()
+    # The offline base layer is drawn (country polygons) and the legend is there.
+    assert frame.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") > 10
+    assert frame.locator(".ia-legend").is_visible()
+    session.wait_idle()
+    session.screenshot("01_map_overview")
+    chart = session.page.locator('[data-testid="stVegaLiteChart"]')
+    chart.locator("canvas, svg").first.wait_for()
+    session.element_screenshot(chart, "01b_timeline")
+    leaving = [u for u in session.requests if not u.startswith((app_url, "data:", "blob:", "about:"))]
+    assert leaving == [], leaving
+    vendored = {u: t for u, t in js_types.items() if "/app/static/vendor/" in u}
+    assert len(vendored) == 2, js_types  # leaflet + markercluster, served by the app
+    assert all("javascript" in t for t in vendored.values()), vendored
+
+
+def test_filtered_view_link_reopens_the_same_view_in_a_new_browser(session, new_session):
+    session.open("/")
+    _sidebar_multiselect(session, "Event type", "Drone / UAV")
+    session.wait_for_url(r"type=drone")
+    drones = sum(1 for i in INCIDENTS if i.event_type == "drone")
+    session.wait_for_markers(drones)
+    session.map_frame().locator(".leaflet-control-zoom-in").click()
+    url = session.wait_for_url(r"[?&]z=7")
+    session.wait_idle()
+    session.screenshot("02_filtered_drones_zoomed")
+
+    colleague = new_session()
+    colleague.page.goto(url)
+    assert colleague.wait_for_markers(drones) == drones
+    assert _map_zoom(colleague) == 7
+    assert (
+        colleague.page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+        .filter(has_text="Event type")
+        .inner_text()
+        .count("Drone / UAV")
+        == 1
+    )
+    assert colleague.page.locator('[data-testid="stMetricValue"]').first.inner_text() == str(drones)
+    params = parse_qs(urlsplit(colleague.page.url).query)
+    assert params["type"] == ["drone"] and params["z"] == ["7"]
+    colleague.wait_idle()
+    colleague.screenshot("03_link_opened_in_new_context")
+
+
+def test_clicking_a_marker_selects_it_and_shows_details(session):
+    session.open("/?type=rocket")
+    session.wait_for_markers(3)
+    session.map_frame().locator(".leaflet-marker-pane .ia-mk").first.click()
+    url = session.wait_for_url(r"sel=inc-")
+    selected = parse_qs(urlsplit(url).query)["sel"][0]
+    incident = next(i for i in INCIDENTS if i.id == selected)
+    page = session.page
+    page.get_by_role("button", name="Clear selection").wait_for(timeout=30_000)
+    assert page.get_by_text(incident.location, exact=False).first.is_visible()
+    assert page.get_by_text(f"/?sel={selected}", exact=False).first.is_visible()  # the permalink box
+    # The popup opened in the map and the marker is highlighted.
+    frame = session.map_frame()
+    assert frame.locator(".leaflet-popup-content .ia-pop").is_visible()
+    assert frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").count() == 1
+    session.wait_idle()
+    session.screenshot("04_marker_selected")
+
+
+def test_geojson_download_holds_the_filtered_incidents(session):
+    session.open("/?country=SY")
+    session.wait_idle()
+    with session.page.expect_download(timeout=30_000) as info:
+        session.page.get_by_role("button", name="GeoJSON").click()
+    download = info.value
+    data = json.loads(download.path().read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    ids = sorted(f["properties"]["id"] for f in data["features"])
+    assert ids == sorted(i.id for i in INCIDENTS if i.country == "SY")
+    assert download.suggested_filename.endswith(".geojson")
+
+
+def test_markup_in_reports_never_runs(session):
+    session.open(f"/?sel={XSS_ID}")
+    frame = session.map_frame()
+    # Open every tooltip and popup, so all report text is in the map's DOM at once.
+    frame.evaluate(
+        """() => {
+            window.map.eachLayer(l => { if (l.feature) { l.openTooltip(); } });
+            window.map.eachLayer(l => { if (l.feature && l.feature.properties.i === 'inc-xss') { l.openPopup(); } });
+        }"""
+    )
+    frame.locator(".leaflet-popup-content .ia-pop").wait_for()
+    session.page.get_by_role("button", name="Clear selection").wait_for(timeout=30_000)
+    session.page.wait_for_timeout(1500)  # give any injected handler time to fire
+    assert session.dialogs == []
+    popup_text = frame.locator(".leaflet-popup-content").inner_text()
+    assert "<script>alert('xss-summary')</script>" in popup_text  # shown as text
+    assert TEMPLATE_TEXT in popup_text  # template syntax reaches the browser untouched
+    for target in (frame, session.page):
+        assert target.evaluate("() => document.querySelectorAll('img[onerror], img[src=\"x\"]').length") == 0
+    # The javascript: source URL did not become a link anywhere.
+    assert frame.evaluate("() => document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+    assert session.page.evaluate("() => document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+    session.wait_idle()
+    session.screenshot("05_xss_incident_escaped")
+
+
+def test_bad_link_shows_a_notice_and_still_draws_the_map(session):
+    session.open("/?z=99&from=notadate&type=rocket")
+    session.wait_for_markers(3)
+    notice = session.page.locator('[data-testid="stAlert"]').filter(has_text="could not be used")
+    assert notice.is_visible()
+    assert "z=" in notice.inner_text() and "from=" in notice.inner_text()
+    session.wait_idle()
+    session.screenshot("06_bad_link_notice")

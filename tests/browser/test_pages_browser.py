@@ -1,0 +1,44 @@
+"""The other pages in headless Chromium: Incidents table, Gazetteer, About."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_incidents_page_shows_the_table_and_links_back_to_the_map(session, app_url):
+    page = session.page
+    page.goto(f"{app_url}/Incidents?type=rocket")
+    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=60_000)
+    session.wait_idle()
+    link = page.get_by_role("link", name="Open these filters on the map")
+    assert "type=rocket" in link.get_attribute("href")
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "3"
+    session.screenshot("07_incidents_table")
+    link.click()
+    session.wait_for_markers(3)
+    assert "type=rocket" in page.url
+    leaving = [u for u in session.requests if not u.startswith((app_url, "data:", "blob:", "about:"))]
+    assert leaving == [], leaving
+
+
+def test_gazetteer_page_maps_sites_and_tries_a_name(session, app_url):
+    page = session.page
+    page.goto(f"{app_url}/Gazetteer")
+    frame = session.map_frame()
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
+    box = page.get_by_label("Try a name")
+    box.fill("Ayn al Asad")
+    box.press("Enter")
+    page.get_by_text("Ain al-Asad Air Base", exact=False).first.wait_for(timeout=30_000)
+    session.wait_idle()
+    session.screenshot("08_gazetteer")
+
+
+def test_about_page(session, app_url):
+    page = session.page
+    page.goto(f"{app_url}/About")
+    page.get_by_role("heading", name="Location precision codes").wait_for(timeout=60_000)
+    session.wait_idle()
+    session.screenshot("09_about")

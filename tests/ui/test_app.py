@@ -1,0 +1,179 @@
+"""The map page (app.py) under Streamlit's AppTest, on the seeded store of tests/ui/seed.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.ui.seed import INCIDENTS, TEMPLATE_TEXT, XSS_ID, XSS_IMG, XSS_SCRIPT
+
+
+def metrics(at) -> dict[str, tuple[str, str | None]]:
+    """Headline metrics by label: (value, delta)."""
+    return {m.label: (m.value, m.proto.delta or None) for m in at.metric}
+
+
+def qp(at) -> dict[str, list[str]]:
+    """The page's query parameters after the run, every value as a list."""
+    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+def plain(markdown: str) -> str:
+    """Markdown with backslash escapes removed: the text a reader sees."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def all_markdown(at) -> list:
+    return [*at.markdown, *at.caption, *at.warning, *at.info, *at.success, *at.subheader, *at.title]
+
+
+def test_map_page_renders_all_incidents(run_page):
+    at = run_page()
+    assert not at.exception
+    assert at.title[0].value == "Incident Atlas"
+    m = metrics(at)
+    assert m["Incidents"] == ("8", None)
+    # Munitions: 5+2+1+3+4 known, incidents 3, 7 and 8 unknown.
+    assert m["Munitions"] == ("15", "+3 unknown")
+    assert m["Killed"] == ("4", "+4 unknown")
+    assert m["Injured"] == ("30", "+3 unknown")
+    # The map component is on the page (AppTest cannot render it, but it is declared).
+    assert any(e.type == "component_instance" for e in at.main)
+    assert not at.warning  # a clean link gives no notice
+
+
+def test_filters_change_headline_counts_and_url(run_page):
+    at = run_page()
+    at.multiselect(key="ia_type").select("rocket").run()
+    m = metrics(at)
+    assert m["Incidents"] == ("3", "of 8")
+    assert m["Munitions"] == ("9", "+1 unknown")
+    assert m["Killed"] == ("1", None)
+    assert qp(at)["type"] == ["rocket"]
+
+    at.radio(key="ia_icpt").set_value("Only intercepted").run()
+    assert metrics(at)["Incidents"] == ("0", "of 8")
+    assert qp(at)["icpt"] == ["1"]
+
+    at.radio(key="ia_icpt").set_value("Any").run()
+    at.multiselect(key="ia_type").unselect("rocket").run()
+    at.text_input(key="ia_q").input("number 4").run()
+    assert metrics(at)["Incidents"] == ("1", "of 8")
+    assert qp(at)["q"] == ["number 4"]
+
+
+def test_date_preset_counts_back_from_reference_today(run_page):
+    at = run_page()
+    at.selectbox(key="ia_period").select("Last 30 days").run()
+    # GEO_TODAY=2024-03-31: 2024-03-02 .. 2024-03-31 holds incidents 5 and 6.
+    assert metrics(at)["Incidents"] == ("2", "of 8")
+    assert qp(at)["from"] == ["2024-03-02"]
+    assert qp(at)["to"] == ["2024-03-31"]
+
+
+def test_link_restores_the_whole_view(run_page):
+    params = {
+        "from": "2024-01-01",
+        "to": "2024-02-29",
+        "actor": ["Islamic Resistance in Iraq"],
+        "country": "SY",
+        "lat": "35.1000",
+        "lon": "40.2000",
+        "z": "8",
+        "sel": "inc-t3",
+    }
+    at = run_page(params=params)
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="ia_period").value == "Custom range"
+    assert at.date_input(key="ia_from").value == dt.date(2024, 1, 1)
+    assert at.date_input(key="ia_to").value == dt.date(2024, 2, 29)
+    assert at.multiselect(key="ia_actor").value == ["Islamic Resistance in Iraq"]
+    assert at.multiselect(key="ia_country").value == ["SY"]
+    assert metrics(at)["Incidents"] == ("2", "of 8")  # incidents 3 and 4
+    # The details panel shows the selected incident, and the URL keeps every part of the view.
+    assert any("2024-02-02" in plain(md.value) for md in at.markdown)
+    assert any("Place 3" in plain(md.value) for md in at.markdown)
+    assert qp(at) == {key: value if isinstance(value, list) else [value] for key, value in params.items()}
+
+
+def test_preset_link_shows_the_preset(run_page):
+    at = run_page(params={"from": "2024-03-02", "to": "2024-03-31"})
+    assert at.selectbox(key="ia_period").value == "Last 30 days"
+
+
+def test_bad_parameters_are_dropped_with_a_visible_notice(run_page):
+    at = run_page(
+        params={
+            "from": "yesterday",
+            "z": "0",
+            "lat": "999",
+            "lon": "1",
+            "actor": "Nobody At All",
+            "type": "rocket",
+            "icpt": "maybe",
+            "sel": "inc-does-not-exist",
+        }
+    )
+    assert not at.exception
+    assert len(at.warning) == 1
+    notice = at.warning[0].value
+    for key in ("from", "z", "lat/lon", "actor", "icpt", "sel"):
+        assert f"Ignored link parameter {key}" in notice.replace("\\", "")
+    # The good part of the link still applies, and the URL is rewritten without the bad parts.
+    assert metrics(at)["Incidents"] == ("3", "of 8")
+    assert qp(at) == {"type": ["rocket"]}
+
+
+def test_markup_in_a_selected_link_id_is_refused(run_page):
+    at = run_page(params={"sel": XSS_SCRIPT})
+    assert not at.exception
+    assert "sel" in at.warning[0].value
+    assert "sel" not in at.query_params
+
+
+def test_report_text_is_shown_escaped_never_as_html(run_page):
+    at = run_page(params={"sel": XSS_ID})
+    assert not at.exception
+    # The summary is plain text (st.text): it appears literally.
+    assert any(t.value == f"Summary with {XSS_SCRIPT} and {XSS_IMG} inside. {TEMPLATE_TEXT}" for t in at.text)
+    # Markdown never carries the markup unescaped, and none of it allows HTML.
+    texts = all_markdown(at)
+    assert texts
+    for element in texts:
+        assert not getattr(element.proto, "allow_html", False), element.value
+        # Every "<" is backslash-escaped, so Markdown shows it instead of opening a tag.
+        assert not re.search(r"(?<!\\)<", element.value), element.value
+    joined = " ".join(plain(e.value) for e in texts)
+    assert f"**Target:** {XSS_SCRIPT}" in joined  # shown literally
+    assert f"Hostile place {XSS_IMG}" in joined
+    assert "](javascript:" not in " ".join(e.value for e in texts)  # no javascript: link
+
+
+def test_permalink_and_view_link(run_page):
+    at = run_page(params={"type": "drone", "sel": "inc-t2"})
+    codes = [c.value for c in at.code]
+    assert "/?sel=inc-t2" in codes  # the incident's permalink: no filters, so it always shows
+    assert "/?type=drone&sel=inc-t2" in codes  # the whole view
+
+
+def test_clear_selection_removes_it_from_the_url(run_page):
+    at = run_page(params={"sel": "inc-t1"})
+    assert qp(at)["sel"] == ["inc-t1"]
+    at.button(key="ia_clear_sel").click().run()
+    assert "sel" not in at.query_params
+    assert any("Click a marker" in i.value for i in at.info)
+
+
+def test_download_buttons_exist(run_page):
+    at = run_page()
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["GeoJSON", "CSV"]
+
+
+@pytest.mark.parametrize("incident", INCIDENTS[:3], ids=lambda i: i.id)
+def test_each_seeded_incident_can_be_selected(run_page, incident):
+    at = run_page(params={"sel": incident.id})
+    assert not at.exception and not at.warning
+    assert at.button(key="ia_clear_sel")

@@ -1,0 +1,77 @@
+"""The Incidents, Gazetteer and About pages under AppTest."""
+
+from __future__ import annotations
+
+from geo.incidents import FIELDS, GEO_PRECISIONS
+from tests.ui.seed import XSS_ID, XSS_SCRIPT
+
+
+def test_incidents_table_follows_the_link_filters_and_links_rows_to_the_map(run_page):
+    at = run_page("pages/1_Incidents.py", {"type": "rocket"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["id"]) == ["inc-t1", "inc-t3", "inc-t6"]
+    # Newest first, each row linking to the map with the incident selected and the same filters.
+    assert list(table["id"]) == ["inc-t6", "inc-t3", "inc-t1"]
+    assert list(table["map"]) == [f"/?sel={i}&type=rocket" for i in table["id"]]
+    assert {"outlets", "source_count", "summary"} <= set(table.columns)
+    link = at.get("page_link")[0].proto  # "open these filters on the map"
+    assert link.query_string == "type=rocket" and link.label == "Open these filters on the map"
+    assert [b.proto.label for b in at.get("download_button")] == ["GeoJSON", "CSV"]
+
+
+def test_incidents_table_filters_in_the_sidebar(run_page):
+    at = run_page("pages/1_Incidents.py")
+    assert len(at.dataframe[0].value) == 8
+    at.multiselect(key="ia_country").select("IQ").run()
+    assert sorted(at.dataframe[0].value["country"].unique()) == ["IQ"]
+    assert at.query_params["country"] in ("IQ", ["IQ"])
+
+
+def test_incidents_table_keeps_report_text_as_data(run_page):
+    at = run_page("pages/1_Incidents.py", {"q": "hostile"})
+    table = at.dataframe[0].value
+    assert list(table["id"]) == [XSS_ID]
+    # The grid draws text, never HTML: the value is kept verbatim and shown as such.
+    assert XSS_SCRIPT in table["summary"].iloc[0]
+
+
+def test_pages_share_the_view_when_the_menu_drops_the_query_string(run_page):
+    at = run_page("app.py", {"attr": "claimed"})
+    at.switch_page("pages/1_Incidents.py")
+    at.query_params.clear()
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="ia_attr").value == ["claimed"]
+    assert sorted(at.dataframe[0].value["id"]) == ["inc-t2", "inc-t3", "inc-t4"]
+
+
+def test_gazetteer_try_a_name_shows_match_score_method_and_candidates(run_page):
+    at = run_page("pages/2_Gazetteer.py")
+    assert not at.exception
+    sites_table = at.dataframe[0].value
+    assert len(sites_table) > 10 and "ain-al-asad" in set(sites_table["id"])
+    at.text_input(key="ia_try_name").input("Ayn al Asad").run()
+    result = at.success[0].value
+    assert "Ain al" in result and "score" in result and "method" in result
+    candidates = at.dataframe[0].value
+    assert list(candidates.columns[:6]) == ["site", "id", "kind", "country", "score", "method"]
+    assert candidates["id"].iloc[0] == "ain-al-asad"
+
+
+def test_gazetteer_unknown_name_and_search(run_page):
+    at = run_page("pages/2_Gazetteer.py")
+    at.text_input(key="ia_try_name").input("Qqqzzxx").run()
+    assert "No site matches" in at.warning[0].value
+    at.text_input(key="ia_site_search").input("erbil").run()
+    found = at.dataframe[-1].value
+    assert len(found) >= 1 and all("erbil" in " ".join(map(str, row)).lower() for row in found.itertuples())
+
+
+def test_about_page_explains_every_field_and_precision_code(run_page):
+    at = run_page("pages/9_About.py")
+    assert not at.exception
+    fields, precision = at.dataframe[0].value, at.dataframe[1].value
+    assert list(fields["field"]) == list(FIELDS)
+    assert fields["meaning"].str.len().min() > 10
+    assert list(precision["code"]) == list(GEO_PRECISIONS)

@@ -1,0 +1,235 @@
+"""The ui/ building blocks that need no running page: state, map layers, symbols, assets, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pandas as pd
+import pytest
+import streamlit_folium as sf
+
+from geo.filters import DATE_PRESETS, Filters, preset_range
+from geo.frame import to_frame
+from geo.viewstate import ViewState
+from tests.ui.seed import INCIDENTS, XSS_ID, XSS_IMG, XSS_SCRIPT
+from ui import assets, common, headline, mapview, state, symbols, timeline
+from ui.maplayers import base_map, incident_features, incident_group, legend_html, script_json
+
+TODAY = dt.date(2024, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return to_frame(INCIDENTS)
+
+
+# --- state ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 2, 1), actors=("A, with comma",), text="x"),
+        Filters(date_from=dt.date(2024, 1, 1)),  # open-ended custom range
+        Filters(attributions=("claimed", "blamed"), event_types=("drone",), countries=("IQ",), intercepted=False),
+        Filters(*preset_range("Last 7 days", today=TODAY)),
+    ],
+)
+def test_widget_values_round_trip(filters):
+    assert state.filters_from_widgets(state.widget_values(filters, TODAY), TODAY) == filters
+
+
+def test_period_for_recognises_presets_only_at_their_exact_range():
+    for label in DATE_PRESETS:
+        assert state.period_for(Filters(*preset_range(label, today=TODAY)), TODAY) == label
+    assert state.period_for(Filters(date_from=dt.date(2024, 3, 3), date_to=TODAY), TODAY) == state.CUSTOM
+
+
+def test_reversed_custom_range_is_swapped():
+    values = state.widget_values(Filters(), TODAY) | {"period": state.CUSTOM, "from": TODAY, "to": dt.date(2024, 1, 1)}
+    f = state.filters_from_widgets(values, TODAY)
+    assert (f.date_from, f.date_to) == (dt.date(2024, 1, 1), TODAY)
+
+
+def test_query_string_repeats_multi_valued_keys_and_encodes():
+    view = ViewState(filters=Filters(actors=("A&B", "C D"), text="a=b"), selected="inc-1")
+    assert state.query_string(view) == "?actor=A%26B&actor=C+D&q=a%3Db&sel=inc-1"
+    assert state.query_string(ViewState()) == ""
+
+
+# --- map result handling -------------------------------------------------------------------------
+
+
+def test_clicked_id_reads_the_tooltip_id_once_per_click():
+    out = {"last_object_clicked_count": 1, "last_object_clicked_tooltip": "2024-01-04 · Rocket Kataib #inc-t1",
+           "last_object_clicked": {"lat": 1, "lng": 2}}  # fmt: skip
+    clicked, sig = mapview.clicked_id(out, None)
+    assert clicked == "inc-t1"
+    assert mapview.clicked_id(out, sig) == (None, sig)  # the same click on the next rerun
+    again = dict(out, last_object_clicked_count=2)
+    assert mapview.clicked_id(again, sig)[0] == "inc-t1"  # clicked again later
+    assert mapview.clicked_id({"last_object_clicked_count": None}, sig) == (None, None)  # fresh component
+    country = dict(out, last_object_clicked_count=3, last_object_clicked_tooltip="Syria")
+    assert mapview.clicked_id(country, sig)[0] is None
+
+
+def test_reported_view_rounds_wraps_and_ignores_defaults():
+    assert mapview.reported_view({"zoom": 6}) == (None, None)  # the component's default value: no centre yet
+    assert mapview.reported_view({"center": {"lat": 33.123456, "lng": 44.987654}, "zoom": 7}) == ((33.1235, 44.9877), 7)
+    assert mapview.reported_view({"center": {"lat": 10, "lng": 370}, "zoom": 40}) == ((10.0, 10.0), None)
+
+
+# --- layers --------------------------------------------------------------------------------------
+
+
+def test_script_json_cannot_close_the_script_or_be_rewritten():
+    value = {"s": "</script><script>alert(1)</script> & {{'map_div'}} {% if %} {# \u2028", "n": [{"o": {}}]}
+    text = script_json(value)
+    for bad in ("<", ">", "&", "{{", "{%", "{#", "\u2028"):
+        assert bad not in text
+    assert json.loads(text) == value
+
+
+def test_incident_features_carry_only_popup_properties(frame):
+    colours = symbols.actor_colours(frame["actor"])
+    fc = incident_features(frame, colours)
+    assert len(fc["features"]) == len(frame)
+    by_id = {f["properties"]["i"]: f for f in fc["features"]}
+    t1 = by_id["inc-t1"]
+    assert t1["geometry"]["coordinates"] == [42.44, 33.79]
+    assert set(t1["properties"]) <= {"i", "c", "t", "x", "d", "l", "a", "at", "ab", "k", "j", "m", "s", "src"}
+    assert (t1["properties"]["m"], t1["properties"]["k"], t1["properties"]["j"]) == (5, 0, 2)
+    # Unknown figures are absent (the popup says "unknown"), never 0.
+    assert not {"m", "k", "j"} & set(by_id["inc-t7"]["properties"])
+    assert by_id["inc-t2"]["properties"]["x"] == 1 and "x" not in t1["properties"]
+    assert t1["properties"]["c"] == colours.colour("Kataib Hezbollah")
+
+
+def test_the_whole_map_loads_nothing_from_a_cdn_and_embeds_markup_inertly(frame):
+    """What st_folium would send, built the way it builds it: every link is local, no raw markup."""
+    colours = symbols.actor_colours(frame["actor"])
+    local = assets.vendor_assets()
+    m = base_map(local, legend=legend_html(colours, frame["actor"], frame["event_type"]))
+    group = incident_group(script_json(incident_features(frame, colours)), count=len(frame), selected=XSS_ID)
+    m.get_root().render()
+    header, html = sf._get_header(m), sf._get_html(m)
+    script = sf._get_map_string(m) + sf._get_feature_group_string(group, m)
+    links = [src for e in _walk(m) for _, src in [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]]
+    assert links and all(link.startswith("/app/static/vendor/") for link in links), links
+    for text in (header, html, script):
+        assert "cdn" not in text.lower() and "jquery" not in text.lower() and "bootstrap" not in text.lower()
+    assert XSS_SCRIPT not in script and XSS_IMG not in script and "</script" not in script.lower()
+    assert "Hostile place \\u003cimg" in script  # the data is there, escaped for the script element
+    # A plain folium render (saved HTML) keeps the layer and the template-like text intact.
+    page = m.get_root().render()
+    assert "{\\u0025 if x %}{\\u007b 7*7 }}" in page and "inc-xss" in page
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def test_legend_escapes_actor_names():
+    colours = symbols.actor_colours(pd.Series(["<b>Bold</b>", "Unknown"]))
+    html = legend_html(colours, ["<b>Bold</b>", "Unknown", "Someone else"], ["rocket"])
+    assert "<b>Bold</b>" not in html and "&lt;b&gt;Bold&lt;/b&gt;" in html
+    assert "Other actors" in html and "Rocket" in html and "Drone" not in html
+
+
+# --- symbols, headline, timeline -----------------------------------------------------------------
+
+
+def test_actor_colours_depend_on_frequency_not_on_the_filtered_view():
+    actors = pd.Series(["B"] * 5 + ["A"] * 3 + ["C"] * 3 + ["Unknown"] * 9)
+    colours = symbols.actor_colours(actors)
+    assert list(colours.named) == ["B", "A", "C"]  # most frequent first, ties by name, Unknown apart
+    assert colours.colour("Unknown") == symbols.UNKNOWN_COLOUR
+    assert colours.colour("never seen") == symbols.OTHER_COLOUR
+    assert colours.series(pd.Series(["A", "Unknown", "Z"])).tolist() == [
+        colours.colour("A"), symbols.UNKNOWN_COLOUR, symbols.OTHER_COLOUR,
+    ]  # fmt: skip
+    assert re.fullmatch(r"(?s).*\.ia-t-rocket i\{clip-path:polygon.*", symbols.marker_css())
+
+
+def test_headline_numbers_keep_unknown_apart(frame):
+    count, figures = headline.headline_numbers(frame)
+    assert count == 8
+    assert [(f.label, f.known_sum, f.unknown) for f in figures] == [
+        ("Munitions", 15, 3), ("Killed", 4, 4), ("Injured", 30, 3),
+    ]  # fmt: skip
+    assert figures[0].note == "+3 unknown"
+    _, none_unknown = headline.headline_numbers(frame[frame["id"] == "inc-t1"])
+    assert [f.note for f in none_unknown] == [None, None, None]
+
+
+def test_timeline_bucket_follows_the_span(frame):
+    dates = pd.Series(pd.to_datetime(["2024-01-01", "2024-02-15"]))
+    assert timeline.bucket_for(dates) == "day"
+    assert timeline.bucket_for(pd.Series(pd.to_datetime(["2023-01-01", "2024-06-01"]))) == "week"
+    assert timeline.bucket_for(pd.Series(pd.to_datetime(["2019-01-01", "2024-06-01"]))) == "month"
+    counts, bucket = timeline.timeline_counts(frame, symbols.actor_colours(frame["actor"]))
+    assert bucket == "week" and counts["incidents"].sum() == len(frame)
+    assert set(counts["period"].dt.day_of_week) == {0}  # weeks start on Monday
+    assert set(counts["end"] - counts["period"]) == {pd.Timedelta(days=7)}  # a bar spans its week
+
+
+# --- escaping and links --------------------------------------------------------------------------
+
+
+def test_md_escape_leaves_no_markup():
+    escaped = common.md_escape("[x](javascript:alert(1)) <b>*bold*</b> :red[hi] $x$ `c`")
+    assert not re.search(r"(?<!\\)[\[\]()<>*:$`]", escaped)
+    assert re.sub(r"\\(.)", r"\1", escaped) == "[x](javascript:alert(1)) <b>*bold*</b> :red[hi] $x$ `c`"
+
+
+def test_safe_url_accepts_only_absolute_http():
+    assert common.safe_url("https://example.org/a b(c)") == "https://example.org/a%20b%28c%29"
+    for bad in ("javascript:alert(1)", "/relative", "data:text/html,x", "", None, "http://"):
+        assert common.safe_url(bad) is None
+    assert common.md_link("t", "javascript:alert(1)") == "t"
+
+
+# --- assets --------------------------------------------------------------------------------------
+
+
+def test_vendor_assets_are_copied_once_and_kept_in_sync(tmp_path):
+    written = assets.ensure_vendor_assets(tmp_path)
+    assert {p.relative_to(tmp_path / "vendor").as_posix() for p in written} == {t for _, _, t in assets.VENDOR_FILES}
+    assert assets.ensure_vendor_assets(tmp_path) == []  # idempotent
+    js = tmp_path / "vendor" / "leaflet" / "leaflet.js"
+    js.write_text("tampered")
+    assert assets.ensure_vendor_assets(tmp_path) == [js]
+    assert "Leaflet" in js.read_text()[:2000]
+
+
+def test_vendor_urls_follow_the_base_path():
+    assert assets.vendor_assets("").leaflet_js == "/app/static/vendor/leaflet/leaflet.js"
+    assert (
+        assets.vendor_assets("/atlas/").cluster_js
+        == "/atlas/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js"
+    )
+
+
+def test_incident_layer_clusters_widely_only_above_the_threshold():
+    from ui.maplayers import CLUSTER_THRESHOLD, IncidentLayer
+
+    assert not IncidentLayer("{}", count=CLUSTER_THRESHOLD).cluster
+    assert IncidentLayer("{}", count=CLUSTER_THRESHOLD + 1).cluster
+    assert '"cluster":true' in IncidentLayer("{}", count=CLUSTER_THRESHOLD + 1).options_js
+
+
+def test_initial_view_prefers_the_link_then_the_selection(frame):
+    from types import SimpleNamespace
+
+    from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
+
+    dataset = SimpleNamespace(frame=frame, ids=frozenset(frame["id"]))
+    assert mapview.initial_view(ViewState(), dataset) == (DEFAULT_CENTER, DEFAULT_ZOOM)
+    assert mapview.initial_view(ViewState(selected="inc-t1"), dataset) == ((33.79, 42.44), mapview.SELECTED_ZOOM)
+    linked = ViewState(center=(30.0, 40.0), zoom=5, selected="inc-t1")
+    assert mapview.initial_view(linked, dataset) == ((30.0, 40.0), 5)

@@ -1,0 +1,98 @@
+"""What every page does: page setup, notices, safe text, links back to the map.
+
+Untrusted text (summaries, titles, actor names from reports) reaches the page
+in one of two ways only: :func:`streamlit.text` (no Markdown, no HTML) or
+Markdown passed through :func:`md_escape`; links go through :func:`safe_url`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import quote, urlsplit
+
+import streamlit as st
+
+from ui.assets import ensure_vendor_assets
+
+__all__ = [
+    "app_root_url",
+    "base_path",
+    "copy_link",
+    "md_escape",
+    "md_link",
+    "page_setup",
+    "safe_url",
+    "show_notices",
+]
+
+# Every ASCII punctuation mark Markdown (or Streamlit's :colour[...] / :emoji:
+# directives and $math$) could act on; CommonMark renders "\X" as a literal X.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+
+
+@st.cache_resource(show_spinner=False)
+def _vendor_once() -> None:
+    ensure_vendor_assets()
+
+
+def page_setup(title: str, *, icon: str = "🗺️", layout: str = "wide") -> None:
+    """Page config plus the app-wide set-up (local Leaflet files in place)."""
+    st.set_page_config(page_title=f"{title} · Incident Atlas", page_icon=icon, layout=layout)
+    _vendor_once()
+
+
+def show_notices(notices: Iterable[str]) -> None:
+    """One visible warning listing what was wrong with the link (nothing when all was fine)."""
+    notices = list(notices)
+    if notices:
+        st.warning("Parts of this link could not be used:\n\n" + "\n".join(f"- {md_escape(n)}" for n in notices))
+
+
+def md_escape(text: object) -> str:
+    """``text`` as Markdown that displays literally (no markup, links, HTML or directives)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` if it is an absolute http(s) URL, with characters that could break out of
+    a Markdown link percent-encoded; None otherwise (``javascript:``, relative, junk)."""
+    text = str(url or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(text, safe=":/?#@!$&'*+,;=%~-._")
+
+
+def md_link(label: object, url: object) -> str:
+    """A Markdown link when ``url`` is safe, else the escaped label alone."""
+    href = safe_url(url)
+    return f"[{md_escape(label)}]({href})" if href else md_escape(label)
+
+
+def app_root_url(page_path: str = "") -> str:
+    """The app's base URL (scheme, host, port, base path; no trailing slash).
+
+    From ``st.context.url``, which is the current page's URL; ``page_path`` is
+    the page's URL path ("Incidents") and is cut off. Empty when unknown (tests,
+    very old browsers): links then stay relative, which still works in place.
+    """
+    url = (getattr(st.context, "url", None) or "").split("?", 1)[0].rstrip("/")
+    if page_path and url.endswith("/" + page_path):
+        url = url[: -len(page_path) - 1]
+    return url
+
+
+def base_path() -> str:
+    """The server's ``baseUrlPath`` as a URL prefix ("" or "/atlas"), for relative links."""
+    path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{path}" if path else ""
+
+
+def copy_link(label: str, url: str, *, help_text: str | None = None) -> None:
+    """A link in a code box: Streamlit draws a copy button on it."""
+    st.caption(label if help_text is None else f"{label} — {help_text}")
+    st.code(url, language=None, wrap_lines=True)

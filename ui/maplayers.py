@@ -1,0 +1,383 @@
+"""Folium building blocks for every map in the app (no Streamlit here).
+
+* :func:`base_map` — the stable part of a map: offline country borders
+  (default) and optional OpenStreetMap tiles, local Leaflet assets, marker
+  CSS and the legend. It does not depend on the filters, so streamlit-folium
+  keeps the same component (no remount) while the analyst filters.
+* :func:`incident_features` — the filtered incidents as compact GeoJSON text,
+  only the properties the tooltip and popup need, colour computed here.
+* :class:`IncidentLayer` — ONE layer drawing those features with a JS
+  ``pointToLayer`` (never one folium ``Marker`` per incident), clustered above
+  :data:`CLUSTER_THRESHOLD` points (below it only overlapping markers merge). It goes into a ``FeatureGroup`` passed to
+  ``st_folium(feature_group_to_add=...)``, which swaps it in place.
+* :func:`point_layer` — a small generic layer of named points (the gazetteer).
+
+Every string that reaches the page is escaped: JSON embedded in a ``<script>``
+has ``<``, ``>`` and ``&`` written as ``\\u003c``-style escapes, the legend is
+built with :func:`html.escape`, and the JS popups escape every value.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import folium
+import orjson
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
+from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
+from ui.assets import VendorAssets, localize
+from ui.borders import LABELS, borders_geojson
+from ui.symbols import SHAPES, ActorColours, marker_css
+
+__all__ = [
+    "CLUSTER_THRESHOLD",
+    "MAX_POPUP_SOURCES",
+    "SUMMARY_CHARS",
+    "IncidentLayer",
+    "base_map",
+    "incident_features",
+    "incident_group",
+    "legend_html",
+    "point_layer",
+    "script_json",
+]
+
+CLUSTER_THRESHOLD = 2000  # above this many points the layer clusters widely (see incident_layer.js)
+SUMMARY_CHARS = 300  # popups show the start of the summary; the details panel shows it all
+MAX_POPUP_SOURCES = 5
+
+_LAYER_JS = (Path(__file__).with_name("incident_layer.js")).read_text(encoding="utf-8")
+# Drop the leading comment block: the factory is inlined into the map script.
+_LAYER_JS = _LAYER_JS[_LAYER_JS.index("function (data, opt)") :]
+
+_MAP_CSS = """
+.leaflet-container{background:#cddceb;}
+.ia-label{color:#5b5b5b;font:600 11px/1.1 system-ui,sans-serif;letter-spacing:.12em;text-transform:uppercase;
+  text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none;}
+.ia-id{color:#777;font-size:10px;margin-top:2px;}
+.ia-pop table{border-collapse:collapse;font-size:12px;}
+.ia-pop th{text-align:left;padding:1px 8px 1px 0;color:#555;font-weight:600;vertical-align:top;white-space:nowrap;}
+.ia-pop td{padding:1px 0;}
+.ia-pop .ia-sum{margin:6px 0 4px;font-size:12px;max-height:9em;overflow:auto;}
+.ia-pop .ia-src{margin:0;padding-left:16px;font-size:12px;}
+.ia-legend{background:rgba(255,255,255,.93);padding:4px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);
+  font:11px/1.3 system-ui,sans-serif;}
+.ia-legend summary{cursor:pointer;font-weight:600;}
+.ia-legend .ia-cols{display:flex;gap:12px;margin-top:3px;max-height:170px;overflow:auto;}
+.ia-legend .ia-col{max-width:170px;}
+.ia-legend h4{margin:0 0 2px;font-size:11px;color:#444;}
+.ia-legend .ia-row{display:flex;align-items:center;gap:5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}
+.ia-legend .ia-sw{width:10px;height:10px;border-radius:2px;flex:none;}
+.ia-legend .ia-mk{width:10px;height:10px;flex:none;}
+"""
+
+
+def script_json(obj: object) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>``, ``&`` and the JS line separators are escaped inside strings
+    (they can only occur there), so ``</script>`` in a summary cannot end the
+    script. ``{{``, ``{%`` and ``{#`` are broken up too (they too can only occur
+    inside strings): streamlit-folium rewrites ``{{'name'}}`` patterns in the
+    map script, and folium compiles rendered scripts as Jinja templates.
+    """
+    text = orjson.dumps(obj).decode()
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+        .replace("{{", "{\\u007b")
+        .replace("{%", "{\\u0025")
+        .replace("{#", "{\\u0023")
+    )
+
+
+def _date_labels(df: pd.DataFrame) -> list[str]:
+    """ "2024-01-20", "week of 2024-01-15" or "2024-01 (month)", per row (vectorised)."""
+    day = df["date"].dt.strftime("%Y-%m-%d")
+    precision = df["date_precision"]
+    labels = day.where(precision.ne("week"), "week of " + day)
+    labels = labels.where(precision.ne("month"), df["date"].dt.strftime("%Y-%m") + " (month)")
+    return labels.tolist()
+
+
+def _sources(text: str | None) -> list[list[str]] | None:
+    """[label, url] of the first sources of an incident, from its JSON column."""
+    if not text or text == "[]":
+        return None
+    try:
+        items = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    out = []
+    for s in items[:MAX_POPUP_SOURCES]:
+        if isinstance(s, dict):
+            outlet, title = s.get("outlet") or "", s.get("title") or ""
+            label = f"{outlet}: {title}" if outlet and title else (title or outlet or s.get("url") or "source")
+            out.append([str(label)[:160], str(s.get("url") or "")])
+    return out or None
+
+
+def _figures(series: pd.Series) -> list[int | None]:
+    """A nullable Int64 column as ints and None (unknown stays None, never 0)."""
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _summaries(series: pd.Series) -> list[str | None]:
+    text = series.fillna("").astype(str)
+    long = text.str.len() > SUMMARY_CHARS
+    text = text.where(~long, text.str.slice(0, SUMMARY_CHARS - 1) + "…")
+    return text.where(text.ne(""), None).tolist()
+
+
+def incident_features(df: pd.DataFrame, colours: ActorColours) -> dict:
+    """The incidents of ``df`` as a GeoJSON FeatureCollection with short property keys.
+
+    Keys: ``i`` id, ``c`` colour, ``t`` event type, ``x`` intercepted (only when
+    true), ``d`` date label, ``l`` place, ``a`` actor, ``at`` attribution,
+    ``ab`` attributed by, ``k``/``j``/``m`` killed/injured/munitions (absent when
+    unknown), ``s`` summary (truncated), ``src`` [[label, url], ...].
+    Type and attribution labels travel once in the layer options, not per point.
+    Columns are converted to lists first (vectorised); the one loop only assembles dicts.
+    """
+    if df.empty:
+        return {"type": "FeatureCollection", "features": []}
+    columns = zip(
+        df["id"].tolist(), df["lon"].round(5).tolist(), df["lat"].round(5).tolist(),
+        colours.series(df["actor"]).tolist(), df["event_type"].tolist(), df["intercepted"].tolist(),
+        _date_labels(df), df["location"].tolist(), df["actor"].fillna("Unknown").tolist(),
+        df["attribution"].tolist(), df["attributed_by"].tolist(), _figures(df["killed"]),
+        _figures(df["injured"]), _figures(df["munitions"]), _summaries(df["summary"]),
+        [_sources(s) for s in df["sources"].tolist()],
+    )  # fmt: skip
+    features = []
+    for iid, lon, lat, colour, etype, icpt, date, loc, actor, attr, by, killed, injured, mun, summ, src in columns:
+        p: dict = {"i": iid, "c": colour, "t": etype, "d": date, "a": actor or "Unknown", "at": attr}
+        if icpt:
+            p["x"] = 1
+        if loc:
+            p["l"] = loc
+        if by:
+            p["ab"] = by
+        if killed is not None:
+            p["k"] = killed
+        if injured is not None:
+            p["j"] = injured
+        if mun is not None:
+            p["m"] = mun
+        if summ:
+            p["s"] = summ
+        if src:
+            p["src"] = src
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": p})
+    return {"type": "FeatureCollection", "features": features}
+
+
+class _Verbatim(Element):
+    """Text placed into a figure as is.
+
+    folium's ``MacroElement.render`` wraps each rendered script in
+    ``Element(text)``, which *compiles the text as a Jinja template*: seconds
+    for megabytes of GeoJSON, and report text containing ``{%`` would be
+    template syntax. This element is never compiled.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class IncidentLayer(MacroElement):
+    """All filtered incidents as one Leaflet layer built in the browser.
+
+    ``data_js`` is GeoJSON text from :func:`script_json` (cache it per filter);
+    ``selected`` is the id drawn highlighted.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = ({{ this.factory }})({{ this.data_js }}, {{ this.options_js }});
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data_js: str, *, count: int, selected: str | None = None, cluster: bool | None = None):
+        super().__init__()
+        self._name = "IncidentLayer"
+        self.factory = _LAYER_JS
+        self.data_js = data_js
+        self.count = count
+        self.cluster = count > CLUSTER_THRESHOLD if cluster is None else cluster
+        self.options_js = script_json(
+            {"selected": selected, "cluster": self.cluster, "types": EVENT_TYPES, "attributions": ATTRIBUTIONS}
+        )
+
+    def render(self, **kwargs) -> None:
+        # streamlit-folium takes the script from the template macro itself; this only
+        # keeps a plain folium render (a saved HTML map) complete, without Jinja (see _Verbatim).
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(_Verbatim(script), name=self.get_name())
+
+
+def incident_group(data_js: str, *, count: int, selected: str | None = None) -> folium.FeatureGroup:
+    """The FeatureGroup holding the incident layer, as ``st_folium`` wants it."""
+    group = folium.FeatureGroup(name="Incidents", control=False)
+    group.add_child(IncidentLayer(data_js, count=count, selected=selected))
+    return group
+
+
+class _OfflineBase(folium.map.Layer):
+    """Country polygons with a light fill plus country name labels: a base layer without tiles."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup([
+            L.geoJson({{ this.data_js }}, {
+                interactive: false,
+                style: {color: "#6f6a60", weight: 1, fillColor: "#f4f1e8", fillOpacity: 1}
+            })
+        ].concat({{ this.labels_js }}.map(function (l) {
+            return L.marker([l[0], l[1]], {interactive: false, keyboard: false,
+                icon: L.divIcon({className: "ia-label", html: l[2], iconSize: null})});
+        })));
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "OfflineBase"
+        self.data_js = script_json(orjson.loads(borders_geojson()))
+        names = {f["properties"]["iso"]: f["properties"]["name"] for f in orjson.loads(borders_geojson())["features"]}
+        self.labels_js = script_json(
+            [[lat, lon, html.escape(names[iso])] for iso, (lat, lon) in LABELS.items() if iso in names]
+        )
+
+
+def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Iterable[str]) -> str:
+    """The legend's inner HTML: actor colours and event-type shapes side by side (all escaped).
+
+    A ``<details>`` element, open by default, so the analyst can fold it away
+    when it covers markers.
+    """
+    actor_rows = "".join(
+        f'<div class="ia-row"><span class="ia-sw" style="background:{html.escape(colour)}"></span>'
+        f'<span title="{html.escape(label)}">{html.escape(label)}</span></div>'
+        for label, colour in colours.legend(actors)
+    )
+    present = set(event_types)
+    type_rows = "".join(
+        f'<div class="ia-row"><span class="ia-mk ia-t-{key}"><i style="background:#555"></i></span>'
+        f"{html.escape(label)}</div>"
+        for key, label in EVENT_TYPES.items()
+        if key in present and key in SHAPES
+    )
+    type_rows += (
+        '<div class="ia-row"><span class="ia-mk ia-t-indirect_fire ia-x"><i style="background:#555"></i></span>'
+        "faded: intercepted</div>"
+    )
+    return (
+        '<details open><summary>Legend</summary><div class="ia-cols">'
+        f'<div class="ia-col"><h4>Actor</h4>{actor_rows}</div>'
+        f'<div class="ia-col"><h4>Event type</h4>{type_rows}</div></div></details>'
+    )
+
+
+class _Legend(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "ia-legend");
+            div.innerHTML = {{ this.html_js }};
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, inner_html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html_js = script_json(inner_html)
+
+
+def base_map(
+    assets: VendorAssets,
+    *,
+    legend: str | None = None,
+    center: Sequence[float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+    overlays: Iterable[MacroElement] = (),
+) -> folium.Map:
+    """The part of a map that does not change with the filters.
+
+    ``center``/``zoom`` are the *initial* view only: in Streamlit pass the
+    current view to ``st_folium(center=, zoom=)`` instead, so the map script
+    (and thus the component) stays the same while the view moves.
+    """
+    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True)
+    # folium hands min/max zoom to its tile layer only; with no tiles on by default the
+    # map itself needs them (the cluster plugin refuses a map without maxZoom).
+    m.options.update(min_zoom=3, max_zoom=18)
+    localize(m, assets)
+    m.get_root().header.add_child(Element(f"<style>{_MAP_CSS}\n{marker_css()}</style>"))
+    _OfflineBase("Country borders (offline)").add_to(m)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True, show=False).add_to(m)
+    for layer in overlays:  # before the layer control, whose script refers to them
+        m.add_child(layer)
+    if legend is not None:
+        m.add_child(_Legend(legend))
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    return m
+
+
+def point_layer(points: Iterable[Mapping], *, name: str, colour: str = "#0072b2") -> MacroElement:
+    """A layer of small circles with an escaped tooltip (``lat``, ``lon``, ``label`` keys)."""
+    rows = [
+        [float(p["lat"]), float(p["lon"]), html.escape(str(p["label"]))]
+        for p in points
+        if p.get("lat") is not None and math.isfinite(float(p["lat"])) and math.isfinite(float(p["lon"]))
+    ]
+    return _Points(script_json(rows), name=name, colour=colour)
+
+
+class _Points(folium.map.Layer):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup({{ this.rows_js }}.map(function (r) {
+            return L.circleMarker([r[0], r[1]], {radius: 5, weight: 1, color: "#222", fillColor: {{ this.colour_js }},
+                                                fillOpacity: 0.9}).bindTooltip(r[2]);
+        }));
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows_js: str, *, name: str, colour: str):
+        # control=False: the layer control's script refers to every layer it lists, so a
+        # listed layer added after the control (as pages do with base_map(...)) would break it.
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "Points"
+        self.rows_js = rows_js
+        self.colour_js = script_json(colour)

@@ -1,0 +1,75 @@
+"""The filter sidebar, shared by the map and the Incidents table.
+
+Widgets have fixed session-state keys (:data:`ui.state.KEYS`) and no
+``value=``/``default=`` of their own: :func:`ui.state.begin` puts the view
+read from the URL into session state before they are created, so a link
+reopens with the same widgets set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geo.countries import COUNTRIES
+from geo.filters import DATE_PRESETS, Filters
+from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
+from ui.data import Dataset
+from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, current_view, filters_from_widgets
+
+__all__ = ["country_name", "filter_sidebar"]
+
+_COUNTRY_NAMES = {c.iso2: c.name for c in COUNTRIES}
+
+
+def country_name(code: str) -> str:
+    return f"{_COUNTRY_NAMES.get(code, code)} ({code})"
+
+
+def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
+    """Draw the filters in the sidebar and return what they select."""
+    ss = st.session_state
+    with st.sidebar:
+        st.header("Filters")
+        st.selectbox(
+            "Period",
+            [*DATE_PRESETS, CUSTOM],
+            key=KEYS["period"],
+            on_change=_period_changed,
+            help=f"Presets count back from {today.isoformat()}, the latest incident in the data "
+            "(or GEO_TODAY when set).",
+        )
+        if ss.get(KEYS["period"]) == CUSTOM:
+            left, right = st.columns(2)
+            # value=None: an empty box means "open-ended", never the wall-clock today.
+            left.date_input("From", value=None, key=KEYS["from"], format="YYYY-MM-DD")
+            right.date_input("To", value=None, key=KEYS["to"], format="YYYY-MM-DD")
+        # Options always include what the link selected, so a value the data lacks
+        # (a country with no incidents yet) shows as selected instead of erroring.
+        actors = list(dict.fromkeys([*dataset.actors, *ss.get(KEYS["actors"], [])]))
+        st.multiselect("Actor (claimed or blamed)", actors, key=KEYS["actors"], placeholder="Any actor")
+        st.multiselect(
+            "Attribution",
+            list(ATTRIBUTIONS),
+            format_func=ATTRIBUTIONS.__getitem__,
+            key=KEYS["attributions"],
+            placeholder="Any attribution",
+        )
+        st.multiselect(
+            "Event type", list(EVENT_TYPES), format_func=EVENT_TYPES.__getitem__, key=KEYS["event_types"],
+            placeholder="Any type",
+        )  # fmt: skip
+        countries = sorted({*dataset.countries, *ss.get(KEYS["countries"], [])})
+        st.multiselect("Country", countries, format_func=country_name, key=KEYS["countries"], placeholder="Any country")
+        st.radio("Intercepted", list(INTERCEPTED_CHOICES), key=KEYS["intercepted"], horizontal=True)
+        st.text_input("Search text", key=KEYS["text"], placeholder="summary, place, source…", max_chars=200)
+    return filters_from_widgets({name: ss.get(key) for name, key in KEYS.items()}, today)
+
+
+def _period_changed() -> None:
+    """Switching to a custom range starts from the range shown so far, not from empty boxes."""
+    ss = st.session_state
+    if ss.get(KEYS["period"]) == CUSTOM:
+        f = current_view().filters
+        ss[KEYS["from"]], ss[KEYS["to"]] = f.date_from, f.date_to

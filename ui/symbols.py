@@ -1,0 +1,118 @@
+"""How an incident looks on the map: colour by actor, shape by event type.
+
+Colours are assigned from the *whole* data set (most frequent actors first),
+never from the filtered view, so an actor keeps its colour while the analyst
+narrows the filters and the legend stays put. Pure functions, no Streamlit.
+
+Shapes are CSS ``clip-path`` polygons on a small ``divIcon``: cheap to draw,
+distinguishable at 12 px, and the same CSS draws the legend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.incidents import EVENT_TYPES
+
+__all__ = [
+    "OTHER_ACTOR",
+    "OTHER_COLOUR",
+    "PALETTE",
+    "SHAPES",
+    "UNKNOWN_ACTOR",
+    "UNKNOWN_COLOUR",
+    "ActorColours",
+    "actor_colours",
+    "marker_css",
+]
+
+# Colour-blind-friendly categorical palette (Okabe-Ito plus two darker tones);
+# grey is kept for "Unknown" and "other actors".
+PALETTE = (
+    "#d55e00",  # vermillion
+    "#0072b2",  # blue
+    "#009e73",  # green
+    "#cc79a7",  # purple-pink
+    "#e69f00",  # orange
+    "#56b4e9",  # sky blue
+    "#8c564b",  # brown
+    "#6a3d9a",  # violet
+    "#b8a800",  # olive yellow
+)
+UNKNOWN_ACTOR = "Unknown"
+UNKNOWN_COLOUR = "#4d4d4d"
+OTHER_ACTOR = "Other actors"
+OTHER_COLOUR = "#9e9e9e"
+
+# event type -> CSS clip-path (None: a circle, drawn with border-radius).
+SHAPES: dict[str, str | None] = {
+    "rocket": "polygon(50% 0,100% 100%,0 100%)",
+    "missile": "polygon(50% 0,61% 35%,98% 35%,68% 57%,79% 91%,50% 70%,21% 91%,32% 57%,2% 35%,39% 35%)",
+    "drone": "polygon(50% 0,100% 50%,50% 100%,0 50%)",
+    "indirect_fire": None,
+    "artillery": "polygon(8% 8%,92% 8%,92% 92%,8% 92%)",
+    "rpg": "polygon(0 0,100% 0,50% 100%)",
+    "ied": "polygon(25% 0,75% 0,100% 50%,75% 100%,25% 100%,0 50%)",
+    "small_arms": "polygon(35% 0,65% 0,65% 35%,100% 35%,100% 65%,65% 65%,65% 100%,35% 100%,35% 65%,0 65%,0 35%,35% 35%)",
+    "airstrike": "polygon(50% 0,100% 38%,82% 100%,18% 100%,0 38%)",
+    "other": "polygon(30% 0,70% 0,100% 30%,100% 70%,70% 100%,30% 100%,0 70%,0 30%)",
+}
+assert set(SHAPES) == set(EVENT_TYPES), "every event type needs a shape"
+
+
+@dataclass(frozen=True)
+class ActorColours:
+    """Actor -> colour, with a grey for the long tail and one for Unknown."""
+
+    named: Mapping[str, str]
+
+    def colour(self, actor: str | None) -> str:
+        if not actor or actor == UNKNOWN_ACTOR:
+            return UNKNOWN_COLOUR
+        return self.named.get(actor, OTHER_COLOUR)
+
+    def group(self, actor: str | None) -> str:
+        """The legend entry an actor falls under."""
+        if not actor or actor == UNKNOWN_ACTOR:
+            return UNKNOWN_ACTOR
+        return actor if actor in self.named else OTHER_ACTOR
+
+    def legend(self, present: Iterable[str]) -> list[tuple[str, str]]:
+        """(label, colour) rows for the actors in ``present``, in palette order."""
+        present = set(present)
+        rows = [(a, c) for a, c in self.named.items() if a in present]
+        if any(a not in self.named and a != UNKNOWN_ACTOR for a in present):
+            rows.append((OTHER_ACTOR, OTHER_COLOUR))
+        if UNKNOWN_ACTOR in present:
+            rows.append((UNKNOWN_ACTOR, UNKNOWN_COLOUR))
+        return rows
+
+    def series(self, actors: pd.Series) -> pd.Series:
+        """Vectorised :meth:`colour` for a column of actors."""
+        return actors.map(self.named).fillna(OTHER_COLOUR).where(actors.ne(UNKNOWN_ACTOR), UNKNOWN_COLOUR)
+
+
+def actor_colours(actors: pd.Series) -> ActorColours:
+    """Give the most frequent named actors their own colour (ties broken by name)."""
+    counts = actors[actors.ne(UNKNOWN_ACTOR) & actors.notna()].value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: len(PALETTE)]
+    return ActorColours({actor: PALETTE[i] for i, (actor, _) in enumerate(ranked)})
+
+
+def marker_css() -> str:
+    """CSS for the marker shapes (map and legend share it)."""
+    rules = [
+        ".ia-mk{width:14px;height:14px;filter:drop-shadow(0 0 1px #000) drop-shadow(0 0 1px #fff);}",
+        ".ia-mk i{display:block;width:100%;height:100%;}",
+        ".ia-mk.ia-x{opacity:.55;}",
+        # Leaflet positions the icon with an inline transform, so the selection grows the inner shape.
+        ".ia-mk.ia-sel{filter:drop-shadow(0 0 2px #000) drop-shadow(0 0 4px #ffeb3b) drop-shadow(0 0 4px #ffeb3b);}",
+        ".ia-mk.ia-sel i{transform:scale(1.7);}",
+    ]
+    for key, clip in SHAPES.items():
+        shape = f"clip-path:{clip};" if clip else "border-radius:50%;"
+        rules.append(f".ia-t-{key} i{{{shape}}}")
+    return "\n".join(rules)

@@ -1,0 +1,80 @@
+"""The incident table: one row per incident, each linking to it on the map.
+
+``st.dataframe`` draws cells as canvas text (no HTML), so report text cannot
+inject markup; links are built here from validated ids and the view's own
+query string, and only ``http(s)`` source URLs are kept.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from geo.filters import Filters
+from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
+from geo.viewstate import ViewState
+from ui.state import query_string
+
+__all__ = ["COLUMN_CONFIG", "incident_table", "map_links", "show_incident_table"]
+
+COLUMN_CONFIG = {
+    "map": st.column_config.LinkColumn(
+        "Map", display_text="Open on map", help="This incident on the map, same filters"
+    ),
+    "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+    "precision": st.column_config.TextColumn("Date precision"),
+    "type": st.column_config.TextColumn("Type"),
+    "location": st.column_config.TextColumn("Place"),
+    "country": st.column_config.TextColumn("Country"),
+    "actor": st.column_config.TextColumn("Actor"),
+    "attribution": st.column_config.TextColumn("Attribution"),
+    "attributed_by": st.column_config.TextColumn("Attributed by"),
+    "intercepted": st.column_config.CheckboxColumn("Intercepted"),
+    "munitions": st.column_config.NumberColumn("Munitions", help="Empty: no source states it"),
+    "killed": st.column_config.NumberColumn("Killed", help="Empty: no source states it"),
+    "injured": st.column_config.NumberColumn("Injured", help="Empty: no source states it"),
+    "source_count": st.column_config.NumberColumn("Sources"),
+    "outlets": st.column_config.TextColumn("Outlets"),
+    "summary": st.column_config.TextColumn("Summary", width="large"),
+    "id": st.column_config.TextColumn("Id"),
+}
+
+
+def map_links(ids: pd.Series, filters: Filters, prefix: str = "") -> pd.Series:
+    """``{prefix}/?sel=<id>&<filters>`` for each id: the map with this incident selected."""
+    rest = query_string(ViewState(filters=filters)).lstrip("?")
+    tail = f"&{rest}" if rest else ""
+    return f"{prefix}/?sel=" + ids.map(lambda i: quote(str(i), safe="")) + tail
+
+
+def incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "") -> pd.DataFrame:
+    """The displayed columns of ``df`` (labels instead of keys, a map link per row)."""
+    return pd.DataFrame(
+        {
+            "map": map_links(df["id"], filters, prefix),
+            "date": df["date"].dt.date,
+            "precision": df["date_precision"],
+            "type": df["event_type"].map(EVENT_TYPES).fillna(df["event_type"]),
+            "location": df["location"],
+            "country": df["country"],
+            "actor": df["actor"],
+            "attribution": df["attribution"].map(ATTRIBUTIONS).fillna(df["attribution"]),
+            "attributed_by": df["attributed_by"],
+            "intercepted": df["intercepted"],
+            "munitions": df["munitions"],
+            "killed": df["killed"],
+            "injured": df["injured"],
+            "source_count": df["source_count"],
+            "outlets": df["outlets"],
+            "summary": df["summary"],
+            "id": df["id"],
+        }
+    ).sort_values(["date", "id"], ascending=[False, True], kind="stable")
+
+
+def show_incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "") -> None:
+    st.dataframe(
+        incident_table(df, filters, prefix), column_config=COLUMN_CONFIG, hide_index=True, height=560, key="ia_table"
+    )
