@@ -11,13 +11,23 @@ layer. Figures:
 
 Rates are given per second of CPU time of this process (``time.process_time``:
 one core, not disturbed by other processes waiting for the CPU) and per second
-of wall-clock time. Target: at least 50 reports/second warm, on one core.
+of wall-clock time. Target: at least 50 reports/second, cold and warm, on one
+core. ``--check`` exits 1 below the target (for CI); ``--profile N`` prints the
+N functions that take most time (cProfile) over one warm pass.
+
+Where the time goes (see ``--profile``): about 60 clauses of a 1,000-word
+report are each read by a dozen compiled patterns; the place scan and the
+actor scan run once per report. The patterns that scan whole reports start
+with a one-letter lookahead, each clause is searched only for the weapons
+whose words it holds, and clauses and actors are found once per report.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import pstats
 import random
 import sys
 import time
@@ -31,6 +41,7 @@ from geo.gazetteer import Gazetteer
 
 OWN = ROOT / "tests" / "data" / "eval" / "own"
 PUBLISHED = dt.date(2023, 5, 10)
+TARGET = 50.0
 
 
 def compose_reports(count: int, words: int = 1000, seed: int = 7) -> list[str]:
@@ -60,6 +71,8 @@ def rate(reports: list[str], gazetteer: Gazetteer) -> tuple[float, float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=200, help="reports per measurement (default 200)")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 when a CPU rate is below {TARGET:.0f} reports/s")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions of a warm pass")
     args = parser.parse_args(argv)
     gazetteer = Gazetteer.load(ROOT / "gazetteer.csv")
     reports = compose_reports(args.reports)
@@ -68,7 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     warm = max((rate(reports, gazetteer) for _ in range(3)), key=lambda r: r[0])
     print(f"{len(reports)} reports of ~{mean_words:.0f} words, {found / len(reports):.1f} candidates each")
     print(f"  cold: {cold_cpu:7.1f} reports/s CPU  {cold_wall:7.1f} reports/s wall")
-    print(f"  warm: {warm[0]:7.1f} reports/s CPU  {warm[1]:7.1f} reports/s wall   (target >= 50 on one core)")
+    print(f"  warm: {warm[0]:7.1f} reports/s CPU  {warm[1]:7.1f} reports/s wall   (target >= {TARGET:.0f} on one core)")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(rate, reports, gazetteer)
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(args.profile)
+    if args.check and min(cold_cpu, warm[0]) < TARGET:
+        print(f"error: below the target of {TARGET:.0f} reports/s", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from geo.errors import InputError
+from geo.textinput import looks_binary
 
 __all__ = ["MAX_BYTES", "CleanText", "clean_text", "decode_bytes", "html_to_text", "looks_like_html"]
 
@@ -42,7 +43,7 @@ class CleanText:
 
 def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
     """``(text, encoding, notes)`` for raw bytes; raises InputError for binary data."""
-    if b"\x00" in data[:8192]:
+    if looks_binary(data):
         raise InputError("input looks binary (it contains NUL bytes); expected a text or HTML report")
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
@@ -150,7 +151,7 @@ def clean_text(data: bytes | str, *, filename: str = "") -> CleanText:
     elif isinstance(data, str):
         if len(data.encode("utf-8", errors="surrogatepass")) > MAX_BYTES:
             raise InputError(f"input is larger than the {MAX_BYTES // (1024 * 1024)} MB limit")
-        if "\x00" in data[:8192]:
+        if looks_binary(data):
             raise InputError("input looks binary (it contains NUL characters); expected a text or HTML report")
         text = data
     else:

@@ -14,7 +14,7 @@ from typing import IO
 
 from geo.errors import InputError
 
-__all__ = ["MAX_BYTES", "TextSource", "read_text", "source_name"]
+__all__ = ["MAX_BYTES", "SNIFF_BYTES", "TextSource", "looks_binary", "read_text", "source_name"]
 
 # Far above any real export (ACLED's whole Middle East is ~100 MB) but small
 # enough that a mistaken file cannot exhaust memory.
@@ -22,9 +22,19 @@ MAX_BYTES = 200 * 1024 * 1024
 
 TextSource = str | os.PathLike | bytes | bytearray | IO[bytes] | IO[str]
 
-# A NUL byte never occurs in CSV or JSON text, and always in the first few
-# kilobytes of an xlsx/zip/sqlite/image file.
-_SNIFF = 8192
+# A NUL byte never occurs in CSV, JSON, plain-text or HTML input, and always in
+# the first few kilobytes of an xlsx/zip/sqlite/image/PDF-stream file.
+SNIFF_BYTES = 8192
+
+
+def looks_binary(data: bytes | bytearray | str) -> bool:
+    """Whether ``data`` is a binary file rather than text: a NUL in its first :data:`SNIFF_BYTES`.
+
+    The one test of binary input for every reader of user files (imports here,
+    report texts in :mod:`geo.textin`); each caller words its own refusal.
+    """
+    head = data[:SNIFF_BYTES]
+    return ("\x00" if isinstance(head, str) else b"\x00") in head
 
 
 def source_name(source: TextSource, default: str = "upload") -> str:
@@ -72,7 +82,7 @@ def read_text(source: TextSource, *, max_bytes: int = MAX_BYTES, name: str | Non
 
 
 def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:_SNIFF]:
+    if looks_binary(data):
         raise InputError(
             f"{name}: this is a binary file, not CSV or GeoJSON text (a spreadsheet? export it as CSV UTF-8)"
         )
@@ -89,6 +99,6 @@ def _decode(data: bytes, name: str) -> str:
 def _check_text(text: str, name: str) -> str:
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    if "\x00" in text[:_SNIFF]:
+    if looks_binary(text):
         raise InputError(f"{name}: this is a binary file, not CSV or GeoJSON text")
     return text

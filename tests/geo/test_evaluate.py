@@ -9,11 +9,22 @@ import pytest
 
 from geo.config import PROJECT_ROOT
 from geo.errors import InputError, NotFound
-from geo.evaluate import Evaluation, evaluate_set, format_evaluation, load_annotations, match_incidents
+from geo.evaluate import ANNOTATED_SETS, Evaluation, evaluate_set, format_evaluation, load_annotations, match_incidents
 from geo.gazetteer import Gazetteer
 
 EVAL = PROJECT_ROOT / "tests" / "data" / "eval"
 TARGET_F1 = 0.9
+# Who did it and on whose word, on matched incidents. Own and holdout reach 1.0 with the general
+# attribution rules; 0.8 leaves room for one or two hard phrasings without hiding a broken rule.
+# The seeds state attribution for only 6 matched incidents (all 6 right), so one miss costs 0.17:
+# 0.8 there is the strictest bar that one miss does not break (the brief asked for at least 0.6).
+TARGET_ACTOR = 0.8
+TARGET_ATTRIBUTION = 0.8
+# holdout2 was written before the attribution rules were changed and never tuned on: its numbers
+# (F1 0.857, actor 12/12, attribution 12/12 when the rules were finished) are the honest measure,
+# so its bar is lower than the tuned sets'.
+HOLDOUT2_F1 = 0.8
+HOLDOUT2_FIELDS = 0.75
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +50,61 @@ def test_seed_reports_f1(gaz, seeds_dir):
     assert ev.scores.f1 >= TARGET_F1, format_evaluation(ev, verbose=True)
 
 
+def _fields_at_least(ev: Evaluation, names: tuple[str, ...], bar: float) -> None:
+    for name in names:
+        rate = ev.field_rate(name)
+        assert rate is not None, f"{ev.name}: no annotation states {name}"
+        assert rate >= bar, f"{ev.name}: {name} {rate:.2f} < {bar}\n" + format_evaluation(ev, verbose=True)
+
+
+@pytest.mark.parametrize("name", ["own", "holdout"])
+def test_actor_and_attribution_accuracy(gaz, name):
+    ev = evaluate_set(name, EVAL / f"{name}.json", EVAL / name, gaz)
+    _fields_at_least(ev, ("actor",), TARGET_ACTOR)
+    _fields_at_least(ev, ("attribution",), TARGET_ATTRIBUTION)
+
+
+def test_seed_actor_and_attribution_accuracy(gaz, seeds_dir):
+    ev = evaluate_set("seeds", EVAL / "seeds.json", seeds_dir, gaz)
+    _fields_at_least(ev, ("actor",), TARGET_ACTOR)
+    _fields_at_least(ev, ("attribution",), TARGET_ATTRIBUTION)
+
+
+def test_second_holdout_is_the_honest_measure(gaz):
+    # Not tuned on: a drop here means the rules learnt the other sets' phrasing, not English.
+    ev = evaluate_set("holdout2", EVAL / "holdout2.json", EVAL / "holdout2", gaz)
+    assert len(ev.reports) == 6
+    assert ev.scores.f1 >= HOLDOUT2_F1, format_evaluation(ev, verbose=True)
+    _fields_at_least(ev, ("actor", "attribution"), HOLDOUT2_FIELDS)
+
+
+def test_field_rate_and_its_report():
+    ann = {"date": "2022-01-05", "lat": 33.0, "lon": 44.0, "event_type": "rocket", "actor": "Kataib Hezbollah"}
+    right = SimpleNamespace(actor="Kataib Hezbollah", attribution="blamed")
+    wrong = SimpleNamespace(actor="Unknown", attribution="unknown")
+    from geo.evaluate import ReportResult
+
+    ev = Evaluation("x", (ReportResult("a.txt", ((ann, right), (ann, wrong)), (), (), ()),))
+    assert ev.field_rate("actor") == 0.5
+    assert ev.field_rate("attribution") is None  # no annotation states it
+    assert "actor 1/2 (50%)" in format_evaluation(ev)
+
+
+def test_every_annotated_set_is_listed():
+    assert {name for name, _, _ in ANNOTATED_SETS} == {p.stem for p in EVAL.glob("*.json")} - {"seeds"}
+    for _, annotation_file, texts in ANNOTATED_SETS:
+        files = {rep["file"] for rep in load_annotations(EVAL / annotation_file)}
+        assert files == {p.name for p in (EVAL / texts).glob("*.txt")}, annotation_file
+
+
 def test_own_reports_are_within_the_word_limits():
-    for path in sorted([*(EVAL / "own").glob("*.txt"), *(EVAL / "holdout").glob("*.txt")]):
+    for path in sorted([*(EVAL / "own").glob("*.txt"), *(EVAL / "holdout").glob("*.txt"), *(EVAL / "holdout2").glob("*.txt")]):
         words = len(path.read_text(encoding="utf-8").split())
         assert 50 <= words <= 250, (path.name, words)
 
 
 def test_every_annotated_site_exists_and_matches_its_coordinates(gaz):
-    for name in ("own.json", "seeds.json", "holdout.json"):
+    for name in ("own.json", "seeds.json", "holdout.json", "holdout2.json"):
         for rep in load_annotations(EVAL / name):
             for ann in rep["incidents"]:
                 if ann.get("site_id"):

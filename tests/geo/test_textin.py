@@ -96,3 +96,16 @@ def test_looks_like_html():
 
 def test_html_to_text_keeps_double_escaped_entities_readable():
     assert html_to_text("<p>Tom &amp;amp; Jerry</p>").strip() == "Tom & Jerry"
+
+
+def test_report_text_and_import_files_share_one_binary_test():
+    # One rule for every user file (geo.textinput.looks_binary); each reader words its own refusal.
+    from geo.textinput import SNIFF_BYTES, looks_binary, read_text
+
+    blob = b"PK\x03\x04" + b"\x00" * 20 + b"xl/workbook.xml"
+    assert looks_binary(blob) and looks_binary(blob.decode("latin-1"))
+    assert not looks_binary(b"a" * SNIFF_BYTES + b"\x00")  # only the head is sniffed, as before
+    with pytest.raises(InputError, match="binary"):
+        clean_text(blob)
+    with pytest.raises(InputError, match="binary"):
+        read_text(blob, name="upload.csv")

@@ -1,0 +1,85 @@
+"""Sentences, clauses and datelines: the units a report is read in.
+
+Sentences split on end punctuation and line breaks (headlines, captions are
+lines of their own); clauses on ``;`` and on the conjunctions that join two
+events ("X comes a day *after* Y", "..., *while* ..."). Spans are character
+offsets into the text, so every later step can point back at its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["find_datelines", "split_clauses", "split_sentences"]
+
+
+_ABBREV = frozenset(
+    ["u.s", "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "jr", "sr", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "gov", "sen", "rep", "adm", "brig", "cmdr", "pres", "dept", "fig", "approx"]
+)
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the sentences of ``text`` (line breaks always split)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0)[0] != "\n":
+            before = text[start : m.start()].rsplit(None, 1)
+            last = before[-1].lower().rstrip(".") if before else ""
+            # "U.S. forces", "Jan. 3", "Maj. Gen. John W. Brennan" are not sentence ends.
+            if last in _ABBREV or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last):
+                continue
+        end = m.start() + len(m.group(0).rstrip())
+        if text[start:end].strip():
+            spans.append(_strip_span(text, start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(_strip_span(text, start, len(text)))
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# Clause boundaries: conjunctions that join two events in one sentence. For
+# "after"/"before" the second clause keeps a leading duration ("a week after
+# ..."), which dates the event that follows it.
+_CLAUSE = re.compile(
+    r";\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+|\s+and\s+had\s+"
+    r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
+    r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|one|two|three|four|five|six|seven|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
+    r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
+)
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in _CLAUSE.finditer(text, start, end):
+        if m.start() - pos <= 8:
+            continue
+        out.append((pos, m.start()))
+        if m.group("conj"):
+            pos = m.start("dur") if m.group("dur") else m.start("conj")
+        else:
+            pos = m.end()
+    out.append((pos, end))
+    return [c for c in out if c[1] > c[0]]
+
+
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,30}\))?\s*[-—–:]\s"
+    r"|[A-Z][\w'’ -]{1,30}:\s|[A-Z]{2,}(?:,\s+[A-Z]{2,})+\s*$)",
+    re.MULTILINE,
+)
+
+
+def find_datelines(text: str) -> list[tuple[int, int]]:
+    """Spans of datelines ("BAGHDAD (Reuters) -"): where the reporter is, not the attack."""
+    return [m.span() for m in _DATELINE.finditer(text)]
+

@@ -1,0 +1,248 @@
+"""The words reports use: who attacks, with what, whether it happened, how many.
+
+Pattern tables only (and the few lookups that read them), so that the rules
+in :mod:`.events`, :mod:`.attribution` and :mod:`.pipeline` say *how* words
+combine, and this module *which* words there are. Every pattern is compiled
+once, at import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "ACTORS",
+    "ACTOR_PATTERNS",
+    "ATTACK_NOUN",
+    "ATTACK_VERB",
+    "CUE_HINTS",
+    "CUE_MODIFIER",
+    "CUE_STEMS",
+    "DEFINITE_EVENT",
+    "GENERIC",
+    "HAPPENED",
+    "INTERCEPT",
+    "MODAL",
+    "NP_EVENT",
+    "NUM",
+    "NUM_WORDS",
+    "ORDINAL",
+    "TYPE_CUES",
+    "ActorMention",
+    "canonical_actor",
+    "find_actors",
+    "num_value",
+    "side_of",
+]
+
+# =============================================================================== actors
+
+#: Canonical actor -> patterns that name it. Order matters: specific groups
+#: before the generic "Iran-backed militias", which they also are.
+ACTORS: tuple[tuple[str, str], ...] = (
+    ("Islamic Resistance in Iraq", r"Islamic Resistance in Iraq"),
+    ("Kataib Hezbollah", r"Kata'?[ie]b\s+Hez?[bi]?[ou]?llah|Kata'?ib\s+Hizb?[oua]llah|Kataeb\s+Hezbollah"),
+    ("Kataib Sayyid al-Shuhada", r"Kata'?[ie]b\s+Sayy?id\s+al[- ]Shuhada"),
+    ("Qassem al-Jabaryn", r"Qass?[ei]m\s+al[- ]Jabb?ar[iy]n"),
+    ("Saraya Awliya al-Dam", r"Saraya\s+Awliya'?\s+al[- ]Dam"),
+    ("Harakat al-Nujaba", r"(?:Harakat\s+)?al[- ]Nujaba"),
+    ("Asaib Ahl al-Haq", r"Asa'?[ie]b\s+Ahl\s+al[- ]Haq"),
+    ("Islamic State", r"Islamic\s+State(?!\s+group\s+in\s+the\s+region)|\bISIS\b|\bISIL\b|\bDaesh\b"),
+    ("SDF", r"\bSDF\b|Syrian\s+Democratic\s+Forces|Kurdish-led"),
+    (
+        "Iran-backed militias",
+        (r"\b(?:Iran|Iranian)[- ](?:backed|aligned|allied|supported|linked)\b|\b[Pp]ro-Iran(?:ian)?\b"
+        r"|militia\s+groups?\s+(?:that\s+are\s+)?(?:backed|supported)\s+by\s+Iran"
+        r"|(?:militias?|militia\s+groups?|factions?)\s+aligned\s+with\s+Iran"),
+    ),
+    ("Iran (IRGC)", r"\bIRGC\b|Revolutionary\s+Guards?(?:\s+Corps)?|(?<![-\w])Iran(?:ian)?\b(?![- ](?:backed|aligned|allied|supported|linked))"),
+    ("Israel", r"\bIsrael(?:i)?\b"),
+    (
+        "US forces / US-led coalition",
+        (r"\bU\.?S\.?(?:-led)?\b|\bUnited\s+States\b|\bAmerican\b|\b[Cc]oalition\b|\bCENTCOM\b|Central\s+Command"
+        r"|\bPentagon\b|\bWashington\b"),
+    ),
+)
+# The letters every alternative of a pattern starts with. Python's re tries each alternative at
+# each position of the text; a one-character lookahead first skips almost every position, which
+# makes scanning a whole report for the common names several times faster.
+_FIRST_LETTERS = {
+    "Harakat al-Nujaba": "Ha",
+    "Islamic State": "ID",
+    "SDF": "SK",
+    "Iran-backed militias": "IPpmf",
+    "Iran (IRGC)": "IR",
+    "Israel": "I",
+    "US forces / US-led coalition": "UACcWP",
+}
+ACTOR_PATTERNS = tuple(
+    (name, re.compile(f"(?=[{_FIRST_LETTERS[name]}])(?:{p})" if name in _FIRST_LETTERS else p)) for name, p in ACTORS
+)
+
+
+def canonical_actor(text: str) -> str:
+    """The canonical actor a phrase names ("pro-Iran militia fighters" -> "Iran-backed militias")."""
+    for name, rx in ACTOR_PATTERNS:
+        if rx.search(text):
+            return name
+    return "Unknown"
+
+
+# New front groups appear every few months ("a group calling itself X"): the
+# name the report gives is the actor, even when no table row knows it yet.
+_SELF_NAMED = re.compile(
+    r"\b(?:group|faction|outfit|militia|organi[sz]ation|movement|cell)s?,?\s+(?:calling\s+(?:itself|themselves)|that\s+calls\s+itself|"
+    r"called|named|known\s+as)\s+(?P<name>[A-Z][\w'’-]*(?:[\s-]+(?:(?:al|el|ad|ar|as|ash|at|az|an|of|the|in|for|and)[\s-]+)*[A-Z][\w'’-]*)*)"
+)
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    name: str
+    start: int
+    end: int
+
+
+# Substrings without which no actor pattern can match (checked first: most
+# clauses name no actor, and a substring test is far cheaper than 13 regexes).
+_ACTOR_HINTS = (
+    "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
+    "Syrian Democratic", "Kurdish-led", "Israel", "U.S", "US", "United States", "American", "oalition", "CENTCOM",
+    "Central Command", "Pentagon", "Washington", "militia", "faction", "ro-Iran", "itself", "called", "named", "known as",
+)  # fmt: skip
+
+
+def find_actors(text: str, start: int, end: int) -> list[ActorMention]:
+    """The actors named in ``text[start:end]``, in order; overlapping names count once."""
+    found: list[ActorMention] = []
+    segment = text[start:end]
+    if not any(h in segment for h in _ACTOR_HINTS):
+        return found
+    taken = bytearray(len(segment))  # characters already part of a name: the first pattern wins
+    for m in _SELF_NAMED.finditer(segment):
+        name = canonical_actor(m.group("name"))
+        s, e = m.span("name")
+        taken[s:e] = b"\x01" * (e - s)
+        found.append(ActorMention(m.group("name") if name == "Unknown" else name, s + start, e + start))
+    for name, rx in ACTOR_PATTERNS:
+        for m in rx.finditer(segment):
+            s, e = m.span()
+            if any(taken[s:e]):
+                continue
+            taken[s:e] = b"\x01" * (e - s)
+            found.append(ActorMention(name, s + start, e + start))
+    return sorted(found, key=lambda a: a.start)
+
+
+def side_of(actor: str) -> str:
+    """ "us", "israel", "sdf" or "other": attacks on US bases and the strikes answering them are two sides."""
+    return {"US forces / US-led coalition": "us", "Israel": "israel", "SDF": "sdf"}.get(actor, "other")
+
+# =============================================================================== attack vocabulary
+
+TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("rpg", re.compile(r"(?i:\brocket[- ]propelled\s+grenades?\b)|\bRPGs?\b")),
+    ("airstrike", re.compile(r"\bair\s?strikes?\b|\bairstrik\w+|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b|\baircraft\s+(?:struck|hit|carried|bombed|targeted)", re.IGNORECASE)),
+    ("indirect_fire", re.compile(r"\bmortars?(?:\s+(?:rounds?|shells?|bombs?))?\b|\bindirect[- ]fire\b", re.IGNORECASE)),
+    ("artillery", re.compile(r"\bartillery\b|\bshells\b|\bshelling\b|\bshelled\b|\bhowitzers?\b", re.IGNORECASE)),
+    ("missile", re.compile(r"\b(?:ballistic\s+|cruise\s+)?missiles?\b", re.IGNORECASE)),
+    ("rocket", re.compile(r"\brockets?\b|\bKatyushas?\b|\bGrad\s+rockets?\b", re.IGNORECASE)),
+    ("drone", re.compile(r"\bdrones?\b|\bUAVs?\b|\bUAS\b|\bunmanned\s+(?:aerial|aircraft)(?:\s+(?:system|vehicle)s?)?\b|\bquadcopters?\b", re.IGNORECASE)),
+    ("ied", re.compile(r"\bIEDs?\b|\broadside\s+bombs?\b|\bexplosive\s+devices?\b|\bcar\s+bombs?\b|\bbomb(?:ing)?s?\b(?!ers)", re.IGNORECASE)),
+    ("small_arms", re.compile(r"\bgunmen\b|\bopened\s+fire\b|\bgunfire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bmachine[- ]?guns?\b", re.IGNORECASE)),
+    ("rounds", re.compile(r"\brounds\b|\bprojectiles?\b", re.IGNORECASE)),
+    ("strike", re.compile(r"\bstrikes?\b|\braids?\b", re.IGNORECASE)),
+)
+#: Per type cue, lower-case stems without which its pattern cannot match: a clause is searched
+#: only for the weapons whose words it contains (two or three patterns of eleven, typically).
+CUE_STEMS: dict[str, tuple[str, ...]] = {
+    "rpg": ("rocket", "rpg"),
+    "airstrike": ("air", "warplane", "fighter", "bomber"),
+    "indirect_fire": ("mortar", "indirect"),
+    "artillery": ("artillery", "shell", "howitzer"),
+    "missile": ("missile",),
+    "rocket": ("rocket", "katyusha"),
+    "drone": ("drone", "uav", "uas", "unmanned", "quadcopter"),
+    "ied": ("ied", "roadside", "explosive", "bomb"),
+    "small_arms": ("gun", "fire", "arms", "sniper"),
+    "rounds": ("round", "projectile"),
+    "strike": ("strike", "raid"),
+}
+# Lower-case stems without which no type cue can match (a cheap first test).
+CUE_HINTS = (
+    "rocket", "katyusha", "grad", "missile", "drone", "uav", "uas", "unmanned", "quadcopter", "mortar", "indirect",
+    "artillery", "shell", "howitzer", "grenade", "rpg", "air", "warplane", "fighter", "bomb", "ied", "explosive",
+    "gunmen", "fire", "arms", "sniper", "gun", "round", "projectile", "strike", "raid",
+)  # fmt: skip
+# A weapon word used as a modifier of something that is not the attack
+# ("rocket launching sites", "drone storage sites", "drone attack" is fine).
+CUE_MODIFIER = re.compile(
+    r"^[\s-]*(?:launch(?:ing|ers?)?|storage|factory|factories|depots?|sites?|teams?|cells?|units?|programme|program|"
+    r"capabilities|defen[cs]es?|systems?|batter(?:y|ies)|platforms?|operators?)\b",
+    re.IGNORECASE,
+)
+ATTACK_NOUN = re.compile(r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|bombardments?|shelling|salvos?|assaults?)\b", re.IGNORECASE)
+
+# Signs that the clause reports something that happened (vs threats, plans).
+HAPPENED = re.compile(
+    r"\b(?:hit|struck|strike[sd]?|targeted|targeting|landed|land(?:ing)|fell|impacted|exploded|detonated|fired|launched|"
+    r"attacked|shot\s+down|downed|intercepted|foiled|repelled|thwarted|brought\s+down|dealt\s+with|shelled|bombed|"
+    r"killed|killing|wounded|wounding|injured|injuring|hurt|slammed|crashed|conducted|carried|"
+    r"came\s+under|come\s+under|under\s+fire|under\s+attack|was\s+(?:targeted|attacked|hit|struck)|"
+    r"were\s+(?:targeted|attacked|hit|struck|fired)|responded|retaliated|opened\s+fire|went\s+after|"
+    r"caus(?:ed|ing)|leaving|left)\b",
+    re.IGNORECASE,
+)
+ATTACK_VERB = re.compile(r"\b(?:fired|opened\s+fire|shelled|attacked)\s+(?:on|at|toward|towards|upon)\b", re.IGNORECASE)
+NP_EVENT = re.compile(
+    r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|shelling|bombing)\s+(?:on|against|at|along|near|targeting|in)\b", re.IGNORECASE
+)
+MODAL = re.compile(
+    r"\b(?:will|would|could|might|may|should|shall|plans?\s+to|planning\s+to|threaten\w*|vow\w*|pledg\w*|warn\w*|"
+    r"expects?|expected|prepar\w+\s+for|risk\s+of|reserves?\s+the\s+right|to\s+(?:retaliate|respond|attack|strike|resume|keep))\b",
+    re.IGNORECASE,
+)
+GENERIC = re.compile(
+    r"\b(?:ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+)?"
+    r"(?:targeted|attacked|hit|come|launched|carried|been|conducted|struck|counted|faced|stopped|become|blamed)"
+    r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+attacks|\d+\s+times|several\s+times"
+    r"|usually|typically|repeatedly|regularly|frequently|routinely|such\s+attacks|attacks\s+like|since\s+(?:then|late|early|October|November|December|January|\d{4})"
+    r"|pace\s+of|in\s+recent\s+(?:weeks|months|days)|almost\s+\d+|the\s+latest\s+in)\b",
+    re.IGNORECASE,
+)
+INTERCEPT = re.compile(
+    r"\b(?:shot\s+down|downed|intercepted|intercept|foiled|repelled|thwarted|brought\s+down|destroyed\s+(?:the\s+)?drones?\s+before|"
+    r"dealt\s+with|air\s+defen[cs]es?\s+(?:engaged|destroyed))\b",
+    re.IGNORECASE,
+)
+
+# =============================================================================== numbers
+
+NUM_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "dozen": 12, "a dozen": 12, "another": 1, "single": 1,
+}  # fmt: skip
+NUM = r"(?:\d+|a\s+dozen|dozen|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|another|single)"
+ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+
+
+def num_value(text: str) -> int | None:
+    t = re.sub(r"\s+", " ", text.strip().lower())
+    for prefix in ("more than ", "at least ", "over ", "about ", "around ", "nearly ", "some ", "up to "):
+        t = t.removeprefix(prefix)
+    if t.isdigit():
+        return int(t)
+    return NUM_WORDS.get(t)
+
+
+# =============================================================================== told events
+
+# "the attack", "Wednesday's strikes": an event already told, whatever its day.
+DEFINITE_EVENT = re.compile(
+    r"^\W*(?:[\w’']+\s+){0,3}?\b(?:the|this|that|these|both|its|wednesday's|monday's|tuesday's|thursday's|friday's|saturday's|sunday's)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|rockets?|drones?|missiles?|barrage|shelling|rounds|shells|raids?|bombing)\b",
+    re.IGNORECASE,
+)
