@@ -28,6 +28,7 @@ from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, va
 from geo.merge import merge
 from geo.textin import clean_text
 from ui import common
+from ui.auth import require_editor, sign_out_control
 from ui.assets import vendor_assets
 from ui.data import get_store
 from ui.maplayers import base_map, point_layer
@@ -35,6 +36,9 @@ from ui.sites import load_gazetteer
 
 common.page_setup("Ingest")
 st.title("Ingest a report")
+# Ingesting writes to the store: editors only. Viewers get the sign-in prompt and nothing else.
+editor = require_editor("ingest reports")
+sign_out_control()
 st.caption(
     "Paste a news report or upload it, set its publication date, then review the incidents it describes. "
     "Nothing is stored until you press Save."
@@ -182,7 +186,7 @@ if cands:
             try:
                 store = get_store()
                 plan = merge(store.all(), incidents)
-                counts = store.upsert_many(plan.incidents(), user="ingest page")
+                counts = store.upsert_many(plan.incidents(), user=editor)
                 st.success(
                     f"Saved: {counts['added']} added, {counts['updated']} updated with this report as a new source, "
                     f"{len(plan.unchanged)} already known."

@@ -46,10 +46,15 @@ def stored(settings) -> list:
         store.dispose()
 
 
+EDITOR = "test-editor"
+
+
 def page():
+    """The page as a signed-in editor sees it (the sign-in itself is tested in test_auth_gate)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["atlas_editor"] = EDITOR
     at.run()
     assert not at.exception
     return at
@@ -140,3 +145,23 @@ def test_a_report_without_an_attack_says_so(store_settings):
     assert not at.error
     assert at.subheader[0].value == "0 proposed incident(s)"
     assert any("No attack with a place and a date" in c.value for c in at.caption)
+
+
+def test_saved_incidents_are_audited_under_the_editor_who_saved_them(store_settings):
+    save(submit(page(), REPORT))
+    store = Store.open(store_settings, seed=False)
+    try:
+        users = {entry["user"] for entry in store.audit(limit=10)}
+    finally:
+        store.dispose()
+    assert users == {EDITOR}
+
+
+def test_a_viewer_gets_the_sign_in_prompt_and_no_report_box(store_settings):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert not at.text_area and not at.get("file_uploader")
+    assert any("editor sign-in" in info.value for info in at.info)
