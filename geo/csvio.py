@@ -25,10 +25,10 @@ from typing import IO, Any
 
 from geo.batch import convert_all
 from geo.errors import InputError, Problem, ValidationError
-from geo.incidents import FIELDS, Incident, incident_from_row, incident_id, incident_to_row
+from geo.countries import point_problem
+from geo.incidents import FIELDS, Incident, incident_from_row, incident_id, incident_to_row, place_key
 
 __all__ = [
-    "COUNTRY_BOXES",
     "MAX_BYTES",
     "REQUIRED_COLUMNS",
     "format_value",
@@ -42,22 +42,6 @@ MIN_YEAR, MAX_YEAR = 1900, 2100  # same plausibility window as link dates (geo.v
 
 # Without these a row cannot become an incident; every other column has a default.
 REQUIRED_COLUMNS = ("date", "lat", "lon", "country", "event_type")
-
-# Rough (generous) bounding boxes, (lat_min, lat_max, lon_min, lon_max), of the
-# countries our incidents happen in. They only serve to notice lat/lon typed the
-# wrong way round, which puts an Iraqi base in Iran or the Indian Ocean.
-COUNTRY_BOXES: dict[str, tuple[float, float, float, float]] = {
-    "IQ": (28.5, 37.9, 38.3, 49.1),
-    "SY": (31.8, 37.8, 35.2, 42.9),
-    "JO": (28.7, 33.9, 34.4, 39.8),
-    "TR": (35.3, 42.6, 25.5, 45.3),
-    "IR": (24.5, 40.3, 43.5, 63.8),
-    "SA": (15.8, 32.7, 34.0, 56.2),
-    "KW": (28.0, 30.6, 46.0, 49.0),
-    "LB": (32.5, 35.2, 34.6, 37.1),
-    "IL": (29.0, 33.8, 33.7, 36.4),
-}
-
 
 # --- reading -----------------------------------------------------------------------
 
@@ -85,7 +69,7 @@ def read_incidents_csv(
         if len(record) != width:
             raise ValidationError([Problem(name, rownum, None, f"has {len(record)} fields but the header has {width}")])
         row = dict(zip(header, record))
-        problems = _swap_problems(row, name, rownum)
+        problems = _point_problems(row, name, rownum)
         try:
             inc = incident_from_row(_with_id(row), source=name, rownum=rownum)
         except ValidationError as exc:
@@ -177,38 +161,31 @@ def _with_id(row: dict[str, str]) -> dict[str, str]:
         return row
     try:
         date = dt.date.fromisoformat((row.get("date") or "").strip())
-        place = (row.get("site_id") or "").strip() or (
-            f"{round(float(row['lat']), 3)},{round(float(row['lon']), 3)}"
-        )
+        place = place_key((row.get("site_id") or "").strip(), float(row["lat"]), float(row["lon"]))
     except (ValueError, KeyError):
         return row  # the date/lat/lon problem is reported by incident_from_row
     return {**row, "id": incident_id(date, place, (row.get("event_type") or "").strip().lower())}
 
 
-def _swap_problems(row: Mapping[str, str], name: str, rownum: int) -> list[Problem]:
-    box = COUNTRY_BOXES.get((row.get("country") or "").strip().upper())
-    if box is None:
-        return []
+def _point_problems(row: Mapping[str, str], name: str, rownum: int) -> list[Problem]:
+    """A point outside its row's country, or with latitude and longitude swapped (see geo.countries).
+
+    Unparseable numbers are left to :func:`incident_from_row`, which names them.
+    """
     try:
         lat, lon = float(row.get("lat") or ""), float(row.get("lon") or "")
     except ValueError:
         return []
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return []
-    if not _in_box(box, lat, lon) and _in_box(box, lon, lat):
-        return [
-            Problem(name, rownum, "lat", f"looks like swapped lat/lon: ({lat}, {lon}) is outside {row['country'].strip().upper()} "
-                    f"but ({lon}, {lat}) is inside")
-        ]
-    return []
-
-
-def _in_box(box: tuple[float, float, float, float], lat: float, lon: float) -> bool:
-    return box[0] <= lat <= box[1] and box[2] <= lon <= box[3]
+    reason = point_problem(lat, lon, (row.get("country") or "").strip().upper() or None)
+    if not reason:
+        return []
+    return [Problem(name, rownum, "lon" if reason.startswith("longitude") else "lat", reason)]
 
 
 def _merge(first: list[Problem], more: Iterable[Problem]) -> list[Problem]:
-    """``first`` then ``more``; a swapped-lat/lon hint replaces the bare range error it explains."""
+    """``first`` then ``more``; a point problem replaces the bare lat/lon range error it explains."""
     if not first:
         return list(more)
     return first + [p for p in more if p.field not in ("lat", "lon")]

@@ -22,7 +22,7 @@ import orjson
 from geo.batch import convert_all
 from geo.countries import point_problem
 from geo.errors import InputError, Problem, ValidationError
-from geo.incidents import Incident, incident_from_row, incident_id
+from geo.incidents import Incident, incident_from_row, incident_id, place_key
 from geo.textinput import TextSource, read_text
 
 __all__ = ["REQUIRED_PROPERTIES", "feature_to_incident", "parse_geojson", "read_geojson"]
@@ -105,8 +105,7 @@ def feature_to_incident(feature: Any, *, source: str = "upload", rownum: int | N
     inc = incident_from_row(row, source=source, rownum=rownum)
     if not props.get("id"):
         # The same place key as geo.csvio uses, so a file converted between formats keeps its ids.
-        place_key = inc.site_id or f"{round(inc.lat, 3)},{round(inc.lon, 3)}"
-        inc = inc.with_changes(id=incident_id(inc.date, place_key, inc.event_type))
+        inc = inc.with_changes(id=incident_id(inc.date, place_key(inc.site_id, inc.lat, inc.lon), inc.event_type))
     return inc
 
 

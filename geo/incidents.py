@@ -32,6 +32,7 @@ __all__ = [
     "Source",
     "Incident",
     "incident_id",
+    "place_key",
     "incident_from_row",
     "incident_to_row",
     "validate_incident",
@@ -173,6 +174,14 @@ class Incident:
         values = [getattr(self, name)] + [getattr(s, name) for s in self.sources]
         known = [v for v in values if v is not None]
         return (min(known), max(known)) if known else None
+
+
+def place_key(site_id: str | None, lat: float, lon: float) -> str:
+    """What places an incident for its id: the site, else coordinates rounded to ~100 m.
+
+    Rounding keeps the id stable when a file is re-saved with fewer decimals.
+    """
+    return site_id or f"{round(lat, 3)},{round(lon, 3)}"
 
 
 def incident_id(date: dt.date, place_key: str, event_type: str) -> str:

@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from geo.csvio import COUNTRY_BOXES, MAX_BYTES, read_incidents_csv, write_incidents_csv
+from geo.countries import COUNTRIES
+from geo.csvio import MAX_BYTES, read_incidents_csv, write_incidents_csv
 from geo.errors import InputError, ValidationError
 from geo.incidents import FIELDS
 from tests.geo.incident_factory import make_incident, make_source
@@ -118,7 +119,7 @@ def test_optional_columns_may_be_left_out():
         ({"lat": "95.5"}, "lat", "latitude"),
         ({"lon": "200"}, "lon", "longitude"),
         ({"lat": "abc"}, "lat", "not a number"),
-        ({"lat": "42.4411", "lon": "33.7856"}, "lat", "looks like swapped lat/lon"),
+        ({"lat": "40.5758", "lon": "35.1517"}, "lat", "latitude and longitude look swapped"),  # al-Omar, swapped
         ({"event_type": "catapult"}, "event_type", "not one of"),
         ({"attribution": "gossip"}, "attribution", "not one of"),
         ({"status": "final"}, "status", "not one of"),
@@ -143,12 +144,18 @@ def test_swapped_coordinates_outside_the_valid_range_get_the_swap_hint_only():
     assert "swapped" in problems[1].reason
 
 
-@pytest.mark.parametrize("country", sorted(COUNTRY_BOXES))
+@pytest.mark.parametrize("country", COUNTRIES, ids=lambda c: c.iso2)
 def test_a_point_inside_each_country_box_is_not_flagged(country):
-    lat_min, lat_max, lon_min, lon_max = COUNTRY_BOXES[country]
-    lat, lon = (lat_min + lat_max) / 2, (lon_min + lon_max) / 2
-    text = f"date,lat,lon,country,event_type\n2022-01-05,{lat},{lon},{country},rocket\n"
+    min_lon, min_lat, max_lon, max_lat = country.bbox
+    lat, lon = (min_lat + max_lat) / 2, (min_lon + max_lon) / 2
+    text = f"date,lat,lon,country,event_type\n2022-01-05,{lat},{lon},{country.iso2},rocket\n"
     assert len(read_text(text)) == 1
+
+
+def test_a_point_outside_its_country_is_refused_like_in_every_importer():
+    text = "date,lat,lon,country,event_type\n2022-01-05,33.78,42.44,SY,rocket\n"  # Ain al-Asad, said to be in Syria
+    (problem,) = problems_of(text)
+    assert (problem.row, problem.field) == (2, "lat") and "outside Syria" in problem.reason
 
 
 def test_duplicate_ids_name_both_rows(incidents):
