@@ -472,6 +472,16 @@ class Gazetteer:
         # Reports repeat the same few names; the answer to a name never changes
         # for an immutable gazetteer (online answers are cached on disk anyway).
         self._find_cached = lru_cache(maxsize=100_000)(self._find)
+        # The answer for every spelling the gazetteer itself holds, computed once:
+        # an exact lookup of a known name is then one dict hit (the target is
+        # 200,000/s and building match objects dominates a cold lookup).
+        self._literal_matches: dict[str, SiteMatch] = {}
+        for site in self._sites:
+            for text in site.names:
+                if text not in self._literal_matches:
+                    match = self._find(text, None, None)
+                    if match is not None:
+                        self._literal_matches[text] = match
 
     # ----------------------------------------------------------------- construction
 
@@ -538,6 +548,10 @@ class Gazetteer:
         An ambiguous name returns its first candidate with ``ambiguous`` True
         (the competitors are in ``candidates``) rather than raising.
         """
+        if country is None and kinds is None:
+            match = self._literal_matches.get(name)
+            if match is not None:
+                return match
         country = country.upper() if country else None
         return self._find_cached(name, country, frozenset(kinds) if kinds is not None else None)
 
