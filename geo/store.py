@@ -39,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from geo.config import Settings, get_settings
 from geo.errors import ConflictError, GeoError, NotFound, Problem, StoreError, ValidationError
 from geo.incidents import FIELDS, Incident, incident_from_row
+from geo.merge import combine
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built, not on every CLI start
     import pandas as pd
@@ -321,6 +322,21 @@ class Store:
             raise NotFound(f"no incident {incident_id!r}")
         return version
 
+    def deleted(self, limit: int = 200) -> list[tuple[Incident, dt.datetime]]:
+        """Soft-deleted incidents with when they were deleted, most recently deleted first.
+
+        A query of its own because the restore list must not read every live
+        incident (``all(include_deleted=True)``) to find the few deleted ones.
+        """
+        query = (
+            sa.select(incidents_table)
+            .where(incidents_table.c.deleted_at.is_not(None))
+            .order_by(incidents_table.c.deleted_at.desc(), incidents_table.c.id)
+            .limit(max(0, int(limit)))
+        )
+        with self._guard("reading"), self._engine.connect() as conn:
+            return [(_incident(row), _as_utc(row.deleted_at)) for row in conn.execute(query)]
+
     def audit(self, incident_id: str | None = None, limit: int = 100) -> list[dict]:
         """Audit entries, newest first: ``id, at, user, action, incident_id, before, after``."""
         query = sa.select(audit_table).order_by(audit_table.c.id.desc()).limit(max(0, int(limit)))
@@ -399,30 +415,85 @@ class Store:
         """
         now = _now()
         with self._guard("writing"), self._write() as conn:
-            old = _fetch_row(conn, incident.id)
-            if old is None or old.deleted_at is not None:
-                raise NotFound(f"no incident {incident.id!r}")
-            if old.version != expected_version:
-                raise ConflictError(
-                    f"incident {incident.id} was changed by someone else (now version {old.version}, "
-                    f"you edited version {expected_version}); reload it and apply your change again"
-                )
-            values = _values(incident)
-            if not _same(old, values):
-                result = conn.execute(
-                    sa.update(incidents_table)
-                    .where(incidents_table.c.id == incident.id, incidents_table.c.version == expected_version)
-                    .values(**values, version=expected_version + 1, updated_at=now)
-                )
-                if result.rowcount != 1:  # another writer committed between our read and this update
-                    raise ConflictError(f"incident {incident.id} was changed by someone else; reload it")
-                _write_sources(conn, [incident], replace=True)
+            old = _fetch_live_row(conn, incident.id, expected_version)
+            if not _same(old, _values(incident)):
+                _rewrite(conn, old, incident, now)
                 conn.execute(
                     sa.insert(audit_table),
                     [_audit_row(now, user, "update", incident.id, _row_snapshot(old), _snapshot(incident))],
                 )
                 _bump_data_version(conn)
         return self.get(incident.id)
+
+    def merge_incidents(self, keep_id: str, other_id: str, *, expected_versions: dict[str, int], user: str) -> Incident:
+        """Fold incident ``other_id`` into ``keep_id``: two records of one attack become one.
+
+        ``keep`` gains ``other``'s sources (a report both already cite is kept
+        once) and its figures, date, place and attribution are combined by the
+        rules of :func:`geo.merge.combine`, the same ones ingest uses, so a
+        merge by hand and a merge by the extractor agree. ``other`` is
+        soft-deleted; its audit entry's ``after`` is ``{"merged_into": keep_id}``
+        and keep's carries ``"merged_from": other_id``, so either history
+        leads to the other. One transaction: both change or neither.
+
+        ``expected_versions`` maps both ids to the versions the editor saw;
+        :class:`ConflictError` when either moved on, :class:`NotFound` when
+        either is missing or deleted. Returns the merged incident.
+        """
+        if keep_id == other_id:
+            raise ValueError(f"cannot merge incident {keep_id!r} with itself")
+        missing = {keep_id, other_id} - set(expected_versions)
+        if missing:
+            raise ValueError(f"expected_versions names no version for {', '.join(sorted(missing))}")
+        now = _now()
+        with self._guard("writing"), self._write() as conn:
+            # Rows are locked in id order, so two opposite merges wait instead of deadlocking.
+            rows = {i: _fetch_live_row(conn, i, expected_versions[i]) for i in sorted((keep_id, other_id))}
+            keep_row, other_row = rows[keep_id], rows[other_id]
+            merged = combine(_incident(keep_row), _incident(other_row))
+            _rewrite(conn, keep_row, merged, now)
+            _set_deleted_at(conn, other_id, deleted=True, now=now)
+            conn.execute(
+                sa.insert(audit_table),
+                [
+                    _audit_row(now, user, "merge", keep_id, _row_snapshot(keep_row),
+                               {**_snapshot(merged), "merged_from": other_id}),
+                    _audit_row(now, user, "merge", other_id, _row_snapshot(other_row), {"merged_into": keep_id}),
+                ],
+            )  # fmt: skip
+            _bump_data_version(conn)
+        return self.get(keep_id)
+
+    def detach_source(self, incident_id: str, source_index: int, *, expected_version: int, user: str) -> Incident:
+        """Remove source number ``source_index`` (0-based) from an incident, e.g. one merged in by mistake.
+
+        A figure only the detached report stated leaves with it: when no
+        remaining source gives the incident's value, the figure falls back to
+        the largest value the remaining sources give (unknown when none does).
+        The last source is never detached (:class:`ValidationError`): an
+        incident nobody reports is deleted, not emptied.
+        :class:`ConflictError` when the version moved on, :class:`NotFound`
+        for a missing incident or source. Returns the changed incident.
+        """
+        now = _now()
+        with self._guard("writing"), self._write() as conn:
+            old = _fetch_live_row(conn, incident_id, expected_version)
+            inc = _incident(old)
+            if not 0 <= source_index < len(inc.sources):
+                raise NotFound(f"incident {incident_id} has no source #{source_index + 1} (it has {len(inc.sources)})")
+            if len(inc.sources) == 1:
+                raise ValidationError(
+                    [Problem(incident_id, None, "sources", "the last source cannot be detached")],
+                    message=f"incident {incident_id} has only this source; delete the incident instead",
+                )
+            detached = _without_source(inc, source_index)
+            _rewrite(conn, old, detached, now)
+            conn.execute(
+                sa.insert(audit_table),
+                [_audit_row(now, user, "detach", incident_id, _row_snapshot(old), _snapshot(detached))],
+            )
+            _bump_data_version(conn)
+        return self.get(incident_id)
 
     def soft_delete(self, incident_id: str, *, user: str) -> None:
         """Hide an incident from every view; :meth:`restore` brings it back. Idempotent."""
@@ -442,11 +513,7 @@ class Store:
                 raise NotFound(f"no incident {incident_id!r}")
             if (old.deleted_at is not None) == deleted:
                 return
-            conn.execute(
-                sa.update(incidents_table)
-                .where(incidents_table.c.id == incident_id)
-                .values(deleted_at=now if deleted else None, version=incidents_table.c.version + 1, updated_at=now)
-            )
+            _set_deleted_at(conn, incident_id, deleted=deleted, now=now)
             snapshot = _row_snapshot(old)
             action, before, after = ("delete", snapshot, None) if deleted else ("restore", None, snapshot)
             conn.execute(sa.insert(audit_table), [_audit_row(now, user, action, incident_id, before, after)])
@@ -558,6 +625,63 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 def _fetch_row(conn: Connection, incident_id: str):
     return conn.execute(sa.select(incidents_table).where(incidents_table.c.id == incident_id)).first()
+
+
+def _fetch_live_row(conn: Connection, incident_id: str, expected_version: int):
+    """The stored row an edit based on ``expected_version`` may change.
+
+    :class:`NotFound` when the incident is missing or deleted; :class:`ConflictError`
+    when someone saved it since the editor read it.
+    """
+    # FOR UPDATE (PostgreSQL; SQLite already holds its write lock): nobody commits a
+    # change to this row between this check and our write.
+    row = conn.execute(sa.select(incidents_table).where(incidents_table.c.id == incident_id).with_for_update()).first()
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"no incident {incident_id!r}")
+    if row.version != expected_version:
+        raise ConflictError(
+            f"incident {incident_id} was changed by someone else (now version {row.version}, "
+            f"you edited version {expected_version}); reload it and apply your change again"
+        )
+    return row
+
+
+def _rewrite(conn: Connection, old, incident: Incident, now: dt.datetime) -> None:
+    """Overwrite row ``old`` with ``incident`` (and its sources), one version up.
+
+    The version is compared again in the UPDATE itself: on PostgreSQL another
+    writer may commit between our read and this statement.
+    """
+    result = conn.execute(
+        sa.update(incidents_table)
+        .where(incidents_table.c.id == old.id, incidents_table.c.version == old.version)
+        .values(**_values(incident), version=old.version + 1, updated_at=now)
+    )
+    if result.rowcount != 1:
+        raise ConflictError(f"incident {old.id} was changed by someone else; reload it")
+    _write_sources(conn, [incident], replace=True)
+
+
+def _set_deleted_at(conn: Connection, incident_id: str, *, deleted: bool, now: dt.datetime) -> None:
+    """Soft-delete or restore one row, one version up."""
+    conn.execute(
+        sa.update(incidents_table)
+        .where(incidents_table.c.id == incident_id)
+        .values(deleted_at=now if deleted else None, version=incidents_table.c.version + 1, updated_at=now)
+    )
+
+
+def _without_source(inc: Incident, index: int) -> Incident:
+    """``inc`` without source ``index``; figures that only that source supported fall back."""
+    gone = inc.sources[index]
+    rest = inc.sources[:index] + inc.sources[index + 1 :]
+    changes: dict[str, Any] = {"sources": rest}
+    for name in ("munitions", "killed", "injured"):
+        value = getattr(inc, name)
+        remaining = [getattr(s, name) for s in rest if getattr(s, name) is not None]
+        if value is not None and getattr(gone, name) == value and value not in remaining:
+            changes[name] = max(remaining) if remaining else None
+    return inc.with_changes(**changes)
 
 
 def _source_dicts(inc: Incident) -> list[dict[str, Any]]:

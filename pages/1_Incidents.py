@@ -1,21 +1,25 @@
-"""Incident Atlas: the incidents as a sortable table, same filters and URL as the map."""
+"""Incident Atlas: the incidents as a sortable table, same filters and URL as the map; editors edit here."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from geo.viewstate import ViewState
-from ui import common, headline, page, state, table
+from ui import auth, common, editing, headline, page, state, table
 
 ctx = page.filtered_page("incidents", "Incidents")
-# Map centre, zoom and selection are kept as they were: only the filters change here.
+# Map centre, zoom and selection are kept as they were: only the filters change here
+# (and the selection, when an editor picks another incident to edit).
 new_view = ViewState(filters=ctx.filters, center=ctx.view.center, zoom=ctx.view.zoom, selected=ctx.view.selected)
 
 st.title("Incidents")
-st.caption("Click a column header to sort. Each row links to the incident on the map with the same filters.")
 common.show_notices(ctx.loaded.notices)
 headline.show_headline(ctx.shown, total=len(ctx.dataset.frame))
-table.show_incident_table(ctx.shown, ctx.filters, prefix=common.base_path())
+auth.sign_out_control()
+table_tab, edit_tab = st.tabs(["Table", "Edit"])
+with table_tab:
+    st.caption("Click a column header to sort. Each row links to the incident on the map with the same filters.")
+    table.show_incident_table(ctx.shown, ctx.filters, prefix=common.base_path())
 
 with st.sidebar:
     st.page_link(
@@ -25,3 +29,8 @@ page.share_and_export(
     ctx, "Link to this table", f"{common.app_root_url('Incidents')}/Incidents{state.query_string(new_view)}"
 )
 state.commit(new_view)
+
+with edit_tab:
+    # Last on purpose: for a viewer the editor gate shows a sign-in form and stops the
+    # script run, and everything above (the URL above all) must have been written by then.
+    editing.editing_section(ctx)

@@ -22,6 +22,7 @@ from geo.config import get_settings
 from geo.csvio import write_incidents_csv
 from geo.errors import ConflictError, NotFound, StoreError, ValidationError
 from geo.frame import to_frame
+from geo.merge import combine
 from geo.store import Store, metadata
 from tests.conftest import skip_or_fail
 from tests.geo.incident_factory import make_incident, make_source
@@ -319,6 +320,142 @@ def test_delete_or_restore_of_unknown_id_is_not_found(store, method):
         getattr(store, method)("inc-nope", user="alice")
 
 
+# --- merging two records of one attack, detaching a source ----------------------------------
+
+
+@pytest.fixture
+def twins(store):
+    """Two stored records (version 1 each) of one attack: Reuters' and a claim that cites Reuters too."""
+    keep = make_incident(killed=0, injured=None, sources=(make_source(killed=None, injured=None),))
+    other = make_incident(
+        id="inc-twin",
+        actor="Islamic Resistance in Iraq",
+        attribution="claimed",
+        attributed_by="Islamic Resistance in Iraq",
+        munitions=8,
+        killed=1,
+        injured=2,
+        sources=(
+            make_source(killed=None, injured=None),  # the same Reuters report: must not appear twice
+            make_source(outlet="AP", url="https://example.org/ap", munitions=8, killed=1, injured=2),
+        ),
+    )
+    store.upsert_many([keep, other])
+    return keep, other
+
+
+def test_merge_moves_sources_combines_figures_and_deletes_the_other(store, twins):
+    keep, other = twins
+    merged = store.merge_incidents(keep.id, other.id, expected_versions={keep.id: 1, other.id: 1}, user="alice")
+    assert [s.outlet for s in merged.sources] == ["Reuters", "AP"]
+    assert (merged.munitions, merged.killed, merged.injured) == (8, 1, 2)  # the largest known, per source kept
+    assert (merged.attribution, merged.actor) == ("claimed", "Islamic Resistance in Iraq")  # a claim beats blame
+    assert merged == combine(keep, other) == store.get(keep.id)  # ingest's rules, not a second set
+    assert store.get_version(keep.id) == 2 and store.get_version(other.id) == 2
+    with pytest.raises(NotFound):
+        store.get(other.id)
+    assert store.get(other.id, include_deleted=True) == other  # deleted as it was, restorable
+    assert store.count() == 1
+
+
+def test_merge_audits_both_with_who_when_and_where_the_other_went(store, twins):
+    keep, other = twins
+    started = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+    store.merge_incidents(keep.id, other.id, expected_versions={keep.id: 1, other.id: 1}, user="alice")
+    (kept,) = store.audit(keep.id, limit=1)
+    (gone,) = store.audit(other.id, limit=1)
+    for entry in (kept, gone):
+        assert (entry["action"], entry["user"]) == ("merge", "alice") and entry["at"] >= started
+    assert kept["before"]["sources"][0]["outlet"] == "Reuters" and len(kept["before"]["sources"]) == 1
+    assert [s["outlet"] for s in kept["after"]["sources"]] == ["Reuters", "AP"]
+    assert kept["after"]["merged_from"] == other.id
+    assert gone["before"]["munitions"] == 8 and gone["after"] == {"merged_into": keep.id}
+
+
+@pytest.mark.parametrize("moved", ["keep", "other"])
+def test_merge_with_either_version_moved_is_a_conflict_and_changes_nothing(store, store_url, twins, moved):
+    keep, other = twins
+    bob = Store(store_url)  # another editor, another connection
+    try:
+        target = keep if moved == "keep" else other
+        bob.update(target.with_changes(summary="Bob was here"), expected_version=1, user="bob")
+        before = (store.version(), len(store.audit()))
+        with pytest.raises(ConflictError, match="changed by someone else"):
+            store.merge_incidents(keep.id, other.id, expected_versions={keep.id: 1, other.id: 1}, user="alice")
+    finally:
+        bob.dispose()
+    assert (store.version(), len(store.audit())) == before
+    assert store.count() == 2 and len(store.get(keep.id).sources) == 1
+
+
+def test_merge_is_one_transaction(store, twins, monkeypatch):
+    keep, other = twins
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full, say")
+
+    monkeypatch.setattr(geo.store, "_set_deleted_at", fail)  # after keep was rewritten
+    with pytest.raises(RuntimeError):
+        store.merge_incidents(keep.id, other.id, expected_versions={keep.id: 1, other.id: 1}, user="alice")
+    assert store.get(keep.id) == keep and store.get_version(keep.id) == 1
+    assert store.get(other.id) == other
+
+
+def test_merge_refuses_missing_deleted_or_self(store, twins):
+    keep, other = twins
+    with pytest.raises(ValueError, match="itself"):
+        store.merge_incidents(keep.id, keep.id, expected_versions={keep.id: 1}, user="alice")
+    with pytest.raises(ValueError, match="no version"):
+        store.merge_incidents(keep.id, other.id, expected_versions={keep.id: 1}, user="alice")
+    with pytest.raises(NotFound):
+        store.merge_incidents(keep.id, "inc-nope", expected_versions={keep.id: 1, "inc-nope": 1}, user="alice")
+    store.soft_delete(other.id, user="alice")
+    with pytest.raises(NotFound):
+        store.merge_incidents(keep.id, other.id, expected_versions={keep.id: 1, other.id: 2}, user="alice")
+
+
+def test_detach_removes_the_source_and_the_figures_only_it_gave(store, twins):
+    _, other = twins
+    detached = store.detach_source(other.id, 1, expected_version=1, user="alice")
+    assert [s.outlet for s in detached.sources] == ["Reuters"]
+    # 8 rockets, 1 killed, 2 injured were AP's alone; Reuters says 5 rockets and nothing on casualties.
+    assert (detached.munitions, detached.killed, detached.injured) == (5, None, None)
+    assert store.get(other.id) == detached and store.get_version(other.id) == 2
+    (entry,) = store.audit(other.id, limit=1)
+    assert (entry["action"], entry["user"]) == ("detach", "alice")
+    assert len(entry["before"]["sources"]) == 2 and len(entry["after"]["sources"]) == 1
+
+
+def test_detach_keeps_a_figure_another_source_still_gives(store):
+    inc = make_incident(munitions=5, sources=(make_source(munitions=5), make_source(outlet="AP", munitions=5)))
+    store.upsert_many([inc])
+    assert store.detach_source(inc.id, 0, expected_version=1, user="alice").munitions == 5
+
+
+def test_detach_refuses_the_last_source_a_missing_one_and_a_stale_version(store, twins):
+    keep, other = twins
+    before = store.version()
+    with pytest.raises(ValidationError, match="only this source"):
+        store.detach_source(keep.id, 0, expected_version=1, user="alice")
+    with pytest.raises(NotFound, match="no source #3"):
+        store.detach_source(other.id, 2, expected_version=1, user="alice")
+    with pytest.raises(ConflictError):
+        store.detach_source(other.id, 0, expected_version=7, user="alice")
+    assert store.version() == before and store.get(other.id) == other
+
+
+def test_deleted_lists_deleted_incidents_latest_first(store, rockets):
+    store.upsert_many(rockets)
+    assert store.deleted() == []
+    store.soft_delete(rockets[1].id, user="alice")
+    store.soft_delete(rockets[0].id, user="alice")
+    listed = store.deleted()
+    assert [inc.id for inc, _ in listed] == [rockets[0].id, rockets[1].id]
+    assert listed[0][0] == rockets[0] and listed[0][1].tzinfo is not None
+    store.restore(rockets[0].id, user="bob")
+    assert [inc.id for inc, _ in store.deleted()] == [rockets[1].id]
+
+
 # --- audit log ----------------------------------------------------------------------------------
 
 
@@ -356,7 +493,12 @@ def test_version_changes_on_every_kind_of_write_and_not_on_reads(store, rockets)
     seen.append(store.version())
     store.restore(rockets[0].id, user="a")
     seen.append(store.version())
-    assert len(set(seen)) == len(seen) == 5
+    store.detach_source(rockets[0].id, 1, expected_version=store.get_version(rockets[0].id), user="a")
+    seen.append(store.version())
+    versions = {i.id: store.get_version(i.id) for i in rockets[:2]}
+    store.merge_incidents(rockets[0].id, rockets[1].id, expected_versions=versions, user="a")
+    seen.append(store.version())
+    assert len(set(seen)) == len(seen) == 7
 
 
 def test_two_databases_never_share_a_version(tmp_path):

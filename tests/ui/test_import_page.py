@@ -1,0 +1,159 @@
+"""The Import page under AppTest: dry-run plan, all-or-nothing import with progress, bad files refused.
+
+Signed in as editor alice, on a store of the test's own holding the 8 seed
+incidents. The files are small fixtures in ``tests/ui/data``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.store import Store
+from tests.ui import test_auth_gate as gate
+from tests.ui.seed import INCIDENTS
+from ui import importing
+
+# The gate tests' fixtures: a seeded store per test, a connection to it, pages opened with editor alice configured.
+alice_hash, settings, store, open_page = gate.alice_hash, gate.settings, gate.store, gate.open_page
+
+PAGE = "pages/4_Import.py"
+DATA = Path(__file__).parent / "data"
+SEEDED = len(INCIDENTS)
+
+
+@pytest.fixture
+def import_page(open_page):
+    return lambda: open_page(PAGE, editor="alice")
+
+
+def upload(at, name: str, data: bytes | None = None, mime: str = "text/csv"):
+    """Give the uploader a fixture file (or ``data`` under that name) and run the page."""
+    content = (DATA / name).read_bytes() if data is None else data
+    at = at.get("file_uploader")[0].set_value((name, content, mime)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def import_button(at):
+    return next((b for b in at.button if b.key == "ia_import_go"), None)
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(elements) -> list[str]:
+    return [e.value.replace("\\", "") for e in elements]  # without Markdown escapes
+
+
+def test_a_csv_file_is_planned_then_imported_with_progress_and_a_reimport_changes_nothing(
+    import_page, store, monkeypatch
+):
+    calls = []
+    upsert = Store.upsert_many
+
+    def recording(self, incidents, **kwargs):  # the real import, with its progress reports noted
+        progress = kwargs["progress"]
+        kwargs["progress"] = lambda done, total: (calls.append((done, total)), progress(done, total))
+        return upsert(self, incidents, **kwargs)
+
+    monkeypatch.setattr(Store, "upsert_many", recording)
+    at = upload(import_page(), "import_ok.csv")
+    assert any("Incident Atlas CSV · 3 incidents" in t for t in texts(at.markdown))
+    assert metrics(at) == {"Would add": "3", "Would change": "0", "Unchanged": "0"}
+    plan = at.dataframe[0].value
+    assert list(plan["change"]) == ["add"] * 3 and list(plan["id"]) == ["imp-1", "imp-2", "imp-3"]
+    assert "<b>reported</b>" in plan["summary"].iloc[2]  # a cell of text, not markup
+    assert store.count() == SEEDED  # the plan wrote nothing
+
+    at = import_button(at).click().run()
+    assert not at.exception
+    assert texts(at.success) == ["Imported import_ok.csv: 3 added, 0 updated, 0 unchanged."]
+    assert calls == [(3, 3)]
+    assert store.count() == SEEDED + 3
+    assert store.get("imp-2").actor == "Islamic Resistance in Iraq"
+    assert {e["user"] for e in store.audit("imp-1")} == {"alice"}
+    # The same file again (a new upload): every incident is already stored as it is.
+    version = store.version()
+    at = upload(at, "import_ok.csv")
+    assert metrics(at) == {"Would add": "0", "Would change": "0", "Unchanged": "3"}
+    assert import_button(at) is None
+    assert texts(at.info)[-1].startswith("Nothing to import")
+    assert store.version() == version
+
+
+def test_a_changed_file_lists_the_changed_fields(import_page, store):
+    at = upload(import_page(), "import_ok.csv")
+    import_button(at).click().run()
+    changed = (DATA / "import_ok.csv").read_text().replace("imp-1,2024-01-10,day,", "imp-1,2024-01-10,week,")
+    at = upload(at, "import_ok_v2.csv", changed.encode())
+    assert metrics(at) == {"Would add": "0", "Would change": "1", "Unchanged": "2"}
+    plan = at.dataframe[0].value
+    assert plan.loc[plan["id"] == "imp-1", ["change", "fields"]].values.tolist() == [["change", "date_precision"]]
+    at = import_button(at).click().run()
+    assert texts(at.success) == ["Imported import_ok_v2.csv: 0 added, 1 updated, 2 unchanged."]
+    assert store.get("imp-1").date_precision == "week" and store.get_version("imp-1") == 2
+
+
+@pytest.mark.parametrize(
+    "name, mime, fmt, ids",
+    [
+        ("import_acled.csv", "text/csv", "ACLED export (CSV)", ["acled:IRQ77001", "acled:SYR77002"]),
+        ("import.geojson", "application/geo+json", "GeoJSON", ["gj-fix-1", "gj-fix-2"]),
+    ],
+)
+def test_acled_and_geojson_files_are_detected_and_imported(import_page, store, name, mime, fmt, ids):
+    at = upload(import_page(), name, mime=mime)
+    assert any(f"{fmt} · 2 incidents" in t for t in texts(at.markdown))
+    at = import_button(at).click().run()
+    assert texts(at.success) == [f"Imported {name}: 2 added, 0 updated, 0 unchanged."]
+    assert [store.get(i).id for i in ids] == ids
+
+
+def test_a_file_with_bad_rows_lists_every_one_and_imports_nothing(import_page, store):
+    version = store.version()
+    at = upload(import_page(), "import_bad.csv")
+    assert texts(at.error) == [
+        (
+            "4 problem(s) in 3 row(s) of import_bad.csv: nothing was imported. Fix every row listed below and "
+            "upload the file again."
+        )
+    ]
+    problems = at.dataframe[0].value
+    assert list(zip(problems["row"], problems["field"])) == [(3, "lat"), (4, "date"), (5, "country"), (5, "event_type")]
+    assert "'north' is not a number" in problems["reason"].iloc[0]
+    assert import_button(at) is None and not at.metric
+    assert store.version() == version and store.count() == SEEDED
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        (b"PK\x03\x04" + b"\x00" * 64 + b"xl/workbook.xml", "this is a binary file"),
+        (b"date;lieu\n2024-01-01;Erbil\n", "unrecognised format"),
+        ("id,date,lat,lon,country,event_type\nx,2024-01-01,1,2,IQ,rocket\n".encode("utf-16"), "binary"),
+    ],
+)
+def test_unusable_files_get_a_clear_error(import_page, store, data, message):
+    at = upload(import_page(), "upload.csv", data)
+    (error,) = texts(at.error)
+    assert message in error
+    assert import_button(at) is None and store.count() == SEEDED
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(import_page, store, monkeypatch):
+    monkeypatch.setattr(importing, "UPLOAD_LIMIT_BYTES", 100)
+    at = upload(import_page(), "import_ok.csv")
+    (error,) = texts(at.error)
+    assert "is over the 100-byte upload limit" in error
+    assert import_button(at) is None and store.count() == SEEDED
+
+
+def test_the_uploader_states_its_limit_and_types(import_page):
+    (uploader,) = import_page().get("file_uploader")
+    assert uploader.label == "File to import (up to 50 MB)"
+    assert sorted(uploader.allowed_type) == [".csv", ".geojson", ".json"]
