@@ -200,6 +200,7 @@ class Store:
                     connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
                     **_JSON_CODEC,
                 )
+                _install_postgresql_hooks(engine, busy_timeout)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise StoreError(f"incident store URL {url!r} is not usable: {_first_line(exc)}") from exc
         self._engine: Engine = engine
@@ -242,6 +243,12 @@ class Store:
                 if MigrationContext.configure(conn).get_current_revision() == head:
                     return
             with self._write() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Two programs opening a new database at once must not both create
+                    # the schema: the second waits here, then finds it at head.
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('incident-atlas:migrate'))")
+                    if MigrationContext.configure(conn).get_current_revision() == head:
+                        return
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
 
@@ -548,7 +555,7 @@ class Store:
         lowered = message.lower()
         if "file is not a database" in lowered or "malformed" in lowered:
             return f"not a valid SQLite database, the file is corrupt or of another kind ({message})"
-        if "locked" in lowered or "busy" in lowered:
+        if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
             return f"the database is locked by another program (waited {self._busy_timeout:g}s) ({message})"
         if "unable to open" in lowered:
             return f"cannot open the database file ({message})"
@@ -609,6 +616,24 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("geo_immediate") else "BEGIN")
+
+
+def _install_postgresql_hooks(engine: Engine, busy_timeout: float) -> None:
+    """Bound lock waits as SQLite's busy timeout does: a write behind another
+    session's open transaction fails with "lock timeout" instead of hanging.
+
+    Set per connection rather than through ``options=`` in connect_args, which
+    would replace an ``options`` already in the URL (e.g. a search_path).
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+        finally:
+            cursor.close()
+        dbapi_conn.commit()  # or the pool's first rollback would undo the SET
 
 
 def _ensure_sqlite_dir(url: str) -> None:

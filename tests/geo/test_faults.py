@@ -4,8 +4,8 @@ SQLite file, an unreachable PostgreSQL server.
 Each test states a fault and what a user must find afterwards. Processes are real
 (``python -m geo`` or ``python -c`` subprocesses), waits are bounded
 and fail with a message saying what did not happen, and randomness is seeded.
-Where a test shows a bug in ``geo/store.py`` it is marked ``xfail(strict=True)`` with
-the bug named in its reason; the fix belongs in the store, not here.
+Two such tests first found real store bugs (concurrent schema creation and unbounded
+lock waits on PostgreSQL); the fixes are in ``geo/store.py``.
 """
 
 from __future__ import annotations
@@ -369,21 +369,7 @@ def test_concurrent_imports_of_different_incidents_keep_every_row(databases, tmp
     "kind",
     [
         "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.xfail(
-                    strict=True,
-                    raises=StoreError,
-                    reason=(
-                        "store bug: Store.migrate() on PostgreSQL takes no lock, so a second process opening a "
-                        "brand-new database while the first is creating the schema fails with "
-                        "'duplicate key value violates unique constraint pg_type_typname_nsp_index'"
-                    ),
-                ),
-            ],
-        ),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
     ],
 )
 def test_two_programs_opening_a_new_store_at_once_both_succeed(databases, monkeypatch, kind):
@@ -569,13 +555,6 @@ def test_a_write_waits_for_a_short_lock_and_loses_nothing(tmp_path, write):
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "store bug: on PostgreSQL nothing bounds a wait for a lock (no lock_timeout), so a write "
-        "behind another session's open transaction hangs instead of failing like SQLite's busy timeout"
-    ),
-)
 def test_a_write_to_a_locked_postgresql_row_fails_within_the_busy_timeout(databases):
     store = Store(databases.url("postgresql"), busy_timeout=LOCK_WAIT)
     store.migrate()
