@@ -15,12 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from geo.acled import is_acled_header, parse_acled
-from geo.errors import InputError
+from geo.errors import InputError, NotFound
 from geo.geojson_in import parse_geojson
 from geo.incidents import Incident
 from geo.textinput import TextSource, read_text
@@ -34,6 +34,7 @@ __all__ = [
     "parse_text",
     "plan_import",
     "read_any",
+    "stored_lookup",
 ]
 
 FORMATS = ("csv", "acled", "geojson")
@@ -118,6 +119,28 @@ class ImportPlan:
     def counts(self) -> dict[str, int]:
         """The same keys as ``Store.upsert_many`` returns."""
         return {"added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged)}
+
+
+# Past this many incoming rows one bulk read beats a query per id.
+_BULK_LOOKUP_FROM = 1000
+
+
+def stored_lookup(store, incidents: Sequence[Incident]) -> Callable[[str], Incident | None] | Mapping[str, Incident]:
+    """What :func:`plan_import` needs from ``store``: id -> stored incident (or None),
+    as per-id queries for small imports or one bulk read for large ones.
+
+    Deleted incidents count too: ``upsert_many`` compares against them (and keeps them deleted).
+    """
+    if len(incidents) > _BULK_LOOKUP_FROM:
+        return {inc.id: inc for inc in store.all(include_deleted=True)}
+
+    def get(incident_id: str) -> Incident | None:
+        try:
+            return store.get(incident_id, include_deleted=True)
+        except NotFound:
+            return None
+
+    return get
 
 
 def plan_import(

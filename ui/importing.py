@@ -18,11 +18,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from geo.commands.import_cmd import _existing as stored_lookup  # the CLI's id -> stored incident lookup
 from geo.csvio import MAX_BYTES as _CSV_MAX_BYTES
 from geo.errors import GeoError, InputError, Problem, ValidationError
 from geo.frame import to_frame
-from geo.importers import ImportPlan, detect_text_format, parse_text, plan_import
+from geo.importers import ImportPlan, detect_text_format, parse_text, plan_import, stored_lookup
 from geo.incidents import EVENT_TYPES, Incident
 from geo.textinput import read_text
 from ui.common import md_escape

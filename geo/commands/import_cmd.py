@@ -17,7 +17,6 @@ __all__ = ["register", "run"]
 # Dry runs list at most this many ids per kind; the counts are always complete.
 _LISTED = 50
 # Above this many incoming incidents one full read beats one lookup per id.
-_LOOKUPS = 1000
 
 
 def register(subparsers) -> None:
@@ -44,7 +43,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from geo.commands._progress import progress_for
     from geo.errors import ValidationError
-    from geo.importers import plan_import, read_any
+    from geo.importers import plan_import, read_any, stored_lookup
     from geo.store import Store
 
     try:
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     progress = None if args.dry_run else progress_for("importing", forced=args.progress)
     try:
         if args.dry_run:
-            print_plan(plan_import(incidents, _existing(store, incidents)), sys.stdout)
+            print_plan(plan_import(incidents, stored_lookup(store, incidents)), sys.stdout)
             return 0
         counts = store.upsert_many(incidents, user=args.user, progress=progress)
     finally:
@@ -94,19 +93,3 @@ def print_plan(plan, stream) -> None:
         lines.append(f"~ ... and {len(plan.updated) - _LISTED} more")
     for line in lines:
         print(line, file=stream)
-
-
-def _existing(store, incidents):
-    """A lookup id -> stored incident (or None) suited to the size of the import."""
-    # Deleted incidents count too: upsert_many compares against them (and keeps them deleted).
-    if len(incidents) > _LOOKUPS:
-        return {inc.id: inc for inc in store.all(include_deleted=True)}
-    from geo.errors import NotFound
-
-    def get(incident_id):
-        try:
-            return store.get(incident_id, include_deleted=True)
-        except NotFound:
-            return None
-
-    return get
