@@ -1,7 +1,11 @@
-"""Incident Atlas: the map page.
+"""Incident Atlas: the entry point (``streamlit run app.py``) and the map page.
 
-Thin on purpose: every piece lives in ``ui/`` (one concern per module) and the
-other pages reuse them. The run order matters:
+Run by Streamlit, this file first declares the page menu (``ui.page.navigate``:
+Map, Incidents, Gazetteer, Ingest, Import, About) and runs the page the URL
+names; for the map that is this same file, run a second time as the page.
+
+The map page is thin on purpose: every piece lives in ``ui/`` (one concern per
+module) and the other pages reuse them. The run order matters:
 
 1. ``page.filtered_page`` reads a link into the widgets (before they exist)
    and turns the widgets into :class:`~geo.filters.Filters`,
@@ -14,50 +18,62 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.viewstate import ViewState
-from ui import common, details, headline, mapview, page, state, timeline
-
-ctx = page.filtered_page("map", "Map")
-dataset, view = ctx.dataset, ctx.view
-
-st.title("Incident Atlas")
-st.caption("Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.")
-common.show_notices(ctx.loaded.notices)
-headline.show_headline(ctx.shown, total=len(dataset.frame))
-
-map_column, details_column = st.columns([5, 2], gap="medium")
-with map_column:
-    result = mapview.show_map(dataset, ctx.filters, view, ctx.loaded)
-
-selected = result.clicked or view.selected
-new_view = ViewState(
-    filters=ctx.filters,
-    center=result.center or view.center,
-    zoom=result.zoom or view.zoom,
-    selected=selected if selected in dataset.ids else None,
-)
-root = common.app_root_url()
+from ui import common, data, details, headline, mapview, page, state, timeline
 
 
-def _clear_selection() -> None:
-    state.set_selected(None)
-    mapview.mark_highlight_stale()
+def map_page() -> None:
+    ctx = page.filtered_page("map", "Map")
+    dataset, view = ctx.dataset, ctx.view
+
+    st.title("Incident Atlas")
+    st.caption("Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.")
+    common.show_notices(ctx.loaded.notices)
+    headline.show_headline(ctx.shown, total=len(dataset.frame))
+
+    map_column, details_column = st.columns([5, 2], gap="medium")
+    with map_column:
+        result = mapview.show_map(dataset, ctx.filters, view, ctx.loaded)
+        if result.layer is not None and result.layer.mode == "bins":
+            st.caption(
+                f"{result.layer.total:,} incidents match the filters: where many are in view they are counted "
+                "per area. Zoom in, or narrow the filters, to see each incident."
+            )
+
+    selected = result.clicked or view.selected
+    new_view = ViewState(
+        filters=ctx.filters,
+        center=result.center or view.center,
+        zoom=result.zoom or view.zoom,
+        selected=selected if selected in dataset.ids else None,
+    )
+    root = common.app_root_url()
+
+    def clear_selection() -> None:
+        state.set_selected(None)
+        mapview.mark_highlight_stale()
+
+    with details_column:
+        row = data.incident_row(dataset, new_view.selected) if new_view.selected else None
+        if row is not None:
+            details.show_details(
+                row,
+                permalink=root + "/" + state.query_string(ViewState(selected=new_view.selected)),
+                on_clear=clear_selection,
+                in_filters=data.shown_position(dataset, ctx.filters, new_view.selected) is not None,
+            )
+        else:
+            st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
+
+    st.subheader("Incidents over time")
+    timeline.show_timeline(ctx.shown, dataset.colours)
+
+    page.share_and_export(
+        ctx, "Link to this view", root + "/" + state.query_string(new_view), help_text="filters, map and selection"
+    )
+    state.commit(new_view)
 
 
-with details_column:
-    if new_view.selected:
-        details.show_details(
-            dataset.frame.loc[dataset.frame["id"] == new_view.selected].iloc[0],
-            permalink=root + "/" + state.query_string(ViewState(selected=new_view.selected)),
-            on_clear=_clear_selection,
-            in_filters=bool((ctx.shown["id"] == new_view.selected).any()),
-        )
-    else:
-        st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
-
-st.subheader("Incidents over time")
-timeline.show_timeline(ctx.shown, dataset.colours)
-
-page.share_and_export(
-    ctx, "Link to this view", root + "/" + state.query_string(new_view), help_text="filters, map and selection"
-)
-state.commit(new_view)
+if page.inside_navigation():
+    map_page()  # this file, run by st.navigation as the Map page
+else:
+    page.navigate(__file__)

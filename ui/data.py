@@ -1,39 +1,125 @@
 """Data access for the pages, cached on the store's version.
 
-The store is opened once per database URL (``st.cache_resource``); the frame
-and everything derived from it (actor colours, option lists, per-filter map
-data) are cached with ``st.cache_data`` keyed on :meth:`Store.version`, so an
-edit anywhere invalidates them and an unchanged store is never re-read.
+The store is opened once per database URL (``st.cache_resource``). Everything
+else hangs off one :class:`Dataset` per store version, shared by every session
+(``st.cache_resource``: never copied, never pickled):
+
+* the *light* frame of :mod:`geo.snapshot` (no sources JSON; categorical text),
+  read from its snapshot file on a cold start and rebuilt when the version moves;
+* what the filters and the map need, computed once: colours, option lists, an
+  id index, each incident's Web Mercator position and colour group.
+
+Per filter, the row positions passing it are kept in a small LRU; per (filters,
+zoom, region) the map layer text is cached with ``st.cache_data``. Sources are
+never held in memory: the details panel reads its incident from the store, and
+exports and map popups fetch the sources of just the rows they need.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from geo.aggregate import POINT_LIMIT, Region, bin_points, project, region_for_bounds
 from geo.config import Settings, get_settings
-from geo.filters import Filters, apply_filters
+from geo.filters import Filters
+from geo.incidents import EVENT_TYPES
+from geo.snapshot import Snapshot
 from ui.maplayers import incident_features, script_json
-from ui.symbols import ActorColours, actor_colours
+from ui.symbols import OTHER_ACTOR, OTHER_COLOUR, UNKNOWN_ACTOR, UNKNOWN_COLOUR, ActorColours, actor_colours
 
-__all__ = ["Dataset", "filtered", "get_store", "layer_data", "load_dataset", "reference_today"]
+__all__ = [
+    "Dataset",
+    "IdSet",
+    "MapLayer",
+    "MapPoints",
+    "export_bytes",
+    "export_frame",
+    "filtered",
+    "get_store",
+    "incident_row",
+    "load_dataset",
+    "map_layer",
+    "positions",
+    "reference_today",
+    "shown_position",
+]
+
+_KINDS = tuple(EVENT_TYPES)  # event type -> kind code (its index), as the layer script reads them
+_POSITIONS = 16  # filter results kept per dataset
+SMALL_BIN = 3  # bins of this many incidents or fewer are drawn as the incidents' own markers...
+MAX_SINGLES = 400  # ...as long as that makes no more markers than this
+
+
+class IdSet:
+    """The incident ids, for ``id in ids`` (a hash index built on first use, shared)."""
+
+    def __init__(self, ids: pd.Series):
+        self._ids = ids
+        self._index: pd.Index | None = None
+        self._lock = threading.Lock()
+
+    def _idx(self) -> pd.Index:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = pd.Index(self._ids)
+        return self._index
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and value in self._idx()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def position(self, value: str) -> int | None:
+        """Row position of ``value`` in the frame, or None."""
+        if value not in self:
+            return None
+        loc = self._idx().get_loc(value)
+        return int(loc) if isinstance(loc, (int, np.integer)) else int(np.flatnonzero(np.asarray(loc))[0])
 
 
 @dataclass(frozen=True)
+class MapPoints:
+    """Per incident, what the map aggregation needs (aligned with the frame rows)."""
+
+    x: np.ndarray  # Web Mercator world coordinates (geo.aggregate.project)
+    y: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    group: np.ndarray  # index into ``groups``: the actor's legend entry
+    kind: np.ndarray  # index into EVENT_TYPES
+    groups: tuple[tuple[str, str], ...]  # (legend label, colour)
+
+
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """One version of the data and what every page derives from it."""
 
     version: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # the light frame (geo.snapshot): every frame column but ``sources``
     colours: ActorColours
     actors: tuple[str, ...]  # most frequent first
     countries: tuple[str, ...]
-    ids: frozenset[str]
+    ids: IdSet
+    event_types: tuple[str, ...] = ()  # the types present
+    snapshot: Snapshot | None = None
+    points: MapPoints | None = None
+    _positions: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 @st.cache_resource(show_spinner="Opening the incident store…")
@@ -49,24 +135,63 @@ def get_store(settings: Settings | None = None):
     return _open_store(settings.database_url, str(settings.incidents_csv), settings)
 
 
-@st.cache_data(show_spinner="Loading incidents…", max_entries=4)
-def _dataset(version: str, database_url: str) -> Dataset:
-    df = get_store().frame()
-    actors = tuple(df["actor"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
+def build_dataset(snapshot: Snapshot) -> Dataset:
+    """Everything the pages derive from one snapshot (pure: no Streamlit, no store)."""
+    df = snapshot.frame
+    counts = df["actor"].value_counts(sort=False)
+    counts = counts[counts > 0]
+    actors = tuple(counts.sort_index().sort_values(ascending=False, kind="stable").index.astype(object))
+    colours = actor_colours(df["actor"])
     return Dataset(
-        version=version,
+        version=snapshot.version,
         frame=df,
-        colours=actor_colours(df["actor"]),
+        colours=colours,
         actors=actors,
-        countries=tuple(sorted(df["country"].dropna().unique())),
-        ids=frozenset(df["id"]),
+        countries=tuple(sorted(str(c) for c in df["country"].dropna().unique())),
+        ids=IdSet(df["id"]),
+        event_types=tuple(str(t) for t in df["event_type"].dropna().unique()),
+        snapshot=snapshot,
+        points=_map_points(df, colours),
     )
+
+
+def _map_points(df: pd.DataFrame, colours: ActorColours) -> MapPoints:
+    lat = df["lat"].to_numpy(dtype="float64")
+    lon = df["lon"].to_numpy(dtype="float64")
+    x, y = project(lat, lon)
+    groups = [*colours.named.items(), (OTHER_ACTOR, OTHER_COLOUR), (UNKNOWN_ACTOR, UNKNOWN_COLOUR)]
+    labels = [label for label, _ in groups]
+    actor = df["actor"].astype("category")
+    group_of_category = np.array([labels.index(colours.group(a)) for a in actor.cat.categories.astype(object)] + [
+        labels.index(UNKNOWN_ACTOR)
+    ])  # the last entry: code -1 (missing actor)
+    kind = df["event_type"].astype("category")
+    kind_of_category = np.array(
+        [_KINDS.index(t) if t in _KINDS else _KINDS.index("other") for t in kind.cat.categories.astype(object)]
+        + [_KINDS.index("other")]
+    )
+    return MapPoints(
+        x=x,
+        y=y,
+        lat=lat,
+        lon=lon,
+        group=group_of_category[actor.cat.codes.to_numpy()].astype(np.int16),
+        kind=kind_of_category[kind.cat.codes.to_numpy()].astype(np.int16),
+        groups=tuple(groups),
+    )
+
+
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
+def _dataset(version: str, database_url: str, cache_dir: str) -> Dataset:
+    from geo.snapshot import load
+
+    return build_dataset(load(get_store(), cache_dir, version=version))
 
 
 def load_dataset() -> Dataset:
     """The current data; re-read only when the store's version changed."""
     store = get_store()
-    return _dataset(store.version(), store.url)
+    return _dataset(store.version(), store.url, str(get_settings().cache_dir))
 
 
 def reference_today(df: pd.DataFrame, env: Mapping[str, str] | None = None) -> dt.date:
@@ -87,17 +212,172 @@ def reference_today(df: pd.DataFrame, env: Mapping[str, str] | None = None) -> d
     return df["date"].max().date()
 
 
+def positions(dataset: Dataset, filters: Filters) -> np.ndarray:
+    """Row positions (ascending) of the incidents passing ``filters``; the last few are kept."""
+    key = repr(filters)
+    with dataset._lock:
+        hit = dataset._positions.get(key)
+        if hit is not None:
+            dataset._positions.move_to_end(key)
+            return hit
+    if dataset.snapshot is not None:
+        mask = dataset.snapshot.mask(filters)
+    else:  # a dataset built from a plain frame (tests)
+        from geo.filters import filter_mask
+
+        mask = filter_mask(dataset.frame, filters)
+    found = np.flatnonzero(mask)
+    found.setflags(write=False)
+    with dataset._lock:
+        dataset._positions[key] = found
+        while len(dataset._positions) > _POSITIONS:
+            dataset._positions.popitem(last=False)
+    return found
+
+
+def shown_position(dataset: Dataset, filters: Filters, incident_id: str | None) -> int | None:
+    """Row position of ``incident_id`` when it passes ``filters``, else None."""
+    position = dataset.ids.position(incident_id) if incident_id else None
+    if position is None:
+        return None
+    shown = positions(dataset, filters)
+    at = int(np.searchsorted(shown, position))
+    return position if at < len(shown) and shown[at] == position else None
+
+
 def filtered(dataset: Dataset, filters: Filters) -> pd.DataFrame:
-    """The incidents passing ``filters`` (cheap: vectorised masks over the cached frame)."""
-    return apply_filters(dataset.frame, filters)
+    """The incidents passing ``filters``: rows of the light frame (its index = row positions)."""
+    pos = positions(dataset, filters)
+    return dataset.frame if len(pos) == len(dataset.frame) else dataset.frame.take(pos)
+
+
+def export_frame(dataset: Dataset, shown: pd.DataFrame) -> pd.DataFrame:
+    """``shown`` (rows of the light frame) complete with sources, in the :mod:`geo.frame` contract."""
+    if dataset.snapshot is None:
+        return shown
+    return dataset.snapshot.full_frame(get_store(), shown.index.to_numpy())
+
+
+EXPORT_CHUNK = 20_000  # rows completed and serialised at a time: memory stays ~ the file's size
+_GEOJSON_HEAD = b'{"type":"FeatureCollection","features":['
+
+
+def export_bytes(dataset: Dataset, shown: pd.DataFrame, kind: str) -> bytes:
+    """The GeoJSON (``kind="geojson"``) or CSV file of ``shown``, sources included.
+
+    Built in chunks of :data:`EXPORT_CHUNK` rows (their sources read from the
+    store, then :func:`geo.export.to_geojson` / :func:`~geo.export.to_csv`), so
+    a large export never holds all rows as Python objects at once; the bytes
+    are the same as one call over the whole frame gives.
+    """
+    from geo.export import to_csv, to_geojson
+
+    pos = shown.index.to_numpy()
+    if dataset.snapshot is None or len(pos) <= EXPORT_CHUNK:
+        frame = export_frame(dataset, shown)
+        return to_geojson(frame) if kind == "geojson" else to_csv(frame)
+    with tempfile.TemporaryFile() as out:  # on disk, not in memory, until the file is complete
+        out.write(_GEOJSON_HEAD if kind == "geojson" else b"")
+        for start in range(0, len(pos), EXPORT_CHUNK):
+            frame = dataset.snapshot.full_frame(get_store(), pos[start : start + EXPORT_CHUNK])
+            if kind == "geojson":
+                part = to_geojson(frame)
+                out.write((b"," if start else b"") + part[len(_GEOJSON_HEAD) : -2])  # features only
+            else:
+                part = to_csv(frame)
+                out.write(part if start == 0 else part[part.index(b"\n") + 1 :])  # one header line
+            del frame, part
+        out.write(b"]}" if kind == "geojson" else b"")
+        out.seek(0)
+        return out.read()
+
+
+def incident_row(dataset: Dataset, incident_id: str) -> pd.Series | None:
+    """One incident as a complete frame row (sources included), read from the store; None if gone."""
+    from geo.errors import NotFound
+    from geo.frame import to_frame
+
+    try:
+        incident = get_store().get(incident_id)
+    except NotFound:
+        return None
+    return to_frame([incident]).iloc[0]
+
+
+# --- the map layer -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """What the incident layer draws for one view: its data as script-safe JSON text."""
+
+    key: tuple  # equal keys, equal layers: ("points", "all") / ("points", region key) / ("bins", region key)
+    mode: str  # "points" (one marker per incident) or "bins" (counts per grid cell)
+    data_js: str
+    count: int  # incidents the layer covers
+    total: int  # incidents passing the filters
+
+
+def map_layer(
+    dataset: Dataset,
+    filters: Filters,
+    *,
+    bounds: Mapping | None,
+    zoom: int,
+    center: tuple[float, float],
+) -> MapLayer:
+    """The incident layer for the view at ``bounds``/``zoom`` (``center`` when no bounds yet).
+
+    Every incident passing the filters when they are few (the layer then does
+    not depend on the view at all); otherwise the ones in the region around the
+    view, one by one when at most :data:`~geo.aggregate.POINT_LIMIT`, else
+    binned on a screen-pixel grid.
+    """
+    pos = positions(dataset, filters)
+    region = None if len(pos) <= POINT_LIMIT else region_for_bounds(bounds, zoom, center)
+    key = ("all",) if region is None else region.key
+    return _map_layer(dataset.version, filters, key, _dataset=dataset, _pos=pos, _region=region)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs={Filters: repr})
-def _layer_data(version: str, filters: Filters, _dataset: Dataset) -> tuple[str, int]:
-    df = filtered(_dataset, filters)
-    return script_json(incident_features(df, _dataset.colours)), len(df)
+def _map_layer(
+    version: str, filters: Filters, key: tuple, *, _dataset: Dataset, _pos: np.ndarray, _region: Region | None
+) -> MapLayer:
+    return build_layer(_dataset, _pos, _region, key=key)
 
 
-def layer_data(dataset: Dataset, filters: Filters) -> tuple[str, int]:
-    """(GeoJSON text for the incident layer, number of points), cached per version and filters."""
-    return _layer_data(dataset.version, filters, dataset)
+def build_layer(dataset: Dataset, pos: np.ndarray, region: Region | None, *, key: tuple = ("all",)) -> MapLayer:
+    """:func:`map_layer` without the cache (benchmarks call it directly)."""
+    pts = dataset.points
+    total = len(pos)
+    if region is None:
+        return _points_layer(dataset, pos, ("points", "all"), total)
+    if total == len(pts.x):  # nothing filtered out: no gather needed
+        inside = np.flatnonzero(region.contains(pts.x, pts.y))
+    else:
+        inside = pos[region.contains(pts.x[pos], pts.y[pos])]
+    if len(inside) <= POINT_LIMIT:
+        return _points_layer(dataset, inside, ("points", *key), total)
+    bins = bin_points(
+        pts.x[inside], pts.y[inside], pts.lat[inside], pts.lon[inside], pts.group[inside], pts.kind[inside],
+        region=region, n_groups=len(pts.groups), n_kinds=len(_KINDS), inside=True,
+    )  # fmt: skip
+    data: dict = {"groups": [list(g) for g in pts.groups], "kinds": list(_KINDS)}
+    small = bins.count <= SMALL_BIN
+    singles = inside[small[bins.member]] if small.any() else inside[:0]
+    if 0 < len(singles) <= MAX_SINGLES:  # a circle saying "1" is worse than the incident's marker
+        data["bins"] = bins.rows(keep=~small)
+        data["points"] = _features(dataset, singles)
+    else:
+        data["bins"] = bins.rows()
+    return MapLayer(("bins", *key), "bins", script_json(data), bins.total, total)
+
+
+def _features(dataset: Dataset, pos: np.ndarray) -> dict:
+    """The incidents at ``pos`` as the layer's GeoJSON (popups need their sources: read them)."""
+    rows = dataset.snapshot.full_frame(get_store(), pos) if dataset.snapshot is not None else dataset.frame.take(pos)
+    return incident_features(rows, dataset.colours)
+
+
+def _points_layer(dataset: Dataset, pos: np.ndarray, key: tuple, total: int) -> MapLayer:
+    return MapLayer(key, "points", script_json(_features(dataset, pos)), len(pos), total)

@@ -1,9 +1,18 @@
-// The incident layer: ONE L.geoJson of every filtered incident, drawn as small
-// divIcon shapes (shape = event type, colour = actor, computed server-side),
-// inside a marker-cluster group.
+// The incident layer, in one of two modes (chosen server-side, see geo/aggregate.py):
+//
+// * points: ONE L.geoJson of the incidents in view, drawn as small divIcon
+//   shapes (shape = event type, colour = actor, computed server-side), inside
+//   a marker-cluster group;
+// * bins: data.bins holds one row per grid cell with many incidents
+//   [lat, lon, count, kind, south, west, north, east, [count per actor group]],
+//   drawn as the count inside a ring of the actors' shares (data.groups: legend
+//   label and colour per group); a click zooms to the cell. data.points (optional)
+//   holds the incidents of cells with very few, drawn as their own markers;
+//   opt.feature (optional) is the selected incident, drawn on top.
+//
 // Popups are built here, on open, from the feature's properties; every value
 // goes through esc(), so a summary or source title holding markup shows as text.
-// Called as factory(featureCollection, options) and returns the layer to add.
+// Called as factory(data, options) and returns the layer to add.
 function (data, opt) {
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   function esc(s) {
@@ -60,27 +69,91 @@ function (data, opt) {
     window.__iaSelected = layer;
   }
 
-  var geo = L.geoJson(data, {
-    pointToLayer: function (feature, latlng) {
-      var p = feature.properties;
-      var cls = "ia-mk ia-t-" + esc(p.t) + (p.x ? " ia-x" : "") + (p.i === opt.selected ? " ia-sel" : "");
-      return L.marker(latlng, {
-        icon: L.divIcon({className: cls, html: '<i style="background:' + esc(p.c) + '"></i>', iconSize: [14, 14]}),
-        riseOnHover: true,
-        keyboard: false
+  function incidents(collection) {
+    return L.geoJson(collection, {
+      pointToLayer: function (feature, latlng) {
+        var p = feature.properties;
+        var cls = "ia-mk ia-t-" + esc(p.t) + (p.x ? " ia-x" : "") + (p.i === opt.selected ? " ia-sel" : "");
+        return L.marker(latlng, {
+          icon: L.divIcon({className: cls, html: '<i style="background:' + esc(p.c) + '"></i>', iconSize: [14, 14]}),
+          riseOnHover: true,
+          keyboard: false
+        });
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(tooltip(feature.properties), {direction: "top", offset: [0, -7]});
+        layer.bindPopup(function () { return popup(feature.properties); }, {maxWidth: 340});
+        layer.on("click", function () { select(layer); });
+        if (feature.properties.i === opt.selected) { window.__iaSelected = layer; }
+      }
+    });
+  }
+
+  function shortCount(n) {
+    if (n >= 1e6) { return (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + "M"; }
+    if (n >= 1e4) { return Math.round(n / 1e3) + "k"; }
+    if (n >= 1e3) { return (n / 1e3).toFixed(1) + "k"; }
+    return String(n);
+  }
+
+  function bins(d) {
+    var group = L.featureGroup();
+    var most = 2;
+    d.bins.forEach(function (b) { most = Math.max(most, b[2]); });
+    d.bins.forEach(function (b) {
+      var n = b[2], kind = d.kinds[b[3]], mix = b[8];
+      // A ring of the actors' shares (legend colours) around the count.
+      var stops = [], at = 0, top = [];
+      mix.forEach(function (k, g) {
+        if (!k) { return; }
+        var colour = (d.groups[g] || ["", "#4d4d4d"])[1];
+        var to = at + 100 * k / n;
+        stops.push(esc(colour) + " " + at.toFixed(2) + "% " + to.toFixed(2) + "%");
+        top.push([k, g]);
+        at = to;
       });
-    },
-    onEachFeature: function (feature, layer) {
-      layer.bindTooltip(tooltip(feature.properties), {direction: "top", offset: [0, -7]});
-      layer.bindPopup(function () { return popup(feature.properties); }, {maxWidth: 340});
-      layer.on("click", function () { select(layer); });
-      if (feature.properties.i === opt.selected) { window.__iaSelected = layer; }
+      top.sort(function (p, q) { return q[0] - p[0] || p[1] - q[1]; });
+      // 26 px for one incident up to 48 px for the fullest cell in view, on a log scale.
+      var size = Math.round(26 + 22 * Math.sqrt(Math.log(Math.max(n, 1)) / Math.log(most)));
+      var html = '<div class="ia-bin-c" data-count="' + n + '" style="width:' + size + "px;height:" + size +
+        "px;background:conic-gradient(" + stops.join(",") + ')"><span>' + shortCount(n) + "</span></div>";
+      var marker = L.marker([b[0], b[1]], {
+        icon: L.divIcon({className: "ia-bin", html: html, iconSize: [size, size]}),
+        keyboard: false,
+        riseOnHover: true
+      });
+      var tip = "<b>" + esc(n.toLocaleString("en")) + (n === 1 ? " incident" : " incidents") + "</b>";
+      top.slice(0, 3).forEach(function (t) {
+        tip += "<br>" + esc((d.groups[t[1]] || ["Unknown"])[0]) + ": " + Math.round(100 * t[0] / n) + "%";
+      });
+      tip += "<br>Mostly " + esc(opt.types[kind] || kind) + "<br><i>Click to zoom in</i>";
+      marker.bindTooltip(tip, {direction: "top", offset: [0, -size / 2]});
+      marker.on("click", function () {
+        var map = marker._map;
+        if (map) { map.fitBounds([[b[4], b[5]], [b[6], b[7]]], {maxZoom: map.getMaxZoom()}); }
+      });
+      group.addLayer(marker);
+    });
+    var single = {};
+    if (d.points && d.points.features.length) {  // cells with very few incidents: their own markers
+      d.points.features.forEach(function (f) { single[f.properties.i] = true; });
+      group.addLayer(cluster(false).addLayer(incidents(d.points)));
     }
-  });
+    if (opt.feature && !single[opt.feature.properties.i]) {
+      group.addLayer(incidents({type: "FeatureCollection", features: [opt.feature]}));
+    }
+    return group;
+  }
+
   // Always clustered: incidents often share a site's exact coordinates, and a
   // cluster with a count (spiderfied at full zoom) is the only way to reach each
   // one. Few points: a small radius merges only near-overlapping markers; many
   // points: a wider one keeps the DOM small.
-  return L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: opt.cluster ? 50 : 18,
-                               showCoverageOnHover: false, spiderfyOnMaxZoom: true}).addLayer(geo);
+  function cluster(wide) {
+    return L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: wide ? 50 : 18,
+                                 showCoverageOnHover: false, spiderfyOnMaxZoom: true});
+  }
+
+  if (data.bins) { return bins(data); }
+  return cluster(opt.cluster).addLayer(incidents(data));
 }

@@ -6,10 +6,13 @@
   keeps the same component (no remount) while the analyst filters.
 * :func:`incident_features` — the filtered incidents as compact GeoJSON text,
   only the properties the tooltip and popup need, colour computed here.
-* :class:`IncidentLayer` — ONE layer drawing those features with a JS
-  ``pointToLayer`` (never one folium ``Marker`` per incident), clustered above
-  :data:`CLUSTER_THRESHOLD` points (below it only overlapping markers merge). It goes into a ``FeatureGroup`` passed to
-  ``st_folium(feature_group_to_add=...)``, which swaps it in place.
+* :class:`IncidentLayer` — ONE layer drawn by ``incident_layer.js`` (never one
+  folium ``Marker`` per incident). In ``points`` mode it draws those features
+  with a JS ``pointToLayer``, clustered above :data:`CLUSTER_THRESHOLD` points
+  (below it only overlapping markers merge); in ``bins`` mode it draws the
+  server-side bins of :mod:`geo.aggregate` (a count per grid cell, coloured by
+  its most frequent actor; a click zooms in). It goes into a ``FeatureGroup``
+  passed to ``st_folium(feature_group_to_add=...)``, which swaps it in place.
 * :func:`point_layer` — a small generic layer of named points (the gazetteer).
 
 Every string that reaches the page is escaped: JSON embedded in a ``<script>``
@@ -76,6 +79,16 @@ _MAP_CSS = """
 .ia-legend .ia-row{display:flex;align-items:center;gap:5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}
 .ia-legend .ia-sw{width:10px;height:10px;border-radius:2px;flex:none;}
 .ia-legend .ia-mk{width:10px;height:10px;flex:none;}
+.ia-legend .ia-note{margin-top:4px;max-width:340px;white-space:normal;color:#444;}
+.ia-legend .ia-bsw{display:inline-block;width:15px;height:15px;border-radius:50%;vertical-align:middle;
+  margin-right:4px;background:conic-gradient(#d55e00 0 60%,#0072b2 60% 85%,#4d4d4d 85% 100%);
+  box-shadow:0 0 0 1px rgba(0,0,0,.4);}
+.ia-bin{background:none;border:none;}
+.ia-bin-c{border-radius:50%;cursor:pointer;display:flex;align-items:center;justify-content:center;
+  box-shadow:0 0 0 1px rgba(0,0,0,.5),0 1px 5px rgba(0,0,0,.45);}
+.ia-bin-c span{display:block;width:calc(100% - 10px);height:calc(100% - 10px);border-radius:50%;
+  background:rgba(255,255,255,.94);color:#222;font:700 11px/1 system-ui,sans-serif;display:flex;
+  align-items:center;justify-content:center;letter-spacing:-.02em;}
 """
 
 
@@ -215,16 +228,27 @@ class IncidentLayer(MacroElement):
         """
     )
 
-    def __init__(self, data_js: str, *, count: int, selected: str | None = None, cluster: bool | None = None):
+    def __init__(
+        self,
+        data_js: str,
+        *,
+        count: int,
+        selected: str | None = None,
+        cluster: bool | None = None,
+        mode: str = "points",
+        selected_feature: Mapping | None = None,
+    ):
         super().__init__()
         self._name = "IncidentLayer"
         self.factory = _LAYER_JS
         self.data_js = data_js
         self.count = count
+        self.mode = mode
         self.cluster = count > CLUSTER_THRESHOLD if cluster is None else cluster
-        self.options_js = script_json(
-            {"selected": selected, "cluster": self.cluster, "types": EVENT_TYPES, "attributions": ATTRIBUTIONS}
-        )
+        options = {"selected": selected, "cluster": self.cluster, "types": EVENT_TYPES, "attributions": ATTRIBUTIONS}
+        if selected_feature is not None:  # bins mode: the selected incident drawn above the bins
+            options["feature"] = selected_feature
+        self.options_js = script_json(options)
 
     def render(self, **kwargs) -> None:
         # streamlit-folium takes the script from the template macro itself; this only
@@ -233,10 +257,19 @@ class IncidentLayer(MacroElement):
         self.get_root().script.add_child(_Verbatim(script), name=self.get_name())
 
 
-def incident_group(data_js: str, *, count: int, selected: str | None = None) -> folium.FeatureGroup:
+def incident_group(
+    data_js: str,
+    *,
+    count: int,
+    selected: str | None = None,
+    mode: str = "points",
+    selected_feature: Mapping | None = None,
+) -> folium.FeatureGroup:
     """The FeatureGroup holding the incident layer, as ``st_folium`` wants it."""
     group = folium.FeatureGroup(name="Incidents", control=False)
-    group.add_child(IncidentLayer(data_js, count=count, selected=selected))
+    group.add_child(
+        IncidentLayer(data_js, count=count, selected=selected, mode=mode, selected_feature=selected_feature)
+    )
     return group
 
 
@@ -292,10 +325,14 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
         '<div class="ia-row"><span class="ia-mk ia-t-indirect_fire ia-x"><i style="background:#555"></i></span>'
         "faded: intercepted</div>"
     )
+    note = (
+        '<div class="ia-note"><span class="ia-bsw"></span>Where many incidents are in view they are '
+        "counted per area; the ring shows the actors' shares. Click a circle to zoom in.</div>"
+    )
     return (
         '<details open><summary>Legend</summary><div class="ia-cols">'
         f'<div class="ia-col"><h4>Actor</h4>{actor_rows}</div>'
-        f'<div class="ia-col"><h4>Event type</h4>{type_rows}</div></div></details>'
+        f'<div class="ia-col"><h4>Event type</h4>{type_rows}</div></div>{note}</details>'
     )
 
 
@@ -340,7 +377,7 @@ def base_map(
     # map itself needs them (the cluster plugin refuses a map without maxZoom).
     m.options.update(min_zoom=3, max_zoom=18)
     localize(m, assets)
-    m.get_root().header.add_child(Element(f"<style>{_MAP_CSS}\n{marker_css()}</style>"))
+    m.get_root().header.add_child(_Verbatim(f"<style>{_MAP_CSS}\n{marker_css()}</style>"))  # not a template
     _OfflineBase("Country borders (offline)").add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True, show=False).add_to(m)
     for layer in overlays:  # before the layer control, whose script refers to them

@@ -1,6 +1,12 @@
-"""The start every filtered page shares (map, Incidents, and later Ingest).
+"""The app's page menu, and the start every filtered page shares (map, Incidents).
 
-:func:`filtered_page` sets the page up, loads the data, reads a link into the
+:func:`navigate` is what ``app.py`` runs: it declares the pages with
+``st.navigation`` (so the menu reads "Map", not the entry file's name "app")
+and runs the chosen one. The map page *is* ``app.py``: the entry file runs a
+second time as that page (:func:`inside_navigation` tells the two runs
+apart), which keeps ``st.page_link("app.py")`` and the map's URL ``/`` working.
+
+:func:`filtered_page` sets a page up, loads the data, reads a link into the
 sidebar, draws the filters and returns what the page needs; the page then
 draws its body and ends with :func:`ui.state.commit`.
 """
@@ -8,7 +14,9 @@ draws its body and ends with :func:`ui.state.commit`.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -16,9 +24,40 @@ import streamlit as st
 from geo.filters import Filters
 from geo.viewstate import ViewState
 from ui import common, data, sidebar, state
-from ui.exports import export_buttons
 
-__all__ = ["FilteredPage", "filtered_page", "share_and_export"]
+__all__ = ["PAGES", "FilteredPage", "filtered_page", "inside_navigation", "navigate", "share_and_export"]
+
+# (file relative to the entry file, menu title, URL path). The URL paths are the ones the
+# pages/ folder gave them before, so old links keep working; a page whose file is not
+# there (yet) is left out of the menu. No page icons: a Material icon becomes the tab's
+# favicon, which the browser fetches from Google's font servers (the app loads nothing
+# from outside).
+PAGES = (
+    ("pages/1_Incidents.py", "Incidents", "Incidents"),
+    ("pages/2_Gazetteer.py", "Gazetteer", "Gazetteer"),
+    ("pages/3_Ingest.py", "Ingest", "Ingest"),
+    ("pages/4_Import.py", "Import", "Import"),
+    ("pages/9_About.py", "About", "About"),
+)
+_RUN = threading.local()  # Streamlit runs each session's script in its own thread
+
+
+def inside_navigation() -> bool:
+    """True while :func:`navigate` runs a page (the entry file then draws the map page)."""
+    return bool(getattr(_RUN, "active", False))
+
+
+def navigate(entry_file: str) -> None:
+    """Declare the page menu and run the page the URL asks for (the entry file itself for the map)."""
+    root = Path(entry_file).resolve().parent
+    pages = [st.Page(entry_file, title="Map", default=True)]
+    pages += [st.Page(path, title=title, url_path=url) for path, title, url in PAGES if (root / path).is_file()]
+    chosen = st.navigation(pages)
+    _RUN.active = True
+    try:
+        chosen.run()
+    finally:
+        _RUN.active = False
 
 
 @dataclass(frozen=True)
@@ -28,7 +67,7 @@ class FilteredPage:
     loaded: state.Loaded
     filters: Filters
     view: ViewState  # the last committed view (map centre, zoom, selection)
-    shown: pd.DataFrame  # the incidents passing the filters
+    shown: pd.DataFrame  # the incidents passing the filters (rows of the light frame)
 
 
 def filtered_page(page: str, title: str) -> FilteredPage:
@@ -48,4 +87,23 @@ def share_and_export(ctx: FilteredPage, link_label: str, link: str, *, help_text
         st.divider()
         common.copy_link(link_label, link, help_text=help_text)
         st.subheader(f"Download {len(ctx.shown):,} incidents")
-        export_buttons(ctx.shown)
+        _export_buttons(ctx)
+
+
+def _export_buttons(ctx: FilteredPage, *, stem: str = "incidents", key: str = "ia_export") -> None:
+    """GeoJSON and CSV of the filtered incidents, sources included.
+
+    The light frame has no sources, so a file is built only when its button is
+    pressed (Streamlit calls ``data`` then): :func:`ui.data.export_bytes` reads
+    the sources of exactly these rows from the store, in chunks, and writes
+    :mod:`geo.export`'s formats.
+    """
+    left, right = st.columns(2)
+    left.download_button(
+        "GeoJSON", data=lambda: data.export_bytes(ctx.dataset, ctx.shown, "geojson"), file_name=f"{stem}.geojson",
+        mime="application/geo+json", key=f"{key}_geojson", icon=":material/download:", width="stretch",
+    )  # fmt: skip
+    right.download_button(
+        "CSV", data=lambda: data.export_bytes(ctx.dataset, ctx.shown, "csv"), file_name=f"{stem}.csv",
+        mime="text/csv", key=f"{key}_csv", icon=":material/download:", width="stretch",
+    )  # fmt: skip

@@ -22,7 +22,7 @@ Streamlit's page menu may drop the query string.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -159,7 +159,7 @@ def begin(
     *,
     today: dt.date,
     known_actors: Iterable[str],
-    known_ids: Iterable[str] | None = None,
+    known_ids: Container[str] | Iterable[str] | None = None,
 ) -> Loaded:
     """Load the widgets from the URL when it changed from outside; return the last load.
 
@@ -176,7 +176,8 @@ def begin(
         view, notices = ss[_VIEW], []
     else:
         view, notices = parse_params(params, known_actors=known_actors)
-        if view.selected and known_ids is not None and view.selected not in set(known_ids):
+        ids = known_ids if known_ids is None or isinstance(known_ids, Container) else set(known_ids)
+        if view.selected and ids is not None and view.selected not in ids:
             notices.append(f"Ignored link parameter sel={view.selected!r}: no incident has that id.")
             view = replace(view, selected=None)
     for name, value in widget_values(view.filters, today).items():

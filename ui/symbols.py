@@ -98,6 +98,7 @@ class ActorColours:
 def actor_colours(actors: pd.Series) -> ActorColours:
     """Give the most frequent named actors their own colour (ties broken by name)."""
     counts = actors[actors.ne(UNKNOWN_ACTOR) & actors.notna()].value_counts()
+    counts = counts[counts > 0]  # a categorical column counts its unused categories too
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: len(PALETTE)]
     return ActorColours({actor: PALETTE[i] for i, (actor, _) in enumerate(ranked)})
 

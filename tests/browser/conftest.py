@@ -69,12 +69,8 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory, chromium_path) -> str:
-    """Base URL of a running app on a seeded temporary store; stopped after the session."""
-    tmp = tmp_path_factory.mktemp("browser-store")
-    env = store_env(tmp)
-    seed_store(env)
+def _serve(tmp: Path, env: dict[str, str]):
+    """``streamlit run app.py`` on a free loopback port with ``env``; yields its base URL, then stops it."""
     port = _free_port()
     log = tmp / "streamlit.log"
     cmd = [
@@ -95,6 +91,34 @@ def app_url(tmp_path_factory, chromium_path) -> str:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, chromium_path) -> str:
+    """Base URL of a running app on a seeded temporary store; stopped after the session."""
+    tmp = tmp_path_factory.mktemp("browser-store")
+    env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache")}
+    seed_store(env)
+    yield from _serve(tmp, env)
+
+
+BIG_STORE = int(os.environ.get("GEO_BROWSER_BIG_STORE", "100000"))  # incidents in the aggregated-map store
+
+
+@pytest.fixture(scope="session")
+def big_app_url(tmp_path_factory, chromium_path) -> str:
+    """Base URL of an app on BIG_STORE synthetic incidents (the map aggregates them)."""
+    from benchmarks.bench_scale import bulk_import
+    from geo.store import Store
+    from geo.synth import synth_frame
+
+    tmp = tmp_path_factory.mktemp("browser-big-store")
+    env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache"), "GEO_TODAY": "2026-10-31"}
+    store = Store(env["GEO_DATABASE_URL"])
+    store.migrate()
+    bulk_import(store, synth_frame(BIG_STORE, seed=1))
+    store.dispose()
+    yield from _serve(tmp, env)
 
 
 @pytest.fixture(scope="session")
@@ -151,15 +175,23 @@ class Session:
         raise AssertionError("the map iframe never finished loading")
 
     def incident_count(self) -> int:
-        """Incidents drawn: single markers plus the counts on cluster icons."""
+        """Incidents drawn: single markers, the counts on cluster icons and on server-side bins."""
         return self.map_frame().evaluate(
             """() => {
                 const single = document.querySelectorAll('.leaflet-marker-pane .ia-mk').length;
                 let clustered = 0;
                 document.querySelectorAll('.leaflet-marker-pane .marker-cluster span')
                     .forEach(s => { clustered += parseInt(s.textContent, 10) || 0; });
+                document.querySelectorAll('.leaflet-marker-pane .ia-bin-c')
+                    .forEach(b => { clustered += parseInt(b.dataset.count, 10) || 0; });
                 return single + clustered;
             }"""
+        )
+
+    def bin_counts(self) -> list[int]:
+        """The counts on the server-side bins drawn (empty when every incident has its marker)."""
+        return self.map_frame().evaluate(
+            "() => Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-bin-c'), b => +b.dataset.count)"
         )
 
     def wait_for_markers(self, expected: int | None = None, timeout: float = 30) -> int:
@@ -171,6 +203,13 @@ class Session:
                 return count
             self.page.wait_for_timeout(250)
         raise AssertionError(f"map shows {count} incidents, expected {expected}")
+
+    def pick(self, label: str, option: str) -> None:
+        """Choose ``option`` in the sidebar multiselect labelled ``label``."""
+        box = self.page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+        box.click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+        self.page.keyboard.press("Escape")
 
     def wait_for_url(self, pattern: str, timeout: float = 30) -> str:
         self.page.wait_for_url(re.compile(pattern), timeout=timeout * 1000)
@@ -202,6 +241,13 @@ class Session:
 @pytest.fixture
 def session(browser, app_url):
     s = Session(browser, app_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def big_session(browser, big_app_url):
+    s = Session(browser, big_app_url)
     yield s
     s.close()
 

@@ -42,3 +42,15 @@ def test_about_page(session, app_url):
     page.get_by_role("heading", name="Location precision codes").wait_for(timeout=60_000)
     session.wait_idle()
     session.screenshot("09_about")
+
+
+def test_the_page_menu_names_the_map_page_map(session, app_url):
+    page = session.page
+    page.goto(f"{app_url}/Incidents")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.wait_for(timeout=60_000)
+    labels = [t.strip() for t in nav.locator("a").all_inner_texts()]
+    assert labels[:3] == ["Map", "Incidents", "Gazetteer"] and "About" in labels and "app" not in labels
+    nav.get_by_text("Map", exact=True).click()
+    session.wait_for_markers()
+    assert session.page.locator('[data-testid="stMetricValue"]').first.is_visible()

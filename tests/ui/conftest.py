@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def seeded_env(tmp_path_factory) -> dict[str, str]:
     """The environment naming a store seeded once for the session."""
-    env = store_env(tmp_path_factory.mktemp("ui-store"))
+    tmp = tmp_path_factory.mktemp("ui-store")
+    # Snapshots of the light frame (geo.snapshot) go next to the store, not into var/.
+    env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache")}
     seed_store(env)
     return env
 

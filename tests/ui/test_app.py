@@ -177,3 +177,22 @@ def test_each_seeded_incident_can_be_selected(run_page, incident):
     at = run_page(params={"sel": incident.id})
     assert not at.exception and not at.warning
     assert at.button(key="ia_clear_sel")
+
+
+def test_few_incidents_reach_the_map_as_markers_in_one_layer(run_page):
+    """With few incidents the layer holds each of them (no server-side bins) and does not follow the view."""
+    import json
+
+    at = run_page()
+    component = at.get("component_instance")[0]
+    layer = json.loads(component.proto.json_args)["feature_group"]
+    assert '"bins":' not in layer
+    for incident in INCIDENTS:
+        assert f'"i":"{incident.id}"' in layer
+    # A map move (the component's report) sends the very same layer: nothing for the browser to redraw.
+    at.session_state["ia_map"] = {"center": {"lat": 36.0, "lng": 43.0}, "zoom": 9,
+                                  "bounds": {"_southWest": {"lat": 35.5, "lng": 42.0},
+                                             "_northEast": {"lat": 36.5, "lng": 44.0}}}  # fmt: skip
+    at.session_state["_ia_map_serial"] = at.session_state["_ia_loaded"].serial
+    at.run()
+    assert json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"] == layer

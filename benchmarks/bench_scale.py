@@ -1,0 +1,438 @@
+"""Fast at any size: the dashboard at 10k, 100k and 1M incidents, one core.
+
+    python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--repeat 3] [--keep DIR]
+
+For each size, synthetic incidents (:func:`geo.synth.synth_frame`) are written
+into a fresh SQLite store under /tmp, then the app is measured in *new
+processes* pinned to one core, each running the real map page (``app.py``)
+under Streamlit's AppTest, i.e. the script the server runs for a browser:
+
+``import``        synth -> store: the bulk path below (one transaction of
+                  executemany, as a data migration would) and, for small sizes,
+                  :meth:`Store.upsert_many` (the audited path the CLI uses)
+``first start``   a new process whose snapshot file does not exist yet: open the
+                  store, build the light frame from SQL, write the snapshot, draw
+                  the first page (map included)
+``cold start``    a new process with the snapshot on disk: open + read + first page
+``warm start``    a new session in a running process (data cached): first page
+``filter change`` one page rerun after a sidebar filter change (median and worst
+                  of several different filters, text search included), and after
+                  map moves (zoom/pan reports from the map)
+``map bytes``     the st_folium element as sent (its protobuf size), worst case
+``export``        GeoJSON of a filtered set and of exactly 100k incidents
+                  (sources fetched from SQL for those rows + geo.export.to_geojson)
+``peak MB``       the app process's peak resident memory (ru_maxrss)
+
+At 10k the map alone (filter + layer + what st_folium sends) is also timed
+side by side against a one-folium-Marker-per-incident map.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+EXPORT_ROWS = 100_000
+UPSERT_MAX = 10_000  # sizes up to this also time Store.upsert_many
+FILTER_STEPS = [  # (widget kind, key, action, value): one rerun each, all different filters
+    ("multiselect", "ia_type", "select", "drone"),
+    ("multiselect", "ia_type", "select", "rocket"),
+    ("selectbox", "ia_period", "select", "Last 12 months"),
+    ("multiselect", "ia_country", "select", "SY"),
+    ("radio", "ia_icpt", "set_value", "Only impacts"),
+    ("multiselect", "ia_attr", "select", "claimed"),
+    ("text_input", "ia_q", "input", "ain al"),
+    ("text_input", "ia_q", "input", ""),
+    ("multiselect", "ia_country", "unselect", "SY"),
+    ("selectbox", "ia_period", "select", "All time"),
+    ("radio", "ia_icpt", "set_value", "Any"),
+    ("multiselect", "ia_attr", "unselect", "claimed"),
+    ("multiselect", "ia_type", "unselect", "rocket"),
+    ("multiselect", "ia_type", "unselect", "drone"),
+]
+VIEWS = [  # (label, centre, zoom): map moves as the map reports them
+    ("z5 region", (34.5, 41.5), 5),
+    ("z8 Baghdad", (33.3, 44.3), 8),
+    ("z11 Ain al-Asad", (33.79, 42.44), 11),
+    ("z14 Ain al-Asad", (33.7856, 42.4411), 14),
+    ("z16 Erbil", (36.2375, 43.9631), 16),
+    ("z6 default", (34.5, 41.5), 6),
+]
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+def bulk_import(store, frame, chunk: int = 50_000) -> None:
+    """Write a frame (geo.frame contract) into an empty store's tables in one transaction.
+
+    What :meth:`Store.upsert_many` writes (incidents with their denormalised
+    sources, the sources rows, a data-version bump), without its per-row
+    comparison and audit entries: the path for loading a large synthetic set.
+    """
+    import orjson
+
+    from geo.store import incidents_table, sources_table
+
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    extra = ("sources_json", "version", "created_at", "updated_at", "deleted_at")
+    model = [c.name for c in incidents_table.columns if c.name not in extra]
+    columns: dict[str, list] = {}
+    for name in model:
+        s = frame[name]
+        if name == "date":
+            columns[name] = s.dt.strftime("%Y-%m-%d").tolist()
+        elif name in ("intercepted", "geo_precision", "source_count"):
+            columns[name] = s.astype("int64").tolist()
+        elif name in ("lat", "lon"):
+            columns[name] = s.astype("float64").tolist()
+        else:
+            columns[name] = s.astype(object).where(s.notna(), None).tolist()
+    sources_json = frame["sources"].tolist()
+    names = [*model, *extra]
+    sql = f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    source_names = [c.name for c in sources_table.columns]
+    source_sql = f"INSERT INTO sources ({', '.join(source_names)}) VALUES ({', '.join('?' * len(source_names))})"
+    fields = source_names[2:]
+    raw = store._engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        for start in range(0, len(frame), chunk):
+            stop = min(len(frame), start + chunk)
+            k = stop - start
+            cur.executemany(
+                sql,
+                zip(*(columns[c][start:stop] for c in model), sources_json[start:stop], [1] * k, [stamp] * k,
+                    [stamp] * k, [None] * k),
+            )  # fmt: skip
+            cur.executemany(
+                source_sql,
+                [
+                    (iid, pos, *(s.get(f) for f in fields))
+                    for iid, text in zip(columns["id"][start:stop], sources_json[start:stop])
+                    for pos, s in enumerate(orjson.loads(text))
+                ],
+            )
+        cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'")
+        cur.execute("COMMIT")
+    finally:
+        raw.close()
+
+
+def make_store(n: int, folder: Path, *, upsert: bool) -> dict:
+    """Synthesize ``n`` incidents into ``folder/scale-n.sqlite``; timings of each step."""
+    from geo.store import Store
+    from geo.synth import frame_incidents, synth_frame
+
+    out: dict = {}
+    start = time.perf_counter()
+    frame = synth_frame(n, seed=1)
+    out["synth_s"] = time.perf_counter() - start
+    path = folder / f"scale-{n}.sqlite"
+    for p in folder.glob(f"scale-{n}.sqlite*"):
+        p.unlink()
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    start = time.perf_counter()
+    bulk_import(store, frame)
+    out["bulk_s"] = time.perf_counter() - start
+    store.dispose()
+    if upsert:
+        other = Store(f"sqlite:///{folder / f'upsert-{n}.sqlite'}")
+        for p in folder.glob(f"upsert-{n}.sqlite*"):
+            p.unlink()
+        other.migrate()
+        start = time.perf_counter()
+        other.upsert_many(frame_incidents(frame), user="bench")
+        out["upsert_s"] = time.perf_counter() - start
+        other.dispose()
+    out["db"] = str(path)
+    return out
+
+
+# --- the app process ----------------------------------------------------------------------------
+
+
+def child(args: argparse.Namespace) -> dict:
+    """Runs in a new process on one core: the app's server-side work, measured."""
+    try:
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    except (AttributeError, OSError):
+        pass
+    os.environ.update(
+        GEO_DATABASE_URL=f"sqlite:///{args.db}", GEO_INCIDENTS_CSV=str(Path(args.db).with_suffix(".none.csv")),
+        GEO_CACHE_DIR=args.cache, GEO_TODAY="2026-10-31",
+    )  # fmt: skip
+    out: dict = {}
+    start = time.perf_counter()
+    import streamlit_folium  # noqa: F401
+    from streamlit.testing.v1 import AppTest
+
+    import ui.data  # noqa: F401  (and with it folium, pandas, pyarrow)
+    import ui.mapview  # noqa: F401
+
+    out["import_s"] = time.perf_counter() - start
+
+    def component_bytes(at) -> int:
+        return max((e.proto.ByteSize() for e in at.get("component_instance")), default=0)
+
+    def run(at) -> float:
+        t = time.perf_counter()
+        at.run()
+        took = time.perf_counter() - t
+        if at.exception:
+            raise RuntimeError(f"the page failed: {at.exception[0].value}")
+        return took
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    out["first_page_s"] = run(at)  # open store + snapshot (read, or built) + first page with the map
+    out["first_bytes"] = component_bytes(at)
+    if args.only_first:
+        out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return out
+
+    warm = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    out["warm_page_s"] = run(warm)  # a new session: data cached in the process
+
+    filter_s, filter_bytes, text_s = [], [], []
+    for _ in range(args.repeat):
+        for kind, key, action, value in FILTER_STEPS:
+            widget = getattr(at, kind)(key=key)
+            getattr(widget, action)(value)
+            took = run(at)
+            (text_s if key == "ia_q" and value else filter_s).append(took)
+            filter_bytes.append(component_bytes(at))
+    out["filter_s"] = filter_s
+    out["text_s"] = text_s
+    view_s, view_bytes, modes = [], [], []
+    for label, (lat, lon), zoom in VIEWS:
+        at.session_state["ia_map"] = _report(lat, lon, zoom)
+        at.session_state["_ia_map_serial"] = at.session_state["_ia_loaded"].serial
+        view_s.append(run(at))
+        view_bytes.append(component_bytes(at))
+        modes.append(f"{label}:{_mode(at)}")
+    out["view_s"] = view_s
+    out["bytes_max"] = max([out["first_bytes"], *filter_bytes, *view_bytes])
+    out["modes"] = modes
+
+    out.update(_exports(args))
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the naive map's own
+    if args.naive:
+        out.update(_side_by_side(args))
+    return out
+
+
+def _report(lat: float, lon: float, zoom: int, size=(1100, 560)) -> dict:
+    """What streamlit-folium reports for a map of ``size`` pixels centred at (lat, lon)."""
+    from geo.aggregate import TILE_PX, project, unproject
+
+    scale = TILE_PX * 2.0**zoom
+    x, y = project(lat, lon)
+    (north, south), (west, east) = unproject(
+        [float(x) - size[0] / 2 / scale, float(x) + size[0] / 2 / scale],
+        [float(y) - size[1] / 2 / scale, float(y) + size[1] / 2 / scale],
+    )
+    return {
+        "center": {"lat": lat, "lng": lon},
+        "zoom": zoom,
+        "bounds": {"_southWest": {"lat": float(south), "lng": float(west)},
+                   "_northEast": {"lat": float(north), "lng": float(east)}},
+        "last_object_clicked": None, "last_object_clicked_tooltip": None, "last_object_clicked_count": 0,
+    }  # fmt: skip
+
+
+def _mode(at) -> str:
+    comps = at.get("component_instance")
+    if not comps:
+        return "?"
+    group = json.loads(comps[0].proto.json_args).get("feature_group") or ""
+    return "bins" if '"bins":' in group else "points"
+
+
+def _exports(args) -> dict:
+    """GeoJSON exports, as the download button builds them (light rows + their sources from SQL)."""
+    import numpy as np
+
+    from geo.filters import Filters
+    from geo.snapshot import load
+    from ui.data import build_dataset, export_bytes, filtered, get_store
+
+    dataset = build_dataset(load(get_store(), args.cache))
+    out = {"peak_page_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    drones = filtered(dataset, Filters(event_types=("drone",)))
+    first_100k = dataset.frame.take(np.arange(min(EXPORT_ROWS, len(dataset.frame))))
+    cases = {"export_filtered": drones, "export_100k": first_100k}
+    for name, shown in cases.items():
+        best, size = float("inf"), 0
+        for _ in range(2):
+            start = time.perf_counter()
+            data = export_bytes(dataset, shown, "geojson")  # what the GeoJSON button builds
+            best = min(best, time.perf_counter() - start)
+            size = len(data)
+            del data
+        out[name] = {"rows": int(len(shown)), "s": best, "mb": size / 1e6}
+    return out
+
+
+def _side_by_side(args) -> dict:
+    """Filter + map layer + what st_folium sends: ours against one folium Marker per incident."""
+    from benchmarks.bench_map import component_payload, naive
+    from geo.aggregate import region_for_view
+    from geo.filters import Filters
+    from geo.snapshot import load
+    from geo.store import Store
+    from geo.synth import synth_frame
+    from ui.assets import vendor_assets
+    from ui.data import build_dataset, build_layer, positions
+    from ui.maplayers import base_map, incident_group, legend_html
+
+    store = Store(os.environ["GEO_DATABASE_URL"])
+    dataset = build_dataset(load(store, args.cache))
+    legend = legend_html(dataset.colours, dataset.actors, dataset.event_types)
+    frame = synth_frame(len(dataset.frame), seed=1)  # the same incidents, with sources, for the naive map
+
+    def ours() -> int:
+        dataset._positions.clear()  # a filter not seen before
+        pos = positions(dataset, Filters(attributions=("claimed", "blamed", "suspected", "unknown")))
+        region = region_for_view((34.5, 41.5), 6)
+        layer = build_layer(dataset, pos, region, key=region.key)
+        fmap = base_map(vendor_assets(), legend=legend)
+        return component_payload(fmap, incident_group(layer.data_js, count=layer.count, mode=layer.mode))
+
+    ours()  # warm-up (imports, templates)
+    result = {}
+    for name, fn, reps in (("ours", ours, 5), ("naive", lambda: naive(frame), 1)):
+        times, size = [], 0
+        for _ in range(reps):
+            start = time.perf_counter()
+            size = fn()
+            times.append(time.perf_counter() - start)
+        result[f"map_{name}"] = {"s": statistics.median(times), "bytes": size}
+    store.dispose()
+    return result
+
+
+def spawn(db: str, cache: str, *, repeat: int, naive: bool, only_first: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--db", db, "--cache", cache, "--repeat", str(repeat)]
+    cmd += ["--naive"] * naive + ["--only-first"] * only_first
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"child failed:\n{proc.stderr[-4000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["process_s"] = wall
+    return result
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=1, help="passes over the filter changes")
+    parser.add_argument("--keep", metavar="DIR", help="keep the stores and snapshots in DIR (default: a temp dir)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
+    parser.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only-first", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args)))
+        return 0
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores ({platform.processor() or 'cpu'}),"
+          f" Python {platform.python_version()}; app processes pinned to one core")  # fmt: skip
+    print("reproduce: python benchmarks/bench_scale.py --sizes " + " ".join(map(str, args.sizes)))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-", dir="/tmp") as tmp:
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in args.sizes:
+            made = make_store(n, folder, upsert=n <= UPSERT_MAX)
+            cache = folder / f"cache-{n}"
+            for p in cache.glob("snapshots/*"):
+                p.unlink()
+            first = spawn(made["db"], str(cache), repeat=args.repeat, naive=False, only_first=True)
+            cold = spawn(made["db"], str(cache), repeat=args.repeat, naive=n == 10_000, only_first=False)
+            rows.append((n, made, first, cold))
+            _print_size(n, made, first, cold)
+    _print_table(rows)
+    return 0
+
+
+def _print_size(n, made, first, cold) -> None:
+    print(f"\n{n:,} incidents")
+    print(f"  import: synth {made['synth_s']:.1f} s, bulk {made['bulk_s']:.1f} s"
+          + (f", upsert_many {made['upsert_s']:.1f} s" if "upsert_s" in made else ""))  # fmt: skip
+    print(f"  first start (snapshot built): {first['first_page_s']:.2f} s, peak {first['peak_mb']:,.0f} MB")
+    print(f"  cold start: page {cold['first_page_s']:.2f} s (+ imports {cold['import_s']:.2f} s); "
+          f"warm (new session) {cold['warm_page_s']:.2f} s")  # fmt: skip
+    f, t, v = cold["filter_s"], cold["text_s"], cold["view_s"]
+    print(f"  filter change: median {_ms(statistics.median(f))} ms, worst {_ms(max(f))} ms over {len(f)};"
+          f" text search {', '.join(_ms(x) for x in t)} ms")  # fmt: skip
+    print(f"  map moves: {', '.join(f'{m} {_ms(s)} ms' for m, s in zip(cold['modes'], v))}")
+    print(f"  map bytes (worst): {cold['bytes_max']:,}")
+    for key in ("export_filtered", "export_100k"):
+        e = cold[key]
+        print(f"  {key}: {e['rows']:,} rows in {e['s']:.2f} s ({e['mb']:.1f} MB)")
+    if "map_ours" in cold:
+        o, nv = cold["map_ours"], cold["map_naive"]
+        print(f"  map only, side by side: ours {_ms(o['s'])} ms / {o['bytes']:,} B; one Marker per incident"
+              f" {_ms(nv['s'])} ms / {nv['bytes']:,} B -> {nv['s'] / o['s']:.0f}x faster,"
+              f" {nv['bytes'] / o['bytes']:.0f}x fewer bytes")  # fmt: skip
+    print(f"  peak memory (app process): {cold['peak_mb']:,.0f} MB", flush=True)
+
+
+def _print_table(rows) -> None:
+    head = ("incidents", "import s", "first start s", "cold start s", "warm s", "filter p50 ms", "filter max ms",
+            "text ms", "move max ms", "map bytes", "export 100k s", "export filt. s", "peak MB")  # fmt: skip
+    print("\n| " + " | ".join(head) + " |")
+    print("|" + "|".join("---:" for _ in head) + "|")
+    for n, made, first, cold in rows:
+        cells = [
+            f"{n:,}",
+            f"{made['bulk_s']:.1f}" + (f" (upsert {made['upsert_s']:.1f})" if "upsert_s" in made else ""),
+            f"{first['first_page_s']:.2f}",
+            f"{cold['first_page_s']:.2f}",
+            f"{cold['warm_page_s']:.2f}",
+            _ms(statistics.median(cold["filter_s"])),
+            _ms(max(cold["filter_s"])),
+            "/".join(_ms(x) for x in cold["text_s"]),
+            _ms(max(cold["view_s"])),
+            f"{cold['bytes_max']:,}",
+            f"{cold['export_100k']['s']:.2f}",
+            f"{cold['export_filtered']['s']:.2f} ({cold['export_filtered']['rows']:,})",
+            f"{max(first['peak_mb'], cold['peak_mb']):,.0f}",
+        ]
+        print("| " + " | ".join(cells) + " |")
+    for n, _, _, cold in rows:
+        if "map_ours" in cold:
+            o, nv = cold["map_ours"], cold["map_naive"]
+            print(f"\nAt {n:,}: map (filter + layer + st_folium payload) ours {_ms(o['s'])} ms vs one folium Marker"
+                  f" per incident {_ms(nv['s'])} ms: {nv['s'] / o['s']:.0f}x faster;"
+                  f" {o['bytes']:,} vs {nv['bytes']:,} bytes")  # fmt: skip
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
