@@ -28,7 +28,7 @@ def map_page() -> None:
     st.title("Incident Atlas")
     st.caption("Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.")
     common.show_notices(ctx.loaded.notices)
-    headline.show_headline(ctx.shown, total=len(dataset.frame))
+    headline.show_headline(ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown))
 
     map_column, details_column = st.columns([5, 2], gap="medium")
     with map_column:
@@ -65,7 +65,7 @@ def map_page() -> None:
             st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
 
     st.subheader("Incidents over time")
-    timeline.show_timeline(ctx.shown, dataset.colours)
+    timeline.show_timeline(ctx.shown, dataset.colours, prepared=data.timeline(dataset, ctx.filters, ctx.shown))
 
     page.share_and_export(
         ctx, "Link to this view", root + "/" + state.query_string(new_view), help_text="filters, map and selection"

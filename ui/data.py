@@ -22,8 +22,9 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -42,20 +43,26 @@ __all__ = [
     "IdSet",
     "MapLayer",
     "MapPoints",
+    "derived",
     "export_bytes",
     "export_frame",
     "filtered",
     "get_store",
+    "headline",
     "incident_row",
     "load_dataset",
     "map_layer",
     "positions",
     "reference_today",
     "shown_position",
+    "timeline",
 ]
 
+T = TypeVar("T")
 _KINDS = tuple(EVENT_TYPES)  # event type -> kind code (its index), as the layer script reads them
 _POSITIONS = 16  # filter results kept per dataset
+_DERIVED = 256  # per-filter figures (timeline, headline) kept per dataset
+_NO_DAY = np.iinfo(np.int64).min  # NaT as int64
 SMALL_BIN = 3  # bins of this many incidents or fewer are drawn as the incidents' own markers...
 MAX_SINGLES = 400  # ...as long as that makes no more markers than this
 
@@ -103,6 +110,7 @@ class MapPoints:
     group: np.ndarray  # index into ``groups``: the actor's legend entry
     kind: np.ndarray  # index into EVENT_TYPES
     groups: tuple[tuple[str, str], ...]  # (legend label, colour)
+    day: np.ndarray | None = None  # days since 1970-01-01 (NaT: _NO_DAY), for the timeline
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +127,8 @@ class Dataset:
     snapshot: Snapshot | None = None
     points: MapPoints | None = None
     _positions: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _sources: OrderedDict = field(default_factory=OrderedDict, repr=False)  # row position -> sources JSON
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -178,14 +188,25 @@ def _map_points(df: pd.DataFrame, colours: ActorColours) -> MapPoints:
         group=group_of_category[actor.cat.codes.to_numpy()].astype(np.int16),
         kind=kind_of_category[kind.cat.codes.to_numpy()].astype(np.int16),
         groups=tuple(groups),
+        day=df["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64),
     )
+
+
+_LOADED = threading.Event()  # a data set was built in this process (ui.page freezes the heap after it)
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def _dataset(version: str, database_url: str, cache_dir: str) -> Dataset:
     from geo.snapshot import load
 
-    return build_dataset(load(get_store(), cache_dir, version=version))
+    dataset = build_dataset(load(get_store(), cache_dir, version=version))
+    _LOADED.set()
+    return dataset
+
+
+def dataset_loaded() -> bool:
+    """True once a :class:`Dataset` was built in this process."""
+    return _LOADED.is_set()
 
 
 def load_dataset() -> Dataset:
@@ -249,6 +270,54 @@ def filtered(dataset: Dataset, filters: Filters) -> pd.DataFrame:
     """The incidents passing ``filters``: rows of the light frame (its index = row positions)."""
     pos = positions(dataset, filters)
     return dataset.frame if len(pos) == len(dataset.frame) else dataset.frame.take(pos)
+
+
+def derived(dataset: Dataset, filters: Filters, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` for (``name``, ``filters``) of this data version, kept in a small LRU on the dataset.
+
+    For what depends only on the data and the filters (the timeline, the headline
+    figures): a rerun with the same filters, e.g. after a map move or by another
+    session, reuses it. Results are shared between sessions: treat them as read-only.
+    """
+    key = (name, repr(filters))
+    with dataset._lock:
+        if key in dataset._derived:
+            dataset._derived.move_to_end(key)
+            return dataset._derived[key]
+    value = compute()
+    with dataset._lock:
+        dataset._derived[key] = value
+        while len(dataset._derived) > _DERIVED:
+            dataset._derived.popitem(last=False)
+    return value
+
+
+def timeline(dataset: Dataset, filters: Filters, shown: pd.DataFrame):
+    """The timeline chart of the incidents passing ``filters`` (:func:`ui.timeline.prepare`), cached per filter."""
+    from ui import timeline as tl
+
+    def compute():
+        pts = dataset.points
+        if shown.empty or pts is None or pts.day is None:
+            return tl.prepare(shown, dataset.colours)
+        pos = positions(dataset, filters)
+        days, groups = pts.day[pos], pts.group[pos]
+        known = days != _NO_DAY
+        if not known.all():
+            days, groups = days[known], groups[known]
+        if len(days) == 0:
+            return tl.prepare(shown, dataset.colours)
+        counted = tl.fast_counts(days, groups, [label for label, _ in pts.groups])
+        return tl.prepare(shown, dataset.colours, counted=counted)
+
+    return derived(dataset, filters, "timeline", compute)
+
+
+def headline(dataset: Dataset, filters: Filters, shown: pd.DataFrame):
+    """:func:`ui.headline.headline_numbers` of the incidents passing ``filters``, cached per filter."""
+    from ui.headline import headline_numbers
+
+    return derived(dataset, filters, "headline", lambda: headline_numbers(shown))
 
 
 def export_frame(dataset: Dataset, shown: pd.DataFrame) -> pd.DataFrame:
@@ -375,8 +444,53 @@ def build_layer(dataset: Dataset, pos: np.ndarray, region: Region | None, *, key
 
 def _features(dataset: Dataset, pos: np.ndarray) -> dict:
     """The incidents at ``pos`` as the layer's GeoJSON (popups need their sources: read them)."""
-    rows = dataset.snapshot.full_frame(get_store(), pos) if dataset.snapshot is not None else dataset.frame.take(pos)
-    return incident_features(rows, dataset.colours)
+    return incident_features(popup_rows(dataset, pos), dataset.colours)
+
+
+_SOURCES_KEPT = 200_000  # sources texts kept per dataset (row position -> JSON text)
+
+
+def popup_rows(dataset: Dataset, pos: np.ndarray | list[int]) -> pd.DataFrame:
+    """The rows at ``pos`` complete with sources, as ``Snapshot.full_frame`` gives them.
+
+    The sources text of each row is kept on the dataset once read (up to
+    :data:`_SOURCES_KEPT` rows, the first read going first), so a map layer for new filters mostly reads
+    nothing from the store. Besides the query itself, reading from SQLite hands
+    the GIL back and forth once per row: with other sessions' scripts running,
+    each hand-back waits up to the interpreter's switch interval, and a few
+    hundred rows took seconds under load.
+    """
+    if dataset.snapshot is None:  # a dataset built from a plain frame (tests)
+        return dataset.frame.take(pos)
+    from geo.frame import FRAME_COLUMNS
+    from geo.snapshot import _plain
+
+    pos = np.asarray(pos, dtype=np.int64)
+    out = _plain(dataset.frame.take(pos).reset_index(drop=True))
+    out["sources"] = pd.Series(sources_text(dataset, pos), dtype=object)
+    return out.loc[:, list(FRAME_COLUMNS)]
+
+
+def sources_text(dataset: Dataset, pos: np.ndarray) -> list[str]:
+    """The sources JSON text of the rows at ``pos`` (read from the store once, then kept)."""
+    cache = dataset._sources
+    keys = pos.tolist()
+    with dataset._lock:
+        missing = [k for k in keys if k not in cache]
+    if missing:
+        missing = list(dict.fromkeys(missing))
+        texts = dataset.snapshot.sources_for(get_store(), np.asarray(missing, dtype=np.int64))
+        with dataset._lock:
+            cache.update(zip(missing, texts))
+            while len(cache) > _SOURCES_KEPT:
+                cache.popitem(last=False)
+    with dataset._lock:
+        found = [cache.get(k) for k in keys]
+    if any(text is None for text in found):  # evicted meanwhile (a huge layer): read those again
+        again = [k for k, text in zip(keys, found) if text is None]
+        texts = dict(zip(again, dataset.snapshot.sources_for(get_store(), np.asarray(again, dtype=np.int64))))
+        found = [texts[k] if text is None else text for k, text in zip(keys, found)]
+    return found
 
 
 def _points_layer(dataset: Dataset, pos: np.ndarray, key: tuple, total: int) -> MapLayer:

@@ -36,9 +36,14 @@ def headline_numbers(df: pd.DataFrame) -> tuple[int, list[Figure]]:
     return len(df), figures
 
 
-def show_headline(df: pd.DataFrame, *, total: int | None = None) -> None:
-    """Four metrics in a row; ``total`` (all incidents) adds "of N" to the count."""
-    count, figures = headline_numbers(df)
+def show_headline(
+    df: pd.DataFrame, *, total: int | None = None, numbers: tuple[int, list[Figure]] | None = None
+) -> None:
+    """Four metrics in a row; ``total`` (all incidents) adds "of N" to the count.
+
+    ``numbers`` is :func:`headline_numbers` of ``df`` when already known (cached per filter).
+    """
+    count, figures = numbers if numbers is not None else headline_numbers(df)
     columns = st.columns(4)
     columns[0].metric(
         "Incidents", f"{count:,}", delta=f"of {total:,}" if total is not None and total != count else None,

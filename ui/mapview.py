@@ -1,11 +1,13 @@
-"""The interactive incident map: one ``st_folium`` call and what comes back from it.
+"""The interactive incident map: one streamlit-folium component and what comes back from it.
 
 Why the map is built the way it is:
 
 * The base map (borders, tiles, legend, CSS) depends only on the data set and
   on the view the page was *opened* with, so its script, and with it the
   component's identity, stays the same while the analyst filters and pans:
-  no remount, no flicker, the view stays where it is.
+  no remount, no flicker, the view stays where it is. It is therefore rendered
+  once per process (:func:`rendered_base`), not on every run, and the
+  component is called with exactly the arguments ``st_folium`` would give it.
 * The incidents go in through ``feature_group_to_add``, which streamlit-folium
   swaps in the live map whenever its script text changes (and leaves alone
   when it is the same). What the layer holds follows the filters *and* the
@@ -25,16 +27,19 @@ Why the map is built the way it is:
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import folium
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from geo.filters import Filters
 from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM, ViewState
 from ui.assets import vendor_assets
-from ui.data import Dataset, MapLayer, get_store, map_layer, shown_position
+from ui.data import Dataset, MapLayer, map_layer, popup_rows, shown_position
 from ui.maplayers import base_map, incident_features, incident_group, legend_html
 from ui.state import Loaded
 
@@ -129,7 +134,7 @@ def show_map(dataset: Dataset, filters: Filters, view: ViewState, opened: Loaded
     ss = st.session_state
     center, zoom = initial_view(opened.view, dataset)
     legend = legend_html(dataset.colours, dataset.actors, dataset.event_types)
-    fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), legend=legend, center=center, zoom=zoom)
+    base = rendered_base(st.get_option("server.baseUrlPath") or "", legend, center, zoom)
     bounds, now_zoom, now_center = current_view(opened, view, dataset)
     layer = map_layer(dataset, filters, bounds=bounds, zoom=now_zoom, center=now_center)
 
@@ -141,17 +146,17 @@ def show_map(dataset: Dataset, filters: Filters, view: ViewState, opened: Loaded
     if drawn is None or drawn[:3] != (filters, opened.serial, layer.key) or ss.pop(_STALE, False):
         drawn = (filters, opened.serial, layer.key, view.selected)
         ss[_HIGHLIGHT] = drawn
-    feature = selected_feature(dataset, filters, drawn[3]) if layer.mode == "bins" else None
-    group = incident_group(layer.data_js, count=layer.count, selected=drawn[3], mode=layer.mode, selected_feature=feature)
 
-    out = st_folium(
-        fmap,
-        key=MAP_KEY,
-        height=height,
-        use_container_width=True,
-        returned_objects=RETURNED,
-        feature_group_to_add=group,
-    )
+    def build_group() -> folium.FeatureGroup:
+        feature = selected_feature(dataset, filters, drawn[3]) if layer.mode == "bins" else None
+        return incident_group(
+            layer.data_js, count=layer.count, selected=drawn[3], mode=layer.mode, selected_feature=feature
+        )
+
+    # The layer's script depends only on the data version, filters, layer and highlight:
+    # rendered once per such key, shared by every session showing it.
+    group = _group_script((dataset.version, repr(filters), layer.key, drawn[3]), base.map_id, build_group)
+    out = base.show(group, key=MAP_KEY, height=height, returned_objects=RETURNED)
     ss[_REPORTED] = opened.serial
     clicked, ss[_CLICK] = clicked_id(out, ss.get(_CLICK))
     if clicked is not None and clicked not in dataset.ids:
@@ -165,10 +170,160 @@ def selected_feature(dataset: Dataset, filters: Filters, incident_id: str | None
     position = shown_position(dataset, filters, incident_id)
     if position is None or dataset.snapshot is None:
         return None
-    rows = dataset.snapshot.full_frame(get_store(), [position])
+    rows = popup_rows(dataset, [position])
     return incident_features(rows, dataset.colours)["features"][0]
 
 
 def mark_highlight_stale() -> None:
     """Redraw the highlight on the next run (the selection changed without a map click)."""
     st.session_state[_STALE] = True
+
+
+# --- the base map, rendered once per process --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedBase:
+    """What ``st_folium`` sends for a base map, computed once: script, header, html, ids, defaults.
+
+    The base map (borders, legend, CSS, initial view) is identical on every run, yet
+    ``st_folium`` renders it again each time (folium templates, the borders GeoJSON,
+    regexes and a SHA-256 over the whole script): tens of milliseconds a run. This
+    keeps its output and sends the component exactly the same arguments as
+    ``st_folium(fmap, key=..., use_container_width=True, returned_objects=...,
+    feature_group_to_add=group)`` would (a test compares them), so the component
+    keeps its identity (same script, same key: no remount).
+    """
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    defaults: dict
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    hash_key: str
+
+    def component_args(
+        self, group: folium.FeatureGroup | str, *, key: str, height: int, returned_objects: list[str]
+    ) -> dict:
+        """The keyword arguments for streamlit-folium's component (``on_change`` aside).
+
+        ``group`` is the incident layer's FeatureGroup, or its script already rendered
+        by :func:`_feature_group_string` for this map.
+        """
+        wanted = set(returned_objects)
+        script = group if isinstance(group, str) else _feature_group_string(group, self.map_id)
+        return {
+            "script": self.script, "header": self.header, "html": self.html, "id": self.map_id, "key": self.hash_key,
+            "height": height, "width": None, "returned_objects": returned_objects,
+            "default": {k: v for k, v in self.defaults.items() if k in wanted},
+            "zoom": None, "center": None, "feature_group": script,
+            "return_on_hover": False, "layer_control": None, "pixelated": False,
+            "css_links": list(self.css_links), "js_links": list(self.js_links), "wrap_longitude": False,
+        }  # fmt: skip
+
+    def show(self, group: folium.FeatureGroup | str, *, key: str, height: int, returned_objects: list[str]):
+        """Draw the map with ``group`` as its incident layer; return what the component reports."""
+        hash_key = self.hash_key
+
+        def on_change() -> None:  # what st_folium's own callback does
+            st.session_state[key] = st.session_state.get(hash_key, {})
+
+        args = self.component_args(group, key=key, height=height, returned_objects=returned_objects)
+        return streamlit_folium._component_func(**args, on_change=on_change)
+
+
+_GROUPS: OrderedDict = OrderedDict()  # (version, filters, layer key, highlight) -> layer script
+_GROUPS_KEPT = 32
+_BASES: OrderedDict = OrderedDict()
+_BASES_LOCK = threading.Lock()
+
+
+def rendered_base(base_url_path: str, legend: str, center: tuple[float, float], zoom: int) -> RenderedBase:
+    """The base map for these assets, legend and initial view, rendered once per process (a few kept)."""
+    cache_key = (base_url_path, legend, tuple(center), zoom)
+    with _BASES_LOCK:
+        hit = _BASES.get(cache_key)
+        if hit is not None:
+            _BASES.move_to_end(cache_key)
+            return hit
+    fmap = base_map(vendor_assets(base_url_path), legend=legend, center=center, zoom=zoom)
+    rendered = render_base(fmap, key=MAP_KEY)
+    with _BASES_LOCK:
+        _BASES[cache_key] = rendered
+        while len(_BASES) > 8:
+            _BASES.popitem(last=False)
+    return rendered
+
+
+def render_base(fmap: folium.Map, *, key: str) -> RenderedBase:
+    """What ``st_folium(fmap, key=key, use_container_width=True)`` computes before its component call.
+
+    The same steps as streamlit-folium 0.27's ``st_folium`` (with its helpers), so the
+    script, ids and hash are the ones it would send.
+    """
+    sf = streamlit_folium
+    fmap.get_root().render()
+    fmap.render()
+    html = sf._get_html(fmap)
+    header = sf._get_header(fmap)
+    script = sf._get_map_string(fmap)
+    map_id = sf.get_full_id(fmap)
+    try:
+        (south, west), (north, east) = fmap.get_bounds()
+    except AttributeError:
+        south = west = north = east = None
+    defaults = {
+        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+        "last_active_drawing": None,
+        "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
+        "zoom": fmap.options.get("zoom"), "last_circle_radius": None, "last_circle_polygon": None,
+        "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
+    }  # fmt: skip
+    css_links: list[str] = []
+    js_links: list[str] = []
+    for elem in _walk(fmap):
+        css_links.extend(href for _, href in getattr(elem, "default_css", []))
+        js_links.extend(src for _, src in getattr(elem, "default_js", []))
+    return RenderedBase(
+        script=script,
+        header=header,
+        html=html,
+        map_id=map_id,
+        defaults=defaults,
+        css_links=tuple(dict.fromkeys(css_links)),
+        js_links=tuple(dict.fromkeys(js_links)),
+        hash_key=sf.generate_js_hash(script, key, False),
+    )
+
+
+def _walk(element):
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def _feature_group_string(group: folium.FeatureGroup, map_id: str) -> str:
+    """streamlit-folium's script for ``group`` on the map ``map_id`` (a stand-in map: the base stays untouched)."""
+    stand_in = folium.Map(tiles=None)
+    stand_in._id = map_id.split("_", 1)[1] if "_" in map_id else map_id
+    return streamlit_folium._get_feature_group_string(group, map=stand_in, idx=0)
+
+
+def _group_script(key: tuple, map_id: str, build) -> str:
+    """The incident layer's script for ``key`` on the map ``map_id`` (``build()`` gives its FeatureGroup)."""
+    key = (*key, map_id)
+    with _BASES_LOCK:
+        hit = _GROUPS.get(key)
+        if hit is not None:
+            _GROUPS.move_to_end(key)
+            return hit
+    script = _feature_group_string(build(), map_id)
+    with _BASES_LOCK:
+        _GROUPS[key] = script
+        while len(_GROUPS) > _GROUPS_KEPT:
+            _GROUPS.popitem(last=False)
+    return script

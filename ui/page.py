@@ -14,7 +14,10 @@ draws its body and ends with :func:`ui.state.commit`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,7 @@ PAGES = (
     ("pages/9_About.py", "About", "About"),
 )
 _RUN = threading.local()  # Streamlit runs each session's script in its own thread
+_FROZEN = threading.Event()  # set once the long-lived objects were moved out of the collector's way
 
 
 def inside_navigation() -> bool:
@@ -55,9 +59,51 @@ def navigate(entry_file: str) -> None:
     chosen = st.navigation(pages)
     _RUN.active = True
     try:
-        chosen.run()
+        with _gate(chosen is pages[0]):
+            chosen.run()
     finally:
         _RUN.active = False
+    _freeze_long_lived()
+
+
+# Map page runs allowed at once (the rest wait their turn). The scripts are Python
+# under one GIL: running 50 at once is not faster than two at a time, and much slower
+# in practice, because every call that lets go of the GIL (SQLite reading a row,
+# Arrow, NumPy) then waits for it behind dozens of runnable threads: under load a
+# run took seconds instead of tens of milliseconds. Measured with load_test.py at
+# 50 sessions, one at a time gave the lowest p95 (two overlapped too little C work
+# to pay for the extra GIL hand-offs).
+MAP_RUNS = 1
+_MAP_GATE = threading.BoundedSemaphore(MAP_RUNS)
+_GATE_WAIT = 30.0  # seconds; after that a run goes ahead anyway (never stuck behind a hung one)
+
+
+@contextmanager
+def _gate(active: bool) -> Iterator[None]:
+    """Hold one of :data:`MAP_RUNS` slots while the map page runs (no-op when ``active`` is false)."""
+    acquired = active and _MAP_GATE.acquire(timeout=_GATE_WAIT)
+    try:
+        yield
+    finally:
+        if acquired:
+            _MAP_GATE.release()
+
+
+def _freeze_long_lived() -> None:
+    """Once per process, after the data set is loaded: ``gc.freeze()`` what lives now.
+
+    Streamlit runs a full ``gc.collect(2)`` after every script run (``runner.postScriptGC``),
+    holding the GIL while it walks every tracked object: the imported libraries (pandas,
+    Altair, folium, SQLAlchemy...) and the cached data set, ~100-150 ms a run, during
+    which no other session's script runs. Those objects live as long as the process, so
+    they are frozen (moved to the permanent generation; reference counting still frees
+    them) once, after one collection; later collections only walk what a run creates.
+    """
+    if _FROZEN.is_set() or not data.dataset_loaded():
+        return
+    _FROZEN.set()
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True)

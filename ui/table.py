@@ -17,7 +17,9 @@ from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from geo.viewstate import ViewState
 from ui.state import query_string
 
-__all__ = ["COLUMN_CONFIG", "incident_table", "map_links", "show_incident_table"]
+__all__ = ["COLUMN_CONFIG", "TABLE_ROWS", "incident_table", "map_links", "most_recent", "show_incident_table"]
+
+TABLE_ROWS = 5_000  # the table shows at most this many rows (the most recent); downloads have them all
 
 COLUMN_CONFIG = {
     "map": st.column_config.LinkColumn(
@@ -74,7 +76,24 @@ def incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "") -> pd.D
     ).sort_values(["date", "id"], ascending=[False, True], kind="stable")
 
 
-def show_incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "") -> None:
+def most_recent(df: pd.DataFrame, limit: int = TABLE_ROWS) -> pd.DataFrame:
+    """The ``limit`` most recent rows of ``df`` (ties by id, as the table sorts), without sorting all of it."""
+    if len(df) <= limit:
+        return df
+    cut = df["date"].reset_index(drop=True).nlargest(limit, keep="all").index  # positions; ties all kept...
+    recent = df.take(cut)
+    return recent.sort_values(["date", "id"], ascending=[False, True], kind="stable").head(limit)  # ...then cut
+
+
+def show_incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "", *, limit: int = TABLE_ROWS) -> None:
+    """The table of ``df``, capped at its ``limit`` most recent rows (a note says so when it cuts)."""
+    shown = most_recent(df, limit)
+    if len(shown) < len(df):
+        st.caption(
+            f"Showing the {len(shown):,} most recent of {len(df):,} incidents. Narrow the filters to see the "
+            "others, or download them all (sidebar)."
+        )
     st.dataframe(
-        incident_table(df, filters, prefix), column_config=COLUMN_CONFIG, hide_index=True, height=560, key="ia_table"
-    )
+        incident_table(shown, filters, prefix), column_config=COLUMN_CONFIG, hide_index=True, height=560,
+        key="ia_table",
+    )  # fmt: skip

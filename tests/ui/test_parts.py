@@ -233,3 +233,81 @@ def test_initial_view_prefers_the_link_then_the_selection(frame):
     assert mapview.initial_view(ViewState(selected="inc-t1"), dataset) == ((33.79, 42.44), mapview.SELECTED_ZOOM)
     linked = ViewState(center=(30.0, 40.0), zoom=5, selected="inc-t1")
     assert mapview.initial_view(linked, dataset) == ((30.0, 40.0), 5)
+
+
+# --- the base map rendered once (ui.mapview.RenderedBase) -------------------------------------
+
+
+def test_rendered_base_sends_what_st_folium_sends(monkeypatch):
+    """The cached base map gives the component exactly st_folium's arguments (same script and key: no remount)."""
+    import streamlit_folium
+
+    from ui.assets import vendor_assets
+    from ui.maplayers import base_map, incident_group, script_json
+
+    def build():
+        fmap = base_map(vendor_assets(""), legend="<b>legend</b>", center=(34.0, 43.0), zoom=6)
+        features = {"type": "FeatureCollection", "features": []}
+        group = incident_group(script_json(features), count=0, selected="abc")
+        return fmap, group
+
+    calls: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: calls.append(kwargs))
+    fmap, group = build()
+    streamlit_folium.st_folium(
+        fmap, key=mapview.MAP_KEY, height=560, use_container_width=True, returned_objects=mapview.RETURNED,
+        feature_group_to_add=group,
+    )  # fmt: skip
+    expected = calls.pop()
+    fmap, group = build()
+    base = mapview.render_base(fmap, key=mapview.MAP_KEY)
+    got = base.component_args(group, key=mapview.MAP_KEY, height=560, returned_objects=mapview.RETURNED)
+    expected.pop("on_change")
+    assert got == expected
+    # A second run with the same base (rendered once) sends the same again.
+    _, group = build()
+    assert base.component_args(group, key=mapview.MAP_KEY, height=560, returned_objects=mapview.RETURNED) == expected
+
+
+@pytest.mark.parametrize("span_days", [40, 400, 2000])  # day, week and month buckets
+def test_fast_timeline_counts_equal_the_pandas_ones(span_days):
+    """ui.data.timeline counts with NumPy on codes: the same bars as timeline_counts."""
+    import numpy as np
+
+    from ui.data import build_dataset, positions
+    from ui.data import timeline as cached_timeline
+
+    rng = np.random.default_rng(span_days)
+    n = 600
+    base = to_frame(INCIDENTS)
+    df = base.sample(n, replace=True, random_state=1).reset_index(drop=True)
+    df["id"] = [f"x{i}" for i in range(n)]
+    df["date"] = pd.Timestamp("2021-03-03") + pd.to_timedelta(rng.integers(0, span_days, n), unit="D")
+
+    class _Snap:  # what build_dataset reads from a snapshot
+        version, frame = "t", df
+
+    ds = build_dataset(_Snap())
+    ds = type(ds)(**{**ds.__dict__, "snapshot": None})  # filter with geo.filters, no store
+    f = Filters()
+    shown = df.take(positions(ds, f))
+    expected, bucket = timeline.timeline_counts(shown, ds.colours)
+    got = cached_timeline(ds, f, shown)
+    assert got.spec["encoding"]["y"]["title"] == f"Incidents per {bucket}"
+
+    def norm(c):
+        c = c.assign(actor=c["actor"].astype(str))[["period", "actor", "incidents", "end"]]
+        return c.sort_values(["period", "actor"], ignore_index=True)
+
+    pd.testing.assert_frame_equal(norm(got.counts), norm(expected), check_dtype=False)
+    assert cached_timeline(ds, f, shown) is got  # cached per filter
+
+
+def test_table_shows_the_most_recent_rows_only():
+    from ui.table import most_recent
+
+    df = pd.DataFrame(
+        {"date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-03", "2024-01-02"]), "id": ["a", "c", "b", "d"]}
+    )
+    assert most_recent(df, 2)["id"].tolist() == ["b", "c"]  # newest first, ties by id
+    assert most_recent(df, 10) is df
