@@ -16,7 +16,6 @@
 ``details``    the selected incident's panel and permalink
 ``table``      the Incidents table with links to the map
 ``sites``      the Gazetteer page's parts
-``exports``    GeoJSON / CSV download buttons
 ``common``     page setup, notices, escaping, links
 =============  ==============================================================
 
@@ -29,7 +28,6 @@ __all__ = [
     "common",
     "data",
     "details",
-    "exports",
     "headline",
     "maplayers",
     "mapview",

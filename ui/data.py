@@ -172,9 +172,9 @@ def _map_points(df: pd.DataFrame, colours: ActorColours) -> MapPoints:
     groups = [*colours.named.items(), (OTHER_ACTOR, OTHER_COLOUR), (UNKNOWN_ACTOR, UNKNOWN_COLOUR)]
     labels = [label for label, _ in groups]
     actor = df["actor"].astype("category")
-    group_of_category = np.array([labels.index(colours.group(a)) for a in actor.cat.categories.astype(object)] + [
-        labels.index(UNKNOWN_ACTOR)
-    ])  # the last entry: code -1 (missing actor)
+    group_of_category = np.array(
+        [labels.index(colours.group(a)) for a in actor.cat.categories.astype(object)] + [labels.index(UNKNOWN_ACTOR)]
+    )  # the last entry: code -1 (missing actor)
     kind = df["event_type"].astype("category")
     kind_of_category = np.array(
         [_KINDS.index(t) if t in _KINDS else _KINDS.index("other") for t in kind.cat.categories.astype(object)]

@@ -41,6 +41,7 @@ from ui.symbols import SHAPES, ActorColours, marker_css
 
 __all__ = [
     "CLUSTER_THRESHOLD",
+    "LEGEND_OPEN_FROM_PX",
     "MAX_POPUP_SOURCES",
     "SUMMARY_CHARS",
     "IncidentLayer",
@@ -306,8 +307,8 @@ class _OfflineBase(folium.map.Layer):
 def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Iterable[str]) -> str:
     """The legend's inner HTML: actor colours and event-type shapes side by side (all escaped).
 
-    A ``<details>`` element, open by default, so the analyst can fold it away
-    when it covers markers.
+    A ``<details>`` element, so the analyst can fold it away when it covers
+    markers; it starts folded on maps narrower than :data:`LEGEND_OPEN_FROM_PX`.
     """
     actor_rows = "".join(
         f'<div class="ia-row"><span class="ia-sw" style="background:{html.escape(colour)}"></span>'
@@ -336,14 +337,21 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
     )
 
 
+LEGEND_OPEN_FROM_PX = 900  # maps at least this wide start with the legend open
+
+
 class _Legend(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function () {
+        {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div", "ia-legend");
             div.innerHTML = {{ this.html_js }};
+            // Open, it takes about 330 x 150 px: on a narrower map that is the lower right of
+            // Iraq, where most incidents are. It starts folded there (one click opens it).
+            var details = div.querySelector("details");
+            if (details && map.getSize().x < {{ this.open_from_px }}) { details.open = false; }
             L.DomEvent.disableScrollPropagation(div);
             return div;
         };
@@ -356,6 +364,7 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html_js = script_json(inner_html)
+        self.open_from_px = LEGEND_OPEN_FROM_PX
 
 
 def base_map(

@@ -25,7 +25,7 @@ def _clear_of_controls(frame, selector: str, *, biggest: bool = False):
     """An element matching ``selector`` in view, away from the map's controls (the legend folded
     first) and not covered by another marker: the one with the highest ``data-count`` when
     ``biggest``, else the first."""
-    frame.locator(".ia-legend summary").click()  # fold the legend: it covers the lower right
+    frame.evaluate("() => { document.querySelector('.ia-legend details').open = false; }")  # it covers the lower right
     index = frame.evaluate(
         """([selector, biggest]) => {
             const w = window.innerWidth, h = window.innerHeight;

@@ -1,4 +1,5 @@
-"""AppTest fixtures: a temporary store seeded with :mod:`tests.ui.seed`, wired in through the environment."""
+"""AppTest fixtures: a temporary store seeded with :mod:`tests.ui.seed`, wired in through the environment,
+and pages opened with an editor (alice) configured in their secrets."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.seed import seed_store, store_env
+from geo.auth import hash_password
+from geo.config import get_settings
+from geo.store import Store
+from tests.ui.seed import PASSWORD, seed_store, store_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +49,51 @@ def run_page(app_env):
         return at.run()
 
     return run
+
+
+# --- a store per test, and editors ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def alice_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch):
+    """A store of this test's own holding the seed incidents, named through the environment."""
+    # Cached frame snapshots go next to the store too, never into the project's var/.
+    env = {**store_env(tmp_path), "GEO_CACHE_DIR": str(tmp_path / "cache")}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    seed_store(env)
+    return get_settings()
+
+
+@pytest.fixture
+def store(settings):
+    """Another connection to the app's database: the test's eyes, and another editor's hands."""
+    s = Store(settings.database_url)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def open_page(settings, alice_hash):
+    """``open_page(path, editor=None, params=None)``: an AppTest of a page with editor alice
+    configured in its secrets, already signed in as ``editor`` when given, run once."""
+    from streamlit.testing.v1 import AppTest
+
+    def open_(path: str, *, editor: str | None = None, params: dict | None = None, secrets: dict | None = None):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.switch_page(path)
+        at.secrets.update({"editors": {"alice": alice_hash}} if secrets is None else secrets)
+        if editor:
+            at.session_state["atlas_editor"] = editor  # what a successful sign-in leaves behind
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_

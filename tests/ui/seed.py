@@ -13,8 +13,19 @@ from pathlib import Path
 from geo.config import get_settings
 from geo.incidents import Incident, Source
 
-__all__ = ["INCIDENTS", "TEMPLATE_TEXT", "TODAY", "XSS_ID", "XSS_IMG", "XSS_SCRIPT", "seed_store", "store_env"]
+__all__ = [
+    "INCIDENTS",
+    "PASSWORD",
+    "TEMPLATE_TEXT",
+    "TODAY",
+    "XSS_ID",
+    "XSS_IMG",
+    "XSS_SCRIPT",
+    "seed_store",
+    "store_env",
+]
 
+PASSWORD = "correct horse battery staple"  # editor alice's, hashed into the test secrets
 TODAY = "2024-03-31"  # GEO_TODAY for the tests: presets count back from here
 XSS_SCRIPT = "<script>alert('xss-summary')</script>"
 XSS_IMG = "<img src=x onerror=\"alert('xss-img')\">"

@@ -3,79 +3,20 @@
 A viewer must get no write widget at all, not a hidden or disabled one: the
 tests list every widget key and label the page created. The fixtures here
 (a seeded store per test, a page opened with an editor configured, signing in
-through the form) are shared with ``test_editing.py`` and ``test_import_page.py``.
+through the form) live in ``conftest.py``, shared with the editing and import tests.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from geo.auth import hash_password
-from geo.config import get_settings
-from geo.store import Store
-from tests.ui.seed import INCIDENTS, seed_store, store_env
+from tests.ui.seed import INCIDENTS, PASSWORD
 from ui.state import KEYS
 
-__all__ = ["PASSWORD", "alice_hash", "open_page", "settings", "sign_in", "store", "widget_keys", "write_widgets"]
-
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
 INCIDENTS_PAGE, IMPORT_PAGE, INGEST_PAGE = "pages/1_Incidents.py", "pages/4_Import.py", "pages/3_Ingest.py"
 # Every kind of widget a page could write through.
 _WIDGETS = ("button", "checkbox", "date_input", "file_uploader", "multiselect", "number_input", "radio",
             "select_slider", "selectbox", "slider", "text_area", "text_input", "time_input")  # fmt: skip
 _SIGN_IN = {"atlas_sign_in_user", "atlas_sign_in_password", "FormSubmitter:atlas_sign_in-Sign in"}
 _READ_ONLY = _SIGN_IN | set(KEYS.values())  # the filter sidebar
-
-
-# --- shared fixtures ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def alice_hash() -> str:
-    return hash_password(PASSWORD)
-
-
-@pytest.fixture
-def settings(tmp_path, monkeypatch):
-    """A store of this test's own holding the seed incidents, named through the environment."""
-    # Cached frame snapshots go next to the store too, never into the project's var/.
-    env = {**store_env(tmp_path), "GEO_CACHE_DIR": str(tmp_path / "cache")}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    seed_store(env)
-    return get_settings()
-
-
-@pytest.fixture
-def store(settings):
-    """Another connection to the app's database: the test's eyes, and another editor's hands."""
-    s = Store(settings.database_url)
-    yield s
-    s.dispose()
-
-
-@pytest.fixture
-def open_page(settings, alice_hash):
-    """``open_page(path, editor=None, params=None)``: an AppTest of a page with editor alice
-    configured in its secrets, already signed in as ``editor`` when given, run once."""
-    from streamlit.testing.v1 import AppTest
-
-    def open_(path: str, *, editor: str | None = None, params: dict | None = None, secrets: dict | None = None):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.switch_page(path)
-        at.secrets.update({"editors": {"alice": alice_hash}} if secrets is None else secrets)
-        if editor:
-            at.session_state["atlas_editor"] = editor  # what a successful sign-in leaves behind
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return open_
 
 
 def sign_in(at, user: str = "alice", password: str = PASSWORD):

@@ -12,12 +12,8 @@ import datetime as dt
 import pytest
 
 from tests.geo.incident_factory import make_incident, make_source
-from tests.ui import test_auth_gate as gate
 from tests.ui.seed import XSS_ID, XSS_SCRIPT
 from ui.editing import audit_changes, form_values, history_frame, incident_from_form, widget_key
-
-# The gate tests' fixtures: a seeded store per test, a connection to it, pages opened with editor alice configured.
-alice_hash, settings, store, open_page = gate.alice_hash, gate.settings, gate.store, gate.open_page
 
 PAGE = "pages/1_Incidents.py"
 

@@ -11,12 +11,8 @@ from pathlib import Path
 import pytest
 
 from geo.store import Store
-from tests.ui import test_auth_gate as gate
 from tests.ui.seed import INCIDENTS
 from ui import importing
-
-# The gate tests' fixtures: a seeded store per test, a connection to it, pages opened with editor alice configured.
-alice_hash, settings, store, open_page = gate.alice_hash, gate.settings, gate.store, gate.open_page
 
 PAGE = "pages/4_Import.py"
 DATA = Path(__file__).parent / "data"

@@ -102,7 +102,13 @@ def test_a_pasted_report_is_proposed_with_escaped_evidence_and_saved(store_setti
     incidents = stored(store_settings)
     assert sorted(i.site_id for i in incidents) == ["ain-al-asad", "erbil-airport"]
     asad = next(i for i in incidents if i.site_id == "ain-al-asad")
-    assert (asad.date, asad.event_type, asad.munitions, asad.killed, asad.injured) == (dt.date(2023, 5, 10), "rocket", 3, 0, 0)
+    assert (asad.date, asad.event_type, asad.munitions, asad.killed, asad.injured) == (
+        dt.date(2023, 5, 10),
+        "rocket",
+        3,
+        0,
+        0,
+    )
     assert [s.outlet for s in asad.sources] == ["Test Wire"]
 
 
