@@ -22,6 +22,11 @@ under Streamlit's AppTest, i.e. the script the server runs for a browser:
 ``export``        GeoJSON of a filtered set and of exactly 100k incidents
                   (sources fetched from SQL for those rows + geo.export.to_geojson)
 ``peak MB``       the app process's peak resident memory (ru_maxrss)
+``after a write`` in the running app, one incident edited (Store.update), then
+                  1,000 new incidents imported (Store.upsert_many): the time to
+                  the next data set (``load_dataset``: the snapshot patched from
+                  the one in memory with the rows written since, the derived
+                  arrays rebuilt) and to the page drawn with it
 
 At 10k the map alone (filter + layer + what st_folium sends) is also timed
 side by side against a one-folium-Marker-per-incident map.
@@ -88,7 +93,7 @@ def bulk_import(store, frame, chunk: int = 50_000) -> None:
     from geo.store import incidents_table, sources_table
 
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-    extra = ("sources_json", "version", "created_at", "updated_at", "deleted_at")
+    extra = ("sources_json", "version", "created_at", "updated_at", "deleted_at", "changed_in")
     model = [c.name for c in incidents_table.columns if c.name not in extra]
     columns: dict[str, list] = {}
     for name in model:
@@ -111,13 +116,15 @@ def bulk_import(store, frame, chunk: int = 50_000) -> None:
     try:
         cur = raw.cursor()
         cur.execute("BEGIN IMMEDIATE")
+        cur.execute("SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'data_version'")
+        changed_in = cur.fetchone()[0]  # the version the bump below gives (see geo.store._bump_data_version)
         for start in range(0, len(frame), chunk):
             stop = min(len(frame), start + chunk)
             k = stop - start
             cur.executemany(
                 sql,
                 zip(*(columns[c][start:stop] for c in model), sources_json[start:stop], [1] * k, [stamp] * k,
-                    [stamp] * k, [None] * k),
+                    [stamp] * k, [None] * k, [changed_in] * k),
             )  # fmt: skip
             cur.executemany(
                 source_sql,
@@ -170,7 +177,7 @@ def make_store(n: int, folder: Path, *, upsert: bool) -> dict:
 def child(args: argparse.Namespace) -> dict:
     """Runs in a new process on one core: the app's server-side work, measured."""
     try:
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     except (AttributeError, OSError):
         pass
     os.environ.update(
@@ -182,7 +189,7 @@ def child(args: argparse.Namespace) -> dict:
     import streamlit_folium  # noqa: F401
     from streamlit.testing.v1 import AppTest
 
-    import ui.data  # noqa: F401  (and with it folium, pandas, pyarrow)
+    import ui.data  # (and with it folium, pandas, pyarrow)
     import ui.mapview  # noqa: F401
 
     out["import_s"] = time.perf_counter() - start
@@ -231,8 +238,39 @@ def child(args: argparse.Namespace) -> dict:
 
     out.update(_exports(args))
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the naive map's own
+    out.update(_after_writes(at, run))
     if args.naive:
         out.update(_side_by_side(args))
+    return out
+
+
+def _after_writes(at, run) -> dict:
+    """One incident edited, then 1,000 imported, in the running app: time to the next data set and page."""
+    from geo.synth import synth_incidents
+    from ui.data import get_store, load_dataset
+
+    store = get_store()
+    dataset = load_dataset()
+    target = dataset.frame["id"].iloc[len(dataset.frame) // 2]
+    edited = store.get(target)
+    edited = edited.with_changes(summary=edited.summary + " (edited)", killed=(edited.killed or 0) + 1)
+    new = synth_incidents(1000, seed=2)  # the store holds seed 1's ids: these are all new
+    writes = {
+        "edit": lambda: store.update(edited, expected_version=store.get_version(target), user="bench"),
+        "import_1000": lambda: store.upsert_many(new, user="bench"),
+    }
+    out = {}
+    for name, write in writes.items():
+        start = time.perf_counter()
+        write()
+        wrote = time.perf_counter() - start
+        start = time.perf_counter()
+        dataset = load_dataset()
+        ready = time.perf_counter() - start
+        if dataset.version != store.version():
+            raise RuntimeError(f"after {name}: data set {dataset.version}, store {store.version()}")
+        out[f"after_{name}"] = {"write_s": wrote, "dataset_s": ready, "page_s": run(at), "rows": len(dataset.frame)}
+    out["peak_after_writes_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # two data sets alive
     return out
 
 
@@ -284,7 +322,7 @@ def _exports(args) -> dict:
             best = min(best, time.perf_counter() - start)
             size = len(data)
             del data
-        out[name] = {"rows": int(len(shown)), "s": best, "mb": size / 1e6}
+        out[name] = {"rows": len(shown), "s": best, "mb": size / 1e6}
     return out
 
 
@@ -330,7 +368,7 @@ def spawn(db: str, cache: str, *, repeat: int, naive: bool, only_first: bool) ->
     cmd = [sys.executable, __file__, "--child", "--db", db, "--cache", cache, "--repeat", str(repeat)]
     cmd += ["--naive"] * naive + ["--only-first"] * only_first
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"child failed:\n{proc.stderr[-4000:]}")
@@ -401,12 +439,18 @@ def _print_size(n, made, first, cold) -> None:
         print(f"  map only, side by side: ours {_ms(o['s'])} ms / {o['bytes']:,} B; one Marker per incident"
               f" {_ms(nv['s'])} ms / {nv['bytes']:,} B -> {nv['s'] / o['s']:.0f}x faster,"
               f" {nv['bytes'] / o['bytes']:.0f}x fewer bytes")  # fmt: skip
-    print(f"  peak memory (app process): {cold['peak_mb']:,.0f} MB", flush=True)
+    for key, label in (("after_edit", "one incident edited"), ("after_import_1000", "1,000 incidents imported")):
+        a = cold[key]
+        print(f"  {label}: write {_ms(a['write_s'])} ms, next data set {_ms(a['dataset_s'])} ms,"
+              f" page with it {_ms(a['page_s'])} ms")  # fmt: skip
+    print(f"  peak memory (app process): {cold['peak_mb']:,.0f} MB"
+          f" ({cold['peak_after_writes_mb']:,.0f} MB after the writes)", flush=True)  # fmt: skip
 
 
 def _print_table(rows) -> None:
     head = ("incidents", "import s", "first start s", "cold start s", "warm s", "filter p50 ms", "filter max ms",
-            "text ms", "move max ms", "map bytes", "export 100k s", "export filt. s", "peak MB")  # fmt: skip
+            "text ms", "move max ms", "map bytes", "export 100k s", "export filt. s", "edit -> data ms",
+            "import 1k -> data ms", "peak MB")  # fmt: skip
     print("\n| " + " | ".join(head) + " |")
     print("|" + "|".join("---:" for _ in head) + "|")
     for n, made, first, cold in rows:
@@ -423,6 +467,8 @@ def _print_table(rows) -> None:
             f"{cold['bytes_max']:,}",
             f"{cold['export_100k']['s']:.2f}",
             f"{cold['export_filtered']['s']:.2f} ({cold['export_filtered']['rows']:,})",
+            _ms(cold["after_edit"]["dataset_s"]),
+            _ms(cold["after_import_1000"]["dataset_s"]),
             f"{max(first['peak_mb'], cold['peak_mb']):,.0f}",
         ]
         print("| " + " | ".join(cells) + " |")

@@ -7,6 +7,7 @@ A backup is a zip file::
     tables/sources.jsonl
     tables/audit_log.jsonl
     tables/meta.jsonl
+    tables/sites.jsonl       team sites (gazetteer sites editors added in the app)
 
 The manifest names the format and its version, the Alembic revision of the
 schema the rows belong to, the time the backup was made, and for every table
@@ -119,7 +120,7 @@ class RestoreReport:
         return text
 
 
-_LABELS = {"incidents": "incident(s)", "sources": "source(s)", "audit_log": "audit entr(ies)"}
+_LABELS = {"incidents": "incident(s)", "sources": "source(s)", "audit_log": "audit entr(ies)", "sites": "team site(s)"}
 
 
 def _describe(rows: dict[str, int]) -> str:

@@ -3,15 +3,22 @@
 A :class:`Gazetteer` answers "which site does this name mean?" in stages, most
 trustworthy first, and stops at the first stage that is confident:
 
-1. curated, exact key: the name's :class:`~geo.normalize.NameKey` equals the
+1. curated and team sites, exact key: the name's :class:`~geo.normalize.NameKey` equals the
    key of a site's name (score 100) or alias (98); a site sharing only the core
    ("Erbil" vs "Erbil airport") scores 80–95 depending on whether the query's
    kind hint fits the site's kind;
-2. curated, fuzzy: rapidfuzz string similarity over the core keys (see
-   :class:`FuzzyIndex` for the cut-offs that keep ordinary words out);
+2. curated and team sites, fuzzy: rapidfuzz string similarity over the core
+   keys (see :class:`FuzzyIndex` for the cut-offs that keep ordinary words out);
 3. the GeoNames layer (exact key, then fuzzy), if one is attached;
 4. the online geocoder, if one is attached (off by default), and only when
    no local stage found anything at all.
+
+Team sites are the ones editors added from the app (:mod:`geo.teamsites`,
+kept in the incident store). They are validated like curated rows and share
+the curated index, so the extractor finds them as it finds curated names; at
+equal scores a curated site ranks first, then a team site, then the other
+layers. A team site whose id, or one of whose names, a curated site of the
+same country now holds (a curator folded it into the CSV) is left out.
 
 "Confident" means a score of at least :data:`CONFIDENT`; weaker matches from
 earlier stages are kept and compete with later ones. When two different sites
@@ -32,7 +39,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -132,7 +139,7 @@ class Site:
     precision_m: int
     source: str = ""
     notes: str = ""
-    layer: str = "curated"  # "curated" | "geonames" | "online"
+    layer: str = "curated"  # "curated" | "team" | "geonames" | "online"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -416,15 +423,19 @@ class _Entry:
     is_name: bool
 
 
+# Tie order of the layers: curated first, then team sites, then GeoNames and online answers.
+_LAYER_ORDER = {"curated": 0, "team": 1}
+
+
 def _rank(matches: Iterable[SiteMatch]) -> list[SiteMatch]:
-    """Best match per site, best first; ties keep curated before other layers, then id order."""
+    """Best match per site, best first; ties keep curated before team sites before other layers, then id order."""
     best: dict[str, SiteMatch] = {}
     for m in matches:
         if m.site.id not in best or m.score > best[m.site.id].score:
             best[m.site.id] = m
     if len(best) < 2:
         return list(best.values())  # the usual case: one site, nothing to sort
-    return sorted(best.values(), key=lambda m: (-m.score, m.site.layer != "curated", m.site.id))
+    return sorted(best.values(), key=lambda m: (-m.score, _LAYER_ORDER.get(m.site.layer, 2), m.site.id))
 
 
 def _exact_score(entry: _Entry, key: NameKey) -> float:
@@ -441,11 +452,32 @@ def _fuzzy_penalty(entry: _Entry, key: NameKey) -> float:
     return _FUZZY_OTHER_HINT if hint_fits(key.kind_hint, entry.site.kind) else _FUZZY_MISFIT
 
 
-class Gazetteer:
-    """Immutable set of curated sites plus optional GeoNames and online layers."""
+def _unshadowed(curated: Sequence[Site], team: Iterable[Site]) -> tuple[tuple[Site, ...], tuple[Site, ...]]:
+    """The team sites to layer under ``curated``, and those left out because a curated
+    site (or an earlier team site) holds their id or one of their names in their country."""
+    ids = {s.id for s in curated}
+    claimed = {(s.country, name_key(text)) for s in curated for text in s.names}
+    kept: list[Site] = []
+    shadowed: list[Site] = []
+    for site in team:
+        site = site if site.layer == "team" else replace(site, layer="team")
+        keys = {(site.country, name_key(text)) for text in site.names}
+        if site.id in ids or keys & claimed:
+            shadowed.append(site)
+            continue
+        kept.append(site)
+        ids.add(site.id)
+        claimed |= keys
+    return tuple(kept), tuple(shadowed)
 
-    def __init__(self, sites: Iterable[Site], *, geonames: Layer | None = None, online=None):
-        self._sites = tuple(sites)
+
+class Gazetteer:
+    """Immutable set of curated sites and team sites plus optional GeoNames and online layers."""
+
+    def __init__(self, sites: Iterable[Site], *, team: Iterable[Site] = (), geonames: Layer | None = None, online=None):
+        self._curated = tuple(sites)
+        self._team, self._shadowed = _unshadowed(self._curated, team)
+        self._sites = self._curated + self._team
         self._by_id = {s.id: s for s in self._sites}
         if len(self._by_id) != len(self._sites):
             raise ValueError("duplicate site ids")
@@ -486,29 +518,51 @@ class Gazetteer:
     # ----------------------------------------------------------------- construction
 
     @classmethod
-    def from_sites(cls, sites: Iterable[Site], *, geonames: Layer | None = None, online=None) -> Gazetteer:
-        """A gazetteer over ``sites`` (already valid; ids must be unique)."""
-        return cls(sites, geonames=geonames, online=online)
+    def from_sites(
+        cls, sites: Iterable[Site], *, team: Iterable[Site] = (), geonames: Layer | None = None, online=None
+    ) -> Gazetteer:
+        """A gazetteer over curated ``sites`` (already valid; ids must be unique) and ``team`` sites."""
+        return cls(sites, team=team, geonames=geonames, online=online)
 
     @classmethod
-    def load(cls, path: str | Path, *, geonames: Layer | None = None, online=None) -> Gazetteer:
-        """Read and validate the curated CSV; raise ValidationError listing every problem."""
+    def load(
+        cls, path: str | Path, *, team: Iterable[Site] = (), geonames: Layer | None = None, online=None
+    ) -> Gazetteer:
+        """Read and validate the curated CSV; raise ValidationError listing every problem.
+
+        ``team`` sites (already valid, see :mod:`geo.teamsites`) are layered under the curated ones.
+        """
         path = Path(path)
         sites, problems = parse_sites(_read_csv(path), str(path))
         if problems:
             raise ValidationError(problems)
-        return cls(sites, geonames=geonames, online=online)
+        return cls(sites, team=team, geonames=geonames, online=online)
 
     # ----------------------------------------------------------------- access
 
     @property
     def sites(self) -> tuple[Site, ...]:
-        """The curated sites in file order."""
+        """Every local site: the curated ones in file order, then the team sites layered under them."""
         return self._sites
 
     @property
+    def curated_sites(self) -> tuple[Site, ...]:
+        """The curated sites in file order."""
+        return self._curated
+
+    @property
+    def team_sites(self) -> tuple[Site, ...]:
+        """The team sites in use (``layer == "team"``), in the order given."""
+        return self._team
+
+    @property
+    def shadowed_team_sites(self) -> tuple[Site, ...]:
+        """Team sites left out because a curated site now holds their id or one of their names."""
+        return self._shadowed
+
+    @property
     def alias_index(self) -> Mapping[str, tuple[str, ...]]:
-        """Normalised core key -> ids of the curated sites with a name or alias of that core."""
+        """Normalised core key -> ids of the curated and team sites with a name or alias of that core."""
         return self._alias_index
 
     normalize = staticmethod(normalize)
@@ -520,7 +574,7 @@ class Gazetteer:
         return site_id in self._by_id
 
     def get(self, site_id: str) -> Site:
-        """The site with ``site_id`` (curated, or ``geonames:<id>`` when that layer is attached)."""
+        """The site with ``site_id`` (curated, team, or ``geonames:<id>`` when that layer is attached)."""
         site = self._by_id.get(site_id)
         if site is not None:
             return site
@@ -625,17 +679,30 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def load_default(settings: Settings | None = None) -> Gazetteer:
-    """The gazetteer the settings describe: curated CSV, GeoNames layer if its
-    database exists, online fallback if ``settings.online``.
+def load_default(settings: Settings | None = None, *, store=None, team: bool = True) -> Gazetteer:
+    """The gazetteer the settings describe: curated CSV, the team sites of the
+    incident store (``store``, or the one the settings name; see
+    :mod:`geo.teamsites`), GeoNames layer if its database exists, online
+    fallback if ``settings.online``. ``team=False`` leaves the team sites out.
 
-    Cached per settings *and* per modification time of the two files, so an
-    edited gazetteer or a fresh GeoNames import is picked up without a restart.
+    Cached per settings, per modification time of the two files *and* per
+    version of the team sites, so an edited gazetteer, a fresh GeoNames import
+    or a site another editor just added is picked up without a restart.
+    Checking the team sites' version costs one small query per call. A store
+    that cannot be read is a :class:`~geo.errors.StoreError`: quietly leaving
+    the team sites out would resolve names differently from everyone else.
     """
     from geo.config import get_settings
 
     settings = settings or get_settings()
-    cache_key = (settings, _mtime(settings.gazetteer_path), _mtime(settings.geonames_db))
+    teamsites = None
+    if team:
+        from geo import teamsites
+
+        team_version = teamsites.read(settings, store=store, sites=False).version
+    else:
+        team_version = None
+    cache_key = (settings, _mtime(settings.gazetteer_path), _mtime(settings.geonames_db), team_version)
     with _default_lock:
         cached = _default_cache.get(cache_key)
         if cached is not None:
@@ -649,7 +716,13 @@ def load_default(settings: Settings | None = None) -> Gazetteer:
             from geo.online import OnlineGeocoder
 
             online = OnlineGeocoder(settings)
-        gazetteer = Gazetteer.load(settings.gazetteer_path, geonames=geonames, online=online)
+        team_sites = ()
+        if teamsites is not None and team_version is not None:
+            found = teamsites.read(settings, store=store)
+            # Keyed by what was read: a site added since the version check is in it already.
+            team_sites = tuple(t.site for t in found.sites)
+            cache_key = cache_key[:3] + (found.version,)
+        gazetteer = Gazetteer.load(settings.gazetteer_path, team=team_sites, geonames=geonames, online=online)
         for stale in [k for k in _default_cache if k[0] == settings]:
             del _default_cache[stale]  # an older version of the same files
         _default_cache[cache_key] = gazetteer

@@ -8,11 +8,16 @@ Tables
                 and ``outlets`` are a denormalised copy of the ``sources`` rows,
                 written in the same transaction, so that :meth:`Store.frame`
                 reads one table with no join or aggregation (1M rows in seconds).
+                ``changed_in``: the ``data_version`` that last wrote the row
+                (indexed), so the dashboard snapshot reads only what changed.
 ``sources``     one row per (incident, position): who reported it, with the
                 figures *that* report gives.
 ``audit_log``   who changed what when, with before/after snapshots as JSON.
 ``meta``        ``store_id`` (random, per database) and ``data_version``
-                (bumped by every transaction that changes incidents or sources).
+                (bumped by every transaction that changes incidents or sources),
+                ``sites_version`` (bumped by every change to ``sites``).
+``sites``       gazetteer sites added by editors ("team sites", see
+                :mod:`geo.teamsites`): a gazetteer.csv row plus who added it when.
 
 The schema is created and upgraded by Alembic (``geo/migrations``), driven from
 code by :meth:`Store.migrate`; no ``alembic.ini`` is needed.
@@ -46,12 +51,14 @@ if TYPE_CHECKING:  # pandas is imported where a frame is built, not on every CLI
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "PENDING",
     "Store",
     "alembic_config",
     "audit_table",
     "incidents_table",
     "meta_table",
     "metadata",
+    "sites_table",
     "sources_table",
 ]
 
@@ -59,6 +66,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 3.0  # short: a locked database should fail fast with a message, not hang a page
 CONNECT_TIMEOUT_S = 5
 _CHUNK = 500  # ids per IN (...) query; well below SQLite's bound-parameter limit
+PENDING = -1  # incidents.changed_in of a row written by a transaction that has not bumped data_version yet
 # Audit snapshots are JSON columns; orjson writes them several times faster than json.
 _JSON_CODEC = {"json_serializer": lambda obj: orjson.dumps(obj).decode("utf-8"), "json_deserializer": orjson.loads}
 
@@ -98,7 +106,13 @@ incidents_table = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    # The data_version that last wrote the row, so geo.snapshot reads only what changed since
+    # the version it holds. Core writes PENDING into every INSERT/UPDATE that does not name the
+    # column (any write path, present or future), and _bump_data_version stamps this
+    # transaction's pending rows with its version once that version is known.
+    sa.Column("changed_in", sa.Integer, nullable=False, server_default="0", default=PENDING, onupdate=PENDING),
     sa.Index("ix_incidents_date", "date"),
+    sa.Index("ix_incidents_changed_in", "changed_in"),
 )
 
 sources_table = sa.Table(
@@ -134,6 +148,25 @@ meta_table = sa.Table(
     metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+# One gazetteer.csv row per site (aliases "|"-joined as in the CSV), plus who added it when.
+sites_table = sa.Table(
+    "sites",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("aliases", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("admin1", sa.Text, nullable=False),
+    sa.Column("lat", sa.Double, nullable=False),
+    sa.Column("lon", sa.Double, nullable=False),
+    sa.Column("precision_m", sa.Integer, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("added_by", sa.String(100), nullable=False),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # Incident columns as the frame contract names them, in FIELDS order.
@@ -771,12 +804,24 @@ def _audit_row(now, user, action, incident_id, before, after) -> dict[str, Any]:
     return {"at": now, "user": user, "action": action, "incident_id": incident_id, "before": before, "after": after}
 
 
-def _bump_data_version(conn: Connection) -> None:
+def _bump_data_version(conn: Connection) -> int:
+    """Move ``data_version`` one up and stamp the incidents this transaction wrote with it.
+
+    Call it last in a write transaction. The rows were written ``PENDING``
+    (the column's default) because the version is only known here: on
+    PostgreSQL the UPDATE of ``meta`` waits for any other writer's commit, so
+    versions are handed out in commit order, and a reader that sees version
+    ``v`` sees every row stamped ``<= v`` and none stamped above it. Rows other
+    open transactions left pending are invisible to this UPDATE.
+    """
     conn.execute(
         sa.update(meta_table)
         .where(meta_table.c.key == "data_version")
         .values(value=sa.cast(sa.cast(meta_table.c.value, sa.Integer) + 1, sa.Text))
     )
+    version = int(conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar_one())
+    conn.execute(sa.update(incidents_table).where(incidents_table.c.changed_in == PENDING).values(changed_in=version))
+    return version
 
 
 def _incident(row) -> Incident:

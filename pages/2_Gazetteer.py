@@ -1,4 +1,9 @@
-"""Incident Atlas: the gazetteer of sites that incidents are placed at."""
+"""Incident Atlas: the gazetteer of sites that incidents are placed at.
+
+Curated sites come from gazetteer.csv; team sites are the ones editors added
+from the Ingest page (kept in the store), marked as such in the table and on
+the map until a curator folds them into the CSV.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,32 @@ from ui import common, sites
 
 common.page_setup("Gazetteer")
 gazetteer = sites.load_gazetteer()
-frame = sites.sites_frame(gazetteer.sites)
+team = sites.team_sites()
+# Team sites first: they are the few a curator still has to review.
+frame = sites.sites_frame([*gazetteer.team_sites, *gazetteer.curated_sites], team)
 
 st.title("Gazetteer")
-st.caption(f"{len(frame):,} curated sites: bases, airports, towns and provinces that reports name.")
+st.caption(
+    f"{len(gazetteer.curated_sites):,} curated sites: bases, airports, towns and provinces that reports name; "
+    f"{len(gazetteer.team_sites):,} team-added site(s), added by editors from the Ingest page "
+    "(`python -m geo gazetteer export-team` writes them as gazetteer.csv rows for curators)."
+)
+if gazetteer.shadowed_team_sites:
+    names = ", ".join(f"{s.name} ({s.id})" for s in gazetteer.shadowed_team_sites)
+    st.info(
+        common.md_escape(
+            f"Team sites left out because a curated site now has their id or name: {names}. "
+            "Remove them with python -m geo gazetteer remove-team ID."
+        )
+    )
 sites.show_try_a_name(gazetteer, sorted(frame["country"].unique()))
 
 st.subheader("Sites")
-query = st.text_input("Search sites", key="ia_site_search", placeholder="name, alias, province, notes…", max_chars=200)
+query = st.text_input(
+    "Search sites", key="ia_site_search", placeholder="name, alias, province, notes, team…", max_chars=200
+)
 found = sites.search_sites(frame, query)
 sites.show_sites_map(found)
+if len(gazetteer.team_sites):
+    st.caption("On the map: curated sites in blue, team-added sites in orange.")
 st.dataframe(found, hide_index=True, key="ia_sites_table")

@@ -4,6 +4,8 @@ Paste a report or upload a .txt/.html file, give its publication date (every
 "on Wednesday" is resolved against it), review the proposed incidents with
 the words that support them highlighted, correct them, and save: saving
 merges them with the stored incidents (same attack -> one more source).
+A place the gazetteer does not know can be added to it from here as a team
+site (:mod:`geo.teamsites`); the report is then extracted again.
 
 All report text is untrusted: it reaches the page escaped (``html.escape``
 inside the highlight markup, :func:`ui.common.md_escape` in Markdown, or as
@@ -12,7 +14,6 @@ plain data in tables), never as markup.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -21,15 +22,16 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import teamsites
 from geo.errors import GeoError, ValidationError
 from geo.extract import extract, split_sentences
-from geo.gazetteer import KINDS, parse_sites
+from geo.gazetteer import KINDS
 from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, validate_incident
 from geo.merge import merge
 from geo.textin import clean_text
 from ui import common
-from ui.auth import require_editor, sign_out_control
 from ui.assets import vendor_assets
+from ui.auth import require_editor, sign_out_control
 from ui.data import get_store
 from ui.maplayers import base_map, point_layer
 from ui.sites import load_gazetteer
@@ -45,6 +47,7 @@ st.caption(
 )
 
 _KEY = "ia_ingest"
+_FLASH = f"{_KEY}_site_added"  # what the last "Add to gazetteer" did, shown after the rerun
 _EDIT_COLUMNS = [
     "save", "date", "date_precision", "event_type", "intercepted", "site_name", "site_id", "lat", "lon",
     "geo_precision", "country", "actor", "attribution", "attributed_by", "munitions", "killed", "injured", "damage",
@@ -70,7 +73,7 @@ def highlighted_html(text: str, spans) -> str:
             parts.append(html.escape(text[pos:start]))
             colour = _MARK.get(name, "#eeeeee")
             parts.append(
-                f'<mark title="{html.escape(name)}" style="background:{colour}">{html.escape(text[start:min(end, s_end)])}</mark>'
+                f'<mark title="{html.escape(name)}" style="background:{colour}">{html.escape(text[start : min(end, s_end)])}</mark>'
             )
             pos = min(end, s_end)
         parts.append(html.escape(text[pos:s_end]))
@@ -115,6 +118,12 @@ if not state:
 text, result = state["text"], state["result"]
 for note in (*state["notes"], *result.notes):
     st.info(common.md_escape(note))
+flash = st.session_state.pop(_FLASH, None)
+if flash:
+    st.success(flash["message"])
+    st.download_button(
+        "Download the gazetteer row", flash["csv"], file_name=flash["file"], mime="text/csv", key=f"{_KEY}_added_row"
+    )
 
 # --- review --------------------------------------------------------------------------------
 
@@ -132,7 +141,9 @@ if cands:
         column_config={
             "save": st.column_config.CheckboxColumn("save"),
             "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", required=True),
-            "date_precision": st.column_config.SelectboxColumn("date precision", options=list(DATE_PRECISIONS), required=True),
+            "date_precision": st.column_config.SelectboxColumn(
+                "date precision", options=list(DATE_PRECISIONS), required=True
+            ),
             "event_type": st.column_config.SelectboxColumn("type", options=list(EVENT_TYPES), required=True),
             "geo_precision": st.column_config.SelectboxColumn("geo precision", options=[1, 2, 3, 4], required=True),
             "attribution": st.column_config.SelectboxColumn("attribution", options=list(ATTRIBUTIONS), required=True),
@@ -146,7 +157,9 @@ if cands:
     )
 
     fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), center=(34.0, 42.0), zoom=5)
-    points = [{"lat": r.lat, "lon": r.lon, "label": f"{r.date} {r.event_type} - {r.site_name}"} for r in edited.itertuples()]
+    points = [
+        {"lat": r.lat, "lon": r.lon, "label": f"{r.date} {r.event_type} - {r.site_name}"} for r in edited.itertuples()
+    ]
     fmap.add_child(point_layer(points, name="Proposed incidents"))
     st_folium(fmap, key=f"{_KEY}_map", height=380, use_container_width=True, returned_objects=[])
 
@@ -198,30 +211,99 @@ else:
 
 # --- places the gazetteer does not know -----------------------------------------------------
 
+
+def _site_fields(name: str, values: dict) -> dict:
+    """The gazetteer.csv row the form describes (validated by geo.teamsites.check_site)."""
+    return {
+        "id": values["id"].strip(), "name": name, "aliases": values["aliases"], "kind": values["kind"],
+        "country": values["country"].strip().upper(), "admin1": values["admin1"], "lat": values["lat"],
+        "lon": values["lon"], "precision_m": int(values["precision"]), "source": values["source"],
+        "notes": values["notes"],
+    }  # fmt: skip
+
+
+def _csv_row(site) -> str:
+    buf = io.StringIO()
+    teamsites.write_csv([site], buf)
+    return buf.getvalue()
+
+
+def _problems_markdown(exc: ValidationError, *, adding: bool) -> str:
+    """Every problem on a line of its own (report text is untrusted: escaped)."""
+    lines = [f"- {common.md_escape(p.field or 'row')}: {common.md_escape(p.reason)}" for p in exc.problems]
+    head = "The site was not added:" if adding else "The row has problems:"
+    return head + "\n" + "\n".join(lines)
+
+
 if result.unresolved_places:
     st.subheader("Places not in the gazetteer")
-    st.caption("Add a site so that the next report naming it is placed. The row is validated like the curated CSV.")
+    st.caption(
+        "Add a site and the name resolves from now on, for every editor and the command line: this report is "
+        "extracted again at once. The site is validated like a row of the curated gazetteer.csv and kept in the "
+        "store as a team site; curators can download the row (or export every team site) to fold it into the CSV."
+    )
     name = st.selectbox("Place", result.unresolved_places, key=f"{_KEY}_unresolved")
     with st.form(f"{_KEY}_site_form"):
         c1, c2, c3 = st.columns(3)
-        site_id = c1.text_input("id (slug)", value=common.md_escape(name).lower().replace("\\", "").replace(" ", "-"), max_chars=80)
-        kind = c2.selectbox("kind", sorted(KINDS), index=sorted(KINDS).index("town"))
-        country = c3.text_input("country (ISO2)", max_chars=2)
+        values = {
+            "id": c1.text_input("id (slug)", value=teamsites.suggest_id(name), max_chars=teamsites.MAX_ID_LENGTH),
+            "kind": c2.selectbox("kind", sorted(KINDS), index=sorted(KINDS).index("town")),
+            "country": c3.text_input("country (ISO2)", max_chars=2),
+        }
         c4, c5, c6 = st.columns(3)
-        lat = c4.number_input("lat", min_value=-90.0, max_value=90.0, value=0.0, format="%.5f")
-        lon = c5.number_input("lon", min_value=-180.0, max_value=180.0, value=0.0, format="%.5f")
-        precision = c6.number_input("precision (m)", min_value=1, value=2000, step=500)
-        admin1 = st.text_input("admin1 (province)", max_chars=100)
-        source_note = st.text_input("source of the coordinates", max_chars=300)
-        add = st.form_submit_button("Check the new site")
-    if add:
-        row = [site_id, name, "", kind, country.upper(), admin1, str(lat), str(lon), str(int(precision)), source_note, ""]
-        header = ["id", "name", "aliases", "kind", "country", "admin1", "lat", "lon", "precision_m", "source", "notes"]
-        sites, problems = parse_sites([(1, header), (2, row)], "new site")
-        if problems:
-            st.error(common.md_escape(str(ValidationError(problems))))
+        values["lat"] = c4.number_input("lat", min_value=-90.0, max_value=90.0, value=0.0, format="%.5f")
+        values["lon"] = c5.number_input("lon", min_value=-180.0, max_value=180.0, value=0.0, format="%.5f")
+        values["precision"] = c6.number_input("precision (m)", min_value=1, value=2000, step=500)
+        values["aliases"] = st.text_input("aliases (other spellings, separated by |)", max_chars=1000)
+        values["admin1"] = st.text_input("admin1 (province)", max_chars=100)
+        values["source"] = st.text_input("source of the coordinates", max_chars=300)
+        values["notes"] = st.text_input("notes", max_chars=500)
+        b1, b2 = st.columns(2)
+        check = b1.form_submit_button("Check the new site")
+        add = b2.form_submit_button("Add to gazetteer", type="primary")
+    if check or add:
+        fields = _site_fields(name, values)
+        try:
+            gazetteer = load_gazetteer()
+            if add:
+                added = teamsites.add_site(get_store(), fields, user=editor, curated=gazetteer.curated_sites)
+            else:
+                # Against the team sites too: a row that clashes with one would be refused on adding.
+                site = teamsites.check_site(fields, existing=gazetteer.sites)
+        except ValidationError as exc:
+            st.error(_problems_markdown(exc, adding=add))
+        except GeoError as exc:
+            st.error(common.md_escape(exc))
         else:
-            buf = io.StringIO()
-            csv.writer(buf).writerows([header, row])
-            st.success("The row is valid. Download it and add it to gazetteer.csv (the curated file is reviewed by hand).")
-            st.download_button("Download the gazetteer row", buf.getvalue(), file_name=f"{sites[0].id}.csv", mime="text/csv")
+            if add:
+                # The gazetteer's cache is keyed on the team sites' version: this loads the new site.
+                gazetteer = load_gazetteer()
+                try:
+                    again = extract(text, published=state["published"], outlet=state["outlet"], url=state["url"],
+                                    gazetteer=gazetteer)  # fmt: skip
+                except GeoError as exc:  # the text was extracted once already; this would be a bug
+                    st.error(common.md_escape(exc))
+                    st.stop()
+                resolved = sum(1 for c in again.candidates if c.site_id == added.site.id)
+                st.session_state[_KEY] = {**state, "result": again}
+                st.session_state[_FLASH] = {
+                    # Markdown: only what the editor typed is escaped, so the sentence reads as written.
+                    "message": (
+                        f"Added {common.md_escape(added.site.name)} ({common.md_escape(added.site.id)}, "
+                        f"{added.site.country}) to the gazetteer as a team site. The report was extracted again: "
+                        f"{len(again.candidates)} proposed incident(s), {resolved} placed at the new site."
+                    ),
+                    "csv": _csv_row(added.site),
+                    "file": f"{added.site.id}.csv",
+                }
+                # The review table and the place list belong to the previous extraction.
+                for key in (f"{_KEY}_editor", f"{_KEY}_unresolved"):
+                    st.session_state.pop(key, None)
+                st.rerun()
+            st.success(
+                "The row is valid. Add it to the gazetteer here, or download it for gazetteer.csv "
+                "(the curated file is reviewed by hand)."
+            )
+            st.download_button(
+                "Download the gazetteer row", _csv_row(site), file_name=f"{site.id}.csv", mime="text/csv"
+            )

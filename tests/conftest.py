@@ -40,3 +40,16 @@ def realdata_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"real reference data not found at {path} (../shared/realdata beside the repo)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _private_store(monkeypatch, tmp_path_factory):
+    """Every test starts with GEO_DATABASE_URL naming a store of its own.
+
+    Without it, code that falls back to the default store (``var/incidents.sqlite``,
+    the developer's real data) would read, or create, that file: the team sites in
+    it would change what the gazetteer resolves and make tests depend on whoever
+    ran the app last. Tests that want a particular store set the variable again.
+    """
+    path = tmp_path_factory.mktemp("store") / "incidents.sqlite"
+    monkeypatch.setenv("GEO_DATABASE_URL", f"sqlite:///{path}")

@@ -1,6 +1,8 @@
 """The Gazetteer page's parts: the site table, the map of sites, "try a name".
 
-Matching itself is :mod:`geo.gazetteer`'s; this module only shows it.
+Matching itself is :mod:`geo.gazetteer`'s; this module only shows it. The
+gazetteer is the one :func:`geo.gazetteer.load_default` builds: the curated
+CSV plus the team sites editors added (kept in the store, :mod:`geo.teamsites`).
 """
 
 from __future__ import annotations
@@ -13,54 +15,112 @@ from ui.assets import vendor_assets
 from ui.common import md_escape
 from ui.maplayers import base_map, point_layer
 
-__all__ = ["load_gazetteer", "match_rows", "search_sites", "show_sites_map", "show_try_a_name", "sites_frame"]
+__all__ = [
+    "CURATED_COLOUR",
+    "TEAM_COLOUR",
+    "load_gazetteer",
+    "match_rows",
+    "search_sites",
+    "show_sites_map",
+    "show_try_a_name",
+    "sites_frame",
+    "team_sites",
+]
+
+CURATED_COLOUR = "#0072b2"  # Okabe-Ito blue, as point_layer's default
+TEAM_COLOUR = "#e69f00"  # Okabe-Ito orange: team-added sites stand out from curated ones
+_COLUMNS = [
+    "id", "name", "layer", "kind", "country", "admin1", "lat", "lon", "precision_m", "aliases", "source", "notes",
+    "added_by", "added_at",
+]  # fmt: skip
 
 
-@st.cache_resource(show_spinner="Loading the gazetteer…")
-def _gazetteer(path: str, mtime: float):
+@st.cache_resource(show_spinner="Loading the gazetteer…", max_entries=4)
+def _gazetteer(path: str, mtime: float, team_version: str | None):
     from geo.gazetteer import load_default
+    from ui.data import get_store
 
-    return load_default()
+    # The arguments are the cache key only: load_default reads the same files and store.
+    return load_default(store=get_store())
 
 
 def load_gazetteer():
-    """The default gazetteer (reloaded when its CSV changes)."""
+    """The default gazetteer, rebuilt when its CSV changes or a team site is added or removed.
+
+    Keyed on the team sites' version (one small query per run), so a site one
+    editor adds resolves on the next run of every session on every app server.
+    """
+    from geo import teamsites
     from geo.config import get_settings
+    from ui.data import get_store
 
     path = get_settings().gazetteer_path
-    return _gazetteer(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    team_version = teamsites.version(get_store())
+    return _gazetteer(str(path), path.stat().st_mtime if path.exists() else 0.0, team_version)
 
 
-def sites_frame(sites) -> pd.DataFrame:
-    """One row per site with its aliases joined, for display and search."""
-    return pd.DataFrame(
-        [
+def team_sites() -> dict:
+    """Site id -> :class:`~geo.teamsites.TeamSite` (who added it when) for the stored team sites."""
+    from geo import teamsites
+    from ui.data import get_store
+
+    return {team.site.id: team for team in teamsites.list_sites(get_store())}
+
+
+def sites_frame(sites, team: dict | None = None) -> pd.DataFrame:
+    """One row per site with its aliases joined, for display and search.
+
+    ``layer`` says "curated" or "team"; ``team`` (:func:`team_sites`) fills in
+    who added a team site and when.
+    """
+    team = team or {}
+    rows = []
+    for s in sites:
+        added = team.get(s.id) if s.layer == "team" else None
+        rows.append(
             {
-                "id": s.id, "name": s.name, "kind": s.kind, "country": s.country, "admin1": s.admin1,
-                "lat": s.lat, "lon": s.lon, "precision_m": s.precision_m, "aliases": " | ".join(s.aliases),
-                "source": s.source, "notes": s.notes,
+                "id": s.id, "name": s.name, "layer": s.layer, "kind": s.kind, "country": s.country,
+                "admin1": s.admin1, "lat": s.lat, "lon": s.lon, "precision_m": s.precision_m,
+                "aliases": " | ".join(s.aliases), "source": s.source, "notes": s.notes,
+                "added_by": added.added_by if added else "",
+                "added_at": added.added_at.strftime("%Y-%m-%d %H:%M UTC") if added else "",
             }
-            for s in sites
-        ],
-        columns=["id", "name", "kind", "country", "admin1", "lat", "lon", "precision_m", "aliases", "source", "notes"],
-    )  # fmt: skip
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=_COLUMNS)
 
 
 def search_sites(df: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Rows whose id, name, aliases, admin1 or notes contain ``text`` (case-insensitive)."""
+    """Rows whose id, name, aliases, admin1, notes, layer or adder contain ``text`` (case-insensitive)."""
     needle = text.strip().lower()
     if not needle:
         return df
-    hay = df[["id", "name", "aliases", "admin1", "notes"]].astype(str).agg(" ".join, axis=1).str.lower()
+    columns = ["id", "name", "aliases", "admin1", "notes", "layer", "added_by"]
+    hay = df[columns].astype(str).agg(" ".join, axis=1).str.lower()
     return df[hay.str.contains(needle, regex=False)]
 
 
+def _label(row) -> str:
+    text = f"{row.name} ({row.kind}, {row.country})"
+    if row.layer == "team":
+        text += f" · team-added by {row.added_by}" if row.added_by else " · team-added"
+    return text
+
+
 def show_sites_map(df: pd.DataFrame, *, height: int = 460) -> None:
-    """All sites of ``df`` as points on the offline base map (a static map: no reruns)."""
-    points = [{"lat": r.lat, "lon": r.lon, "label": f"{r.name} ({r.kind}, {r.country})"} for r in df.itertuples()]
-    fmap = base_map(
-        vendor_assets(st.get_option("server.baseUrlPath") or ""), overlays=[point_layer(points, name="Gazetteer sites")]
-    )
+    """All sites of ``df`` as points on the offline base map (a static map: no reruns);
+    team-added sites in their own colour."""
+    team = df["layer"] == "team"
+    layers = [
+        point_layer(
+            [{"lat": r.lat, "lon": r.lon, "label": _label(r)} for r in part.itertuples()], name=name, colour=colour
+        )
+        for part, name, colour in (
+            (df[~team], "Curated sites", CURATED_COLOUR),
+            (df[team], "Team-added sites", TEAM_COLOUR),
+        )
+        if len(part)
+    ]
+    fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), overlays=layers)
     st_folium(fmap, key="ia_sites_map", height=height, use_container_width=True, returned_objects=[])
 
 

@@ -5,6 +5,11 @@ list of the candidates (best first). Exits 1 with a one-line message when
 nothing matches, and also when the name is ambiguous without ``--all``: the
 message lists the competing site ids so the user can re-run with ``--country``
 or pick one with ``--all``.
+
+The gazetteer is the one everybody uses (:func:`geo.gazetteer.load_default`):
+the curated CSV, the team sites editors added in the app, GeoNames if imported.
+A site that is not curated carries ``"layer"`` ("team", "geonames", "online");
+curated answers keep the original keys only, so existing consumers see no change.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ def match_json(match) -> dict:
         "country": site.country,
         "score": round(match.score, 1),
         "method": match.method,
-    }
+    } | ({} if site.layer == "curated" else {"layer": site.layer})
 
 
 def run(args) -> int:

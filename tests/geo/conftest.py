@@ -43,6 +43,8 @@ def make_settings(tmp_path):
             "GEO_GAZETTEER": str(SMALL_CSV),
             "GEO_GEONAMES_DB": str(tmp_path / "absent-geonames.sqlite"),
             "GEO_CACHE_DIR": str(tmp_path / "cache"),
+            # A store of the test's own: the default one is the developer's data.
+            "GEO_DATABASE_URL": f"sqlite:///{tmp_path / 'incidents.sqlite'}",
         }
         return get_settings({**base, **env})
 

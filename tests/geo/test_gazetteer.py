@@ -323,6 +323,69 @@ def test_load_default_attaches_an_existing_geonames_database(make_settings, geon
     assert gazetteer.lookup("Tel Kaif").site.id == "geonames:9100006"
 
 
+# --------------------------------------------------------------------------- team sites
+
+
+def team_site(site_id: str, name: str, country: str = "IQ", kind: str = "town", aliases: tuple[str, ...] = ()) -> Site:
+    return dataclasses.replace(site(site_id, name, country, kind, aliases), layer="team")
+
+
+QARAQOSH = team_site("qaraqosh", "Qaraqosh", aliases=("Bakhdida",))
+
+
+@pytest.fixture(scope="module")
+def with_team(small) -> Gazetteer:
+    """The fixture gazetteer with one team site layered under it."""
+    return Gazetteer.from_sites(small.curated_sites, team=[QARAQOSH])
+
+
+def test_a_team_site_resolves_like_a_curated_one_and_says_so(with_team):
+    exact, alias, typo = with_team.lookup("Qaraqosh"), with_team.lookup("Bakhdida"), with_team.lookup("Qaraqoosh")
+    assert [(m.site.id, m.site.layer, m.method) for m in (exact, alias, typo)] == [
+        ("qaraqosh", "team", "exact"),
+        ("qaraqosh", "team", "alias"),
+        ("qaraqosh", "team", "fuzzy"),
+    ]
+    assert with_team.get("qaraqosh") is QARAQOSH
+    # The extractor scans text through the alias index: team names are in it.
+    assert with_team.alias_index["bakhdida"] == ("qaraqosh",)
+    assert with_team.sites[-1] is QARAQOSH and with_team.team_sites == (QARAQOSH,) and len(with_team) == 14
+
+
+def test_a_team_site_changes_no_curated_answer(small, with_team):
+    names = [name for s in small.sites for name in s.names]
+    assert [with_team.find(n) for n in names] == [small.find(n) for n in names]
+
+
+def test_curated_wins_a_tie_with_a_team_site(small):
+    # A homonym in another country: both are exact; the curated one comes first, and the tie shows.
+    gazetteer = Gazetteer.from_sites(small.curated_sites, team=[team_site("mayadin-iq", "Mayadin")])
+    match = gazetteer.find("Mayadin")
+    assert (match.site.id, match.site.layer, match.ambiguous) == ("mayadin", "curated", True)
+    assert gazetteer.lookup("Mayadin", country="IQ").site.id == "mayadin-iq"
+    assert [m.site.layer for m in gazetteer.candidates("Mayadin")] == ["curated", "team"]
+
+
+@pytest.mark.parametrize(
+    "team",
+    [
+        team_site("erbil", "Erbil town"),  # the id is curated now
+        team_site("hawler-town", "Hawler"),  # a curated site of Iraq has the name as an alias
+        team_site("new-erbil", "New Erbil", aliases=("Arbil",)),  # ... or one of its aliases
+    ],
+)
+def test_a_team_site_a_curated_site_now_covers_is_left_out(small, team):
+    gazetteer = Gazetteer.from_sites(small.curated_sites, team=[team])
+    assert gazetteer.team_sites == () and gazetteer.shadowed_team_sites == (team,)
+    assert all(gazetteer.find(name).site.layer == "curated" for name in team.names if gazetteer.find(name))
+    assert len(gazetteer) == len(small)
+
+
+def test_load_takes_team_sites_too():
+    gazetteer = Gazetteer.load(SMALL_CSV, team=[QARAQOSH])
+    assert gazetteer.lookup("Bakhdida").site is QARAQOSH and len(gazetteer.curated_sites) == 13
+
+
 # --------------------------------------------------------------------------- speed
 
 

@@ -87,6 +87,7 @@ def audit_actions(store, incident_id=None):
 def test_migration_creates_exactly_the_model_schema(store, store_url):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     engine = sa.create_engine(store_url)
     try:
@@ -96,7 +97,7 @@ def test_migration_creates_exactly_the_model_schema(store, store_url):
     finally:
         engine.dispose()
     assert diffs == []
-    assert revision == "0001"
+    assert revision == ScriptDirectory.from_config(geo.store.alembic_config()).get_current_head()
 
 
 def test_migrate_twice_is_harmless(store, rockets):
@@ -648,3 +649,94 @@ def test_sqlite_pragmas_are_set(tmp_path):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == geo.store.BUSY_TIMEOUT_S * 1000
     finally:
         store.dispose()
+
+
+# --- changed_in: the version that last wrote each incident (what geo.snapshot's refresh reads) -----
+
+
+def stamps(store) -> dict[str, int]:
+    table = geo.store.incidents_table
+    with store._engine.connect() as conn:
+        return dict(conn.execute(sa.select(table.c.id, table.c.changed_in)).all())
+
+
+def data_version(store) -> int:
+    return int(store.version().rpartition(":")[2])
+
+
+def test_every_write_stamps_the_incidents_it_touched_with_its_version(store, rockets):
+    a, b, c = (inc.id for inc in rockets)
+    store.upsert_many(rockets, user="alice")
+    assert stamps(store) == dict.fromkeys((a, b, c), data_version(store))
+
+    def edit(inc_id, **changes):
+        inc = store.get(inc_id)
+        store.update(inc.with_changes(**changes), expected_version=store.get_version(inc_id), user="bob")
+
+    writes = [
+        ("edit", lambda: edit(a, killed=3), {a}),
+        ("re-import, one changed", lambda: store.upsert_many([store.get(b).with_changes(injured=4), store.get(c)]), {b}),
+        ("detach a source", lambda: store.detach_source(a, 1, expected_version=store.get_version(a), user="bob"), {a}),
+        ("soft delete", lambda: store.soft_delete(c, user="bob"), {c}),
+        ("restore", lambda: store.restore(c, user="bob"), {c}),
+        ("merge", lambda: store.merge_incidents(a, b, expected_versions={a: store.get_version(a), b: store.get_version(b)}, user="bob"), {a, b}),
+        ("import a new one", lambda: store.upsert_many([make_incident(date=D(2020, 2, 2))]), {make_incident(date=D(2020, 2, 2)).id}),
+    ]  # fmt: skip
+    for name, write, touched in writes:
+        before, version = stamps(store), data_version(store)
+        write()
+        after = stamps(store)
+        assert data_version(store) == version + 1, name
+        assert {i for i in after if after[i] != before.get(i)} == touched, name
+        assert {after[i] for i in touched} == {version + 1}, name
+    assert geo.store.PENDING not in stamps(store).values()
+
+
+def test_a_write_that_changes_nothing_stamps_nothing(store, rockets):
+    store.upsert_many(rockets, user="alice")
+    store.soft_delete(rockets[2].id, user="alice")
+    before, version = stamps(store), store.version()
+    store.upsert_many(rockets, user="alice")  # all equal to the stored ones
+    store.soft_delete(rockets[2].id, user="alice")  # already deleted
+    store.update(store.get(rockets[0].id), expected_version=store.get_version(rockets[0].id), user="alice")
+    assert stamps(store) == before and store.version() == version
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # SQLite has one writer at a time
+def test_a_writer_stamps_only_its_own_rows_while_another_is_still_open(store, store_url, rockets):
+    """Rows are stamped when the version is known, at the end: an open transaction's rows stay its own."""
+    store.upsert_many(rockets, user="alice")
+    a, b = rockets[0].id, rockets[1].id
+    first = data_version(store)
+    slow = sa.create_engine(store_url)
+    try:
+        with slow.connect() as conn, conn.begin():
+            table = geo.store.incidents_table
+            conn.execute(sa.update(table).where(table.c.id == a).values(summary="a slow import"))
+            inc = store.get(b)  # meanwhile an editor saves another incident, and commits first
+            store.update(inc.with_changes(killed=9), expected_version=store.get_version(b), user="bob")
+            assert stamps(store) == {a: first, b: first + 1, rockets[2].id: first}
+            assert geo.store._bump_data_version(conn) == first + 2
+        assert stamps(store) == {a: first + 2, b: first + 1, rockets[2].id: first}
+        assert store.get(a).summary == "a slow import"
+    finally:
+        slow.dispose()
+
+
+def test_the_changed_in_migration_stamps_existing_incidents_zero_and_goes_back_down(store, rockets):
+    from alembic import command
+
+    store.upsert_many(rockets, user="alice")
+    store.dispose()
+    command.downgrade(geo.store.alembic_config(store.url), "0001")  # a store from before the column
+    engine = sa.create_engine(store.url)
+    try:
+        with engine.connect() as conn:
+            assert "changed_in" not in {c["name"] for c in sa.inspect(conn).get_columns("incidents")}
+    finally:
+        engine.dispose()
+    store.migrate()
+    assert stamps(store) == dict.fromkeys((inc.id for inc in rockets), 0)  # older than any snapshot
+    store.soft_delete(rockets[0].id, user="alice")
+    assert stamps(store)[rockets[0].id] == data_version(store)

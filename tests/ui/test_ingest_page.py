@@ -171,3 +171,113 @@ def test_a_viewer_gets_the_sign_in_prompt_and_no_report_box(store_settings):
     assert not at.exception
     assert not at.text_area and not at.get("file_uploader")
     assert any("editor sign-in" in info.value for info in at.info)
+
+
+# --- places the gazetteer does not know -------------------------------------------------------------
+
+UNKNOWN_PLACE_REPORT = "Three rockets struck the town of Qaraqosh on Wednesday, police said. Nobody was hurt."
+
+
+def site_form(at, *, country="IQ", lat=36.2696, lon=43.3767, aliases="", site_id=None):
+    """Fill in the new-site form for the selected unresolved place."""
+    by_label = {w.label: w for w in at.text_input}
+    if site_id is not None:
+        by_label["id (slug)"].input(site_id)
+    by_label["country (ISO2)"].input(country)
+    by_label["aliases (other spellings, separated by |)"].input(aliases)
+    by_label["source of the coordinates"].input("OSM")
+    numbers = {w.label: w for w in at.number_input}
+    numbers["lat"].set_value(lat)
+    numbers["lon"].set_value(lon)
+    return at
+
+
+def press(at, label: str):
+    next(b for b in at.button if b.label == label).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def team_sites(settings):
+    from geo.teamsites import list_sites
+
+    store = Store.open(settings, seed=False)
+    try:
+        return list_sites(store)
+    finally:
+        store.dispose()
+
+
+def test_adding_an_unresolved_place_stores_it_and_the_report_is_placed_there(store_settings):
+    at = submit(page(), UNKNOWN_PLACE_REPORT)
+    assert at.subheader[0].value == "0 proposed incident(s)"
+    assert at.selectbox(key=f"{KEY}_unresolved").value == "Qaraqosh"
+    assert next(w for w in at.text_input if w.label == "id (slug)").value == "qaraqosh"  # suggested from the name
+
+    at = press(site_form(at, aliases="Bakhdida"), "Add to gazetteer")
+    assert not at.error
+    assert "Added Qaraqosh (qaraqosh, IQ) to the gazetteer" in at.success[0].value
+    assert "1 placed at the new site" in at.success[0].value
+    # Extracted again: the rocket attack is now proposed, at the new site, and the place is no longer unknown.
+    assert at.subheader[0].value == "1 proposed incident(s)"
+    assert any("Qaraqosh" in e.label for e in at.expander)
+    assert "Places not in the gazetteer" not in [s.value for s in at.subheader]
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the gazetteer row"]  # kept for curators
+
+    (stored_site,) = team_sites(store_settings)
+    assert (stored_site.site.id, stored_site.site.aliases, stored_site.added_by) == ("qaraqosh", ("Bakhdida",), EDITOR)
+    store = Store.open(store_settings, seed=False)
+    try:
+        (entry,) = store.audit("site:qaraqosh")
+    finally:
+        store.dispose()
+    assert (entry["action"], entry["user"]) == ("site-add", EDITOR)
+
+    # Saving places the incident at the team site.
+    save(at)
+    assert [i.site_id for i in stored(store_settings)] == ["qaraqosh"]
+
+
+def test_the_next_report_naming_the_place_resolves_it_at_once(store_settings):
+    press(site_form(submit(page(), UNKNOWN_PLACE_REPORT)), "Add to gazetteer")
+    # Another session, another report: the shared gazetteer already knows the place.
+    at = submit(page(), "Two drones hit a checkpoint in Qaraqosh on Tuesday, local officials said.")
+    assert at.subheader[0].value == "1 proposed incident(s)"
+    assert "Places not in the gazetteer" not in [s.value for s in at.subheader]
+
+
+@pytest.mark.parametrize(
+    "form, words",
+    [
+        ({"lat": 33.51, "lon": 36.29}, "outside Iraq"),  # Damascus, given as Iraq
+        ({"aliases": "Erbil"}, "already a name of curated site"),  # a curated site of Iraq has that name
+        ({"site_id": "erbil"}, "already used by curated site"),
+    ],
+)
+def test_a_bad_or_clashing_site_shows_the_problem_and_stores_nothing(store_settings, form, words):
+    at = press(site_form(submit(page(), UNKNOWN_PLACE_REPORT), **form), "Add to gazetteer")
+    assert at.error and "The site was not added" in at.error[0].value and words in at.error[0].value
+    assert not at.success
+    assert at.subheader[0].value == "0 proposed incident(s)"  # nothing re-extracted
+    assert team_sites(store_settings) == ()
+
+
+def test_checking_a_site_offers_the_csv_row_and_stores_nothing(store_settings):
+    at = press(site_form(submit(page(), UNKNOWN_PLACE_REPORT)), "Check the new site")
+    assert at.success and "The row is valid" in at.success[0].value
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the gazetteer row"]
+    assert team_sites(store_settings) == ()
+
+
+def test_a_viewer_cannot_reach_the_add_button(store_settings):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    # Even with an extraction left in the session, the page stops at the sign-in prompt.
+    at.session_state[KEY] = {"text": UNKNOWN_PLACE_REPORT, "notes": (), "result": None}
+    at.run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label in ("Add to gazetteer", "Check the new site")]
+    assert not at.selectbox and not at.number_input
+    assert any("editor sign-in" in info.value for info in at.info)

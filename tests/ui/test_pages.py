@@ -75,3 +75,40 @@ def test_about_page_explains_every_field_and_precision_code(run_page):
     assert list(fields["field"]) == list(FIELDS)
     assert fields["meaning"].str.len().min() > 10
     assert list(precision["code"]) == list(GEO_PRECISIONS)
+
+
+def test_gazetteer_page_marks_team_sites_in_the_table_and_on_the_map(open_page, store):
+    from geo.gazetteer import load_default
+    from geo.teamsites import add_site
+
+    curated = load_default(team=False).curated_sites
+    add_site(
+        store,
+        {"id": "qaraqosh", "name": "Qaraqosh", "aliases": "Bakhdida", "kind": "town", "country": "IQ",
+         "admin1": "Nineveh", "lat": 36.2696, "lon": 43.3767, "precision_m": 2000},
+        user="alice",
+        curated=curated,
+    )  # fmt: skip
+
+    at = open_page("pages/2_Gazetteer.py")  # viewers see team sites too: no sign-in
+    table = at.dataframe[-1].value
+    team = table[table["layer"] == "team"]
+    assert list(team["id"]) == ["qaraqosh"] and list(team["added_by"]) == ["alice"]
+    assert table["id"].iloc[0] == "qaraqosh"  # listed first: what curators still have to review
+    assert set(table[table["id"] != "qaraqosh"]["layer"]) == {"curated"}
+    assert len(table) == len(curated) + 1
+    assert "1 team-added site(s)" in at.caption[0].value
+    assert any("team-added sites in orange" in c.value for c in at.caption)
+
+    # The map draws them as a layer of their own, in their own colour, labelled as team-added.
+    (sites_map,) = at.get("component_instance")
+    script = sites_map.proto.json_args
+    assert "team-added by alice" in script and "#e69f00" in script
+
+    at.text_input(key="ia_try_name").input("Bakhdida").run()
+    assert "Qaraqosh" in at.success[0].value
+    candidates = at.dataframe[0].value
+    assert list(candidates[["id", "layer"]].iloc[0]) == ["qaraqosh", "team"]
+
+    at.text_input(key="ia_site_search").input("team").run()
+    assert list(at.dataframe[-1].value["id"]) == ["qaraqosh"]
