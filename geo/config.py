@@ -16,20 +16,91 @@ GEO_ONLINE_SCHEME  "https" (default) or "http" (local test servers).
 GEO_USER_AGENT     user agent sent to online services.
 GEO_CACHE_DIR      where online answers are cached (default: ``var/cache``).
 GEO_INCIDENTS_CSV  seed data loaded into an empty store (default: ``data/incidents.csv``).
+GEO_TILES          online map tiles: ``auto`` (default: OpenStreetMap), ``off`` (no tile
+                   request at all), or a Leaflet URL template such as
+                   ``https://tiles.example.org/{z}/{x}/{y}.png`` (placeholders ``{z}``,
+                   ``{x}``, ``{y}`` or ``{-y}``, optionally ``{s}`` and ``{r}``). Either
+                   way the *browser* tries one tile and switches the tiles on only when
+                   it loads; the offline country borders are always there.
+GEO_TILES_ATTRIBUTION  credit shown for a tile URL (HTML, as Leaflet takes it: it is
+                   the operator's setting, not data; required with a URL, because
+                   tile servers' licences ask for credit).
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from urllib.parse import urlsplit
 
-__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+from geo.errors import Problem, ValidationError
+
+__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """An online tile layer, switched on in the browser when one of its tiles loads."""
+
+    url: str  # Leaflet URL template
+    attribution: str  # HTML for the map's attribution control
+    name: str  # its label in the layer control
+    max_zoom: int = 19
+
+
+OSM_TILES = TileSource(
+    url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    attribution='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    name="OpenStreetMap",
+)
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_KNOWN_PLACEHOLDERS = {"s", "z", "x", "y", "-y", "r"}  # what L.tileLayer fills in; any other throws in the browser
+
+
+def parse_tiles(value: str | None, attribution: str | None = None) -> TileSource | None:
+    """``GEO_TILES`` (and ``GEO_TILES_ATTRIBUTION``) as a tile source; None means off.
+
+    Raises :class:`~geo.errors.ValidationError` naming the variable: a typo here
+    would otherwise show up only as a map that silently never gets its tiles.
+    """
+    text = (value or "").strip()
+    if text.lower() in ("", "auto"):
+        return OSM_TILES
+    if text.lower() == "off":
+        return None
+
+    def bad(variable: str, reason: str) -> ValidationError:
+        return ValidationError([Problem("environment", None, variable, reason)])
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad(
+            "GEO_TILES",
+            f"{text[:80]!r} is not auto, off or a tile URL template such as https://tiles.example.org/{{z}}/{{x}}/{{y}}.png",
+        )
+    if re.search(r"[\s\"'<>\\]", text):
+        raise bad("GEO_TILES", "the tile URL contains spaces, quotes or angle brackets")
+    names = set(_PLACEHOLDER.findall(text))
+    unknown = sorted(names - _KNOWN_PLACEHOLDERS)
+    if unknown:
+        raise bad("GEO_TILES", f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)} in the tile URL")
+    if not {"z", "x"} <= names or not names & {"y", "-y"}:
+        raise bad("GEO_TILES", "the tile URL needs the placeholders {z}, {x} and {y} (or {-y})")
+    credit = (attribution or "").strip()
+    if not credit:
+        raise bad(
+            "GEO_TILES_ATTRIBUTION", "must be set when GEO_TILES is a tile URL (the tiles' licence asks for credit)"
+        )
+    host = _PLACEHOLDER.sub("", parts.hostname).strip(".")  # "{s}.tiles.example.org" -> "tiles.example.org"
+    return TileSource(url=text, attribution=credit, name=f"{host or 'Online'} tiles")
 
 
 @dataclass(frozen=True)
@@ -43,6 +114,7 @@ class Settings:
     online_scheme: str
     user_agent: str
     cache_dir: Path
+    tiles: TileSource | None = OSM_TILES  # None: no online tiles at all (GEO_TILES=off)
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -59,4 +131,5 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         online_scheme=env.get("GEO_ONLINE_SCHEME") or "https",
         user_agent=env.get("GEO_USER_AGENT") or "incident-atlas/0.1 (+https://example.org/incident-atlas)",
         cache_dir=Path(env.get("GEO_CACHE_DIR") or var / "cache"),
+        tiles=parse_tiles(env.get("GEO_TILES"), env.get("GEO_TILES_ATTRIBUTION")),
     )

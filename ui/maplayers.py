@@ -1,9 +1,10 @@
 """Folium building blocks for every map in the app (no Streamlit here).
 
-* :func:`base_map` — the stable part of a map: offline country borders
-  (default) and optional OpenStreetMap tiles, local Leaflet assets, marker
-  CSS and the legend. It does not depend on the filters, so streamlit-folium
-  keeps the same component (no remount) while the analyst filters.
+* :func:`base_map` — the stable part of a map: offline country borders, online
+  tiles when the browser can reach them (``GEO_TILES``, :class:`_ProbedTiles`),
+  local Leaflet assets, marker CSS, the legend and the "zoom to results" button.
+  It does not depend on the filters, so streamlit-folium keeps the same
+  component (no remount) while the analyst filters.
 * :func:`incident_features` — the filtered incidents as compact GeoJSON text,
   only the properties the tooltip and popup need, colour computed here.
 * :class:`IncidentLayer` — ONE layer drawn by ``incident_layer.js`` (never one
@@ -12,7 +13,9 @@
   (below it only overlapping markers merge); in ``bins`` mode it draws the
   server-side bins of :mod:`geo.aggregate` (a count per grid cell, coloured by
   its most frequent actor; a click zooms in). It goes into a ``FeatureGroup``
-  passed to ``st_folium(feature_group_to_add=...)``, which swaps it in place.
+  passed to ``st_folium(feature_group_to_add=...)``, which swaps it in place,
+  together with the :class:`Extent` of the incidents passing the filters (for
+  the "zoom to results" button).
 * :func:`point_layer` — a small generic layer of named points (the gazetteer).
 
 Every string that reaches the page is escaped: JSON embedded in a ``<script>``
@@ -25,14 +28,17 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+import numpy as np
 import orjson
 import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.config import TileSource, get_settings
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
 from ui.assets import VendorAssets, localize
@@ -41,11 +47,15 @@ from ui.symbols import SHAPES, ActorColours, marker_css
 
 __all__ = [
     "CLUSTER_THRESHOLD",
+    "FIT_MAX_ZOOM",
     "LEGEND_OPEN_FROM_PX",
     "MAX_POPUP_SOURCES",
     "SUMMARY_CHARS",
+    "TILE_PROBE_TIMEOUT_MS",
+    "Extent",
     "IncidentLayer",
     "base_map",
+    "extent_of",
     "incident_features",
     "incident_group",
     "legend_html",
@@ -56,6 +66,8 @@ __all__ = [
 CLUSTER_THRESHOLD = 2000  # above this many points the layer clusters widely (see incident_layer.js)
 SUMMARY_CHARS = 300  # popups show the start of the summary; the details panel shows it all
 MAX_POPUP_SOURCES = 5
+TILE_PROBE_TIMEOUT_MS = 4000  # a tile that has not loaded by then counts as unreachable
+FIT_MAX_ZOOM = 9  # "zoom to results" never zooms closer (one incident: its town and surroundings)
 
 _LAYER_JS = (Path(__file__).with_name("incident_layer.js")).read_text(encoding="utf-8")
 # Drop the leading comment block: the factory is inlined into the map script.
@@ -84,6 +96,8 @@ _MAP_CSS = """
 .ia-legend .ia-bsw{display:inline-block;width:15px;height:15px;border-radius:50%;vertical-align:middle;
   margin-right:4px;background:conic-gradient(#d55e00 0 60%,#0072b2 60% 85%,#4d4d4d 85% 100%);
   box-shadow:0 0 0 1px rgba(0,0,0,.4);}
+.ia-fit a{display:flex;align-items:center;justify-content:center;color:#333;}
+.ia-fit a.leaflet-disabled{color:#bbb;}
 .ia-bin{background:none;border:none;}
 .ia-bin-c{border-radius:50%;cursor:pointer;display:flex;align-items:center;justify-content:center;
   box-shadow:0 0 0 1px rgba(0,0,0,.5),0 1px 5px rgba(0,0,0,.45);}
@@ -258,6 +272,68 @@ class IncidentLayer(MacroElement):
         self.get_root().script.add_child(_Verbatim(script), name=self.get_name())
 
 
+@dataclass(frozen=True)
+class Extent:
+    """Where the incidents passing the filters are: their bounding box and how many there are."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+    count: int
+
+
+def extent_of(lat: Sequence[float], lon: Sequence[float]) -> Extent | None:
+    """The bounding box of the points with finite coordinates; None when there is none.
+
+    Plain min/max: the incidents are in one region, never across the antimeridian.
+    """
+    lat = np.asarray(lat, dtype="float64")
+    lon = np.asarray(lon, dtype="float64")
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if not ok.all():
+        lat, lon = lat[ok], lon[ok]
+    if len(lat) == 0:
+        return None
+    return Extent(
+        south=round(float(lat.min()), 5),
+        west=round(float(lon.min()), 5),
+        north=round(float(lat.max()), 5),
+        east=round(float(lon.max()), 5),
+        count=len(lat),
+    )
+
+
+class _Results(MacroElement):
+    """Hands the incidents' :class:`Extent` to the map's "zoom to results" button (:class:`_FitControl`).
+
+    It travels in the incident layer's script because that script is already sent
+    again whenever the filters change (and only then, or when the view region does).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.map_name() }}._iaResults = {{ this.results_js }};
+        {{ this.map_name() }}.fire("ia:results");
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, extent: Extent | None):
+        super().__init__()
+        self._name = "Results"
+        e = extent
+        bounds = None if e is None else [[e.south, e.west], [e.north, e.east]]
+        self.results_js = script_json({"bounds": bounds, "count": 0 if e is None else e.count})
+
+    def map_name(self) -> str:
+        parent = self._parent
+        while parent is not None and not isinstance(parent, folium.Map):
+            parent = getattr(parent, "_parent", None)
+        return parent.get_name()
+
+
 def incident_group(
     data_js: str,
     *,
@@ -265,38 +341,58 @@ def incident_group(
     selected: str | None = None,
     mode: str = "points",
     selected_feature: Mapping | None = None,
+    extent: Extent | None = None,
 ) -> folium.FeatureGroup:
-    """The FeatureGroup holding the incident layer, as ``st_folium`` wants it."""
+    """The FeatureGroup holding the incident layer, as ``st_folium`` wants it.
+
+    ``extent`` is where *all* incidents passing the filters are (the layer itself may
+    hold only those around the view); None disables "zoom to results".
+    """
     group = folium.FeatureGroup(name="Incidents", control=False)
     group.add_child(
         IncidentLayer(data_js, count=count, selected=selected, mode=mode, selected_feature=selected_feature)
     )
+    group.add_child(_Results(extent))
     return group
 
 
-class _OfflineBase(folium.map.Layer):
-    """Country polygons with a light fill plus country name labels: a base layer without tiles."""
+class _Borders(folium.map.Layer):
+    """Country polygons plus country name labels: a readable map without any tiles.
+
+    An overlay, always on at first. Without tiles the land is filled (the sea is the
+    map's background colour); over tiles only faint outlines and the labels stay:
+    the tiles draw their own, more detailed borders, which the 1:110m outlines would
+    blur at closer zooms, while the English names stay useful over tiles labelled in
+    Arabic, Kurdish, Persian or Turkish.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.layerGroup([
-            L.geoJson({{ this.data_js }}, {
-                interactive: false,
-                style: {color: "#6f6a60", weight: 1, fillColor: "#f4f1e8", fillOpacity: 1}
-            })
-        ].concat({{ this.labels_js }}.map(function (l) {
-            return L.marker([l[0], l[1]], {interactive: false, keyboard: false,
-                icon: L.divIcon({className: "ia-label", html: l[2], iconSize: null})});
-        })));
+        var {{ this.get_name() }} = (function (map) {
+            var filled = {color: "#6f6a60", weight: 1, opacity: 1, fillColor: "#f4f1e8", fillOpacity: 1};
+            var outline = {color: "#4f4a42", weight: 1, opacity: 0.45, fillOpacity: 0};
+            var shapes = L.geoJson({{ this.data_js }}, {interactive: false, style: filled});
+            // Restyle only when a tile layer comes or goes (other layers come and go by the hundred).
+            map.on("layeradd layerremove", function (e) {
+                if (!(e.layer instanceof L.TileLayer)) { return; }
+                var tiled = false;
+                map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tiled = true; } });
+                shapes.setStyle(tiled ? outline : filled);
+            });
+            return L.layerGroup([shapes].concat({{ this.labels_js }}.map(function (l) {
+                return L.marker([l[0], l[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "ia-label", html: l[2], iconSize: null})});
+            })));
+        })({{ this._parent.get_name() }});
         {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         {% endmacro %}
         """
     )
 
     def __init__(self, name: str):
-        super().__init__(name=name, overlay=False, control=True, show=True)
-        self._name = "OfflineBase"
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "Borders"
         self.data_js = script_json(orjson.loads(borders_geojson()))
         names = {f["properties"]["iso"]: f["properties"]["name"] for f in orjson.loads(borders_geojson())["features"]}
         self.labels_js = script_json(
@@ -367,6 +463,147 @@ class _Legend(MacroElement):
         self.open_from_px = LEGEND_OPEN_FROM_PX
 
 
+class _NoTiles(folium.map.Layer):
+    """The base layer "no tiles": nothing but the map's background (the borders overlay does the rest)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup();
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "NoTiles"
+
+
+class _ProbedTiles(folium.map.Layer):
+    """Online tiles, switched on only once the browser has loaded one of them.
+
+    The probe is an ``Image`` that is never put in the page: a tile host that is
+    unreachable (offline, blocked, down) leaves no broken-image icons and no
+    half-drawn layer, just the offline borders. If the tile has not loaded after
+    :data:`TILE_PROBE_TIMEOUT_MS` the tiles stay off. All of it happens in the
+    browser (the server never contacts the tile host, so it needs no network), and
+    in the map that is already mounted: nothing is sent back to Streamlit.
+    The outcome is left on the map's container as ``data-ia-tiles``
+    (``on`` / ``unavailable``) for tests and for anyone debugging a deployment.
+    ``no_tiles`` is the base layer to switch away from; the analyst's own choice
+    in the layer control (made before the probe settled) is left alone.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.tileLayer({{ this.url_js }}, {{ this.options_js }});
+        (function (map, tiles, noTiles) {
+            var img = new Image(), settled = false, zoom = Math.min(map.getZoom(), tiles.options.maxZoom);
+            var at = map.project(map.getCenter(), zoom).divideBy(tiles.getTileSize().x).floor();
+            var subdomains = tiles.options.subdomains;  // as L.TileLayer.getTileUrl fills the template
+            var data = L.extend({r: L.Browser.retina ? "@2x" : "", x: at.x, y: at.y, z: zoom,
+                                 s: subdomains[Math.abs(at.x + at.y) % subdomains.length],
+                                 "-y": Math.pow(2, zoom) - 1 - at.y}, tiles.options);
+            var container = map.getContainer();
+            function settle(ok) {
+                if (settled) { return; }
+                settled = true;
+                clearTimeout(timer);
+                img.onload = img.onerror = null;
+                container.setAttribute("data-ia-tiles", ok ? "on" : "unavailable");
+                if (ok && map.hasLayer(noTiles) && !map.hasLayer(tiles)) {
+                    map.removeLayer(noTiles);
+                    map.addLayer(tiles);  // the layer control follows (it listens to layeradd)
+                }
+            }
+            var timer = setTimeout(function () { settle(false); }, {{ this.timeout_ms }});
+            img.onload = function () { settle(img.naturalWidth > 0); };
+            img.onerror = function () { settle(false); };
+            container.setAttribute("data-ia-tiles", "probing");
+            if (navigator.onLine === false) { settle(false); return; }  // no network at all: do not even ask
+            img.src = L.Util.template({{ this.url_js }}, data);
+        })({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.no_tiles.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, source: TileSource, *, no_tiles: _NoTiles, timeout_ms: int = TILE_PROBE_TIMEOUT_MS):
+        super().__init__(name=f"{source.name} (online)", overlay=False, control=True, show=False)
+        self._name = "ProbedTiles"
+        self.no_tiles = no_tiles
+        self.timeout_ms = int(timeout_ms)
+        self.url_js = script_json(source.url)
+        # script_json: the attribution is HTML (Leaflet shows it as such) but must not end the script.
+        self.options_js = script_json({"attribution": source.attribution, "maxZoom": source.max_zoom})
+
+
+_FIT_ICON = (
+    '<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" '
+    'stroke-width="2"><path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4"/><circle cx="8" cy="8" r="2" '
+    'fill="currentColor" stroke="none"/></svg>'
+)
+
+
+class _FitControl(MacroElement):
+    """A map button under the zoom buttons: fit the view to the incidents passing the filters.
+
+    On the map rather than a Streamlit button next to it: it sits with the other
+    view controls, and a click moves the map at once in the browser (no script
+    run first); the move is then reported like any pan or zoom, so the URL's
+    ``lat``/``lon``/``z`` follow. The bounds come from the server with every new
+    incident layer (:class:`_Results`), computed from *all* filtered rows, not
+    from the markers drawn (which, for many incidents, are only those near the view).
+    With no incident passing the filters the button is disabled.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "topleft"});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var bar = L.DomUtil.create("div", "leaflet-bar ia-fit");
+            var a = L.DomUtil.create("a", "", bar);
+            a.href = "#";
+            a.setAttribute("role", "button");
+            a.innerHTML = {{ this.icon_js }};
+            function update() {
+                var r = map._iaResults, none = !r || !r.bounds;
+                a.classList.toggle("leaflet-disabled", none);
+                a.setAttribute("aria-disabled", none ? "true" : "false");
+                a.title = none ? "No incidents match the filters"
+                    : "Zoom to the " + r.count.toLocaleString("en") + (r.count === 1 ? " incident" : " incidents")
+                      + " matching the filters";
+                a.setAttribute("aria-label", a.title);
+            }
+            L.DomEvent.disableClickPropagation(bar);
+            L.DomEvent.on(a, "click", function (e) {
+                L.DomEvent.preventDefault(e);
+                var r = map._iaResults;
+                if (r && r.bounds) {
+                    map.fitBounds(r.bounds, {padding: [30, 30], maxZoom: {{ this.max_zoom }}});
+                }
+            });
+            map.on("ia:results", update);
+            update();
+            return bar;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, max_zoom: int = FIT_MAX_ZOOM):
+        super().__init__()
+        self._name = "FitControl"
+        self.icon_js = script_json(_FIT_ICON)
+        self.max_zoom = int(max_zoom)
+
+
+_FROM_SETTINGS = object()
+
+
 def base_map(
     assets: VendorAssets,
     *,
@@ -374,25 +611,36 @@ def base_map(
     center: Sequence[float] = DEFAULT_CENTER,
     zoom: int = DEFAULT_ZOOM,
     overlays: Iterable[MacroElement] = (),
+    tiles: TileSource | None | object = _FROM_SETTINGS,
+    fit_button: bool = False,
 ) -> folium.Map:
     """The part of a map that does not change with the filters.
 
     ``center``/``zoom`` are the *initial* view only: in Streamlit pass the
     current view to ``st_folium(center=, zoom=)`` instead, so the map script
     (and thus the component) stays the same while the view moves.
+    ``tiles`` is the online tile source (default: ``GEO_TILES`` from the settings;
+    None: no tile layer at all, so the browser asks no tile host for anything).
+    ``fit_button`` adds "zoom to results" (fed by :func:`incident_group`'s extent).
     """
+    if tiles is _FROM_SETTINGS:
+        tiles = get_settings().tiles
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True)
-    # folium hands min/max zoom to its tile layer only; with no tiles on by default the
+    # folium hands min/max zoom to its tile layer only; with no tiles on at first the
     # map itself needs them (the cluster plugin refuses a map without maxZoom).
     m.options.update(min_zoom=3, max_zoom=18)
     localize(m, assets)
     m.get_root().header.add_child(_Verbatim(f"<style>{_MAP_CSS}\n{marker_css()}</style>"))  # not a template
-    _OfflineBase("Country borders (offline)").add_to(m)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, control=True, show=False).add_to(m)
+    if tiles is not None:
+        no_tiles = _NoTiles("No tiles (offline)").add_to(m)
+        _ProbedTiles(tiles, no_tiles=no_tiles).add_to(m)
+    _Borders("Country borders (offline)").add_to(m)
     for layer in overlays:  # before the layer control, whose script refers to them
         m.add_child(layer)
     if legend is not None:
         m.add_child(_Legend(legend))
+    if fit_button:
+        m.add_child(_FitControl())
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     return m
 

@@ -22,6 +22,13 @@ Why the map is built the way it is:
   (a link's ``lat``/``lon``/``z``) and reports every move, which goes to the URL.
 * A click comes back as the clicked marker's tooltip text, which ends in
   ``#<incident id>``; a click is new when streamlit-folium's click counter moved.
+* Online tiles (``GEO_TILES``) are part of the base map: the browser tries one
+  tile and switches them on by itself (:class:`ui.maplayers._ProbedTiles`);
+  Python never contacts the tile host.
+* "Zoom to results" is a button on the map; the incident layer carries the
+  bounds of every incident passing the filters (:func:`results_extent`), so the
+  click needs no script run, and the map then reports its new view as after any
+  zoom. Filter changes alone never move the view.
 """
 
 from __future__ import annotations
@@ -36,11 +43,12 @@ import folium
 import streamlit as st
 import streamlit_folium
 
+from geo.config import TileSource, get_settings
 from geo.filters import Filters
 from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM, ViewState
 from ui.assets import vendor_assets
-from ui.data import Dataset, MapLayer, map_layer, popup_rows, shown_position
-from ui.maplayers import base_map, incident_features, incident_group, legend_html
+from ui.data import Dataset, MapLayer, map_layer, popup_rows, positions, shown_position
+from ui.maplayers import Extent, base_map, extent_of, incident_features, incident_group, legend_html
 from ui.state import Loaded
 
 __all__ = [
@@ -52,6 +60,7 @@ __all__ = [
     "initial_view",
     "mark_highlight_stale",
     "reported_view",
+    "results_extent",
     "selected_feature",
     "show_map",
 ]
@@ -134,7 +143,8 @@ def show_map(dataset: Dataset, filters: Filters, view: ViewState, opened: Loaded
     ss = st.session_state
     center, zoom = initial_view(opened.view, dataset)
     legend = legend_html(dataset.colours, dataset.actors, dataset.event_types)
-    base = rendered_base(st.get_option("server.baseUrlPath") or "", legend, center, zoom)
+    tiles = get_settings().tiles
+    base = rendered_base(st.get_option("server.baseUrlPath") or "", legend, center, zoom, tiles=tiles)
     bounds, now_zoom, now_center = current_view(opened, view, dataset)
     layer = map_layer(dataset, filters, bounds=bounds, zoom=now_zoom, center=now_center)
 
@@ -150,10 +160,12 @@ def show_map(dataset: Dataset, filters: Filters, view: ViewState, opened: Loaded
     def build_group() -> folium.FeatureGroup:
         feature = selected_feature(dataset, filters, drawn[3]) if layer.mode == "bins" else None
         return incident_group(
-            layer.data_js, count=layer.count, selected=drawn[3], mode=layer.mode, selected_feature=feature
-        )
+            layer.data_js, count=layer.count, selected=drawn[3], mode=layer.mode, selected_feature=feature,
+            extent=results_extent(dataset, filters),
+        )  # fmt: skip
 
-    # The layer's script depends only on the data version, filters, layer and highlight:
+    # The layer's script depends only on the data version, filters, layer and highlight
+    # (the extent, only on the first two):
     # rendered once per such key, shared by every session showing it.
     group = _group_script((dataset.version, repr(filters), layer.key, drawn[3]), base.map_id, build_group)
     out = base.show(group, key=MAP_KEY, height=height, returned_objects=RETURNED)
@@ -172,6 +184,18 @@ def selected_feature(dataset: Dataset, filters: Filters, incident_id: str | None
         return None
     rows = popup_rows(dataset, [position])
     return incident_features(rows, dataset.colours)["features"][0]
+
+
+def results_extent(dataset: Dataset, filters: Filters) -> Extent | None:
+    """Where all incidents passing ``filters`` are (None when none does), from the filtered rows."""
+    pos = positions(dataset, filters)
+    if dataset.points is not None:
+        lat, lon = dataset.points.lat, dataset.points.lon
+    else:  # a dataset built from a plain frame (tests)
+        lat, lon = dataset.frame["lat"].to_numpy(dtype="float64"), dataset.frame["lon"].to_numpy(dtype="float64")
+    if len(pos) < len(lat):
+        lat, lon = lat[pos], lon[pos]
+    return extent_of(lat, lon)
 
 
 def mark_highlight_stale() -> None:
@@ -240,15 +264,17 @@ _BASES: OrderedDict = OrderedDict()
 _BASES_LOCK = threading.Lock()
 
 
-def rendered_base(base_url_path: str, legend: str, center: tuple[float, float], zoom: int) -> RenderedBase:
-    """The base map for these assets, legend and initial view, rendered once per process (a few kept)."""
-    cache_key = (base_url_path, legend, tuple(center), zoom)
+def rendered_base(
+    base_url_path: str, legend: str, center: tuple[float, float], zoom: int, *, tiles: TileSource | None
+) -> RenderedBase:
+    """The base map for these assets, legend, initial view and tiles, rendered once per process (a few kept)."""
+    cache_key = (base_url_path, legend, tuple(center), zoom, tiles)
     with _BASES_LOCK:
         hit = _BASES.get(cache_key)
         if hit is not None:
             _BASES.move_to_end(cache_key)
             return hit
-    fmap = base_map(vendor_assets(base_url_path), legend=legend, center=center, zoom=zoom)
+    fmap = base_map(vendor_assets(base_url_path), legend=legend, center=center, zoom=zoom, tiles=tiles, fit_button=True)
     rendered = render_base(fmap, key=MAP_KEY)
     with _BASES_LOCK:
         _BASES[cache_key] = rendered

@@ -34,6 +34,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# The tile host every test server is configured with (GEO_TILES). ".test" never resolves
+# (RFC 6761), and each Session answers it with an aborted request unless a test routes it
+# itself: no test ever asks a real tile server for anything, online or not.
+TILE_HOST = "https://tiles.atlas.test"
+TILES_ENV = {"GEO_TILES": TILE_HOST + "/{z}/{x}/{y}.png", "GEO_TILES_ATTRIBUTION": "Test tiles"}
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +84,9 @@ def _serve(tmp: Path, env: dict[str, str]):
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **TILES_ENV, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
@@ -139,6 +146,7 @@ class Session:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
+        self.context.route(TILE_HOST + "/**", lambda route: route.abort())  # a test's own route comes first
         self.page = self.context.new_page()
         self.page.on("dialog", self._on_dialog)
         self.app_url = app_url

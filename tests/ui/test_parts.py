@@ -10,12 +10,23 @@ import pandas as pd
 import pytest
 import streamlit_folium as sf
 
+from geo.config import OSM_TILES, TileSource
 from geo.filters import DATE_PRESETS, Filters, preset_range
 from geo.frame import to_frame
 from geo.viewstate import ViewState
 from tests.ui.seed import INCIDENTS, XSS_ID, XSS_IMG, XSS_SCRIPT
 from ui import assets, common, headline, mapview, state, symbols, timeline
-from ui.maplayers import base_map, incident_features, incident_group, legend_html, script_json
+from ui.maplayers import (
+    FIT_MAX_ZOOM,
+    TILE_PROBE_TIMEOUT_MS,
+    Extent,
+    base_map,
+    extent_of,
+    incident_features,
+    incident_group,
+    legend_html,
+    script_json,
+)
 
 TODAY = dt.date(2024, 3, 31)
 
@@ -139,6 +150,122 @@ def test_legend_escapes_actor_names():
     html = legend_html(colours, ["<b>Bold</b>", "Unknown", "Someone else"], ["rocket"])
     assert "<b>Bold</b>" not in html and "&lt;b&gt;Bold&lt;/b&gt;" in html
     assert "Other actors" in html and "Rocket" in html and "Drone" not in html
+
+
+# --- online tiles and "zoom to results" --------------------------------------------------------
+
+TEST_TILES = TileSource(
+    url="https://{s}.tiles.example.org/{z}/{x}/{y}.png", attribution="<b>Team</b></script>", name="Team tiles"
+)
+
+
+def _base_script(**kwargs) -> str:
+    """The base map's script as the component gets it (streamlit-folium's renaming included)."""
+    return mapview.render_base(base_map(assets.vendor_assets(), **kwargs), key="k").script
+
+
+def _layer_control(script: str) -> tuple[list[str], list[str]]:
+    """(base layer names, overlay names) of the map's layer control, in order."""
+    block = script[script.index("_layers = {") : script.index("L.control.layers(")]
+    base, overlays = block.split("overlays")
+    return re.findall(r'"([^"]+)" :', base), re.findall(r'"([^"]+)" :', overlays)
+
+
+def test_tiles_off_puts_no_tile_layer_and_no_tile_url_on_the_map():
+    script = _base_script(tiles=None)
+    assert "L.tileLayer" not in script and "new Image()" not in script
+    assert "openstreetmap.org" not in script and "https://" not in script
+    assert _layer_control(script) == ([], ["Country borders (offline)"])
+
+
+def test_tiles_are_probed_with_one_image_before_the_layer_goes_on():
+    script = _base_script(tiles=TEST_TILES)
+    assert 'L.tileLayer("https://{s}.tiles.example.org/{z}/{x}/{y}.png"' in script
+    assert f"}}, {TILE_PROBE_TIMEOUT_MS});" in script  # the probe gives up after the timeout
+    # Only the probe's success adds the tile layer; until then the "no tiles" base layer is on.
+    assert script.count("map.addLayer(tiles)") == 1
+    assert script.index("if (ok && map.hasLayer(noTiles)") < script.index("map.addLayer(tiles)")
+    assert _layer_control(script) == (["No tiles (offline)", "Team tiles (online)"], ["Country borders (offline)"])
+    # The credit is HTML for Leaflet, yet cannot end the map's script element.
+    assert "</script" not in script and "\\u003cb\\u003eTeam" in script
+
+
+@pytest.mark.parametrize(("env", "expected"), [({"GEO_TILES": "off"}, None), ({}, OSM_TILES)])
+def test_base_map_takes_its_tiles_from_the_settings_by_default(monkeypatch, env, expected):
+    monkeypatch.delenv("GEO_TILES", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    script = _base_script()
+    assert ("L.tileLayer" in script) is (expected is not None)
+    assert (OSM_TILES.url in script) is (expected is not None)
+
+
+def test_the_zoom_to_results_button_is_there_only_when_asked_for():
+    with_button, without = _base_script(tiles=None, fit_button=True), _base_script(tiles=None)
+    assert "ia-fit" in with_button and "ia-fit" not in without
+    assert f"maxZoom: {FIT_MAX_ZOOM}" in with_button and "map.fitBounds(r.bounds" in with_button
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "expected"),
+    [
+        ([33.5, 36.25, 31.0], [44.0, 38.5, 46.125], Extent(31.0, 38.5, 36.25, 46.125, 3)),
+        ([33.123456], [44.987654], Extent(33.12346, 44.98765, 33.12346, 44.98765, 1)),
+        ([33.0, float("nan"), 35.0], [44.0, 40.0, float("inf")], Extent(33.0, 44.0, 33.0, 44.0, 1)),
+        ([], [], None),
+        ([float("nan")], [40.0], None),
+    ],
+)
+def test_extent_of_bounds_the_points_with_coordinates(lat, lon, expected):
+    assert extent_of(lat, lon) == expected
+
+
+@pytest.mark.parametrize("extent", [Extent(31.0, 38.5, 36.25, 46.125, 3), None])
+def test_the_incident_layer_hands_its_extent_to_the_button(extent):
+    fmap = base_map(assets.vendor_assets(), tiles=None, fit_button=True)
+    base = mapview.render_base(fmap, key="k")
+    group = incident_group(script_json({"type": "FeatureCollection", "features": []}), count=0, extent=extent)
+    script = base.component_args(group, key="k", height=500, returned_objects=[])["feature_group"]
+    sent = json.loads(re.search(r"map_div\._iaResults = (.*);", script).group(1))
+    if extent is None:
+        assert sent == {"bounds": None, "count": 0}
+    else:
+        assert sent == {"bounds": [[extent.south, extent.west], [extent.north, extent.east]], "count": extent.count}
+    assert 'map_div.fire("ia:results")' in script
+
+
+def _frame_dataset(df: pd.DataFrame):
+    """A Dataset over a plain frame, filtered without a store (as ui.data does in tests)."""
+    from ui.data import build_dataset
+
+    class _Snap:  # what build_dataset reads from a snapshot
+        version, frame = "t", df
+
+    ds = build_dataset(_Snap())
+    return type(ds)(**{**ds.__dict__, "snapshot": None})
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(event_types=("rocket",)), Filters(event_types=("missile",)), Filters(countries=("SY",))],
+)
+def test_results_extent_covers_every_incident_passing_the_filters(frame, filters):
+    from geo.filters import filter_mask
+
+    shown = frame[filter_mask(frame, filters)]
+    got = mapview.results_extent(_frame_dataset(frame), filters)
+    assert got == Extent(shown["lat"].min(), shown["lon"].min(), shown["lat"].max(), shown["lon"].max(), len(shown))
+
+
+def test_results_extent_is_none_when_nothing_passes(frame):
+    assert mapview.results_extent(_frame_dataset(frame), Filters(text="no incident says this")) is None
+
+
+def test_the_base_map_is_rendered_once_per_tile_setting():
+    off = mapview.rendered_base("", "<b>l</b>", (34.0, 43.0), 6, tiles=None)
+    on = mapview.rendered_base("", "<b>l</b>", (34.0, 43.0), 6, tiles=TEST_TILES)
+    assert "L.tileLayer" not in off.script and TEST_TILES.url in on.script
+    assert mapview.rendered_base("", "<b>l</b>", (34.0, 43.0), 6, tiles=TEST_TILES) is on
 
 
 # --- symbols, headline, timeline -----------------------------------------------------------------

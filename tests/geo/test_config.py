@@ -1,0 +1,68 @@
+"""Settings from the environment: the online tiles setting (GEO_TILES, GEO_TILES_ATTRIBUTION)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.config import OSM_TILES, TileSource, get_settings, parse_tiles
+from geo.errors import ValidationError
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "auto", "AUTO", " Auto "])
+def test_tiles_default_to_openstreetmap_probed_in_the_browser(value):
+    assert parse_tiles(value) == OSM_TILES
+    assert OSM_TILES.url == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap" in OSM_TILES.attribution
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", " Off "])
+def test_tiles_off_means_no_tile_source_at_all(value):
+    assert parse_tiles(value, "ignored") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("https://tiles.example.org/{z}/{x}/{y}.png", "tiles.example.org tiles"),
+        ("http://127.0.0.1:8080/osm/{z}/{x}/{y}.png", "127.0.0.1 tiles"),
+        ("https://{s}.tiles.example.org/{z}/{x}/{-y}{r}.png?key=abc", "tiles.example.org tiles"),
+    ],
+)
+def test_a_tile_url_template_with_its_credit_is_a_tile_source(url, name):
+    source = parse_tiles(f"  {url} ", " &copy; Our team ")
+    assert source == TileSource(url=url, attribution="&copy; Our team", name=name)
+
+
+@pytest.mark.parametrize(
+    ("value", "attribution", "variable", "says"),
+    [
+        ("osm", None, "GEO_TILES", "not auto, off or a tile URL"),
+        ("on", None, "GEO_TILES", "not auto, off or a tile URL"),
+        ("tiles.example.org/{z}/{x}/{y}.png", "c", "GEO_TILES", "not auto, off or a tile URL"),
+        ("ftp://tiles.example.org/{z}/{x}/{y}.png", "c", "GEO_TILES", "not auto, off or a tile URL"),
+        ("https:///{z}/{x}/{y}.png", "c", "GEO_TILES", "not auto, off or a tile URL"),
+        ("https://tiles.example.org/{z}/{x}.png", "c", "GEO_TILES", "needs the placeholders"),
+        ("https://tiles.example.org/tile.png", "c", "GEO_TILES", "needs the placeholders"),
+        ("https://tiles.example.org/{z}/{x}/{y}.png?k={apikey}", "c", "GEO_TILES", "unknown placeholder(s) {apikey}"),
+        ("https://tiles.example.org/{z}/{x}/{y}.png?a=1 b", "c", "GEO_TILES", "spaces, quotes"),
+        ('https://tiles.example.org/{z}/{x}/{y}.png"><script>', "c", "GEO_TILES", "spaces, quotes"),
+        ("https://tiles.example.org/{z}/{x}/{y}.png", None, "GEO_TILES_ATTRIBUTION", "must be set"),
+        ("https://tiles.example.org/{z}/{x}/{y}.png", "   ", "GEO_TILES_ATTRIBUTION", "must be set"),
+    ],
+)
+def test_a_bad_tiles_setting_is_an_error_naming_the_variable(value, attribution, variable, says):
+    with pytest.raises(ValidationError) as caught:
+        parse_tiles(value, attribution)
+    (problem,) = caught.value.problems
+    assert problem.field == variable and problem.source == "environment"
+    assert says in problem.reason
+    assert variable in str(caught.value)
+
+
+def test_get_settings_reads_the_tiles_setting_from_the_environment():
+    assert get_settings({}).tiles == OSM_TILES
+    assert get_settings({"GEO_TILES": "off"}).tiles is None
+    env = {"GEO_TILES": "https://t.example.org/{z}/{x}/{y}.png", "GEO_TILES_ATTRIBUTION": "Team"}
+    assert get_settings(env).tiles == TileSource("https://t.example.org/{z}/{x}/{y}.png", "Team", "t.example.org tiles")
+    with pytest.raises(ValidationError, match="GEO_TILES"):
+        get_settings({"GEO_TILES": "maybe"})
