@@ -32,7 +32,9 @@ _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+o
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(r"\b(?:said|told|added|stated|announced|reported|vowed|warned)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b")
-_AFTER_LATER = re.compile(r"(?i)(?:an?|one|two|three|four|five|six|seven|\d+)\s+(?:days?|weeks?)\s+(?:after|later)")
+_AFTER_LATER = re.compile(
+    r"(?i)(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?)\s+(?:after|later)"
+)
 _EVENT_FOLLOWS = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,2}?(?:air\s?strikes?|strikes?|attacks?|rockets?|drones?|missiles?|raids?|shelling)\b", re.IGNORECASE
 )

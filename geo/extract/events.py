@@ -191,7 +191,10 @@ _CASUALTY_WORDS = re.compile(r"kill|wound|injur|hurt|dead|death|casualt|harm|fat
 _NO_CASUALTIES = re.compile(
     r"\b(?:no|without(?:\s+causing)?(?:\s+any)?|nor)\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:casualties|deaths\s+or\s+injuries|injuries\s+or\s+deaths)\b"
     r"|\bno\s+(?:one|body)\s+(?:was\s+)?(?:hurt|injured|killed|harmed)\b|\bnobody\s+(?:was\s+)?(?:hurt|injured|killed)\b"
-    r"|\bno\s+(?:damage\s+or\s+)?casualties\b|\bno\s+damage,?\s+no\s+casualties\b",
+    r"|\bno\s+(?:damage\s+or\s+)?casualties\b|\bno\s+damage,?\s+no\s+casualties\b"
+    # "There were no injuries" with nobody named: no one was harmed, so no one died either
+    # (a death would be the news); "no injuries among US troops" says nothing of the others.
+    r"|\bno\s+(?:reported\s+)?injuries\b(?!\s+(?:or\s+\w+\s+)?(?:among|to|of|for)\b)",
     re.IGNORECASE,
 )
 _NO_INJURIES = re.compile(r"\bno\s+(?:injuries|one\s+was\s+(?:hurt|injured)|wounded)\b|\bunhurt\b|\bno\s+(?:service\s+members|troops|personnel)\s+were\s+(?:hurt|injured)", re.IGNORECASE)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
+from dataclasses import replace
 
 from geo.dates import find_dates
 from geo.extract.attribution import (
@@ -65,6 +66,14 @@ _THE_ATTACKS = re.compile(r"\b(?:the|these|both|all)\s+(?:\w+\s+)?attacks\b", re
 _DONE = re.compile(r"\b(?:hit|struck|landed|targeted|fired|launched|attacked|shot\s+down|downed|killed|wounded|injured|exploded)\b", re.IGNORECASE)
 _MUNITION_PRONOUN = re.compile(r"\b(?:drones?|rockets?|missiles?|it|them)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
+# "The bases are in ...", "Both sites lie in ...": where the bases of a summary are.
+_BASES_LOCATED = re.compile(
+    r"^\W*(?:the|these|those|both|all(?:\s+the)?)\s+(?:[\w-]+\s+){0,2}?(?:bases|sites|targets|facilities|installations|camps)\s+"
+    r"(?:are|were|remain|lie|sit)\s+(?:located\s+|situated\s+)?in\s+",
+    re.IGNORECASE,
+)
+# Where a list of places ends: the next clause or a conjunction that is no part of the list.
+_LIST_END = re.compile(r"[,;.]|\s(?:as|where|while|which|that|because|since|amid|after|when)\s", re.IGNORECASE)
 _ALSO = re.compile(r"\balso\b", re.IGNORECASE)
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
 # clause joined by "and" that starts with its verb has the subject of the clause before it.
@@ -102,11 +111,15 @@ class _Reader:
         self._clause_cache: dict[int, list[tuple[int, int]]] = {}
         self._sources: dict[int, Source | None] = {}
         self._summary_sentence = -1  # the sentence of the last "bases in Iraq and Syria came under fire"
+        self._summary: Mention | None = None  # and what it said
         self._clause_actor: tuple[int, ActorMention] | None = None  # (sentence, perpetrator) of the last clause
         self.sentences = split_sentences(text)
         places, unresolved = place_scanner(gazetteer).scan(text)
         datelines = find_datelines(text)
-        self.places: list[Place] = [p for p in places if not any(s <= p.start < e for s, e in datelines)]
+        # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
+        # Resistance in Iraq") is a place of the story.
+        skip = datelines + [(a.start, a.end) for a in self._all_actors]
+        self.places: list[Place] = [p for p in places if not any(s <= p.start < e for s, e in skip)]
         self._starts = [p.start for p in self.places]
         self.unresolved = unresolved
         self.report_sites = [p.site for p in self.places]
@@ -141,7 +154,7 @@ class _Reader:
     def read(self) -> None:
         for si, (s_start, s_end) in enumerate(self.sentences):
             lower = self.text[s_start:s_end].lower()
-            if not any(h in lower for h in _SENTENCE_HINTS):
+            if not any(h in lower for h in _SENTENCE_HINTS) and si != self._summary_sentence + 1:
                 continue  # no weapon, attack, casualty or claim word: nothing to read here
             prev_end = None
             for c_start, c_end in self._clauses(si):
@@ -210,6 +223,9 @@ class _Reader:
     def _read_clause(self, si: int, start: int, end: int, prev_end: int | None = None) -> None:
         text, story = self.text, self.story
         seg = text[start:end]
+        if si == self._summary_sentence + 1 and (located := _BASES_LOCATED.match(seg)):
+            self._locate_summary(si, start + located.end(), end)
+            return
         m = Mention(si, start, end)
         votes = type_votes(text, start, end, sentence=self.sentences[si])
         for kind, weight in votes.votes:
@@ -269,7 +285,9 @@ class _Reader:
         where = self._clause_places(start, end, m.types)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
         m.unknown_place = any(start <= u[0] < end for u in self.unresolved)
-        if not m.targets and not m.unknown_place:
+        if not m.targets and not m.unknown_place and not (m.definite and story.continues(m)):
+            # ("The strike came ten days after a drone attack at Tower 22": "the strike" is the one
+            # being told, not an attack at the place of the clause beside it.)
             self._sibling_targets(m, si)
         if m.date is not None and story.lead_date is None and not m.date_is_past_only and self._recent(m.date.date):
             story.lead_date = (m.date.date, m.date.precision)
@@ -281,7 +299,9 @@ class _Reader:
             if m.date is not None and not m.date_is_past_only:
                 story.context_date = (m.date.date, m.date.precision)
                 story.lead_date = story.lead_date or story.context_date
-            self._summary_sentence = si
+            self._summary_sentence, self._summary = si, m
+            dated = m.date is not None and not m.date_is_past_only
+            story.summarise(m.types, on=(m.date.date, m.date.precision) if dated else None)
             if attribution:
                 story.attribute(attribution, scope="plural")
             self._all_unharmed(si, m.killed, m.injured)
@@ -289,11 +309,72 @@ class _Reader:
         if attribution and not m.targets and _THE_ATTACKS.search(seg):
             story.attribute(attribution, scope="plural")  # "the attacks were carried out by ...": all of that day's
             return
+        singular = attribution and not m.targets and not m.types and statement_scope(seg) == "singular"
+        if singular and story.current_attack():
+            # "The group said it had carried out the attack in retaliation for the war in Gaza": a claim
+            # of the attack being told (no weapon of its own), wherever else the clause wanders.
+            story.attribute(attribution, scope="singular")
+            return
         if not m.targets and _THE_ATTACKS.search(seg):
             self._all_unharmed(si, m.killed, m.injured)  # "Nobody was hurt in the attacks": also those told later
         if not m.targets and not m.unknown_place:
             m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
-        story.link(m, attribution)
+        for piece in self._per_target(m):
+            story.link(piece, attribution)
+
+    def _locate_summary(self, si: int, start: int, end: int) -> None:
+        """ "Both sites lie in Deir ez-Zor province and in Baghdad", right after a summary: an attack at each.
+
+        The summary ("rockets struck two coalition sites in Syria and Iraq on Tuesday") gives the
+        day and the weapon, this sentence the places. An attack the report tells in detail
+        elsewhere absorbs the one placed here (same place, or an area around it).
+        """
+        summary = self._summary
+        if summary is None:
+            return
+        stop = _LIST_END.search(self.text, start, end)
+        where = self._clause_places(start, stop.start() if stop else end, summary.types)
+        for target in where.targets:
+            if target[0].kind == "country":
+                continue  # the summary's own countries
+            # The summary's day and weapon; none of its counts, casualties or actors, which are the day's.
+            m = Mention(si, start, end, types=dict(summary.types), date=summary.date, targets=[target])
+            self.story.link(m, None)
+
+    def _per_target(self, m: Mention) -> list[Mention]:
+        """One mention per target when each target has weapons of its own.
+
+        "The group said it had targeted al-Tanf with a drone and the Conoco field with rockets",
+        "a drone was shot down near al-Tanf and two rockets landed outside the Conoco base":
+        the clause is cut at the "and" before each further target, and each piece keeps its
+        own weapon, count, interception and casualties (its date, actor and claim are the
+        clause's). A piece without a weapon word ("rockets hit X and Y") leaves the clause whole.
+        """
+        if len(m.targets) < 2:
+            return [m]
+        bounds = [m.start]
+        for before, target in zip(m.targets, m.targets[1:]):
+            cut = self.text.rfind(" and ", before[2], target[1])
+            if cut < 0:
+                return [m]
+            bounds.append(cut)
+        bounds.append(m.end)
+        pieces = []
+        for target, start, end in zip(m.targets, bounds, bounds[1:]):
+            votes = type_votes(self.text, start, end)
+            if not votes.votes:
+                return [m]
+            piece = replace(m, types={}, type_spans=list(votes.spans), targets=[target], start=start, end=end)
+            for kind, weight in votes.votes:
+                piece.types[kind] = piece.types.get(kind, 0.0) + weight
+            n = count_munitions(self.text, start, end)
+            piece.munitions, piece.munitions_more, piece.munitions_span = n.count, n.more, n.span
+            span = find_interception(self.text, start, end)
+            piece.intercepted, piece.intercepted_span = span is not None, span
+            self._set_casualties(piece, start, end)
+            piece.damage = find_damage(self.text, start, end)
+            pieces.append(piece)
+        return pieces
 
     def _all_unharmed(self, si: int, killed: int | None, injured: int | None) -> None:
         """A "no casualties" for all the attacks of the sentence's day (none without a known day)."""

@@ -104,7 +104,7 @@ class PlaceScanner:
         while i < n:
             s, e, w = words[i]
             c = w[0]
-            if not (c.isupper() or c.isdigit()) and (w not in _LOWER_STARTS or not self._can_start(words, i)):
+            if not (c.isupper() or c.isdigit()) and (w not in _LOWER_STARTS or not self._can_start(text, words, i)):
                 i += 1
                 continue
             # The run of words that could belong to one name.
@@ -113,6 +113,8 @@ class PlaceScanner:
                 j += 1
             match = None
             for k in range(j, i, -1) if self._may_open_name(w) else ():
+                if k - 1 > i and words[k - 1][2] in _ARTICLES:
+                    continue  # a name never ends on an article ("Baghdad as Iran-backed militias ...")
                 span_text = text[s : words[k - 1][1]]
                 site = self._lookup(span_text, words[i:k])
                 if site is not None:
@@ -150,7 +152,7 @@ class PlaceScanner:
         before = text[max(0, start - 20) : start].lower()
         return bool(_LOCATIVE.search(before))
 
-    def _can_start(self, words, i) -> bool:
+    def _can_start(self, text, words, i) -> bool:
         w = words[i][2]
         if w[:1].isupper() or (w[:1].isdigit() and i + 1 < len(words)):
             return True
@@ -158,6 +160,8 @@ class PlaceScanner:
         if lw not in _ARTICLES and lw not in _DIRECTION_WORDS:
             return False
         nxt = words[i + 1][2] if i + 1 < len(words) else ""
+        if lw in _ENGLISH_ARTICLES and not text.startswith("-", words[i][1]):
+            return False  # "the Victory base at Baghdad airport": English "at", not the article of "at-Tanf"
         # "al-Omar", "eastern Syria": lower-case articles and directions lead into a name.
         if lw in _DIRECTION_WORDS and nxt.lower() in _DIRECTION_WORDS:  # "north-east Syria"
             nxt = words[i + 2][2] if i + 2 < len(words) else ""
@@ -190,6 +194,8 @@ class PlaceScanner:
 
 _ARTICLES = frozenset(["al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "ez"])
 _LOWER_STARTS = _ARTICLES | _DIRECTION_WORDS
+# Articles that are also English words: lower-case and followed by a space they are the English word.
+_ENGLISH_ARTICLES = frozenset(["at", "as", "an"])
 # Words after which a capitalised name is a place: only such names are looked up
 # fuzzily (a person's or group's name elsewhere in the text is not).
 _LOCATIVE = re.compile(

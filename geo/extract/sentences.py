@@ -53,7 +53,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 _CLAUSE = re.compile(
     r";\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
-    r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|one|two|three|four|five|six|seven|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
+    r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
 )
 

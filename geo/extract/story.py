@@ -27,6 +27,9 @@ from geo.extract.vocabulary import side_of
 
 __all__ = ["DateSpec", "Event", "Story", "more_precise", "overlap"]
 
+# Type votes that name no weapon ("rounds", "strikes").
+_VAGUE_TYPES = frozenset({"rounds", "strike", "other"})
+
 #: (date, precision) of an event or a date phrase.
 DateSpec = tuple[dt.date, str]
 
@@ -96,6 +99,8 @@ class Story:
         # Statements about "the attacks" of a day, kept for the attacks the report tells later.
         self.pending: list[tuple[Attribution, DateSpec | None]] = []
         self.unharmed: list[tuple[DateSpec | None, bool, bool]] = []  # (day, no one killed, no one injured)
+        # The weapons a summary lead names for a day's attacks ("came under rocket and mortar fire").
+        self.summaries: list[tuple[DateSpec | None, frozenset[str]]] = []
 
     # -------------------------------------------------------------- attribution
 
@@ -126,6 +131,12 @@ class Story:
     def all_unharmed(self, killed: bool, injured: bool, on: DateSpec | None = None) -> None:
         """ "No casualties were reported from the attacks": for every attack of the day, told or to be told."""
         self.unharmed.append((on or self.context_date or self.lead_date, killed, injured))
+
+    def summarise(self, types: dict[str, float], *, on: DateSpec | None) -> None:
+        """A lead summing up a day's attacks names these weapons (see :meth:`finish`)."""
+        kinds = frozenset(k for k in types if k not in _VAGUE_TYPES)
+        if kinds:
+            self.summaries.append((on or self.context_date or self.lead_date, kinds))
 
     def current_attack(self) -> Event | None:
         """The attack on a base being told (the last one, not the strikes answering it)."""
@@ -241,6 +252,10 @@ class Story:
                 return ev
         return None
 
+    def continues(self, m: Mention) -> bool:
+        """Whether ``m`` can go on telling the event last told (same kind of weapon, same side)."""
+        return self.last_event is not None and self._compatible(self.last_event, m)
+
     def _continuation(self, m: Mention) -> Event | None:
         for ev in reversed(self.events[-4:]):
             if self._compatible(ev, m) and (ev is self.last_event or ev.date == self.context_date):
@@ -322,6 +337,7 @@ class Story:
 
     def finish(self) -> None:
         """Fold vague events into precise ones, then apply what the report says of all its attacks."""
+        self._type_from_summaries()
         self.absorb()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
         for (kind, actor, by), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
@@ -339,6 +355,25 @@ class Story:
             if ev.side == "us" and RANK[ev.attribution] < RANK["claimed"]:
                 # The coalition and the US announce their own strikes: the attacker says it acted.
                 ev.attribution, ev.attributed_by = "claimed", ""
+
+    def _type_from_summaries(self) -> None:
+        """An attack told without a weapon takes the weapon its day's summary names and no other attack has.
+
+        "Coalition positions in Syria and Iraq came under rocket and mortar fire on Tuesday. A
+        rocket landed inside Victory base, and minutes earlier militants fired on an outpost in
+        Syria": the outpost took the mortars. With a single weapon in the summary, every untyped
+        attack of the day is of that weapon; when the weapons left are several, the type stays unknown.
+        """
+        for day, kinds in self.summaries:
+            attacks = self._attacks_on(day)
+            untyped = [ev for ev in attacks if ev.event_type == "other"]
+            if not untyped:
+                continue
+            left = kinds if len(kinds) == 1 else kinds - {ev.event_type for ev in attacks}
+            if len(left) == 1:
+                (kind,) = left
+                for ev in untyped:
+                    ev.types[kind] = ev.types.get(kind, 0.0) + 1.0
 
     def _attacks_on(self, day: DateSpec | None) -> list[Event]:
         return [

@@ -20,11 +20,15 @@ TARGET_F1 = 0.9
 # 0.8 there is the strictest bar that one miss does not break (the brief asked for at least 0.6).
 TARGET_ACTOR = 0.8
 TARGET_ATTRIBUTION = 0.8
-# holdout2 was written before the attribution rules were changed and never tuned on: its numbers
-# (F1 0.857, actor 12/12, attribution 12/12 when the rules were finished) are the honest measure,
-# so its bar is lower than the tuned sets'.
+# holdout2 was written before the attribution rules were changed (F1 0.857 then); its failures
+# were fixed by general rules in a later round (F1 1.000), so it is no longer unseen text and its
+# bar stays below the tuned sets' only as a guard against losing those rules.
 HOLDOUT2_F1 = 0.8
 HOLDOUT2_FIELDS = 0.75
+# holdout3 was written before the round that fixed holdout2 and never tuned on: F1 0.627 before
+# that round, 0.640 after it. It is the honest estimate for unseen reports; the bar only catches a
+# collapse (one incident lost or gained moves F1 by about 0.03), it is not a target.
+HOLDOUT3_F1 = 0.55
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +82,13 @@ def test_second_holdout_is_the_honest_measure(gaz):
     _fields_at_least(ev, ("actor", "attribution"), HOLDOUT2_FIELDS)
 
 
+def test_third_holdout_is_the_honest_measure(gaz):
+    # Not tuned on: the score of reports the rules have never seen, whatever it is.
+    ev = evaluate_set("holdout3", EVAL / "holdout3.json", EVAL / "holdout3", gaz)
+    assert len(ev.reports) >= 10
+    assert ev.scores.f1 >= HOLDOUT3_F1, format_evaluation(ev, verbose=True)
+
+
 def test_field_rate_and_its_report():
     ann = {"date": "2022-01-05", "lat": 33.0, "lon": 44.0, "event_type": "rocket", "actor": "Kataib Hezbollah"}
     right = SimpleNamespace(actor="Kataib Hezbollah", attribution="blamed")
@@ -98,13 +109,14 @@ def test_every_annotated_set_is_listed():
 
 
 def test_own_reports_are_within_the_word_limits():
-    for path in sorted([*(EVAL / "own").glob("*.txt"), *(EVAL / "holdout").glob("*.txt"), *(EVAL / "holdout2").glob("*.txt")]):
+    sets = ("own", "holdout", "holdout2", "holdout3")
+    for path in sorted(p for name in sets for p in (EVAL / name).glob("*.txt")):
         words = len(path.read_text(encoding="utf-8").split())
         assert 50 <= words <= 250, (path.name, words)
 
 
 def test_every_annotated_site_exists_and_matches_its_coordinates(gaz):
-    for name in ("own.json", "seeds.json", "holdout.json", "holdout2.json"):
+    for name in ("own.json", "seeds.json", "holdout.json", "holdout2.json", "holdout3.json"):
         for rep in load_annotations(EVAL / name):
             for ann in rep["incidents"]:
                 if ann.get("site_id"):

@@ -209,7 +209,11 @@ def test_intercepted_drones(gaz):
         ("Rockets hit the Harir base on Tuesday, killing two soldiers and a medic and wounding four.", 3, 4),
         ("Rockets hit the Harir base on Tuesday.", None, None),
         ("Rockets hit the Harir base on Tuesday. No one was hurt.", 0, 0),
-        ("Rockets hit the Harir base on Tuesday. There were no injuries.", None, 0),
+        # Nobody injured and nobody named: nobody harmed at all (a death would be the news) ...
+        ("Rockets hit the Harir base on Tuesday. There were no injuries.", 0, 0),
+        ("Rockets hit the Harir base on Tuesday. No injuries or damage were reported.", 0, 0),
+        # ... but "no injuries among" one group says nothing of the others' deaths.
+        ("Rockets hit the Harir base on Tuesday. There were no injuries among US troops.", None, 0),
     ],
 )
 def test_casualties(gaz, text, killed, injured):
@@ -471,3 +475,135 @@ def test_town_through_the_geonames_layer(tmp_path):
     small = Gazetteer.load(data / "gazetteer_small.csv", geonames=GeoNamesLayer(db))
     c = only(small, "Two rockets landed in Tall Kayf on Monday.")
     assert c.site_id.startswith("geonames:") and c.site_name == "Tall Kayf" and c.geo_precision == 2
+
+
+# --- places that are no place of the story ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, site_ids",
+    [
+        # English "at", "as", "an" before a name are no Arabic article ("at-Tanf" is one).
+        ("Two rockets landed near the Victory base at Baghdad airport on Tuesday.", ["victory-base"]),
+        ("A drone was shot down over Harir air base as it approached on Tuesday.", ["harir-air-base"]),
+        ("A drone was downed near at-Tanf on Tuesday.", ["al-tanf"]),
+        # A place inside a group's name is where the group is from, not where it struck.
+        ("The Islamic Resistance in Iraq said it had fired two drones at al-Tanf on Tuesday.", ["al-tanf"]),
+    ],
+)
+def test_words_around_a_name_that_are_no_place(gaz, text, site_ids):
+    assert [c.site_id for c in run(gaz, text).candidates] == site_ids
+
+
+def test_a_name_never_ends_on_an_article(gaz):
+    c = only(gaz, "Rockets hit Baghdad as militias stepped up attacks on Tuesday.")
+    assert (c.site_id, c.location) == ("baghdad", "Baghdad")
+
+
+# --- one clause, several attacks ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "The group said it had targeted al-Tanf with a drone and the Conoco gas field with two rockets on Tuesday.",
+            {"al-tanf": ("drone", 1, False), "conoco-gas-field": ("rocket", 2, False)},
+        ),
+        (
+            "Officials said a drone was shot down near Harir air base and three rockets landed at Erbil airport on Tuesday.",
+            {"harir-air-base": ("drone", 1, True), "erbil-airport": ("rocket", 3, False)},
+        ),
+        # Without a weapon of its own the second place shares the clause's.
+        (
+            "Four rockets hit Ain al-Asad and Balad air base on Tuesday.",
+            {"ain-al-asad": ("rocket", 4, False), "balad-air-base": ("rocket", 4, False)},
+        ),
+    ],
+)
+def test_each_target_keeps_its_own_weapon(gaz, text, expected):
+    got = {c.site_id: (c.event_type, c.munitions, c.intercepted) for c in run(gaz, text).candidates}
+    assert got == expected
+
+
+def test_the_attack_named_back_is_not_at_the_place_of_the_next_clause(gaz):
+    text = (
+        "US aircraft struck a militia headquarters in Baghdad on Wednesday. "
+        "The strike came ten days after a drone attack killed two soldiers at Tower 22 on April 30."
+    )
+    got = sorted((c.date, c.site_id, c.event_type, c.killed) for c in run(gaz, text).candidates)
+    assert got == [(dt.date(2023, 4, 30), "tower-22", "drone", 2), (dt.date(2023, 5, 10), "baghdad", "airstrike", None)]
+
+
+@pytest.mark.parametrize("gap", ["ten days", "eight days", "twelve days"])
+def test_a_long_interval_dates_the_earlier_attack(gaz, gap):
+    text = f"US aircraft struck a militia depot in Baghdad on Wednesday. The strike came {gap} after rockets hit Ain al-Asad."
+    days = {"ten days": 10, "eight days": 8, "twelve days": 12}[gap]
+    rockets = [c for c in run(gaz, text).candidates if c.event_type == "rocket"]
+    assert [(c.site_id, c.date) for c in rockets] == [("ain-al-asad", WED - dt.timedelta(days=days))]
+
+
+def test_a_claim_of_the_attack_being_told_wherever_else_the_clause_goes(gaz):
+    text = (
+        "Rockets struck Ain al-Asad air base on Tuesday. "
+        "The Islamic Resistance in Iraq said it had carried out the attack in retaliation for the war in Gaza."
+    )
+    c = only(gaz, text)
+    assert (c.site_id, c.actor, c.attribution) == ("ain-al-asad", "Islamic Resistance in Iraq", "claimed")
+
+
+# --- what a summary lead says of the attacks told after it --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, site_id, event_type",
+    [
+        # The lead's one weapon not used by the other attacks of the day.
+        (
+            (
+                "Coalition positions in Syria and Iraq came under rocket and mortar fire on Tuesday. "
+                "A rocket landed inside Victory base, and minutes earlier militants fired on an outpost in Syria."
+            ),
+            "syria",
+            "indirect_fire",
+        ),
+        # A lead with a single weapon types every untyped attack of its day.
+        (
+            (
+                "Coalition positions in Syria and Iraq came under drone attack on Tuesday. "
+                "Militants launched an attack on al-Tanf, the coalition said."
+            ),
+            "al-tanf",
+            "drone",
+        ),
+        # Two weapons left for one attack: the type stays unknown.
+        (
+            (
+                "Coalition positions in Syria and Iraq came under rocket and mortar fire on Tuesday. "
+                "Militants fired on an outpost in Syria."
+            ),
+            "syria",
+            "other",
+        ),
+    ],
+)
+def test_an_untyped_attack_takes_the_weapon_its_summary_leaves(gaz, text, site_id, event_type):
+    got = {c.site_id: c.event_type for c in run(gaz, text).candidates}
+    assert got[site_id] == event_type
+
+
+def test_the_summary_bases_located_in_the_next_sentence(gaz):
+    text = "Rockets struck two coalition sites in Syria and Iraq on Tuesday. Both sites lie in Deir ez-Zor province and in Baghdad."
+    got = sorted((c.site_id, c.event_type, c.date) for c in run(gaz, text).candidates)
+    assert got == [("baghdad", "rocket", dt.date(2023, 5, 9)), ("deir-ez-zor-province", "rocket", dt.date(2023, 5, 9))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both sites lie in Deir ez-Zor province and in Baghdad.",  # no summary before it
+        "Rockets hit Ain al-Asad on Tuesday. Both sites lie in Deir ez-Zor province and in Baghdad.",  # no summary
+    ],
+)
+def test_bases_located_without_a_summary_are_no_attack(gaz, text):
+    assert {c.site_id for c in run(gaz, text).candidates} <= {"ain-al-asad"}
