@@ -7,49 +7,67 @@ viewer's session at all (a hidden button could still be clicked).
 
 Editors come from Streamlit secrets (see :mod:`geo.auth`): a password hash per
 user name, and/or e-mail addresses allowed through OIDC (``st.login``) where an
-``[auth]`` provider is configured.
+``[auth]`` provider is configured. Signing in at the provider is not enough: a
+user whose address is not on the allow-list is told so, and can sign out to try
+another account, but gets no write control.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import time
+from typing import Any
 
 import streamlit as st
 
-from geo.auth import Editors
+from geo.auth import Editors, OidcConfig, oidc_config
 
-__all__ = ["editors", "current_editor", "require_editor", "sign_out_control", "MAX_FAILURES", "LOCKOUT_SECONDS"]
+__all__ = ["LOCKOUT_SECONDS", "MAX_FAILURES", "current_editor", "editors", "require_editor", "sign_out_control"]
 
 _KEY = "atlas_editor"
 _FAILS = "atlas_sign_in_failures"
 _LOCKED_UNTIL = "atlas_sign_in_locked_until"
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 60
+# What st.login needs besides Streamlit (its "auth" extra): Authlib, whose Starlette client uses httpx.
+_OIDC_MODULES = ("authlib", "httpx")
+
+
+def _secrets() -> dict[str, Any]:
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:  # Streamlit's error for an absent or unparsable secrets.toml is one
+        return {}
 
 
 def editors() -> Editors:
     """The configured editors; none when the app has no secrets file."""
     try:
-        return Editors.from_secrets(st.secrets.to_dict())
-    except (FileNotFoundError, KeyError, AttributeError, ValueError):
-        return Editors()
-    except Exception:  # streamlit raises its own error type when secrets.toml is absent
+        return Editors.from_secrets(_secrets())
+    except (KeyError, AttributeError, ValueError, TypeError):
         return Editors()
 
 
-def _oidc_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:
-        return False
+def _oidc() -> OidcConfig | None:
+    """The ``[auth]`` section as st.login will read it; None without one."""
+    config = oidc_config(_secrets())
+    missing = [name for name in _OIDC_MODULES if importlib.util.find_spec(name) is None]
+    if config is not None and config.providers and missing:
+        # st.login would fail on click, or at the callback; say so up front.
+        problem = f"{' and '.join(missing)} not installed (pip install -r requirements.txt)."
+        return OidcConfig(config.providers, (*config.problems, problem))
+    return config
 
 
-def _oidc_email() -> str | None:
+def _oidc_user() -> dict[str, Any]:
+    """The identity claims of a user signed in through st.login (``is_logged_in`` true), else {}."""
     try:
-        user = st.user
-        return user.get("email") if user.get("is_logged_in") else None
-    except Exception:  # older Streamlit without st.user, or no auth configured
-        return None
+        user = st.user.to_dict()
+    except FileNotFoundError:  # st.user reads the secrets too (for [auth]): unparsable ones
+        return {}
+    except AttributeError:  # a Streamlit without st.user: nobody signs in through OIDC
+        return {}
+    return user if user.get("is_logged_in") else {}
 
 
 def current_editor() -> str | None:
@@ -57,10 +75,8 @@ def current_editor() -> str | None:
     name = st.session_state.get(_KEY)
     if name:
         return name
-    email = _oidc_email()
-    if email and editors().allows_email(email):
-        return email
-    return None
+    claims = _oidc_user()
+    return editors().oidc_editor(claims) if claims else None
 
 
 def _password_form(ed: Editors, action: str) -> None:
@@ -93,18 +109,44 @@ def require_editor(action: str = "change data") -> str:
     if editor:
         return editor
     ed = editors()
+    oidc = _oidc()
     st.info(f"Viewing is open to everyone; to {action} you need an editor sign-in.")
-    if not ed.configured and not _oidc_configured():
+    if not ed.configured and oidc is None:
         st.warning(
             "No editors are configured. Add a password hash from `python -m geo hash-password` "
             "under `[editors]` in `.streamlit/secrets.toml` (see the README)."
         )
     if ed.passwords:
         _password_form(ed, action)
-    if _oidc_configured():
-        st.button("Sign in with your organisation", on_click=st.login)
+    if oidc is not None:
+        _oidc_sign_in(ed, oidc)
     st.stop()
     raise AssertionError("unreachable: st.stop() ends the script run")
+
+
+def _oidc_sign_in(ed: Editors, oidc: OidcConfig) -> None:
+    """The organisation sign-in for a viewer, or, for someone signed in there who is not
+    an editor, why not and a way out (otherwise they would just see the same button again)."""
+    claims = _oidc_user()
+    if claims:
+        st.warning(
+            f"{ed.oidc_refusal(claims) or ''} Ask whoever runs this atlas to add your address to the "
+            "editor list, or sign out and sign in with another account."
+        )
+        st.button("Sign out", key="atlas_oidc_sign_out", on_click=st.logout)
+        return
+    if not oidc.usable:
+        st.warning("Sign-in with your organisation is configured but cannot work: " + " ".join(oidc.problems))
+        return
+    for provider in oidc.providers:
+        label = "your organisation" if len(oidc.providers) == 1 else provider.capitalize()
+        st.button(f"Sign in with {label}", key=f"atlas_oidc_{provider}", on_click=st.login, args=(provider,))
+
+
+def _sign_out() -> None:
+    st.session_state.pop(_KEY, None)
+    if _oidc_user():
+        st.logout()  # also clears the identity cookie (and signs out at the provider if it can)
 
 
 def sign_out_control() -> None:
@@ -114,8 +156,4 @@ def sign_out_control() -> None:
         return
     with st.sidebar:
         st.caption(f"Signed in as editor **{editor}**")
-        if st.button("Sign out", key="atlas_sign_out"):
-            st.session_state.pop(_KEY, None)
-            if _oidc_email():
-                st.logout()
-            st.rerun()
+        st.button("Sign out", key="atlas_sign_out", on_click=_sign_out)
