@@ -26,27 +26,20 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from geo.devserver import serve_app  # noqa: E402  (needs the path above)
+
 TYPES = ("rocket", "drone", "missile", "indirect_fire", "artillery", "ied", "airstrike")
 COUNTRIES = ("IQ", "SY")
 MAX_REQUESTS_PER_SESSION = 2000  # a hard bound besides the time limit
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def query_for(rng: random.Random) -> str:
@@ -144,20 +137,6 @@ def make_store(folder: Path, n: int) -> dict[str, str]:
     }
 
 
-def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy")
-
-
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -184,29 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         env = make_store(folder, args.incidents)
         print(f"store: {args.incidents:,} synthetic incidents in {time.perf_counter() - start:.1f} s")
-        port = free_port()
-        log = folder / "streamlit.log"
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ]  # fmt: skip
-        with open(log, "w") as out:
-            proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_healthy(base, proc, log)
-            url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        with serve_app(env, folder / "streamlit.log") as base:
+            url = base.replace("http://", "ws://") + "/_stcore/stream"
             warm, _ = asyncio.run(drive(url, 1, 120, 0.0, args.seed, limit=1))  # opens the store, builds the snapshot
             print(f"first page (snapshot built): {warm.first[0]:.2f} s" if warm.first else f"warm-up: {warm.errors}")
             stats, took = asyncio.run(drive(url, args.sessions, args.seconds, args.think, args.seed))
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
     lat = stats.latencies
     print(f"{args.sessions} sessions for {took:.0f} s: {stats.reruns} reruns ({stats.reruns / took:.1f}/s), "
           f"{stats.bytes / 1e6:.1f} MB received")  # fmt: skip

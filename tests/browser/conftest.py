@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from geo.devserver import serve_app
 from tests.conftest import skip_or_fail
 from tests.ui.seed import seed_store, store_env
 
@@ -43,26 +40,6 @@ TILES_ENV = {"GEO_TILES": TILE_HOST + "/{z}/{x}/{y}.png", "GEO_TILES_ATTRIBUTION
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():
@@ -74,30 +51,10 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-def _serve(tmp: Path, env: dict[str, str]):
-    """``streamlit run app.py`` on a free loopback port with ``env``; yields its base URL, then stops it."""
-    port = _free_port()
-    log = tmp / "streamlit.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env={**os.environ, **TILES_ENV, **env}, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+def serve(tmp: Path, env: dict[str, str]):
+    """The app on a free loopback port with ``env`` and the test tile host; yields its base URL, then stops it."""
+    with serve_app({**TILES_ENV, **env}, tmp / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +63,7 @@ def app_url(tmp_path_factory, chromium_path) -> str:
     tmp = tmp_path_factory.mktemp("browser-store")
     env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache")}
     seed_store(env)
-    yield from _serve(tmp, env)
+    yield from serve(tmp, env)
 
 
 BIG_STORE = int(os.environ.get("GEO_BROWSER_BIG_STORE", "100000"))  # incidents in the aggregated-map store
@@ -125,7 +82,7 @@ def big_app_url(tmp_path_factory, chromium_path) -> str:
     store.migrate()
     bulk_import(store, synth_frame(BIG_STORE, seed=1))
     store.dispose()
-    yield from _serve(tmp, env)
+    yield from serve(tmp, env)
 
 
 @pytest.fixture(scope="session")

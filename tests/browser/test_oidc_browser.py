@@ -16,7 +16,7 @@ import secrets
 
 import pytest
 
-from tests.browser.conftest import Session, _serve
+from tests.browser.conftest import Session, serve
 from tests.browser.oidc_stub import OidcStub
 from tests.ui.seed import seed_store, store_env
 
@@ -61,7 +61,7 @@ def oidc_app_url(tmp_path_factory, chromium_path, idp) -> str:
         "NO_PROXY": "127.0.0.1,localhost",  # the server's own calls to the provider stay on loopback
     }
     seed_store(env)
-    for url in _serve(tmp, env):
+    for url in serve(tmp, env):
         idp.redirect_uris.add(f"{url}/oauth2callback")  # registered once the port is known
         yield url
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
-from tests.browser.conftest import TILE_HOST, Session, _serve
+from tests.browser.conftest import TILE_HOST, Session, serve
 from tests.ui.seed import INCIDENTS, seed_store, store_env
 from ui.maplayers import FIT_MAX_ZOOM
 
@@ -131,7 +131,7 @@ def tiles_off_url(tmp_path_factory, chromium_path):
     tmp = tmp_path_factory.mktemp("browser-tiles-off")
     env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache"), "GEO_TILES": "off"}
     seed_store(env)
-    yield from _serve(tmp, env)
+    yield from serve(tmp, env)
 
 
 def test_tiles_off_asks_no_tile_host_for_anything(browser, tiles_off_url):

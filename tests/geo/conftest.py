@@ -1,4 +1,4 @@
-"""Shared fixtures for the gazetteer tests: fixture files, gazetteers, settings."""
+"""Shared fixtures for the library tests: fixture files, gazetteers, settings, stores."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 
 from geo.config import PROJECT_ROOT, get_settings
 from geo.gazetteer import Gazetteer
+from geo.store import Store
+from tests.conftest import postgres_schema
 
 DATA = Path(__file__).parent / "data"
 SMALL_CSV = DATA / "gazetteer_small.csv"
@@ -49,3 +51,22 @@ def make_settings(tmp_path):
         return get_settings({**base, **env})
 
     return make
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """A URL of an empty database: a temporary SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def store(store_url):
+    """A migrated, empty store at ``store_url`` (SQLite and PostgreSQL)."""
+    s = Store(store_url)
+    s.migrate()
+    yield s
+    s.dispose()

@@ -9,6 +9,7 @@ own that is dropped afterwards; without the variable they skip, or fail when
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -34,7 +35,7 @@ from geo.gazetteer import Gazetteer
 from geo.store import Store, alembic_config, metadata
 from geo.synth import synth_incidents
 from geo.teamsites import add_site, list_sites, remove_site
-from tests.conftest import skip_or_fail
+from tests.conftest import postgres_schema
 from tests.geo.conftest import SMALL_CSV
 from tests.geo.incident_factory import make_incident, make_source
 
@@ -56,29 +57,13 @@ class Databases:
 
     def __init__(self, tmp_path: Path):
         self.tmp_path = tmp_path
-        self._schemas: list[str] = []
+        self._schemas = contextlib.ExitStack()  # each PostgreSQL schema is dropped on close()
         self._stores: list[Store] = []
-        self._admin: sa.Engine | None = None
 
     def url(self, kind: str) -> str:
         if kind == "sqlite":
             return f"sqlite:///{self.tmp_path / f'store-{uuid.uuid4().hex[:8]}.sqlite'}"
-        base = os.environ.get("GEO_TEST_POSTGRES_URL")
-        if not base:
-            skip_or_fail(
-                "GEO_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against", "GEO_REQUIRE_POSTGRES"
-            )
-        if self._admin is None:
-            self._admin = sa.create_engine(base)
-        schema = f"test_{uuid.uuid4().hex[:12]}"
-        try:
-            with self._admin.begin() as conn:
-                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        except sa.exc.OperationalError as exc:
-            skip_or_fail(f"PostgreSQL at GEO_TEST_POSTGRES_URL is unreachable ({exc.orig})", "GEO_REQUIRE_POSTGRES")
-        self._schemas.append(schema)
-        url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        return url.render_as_string(hide_password=False)
+        return self._schemas.enter_context(postgres_schema())
 
     def store(self, kind: str) -> Store:
         store = Store(self.url(kind))
@@ -89,11 +74,7 @@ class Databases:
     def close(self) -> None:
         for store in self._stores:
             store.dispose()
-        if self._admin is not None:
-            with self._admin.begin() as conn:
-                for schema in self._schemas:
-                    conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            self._admin.dispose()
+        self._schemas.close()
 
 
 @pytest.fixture

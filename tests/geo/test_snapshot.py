@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import random
-import uuid
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-import sqlalchemy as sa
 
 from geo import snapshot as snap
 from geo.backup import backup, restore
 from geo.filters import Filters, filter_mask
 from geo.store import Store
 from geo.synth import synth_frame, synth_incidents
-from tests.conftest import skip_or_fail
 from tests.geo.incident_factory import make_incident, make_source
 
 
@@ -175,32 +171,6 @@ def _snapshot_of(frame: pd.DataFrame) -> snap.Snapshot:
 
 
 # --- refresh by delta ----------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    """A URL of an empty database: a temporary SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'delta.sqlite'}"
-        return
-    base = os.environ.get("GEO_TEST_POSTGRES_URL")
-    if not base:
-        skip_or_fail("GEO_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against", "GEO_REQUIRE_POSTGRES")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        skip_or_fail(f"PostgreSQL at GEO_TEST_POSTGRES_URL is unreachable ({exc.orig})", "GEO_REQUIRE_POSTGRES")
-    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture

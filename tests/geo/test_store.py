@@ -9,9 +9,7 @@ fail when ``GEO_REQUIRE_POSTGRES`` is set.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
-import uuid
 
 import pandas as pd
 import pytest
@@ -24,47 +22,12 @@ from geo.errors import ConflictError, NotFound, StoreError, ValidationError
 from geo.frame import to_frame
 from geo.merge import combine
 from geo.store import Store, metadata
-from tests.conftest import skip_or_fail
 from tests.geo.incident_factory import make_incident, make_source
 
 D = dt.date
 
 
 # --- fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    """A URL of an empty database: a temporary SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
-        return
-    base = os.environ.get("GEO_TEST_POSTGRES_URL")
-    if not base:
-        skip_or_fail("GEO_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against", "GEO_REQUIRE_POSTGRES")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        skip_or_fail(f"PostgreSQL at GEO_TEST_POSTGRES_URL is unreachable ({exc.orig})", "GEO_REQUIRE_POSTGRES")
-    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-@pytest.fixture
-def store(store_url):
-    s = Store(store_url)
-    s.migrate()
-    yield s
-    s.dispose()
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import os
 import threading
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -27,7 +25,6 @@ from geo.errors import NotFound, StoreError, ValidationError
 from geo.gazetteer import COLUMNS, Gazetteer, load_default
 from geo.store import Store, alembic_config, metadata
 from geo.teamsites import TeamSites, add_site, check_site, list_sites, remove_site, suggest_id
-from tests.conftest import skip_or_fail
 from tests.geo.incident_factory import make_incident
 
 from .conftest import SMALL_CSV
@@ -53,40 +50,6 @@ def site(**changes):
 
 
 # --- stores ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    """A URL of an empty database: a temporary SQLite file, or a fresh PostgreSQL schema (as test_store.py)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
-        return
-    base = os.environ.get("GEO_TEST_POSTGRES_URL")
-    if not base:
-        skip_or_fail("GEO_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against", "GEO_REQUIRE_POSTGRES")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        skip_or_fail(f"PostgreSQL at GEO_TEST_POSTGRES_URL is unreachable ({exc.orig})", "GEO_REQUIRE_POSTGRES")
-    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-@pytest.fixture
-def store(store_url):
-    s = Store(store_url)
-    s.migrate()
-    yield s
-    s.dispose()
 
 
 @pytest.fixture
