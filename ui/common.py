@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
+from geo.config import PROJECT_ROOT
 from ui.assets import ensure_vendor_assets
 
 __all__ = [
@@ -36,8 +37,36 @@ def _vendor_once() -> None:
     ensure_vendor_assets()
 
 
+def _through_the_page_menu() -> None:
+    """When Streamlit ran a page file on its own, run it through app.py's page menu instead.
+
+    With a ``pages/`` folder beside the entry file, a fresh Streamlit process starts
+    in its older "pages folder" mode and leaves it only when ``st.navigation`` is
+    called. Until somebody opened the map, a link straight to a page (``/Import``)
+    therefore ran ``pages/4_Import.py`` alone, under an automatic menu that names
+    the map page "app". Here the mode is switched off, as ``st.navigation`` itself
+    does, and the menu is declared within this same run (not a rerun, which would
+    drop a button press); it resolves the URL to the same page, which runs inside
+    it. Then the outer run of the file stops.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the old mode: nothing to leave
+        return
+    if not getattr(PagesManager, "uses_pages_directory", False):
+        return
+    from ui import page  # late: ui.page builds on this module
+
+    if page.inside_navigation():
+        return
+    PagesManager.uses_pages_directory = False
+    page.navigate(str(PROJECT_ROOT / "app.py"))
+    st.stop()
+
+
 def page_setup(title: str, *, icon: str = "🗺️", layout: str = "wide") -> None:
     """Page config plus the app-wide set-up (local Leaflet files in place)."""
+    _through_the_page_menu()
     st.set_page_config(page_title=f"{title} · Incident Atlas", page_icon=icon, layout=layout)
     _vendor_once()
 

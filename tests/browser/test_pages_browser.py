@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import TILE_HOST
+from tests.browser.conftest import TILE_HOST, Session, serve
+from tests.ui.seed import seed_store, store_env
 
 pytestmark = pytest.mark.browser
 
@@ -57,3 +58,28 @@ def test_the_page_menu_names_the_map_page_map(session, app_url):
     nav.get_by_text("Map", exact=True).click()
     session.wait_for_markers()
     assert session.page.locator('[data-testid="stMetricValue"]').first.is_visible()
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path, chromium_path):
+    """A server process nobody has opened yet: its first run is the one a shared link gets."""
+    env = {**store_env(tmp_path), "GEO_CACHE_DIR": str(tmp_path / "cache")}
+    seed_store(env)
+    yield from serve(tmp_path, env)
+
+
+@pytest.mark.parametrize("path", ["/Import", "/About"])
+def test_a_link_to_a_page_on_a_fresh_server_shows_the_real_menu(browser, fresh_app_url, path):
+    # Streamlit starts in its pages-folder mode, whose automatic menu calls the map "app";
+    # ui.common.page_setup leaves it on the first run, so the menu settles on our names.
+    session = Session(browser, fresh_app_url)
+    try:
+        session.page.goto(fresh_app_url + path)
+        nav = session.page.locator('[data-testid="stSidebarNav"]')
+        nav.get_by_text("Map", exact=True).wait_for(timeout=60_000)
+        labels = [t.strip() for t in nav.locator("a").all_inner_texts()]
+        assert labels[:3] == ["Map", "Incidents", "Gazetteer"] and "app" not in labels, labels
+        assert session.page.url == fresh_app_url + path
+        assert session.page.get_by_role("heading", level=1).first.inner_text() != "Incident Atlas"  # not the map
+    finally:
+        session.close()
