@@ -20,7 +20,7 @@ def register(subparsers) -> None:
         "evaluate",
         help="score the report extractor against the annotated seed and own report sets",
         description="Prints precision, recall and F1 of (date, place within --km, event type) for the seed "
-        "reports, the project's own reports and three held-out sets (holdout3 is the one never used for tuning).",
+        "reports, the project's own reports and four held-out sets (holdout4 is the one never used for tuning).",
     )
     p.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS, help=f"seed report texts (default: {DEFAULT_SEEDS})")
     p.add_argument("--require-seeds", action="store_true", help="fail instead of skipping when the seed texts are absent")
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         sets = []
     else:
         sets = [("seeds", EVAL_DIR / "seeds.json", seeds_dir)]
-    # "holdout" and "holdout2" were written before the rules were tuned on the others and are never tuned on.
+    # Each held-out set was written before a round of rule changes; only the last (holdout4) was never tuned on.
     sets += [(name, EVAL_DIR / annotations, EVAL_DIR / texts) for name, annotations, texts in ANNOTATED_SETS]
     status = 0
     for name, annotation_file, texts in sets:

@@ -60,7 +60,8 @@ _ACTIVE_VERB = re.compile(
 _CLAUSE_OPENER = re.compile(r"(?:^|[;:]\s*|\b(?:when|as|after|while|then|because|since|before|where|once|until)\s+)$", re.IGNORECASE)
 _GAP_STOP = re.compile(r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops)\b", re.IGNORECASE)
 _MODIFIER_GAP = re.compile(r"[\s\w.-]*")
-_NOT_MODIFIER = re.compile(r"\b(?:bases?|troops|forces|personnel|positions?|and|or)\b", re.IGNORECASE)
+# ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
+_NOT_MODIFIER = re.compile(r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported)\b", re.IGNORECASE)
 
 
 def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], weapon_starts: list[int]) -> ActorMention | None:
@@ -92,7 +93,8 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
 # Telegram channel that its fighters had struck ...", "announced it had targeted ...").
 CLAIM = re.compile(
     r"\b(?:claimed(?:\s+responsibility)?|took\s+credit|claiming\s+(?:responsibility|credit)|claims?\s+of\s+responsibility|has\s+claimed|"
-    r"(?:said|says|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+a\s+\w+\s+)?(?:that\s+)?"
+    # ("said in a statement carried by state media that they had targeted ...")
+    r"(?:said|says|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?)?(?:that\s+)?"
     r"(?:it|they|its\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
     r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed))\b",
     re.IGNORECASE,
@@ -114,12 +116,14 @@ HEDGE = re.compile(
     r"thought\s+to|appears?\s+to|appeared\s+to|possibly|may\s+have|might\s+have)\b",
     re.IGNORECASE,
 )
+# "the militias", "these groups" after a hedge: the armed group named just before.
+_GROUP_REF = re.compile(r"\b(?:the|these|those)\s+(?:militias?|groups?|factions?|militants|militiamen)\b", re.IGNORECASE)
 # "the group", "the militia": the claimant named in an earlier sentence.
 _GROUP_ANAPHOR = re.compile(r"\b(?:the|this)\s+(?:group|militia|faction|organi[sz]ation|umbrella(?:\s+group)?|alliance|coalition\s+of\s+\w+)\b|^\W*(?:it|they)\b", re.IGNORECASE)
 # Substrings without which no statement pattern can match (most clauses have none).
 _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
-    "suspect", "assumption", "believ", "probabl", "presum", "said it", "saying it", "said that it", "said its",
+    "suspect", "assumption", "believ", "probabl", "presum", "said it", "saying it", "said that it", "said its", "said on", "said in a",
     "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have",
 )  # fmt: skip
 
@@ -172,6 +176,10 @@ def attribution_statement(
             return Attribution(kind, blamed[0].name, who)
     if sm := HEDGE.search(seg):
         near = [a for a in actors if abs(a.start - (start + sm.start())) < 80 and side_of(a.name) == "other"]
+        if not near and recent_actor and side_of(recent_actor) == "other" and (gm := _GROUP_REF.search(seg, sm.end())):
+            # "... where pro-Iranian militias are deployed, and that his forces suspected the militias were
+            # behind the attack": "the militias" are the group just named.
+            near = [ActorMention(recent_actor, start + gm.start(), start + gm.end())]
         if near:
             by = [a for a in actors if side_of(a.name) == "us" and a.end <= near[0].start]
             who = source_label(text[by[0].start : min(near[0].start, by[0].end + 20)]) if by else (source.label if source else "")

@@ -23,6 +23,9 @@ class ClauseDate:
     date: DateMention | None = None  # offsets into the whole text
     past_only: bool = False  # year-only or anniversary without a usable date: some earlier attack
     year_hint: int | None = None
+    # The day a statement was made ("the Pentagon said on Monday", "in a statement published on Tuesday"):
+    # not the day of the attack it speaks of, which is that day or shortly before.
+    said_on: dt.date | None = None
 
 
 _COMMEMORATION_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:anniversary|commemorat\w*|memorial)\b", re.IGNORECASE)
@@ -32,6 +35,16 @@ _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+o
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(r"\b(?:said|told|added|stated|announced|reported|vowed|warned)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b")
+# A date that belongs to a statement: a speech or publication word shortly before it.
+_STATEMENT_BEFORE = re.compile(
+    r"\b(?:said|says|told|added|stated|announced|reported|claimed|published|posted|issued|released|statement|message)\b"
+    r"(?:\s+[\w.'’-]+){0,5}\s*$",
+    re.IGNORECASE,
+)
+# "said on Thursday it had attacked ...": what was said follows the date, with its own subject.
+_REPORTED_ACT = re.compile(
+    r"\s*,?\s*(?:that\s+)?(?:it|they|he|she|we|the\s+group|its\s+[\w-]+|their\s+[\w-]+)\s+(?:had\s+|has\s+|have\s+)?[a-z]+ed\b",
+)
 _AFTER_LATER = re.compile(
     r"(?i)(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?)\s+(?:after|later)"
 )
@@ -39,6 +52,47 @@ _EVENT_FOLLOWS = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,2}?(?:air\s?strikes?|strikes?|attacks?|rockets?|drones?|missiles?|raids?|shelling)\b", re.IGNORECASE
 )
 _WEAPON_CUES = tuple(rx for _, rx in TYPE_CUES[:9])  # the specific weapons, not "rounds"/"strikes"
+
+
+# "on the 8th", "the 4th of this month": a day of the month without the month, which geo.dates leaves
+# alone (alone, "the 4th" is as often a brigade or an anniversary). It is the latest such day on or
+# before publication, or of the month before when the report says "last month".
+_DAY_OF_MONTH = re.compile(
+    r"\b(?:on\s+the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?:\s+of\s+(?P<which>this|last|the\s+previous)\s+month\b)?"
+    r"|the\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)\s+of\s+(?P<which2>this|last|the\s+previous)\s+month\b)"
+    r"(?!\s+(?:of\s+)?(?-i:[A-Z]))",
+    re.IGNORECASE,
+)
+
+
+def _days_of_month(seg: str, published: dt.date) -> list[DateMention]:
+    out = []
+    for m in _DAY_OF_MONTH.finditer(seg):
+        day = int(m.group("day") or m.group("day2"))
+        which = (m.group("which") or m.group("which2") or "").lower()
+        if not 1 <= day <= 31:
+            continue
+        year, month = published.year, published.month
+        if which.endswith(("last", "previous")) or (not which and day > published.day):
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue  # "the 31st" of a 30-day month
+        out.append(DateMention(m.start(), m.end(), m.group(0), date, "day", "published"))
+    return out
+
+
+def _find_dates(seg: str, published: dt.date, anchor: dt.date) -> tuple[DateMention, ...]:
+    """geo.dates' phrases plus days of the month named without their month."""
+    found = find_dates(seg, published, anchor=anchor)
+    if "th" not in seg and "st" not in seg and "nd" not in seg and "rd" not in seg:
+        return found
+    extra = _days_of_month(seg, published)
+    if not extra:
+        return found
+    kept = [d for d in found if not any(x.start < d.end and d.start < x.end for x in extra)]
+    return tuple(sorted(kept + extra, key=lambda d: d.start))
 
 
 def inside_quotes(text: str, sentence_start: int, pos: int) -> bool:
@@ -67,10 +121,10 @@ def clause_date(
     seg = text[start:end]
     usable: list[DateMention] = []
     anniversary = None
-    found = find_dates(seg, published, anchor=anchor)
+    found = _find_dates(seg, published, anchor)
     if found and story_day is not None and inside_quotes(text, sentence_start, start + found[0].start):
         # Inside a quotation "this morning" is the day the statement was made: the story's day.
-        found = find_dates(seg, story_day, anchor=anchor)
+        found = _find_dates(seg, story_day, anchor)
     for d in found:
         after = seg[d.end : d.end + 60]
         if _COMMEMORATION_AFTER.match(after) or _HELD_AFTER.match(after):
@@ -100,6 +154,15 @@ def clause_date(
     year_only, speech, _, best = scored[0]
     if year_only:
         return ClauseDate(past_only=True, year_hint=best.date.year)
+    said_on = best.date if _STATEMENT_BEFORE.search(text[max(start, best.start - 60) : best.start]) else None
+    if (
+        said_on is not None and best.precision == "day" and attack_pos[0] > best.end
+        and dt.timedelta(0) <= published - said_on <= dt.timedelta(days=7)
+        and _REPORTED_ACT.match(text, best.end)
+    ):
+        # "The group said on Thursday it had attacked the base": a claim of an attack of that day or
+        # the days before (the one already told, if any), not a new attack on the day of the claim.
+        return ClauseDate(said_on=said_on)
     if speech and attack_pos[0] > best.end and _THAT.search(text[best.end : attack_pos[0]]):
         return ClauseDate(past_only=True)  # "told the Council last week that it targeted ...": earlier, unknown
     if best.basis == "anchor" and _AFTER_LATER.match(best.text):
@@ -110,4 +173,4 @@ def clause_date(
         if not told_here and _EVENT_FOLLOWS.match(follow):
             # "The attack came a week after US airstrikes": the strikes were a week *before*.
             best = replace(best, date=best.date - 2 * (best.date - anchor))
-    return ClauseDate(best, past_only=past_only)
+    return ClauseDate(best, past_only=past_only, said_on=said_on)

@@ -144,7 +144,7 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
 _COUNT = re.compile(
     rf"\b(?P<pre>(?:at\s+least|more\s+than|over|about|around|some|nearly|up\s+to)\s+)?(?P<n>{NUM})"
     rf"(?P<more>\s+more)?\s+(?:(?!{NUM}\b(?!-))[\w-]+\s+){{0,3}}?"
-    r"(?P<noun>rockets?|missiles?|drones?|rounds?|shells?|mortars?|mortar\s+rounds?|grenades?|rocket-propelled\s+grenades?|RPGs?|projectiles?|UAVs?|Katyushas?|IEDs?|bombs?)\b",
+    r"(?P<noun>rockets?|missiles?|drones?|rounds?|shells?|mortars?|mortar\s+rounds?|grenades?|rocket-propelled\s+grenades?|RPGs?|projectiles?|UAVs?|Katyushas?|IEDs?|bombs?|UAS|unmanned\s+aerial\s+(?:systems?|vehicles?))\b",
     re.IGNORECASE,
 )
 _MORE = re.compile(rf"\b(?P<n>{NUM})\s+more\b(?!\s+(?:than|attacks?|strikes?|times?))", re.IGNORECASE)
@@ -187,20 +187,24 @@ def count_munitions(text: str, start: int, end: int) -> Munitions:
 
 # =============================================================================== casualties
 
-_CASUALTY_WORDS = re.compile(r"kill|wound|injur|hurt|dead|death|casualt|harm|fatalit", re.IGNORECASE)
+_CASUALTY_WORDS = re.compile(r"kill|wound|injur|hurt|dead|death|casualt|harm|fatalit|loss|unscathed", re.IGNORECASE)
 _NO_CASUALTIES = re.compile(
     r"\b(?:no|without(?:\s+causing)?(?:\s+any)?|nor)\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:casualties|deaths\s+or\s+injuries|injuries\s+or\s+deaths)\b"
     r"|\bno\s+(?:one|body)\s+(?:was\s+)?(?:hurt|injured|killed|harmed)\b|\bnobody\s+(?:was\s+)?(?:hurt|injured|killed)\b"
     r"|\bno\s+(?:damage\s+or\s+)?casualties\b|\bno\s+damage,?\s+no\s+casualties\b"
+    # "the drivers escaped unhurt", "no human losses": everyone there came out alive and unharmed.
+    r"|\b(?:escaped|emerged|walked\s+away)\s+(?:\w+\s+)?(?:unhurt|unharmed|unscathed)\b|\bno\s+(?:human\s+)?(?:losses|loss\s+of\s+life)\b"
     # "There were no injuries" with nobody named: no one was harmed, so no one died either
     # (a death would be the news); "no injuries among US troops" says nothing of the others.
     r"|\bno\s+(?:reported\s+)?injuries\b(?!\s+(?:or\s+\w+\s+)?(?:among|to|of|for)\b)",
     re.IGNORECASE,
 )
 _NO_INJURIES = re.compile(r"\bno\s+(?:injuries|one\s+was\s+(?:hurt|injured)|wounded)\b|\bunhurt\b|\bno\s+(?:service\s+members|troops|personnel)\s+were\s+(?:hurt|injured)", re.IGNORECASE)
-_NO_DEATHS = re.compile(r"\bno\s+(?:deaths|fatalities|one\s+was\s+killed)\b", re.IGNORECASE)
+# "No Americans were killed": nobody of those there died (injuries are another matter).
+_NO_DEATHS = re.compile(r"\bno\s+(?:deaths|fatalities|one\s+was\s+killed)\b|\bno\s+(?:[\w-]+\s+){1,2}?(?:were|was)\s+killed\b", re.IGNORECASE)
 _KILL_VERB = re.compile(r"\b(?:killing|killed|kills|deaths\s+of|left)\s+", re.IGNORECASE)
-_INJURE_VERB = re.compile(r"\b(?:wounding|wounded|injuring|injured|hurting)\s+", re.IGNORECASE)
+# "causing minor injuries to four service members": the injured are counted after "injuries to".
+_INJURE_VERB = re.compile(r"\b(?:wounding|wounded|injuring|injured|hurting|(?:[a-z]+\s+)?injuries\s+to)\s+", re.IGNORECASE)
 _PASSIVE_CAS = re.compile(
     rf"(?<!\bno\s)(?<!\bNo\s)\b(?P<n>{NUM}|more\s+than\s+\d+|at\s+least\s+\w+)\b(?P<who>(?:[^.;]|\.(?!\s+(?-i:[A-Z]))){{0,90}}?)\s+(?:were|was)\s+(?:also\s+)?(?P<what>killed|wounded|injured|hurt|dead)\b",
     re.IGNORECASE,

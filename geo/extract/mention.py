@@ -8,6 +8,7 @@ while the reader fills it; nothing keeps a mention after its clause is read.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from geo.dates import DateMention
@@ -30,6 +31,7 @@ class Mention:
     date: DateMention | None = None
     date_is_past_only: bool = False  # year-only or anniversary without a usable date
     year_hint: int | None = None
+    said_on: dt.date | None = None  # the clause's date is the day of a statement about the attack
     targets: list[Target] = field(default_factory=list)
     place_constraint: str | None = None  # country code from a demonym
     munitions: int | None = None

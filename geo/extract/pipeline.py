@@ -61,8 +61,13 @@ _SENTENCE_HINTS = CUE_HINTS + (
     "believed", "behind", "conduct", "carried", "slam", "crash", "under", "went after", "one",
 )  # fmt: skip
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
-_THE_ATTACKS = re.compile(r"\b(?:the|these|both|all)\s+(?:\w+\s+)?attacks\b", re.IGNORECASE)
+# "the attacks", "both incidents", "in either incident": every attack of the day, not the last one told.
+_THE_ATTACKS = re.compile(
+    r"\b(?:the|these|both|all)\s+(?:\w+\s+)?(?:attacks|incidents)\b|\b(?:either|neither)\s+(?:of\s+the\s+)?(?:attacks?|incidents?|strikes?)\b",
+    re.IGNORECASE,
+)
 _DONE = re.compile(r"\b(?:hit|struck|landed|targeted|fired|launched|attacked|shot\s+down|downed|killed|wounded|injured|exploded)\b", re.IGNORECASE)
 _MUNITION_PRONOUN = re.compile(r"\b(?:drones?|rockets?|missiles?|it|them)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
@@ -75,6 +80,8 @@ _BASES_LOCATED = re.compile(
 # Where a list of places ends: the next clause or a conjunction that is no part of the list.
 _LIST_END = re.compile(r"[,;.]|\s(?:as|where|while|which|that|because|since|amid|after|when)\s", re.IGNORECASE)
 _ALSO = re.compile(r"\balso\b", re.IGNORECASE)
+# How many sentences after the last attack told a casualty or interception statement may still be about it.
+_AFTERMATH_REACH = 3
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
 # clause joined by "and" that starts with its verb has the subject of the clause before it.
 _COORDINATED = re.compile(r"\s+and\s+had\s+|,\s+and\s+")
@@ -218,7 +225,7 @@ class _Reader:
             sentence_start=self.sentences[m.sent][0],
             weapon_starts=[s for s, _ in m.type_spans],
         )
-        m.date, m.date_is_past_only, m.year_hint = when.date, when.past_only, when.year_hint
+        m.date, m.date_is_past_only, m.year_hint, m.said_on = when.date, when.past_only, when.year_hint, when.said_on
 
     def _read_clause(self, si: int, start: int, end: int, prev_end: int | None = None) -> None:
         text, story = self.text, self.story
@@ -264,7 +271,11 @@ class _Reader:
                     story.lead_date = story.context_date = (m.date.date, m.date.precision)
             return
         self._date_of(m, start, end)
-        if generic and (m.date is None or m.date.precision == "year" or m.date_is_past_only):
+        if generic and m.date is not None and not m.types and _NOW.search(m.date.text):
+            return  # "Today, attacks are rare": the present of a habit, not an attack of that day
+        # A habitual summary dated only by when it was said ("have come under attack 60 times, the
+        # Pentagon said on Monday") tells no attack of that day.
+        if generic and (m.date is None or m.date.precision == "year" or m.date_is_past_only or m.said_on is not None):
             if attribution:
                 story.attribute(attribution, scope=statement_scope(head))  # about the attacks, not the habit
             return
@@ -307,7 +318,9 @@ class _Reader:
             self._all_unharmed(si, m.killed, m.injured)
             return
         if attribution and not m.targets and _THE_ATTACKS.search(seg):
-            story.attribute(attribution, scope="plural")  # "the attacks were carried out by ...": all of that day's
+            # "the attacks were carried out by ...": all of that day's; "claimed both attacks in a statement
+            # published on Tuesday": all of the days just before the statement.
+            story.attribute(attribution, scope="plural", said_on=m.said_on)
             return
         singular = attribution and not m.targets and not m.types and statement_scope(seg) == "singular"
         if singular and story.current_attack():
@@ -426,7 +439,13 @@ class _Reader:
         """ "There were no casualties." right after an attack belongs to that attack."""
         story = self.story
         ev = story.last_event
-        if ev is None or si - story.last_event_sentence > 1:
+        # Wire copy often puts the official's sentence on casualties two or three sentences after the
+        # attack, behind where the launcher was found; no other attack was told in between (it would be
+        # the last event), and a clause naming another place or day is turned away below.
+        gap = si - story.last_event_sentence if ev is not None else None
+        # Beyond the next sentence, not for an attack without a place nor for a statement about "the attacks".
+        far = gap is not None and gap > 1 and (ev.site is None or statement_scope(self.text[start:end]) == "plural")
+        if gap is None or gap > _AFTERMATH_REACH or far:
             if statement_scope(self.text[start:end]) == "plural" or si == self._summary_sentence:
                 # "No casualties were reported from the attacks", before they are told one by one.
                 cas = read_casualties(self.text, start, end)

@@ -55,7 +55,7 @@ _DIRECTION_WORDS = frozenset(
     ["east", "eastern", "west", "western", "north", "northern", "south", "southern", "central", "northeast", "northeastern", "northwest", "northwestern", "southeast", "southeastern", "southwest", "southwestern"]
 )
 _GENERIC_WORDS = frozenset(
-    ["air", "base", "airbase", "airport", "international", "airfield", "field", "oil", "gas", "oilfield", "gasfield", "province", "governorate", "military", "camp", "complex", "garrison", "outpost", "station", "plant", "border", "crossing", "region", "area", "zone", "of", "the"]
+    ["air", "base", "airbase", "airport", "international", "airfield", "field", "landing", "oil", "gas", "oilfield", "gasfield", "province", "governorate", "military", "camp", "complex", "garrison", "outpost", "station", "plant", "border", "crossing", "region", "area", "zone", "of", "the"]
 )
 # Single words that are also ordinary English or first names: they only count
 # as a place with a generic word ("Victory base") or an article ("al-Omar").
@@ -261,6 +261,11 @@ _NOUN_KINDS: dict[str, tuple[frozenset[str], ...]] = {
 }
 
 
+# "the coalition base in al-Shaddadi ... two rockets hit the same base": many bases are known by the
+# town they stand in, so with no named base before it, "the base" is the last town named.
+_TOWN_TIER = {noun: (frozenset({"town", "village"}),) for noun in ("base", "military base", "garrison", "outpost", "camp")}
+
+
 def _noun_tiers(noun: str) -> tuple[frozenset[str], ...]:
     noun = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
     noun = noun.replace("facilitie", "facility")
@@ -324,6 +329,8 @@ _NEXT_TO = re.compile(
     r",?\s*(?:which\s+is\s+)?(?:adjacent\s+to|next\s+to|at|inside|on\s+the\s+grounds\s+of|near|close\s+to|in|within)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+_GLOSS_OPEN = re.compile(r"\s*[(\[]\s*(?:(?:near|at|in|by|next\s+to|outside)\s+)?(?:the\s+)?", re.IGNORECASE)
+_GLOSS_CLOSE = re.compile(r"[^()\[\]\n]{0,30}?[)\]]")
 _LEADER_OF = re.compile(r"\b(?:commander|leader|chief|head|deputy|spokesman)\s+of\s+", re.IGNORECASE)
 _DEMONYM_RES = tuple((re.compile(rf"\b{word}\b", re.IGNORECASE), cc) for word, cc in _DEMONYM.items())
 _SPACES = re.compile(r"\s+")
@@ -389,6 +396,8 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
         prev = kept[-1][0] if kept else None
         if prev is not None and not is_coarse(prev.site) and not is_coarse(p.site) and _NEXT_TO.fullmatch(text[prev.end : p.start]):
             continue
+        if prev is not None and _GLOSS_OPEN.fullmatch(text[prev.end : p.start]) and _GLOSS_CLOSE.match(text, p.end):
+            continue  # "Victory base (Baghdad airport)": a bracketed gloss says where the named place is
         kept.append((p, gp))
 
     targets: list[Target] = []
@@ -399,7 +408,7 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
                 continue  # "Anbar province" around "Ain al-Asad": a qualifier
             if i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start]):
                 continue  # "al-Omar oil field in the eastern countryside of Deir Ezzor"
-            resolved = _descriptive(p, base_nouns, report_sites, start)
+            resolved = _descriptive(p, base_nouns, report_sites, start, text)
             if resolved is not None:
                 targets.append((resolved, p.start, p.end, 1, "descriptive"))
                 continue
@@ -417,10 +426,17 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
     return ClausePlaces(tuple(unique), tuple(base_nouns), place_constraint)
 
 
-def _descriptive(area: Place, base_nouns, report_sites: list[Any], clause_start: int):
+_AREA_OF = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?", re.IGNORECASE)
+
+
+def _descriptive(area: Place, base_nouns, report_sites: list[Any], clause_start: int, text: str):
     """ "a base in Syria" -> the one named base-like site in that area this report mentions."""
     nouns = [b for b in base_nouns if b[0] not in ("the", "its", "their")]
     linked = [b for b in nouns if b[3] <= area.start and area.start - b[3] < 90]
+    if not linked:
+        # "struck the garrison in southern Syria": a definite noun placed in an area is the base of
+        # that kind the report names there (the area only says where it is), when it names one.
+        linked = [b for b in base_nouns if b[0] == "the" and b[3] <= area.start and _AREA_OF.fullmatch(text, b[3], area.start)]
     if not linked and area.start - clause_start < 25:
         linked = [b for b in nouns if b[2] > area.end]  # "In Syria, ... a base"
     if not linked:
@@ -453,7 +469,7 @@ def anaphor(places: list[Place], base_nouns, place_constraint: str | None, befor
         if det not in ("the", "its", "their"):
             continue
         earlier = [p for p in reversed(places) if p.end <= before]
-        for kinds in _noun_tiers(noun):
+        for kinds in _noun_tiers(noun) + _TOWN_TIER.get(noun.rstrip("s"), ()):
             for p in earlier:
                 if p.site.kind in kinds and (place_constraint is None or p.site.country == place_constraint):
                     return p.site, s, e

@@ -55,6 +55,9 @@ _CLAUSE = re.compile(
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
+    # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.
+    r"(?!(?:the\s+)?(?:midnight|dawn|daybreak|first\s+light|sunrise|sunset|dusk|nightfall|noon|midday)\b"
+    r"|\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b|o'clock|hours?\b|GMT|local))"
 )
 
 

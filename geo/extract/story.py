@@ -85,6 +85,17 @@ def _within(a: DateSpec, b: DateSpec) -> bool:
     return b0 <= a0 and a1 <= b1
 
 
+# How many days before a statement the attacks it speaks of may be ("claimed on Tuesday" the attack of
+# Sunday night): wire copy rarely waits longer, and a longer reach would take in earlier, unrelated attacks.
+_SAID_REACH = dt.timedelta(days=2)
+
+
+def _said_about(date: DateSpec, said_on: dt.date) -> bool:
+    """Whether an event of ``date`` can be what a statement made on ``said_on`` speaks of."""
+    d0, d1 = date_window(*date)
+    return d0 <= said_on and said_on - _SAID_REACH <= d1
+
+
 class Story:
     """The events of one report, assembled clause by clause, and where the telling is."""
 
@@ -113,7 +124,7 @@ class Story:
                 ev.actor, ev.attribution = actor, kind
                 ev.attributed_by = by if kind != "claimed" else ""
 
-    def attribute(self, attribution: Attribution, *, scope: str, on: DateSpec | None = None) -> None:
+    def attribute(self, attribution: Attribution, *, scope: str, on: DateSpec | None = None, said_on: dt.date | None = None) -> None:
         """A claim, blame or suspicion stated in a clause that tells no attack of its own.
 
         ``scope`` is what the statement refers to: "singular" ("the attack"): the
@@ -124,6 +135,14 @@ class Story:
         if scope == "singular" and (ev := self.current_attack()) is not None:
             self.apply_attribution(attribution, ev)
             return
+        if scope == "plural" and said_on is not None:
+            # A statement about "both attacks" made on a day speaks of the attacks of that day and of
+            # the nights before it, told before the statement.
+            told = [ev for ev in self.events if ev.site is not None and ev.date is not None and _said_about(ev.date, said_on)]
+            if told:
+                for ev in told:
+                    self.apply_attribution(attribution, ev)
+                return
         if scope == "plural" or not self.context_events(on):
             self.pending.append((attribution, on or self.context_date or self.lead_date))
         self.apply_attribution(attribution, None, on=on)
@@ -229,6 +248,9 @@ class Story:
             elif date is not None:
                 if ev.date is not None and not overlap(ev.date, date) and not ev.date_defaulted:
                     continue
+            elif m.said_on is not None:
+                if ev.date is None or not _said_about(ev.date, m.said_on):
+                    continue  # a claim made on a day: of an attack of that day or just before
             elif m.date_is_past_only:
                 if ev.date is not None and m.year_hint is not None and ev.date[0].year != m.year_hint:
                     continue
@@ -244,6 +266,10 @@ class Story:
                 if m.date_is_past_only and ev.date is not None and ev.date[0] < self.published - dt.timedelta(days=7):
                     return ev
                 if date is not None and ev.date is not None and ev.event_type == m.event_type and m.event_type != "other":
+                    return ev
+                if date is not None and m.definite and ev.date_defaulted and ev is self.last_event:
+                    # "Iran fired missiles at Ain al-Asad ... The barrage, launched on January 8, 2020, ...":
+                    # the attack just told without a day of its own, now dated.
                     return ev
                 continue
             if ev.site is None:

@@ -191,7 +191,8 @@ HAPPENED = re.compile(
     r"killed|killing|wounded|wounding|injured|injuring|hurt|slammed|crashed|conducted|carried|"
     r"came\s+under|come\s+under|under\s+fire|under\s+attack|was\s+(?:targeted|attacked|hit|struck)|"
     r"were\s+(?:targeted|attacked|hit|struck|fired)|responded|retaliated|opened\s+fire|went\s+after|"
-    r"caus(?:ed|ing)|leaving|left)\b",
+    r"engaged(?!\s+in\b)|destroyed|destroying|neutrali[sz]ed|"  # what air defences do to a drone that was launched
+    r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight))\b",
     re.IGNORECASE,
 )
 ATTACK_VERB = re.compile(r"\b(?:fired|opened\s+fire|shelled|attacked)\s+(?:on|at|toward|towards|upon)\b", re.IGNORECASE)
@@ -208,12 +209,20 @@ GENERIC = re.compile(
     r"(?:targeted|attacked|hit|come|launched|carried|been|conducted|struck|counted|faced|stopped|become|blamed)"
     r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+attacks|\d+\s+times|several\s+times"
     r"|usually|typically|repeatedly|regularly|frequently|routinely|such\s+attacks|attacks\s+like|since\s+(?:then|late|early|October|November|December|January|\d{4})"
-    r"|pace\s+of|in\s+recent\s+(?:weeks|months|days)|almost\s+\d+|the\s+latest\s+in)\b",
+    r"|pace\s+of|in\s+recent\s+(?:weeks|months|days)|almost\s+\d+|the\s+latest\s+in"
+    # "attacks are rare now", "such strikes remain common": how often, not an attack.
+    r"|(?:attacks|strikes)\s+(?:are|remain|have\s+become|had\s+become)\s+(?:\w+\s+)?(?:rare|common|frequent|infrequent|routine|sporadic))\b",
     re.IGNORECASE,
 )
 INTERCEPT = re.compile(
     r"\b(?:shot\s+down|downed|intercepted|intercept|foiled|repelled|thwarted|brought\s+down|destroyed\s+(?:the\s+)?drones?\s+before|"
-    r"dealt\s+with|air\s+defen[cs]es?\s+(?:engaged|destroyed))\b",
+    r"dealt\s+with|air\s+defen[cs]es?\s+(?:engaged|destroyed)"
+    # Military releases: "the drone was engaged and destroyed", "engaged three drones, destroying two";
+    # a weapon destroyed "by air defences" or "before it reached" its target never hit it.
+    r"|engaged\s+and\s+(?:destroyed|downed|neutrali[sz]ed|defeated)"
+    r"|engaged\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:drones?|rockets?|missiles?|UAVs?|UAS|projectiles?|aircraft),?\s+(?:destroying|downing|defeating)"
+    r"|(?:was|were)\s+destroyed\s+(?:by\s+(?:\w+\s+)?(?:air\s+)?defen[cs]es?|before|in\s+(?:flight|mid-?air)|mid-?air)"
+    r"|neutrali[sz]ed\s+(?:the\s+|a\s+|an\s+|both\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|UAVs?|UAS|projectiles?))\b",
     re.IGNORECASE,
 )
 

@@ -25,11 +25,16 @@ TARGET_ATTRIBUTION = 0.8
 # bar stays below the tuned sets' only as a guard against losing those rules.
 HOLDOUT2_F1 = 0.8
 HOLDOUT2_FIELDS = 0.75
-# holdout3 was written before the round that fixed holdout2 and never tuned on: F1 0.627 before
-# that round, 0.640 after it, 0.680 once the five places its reports named were added to the
-# gazetteer (coverage, not rules). It is the honest estimate for unseen reports; the bar only catches a
-# collapse (one incident lost or gained moves F1 by about 0.03), it is not a target.
-HOLDOUT3_F1 = 0.55
+# holdout3 was written before the round that fixed holdout2: F1 0.627 before that round, 0.640 after
+# it, 0.680 once the five places its reports named were added to the gazetteer (coverage, not rules).
+# The next round wrote general rules for its error classes (F1 1.000 after), so it is tuned text now;
+# like holdout2's, its bar guards against losing those rules, not a measure of unseen reports.
+HOLDOUT3_F1 = 0.9
+# holdout4 was written before that round and never tuned on: F1 0.760 (precision 0.826, recall 0.704)
+# before its rules, 0.784 (precision 0.833, recall 0.741) after. It is the honest estimate for unseen
+# reports; the bar only catches a collapse (one incident lost or gained moves F1 by about 0.03), it is
+# not a target.
+HOLDOUT4_F1 = 0.7
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +88,18 @@ def test_second_holdout_is_the_honest_measure(gaz):
     _fields_at_least(ev, ("actor", "attribution"), HOLDOUT2_FIELDS)
 
 
-def test_third_holdout_is_the_honest_measure(gaz):
-    # Not tuned on: the score of reports the rules have never seen, whatever it is.
+def test_third_holdout_keeps_the_rules_written_for_it(gaz):
+    # Tuned on in the round after it was written: a drop here means one of those general rules was lost.
     ev = evaluate_set("holdout3", EVAL / "holdout3.json", EVAL / "holdout3", gaz)
     assert len(ev.reports) >= 10
     assert ev.scores.f1 >= HOLDOUT3_F1, format_evaluation(ev, verbose=True)
+
+
+def test_fourth_holdout_is_the_honest_measure(gaz):
+    # Not tuned on: the score of reports the rules have never seen, whatever it is.
+    ev = evaluate_set("holdout4", EVAL / "holdout4.json", EVAL / "holdout4", gaz)
+    assert len(ev.reports) >= 12
+    assert ev.scores.f1 >= HOLDOUT4_F1, format_evaluation(ev, verbose=True)
 
 
 def test_field_rate_and_its_report():
@@ -110,14 +122,14 @@ def test_every_annotated_set_is_listed():
 
 
 def test_own_reports_are_within_the_word_limits():
-    sets = ("own", "holdout", "holdout2", "holdout3")
+    sets = ("own", "holdout", "holdout2", "holdout3", "holdout4")
     for path in sorted(p for name in sets for p in (EVAL / name).glob("*.txt")):
         words = len(path.read_text(encoding="utf-8").split())
         assert 50 <= words <= 250, (path.name, words)
 
 
 def test_every_annotated_site_exists_and_matches_its_coordinates(gaz):
-    for name in ("own.json", "seeds.json", "holdout.json", "holdout2.json", "holdout3.json"):
+    for name in ("own.json", "seeds.json", "holdout.json", "holdout2.json", "holdout3.json", "holdout4.json"):
         for rep in load_annotations(EVAL / name):
             for ann in rep["incidents"]:
                 if ann.get("site_id"):
