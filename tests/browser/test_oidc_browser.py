@@ -123,6 +123,8 @@ def test_alice_signs_in_through_the_provider_gets_the_uploader_and_signs_out_aga
     visitor.page.locator(UPLOADER).wait_for(timeout=30_000)
     assert f"Signed in as editor {ALICE}" in caption(visitor)
     assert visitor.page.get_by_role("button", name=SIGN_IN).count() == 0
+    visitor.page.get_by_text("Format", exact=True).wait_for(timeout=30_000)  # the page drawn to its end
+    visitor.wait_idle()
     visitor.screenshot("31_oidc_editor_import")
 
     logouts = len(idp.calls_to("/logout"))
