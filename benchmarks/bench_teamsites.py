@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,19 +110,10 @@ def main() -> None:
         tmp = Path(folder)
         run(f"sqlite:///{tmp / 'bench.sqlite'}", "sqlite", counts, tmp)
         if args.postgres:
-            import sqlalchemy as sa
+            from geo.pgscratch import scratch_schema
 
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = sa.create_engine(args.postgres)
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-            try:
-                url = sa.engine.make_url(args.postgres).update_query_dict({"options": f"-csearch_path={schema}"})
-                run(url.render_as_string(hide_password=False), "postgresql", counts, tmp)
-            finally:
-                with admin.begin() as conn:
-                    conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-                admin.dispose()
+            with scratch_schema(args.postgres, prefix="bench") as url:
+                run(url, "postgresql", counts, tmp)
 
 
 if __name__ == "__main__":

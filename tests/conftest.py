@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,32 +30,22 @@ def skip_or_fail(reason: str, require_env: str) -> None:
 
 @contextlib.contextmanager
 def postgres_schema() -> Iterator[str]:
-    """The URL of a fresh, empty schema on the test PostgreSQL server, dropped afterwards.
-
-    A schema per test rather than a database: creating one takes milliseconds and
-    needs no rights beyond the test database. Skips (fails in CI) when
-    GEO_TEST_POSTGRES_URL is not set or the server does not answer.
-    """
+    """The URL of a fresh, empty schema on the test PostgreSQL server, dropped afterwards
+    (:func:`geo.pgscratch.scratch_schema`). Skips (fails in CI) when GEO_TEST_POSTGRES_URL
+    is not set or the server does not answer."""
     import sqlalchemy as sa
+
+    from geo.pgscratch import scratch_schema
 
     base = os.environ.get("GEO_TEST_POSTGRES_URL")
     if not base:
         skip_or_fail("GEO_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against", "GEO_REQUIRE_POSTGRES")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        skip_or_fail(f"PostgreSQL at GEO_TEST_POSTGRES_URL is unreachable ({exc.orig})", "GEO_REQUIRE_POSTGRES")
-    url = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_schema(base, prefix="test"))
+        except sa.exc.OperationalError as exc:  # only the server's answer; a test's own errors pass through
+            skip_or_fail(f"PostgreSQL at GEO_TEST_POSTGRES_URL is unreachable ({exc.orig})", "GEO_REQUIRE_POSTGRES")
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -687,6 +687,22 @@ def test_a_writer_stamps_only_its_own_rows_while_another_is_still_open(store, st
         slow.dispose()
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # SQLite plans these reads well without
+@pytest.mark.parametrize("written, analysed", [(3, False), (4, True)])
+def test_a_large_write_refreshes_postgresqls_statistics(store, monkeypatch, written, analysed):
+    """Without fresh statistics the dashboard's read of what changed is planned as table scans."""
+    monkeypatch.setattr(geo.store, "ANALYZE_AFTER_ROWS", 4)
+    store.upsert_many([make_incident(date=D(2022, 1, day)) for day in range(1, written + 1)], user="alice")
+    with store._engine.connect() as conn:
+        tuples = dict(conn.exec_driver_sql(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN ('incidents', 'sources') "
+            "AND relnamespace = to_regnamespace(current_schema())::oid"
+        ).all())  # fmt: skip
+    # reltuples is -1 until a table is first analysed, then the row count ANALYZE saw.
+    assert tuples == ({"incidents": written, "sources": written} if analysed else {"incidents": -1, "sources": -1})
+
+
 def test_the_changed_in_migration_stamps_existing_incidents_zero_and_goes_back_down(store, rockets):
     from alembic import command
 
