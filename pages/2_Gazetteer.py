@@ -32,6 +32,7 @@ if gazetteer.shadowed_team_sites:
         )
     )
 sites.show_try_a_name(gazetteer, sorted(frame["country"].unique()))
+sites.show_team_site_removal([*gazetteer.team_sites, *gazetteer.shadowed_team_sites])
 
 st.subheader("Sites")
 query = st.text_input(

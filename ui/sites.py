@@ -22,6 +22,7 @@ __all__ = [
     "match_rows",
     "search_sites",
     "show_sites_map",
+    "show_team_site_removal",
     "show_try_a_name",
     "sites_frame",
     "team_sites",
@@ -159,3 +160,48 @@ def show_try_a_name(gazetteer, countries) -> None:
     if candidates:
         st.markdown("**Candidates**")
         st.dataframe(match_rows(candidates), hide_index=True, key="ia_try_candidates")
+
+
+_REMOVED = "ia_site_removed"  # the confirmation shown on the run after a removal
+
+
+def show_team_site_removal(team_sites) -> None:
+    """Let a signed-in editor remove a team site that proved wrong (audited, like an addition).
+
+    Curated sites are not offered: they change only through gazetteer.csv and review.
+    Incidents already placed at the site keep their coordinates; only name lookups
+    stop finding it.
+    """
+    from geo import teamsites
+    from geo.errors import GeoError
+    from ui import auth
+    from ui.data import get_store
+
+    done = st.session_state.pop(_REMOVED, None)
+    if done:
+        st.success(md_escape(done))
+    if not team_sites:
+        return
+    with st.expander("Remove a team site"):
+        editor = auth.current_editor()
+        if editor is None:
+            st.caption("Editors can remove a team site here once signed in (on the Ingest or Import page).")
+            return
+        names = {site.id: site.name for site in team_sites}
+        site_id = st.selectbox(
+            "Team site", list(names), key="ia_site_remove_id", format_func=lambda i: f"{names[i]} ({i})"
+        )
+        sure = st.checkbox(
+            "Remove it. Incidents already placed there keep their coordinates; reports naming it will "
+            "no longer resolve to it.",
+            key="ia_site_remove_sure",
+        )
+        if st.button("Remove team site", key="ia_site_remove", disabled=not sure, type="primary"):
+            try:
+                gone = teamsites.remove_site(get_store(), site_id, user=editor)
+            except GeoError as exc:  # removed meanwhile by another editor, or the store failed
+                st.error(md_escape(str(exc)))
+                return
+            st.session_state[_REMOVED] = f"Removed team site {gone.site.name} ({gone.site.id})."
+            st.session_state.pop("ia_site_remove_sure", None)
+            st.rerun()

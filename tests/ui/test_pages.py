@@ -77,18 +77,22 @@ def test_about_page_explains_every_field_and_precision_code(run_page):
     assert list(precision["code"]) == list(GEO_PRECISIONS)
 
 
-def test_gazetteer_page_marks_team_sites_in_the_table_and_on_the_map(open_page, store):
+QARAQOSH = {"id": "qaraqosh", "name": "Qaraqosh", "aliases": "Bakhdida", "kind": "town", "country": "IQ",
+            "admin1": "Nineveh", "lat": 36.2696, "lon": 43.3767, "precision_m": 2000}  # fmt: skip
+
+
+def add_qaraqosh(store) -> None:
     from geo.gazetteer import load_default
     from geo.teamsites import add_site
 
+    add_site(store, QARAQOSH, user="alice", curated=load_default(team=False).curated_sites)
+
+
+def test_gazetteer_page_marks_team_sites_in_the_table_and_on_the_map(open_page, store):
+    from geo.gazetteer import load_default
+
     curated = load_default(team=False).curated_sites
-    add_site(
-        store,
-        {"id": "qaraqosh", "name": "Qaraqosh", "aliases": "Bakhdida", "kind": "town", "country": "IQ",
-         "admin1": "Nineveh", "lat": 36.2696, "lon": 43.3767, "precision_m": 2000},
-        user="alice",
-        curated=curated,
-    )  # fmt: skip
+    add_qaraqosh(store)
 
     at = open_page("pages/2_Gazetteer.py")  # viewers see team sites too: no sign-in
     table = at.dataframe[-1].value
@@ -112,3 +116,35 @@ def test_gazetteer_page_marks_team_sites_in_the_table_and_on_the_map(open_page, 
 
     at.text_input(key="ia_site_search").input("team").run()
     assert list(at.dataframe[-1].value["id"]) == ["qaraqosh"]
+
+
+def test_a_viewer_cannot_remove_a_team_site(open_page, store):
+    add_qaraqosh(store)
+    at = open_page("pages/2_Gazetteer.py")
+    assert [e.label for e in at.expander] == ["Remove a team site"]
+    assert not [b for b in at.button if b.key == "ia_site_remove"]
+    assert any("once signed in" in c.value for c in at.caption)
+
+
+def test_an_editor_removes_a_team_site_after_confirming_and_it_is_audited(open_page, store):
+    from geo.teamsites import list_sites
+
+    add_qaraqosh(store)
+    at = open_page("pages/2_Gazetteer.py", editor="alice")
+    assert at.button(key="ia_site_remove").disabled  # nothing goes without the confirmation
+    assert at.selectbox(key="ia_site_remove_id").value == "qaraqosh"
+    at.checkbox(key="ia_site_remove_sure").check().run()
+    at.button(key="ia_site_remove").click().run()
+    assert not at.exception, at.exception
+
+    assert list_sites(store) == ()
+    assert any(s.value.startswith("Removed team site Qaraqosh") for s in at.success)  # (Markdown-escaped)
+    assert "qaraqosh" not in set(at.dataframe[-1].value["id"])
+    assert not at.expander  # no team site left to remove
+    (entry,) = [e for e in store.audit(limit=10) if e["action"] == "site-remove"]
+    assert entry["user"] == "alice" and entry["after"] is None
+
+
+def test_no_removal_control_without_team_sites(open_page):
+    at = open_page("pages/2_Gazetteer.py", editor="alice")
+    assert not at.expander
