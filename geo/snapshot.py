@@ -51,7 +51,8 @@ import re
 import tempfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,7 @@ _FIGURES = ("munitions", "killed", "injured")
 # What the free-text box searches (geo.filters.TEXT_COLUMNS, with the sources as text).
 TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site_id")
 _ROWID = "__rowid"
+_LIVE = "__live"  # in a delta: whether the changed row is still there (not soft-deleted)
 _SOURCE_TEXT = "__source_text"
 _META_VERSION = b"geo.snapshot.version"
 _META_FORMAT = b"geo.snapshot.format"
@@ -325,11 +327,8 @@ def build(store) -> Snapshot:
 
     engine = store._engine
     dialect = engine.dialect.name
-    exprs = _EXPRESSIONS.get(dialect, _EXPRESSIONS["postgresql"])
-    agg = _AGGREGATE.get(dialect, _AGGREGATE["postgresql"])
     names = [*LIGHT_COLUMNS, *([_ROWID] if dialect == "sqlite" else [])]
-    select = ", ".join(agg.format("rowid" if n == _ROWID else exprs.get(n, n)) for n in names)
-    frame_sql = f"SELECT {select} FROM incidents WHERE deleted_at IS NULL"
+    frame_sql = f"SELECT {_aggregated_columns(dialect, names)} FROM incidents WHERE deleted_at IS NULL"
     text_sql = _SOURCE_TEXT_SQL.get(dialect, _SOURCE_TEXT_SQL["postgresql"]).format(where="")
     with paused_gc(), store._guard("reading the incidents"):
         for attempt in range(3):
@@ -375,24 +374,43 @@ def _canonical_order(days: np.ndarray, rowid: np.ndarray | None, ids: pa.Array |
     return None if bool(np.all(order[1:] > order[:-1])) else order
 
 
-def _read(engine, *queries: str):
-    """(meta dict, first row of each query...) read in one read transaction."""
+@contextmanager
+def _read_transaction(engine) -> Iterator[tuple[Any, dict[str, str]]]:
+    """A read transaction (REPEATABLE READ on PostgreSQL, floats in full) and the ``meta`` it sees."""
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             if engine.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
-            meta = dict(conn.exec_driver_sql("SELECT key, value FROM meta").all())
-            cursor = conn.connection.cursor()
-            try:
-                rows = []
-                for sql in queries:
-                    cursor.execute(sql)
-                    rows.append(list(cursor.fetchone()))
-            finally:
-                cursor.close()
-    return (meta, *rows)
+            yield conn, dict(conn.exec_driver_sql("SELECT key, value FROM meta").all())
+
+
+def _first_rows(conn, queries) -> list[list]:
+    """The first row of each query, through the driver's own cursor (no SQLAlchemy row objects)."""
+    cursor = conn.connection.cursor()
+    try:
+        rows = []
+        for sql in queries:
+            cursor.execute(sql)
+            rows.append(list(cursor.fetchone()))
+        return rows
+    finally:
+        cursor.close()
+
+
+def _read(engine, *queries: str):
+    """(meta dict, first row of each query...) read in one read transaction."""
+    with _read_transaction(engine) as (conn, meta):
+        return (meta, *_first_rows(conn, queries))
+
+
+def _aggregated_columns(dialect: str, names: list[str]) -> str:
+    """The SELECT list reading each of ``names`` as one JSON array built by the database."""
+    exprs = _EXPRESSIONS.get(dialect, _EXPRESSIONS["postgresql"])
+    agg = _AGGREGATE.get(dialect, _AGGREGATE["postgresql"])
+    special = {_ROWID: "rowid", _LIVE: "deleted_at IS NULL"}
+    return ", ".join(agg.format(special.get(n) or exprs.get(n, n)) for n in names)
 
 
 def _typed_frame(raw: dict[str, str], order: np.ndarray | None) -> pd.DataFrame:
@@ -541,38 +559,20 @@ def _refreshed(store, old: Snapshot, max_fraction: float) -> Snapshot:
         raise _Unsafe(f"patching failed ({type(exc).__name__}: {exc})") from exc
 
 
-_LIVE = "__live"
-
-
 def _read_delta(engine, since: int, limit: int):
     """(meta, None) when more than ``limit`` rows changed since ``since``, else (meta, (names, arrays, texts))."""
     dialect = engine.dialect.name
-    exprs = _EXPRESSIONS.get(dialect, _EXPRESSIONS["postgresql"])
-    agg = _AGGREGATE.get(dialect, _AGGREGATE["postgresql"])
     names = [*LIGHT_COLUMNS, *([_ROWID] if dialect == "sqlite" else []), _LIVE]
-    special = {_ROWID: "rowid", _LIVE: "deleted_at IS NULL"}
     changed = _CHANGED.format(since=int(since))
-    select = ", ".join(agg.format(special.get(n) or exprs.get(n, n)) for n in names)
     where = f" WHERE incident_id IN (SELECT id FROM incidents WHERE {changed} AND deleted_at IS NULL)"
     text_sql = _SOURCE_TEXT_SQL.get(dialect, _SOURCE_TEXT_SQL["postgresql"]).format(where=where)
-    with engine.connect() as conn:
-        if dialect == "postgresql":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            if dialect == "postgresql":
-                conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
-            meta = dict(conn.exec_driver_sql("SELECT key, value FROM meta").all())
-            count = conn.exec_driver_sql(f"SELECT count(*) FROM incidents WHERE {changed}").scalar_one()
-            if count > limit:
-                return meta, None
-            cursor = conn.connection.cursor()
-            try:
-                cursor.execute(f"SELECT {select} FROM incidents WHERE {changed}")
-                arrays = list(cursor.fetchone())
-                cursor.execute(text_sql)
-                texts = list(cursor.fetchone())
-            finally:
-                cursor.close()
+    with _read_transaction(engine) as (conn, meta):
+        count = conn.exec_driver_sql(f"SELECT count(*) FROM incidents WHERE {changed}").scalar_one()
+        if count > limit:
+            return meta, None
+        arrays, texts = _first_rows(
+            conn, [f"SELECT {_aggregated_columns(dialect, names)} FROM incidents WHERE {changed}", text_sql]
+        )
     return meta, (names, arrays, texts)
 
 
