@@ -17,12 +17,12 @@ Usage: ``python benchmarks/bench_map_base.py [--sizes 10000 100000] [--repeat 20
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import median_ms
 
 from geo.config import OSM_TILES
 from geo.filters import Filters
@@ -32,16 +32,6 @@ from ui.data import build_dataset, positions
 from ui.maplayers import base_map, legend_html
 from ui.mapview import render_base, results_extent
 from ui.symbols import actor_colours
-
-
-def timed(fn, repeat: int) -> float:
-    """Median milliseconds of ``fn()``."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -61,7 +51,7 @@ def main() -> None:
         ds = type(ds)(**{**ds.__dict__, "snapshot": None})  # filter with geo.filters, no store
         for label, filters in (("none", Filters()), ("one type", Filters(event_types=("drone",)))):
             passing = len(positions(ds, filters))  # cached from here on, as in the app
-            ms = timed(lambda ds=ds, filters=filters: results_extent(ds, filters), args.repeat)
+            ms = median_ms(lambda ds=ds, filters=filters: results_extent(ds, filters), args.repeat)
             print(f"{n:>10,} {label:>10} {passing:>9,} {ms:>10.2f}")
 
     df = synth_frame(1_000, seed=1)
@@ -72,7 +62,7 @@ def main() -> None:
         def render(tiles=tiles):
             return render_base(base_map(vendor_assets(), legend=legend, tiles=tiles, fit_button=True), key="b")
 
-        ms = timed(render, max(3, args.repeat // 4))
+        ms = median_ms(render, max(3, args.repeat // 4))
         print(f"{label:>20} {ms:>10.1f} {len(render().script.encode()):>13,}")
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import snapshot as snap  # noqa: E402  (needs the path above)
-from geo.pgscratch import scratch_schema  # noqa: E402
-from geo.store import Store  # noqa: E402
-from geo.synth import synth_incidents  # noqa: E402
+from geo import snapshot as snap
+from geo.pgscratch import scratch_schema
+from geo.store import Store
+from geo.synth import synth_incidents
 
 
 def measure(url: str, n: int) -> dict[str, float]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import median_ms
 
 from geo import teamsites
 from geo.config import get_settings
@@ -42,15 +43,6 @@ def fields(n: int) -> dict:
         "id": f"bench-site-{n}", "name": f"Benchtown {n:05d}", "aliases": f"Bench Village {n:05d}", "kind": "town",
         "country": "IQ", "lat": 31.0 + (n % 50) * 0.1, "lon": 42.0 + (n // 50 % 50) * 0.1, "precision_m": 2000,
     }  # fmt: skip
-
-
-def best_ms(fn, repeat: int = 50) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def run(url: str, label: str, counts: list[int], tmp: Path) -> None:
@@ -71,8 +63,8 @@ def run(url: str, label: str, counts: list[int], tmp: Path) -> None:
             have = count
             load_default(settings)
             load_default(settings, store=store)
-            check_cli = best_ms(lambda: load_default(settings))
-            check_app = best_ms(lambda: load_default(settings, store=store))
+            check_cli = median_ms(lambda: load_default(settings), 50)
+            check_app = median_ms(lambda: load_default(settings, store=store), 50)
             start = time.perf_counter()
             teamsites.add_site(store, fields(have), user="bench", curated=curated)
             added = time.perf_counter()

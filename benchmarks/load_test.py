@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.devserver import serve_app  # noqa: E402  (needs the path above)
+from geo.devserver import serve_app  # after the path above
 
 TYPES = ("rocket", "drone", "missile", "indirect_fire", "artillery", "ied", "airstrike")
 COUNTRIES = ("IQ", "SY")
