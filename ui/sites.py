@@ -36,28 +36,17 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
-@st.cache_resource(show_spinner="Loading the gazetteer…", max_entries=4)
-def _gazetteer(path: str, mtime: float, team_version: str | None):
+def load_gazetteer():
+    """The default gazetteer: :func:`geo.gazetteer.load_default` on the app's store.
+
+    That function keeps it per process and rebuilds it when the CSV changes or a
+    team site is added or removed (one small query per run), so a site one
+    editor adds resolves on the next run of every session on every app server.
+    """
     from geo.gazetteer import load_default
     from ui.data import get_store
 
-    # The arguments are the cache key only: load_default reads the same files and store.
     return load_default(store=get_store())
-
-
-def load_gazetteer():
-    """The default gazetteer, rebuilt when its CSV changes or a team site is added or removed.
-
-    Keyed on the team sites' version (one small query per run), so a site one
-    editor adds resolves on the next run of every session on every app server.
-    """
-    from geo import teamsites
-    from geo.config import get_settings
-    from ui.data import get_store
-
-    path = get_settings().gazetteer_path
-    team_version = teamsites.version(get_store())
-    return _gazetteer(str(path), path.stat().st_mtime if path.exists() else 0.0, team_version)
 
 
 def team_sites() -> dict:
