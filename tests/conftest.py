@@ -48,6 +48,24 @@ def postgres_schema() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def builds(monkeypatch):
+    """The stores :mod:`geo.snapshot` had to build from scratch, in order (``geo.snapshot.build``
+    counted: a refresh that patches instead adds nothing). Tests that build on purpose keep a
+    reference to the real function taken before this fixture patches it."""
+    from geo import snapshot
+
+    real = snapshot.build
+    calls = []
+
+    def counting(store):
+        calls.append(store)
+        return real(store)
+
+    monkeypatch.setattr(snapshot, "build", counting)
+    return calls
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     path = SHARED / "seeds"

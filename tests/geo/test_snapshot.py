@@ -183,19 +183,6 @@ def any_store(store_url):
     s.dispose()
 
 
-@pytest.fixture
-def builds(monkeypatch):
-    """The stores :func:`snap.refresh` fell back to a full build for (the test's own builds use BUILD)."""
-    calls = []
-
-    def counting(store):
-        calls.append(store)
-        return BUILD(store)
-
-    monkeypatch.setattr(snap, "build", counting)
-    return calls
-
-
 BUILD = snap.build  # the real build, whatever a test patches
 
 

@@ -31,19 +31,6 @@ def cache(tmp_path):
     return str(tmp_path / "cache")
 
 
-@pytest.fixture
-def builds(monkeypatch):
-    """Stores that geo.snapshot had to build from scratch."""
-    calls = []
-
-    def counting(store):
-        calls.append(store)
-        return BUILD(store)
-
-    monkeypatch.setattr(snap, "build", counting)
-    return calls
-
-
 def forget_snapshot_files(cache: str) -> None:
     """As if the cache had been wiped: only a Dataset in memory can spare a build now."""
     for path in (Path(cache) / "snapshots").glob("*"):
