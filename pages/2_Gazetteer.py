@@ -28,7 +28,7 @@ if gazetteer.shadowed_team_sites:
     st.info(
         common.md_escape(
             f"Team sites left out because a curated site now has their id or name: {names}. "
-            "Remove them with python -m geo gazetteer remove-team ID."
+            "Remove them below (editors) or with python -m geo gazetteer remove-team ID."
         )
     )
 sites.show_try_a_name(gazetteer, sorted(frame["country"].unique()))
