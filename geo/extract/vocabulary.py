@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.actors import ACTORS as _ALL_ACTORS
+
 __all__ = [
     "ACTORS",
     "ACTOR_PATTERNS",
@@ -38,46 +40,15 @@ __all__ = [
 
 # =============================================================================== actors
 
-#: Canonical actor -> patterns that name it. Order matters: specific groups
-#: before the generic "Iran-backed militias", which they also are.
-ACTORS: tuple[tuple[str, str], ...] = (
-    ("Islamic Resistance in Iraq", r"Islamic Resistance in Iraq"),
-    ("Kataib Hezbollah", r"Kata'?[ie]b\s+Hez?[bi]?[ou]?llah|Kata'?ib\s+Hizb?[oua]llah|Kataeb\s+Hezbollah"),
-    ("Kataib Sayyid al-Shuhada", r"Kata'?[ie]b\s+Sayy?id\s+al[- ]Shuhada"),
-    ("Qassem al-Jabaryn", r"Qass?[ei]m\s+al[- ]Jabb?ar[iy]n"),
-    ("Saraya Awliya al-Dam", r"Saraya\s+Awliya'?\s+al[- ]Dam"),
-    ("Harakat al-Nujaba", r"(?:Harakat\s+)?al[- ]Nujaba"),
-    ("Asaib Ahl al-Haq", r"Asa'?[ie]b\s+Ahl\s+al[- ]Haq"),
-    ("Islamic State", r"Islamic\s+State(?!\s+group\s+in\s+the\s+region)|\bISIS\b|\bISIL\b|\bDaesh\b"),
-    ("SDF", r"\bSDF\b|Syrian\s+Democratic\s+Forces|Kurdish-led"),
-    (
-        "Iran-backed militias",
-        (r"\b(?:Iran|Iranian)[- ](?:backed|aligned|allied|supported|linked)\b|\b[Pp]ro-Iran(?:ian)?\b"
-        r"|militia\s+groups?\s+(?:that\s+are\s+)?(?:backed|supported)\s+by\s+Iran"
-        r"|(?:militias?|militia\s+groups?|factions?)\s+aligned\s+with\s+Iran"),
-    ),
-    ("Iran (IRGC)", r"\bIRGC\b|Revolutionary\s+Guards?(?:\s+Corps)?|(?<![-\w])Iran(?:ian)?\b(?![- ](?:backed|aligned|allied|supported|linked))"),
-    ("Israel", r"\bIsrael(?:i)?\b"),
-    (
-        "US forces / US-led coalition",
-        (r"\bU\.?S\.?(?:-led)?\b|\bUnited\s+States\b|\bAmerican\b|\b[Cc]oalition\b|\bCENTCOM\b|Central\s+Command"
-        r"|\bPentagon\b|\bWashington\b"),
-    ),
-)
+#: Canonical actor -> pattern of its aliases, for the actors reports are searched for
+#: (:data:`geo.actors.ACTORS`, in its order: specific groups before the generic
+#: "Iran-backed militias", which they also are).
+ACTORS: tuple[tuple[str, str], ...] = tuple((a.name, a.pattern) for a in _ALL_ACTORS if a.extract)
 # The letters every alternative of a pattern starts with. Python's re tries each alternative at
 # each position of the text; a one-character lookahead first skips almost every position, which
 # makes scanning a whole report for the common names several times faster.
-_FIRST_LETTERS = {
-    "Harakat al-Nujaba": "Ha",
-    "Islamic State": "ID",
-    "SDF": "SK",
-    "Iran-backed militias": "IPpmf",
-    "Iran (IRGC)": "IR",
-    "Israel": "I",
-    "US forces / US-led coalition": "UACcWP",
-}
 ACTOR_PATTERNS = tuple(
-    (name, re.compile(f"(?=[{_FIRST_LETTERS[name]}])(?:{p})" if name in _FIRST_LETTERS else p)) for name, p in ACTORS
+    (a.name, re.compile(f"(?=[{a.first}])(?:{a.pattern})" if a.first else a.pattern)) for a in _ALL_ACTORS if a.extract
 )
 
 
@@ -110,6 +81,7 @@ _ACTOR_HINTS = (
     "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
     "Syrian Democratic", "Kurdish-led", "Israel", "U.S", "US", "United States", "American", "oalition", "CENTCOM",
     "Central Command", "Pentagon", "Washington", "militia", "faction", "ro-Iran", "itself", "called", "named", "known as",
+    "Ash", "Asab", "Tha", "Badr", "Houthi", "Huthi", "Ansar", "ezbollah", "izbollah", "izbullah", "Amaq", "Quds", "QSD",
 )  # fmt: skip
 
 

@@ -719,3 +719,22 @@ def test_the_changed_in_migration_stamps_existing_incidents_zero_and_goes_back_d
     assert stamps(store) == dict.fromkeys((inc.id for inc in rockets), 0)  # older than any snapshot
     store.soft_delete(rockets[0].id, user="alice")
     assert stamps(store)[rockets[0].id] == data_version(store)
+
+
+def test_the_actor_family_migration_fills_the_family_of_existing_incidents_and_goes_back_down(store, rockets):
+    from alembic import command
+
+    claimed = make_incident(date=D(2023, 11, 20), actor="Islamic Resistance in Iraq", attribution="claimed", attributed_by="")
+    unknown = make_incident(date=D(2023, 11, 21), actor="Unknown", attribution="unknown", attributed_by="")
+    store.upsert_many([*rockets, claimed, unknown], user="alice")
+    store.dispose()
+    command.downgrade(geo.store.alembic_config(store.url), "0003")  # a store from before the column
+    engine = sa.create_engine(store.url)
+    try:
+        with engine.connect() as conn:
+            assert "actor_family" not in {c["name"] for c in sa.inspect(conn).get_columns("incidents")}
+    finally:
+        engine.dispose()
+    store.migrate()
+    families = {inc.id: inc.actor_family for inc in store.all()}
+    assert families == {**{inc.id: "iran_aligned" for inc in rockets}, claimed.id: "iran_aligned", unknown.id: "unknown"}
