@@ -37,9 +37,17 @@ RANK = {"unknown": 0, "suspected": 1, "blamed": 2, "claimed": 3}
 
 
 class Attribution(NamedTuple):
+    """Who a report says did an attack (the perpetrator), how, and on whose word (the accuser).
+
+    The speaker of a sentence is neither by default: "the coalition said rockets hit
+    its base" names a speaker and no perpetrator. ``span`` is the clause that states
+    the attribution: the evidence a reviewer is shown for the actor.
+    """
+
     kind: str  # "claimed" | "blamed" | "suspected"
-    actor: str  # canonical actor
-    by: str = ""  # who blamed or suspected (empty for a claim: the claimant is the actor)
+    actor: str  # canonical actor: the perpetrator
+    by: str = ""  # the accuser: who blamed or suspected (empty for a claim: the claimant is the actor)
+    span: tuple[int, int] | None = None  # the clause stating it, as offsets into the report
 
 
 # =============================================================================== perpetrator
@@ -60,6 +68,25 @@ _ACTIVE_VERB = re.compile(
 _CLAUSE_OPENER = re.compile(r"(?:^|[;:]\s*|\b(?:when|as|after|while|then|because|since|before|where|once|until)\s+)$", re.IGNORECASE)
 _GAP_STOP = re.compile(r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops)\b", re.IGNORECASE)
 _MODIFIER_GAP = re.compile(r"[\s\w.-]*")
+# The actor is the subject of a verb of saying: "the coalition said ...", "US Central Command
+# reported that ...", "Pentagon officials confirmed ...". (Up to three words may stand between
+# the name and the verb: "the US military's Central Command said", "coalition officials told".)
+_SPOKE = re.compile(
+    r"(?:['’]s)?(?:[\s,]+(?:[\w.'’-]+|\([^)]{0,30}\))){0,3}?[\s,]+(?:also\s+|later\s+|earlier\s+)?"
+    r"(?:said|says|saying|told|tells|reported|reports|announced|announces|confirmed|confirms|stated|states|added|"
+    r"noted|disclosed|acknowledged|wrote|posted|tweeted|indicated|explained|insisted|claimed)\b"
+    r"(?:\s+(?:on|in|late|early|that|,|\w+day|reporters|journalists|a\s+statement|an?\s+\w+)\b)*",
+    re.IGNORECASE,
+)
+# After a verb of saying: the speaker speaks of itself ("it had struck", "its aircraft hit",
+# "they launched", "US forces conducted" needs no speaker).
+_SELF_SUBJECT = re.compile(
+    r"[\s,]*(?:that\s+)?(?:it|they|we|its\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|warplanes|troops|units|drones|"
+    r"members|artillery|mujahideen)|our\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|troops))\b"
+    # ("said its forces had been targeted": the speaker was the target.)
+    r"(?!\s+(?:had|have|has)\s+been\b|\s+(?:were|was|are|is|came|come|being|got)\b)",
+    re.IGNORECASE,
+)
 # ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
 _NOT_MODIFIER = re.compile(r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported)\b", re.IGNORECASE)
 
@@ -76,6 +103,12 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
             return a  # "carried out by Iran-backed militias"
         if _VICTIM_BEFORE.search(before[-30:]) and not _CLAUSE_OPENER.search(before):
             continue  # "hosting US forces", "wounding a U.S. service member"
+        if (said := _SPOKE.match(text, a.end, end)) is not None:
+            # "The coalition said rockets hit its base": who speaks is not who fired, unless the
+            # words are about the speaker itself ("said it had struck", "announced its jets hit").
+            if _SELF_SUBJECT.match(text, said.end(), end):
+                return a
+            continue
         verb = _ACTIVE_VERB.match(text, a.end, end)
         if verb and not _GAP_STOP.search(verb.group("gap")):
             return a  # "Iran-backed militias launched", "US forces shelled"

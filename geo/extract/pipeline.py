@@ -173,9 +173,10 @@ class _Reader:
         """A claim, blame or suspicion the clause states in so many words."""
         if not has_statement_words(self.text[start:end]):
             return None
-        return attribution_statement(
+        found = attribution_statement(
             self.text, start, end, self._actors(start, end), recent_actor=self._recent_group(si, start), source=self._source(si)
         )
+        return found._replace(span=(start, end)) if found is not None else None
 
     def _reported(self, si: int, start: int, end: int, actor: ActorMention | None) -> Attribution | None:
         """The perpetrator a source names: "..., the Observatory said" blames, "likely" only suspects."""
@@ -185,11 +186,11 @@ class _Reader:
         if src is None:
             return None
         if src.actor == actor.name:
-            return Attribution("claimed", actor.name, "")  # the group says it did it
+            return Attribution("claimed", actor.name, "", (start, end))  # the group says it did it
         if side_of(src.actor) == "other" and src.actor != "Unknown":
             return None  # one armed group speaking of another is no attribution
         kind = "suspected" if HEDGE.search(self.text, start, end) else "blamed"
-        return Attribution(kind, actor.name, src.label)
+        return Attribution(kind, actor.name, src.label, (start, end))
 
     def _source(self, si: int) -> Source | None:
         """Who speaks in sentence ``si``; "the statement said" is the speaker of an earlier sentence."""

@@ -14,12 +14,14 @@ turns them into immutable :class:`~geo.extract.candidates.Candidate` values.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
 from geo.dates import date_window
 from geo.extract.attribution import RANK, Attribution
 from geo.extract.candidates import Candidate
+from geo.extract.confidence import score
 from geo.extract.events import pick_type, type_fits
 from geo.extract.mention import Mention
 from geo.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
@@ -55,6 +57,7 @@ class Event:
     attribution: str = "unknown"
     attributed_by: str = ""
     date_defaulted: bool = False  # no date phrase at all: the publication date stands in
+    who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
 
     @property
     def event_type(self) -> str:
@@ -116,13 +119,14 @@ class Story:
     # -------------------------------------------------------------- attribution
 
     def apply_attribution(self, attribution: Attribution, event: Event | None, *, on: DateSpec | None = None) -> None:
-        kind, actor, by = attribution
+        kind, actor, by, span = attribution
         for ev in [event] if event is not None else self.context_events(on):
             if ev.side != "other" or ev.event_type == "airstrike":
                 continue  # a claim by a militia is not about the coalition's own strikes
             if RANK[kind] > RANK.get(ev.attribution, 0) or ev.actor == "Unknown":
                 ev.actor, ev.attribution = actor, kind
                 ev.attributed_by = by if kind != "claimed" else ""
+                ev.who_span = span or ev.who_span
 
     def attribute(self, attribution: Attribution, *, scope: str, on: DateSpec | None = None, said_on: dt.date | None = None) -> None:
         """A claim, blame or suspicion stated in a clause that tells no attack of its own.
@@ -216,6 +220,7 @@ class Story:
                     ev = self._new_event(m, target, date)
                     if m.actor is None and touched and touched[0].actor != "Unknown":
                         ev.actor, ev.attribution = touched[0].actor, touched[0].attribution  # one clause, one attacker
+                        ev.who_span = touched[0].who_span
                 touched.append(ev)
         for ev in touched:
             if attribution:
@@ -358,6 +363,7 @@ class Story:
         if m.actor is not None and ev.actor == "Unknown":
             ev.actor = m.actor.name
             ev.spans.append(("actor", m.actor.start, m.actor.end))
+            ev.who_span = (m.start, m.end)
             if side_of(m.actor.name) == "other" and ev.attribution == "unknown":
                 ev.attribution = "suspected"  # named by the report itself, not by a claim or an official
 
@@ -366,11 +372,12 @@ class Story:
         self._type_from_summaries()
         self.absorb()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
-        for (kind, actor, by), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
+        for (kind, actor, by, span), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
             for ev in self._attacks_on(day):
                 # Only attacks not otherwise attributed: a claim of one attack outranks blame of all.
                 if ev.attribution == "unknown" or (RANK[kind] > RANK[ev.attribution] and ev.actor in (actor, "Unknown")):
                     ev.actor, ev.attribution, ev.attributed_by = actor, kind, by if kind != "claimed" else ""
+                    ev.who_span = span or ev.who_span
         for day, killed, injured in self.unharmed:
             for ev in self._attacks_on(day):
                 if killed and ev.killed is None:
@@ -433,8 +440,9 @@ class Story:
                 other.intercepted = other.intercepted or ev.intercepted
                 if RANK[ev.attribution] > RANK[other.attribution] and ev.side == "other":
                     other.actor, other.attribution, other.attributed_by = ev.actor, ev.attribution, ev.attributed_by
+                    other.who_span = ev.who_span
                 elif other.actor == "Unknown":
-                    other.actor = ev.actor
+                    other.actor, other.who_span = ev.actor, ev.who_span
                 self.events.remove(ev)
                 break
 
@@ -462,6 +470,10 @@ class Story:
             gp = max(ev.geo_precision, GEO_PRECISION_BY_KIND.get(ev.site.kind, 1) if ev.site.kind != "city" else 2)
             if ev.date_defaulted:
                 self.notes.append(f"no date in the text for the attack at {ev.site.name}: publication date used")
+            who = _sentence_of(sentences, ev.who_span) if ev.actor != "Unknown" and ev.who_span else None
+            spans = set(ev.spans)
+            if who is not None:
+                spans.add(("attribution", *ev.who_span))
             out.append(
                 Candidate(
                     date=date,
@@ -485,9 +497,25 @@ class Story:
                     injured=ev.injured,
                     damage=ev.damage,
                     evidence=" ".join(text[sentences[i][0] : sentences[i][1]] for i in sorted(ev.sentences)),
-                    evidence_spans=tuple(sorted(set(ev.spans), key=lambda t: (t[1], t[0]))),
+                    evidence_spans=tuple(sorted(spans, key=lambda t: (t[1], t[0]))),
                     place_method=ev.place_method,
+                    attribution_evidence=text[sentences[who][0] : sentences[who][1]] if who is not None else "",
+                    confidence=score(
+                        geo_precision=gp,
+                        place_method=ev.place_method,
+                        date_precision=precision,
+                        date_defaulted=ev.date_defaulted,
+                        attribution=ev.attribution,
+                        actor_named_in_attack=who is None or who in ev.sentences,
+                        attributed_by=ev.attributed_by,
+                        event_type=etype,
+                    ),
                 )
             )
         return out
 
+
+def _sentence_of(sentences: list[tuple[int, int]], span: tuple[int, int]) -> int | None:
+    """The index of the sentence holding the start of ``span``."""
+    i = bisect_right([s for s, _ in sentences], span[0]) - 1
+    return i if i >= 0 else None
