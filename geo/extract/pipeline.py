@@ -24,7 +24,9 @@ from geo.extract.attribution import (
     Attribution,
     Source,
     attribution_statement,
+    habitual_suspicion,
     has_statement_words,
+    linked_to_report,
     perpetrator,
     speaker,
     statement_scope,
@@ -59,6 +61,8 @@ _SENTENCE_HINTS = CUE_HINTS + (
     "intercept", "foil", "repel", "thwart", "dealt", "kill", "wound", "injur", "hurt", "dead", "death", "casualt",
     "harm", "damage", "claim", "credit", "blame", "accus", "responsib", "assess", "suspect", "likely", "assumption",
     "believed", "behind", "conduct", "carried", "slam", "crash", "under", "went after", "one",
+    # Indirect suspicion and blame without an attack word ("indications point to ...").
+    "hallmark", "indicat", "attribut", "endors", "point to", "pointed to", "points to", "allegedly",
 )  # fmt: skip
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
@@ -80,6 +84,7 @@ _BASES_LOCATED = re.compile(
 # Where a list of places ends: the next clause or a conjunction that is no part of the list.
 _LIST_END = re.compile(r"[,;.]|\s(?:as|where|while|which|that|because|since|amid|after|when)\s", re.IGNORECASE)
 _ALSO = re.compile(r"\balso\b", re.IGNORECASE)
+_NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed", re.IGNORECASE)
 # How many sentences after the last attack told a casualty or interception statement may still be about it.
 _AFTERMATH_REACH = 3
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
@@ -192,6 +197,17 @@ class _Reader:
         kind = "suspected" if HEDGE.search(self.text, start, end) else "blamed"
         return Attribution(kind, actor.name, src.label, (start, end))
 
+    def _background(self, si: int, start: int, end: int) -> Attribution | None:
+        """What a background clause tied to the report's attack says of who did it, if it is not dated elsewhere."""
+        seg = self.text[start:end]
+        if any(d.precision == "year" or not self._recent(d.date) for d in find_dates(seg, self.published)):
+            return None  # "In 2020, ...", "since 2019": an older campaign
+        actors = self._actors(start, end)
+        found = attribution_statement(self.text, start, end, actors, source=self._source(si))
+        if found is not None:
+            return found._replace(span=(start, end))
+        return habitual_suspicion(self.text, start, end, actors)
+
     def _source(self, si: int) -> Source | None:
         """Who speaks in sentence ``si``; "the statement said" is the speaker of an earlier sentence."""
         if si in self._sources:
@@ -249,6 +265,14 @@ class _Reader:
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
+        if (attribution is None or statement_generic) and (generic or _NO_CLAIM_HINT.search(seg)) and linked_to_report(seg):
+            # A background sentence tied to this report's attack ("the latest in a series of attacks
+            # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
+            # said of the report's attacks, never of the campaign it recalls.
+            background = self._background(si, start, end)
+            if background is not None:
+                story.attribute(background, scope="plural")
+                attribution = None
         # A threat, plan or vow (a claim is none): decided only where it matters, the modal search
         # being one of the dearer ones.
         threat = _is_threat(seg) if vocabulary and happened else None
