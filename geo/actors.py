@@ -77,7 +77,10 @@ class Actor:
 
 
 ACTORS: tuple[Actor, ...] = (
-    Actor("Islamic Resistance in Iraq", "iran_aligned", r"Islamic\s+Resistance\s+in\s+Iraq"),
+    Actor(
+        "Islamic Resistance in Iraq", "iran_aligned",
+        r"Islamic\s+Resistance\s+(?:in|of)\s+Iraq|Iraqi\s+Islamic\s+Resistance|Iraq's\s+Islamic\s+Resistance",
+    ),  # fmt: skip
     Actor(
         "Kataib Hezbollah", "iran_aligned",
         r"Kata'?[ie]b\s+Hez?[bi]?[ou]?llah|Kata'?ib\s+Hizb?[oua]llah|Kataeb\s+Hezbollah|Hezbollah\s+Brigades",

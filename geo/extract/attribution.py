@@ -356,8 +356,16 @@ def _source(who: str) -> Source:
     return Source(source_label(who), canonical_actor(who))
 
 
+# "President X issued a statement announcing ...": the speaker is the person, not the statement.
+_STATEMENT_TAIL = re.compile(
+    r"\s+(?:issued|released|posted|published|put\s+out|sent)\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+)?(?:statement|post|message|video|note)\b.*$",
+    re.IGNORECASE,
+)
+
+
 def source_label(who: str) -> str:
     """A short name for who made a statement: "US-led coalition", "US officials", "Iraqi officials", ..."""
+    who = _STATEMENT_TAIL.sub("", who)
     actor = canonical_actor(who)
     if re.search(r"\bcoalition\b|Inherent\s+Resolve|\bCJTF\b", who, re.IGNORECASE):
         return "US-led coalition"

@@ -265,7 +265,8 @@ class _Reader:
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
-        if (attribution is None or statement_generic) and (generic or _NO_CLAIM_HINT.search(seg)) and linked_to_report(seg):
+        sentence = self.text[self.sentences[si][0] : self.sentences[si][1]]
+        if (attribution is None or statement_generic) and (generic or _NO_CLAIM_HINT.search(sentence)) and linked_to_report(sentence):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
             # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
             # said of the report's attacks, never of the campaign it recalls.
