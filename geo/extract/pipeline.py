@@ -84,6 +84,14 @@ _BASES_LOCATED = re.compile(
 # Where a list of places ends: the next clause or a conjunction that is no part of the list.
 _LIST_END = re.compile(r"[,;.]|\s(?:as|where|while|which|that|because|since|amid|after|when)\s", re.IGNORECASE)
 _ALSO = re.compile(r"\balso\b", re.IGNORECASE)
+# A clause that tells a further attack, not more of the one told ("a second attack hit the base",
+# "another drone targeted ...", "was struck again").
+_ANOTHER = re.compile(
+    r"\b(?:a\s+second|another|a\s+further|a\s+separate|a\s+third|a\s+fresh)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
+    re.IGNORECASE,
+)
+_TWICE = re.compile(r"\btwice\b|\btwo\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b", re.IGNORECASE)
 _NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed", re.IGNORECASE)
 # How many sentences after the last attack told a casualty or interception statement may still be about it.
 _AFTERMATH_REACH = 3
@@ -319,8 +327,13 @@ class _Reader:
         if attribution is None:
             attribution = self._reported(si, start, end, m.actor)
         m.definite = bool(DEFINITE_EVENT.search(seg))
+        m.another = bool(_ANOTHER.search(seg))
         where = self._clause_places(start, end, m.types)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
+        if m.date is not None and m.targets and _TWICE.search(seg):
+            # "Ain al-Asad was attacked twice on Tuesday": that day's attacks there with different
+            # weapons are separate incidents, however closely the report tells them.
+            story.repeated.update((t[0].id, (m.date.date, m.date.precision)) for t in m.targets)
         m.unknown_place = any(start <= u[0] < end for u in self.unresolved)
         if not m.targets and not m.unknown_place and not (m.definite and story.continues(m)):
             # ("The strike came ten days after a drone attack at Tower 22": "the strike" is the one
@@ -359,7 +372,8 @@ class _Reader:
         if not m.targets and not m.unknown_place:
             m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
         for piece in self._per_target(m):
-            story.link(piece, attribution)
+            for one in self._per_weapon(piece):
+                story.link(one, attribution)
 
     def _locate_summary(self, si: int, start: int, end: int) -> None:
         """ "Both sites lie in Deir ez-Zor province and in Baghdad", right after a summary: an attack at each.
@@ -413,6 +427,29 @@ class _Reader:
             self._set_casualties(piece, start, end)
             piece.damage = find_damage(self.text, start, end)
             pieces.append(piece)
+        return pieces
+
+    def _per_weapon(self, m: Mention) -> list[Mention]:
+        """One mention per weapon where the report says the place was attacked more than once that day.
+
+        "Ain al-Asad was attacked twice on Tuesday: rockets in the morning and a drone in the
+        evening" is two incidents. The figures of the clause stay with the first weapon named:
+        the clause does not say which attack they belong to.
+        """
+        if len(m.targets) != 1 or m.date is None:
+            return [m]
+        if (m.targets[0][0].id, (m.date.date, m.date.precision)) not in self.story.repeated:
+            return [m]
+        kinds = [k for k in m.types if k not in ("rounds", "strike", "other")]
+        if len(kinds) < 2:
+            return [m]
+        pieces = [replace(m, types={kinds[0]: m.types[kinds[0]]})]
+        for kind in kinds[1:]:
+            pieces.append(
+                replace(m, types={kind: m.types[kind]}, munitions=None, munitions_more=None, munitions_span=None,
+                        killed=None, injured=None, killed_span=None, injured_span=None, intercepted=False,
+                        intercepted_span=None, damage="", another=True)
+            )  # fmt: skip
         return pieces
 
     def _all_unharmed(self, si: int, killed: int | None, injured: int | None) -> None:

@@ -115,6 +115,8 @@ class Story:
         self.unharmed: list[tuple[DateSpec | None, bool, bool]] = []  # (day, no one killed, no one injured)
         # The weapons a summary lead names for a day's attacks ("came under rocket and mortar fire").
         self.summaries: list[tuple[DateSpec | None, frozenset[str]]] = []
+        # (site id, day) the report says was attacked more than once ("attacked twice on Tuesday").
+        self.repeated: set[tuple[str, DateSpec]] = set()
 
     # -------------------------------------------------------------- attribution
 
@@ -280,8 +282,23 @@ class Story:
             if ev.site is None:
                 continue
             if same_place(ev.site, site) or (date is not None and regions_overlap(ev.site, site)):
+                if self._separate(ev, m):
+                    continue
                 return ev
         return None
+
+    def _separate(self, ev: Event, m: Mention) -> bool:
+        """Whether ``m`` tells a second attack on the place of ``ev`` the same day, as the report says."""
+        if ev.date is None or m.definite:
+            return False
+        if m.another and ev.site is not None and (ev.sentences[-1:] != [m.sent] or ev.event_type != m.event_type):
+            return True  # "Hours later, a second attack hit the base"
+        kinds = (ev.event_type, m.event_type)
+        return (
+            (ev.site.id, ev.date) in self.repeated
+            and kinds[0] != kinds[1]
+            and not set(kinds) & (_VAGUE_TYPES | {"other"})
+        )
 
     def continues(self, m: Mention) -> bool:
         """Whether ``m`` can go on telling the event last told (same kind of weapon, same side)."""
