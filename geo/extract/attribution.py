@@ -68,7 +68,14 @@ _ACTIVE_VERB = re.compile(
 )
 # "... on Wednesday when Iran-backed militias launched": a conjunction opens a clause whose
 # subject the actor is, whatever preposition came before it.
-_CLAUSE_OPENER = re.compile(r"(?:^|[;:]\s*|\b(?:when|as|after|while|then|because|since|before|where|once|until)\s+)$", re.IGNORECASE)
+_CLAUSE_OPENER = re.compile(
+    r"(?:^|[;:]\s*|\b(?:when|as|after|while|then|because|since|before|where|once|until|which|whom)\s+(?:the\s+)?)$", re.IGNORECASE
+)
+_STATE_STRIKE_AFTER = re.compile(
+    r"(?:[\s-]+(?:led|coalition|military|forces|army|air\s+force|precision|retaliatory|aerial|drone)){0,3}[\s-]+"
+    r"(?:air\s?strikes?|airstrikes?|strikes?|air\s+raids?|raids?|bombing)\b",
+    re.IGNORECASE,
+)
 _GAP_STOP = re.compile(r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops)\b", re.IGNORECASE)
 _MODIFIER_GAP = re.compile(r"[\s\w.-]*")
 # The actor is the subject of a verb of saying: "the coalition said ...", "US Central Command
@@ -104,6 +111,11 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
         before = text[max(start, a.start - 45) : a.start]
         if _AGENT_BEFORE.search(before):
             return a  # "carried out by Iran-backed militias"
+        if side_of(a.name) in ("us", "israel") and (own := _STATE_STRIKE_AFTER.match(text, a.end, end)):
+            # "mourners of the victims of the US airstrike": a state's strike is the state's, whatever
+            # preposition comes before, when it is the clause's only weapon.
+            if all(a.end <= w < own.end() for w in weapon_starts):
+                return a
         if _VICTIM_BEFORE.search(before[-30:]) and not _CLAUSE_OPENER.search(before):
             continue  # "hosting US forces", "wounding a U.S. service member"
         if (said := _SPOKE.match(text, a.end, end)) is not None:
