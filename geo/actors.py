@@ -65,15 +65,16 @@ class Actor:
 
     ``extract`` says whether the report extractor looks for it (state forces
     other than the US and Iran are only named by imported data sets: the
-    extractor's rules treat every non-US actor as an attacker). ``first`` lists
-    the letters every alias starts with, a cheap pre-filter for long texts.
+    extractor's rules treat every non-US actor as an attacker). Every top-level
+    alternative of ``pattern`` starts with a literal word (after an optional
+    ``\\b``): :mod:`geo.extract.vocabulary` compiles each on its own, so that
+    Python's regex engine can skip to that word's occurrences in a long report.
     """
 
     name: str
     family: str
     pattern: str
     extract: bool = True
-    first: str = ""
 
 
 ACTORS: tuple[Actor, ...] = (
@@ -88,13 +89,13 @@ ACTORS: tuple[Actor, ...] = (
     Actor("Kataib Sayyid al-Shuhada", "iran_aligned", r"Kata'?[ie]b\s+Sayy?id\s+al[- ]Shuhada"),
     Actor("Qassem al-Jabaryn", "iran_aligned", r"Qass?[ei]m\s+al[- ]Jabb?ar[iy]n"),
     Actor("Saraya Awliya al-Dam", "iran_aligned", r"Saraya\s+Awliya'?\s+al[- ]Dam"),
-    Actor("Harakat al-Nujaba", "iran_aligned", r"(?:Harakat\s+(?:Hezbollah\s+)?)?al[- ]Nujaba", first="Ha"),
+    Actor("Harakat al-Nujaba", "iran_aligned", r"Harakat\s+(?:Hezbollah\s+)?al[- ]Nujaba|al[- ]Nujaba"),
     Actor("Asaib Ahl al-Haq", "iran_aligned", r"Asa'?[ie]b\s+Ahl\s+al[- ]Haq"),
     Actor("Ashab al-Kahf", "iran_aligned", r"Ash?ab\s+al[- ]Kahf"),
-    Actor("Thaereen brigade", "iran_aligned", r"(?:al[- ])?Tha'?[ie]?r(?:een|in|oun|un)\b", first="Tta"),
+    Actor("Thaereen brigade", "iran_aligned", r"\bTha'?[ie]?r(?:een|in|oun|un)\b"),
     Actor("Badr Organization", "iran_aligned", r"\bBadr\s+(?:Organi[sz]ation|Corps|Brigades?)"),
-    Actor("Houthis", "iran_aligned", r"\bHouthis?\b|\bHuthis?\b|\bAnsar\s?Allah\b", first="HA"),
-    Actor("Hezbollah", "iran_aligned", r"\bH[ei]zb[ou]ll?ah\b", first="H"),
+    Actor("Houthis", "iran_aligned", r"\bHouthis?\b|\bHuthis?\b|\bAnsar\s?Allah\b"),
+    Actor("Hezbollah", "iran_aligned", r"\bH[ei]zb[ou]ll?ah\b"),
     Actor(
         "Popular Mobilization Forces", "iran_aligned",
         r"Popular\s+Mobili[sz]ation\s+(?:Forces|Units|Committees?)|\bPMF\b|\bPMU\b|Hashd(?:\s+al[- ]Shaabi)?", extract=False,
@@ -107,27 +108,24 @@ ACTORS: tuple[Actor, ...] = (
     ),
     Actor(
         "Islamic State", "isis",
-        r"Islamic\s+State(?!\s+group\s+in\s+the\s+region)|\bISIS\b|\bISIL\b|\bDaesh\b|\bAmaq\b", first="IDA",
+        r"Islamic\s+State(?!\s+group\s+in\s+the\s+region)|\bISIS\b|\bISIL\b|\bDaesh\b|\bAmaq\b",
     ),  # fmt: skip
-    Actor("SDF", "other", r"\bSDF\b|Syrian\s+Democratic\s+Forces|Kurdish-led|\bQSD\b", first="SKQ"),
+    Actor("SDF", "other", r"\bSDF\b|Syrian\s+Democratic\s+Forces|Kurdish-led|\bQSD\b"),
     Actor(
         "Iran-backed militias", "iran_aligned",
-        r"\b(?:Iran|Iranian)[- ](?:backed|aligned|allied|supported|linked)\b|\b[Pp]ro-Iran(?:ian)?\b"
+        r"\bIran(?:ian)?[- ](?:backed|aligned|allied|supported|linked)\b|\bpro-Iran(?:ian)?\b|\bPro-Iran(?:ian)?\b"
         r"|militia\s+groups?\s+(?:that\s+are\s+)?(?:backed|supported)\s+by\s+Iran"
-        r"|(?:militias?|militia\s+groups?|factions?)\s+aligned\s+with\s+Iran",
-        first="IPpmf",
+        r"|militia(?:s|\s+groups?)?\s+aligned\s+with\s+Iran|factions?\s+aligned\s+with\s+Iran",
     ),
     Actor(
         "Iran (IRGC)", "iran",
         r"\bIRGC\b|Revolutionary\s+Guards?(?:\s+Corps)?|Quds\s+Force|(?<![-\w])Iran(?:ian)?\b(?![- ](?:backed|aligned|allied|supported|linked))",
-        first="IRQ",
     ),  # fmt: skip
-    Actor("Israel", "other", r"\bIsrael(?:i)?\b", first="I"),
+    Actor("Israel", "other", r"\bIsrael(?:i)?\b"),
     Actor(
         "US forces / US-led coalition", "us",
-        r"\bU\.?S\.?(?:-led)?\b|\bUnited\s+States\b|\bAmerican\b|\b[Cc]oalition\b|\bCENTCOM\b|Central\s+Command"
+        r"\bU\.?S\.?(?:-led)?\b|\bUnited\s+States\b|\bAmerican\b|\bcoalition\b|\bCoalition\b|\bCENTCOM\b|Central\s+Command"
         r"|\bPentagon\b|\bWashington\b",
-        first="UACcWP",
     ),
 )
 

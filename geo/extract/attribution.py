@@ -200,9 +200,11 @@ _HINTS = (
 )  # fmt: skip
 
 
+_HINT = re.compile("|".join(re.escape(h) for h in _HINTS))  # searched in lower-cased text: no IGNORECASE, faster
+
+
 def has_statement_words(segment: str) -> bool:
-    lower = segment.lower()
-    return any(h in lower for h in _HINTS)
+    return _HINT.search(segment.lower()) is not None
 
 
 def attribution_statement(

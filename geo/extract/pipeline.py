@@ -64,6 +64,9 @@ _SENTENCE_HINTS = CUE_HINTS + (
     # Indirect suspicion and blame without an attack word ("indications point to ...").
     "hallmark", "indicat", "attribut", "endors", "point to", "pointed to", "points to", "allegedly",
 )  # fmt: skip
+# One search of the lower-cased sentence (a literal alternation, case-sensitive: several times
+# faster than a substring test per hint, and than the same pattern with IGNORECASE).
+_SENTENCE_HINT = re.compile("|".join(re.escape(h) for h in _SENTENCE_HINTS))
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
@@ -173,8 +176,7 @@ class _Reader:
 
     def read(self) -> None:
         for si, (s_start, s_end) in enumerate(self.sentences):
-            lower = self.text[s_start:s_end].lower()
-            if not any(h in lower for h in _SENTENCE_HINTS) and si != self._summary_sentence + 1:
+            if not _SENTENCE_HINT.search(self.text[s_start:s_end].lower()) and si != self._summary_sentence + 1:
                 continue  # no weapon, attack, casualty or claim word: nothing to read here
             prev_end = None
             for c_start, c_end in self._clauses(si):
@@ -273,8 +275,8 @@ class _Reader:
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
-        sentence = self.text[self.sentences[si][0] : self.sentences[si][1]]
-        if (attribution is None or statement_generic) and (generic or _NO_CLAIM_HINT.search(sentence)) and linked_to_report(sentence):
+        sentence = self.text[self.sentences[si][0] : self.sentences[si][1]] if attribution is None or statement_generic else ""
+        if sentence and (generic or _NO_CLAIM_HINT.search(sentence)) and linked_to_report(sentence):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
             # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
             # said of the report's attacks, never of the campaign it recalls.

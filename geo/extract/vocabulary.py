@@ -44,18 +44,72 @@ __all__ = [
 #: (:data:`geo.actors.ACTORS`, in its order: specific groups before the generic
 #: "Iran-backed militias", which they also are).
 ACTORS: tuple[tuple[str, str], ...] = tuple((a.name, a.pattern) for a in _ALL_ACTORS if a.extract)
-# The letters every alternative of a pattern starts with. Python's re tries each alternative at
-# each position of the text; a one-character lookahead first skips almost every position, which
-# makes scanning a whole report for the common names several times faster.
-ACTOR_PATTERNS = tuple(
-    (a.name, re.compile(f"(?=[{a.first}])(?:{a.pattern})" if a.first else a.pattern)) for a in _ALL_ACTORS if a.extract
-)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level ``|`` alternatives of a regular expression."""
+    out, cur, depth, in_class, i = [], [], 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+# Each alternative of each actor is compiled on its own, with its leading word boundary checked in
+# Python instead: a pattern that starts with a literal word lets the regex engine jump from one
+# occurrence of that word to the next, while "\b" or an alternation in front makes it try every
+# position of the text (a whole report is scanned for every name; this is ~20x faster).
+_BOUNDARY = (("(?<![-\\w])", "-"), ("\\b", ""))
+
+
+def _compile_alternatives() -> tuple[tuple[str, re.Pattern[str], str | None], ...]:
+    out = []
+    for actor in _ALL_ACTORS:
+        if not actor.extract:
+            continue
+        for alt in _alternatives(actor.pattern):
+            bound = None
+            for prefix, extra in _BOUNDARY:
+                if alt.startswith(prefix):
+                    alt, bound = alt[len(prefix) :], extra
+                    break
+            out.append((actor.name, re.compile(alt), bound))
+    return tuple(out)
+
+
+#: (canonical actor, compiled alternative, None or the extra characters that may not precede it).
+ACTOR_PATTERNS = _compile_alternatives()
+
+
+def _bounded(text: str, s: int, bound: str | None) -> bool:
+    """Whether a match at ``s`` honours its dropped leading boundary (no word character before it)."""
+    if bound is None or s == 0:
+        return True
+    c = text[s - 1]
+    return not (c.isalnum() or c == "_" or c in bound)
 
 
 def canonical_actor(text: str) -> str:
     """The canonical actor a phrase names ("pro-Iran militia fighters" -> "Iran-backed militias")."""
-    for name, rx in ACTOR_PATTERNS:
-        if rx.search(text):
+    for name, rx, bound in ACTOR_PATTERNS:
+        if any(_bounded(text, m.start(), bound) for m in rx.finditer(text)):
             return name
     return "Unknown"
 
@@ -97,10 +151,10 @@ def find_actors(text: str, start: int, end: int) -> list[ActorMention]:
         s, e = m.span("name")
         taken[s:e] = b"\x01" * (e - s)
         found.append(ActorMention(m.group("name") if name == "Unknown" else name, s + start, e + start))
-    for name, rx in ACTOR_PATTERNS:
+    for name, rx, bound in ACTOR_PATTERNS:
         for m in rx.finditer(segment):
             s, e = m.span()
-            if any(taken[s:e]):
+            if any(taken[s:e]) or not _bounded(segment, s, bound):
                 continue
             taken[s:e] = b"\x01" * (e - s)
             found.append(ActorMention(name, s + start, e + start))
