@@ -1,7 +1,7 @@
 """Incident Atlas library: gazetteer, incidents, storage, extraction, export.
 
 Nothing in this package imports Streamlit; the UI lives in ``app.py``, ``pages/``
-and ``ui/``. Import submodules directly (``from geo.gazetteer import Gazetteer``)
+and ``ui/``. Import submodules directly (``from geo.places.gazetteer import Gazetteer``)
 so that the command line stays fast and only pays for what it uses.
 """
 
