@@ -28,7 +28,7 @@ def register(subparsers) -> None:
 
 
 def match_json(match) -> dict:
-    """The JSON object printed for one :class:`~geo.places.gazetteer.SiteMatch`."""
+    """The JSON object printed for one :class:`~geo.places.sites.SiteMatch`."""
     site = match.site
     return {
         "site_id": site.id,

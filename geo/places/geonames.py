@@ -9,7 +9,7 @@ GeoNames publishes one tab-separated line per feature, 19 columns, no header
   alternate name in a SQLite file (:func:`import_geonames`), building a fresh
   file beside the target and renaming it into place, so a failed import leaves
   the previous database untouched;
-* serves lookups (:class:`GeoNamesLayer`), returning :class:`~geo.places.gazetteer.Site`
+* serves lookups (:class:`GeoNamesLayer`), returning :class:`~geo.places.sites.Site`
   objects with ``layer="geonames"`` and ids ``"geonames:<geonameid>"``.
 
 The layer is the gazetteer's second line: it knows thousands of towns the
@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import GeoError, NotFound, Problem, ValidationError
-from geo.places.gazetteer import FuzzyIndex, Site, SiteMatch, hint_fits
+from geo.places.fuzzy import FuzzyIndex
 from geo.places.normalize import NameKey, name_key
+from geo.places.sites import Site, SiteMatch, hint_fits
 
 __all__ = [
     "COLUMNS",

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import GeoError
-from geo.places.gazetteer import Site, SiteMatch
 from geo.places.normalize import name_key
+from geo.places.sites import Site, SiteMatch
 
 if TYPE_CHECKING:
     from geo.config import Settings

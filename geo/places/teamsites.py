@@ -8,11 +8,11 @@ layers these sites right under the curated ones, so every app server and the
 command line resolve the name from then on. Curators fold them into the CSV
 with ``python -m geo gazetteer export-team``, which writes them as CSV rows.
 
-A team site is validated exactly as a curated row is (:func:`~geo.places.gazetteer.parse_sites`:
+A team site is validated exactly as a curated row is (:func:`~geo.places.sites.parse_sites`:
 slug id, kind, ISO country code, coordinates in range and inside the country)
 and is refused when its id, or one of its names or aliases, is already taken:
 an id by any curated or team site, a name by a site *of the same country*
-(the rule :func:`~geo.places.gazetteer.parse_sites` applies across rows, so the CSV a
+(the rule :func:`~geo.places.sites.parse_sites` applies across rows, so the CSV a
 curator exports validates). Every add and remove is written to the audit log
 under the editor's name (action ``site-add``/``site-remove``, ``incident_id``
 ``"site:<id>"``, the row as the snapshot) and bumps ``meta.sites_version``,
@@ -38,8 +38,8 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from geo.errors import NotFound, Problem, StoreError, ValidationError
-from geo.places.gazetteer import COLUMNS, Site, parse_sites
 from geo.places.normalize import name_key
+from geo.places.sites import COLUMNS, Site, parse_sites
 
 if TYPE_CHECKING:
     from geo.config import Settings
@@ -116,7 +116,7 @@ def check_site(fields: Mapping[str, Any], *, existing: Iterable[Site] = (), sour
 
     ``fields`` maps gazetteer.csv columns to values (numbers may be numbers;
     ``aliases`` a "|"-joined string or a sequence). The row goes through
-    :func:`~geo.places.gazetteer.parse_sites` as a curated row would; then its id and
+    :func:`~geo.places.sites.parse_sites` as a curated row would; then its id and
     names are checked against ``existing`` (curated and team sites).
     """
     cells = [_cell(fields.get(column)).strip() for column in COLUMNS]
@@ -148,7 +148,7 @@ def check_site(fields: Mapping[str, Any], *, existing: Iterable[Site] = (), sour
 
 
 def site_row(site: Site) -> list[str]:
-    """``site`` as the cells of a gazetteer.csv row, in :data:`~geo.places.gazetteer.COLUMNS` order."""
+    """``site`` as the cells of a gazetteer.csv row, in :data:`~geo.places.sites.COLUMNS` order."""
     values = {
         "id": site.id, "name": site.name, "aliases": "|".join(site.aliases), "kind": site.kind,
         "country": site.country, "admin1": site.admin1, "lat": repr(site.lat), "lon": repr(site.lon),

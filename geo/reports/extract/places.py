@@ -72,7 +72,7 @@ class Place:
     start: int
     end: int
     text: str
-    site: Any  # geo.places.gazetteer.Site
+    site: Any  # geo.places.sites.Site
 
 
 def kind_rank(kind: str) -> int:
