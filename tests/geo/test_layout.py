@@ -182,7 +182,9 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 @pytest.mark.parametrize(
     "files, expected",
     [
-        pytest.param({"a.py": "import pkg.b\n", "b.py": "from pkg.a import x\n"}, [["pkg.a", "pkg.b"]], id="module level"),
+        pytest.param(
+            {"a.py": "import pkg.b\n", "b.py": "from pkg.a import x\n"}, [["pkg.a", "pkg.b"]], id="module level"
+        ),
         pytest.param(
             {"a.py": "from pkg import b\n", "b.py": "def f():\n    from pkg import a\n"},
             [["pkg.a", "pkg.b"]],
@@ -215,5 +217,7 @@ def test_cycle_finder(tmp_path, files, expected):
 
 
 def test_streamlit_finder(tmp_path):
-    root = _package(tmp_path, {"ok.py": "import streamlit_folium_not\n", "bad.py": "def f():\n    import streamlit.components.v1\n"})
+    root = _package(
+        tmp_path, {"ok.py": "import streamlit_folium_not\n", "bad.py": "def f():\n    import streamlit.components.v1\n"}
+    )
     assert imports_of(root, "streamlit") == ["pkg.bad"]
