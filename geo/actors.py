@@ -67,7 +67,7 @@ class Actor:
     other than the US and Iran are only named by imported data sets: the
     extractor's rules treat every non-US actor as an attacker). Every top-level
     alternative of ``pattern`` starts with a literal word (after an optional
-    ``\\b``): :mod:`geo.extract.vocabulary` compiles each on its own, so that
+    ``\\b``): :mod:`geo.reports.extract.vocabulary` compiles each on its own, so that
     Python's regex engine can skip to that word's occurrences in a long report.
     """
 
