@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from geo.actors import FAMILIES
 from geo.view.filters import Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from geo.view.viewstate import ViewState
@@ -30,6 +31,7 @@ COLUMN_CONFIG = {
     "type": st.column_config.TextColumn("Type"),
     "location": st.column_config.TextColumn("Place"),
     "country": st.column_config.TextColumn("Country"),
+    "family": st.column_config.TextColumn("Actor family"),
     "actor": st.column_config.TextColumn("Actor"),
     "attribution": st.column_config.TextColumn("Attribution"),
     "attributed_by": st.column_config.TextColumn("Attributed by"),
@@ -61,6 +63,7 @@ def incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "") -> pd.D
             "type": df["event_type"].map(EVENT_TYPES).fillna(df["event_type"]),
             "location": df["location"],
             "country": df["country"],
+            "family": df["actor_family"].map(FAMILIES).fillna(df["actor_family"]),
             "actor": df["actor"],
             "attribution": df["attribution"].map(ATTRIBUTIONS).fillna(df["attribution"]),
             "attributed_by": df["attributed_by"],
