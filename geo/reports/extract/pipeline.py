@@ -87,6 +87,9 @@ _BASES_LOCATED = re.compile(
 # Where a list of places ends: the next clause or a conjunction that is no part of the list.
 _LIST_END = re.compile(r"[,;.]|\s(?:as|where|while|which|that|because|since|amid|after|when)\s", re.IGNORECASE)
 _ALSO = re.compile(r"\balso\b", re.IGNORECASE)
+# A place name that names a news outlet ("the al-Mayadeen news network", "Erbil TV") is the
+# speaker's name, not where anything happened.
+_OUTLET_AFTER = re.compile(r"[\s-]+(?:news\s+(?:network|agency|channel|website|outlet)|TV\b|television|satellite\s+channel|newspaper|radio\b)")
 # A clause that tells a further attack, not more of the one told ("a second attack hit the base",
 # "another drone targeted ...", "was struck again").
 _ANOTHER = re.compile(
@@ -142,7 +145,9 @@ class _Reader:
         # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
         # Resistance in Iraq") is a place of the story.
         skip = datelines + [(a.start, a.end) for a in self._all_actors]
-        self.places: list[Place] = [p for p in places if not any(s <= p.start < e for s, e in skip)]
+        self.places: list[Place] = [
+            p for p in places if not any(s <= p.start < e for s, e in skip) and not _OUTLET_AFTER.match(text, p.end)
+        ]
         self._starts = [p.start for p in self.places]
         self.unresolved = unresolved
         self.report_sites = [p.site for p in self.places]

@@ -69,6 +69,17 @@ def test_the_speaker_is_the_perpetrator_when_the_verb_says_so(gaz, text):
     assert (c.actor, c.attribution, c.actor_family) == ("US forces / US-led coalition", "claimed", "us")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone attack targeted Ain al-Asad on Tuesday, the al-Mayadeen news network reported.",
+        "According to the al-Mayadeen news network, a drone attack targeted Ain al-Asad on Tuesday.",
+    ],
+)
+def test_an_outlet_named_after_a_place_is_a_speaker_not_a_place(gaz, text):
+    assert [c.site_id for c in cands(gaz, text)] == ["ain-al-asad"]
+
+
 def test_a_speaker_whose_own_forces_were_targeted_is_the_target(gaz):
     c = only(gaz, "The coalition said its troops had been targeted by rockets at Green Village on Tuesday.")
     assert c.actor == "Unknown"
