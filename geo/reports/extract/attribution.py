@@ -196,7 +196,8 @@ _HINTS = (
     "suspect", "assumption", "believ", "probabl", "presum", "said it", "saying it", "said that it", "said its", "said on", "said in a",
     "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
-    "indicat", "point", "suggest", "consistent with", "used", "employed", "evidence",
+    "indicat", "point", "suggest", "consistent with", "evidence", "employed", "have used", "has used", "had used",
+    "used before", "used previously", "used in the past", "used repeatedly", "used often",
 )  # fmt: skip
 
 

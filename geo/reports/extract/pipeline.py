@@ -98,7 +98,9 @@ _ANOTHER = re.compile(
     re.IGNORECASE,
 )
 _TWICE = re.compile(r"\btwice\b|\btwo\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b", re.IGNORECASE)
-_NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed", re.IGNORECASE)
+_NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
+# Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
+_LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
 # How many sentences after the last attack told a casualty or interception statement may still be about it.
 _AFTERMATH_REACH = 3
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
@@ -136,6 +138,7 @@ class _Reader:
         self._actor_starts = [a.start for a in self._all_actors]
         self._clause_cache: dict[int, list[tuple[int, int]]] = {}
         self._sources: dict[int, Source | None] = {}
+        self._lower: dict[int, str] = {}  # lower-cased sentences, for the cheap tests of _may_link
         self._summary_sentence = -1  # the sentence of the last "bases in Iraq and Syria came under fire"
         self._summary: Mention | None = None  # and what it said
         self._clause_actor: tuple[int, ActorMention] | None = None  # (sentence, perpetrator) of the last clause
@@ -212,6 +215,22 @@ class _Reader:
         kind = "suspected" if HEDGE.search(self.text, start, end) else "blamed"
         return Attribution(kind, actor.name, src.label, (start, end))
 
+    def _may_link(self, si: int, generic: bool) -> bool:
+        """Whether sentence ``si`` ties a background statement to the report's attack (see :func:`linked_to_report`).
+
+        Asked of most clauses: substring tests on the lower-cased sentence (kept per sentence)
+        rule out almost all of them before any pattern runs.
+        """
+        if si not in self._lower:
+            self._lower[si] = self.text[self.sentences[si][0] : self.sentences[si][1]].lower()
+        low = self._lower[si]
+        if generic:
+            if not any(k in low for k in _LINK_KEYS):
+                return False
+        elif "claim" not in low or not _NO_CLAIM_HINT.search(low):
+            return False
+        return linked_to_report(low)
+
     def _background(self, si: int, start: int, end: int) -> Attribution | None:
         """What a background clause tied to the report's attack says of who did it, if it is not dated elsewhere."""
         seg = self.text[start:end]
@@ -280,8 +299,7 @@ class _Reader:
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
-        sentence = self.text[self.sentences[si][0] : self.sentences[si][1]] if attribution is None or statement_generic else ""
-        if sentence and (generic or _NO_CLAIM_HINT.search(sentence)) and linked_to_report(sentence):
+        if (attribution is None or statement_generic) and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
             # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
             # said of the report's attacks, never of the campaign it recalls.
