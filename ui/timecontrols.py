@@ -1,0 +1,215 @@
+"""The map page's time controls: coverage, the draggable timeline, step and play, the empty state.
+
+* :func:`coverage_caption` says which period the data covers and what "today" the
+  presets count back from.
+* :func:`show_time_controls` draws the timeline of every incident passing the
+  *other* filters, with the date filter as a brush: dragging across the bars sets
+  ``from``/``to`` (an interval selection, ``on_select``), clicking once clears it.
+  Under it, buttons step the window back and forth and play it through time.
+* :func:`empty_period_notice` replaces a blank map ("nothing in the last 7 days")
+  with where the nearest incidents are and a button that goes there.
+
+Every control changes the same sidebar widgets (:data:`ui.state.KEYS`) in a
+callback, before the widgets are drawn, so the URL, the map and the sidebar
+always agree. Playing uses a fragment that reruns on a timer only while playing;
+it cannot set widgets drawn outside itself, so it leaves the next window in
+session state and :func:`apply_pending` (first thing on the map page) applies it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import replace
+
+import streamlit as st
+
+from geo import timespan
+from geo.filters import DATE_PRESETS, Filters
+from ui import data, timeline
+from ui.state import CUSTOM, KEYS, current_view
+
+__all__ = [
+    "PLAY_SECONDS",
+    "apply_pending",
+    "coverage_caption",
+    "empty_period_notice",
+    "show_time_controls",
+    "undated",
+]
+
+PLAY_SECONDS = 1.5  # one step of the play control
+_PENDING = "_ia_time_pending"  # the window the play fragment wants next
+_PLAYING = "_ia_time_playing"
+_LAST_STEP = "_ia_time_last_step"  # time.monotonic() of the last step
+_CONTEXT = "_ia_time_context"  # (coverage, bucket) of the last drawn timeline, for the callbacks
+
+
+def undated(filters: Filters) -> Filters:
+    """``filters`` without its date range: what the timeline draws and the empty state searches."""
+    return replace(filters, date_from=None, date_to=None)
+
+
+def _set_window(window: timespan.Window | None) -> None:
+    """Point the sidebar's period widgets at ``window`` (None: all time). Callbacks only."""
+    ss = st.session_state
+    if window is None:
+        ss[KEYS["period"]], ss[KEYS["from"]], ss[KEYS["to"]] = "All time", None, None
+    else:
+        ss[KEYS["period"]], ss[KEYS["from"]], ss[KEYS["to"]] = CUSTOM, window.start, window.end
+
+
+def apply_pending() -> None:
+    """Apply the window the play control chose on its last tick; call before the sidebar is drawn."""
+    window = st.session_state.pop(_PENDING, None)
+    if window is not None:
+        _set_window(window)
+
+
+def coverage_caption(dataset: data.Dataset, today: dt.date) -> str:
+    cover = timespan.coverage(dataset.frame["date"])
+    if cover is None:
+        return "The store holds no incidents yet."
+    return (
+        f"The data holds {cover.text()}. Presets such as “Last 30 days” count back from today, "
+        f"{today.isoformat()}."
+    )
+
+
+def _period_words(filters: Filters) -> str:
+    label = st.session_state.get(KEYS["period"])
+    span = f"{filters.date_from or '…'} to {filters.date_to or '…'}"
+    if label in DATE_PRESETS:
+        return f"the {label.lower()} ({span})"
+    return span
+
+
+def empty_period_notice(dataset: data.Dataset, filters: Filters) -> bool:
+    """When the date range alone empties the map, say where the nearest incidents are and offer
+    to go there. Returns True when it showed something."""
+    if filters.date_from is None or filters.date_to is None:
+        return False
+    others = data.filtered(dataset, undated(filters))
+    window = timespan.Window(filters.date_from, filters.date_to)
+    found = timespan.nearest_window(others["date"], window)
+    if found is None:
+        return False
+    target, anchor = found
+    side = "newest" if anchor < window.start else "next"
+    st.warning(
+        f"No incidents in {_period_words(filters)}. The {side} incident matching the other filters "
+        f"is on {anchor.isoformat()}."
+    )
+    st.button(
+        f"Show {target.start.isoformat()} to {target.end.isoformat()}",
+        key="ia_time_nearest",
+        on_click=_set_window,
+        args=(target,),
+        icon=":material/history:",
+    )
+    return True
+
+
+def _on_brush(key: str, bucket: str) -> None:
+    """The timeline brush moved: its span (snapped to whole bars) becomes the date filter."""
+    state = st.session_state.get(key)
+    selection = (state or {}).get("selection", {}) if hasattr(state, "get") else {}
+    values = (selection.get(timeline.BRUSH) or {}).get("period")
+    _set_window(timespan.brush_window(values, bucket))
+    _stop()
+
+
+def _current_window() -> timespan.Window | None:
+    """The window the sidebar holds now, completed to a playable one; None without data."""
+    context = st.session_state.get(_CONTEXT)
+    if context is None:
+        return None
+    cover, bucket = context
+    f = current_view().filters  # what the last run showed (callbacks run before the widgets)
+    return timespan.play_start(f.date_from, f.date_to, cover, bucket)
+
+
+def _step(direction: int) -> None:
+    window = _current_window()
+    if window is not None:
+        _set_window(timespan.step_window(window, direction))
+    _stop()
+
+
+def _play() -> None:
+    window = _current_window()
+    if window is None:
+        return
+    cover, _ = st.session_state[_CONTEXT]
+    if window.start > cover.last:  # played to the end before: start again from the beginning
+        window = timespan.play_start(None, None, cover, st.session_state[_CONTEXT][1])
+    _set_window(window)
+    st.session_state[_PLAYING] = True
+    st.session_state[_LAST_STEP] = time.monotonic()
+
+
+def _stop() -> None:
+    st.session_state[_PLAYING] = False
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _ticker() -> None:
+    """While playing: every :data:`PLAY_SECONDS`, move the window on and rerun the page."""
+    ss = st.session_state
+    if not ss.get(_PLAYING):
+        return
+    if time.monotonic() - ss.get(_LAST_STEP, 0.0) < PLAY_SECONDS * 0.8:
+        return  # the page run that drew this fragment, right after a step
+    window, context = _current_window(), ss.get(_CONTEXT)
+    if window is None or context is None:
+        return
+    following = timespan.step_window(window, 1)
+    if following.start > context[0].last:
+        _stop()
+    else:
+        ss[_PENDING] = following
+        ss[_LAST_STEP] = time.monotonic()
+    st.rerun(scope="app")
+
+
+def show_time_controls(dataset: data.Dataset, filters: Filters) -> None:
+    """The timeline of the incidents passing the other filters, with the date filter as a brush,
+    and the step and play buttons under it."""
+    context_filters = undated(filters)
+    context = data.filtered(dataset, context_filters)
+    chart = data.timeline(dataset, context_filters, context)
+    if chart is None:
+        st.info("No incidents match the filters, so there is no timeline to draw.")
+        return
+    cover = timespan.coverage(context["date"])
+    st.session_state[_CONTEXT] = (cover, chart.bucket)
+    window = None
+    if filters.date_from is not None or filters.date_to is not None:
+        window = (filters.date_from or cover.first, filters.date_to or cover.last)
+    # A new key whenever the dates change from elsewhere: the chart then starts with the
+    # brush where the filter is, not where an earlier drag left it.
+    key = f"ia_timeline_{window[0]}_{window[1]}" if window else "ia_timeline_all"
+    st.vega_lite_chart(
+        chart.counts,
+        timeline.brushable(chart.spec, window),
+        width="stretch",
+        key=key,
+        on_select=lambda: _on_brush(key, chart.bucket),
+        selection_mode=timeline.BRUSH,
+    )
+    playing = bool(st.session_state.get(_PLAYING))
+    back, play, forward, note = st.columns([1, 1, 1, 4], vertical_alignment="center")
+    back.button("Earlier", key="ia_time_back", on_click=_step, args=(-1,), icon=":material/skip_previous:",
+                width="stretch", help="Move the date window back by its length")  # fmt: skip
+    if playing:
+        play.button("Pause", key="ia_time_pause", on_click=_stop, icon=":material/pause:", width="stretch")
+    else:
+        play.button("Play", key="ia_time_play", on_click=_play, icon=":material/play_arrow:", width="stretch",
+                    help=f"Step the map through time, one window every {PLAY_SECONDS:g} s")  # fmt: skip
+    forward.button("Later", key="ia_time_forward", on_click=_step, args=(1,), icon=":material/skip_next:",
+                   width="stretch", help="Move the date window forward by its length")  # fmt: skip
+    note.caption(
+        f"Bars per {chart.bucket}. Drag across the bars to choose dates; click the chart once to clear them."
+    )
+    if playing:
+        _ticker()
