@@ -186,12 +186,13 @@ def show_time_controls(dataset: data.Dataset, filters: Filters) -> None:
     window = None
     if filters.date_from is not None or filters.date_to is not None:
         window = (filters.date_from or cover.first, filters.date_to or cover.last)
-    # A new key whenever the dates change from elsewhere: the chart then starts with the
-    # brush where the filter is, not where an earlier drag left it.
+    # A new key whenever the dates change: the chart then starts without the brush of the
+    # drag that set them (the faded bars show the window instead).
     key = f"ia_timeline_{window[0]}_{window[1]}" if window else "ia_timeline_all"
+    counts, spec = timeline.brushable(chart, window)
     st.vega_lite_chart(
-        chart.counts,
-        timeline.brushable(chart.spec, window),
+        counts,
+        spec,
         width="stretch",
         key=key,
         on_select=lambda: _on_brush(key, chart.bucket),

@@ -123,6 +123,8 @@ def prepare(
             },
             "color": {
                 "field": "actor", "type": "nominal", "title": "Actor",
+                # Under the chart: at the side it took half of a phone's width from the bars.
+                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2, "labelLimit": 150},
                 "scale": {"domain": [a for a, _ in legend], "range": [c for _, c in legend]},
             },
             "tooltip": [
@@ -132,7 +134,7 @@ def prepare(
                 {"aggregate": "sum", "field": "incidents", "type": "quantitative", "title": "Incidents"},
             ],
         },
-        "height": 220,
+        "height": 260,  # with the legend under the bars (autosize fits both in it)
     }  # fmt: skip
     return Timeline(counts, spec, bucket)
 
@@ -140,22 +142,27 @@ def prepare(
 BRUSH = "span"  # the interval selection's name: Streamlit reports it under this key
 
 
-def _utc(day: dt.date) -> dict:
-    """A Vega-Lite DateTime for midnight UTC of ``day``."""
-    return {"year": day.year, "month": day.month, "date": day.day, "utc": True}
+def brushable(chart: Timeline, window: tuple[dt.date, dt.date] | None) -> tuple[pd.DataFrame, dict]:
+    """(data, spec) of ``chart`` with an interval selection along x: dragging selects dates.
 
-
-def brushable(spec: dict, window: tuple[dt.date, dt.date] | None) -> dict:
-    """``spec`` with an interval selection along x (drag to select dates) set to ``window``.
-
-    ``window`` (first day, last day, inclusive) draws the brush where the date
-    filter is; bars outside it fade. None: no brush, every bar at full strength.
+    ``window`` (first day, last day, inclusive) is the date filter: bars outside it
+    fade. It is drawn from the data (an ``inside`` column), not as the brush's initial
+    value, which Streamlit's chart does not restore when it mounts.
     """
-    brush: dict = {"name": BRUSH, "select": {"type": "interval", "encodings": ["x"]}}
-    if window is not None:
-        brush["value"] = {"x": [_utc(window[0]), _utc(window[1] + dt.timedelta(days=1))]}
-    encoding = {**spec["encoding"], "opacity": {"condition": {"param": BRUSH, "empty": True, "value": 1}, "value": 0.3}}
-    return {**spec, "params": [brush], "encoding": encoding}
+    brush = {"name": BRUSH, "select": {"type": "interval", "encodings": ["x"]}}
+    counts = chart.counts
+    if window is None:
+        opacity: dict = {"condition": {"param": BRUSH, "empty": True, "value": 1}, "value": 0.3}
+    else:
+        start, after = pd.Timestamp(window[0]), pd.Timestamp(window[1] + dt.timedelta(days=1))
+        counts = counts.assign(inside=(counts["period"] < after) & (counts["end"] > start))
+        # While dragging the brush decides; otherwise the date filter does.
+        opacity = {"condition": [{"param": BRUSH, "empty": False, "value": 1}, {"test": "datum.inside", "value": 1}],
+                   "value": 0.25}  # fmt: skip
+    encoding = {**chart.spec["encoding"], "opacity": opacity}
+    if window is not None:  # y sums per group: ``inside`` must be one of the group's fields to reach the test
+        encoding["detail"] = {"field": "inside", "type": "nominal"}
+    return counts, {**chart.spec, "params": [brush], "encoding": encoding}
 
 
 def show_timeline(df: pd.DataFrame, colours: ActorColours, *, prepared: Timeline | None = None) -> None:
