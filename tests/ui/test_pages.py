@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from geo.incidents import FIELDS, GEO_PRECISIONS
 from tests.ui.seed import XSS_ID, XSS_SCRIPT
 
@@ -148,3 +150,27 @@ def test_an_editor_removes_a_team_site_after_confirming_and_it_is_audited(open_p
 def test_no_removal_control_without_team_sites(open_page):
     at = open_page("pages/2_Gazetteer.py", editor="alice")
     assert not at.expander
+
+
+def test_gazetteer_try_a_name_shows_where_how_precisely_and_rings_the_match_on_the_map(run_page):
+    """Green Village has no published position: the page says so, names the site it shares
+    its point with, and the map centres on it with a ring."""
+    at = run_page("pages/2_Gazetteer.py")
+    (sites_map,) = at.get("component_instance")
+    assert json.loads(sites_map.proto.json_args).get("center") is None
+    at.text_input(key="ia_try_name").input("Green Village").run()
+    assert not at.exception
+    text = at.success[0].value
+    assert "35.1517, 40.5758" in text and "±10 km" in text
+    assert "Same point as:** Al\\-Omar oil field \\(al\\-omar\\-oil\\-field\\)" in text
+    assert "Note:** UNVERIFIED" in text
+    (sites_map,) = at.get("component_instance")
+    args = json.loads(sites_map.proto.json_args)
+    assert args["center"] == [35.1517, 40.5758] and args["zoom"] == 10
+    assert "Green Village (green-village)" in args["feature_group"]
+
+
+def test_precision_text_reads_like_a_distance():
+    from ui.sites import precision_text
+
+    assert [precision_text(m) for m in (500, 1500, 10000, None, 0)] == ["±500 m", "±1.5 km", "±10 km", "unknown", "unknown"]
