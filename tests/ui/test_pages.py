@@ -16,7 +16,10 @@ def test_incidents_table_follows_the_link_filters_and_links_rows_to_the_map(run_
     # Newest first, each row linking to the map with the incident selected and the same filters.
     assert list(table["id"]) == ["inc-t6", "inc-t3", "inc-t1"]
     assert list(table["map"]) == [f"/?sel={i}&type=rocket" for i in table["id"]]
-    assert {"outlets", "source_count", "summary"} <= set(table.columns)
+    assert {"sources", "source_link", "source_count", "summary"} <= set(table.columns)
+    # Sources read as outlet and headline, with a link to the first report.
+    row = table.set_index("id").loc["inc-t3"]
+    assert row["sources"] == "Reuters: Report 3" and row["source_link"] == "https://example.org/r/3"
     link = at.get("page_link")[0].proto  # "open these filters on the map"
     assert link.query_string == "type=rocket" and link.label == "Open these filters on the map"
     assert [b.proto.label for b in at.get("download_button")] == ["GeoJSON", "CSV"]
@@ -36,6 +39,8 @@ def test_incidents_table_keeps_report_text_as_data(run_page):
     assert list(table["id"]) == [XSS_ID]
     # The grid draws text, never HTML: the value is kept verbatim and shown as such.
     assert XSS_SCRIPT in table["summary"].iloc[0]
+    # A javascript: address is never offered as a link; the next source's is.
+    assert XSS_SCRIPT in table["sources"].iloc[0] and table["source_link"].iloc[0] == "https://example.org/ap/8"
 
 
 def test_pages_share_the_view_when_the_menu_drops_the_query_string(run_page):
