@@ -634,6 +634,9 @@ def base_map(
         no_tiles = _NoTiles("No tiles (offline)").add_to(m)
         _ProbedTiles(tiles, no_tiles=no_tiles).add_to(m)
     _Borders("Country borders (offline)").add_to(m)
+    from ui.placelabels import place_labels  # imports script_json from here
+
+    m.add_child(place_labels())  # place names without tiles, and the Natural Earth credit
     for layer in overlays:  # before the layer control, whose script refers to them
         m.add_child(layer)
     if legend is not None:
