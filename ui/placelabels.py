@@ -118,6 +118,10 @@ class PlaceLabels(MacroElement):
         {% macro script(this, kwargs) %}
         (function (map) {
             var rows = {{ this.rows_js }};
+            // A pane of their own under the markers: a label never covers an incident.
+            var pane = map.getPane("ia-places") || map.createPane("ia-places");
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = "none";
             var group = L.layerGroup().addTo(map);
             map.attributionControl && map.attributionControl.addAttribution({{ this.credit_js }});
             function tiled() {
@@ -141,11 +145,10 @@ class PlaceLabels(MacroElement):
                     boxes.push(box);
                     drawn++;
                     var cls = "ia-place" + (r[4] ? " ia-site" : "") + (r[3] <= 2 ? " ia-big" : "");
-                    group.addLayer(L.marker([r[0], r[1]], {interactive: false, keyboard: false,
+                    group.addLayer(L.marker([r[0], r[1]], {interactive: false, keyboard: false, pane: "ia-places",
                         icon: L.divIcon({className: "", html: '<span class="' + cls + '">' + r[2] + "</span>",
                                          iconSize: null, iconAnchor: [4, 7]})}));
                 }
-                group.eachLayer(function (m) { m.getElement() && (m.getElement().style.zIndex = 0); });
             }
             map.on("zoomend moveend", draw);
             map.on("layeradd layerremove", function (e) { if (e.layer instanceof L.TileLayer) { draw(); } });

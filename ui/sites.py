@@ -150,7 +150,8 @@ def precision_text(metres: float | None) -> str:
     """ "±500 m", "±10 km" or "unknown" for a site's ``precision_m``."""
     if metres is None or not metres == metres or metres <= 0:
         return "unknown"
-    return f"±{metres / 1000:g} km" if metres >= 1000 else f"±{metres:g} m"
+    # A no-break space: "±10" and "km" never end up on two lines.
+    return f"±{metres / 1000:g}\u00a0km" if metres >= 1000 else f"±{metres:g}\u00a0m"
 
 
 def same_point(site, sites) -> list:

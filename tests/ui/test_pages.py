@@ -166,7 +166,7 @@ def test_gazetteer_try_a_name_shows_where_how_precisely_and_rings_the_match_on_t
     at.text_input(key="ia_try_name").input("Green Village").run()
     assert not at.exception
     text = at.success[0].value
-    assert "35.1517, 40.5758" in text and "±10 km" in text
+    assert "35.1517, 40.5758" in text and "±10\u00a0km" in text
     assert "Same point as:** Al\\-Omar oil field \\(al\\-omar\\-oil\\-field\\)" in text
     assert "Note:** UNVERIFIED" in text
     (sites_map,) = at.get("component_instance")
@@ -178,4 +178,4 @@ def test_gazetteer_try_a_name_shows_where_how_precisely_and_rings_the_match_on_t
 def test_precision_text_reads_like_a_distance():
     from ui.sites import precision_text
 
-    assert [precision_text(m) for m in (500, 1500, 10000, None, 0)] == ["±500 m", "±1.5 km", "±10 km", "unknown", "unknown"]
+    assert [precision_text(m) for m in (500, 1500, 10000, None, 0)] == ["±500\u00a0m", "±1.5\u00a0km", "±10\u00a0km", "unknown", "unknown"]
