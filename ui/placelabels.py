@@ -39,8 +39,9 @@ __all__ = [
 MIN_ZOOM = 7
 MAX_DRAWN = 250
 GEONAMES_LABELS = 2000  # the most populous GeoNames places labelled
-# Plain text, no link: with GEO_TILES=off the map holds no https:// address at all.
-NATURAL_EARTH_CREDIT = "Borders: Natural Earth (naturalearthdata.com, public domain)"
+# Plain text, no link (with GEO_TILES=off the map holds no https:// address at all), and short:
+# on a phone a longer credit wrapped over the scale bar.
+NATURAL_EARTH_CREDIT = "Borders: Natural Earth"
 
 # Rank (lower is drawn first when labels would overlap): what an analyst reads a map for first.
 _KIND_RANK = {

@@ -199,17 +199,18 @@ def show_time_controls(dataset: data.Dataset, filters: Filters) -> None:
         selection_mode=timeline.BRUSH,
     )
     playing = bool(st.session_state.get(_PLAYING))
-    back, play, forward, note = st.columns([1, 1, 1, 4], vertical_alignment="center")
-    back.button("Earlier", key="ia_time_back", on_click=_step, args=(-1,), icon=":material/skip_previous:",
-                width="stretch", help="Move the date window back by its length")  # fmt: skip
+    # One row that wraps, not columns: columns stack on a phone into three full-width buttons.
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.button("Earlier", key="ia_time_back", on_click=_step, args=(-1,), icon=":material/skip_previous:",
+               help="Move the date window back by its length")  # fmt: skip
     if playing:
-        play.button("Pause", key="ia_time_pause", on_click=_stop, icon=":material/pause:", width="stretch")
+        row.button("Pause", key="ia_time_pause", on_click=_stop, icon=":material/pause:")
     else:
-        play.button("Play", key="ia_time_play", on_click=_play, icon=":material/play_arrow:", width="stretch",
-                    help=f"Step the map through time, one window every {PLAY_SECONDS:g} s")  # fmt: skip
-    forward.button("Later", key="ia_time_forward", on_click=_step, args=(1,), icon=":material/skip_next:",
-                   width="stretch", help="Move the date window forward by its length")  # fmt: skip
-    note.caption(
+        row.button("Play", key="ia_time_play", on_click=_play, icon=":material/play_arrow:",
+                   help=f"Step the map through time, one window every {PLAY_SECONDS:g} s")  # fmt: skip
+    row.button("Later", key="ia_time_forward", on_click=_step, args=(1,), icon=":material/skip_next:",
+               help="Move the date window forward by its length")  # fmt: skip
+    st.caption(
         f"Bars per {chart.bucket}. Drag across the bars to choose dates; click the chart once to clear them."
     )
     if playing:

@@ -100,3 +100,10 @@ def test_the_custom_range_boxes_are_full_width_one_above_the_other(run_page, per
         assert all(len(column.date_input) == 0 for column in at.sidebar.columns)
     else:
         assert len(boxes) == 0
+
+
+def test_the_incidents_page_has_the_same_empty_state(run_page):
+    at = run_page("pages/1_Incidents.py", {"from": "2024-03-25", "to": "2024-03-31"})
+    assert "newest incident matching the other filters is on 2024-03-20" in plain(at.warning[0].value)
+    at.button(key="ia_time_nearest").click().run()
+    assert list(at.dataframe[0].value["id"]) == ["inc-t6"]
