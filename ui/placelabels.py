@@ -56,7 +56,7 @@ _SITE_KINDS = {"air_base", "base", "airport", "oil_field", "gas_field", "border_
 def label_rows(sites: Iterable, geonames: Sequence[tuple[str, float, float, int]] = ()) -> list[list]:
     """``[lat, lon, escaped name, rank, is_site]`` per place, biggest first.
 
-    ``sites`` are gazetteer :class:`~geo.gazetteer.Site` objects (countries, provinces,
+    ``sites`` are gazetteer :class:`~geo.places.gazetteer.Site` objects (countries, provinces,
     regions and districts are left out: the borders layer names countries, and an
     area's point is its centre, not a place). ``geonames`` rows are (name, lat, lon, population); a GeoNames
     place within ~8 km of a gazetteer site of the same name is the same place, kept once.
@@ -83,14 +83,14 @@ def label_rows(sites: Iterable, geonames: Sequence[tuple[str, float, float, int]
 def place_labels(settings=None) -> PlaceLabels:
     """The layer for the configured gazetteer CSV and GeoNames database (if imported)."""
     from geo.config import get_settings
-    from geo.gazetteer import Gazetteer
+    from geo.places.gazetteer import Gazetteer
 
     settings = settings or get_settings()
     sites = Gazetteer.load(settings.gazetteer_path).sites
     geonames: list = []
     if settings.geonames_db.is_file():
         from geo.errors import GeoError
-        from geo.geonames import GeoNamesLayer
+        from geo.places.geonames import GeoNamesLayer
 
         try:
             layer = GeoNamesLayer(settings.geonames_db)

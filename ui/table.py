@@ -14,9 +14,9 @@ import orjson
 import pandas as pd
 import streamlit as st
 
-from geo.filters import Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES, source_label
-from geo.viewstate import ViewState
+from geo.view.filters import Filters
+from geo.view.viewstate import ViewState
 from ui.common import safe_url
 from ui.state import query_string
 

@@ -24,8 +24,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo import timespan
-from geo.filters import DATE_PRESETS, Filters
+from geo.view import timespan
+from geo.view.filters import DATE_PRESETS, Filters
 from ui import data, timeline
 from ui.state import CUSTOM, KEYS, current_view
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.gazetteer import Site
+from geo.places.gazetteer import Site
 from ui.placelabels import NATURAL_EARTH_CREDIT, PlaceLabels, label_rows, place_labels
 
 
