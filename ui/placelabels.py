@@ -72,7 +72,8 @@ def label_rows(sites: Iterable, geonames: Sequence[tuple[str, float, float, int]
     for name, lat, lon, population in geonames:
         if not (math.isfinite(lat) and math.isfinite(lon)):
             continue
-        if any(abs(lat - a) < _SAME_PLACE and abs(lon - b) < _SAME_PLACE for a, b in taken.get(name.strip().lower(), ())):
+        same_name = taken.get(name.strip().lower(), ())
+        if any(abs(lat - a) < _SAME_PLACE and abs(lon - b) < _SAME_PLACE for a, b in same_name):
             continue
         rank = 2 if population >= 100_000 else 4 if population >= 10_000 else 6
         rows.append([round(lat, 4), round(lon, 4), html.escape(name), rank, 0])
@@ -140,9 +141,10 @@ class PlaceLabels(MacroElement):
                     var p = map.latLngToContainerPoint([r[0], r[1]]);
                     var w = 10 + r[2].length * 6.2, box = [p.x - 4, p.y - 8, p.x + w, p.y + 8];
                     // Bigger places came first: a label that would overlap one of them is left out.
-                    if (boxes.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; })) {
-                        continue;
-                    }
+                    var hit = boxes.some(function (b) {
+                        return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+                    });
+                    if (hit) { continue; }
                     boxes.push(box);
                     drawn++;
                     var cls = "ia-place" + (r[4] ? " ia-site" : "") + (r[3] <= 2 ? " ia-big" : "");

@@ -137,6 +137,6 @@ def show_incident_table(
             "others, or download them all (sidebar)."
         )
     st.dataframe(
-        incident_table(shown, filters, prefix, sources(shown) if sources else None), column_config=COLUMN_CONFIG, hide_index=True, height=560,
-        key="ia_table",
+        incident_table(shown, filters, prefix, sources(shown) if sources else None), column_config=COLUMN_CONFIG,
+        hide_index=True, height=560, key="ia_table",
     )  # fmt: skip

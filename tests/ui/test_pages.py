@@ -178,4 +178,5 @@ def test_gazetteer_try_a_name_shows_where_how_precisely_and_rings_the_match_on_t
 def test_precision_text_reads_like_a_distance():
     from ui.sites import precision_text
 
-    assert [precision_text(m) for m in (500, 1500, 10000, None, 0)] == ["±500\u00a0m", "±1.5\u00a0km", "±10\u00a0km", "unknown", "unknown"]
+    got = [precision_text(m) for m in (500, 1500, 10000, None, 0)]
+    assert got == ["±500\u00a0m", "±1.5\u00a0km", "±10\u00a0km", "unknown", "unknown"]

@@ -17,7 +17,9 @@ def test_places_are_labelled_biggest_first_areas_left_out_and_names_escaped():
         site("hit", "Hit", "town", 33.64, 42.83),
         site("bgd", "Baghdad", "city", 33.31, 44.36),
     ]
-    geonames = [("Baghdad", 33.3406, 44.4009, 7_216_000), ("Ramadi", 33.42, 43.30, 274_539), ("Kubaysah", 33.59, 42.60, 4_000)]
+    geonames = [
+        ("Baghdad", 33.3406, 44.4009, 7_216_000), ("Ramadi", 33.42, 43.30, 274_539), ("Kubaysah", 33.59, 42.60, 4_000),
+    ]  # fmt: skip
     rows = label_rows(sites, geonames)
     assert [r[2] for r in rows] == ["Baghdad", "Ramadi", "Ain al-Asad &lt;Air&gt; Base", "Hit", "Kubaysah"]
     # The GeoNames Baghdad ~5 km from the gazetteer's is the same place: labelled once.

@@ -7,7 +7,16 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from geo.view.timespan import Coverage, Window, brush_window, coverage, nearest_window, play_start, snap_span, step_window
+from geo.view.timespan import (
+    Coverage,
+    Window,
+    brush_window,
+    coverage,
+    nearest_window,
+    play_start,
+    snap_span,
+    step_window,
+)
 
 D = dt.date.fromisoformat
 
@@ -46,7 +55,8 @@ def test_an_empty_or_malformed_brush_selects_nothing(values):
 
 
 def test_a_brush_reported_as_iso_strings_is_read_too():
-    assert brush_window(["2021-06-10T05:00:00", "2021-06-12T01:00:00"], "day") == Window(D("2021-06-10"), D("2021-06-12"))
+    got = brush_window(["2021-06-10T05:00:00", "2021-06-12T01:00:00"], "day")
+    assert got == Window(D("2021-06-10"), D("2021-06-12"))
 
 
 @pytest.mark.parametrize(
