@@ -11,15 +11,15 @@
 
 Every control changes the same sidebar widgets (:data:`ui.state.KEYS`) in a
 callback, before the widgets are drawn, so the URL, the map and the sidebar
-always agree. Playing uses a fragment that reruns on a timer only while playing;
-it cannot set widgets drawn outside itself, so it leaves the next window in
-session state and :func:`apply_pending` (first thing on the map page) applies it.
+always agree. Playing uses a fragment that reruns on a timer only while playing (it steps on
+its own timed reruns, never while the whole page draws it); it cannot set widgets
+drawn outside itself, so it leaves the next window in session state and
+:func:`apply_pending` (first thing on the map page) applies it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import replace
 
 import streamlit as st
@@ -41,7 +41,7 @@ __all__ = [
 PLAY_SECONDS = 1.5  # one step of the play control
 _PENDING = "_ia_time_pending"  # the window the play fragment wants next
 _PLAYING = "_ia_time_playing"
-_LAST_STEP = "_ia_time_last_step"  # time.monotonic() of the last step
+_FULL_RUN = "_ia_time_full_run"  # set while the whole page draws the ticker: it steps only on its own reruns
 _CONTEXT = "_ia_time_context"  # (coverage, bucket) of the last drawn timeline, for the callbacks
 
 
@@ -153,7 +153,6 @@ def _play() -> None:
         window = timespan.play_start(None, None, cover, st.session_state[_CONTEXT][1])
     _set_window(window)
     st.session_state[_PLAYING] = True
-    st.session_state[_LAST_STEP] = time.monotonic()
 
 
 def _stop() -> None:
@@ -164,19 +163,16 @@ def _stop() -> None:
 def _ticker() -> None:
     """While playing: every :data:`PLAY_SECONDS`, move the window on and rerun the page."""
     ss = st.session_state
-    if not ss.get(_PLAYING):
-        return
-    if time.monotonic() - ss.get(_LAST_STEP, 0.0) < PLAY_SECONDS * 0.8:
-        return  # the page run that drew this fragment, right after a step
+    if ss.pop(_FULL_RUN, False) or not ss.get(_PLAYING):
+        return  # drawn by a page run (which just showed the current window), or paused meanwhile
     window, context = _current_window(), ss.get(_CONTEXT)
     if window is None or context is None:
         return
-    following = timespan.step_window(window, 1)
-    if following.start > context[0].last:
+    following = timespan.next_play_window(window, context[0].last)
+    if following is None:
         _stop()
     else:
         ss[_PENDING] = following
-        ss[_LAST_STEP] = time.monotonic()
     st.rerun(scope="app")
 
 
@@ -222,4 +218,5 @@ def show_time_controls(dataset: data.Dataset, filters: Filters) -> None:
         f"Bars per {chart.bucket}. Drag across the bars to choose dates; click the chart once to clear them."
     )
     if playing:
+        st.session_state[_FULL_RUN] = True
         _ticker()

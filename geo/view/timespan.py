@@ -18,6 +18,7 @@ __all__ = [
     "coverage",
     "first_window",
     "nearest_window",
+    "next_play_window",
     "play_start",
     "snap_span",
     "step_window",
@@ -129,6 +130,13 @@ def step_window(window: Window, direction: int = 1) -> Window:
         return Window(new_start, new_end)
     shift = dt.timedelta(days=window.days * direction)
     return Window(start + shift, end + shift)
+
+
+def next_play_window(window: Window, last: dt.date) -> Window | None:
+    """The window after ``window`` while playing, or None once it would start after ``last``
+    (the newest incident): playing stops there."""
+    following = step_window(window, 1)
+    return None if following.start > last else following
 
 
 def nearest_window(dates: pd.Series, window: Window) -> tuple[Window, dt.date] | None:

@@ -65,28 +65,25 @@ def test_stepping_moves_the_window_by_its_length(run_page):
     assert (qp(at)["from"], qp(at)["to"]) == (["2023-12-18"], ["2023-12-31"])
 
 
-def test_play_starts_at_the_first_bar_and_steps_on_each_tick_until_the_end(run_page):
+def test_play_starts_at_the_first_bar_and_pause_stops_it(run_page):
+    """The steps themselves come from a timed fragment rerun, which only a browser runs
+    (tests/browser/test_time_browser.py); a page run never steps on its own."""
     at = run_page()
     at.button(key="ia_time_play").click().run()
     # No date range: playing starts with the first weekly bar of the data.
     assert (qp(at)["from"], qp(at)["to"]) == (["2023-11-06"], ["2023-11-12"])
     assert at.button(key="ia_time_pause")
-    at.session_state["_ia_time_last_step"] = 0.0  # as if PLAY_SECONDS had passed: the ticker steps
     at.run()
-    assert (qp(at)["from"], qp(at)["to"]) == (["2023-11-13"], ["2023-11-19"])
+    at.run()
+    assert qp(at)["from"] == ["2023-11-06"]  # page runs alone do not advance it
     at.button(key="ia_time_pause").click().run()
-    at.session_state["_ia_time_last_step"] = 0.0
-    at.run()
-    assert qp(at)["from"] == ["2023-11-13"]  # paused: no more steps
-    assert at.button(key="ia_time_play")
+    assert at.button(key="ia_time_play") and qp(at)["from"] == ["2023-11-06"]
 
 
-def test_play_stops_after_the_last_incident(run_page):
-    at = run_page(params={"from": "2024-03-18", "to": "2024-03-24"})
+def test_play_from_past_the_end_starts_again_at_the_beginning(run_page):
+    at = run_page(params={"from": "2024-04-01", "to": "2024-04-07"})
     at.button(key="ia_time_play").click().run()
-    at.session_state["_ia_time_last_step"] = 0.0
-    at.run()
-    assert qp(at)["from"] == ["2024-03-18"] and at.button(key="ia_time_play")
+    assert (qp(at)["from"], qp(at)["to"]) == (["2023-11-06"], ["2023-11-12"])
 
 
 @pytest.mark.parametrize("period", ["Last 30 days", "Custom range"])

@@ -13,6 +13,7 @@ from geo.view.timespan import (
     brush_window,
     coverage,
     nearest_window,
+    next_play_window,
     play_start,
     snap_span,
     step_window,
@@ -91,3 +92,13 @@ def test_an_empty_window_points_to_the_nearest_incidents_before_it_else_after_it
     early = Window(D("2019-01-01"), D("2019-01-30"))
     assert nearest_window(dates, early) == (Window(D("2020-01-03"), D("2020-02-01")), D("2020-01-03"))
     assert nearest_window(pd.Series([], dtype="datetime64[ns]"), last_week) is None
+
+
+def test_playing_steps_on_until_the_window_would_start_after_the_newest_incident():
+    assert next_play_window(Window(D("2024-03-04"), D("2024-03-10")), D("2024-03-20")) == Window(
+        D("2024-03-11"), D("2024-03-17")
+    )
+    assert next_play_window(Window(D("2024-03-11"), D("2024-03-17")), D("2024-03-20")) == Window(
+        D("2024-03-18"), D("2024-03-24")
+    )  # still holds the 20th
+    assert next_play_window(Window(D("2024-03-18"), D("2024-03-24")), D("2024-03-20")) is None
