@@ -124,7 +124,7 @@ def prepare(
             "color": {
                 "field": "actor", "type": "nominal", "title": "Actor",
                 # Under the chart: at the side it took half of a phone's width from the bars.
-                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2, "labelLimit": 150},
+                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2, "labelLimit": 150, "title": None},
                 "scale": {"domain": [a for a, _ in legend], "range": [c for _, c in legend]},
             },
             "tooltip": [
@@ -134,7 +134,7 @@ def prepare(
                 {"aggregate": "sum", "field": "incidents", "type": "quantitative", "title": "Incidents"},
             ],
         },
-        "height": 260,  # with the legend under the bars (autosize fits both in it)
+        "height": 280,  # with the legend under the bars (autosize fits both in it)
     }  # fmt: skip
     return Timeline(counts, spec, bucket)
 
