@@ -81,63 +81,11 @@ VIEWS = [  # (label, centre, zoom): map moves as the map reports them
 # --- import --------------------------------------------------------------------------------------
 
 
-def bulk_import(store, frame, chunk: int = 50_000) -> None:
-    """Write a frame (geo.frame contract) into an empty store's tables in one transaction.
+def bulk_import(store, frame) -> None:
+    """Write a frame into an empty store without audit entries (:func:`geo.bulkload.bulk_insert`)."""
+    from geo.bulkload import bulk_insert
 
-    What :meth:`Store.upsert_many` writes (incidents with their denormalised
-    sources, the sources rows, a data-version bump), without its per-row
-    comparison and audit entries: the path for loading a large synthetic set.
-    """
-    import orjson
-
-    from geo.store import incidents_table, sources_table
-
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-    extra = ("sources_json", "version", "created_at", "updated_at", "deleted_at", "changed_in")
-    model = [c.name for c in incidents_table.columns if c.name not in extra]
-    columns: dict[str, list] = {}
-    for name in model:
-        s = frame[name]
-        if name == "date":
-            columns[name] = s.dt.strftime("%Y-%m-%d").tolist()
-        elif name in ("intercepted", "geo_precision", "source_count"):
-            columns[name] = s.astype("int64").tolist()
-        elif name in ("lat", "lon"):
-            columns[name] = s.astype("float64").tolist()
-        else:
-            columns[name] = s.astype(object).where(s.notna(), None).tolist()
-    sources_json = frame["sources"].tolist()
-    names = [*model, *extra]
-    sql = f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    source_names = [c.name for c in sources_table.columns]
-    source_sql = f"INSERT INTO sources ({', '.join(source_names)}) VALUES ({', '.join('?' * len(source_names))})"
-    fields = source_names[2:]
-    raw = store._engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        cur.execute("SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'data_version'")
-        changed_in = cur.fetchone()[0]  # the version the bump below gives (see geo.store._bump_data_version)
-        for start in range(0, len(frame), chunk):
-            stop = min(len(frame), start + chunk)
-            k = stop - start
-            cur.executemany(
-                sql,
-                zip(*(columns[c][start:stop] for c in model), sources_json[start:stop], [1] * k, [stamp] * k,
-                    [stamp] * k, [None] * k, [changed_in] * k),
-            )  # fmt: skip
-            cur.executemany(
-                source_sql,
-                [
-                    (iid, pos, *(s.get(f) for f in fields))
-                    for iid, text in zip(columns["id"][start:stop], sources_json[start:stop])
-                    for pos, s in enumerate(orjson.loads(text))
-                ],
-            )
-        cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'")
-        cur.execute("COMMIT")
-    finally:
-        raw.close()
+    bulk_insert(store, frame)
 
 
 def make_store(n: int, folder: Path, *, upsert: bool) -> dict:

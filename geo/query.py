@@ -100,11 +100,11 @@ def iter_chunks(store: Store, filters: Filters, *, rows: int = CHUNK_ROWS) -> It
     tiebreak = t.c.id if postgres else sa.literal_column("rowid")
     query = sa.select(*columns).where(where(filters)).order_by(t.c.date, tiebreak)
     with store._guard("reading the incidents"), engine.connect() as conn:
-        conn = conn.execution_options(stream_results=True, yield_per=rows)  # PostgreSQL: a server-side cursor
         with conn.begin():  # one snapshot of the data for the whole export
             if postgres:
                 conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")  # floats in full
-            result = conn.execute(query)
+            # PostgreSQL: a server-side cursor, so the client holds one batch at a time.
+            result = conn.execute(query, execution_options={"stream_results": True, "yield_per": rows})
             try:
                 while batch := result.fetchmany(rows):
                     values = [list(column) for column in zip(*batch)]
