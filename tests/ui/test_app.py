@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 
+from tests.ui.conftest import ROOT
 from tests.ui.seed import INCIDENTS, TEMPLATE_TEXT, XSS_ID, XSS_IMG, XSS_SCRIPT
 
 
@@ -166,10 +171,33 @@ def test_clear_selection_removes_it_from_the_url(run_page):
     assert any("Click a marker" in i.value for i in at.info)
 
 
-def test_download_buttons_exist(run_page):
-    at = run_page()
-    buttons = at.get("download_button")
-    assert [b.proto.label for b in buttons] == ["GeoJSON", "CSV"]
+def test_downloads_are_links_to_files_named_after_the_view(run_page):
+    at = run_page(params={"type": "rocket", "from": "2022-01-01"})
+    links = download_links(at)
+    assert [name for name, _ in links] == [
+        "incidents_from_2022-01-01_rocket.geojson", "incidents_from_2022-01-01_rocket.csv",
+    ]  # fmt: skip
+    geojson = json.loads(links[0][1].read_text(encoding="utf-8"))
+    shown = sorted(i.id for i in INCIDENTS if i.event_type == "rocket" and i.date >= dt.date(2022, 1, 1))
+    assert sorted(f["properties"]["id"] for f in geojson["features"]) == shown
+    assert links[1][1].read_text(encoding="utf-8").count("\n") == len(shown) + 1
+
+
+def test_csv_download_neutralises_formula_cells(store):
+    """The dashboard's CSV goes through the same writer as the command line (OWASP CSV injection)."""
+    from streamlit.testing.v1 import AppTest
+
+    formula = INCIDENTS[0].with_changes(id="inc-formula", summary="=HYPERLINK(\"http://x\")", target="@SUM(A1)")
+    store.upsert_many([formula], user="test")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["q"] = "hyperlink"
+    at.run()
+    name, path = download_links(at)[1]
+    (row,) = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
+    assert name.endswith("_matching-hyperlink.csv")
+    assert row["summary"] == "'" + formula.summary and row["target"] == "'@SUM(A1)"
+    geojson = json.loads(download_links(at)[0][1].read_text(encoding="utf-8"))
+    assert geojson["features"][0]["properties"]["summary"] == formula.summary  # GeoJSON: the exact text
 
 
 @pytest.mark.parametrize("incident", INCIDENTS[:3], ids=lambda i: i.id)
@@ -181,7 +209,6 @@ def test_each_seeded_incident_can_be_selected(run_page, incident):
 
 def test_few_incidents_reach_the_map_as_markers_in_one_layer(run_page):
     """With few incidents the layer holds each of them (no server-side bins) and does not follow the view."""
-    import json
 
     at = run_page()
     component = at.get("component_instance")[0]
@@ -196,3 +223,12 @@ def test_few_incidents_reach_the_map_as_markers_in_one_layer(run_page):
     at.session_state["_ia_map_serial"] = at.session_state["_ia_loaded"].serial
     at.run()
     assert json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"] == layer
+
+
+def download_links(at) -> list[tuple[str, Path]]:
+    """(file name, file on disk) of each download link the sidebar shows."""
+    from ui.downloads import EXPORT_DIR, URL_PREFIX
+
+    html = "".join(m.value for m in at.sidebar.markdown if "ia-downloads" in m.value)
+    found = re.findall(r'href="([^"]+)" download="([^"]+)"', html)
+    return [(name, EXPORT_DIR / href.removeprefix(URL_PREFIX + "/")) for href, name in found]
