@@ -183,6 +183,24 @@ def test_downloads_are_links_to_files_named_after_the_view(run_page):
     assert links[1][1].read_text(encoding="utf-8").count("\n") == len(shown) + 1
 
 
+def test_larger_sets_are_written_when_asked_and_the_largest_get_the_command(run_page, monkeypatch):
+    from ui import downloads
+
+    monkeypatch.setattr(downloads, "INLINE_ROWS", 2)
+    at = run_page(params={"type": "drone"})
+    assert download_links(at) == []
+    at.button(key="ia_export_prepare").click().run()
+    assert [name for name, path in download_links(at) if path.is_file()] == [
+        "incidents_all-dates_drone.geojson", "incidents_all-dates_drone.csv",
+    ]  # fmt: skip
+    monkeypatch.setattr(downloads, "MAX_ROWS", 2)
+    at = run_page(params={"type": "drone", "to": "2030-12-31"})
+    assert download_links(at) == []
+    command = [t.value for t in at.sidebar.text if t.value.startswith("python -m geo export")]
+    assert command == ["python -m geo export --format geojson --to 2030-12-31 --type drone"
+                       " --output incidents_to_2030-12-31_drone.geojson"]  # fmt: skip
+
+
 def test_csv_download_neutralises_formula_cells(store):
     """The dashboard's CSV goes through the same writer as the command line (OWASP CSV injection)."""
     from streamlit.testing.v1 import AppTest
