@@ -91,7 +91,8 @@ def to_geojson(df: pd.DataFrame) -> bytes:
     """An RFC 7946 FeatureCollection (UTF-8 bytes) with one Point feature per row of ``df``."""
     out = io.BytesIO()
     with paused_gc():
-        write_export([chunk_of(df)], "geojson", out)
+        chunk = chunk_of(df)
+    write_export([chunk], "geojson", out)
     return out.getvalue()
 
 
@@ -99,7 +100,8 @@ def to_csv(df: pd.DataFrame) -> bytes:
     """The rows of ``df`` in our CSV format (readable by :func:`geo.csvio.read_incidents_csv`)."""
     out = io.BytesIO()
     with paused_gc():
-        write_export([chunk_of(df)], "csv", out)
+        chunk = chunk_of(df)
+    write_export([chunk], "csv", out)
     return out.getvalue()
 
 
@@ -119,15 +121,20 @@ def write_export(chunks: Iterable[Chunk], fmt: str, out: BinaryIO) -> int:
     for chunk in chunks:
         if not len(chunk):
             continue
-        if fmt == "geojson":
-            # The features of one chunk as one JSON array, written without its brackets.
-            text = orjson.dumps(_features(chunk))
-            out.write((b"," if total else b"") + memoryview(text)[1:-1])
-        elif fmt == "geojsonl":
-            dumps = orjson.dumps
-            out.write(b"".join(dumps(feature) + b"\n" for feature in _features(chunk)))
-        else:
-            out.write(_csv_lines(zip(*_csv_columns(chunk))))
+        # The collector is paused while one chunk's objects are made (none form cycles), not
+        # across chunks: whatever the reading side leaves in cycles is collected as usual.
+        with paused_gc():
+            if fmt == "geojson":
+                # The features of one chunk as one JSON array, written without its brackets.
+                data = orjson.dumps(_features(chunk))
+                data = (b"," if total else b"") + memoryview(data)[1:-1]
+            elif fmt == "geojsonl":
+                dumps = orjson.dumps
+                data = b"".join(dumps(feature) + b"\n" for feature in _features(chunk))
+            else:
+                data = _csv_lines(zip(*_csv_columns(chunk)))
+        out.write(data)
+        del data
         total += len(chunk)
     if fmt == "geojson":
         out.write(_GEOJSON_TAIL)

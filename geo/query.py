@@ -31,7 +31,7 @@ from geo.store import Store, incidents_table, sources_table
 
 __all__ = ["CHUNK_ROWS", "count", "iter_chunks", "where"]
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 # What free text searches (as geo.snapshot.TEXT_COLUMNS, and the sources' text fields).
 _TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site_id")
 _SOURCE_TEXT = ("outlet", "url", "title", "evidence")

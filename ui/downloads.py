@@ -190,12 +190,15 @@ def _write(dataset: Dataset, positions: np.ndarray, download: Download) -> None:
         for start in range(0, len(positions), CHUNK_ROWS):
             part = positions[start : start + CHUNK_ROWS]
             frame = snapshot.full_frame(store, part) if snapshot is not None else dataset.frame.iloc[part]
-            yield chunk_of(frame)
+            with paused_gc():
+                chunk = chunk_of(frame)
+            del frame
+            yield chunk
 
     download.path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".part-", dir=download.path.parent)
     try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as out, paused_gc():
+        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
             write_export(chunks(), download.fmt, out)
         os.replace(tmp, download.path)
     except BaseException:

@@ -93,23 +93,22 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "gpkg" and not args.output:
         raise InputError("--format gpkg writes a file: give it with --output FILE.gpkg")
 
-    from geo.export import paused_gc, write_export, write_gpkg
+    from geo.export import write_export, write_gpkg
     from geo.query import iter_chunks
     from geo.store import Store
 
     store = Store.open()
     try:
-        with paused_gc():
-            if args.format == "gpkg":
-                count = write_gpkg(iter_chunks(store, filters), args.output)
-            elif args.output:
-                count = _to_file(args.output, lambda out: write_export(iter_chunks(store, filters), args.format, out))
-            else:
-                sys.stdout.flush()
-                out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else _TextWriter(sys.stdout)
-                write_export(iter_chunks(store, filters), args.format, out)
-                out.flush()
-                return 0
+        if args.format == "gpkg":
+            count = write_gpkg(iter_chunks(store, filters), args.output)
+        elif args.output:
+            count = _to_file(args.output, lambda out: write_export(iter_chunks(store, filters), args.format, out))
+        else:
+            sys.stdout.flush()
+            out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else _TextWriter(sys.stdout)
+            write_export(iter_chunks(store, filters), args.format, out)
+            out.flush()
+            return 0
     except OSError as exc:
         raise InputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     finally:
