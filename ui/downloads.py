@@ -49,6 +49,7 @@ __all__ = [
     "MAX_ROWS",
     "Download",
     "cli_command",
+    "downloads_for",
     "file_name",
     "offer",
     "prepare",
