@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.devserver import free_port  # after the path above
+from geo.testing.devserver import free_port  # after the path above
 
 CHROMIUM = "/usr/bin/chromium"
 TIMEOUT_MS = 600_000

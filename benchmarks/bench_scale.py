@@ -2,7 +2,7 @@
 
     python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--repeat 3] [--keep DIR]
 
-For each size, synthetic incidents (:func:`geo.synth.synth_frame`) are written
+For each size, synthetic incidents (:func:`geo.testing.synth.synth_frame`) are written
 into a fresh SQLite store under /tmp, then the app is measured in *new
 processes* pinned to one core, each running the real map page (``app.py``)
 under Streamlit's AppTest, i.e. the script the server runs for a browser:
@@ -83,16 +83,16 @@ VIEWS = [  # (label, centre, zoom): map moves as the map reports them
 
 
 def bulk_import(store, frame) -> None:
-    """Write a frame into an empty store without audit entries (:func:`geo.bulkload.bulk_insert`)."""
-    from geo.bulkload import bulk_insert
+    """Write a frame into an empty store without audit entries (:func:`geo.storage.bulkload.bulk_insert`)."""
+    from geo.storage.bulkload import bulk_insert
 
     bulk_insert(store, frame)
 
 
 def make_store(n: int, folder: Path, *, upsert: bool) -> dict:
     """Synthesize ``n`` incidents into ``folder/scale-n.sqlite``; timings of each step."""
-    from geo.store import Store
-    from geo.synth import frame_incidents, synth_frame
+    from geo.storage.store import Store
+    from geo.testing.synth import frame_incidents, synth_frame
 
     out: dict = {}
     start = time.perf_counter()
@@ -195,7 +195,7 @@ def child(args: argparse.Namespace) -> dict:
 
 def _after_writes(at, run) -> dict:
     """One incident edited, then 1,000 imported, in the running app: time to the next data set and page."""
-    from geo.synth import synth_incidents
+    from geo.testing.synth import synth_incidents
     from ui.data import get_store, load_dataset
 
     store = get_store()
@@ -225,7 +225,7 @@ def _after_writes(at, run) -> dict:
 
 def _report(lat: float, lon: float, zoom: int, size=(1100, 560)) -> dict:
     """What streamlit-folium reports for a map of ``size`` pixels centred at (lat, lon)."""
-    from geo.aggregate import TILE_PX, project, unproject
+    from geo.view.aggregate import TILE_PX, project, unproject
 
     scale = TILE_PX * 2.0**zoom
     x, y = project(lat, lon)
@@ -256,8 +256,8 @@ def _exports(args) -> dict:
 
     import numpy as np
 
-    from geo.filters import Filters
-    from geo.snapshot import load
+    from geo.view.filters import Filters
+    from geo.storage.snapshot import load
     from ui import downloads
     from ui.data import build_dataset, filtered, get_store
 
@@ -283,11 +283,11 @@ def _exports(args) -> dict:
 def _side_by_side(args) -> dict:
     """Filter + map layer + what st_folium sends: ours against one folium Marker per incident."""
     from benchmarks.bench_map import component_payload, naive
-    from geo.aggregate import region_for_view
-    from geo.filters import Filters
-    from geo.snapshot import load
-    from geo.store import Store
-    from geo.synth import synth_frame
+    from geo.view.aggregate import region_for_view
+    from geo.view.filters import Filters
+    from geo.storage.snapshot import load
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
     from ui.assets import vendor_assets
     from ui.data import build_dataset, build_layer, positions
     from ui.maplayers import base_map, incident_group, legend_html

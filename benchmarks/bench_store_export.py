@@ -3,8 +3,8 @@
     python benchmarks/bench_store_export.py [--sizes 100000 1000000] [--postgres URL] [--keep DIR]
                                             [--code DIR] [--cases all]
 
-For each size, synthetic incidents (:func:`geo.synth.synth_frame`, seed 1, as
-``bench_scale.py``) are bulk-loaded (:func:`geo.bulkload.bulk_insert`) into a
+For each size, synthetic incidents (:func:`geo.testing.synth.synth_frame`, seed 1, as
+``bench_scale.py``) are bulk-loaded (:func:`geo.storage.bulkload.bulk_insert`) into a
 SQLite file (kept and reused with ``--keep``) and, with ``--postgres``, into a
 schema of that database (reused when it holds the same count). Then each export
 runs as its own process, the way a user runs it, and prints:
@@ -43,9 +43,9 @@ CASES = {
 
 def sqlite_store(n: int, folder: Path) -> str:
     """The URL of a SQLite store of ``n`` synthetic incidents in ``folder`` (made once)."""
-    from geo.bulkload import bulk_insert
-    from geo.store import Store
-    from geo.synth import synth_frame
+    from geo.storage.bulkload import bulk_insert
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
 
     path = folder / f"scale-{n}.sqlite"
     url = f"sqlite:///{path}"
@@ -68,9 +68,9 @@ def postgres_store(n: int, base_url: str) -> str:
     """The URL of schema ``bench_<n>`` of ``base_url`` holding ``n`` synthetic incidents (made once)."""
     import sqlalchemy as sa
 
-    from geo.bulkload import bulk_insert
-    from geo.store import Store
-    from geo.synth import synth_frame
+    from geo.storage.bulkload import bulk_insert
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
 
     schema = f"bench_{n}"
     sep = "&" if "?" in base_url else "?"

@@ -7,7 +7,7 @@ on; a rerun in between (clicking the other button within a moment) dropped it
 shared server hold a gigabyte.
 
 Now each file is written once per data version, filters and format, streamed
-in chunks (:func:`geo.export.write_export`; the rows the page shows, their
+in chunks (:func:`geo.formats.export.write_export`; the rows the page shows, their
 sources read per chunk) into ``static/exports/`` (gitignored), and the page
 links to it. Streamlit's static file serving streams it from disk, so a
 download costs the server no memory, any number of clicks deliver the same
@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.export import chunk_of, paused_gc, write_export
-from geo.filters import Filters
+from geo.formats.export import chunk_of, paused_gc, write_export
+from geo.view.filters import Filters
 from ui.assets import STATIC_DIR
 from ui.data import Dataset, get_store
 

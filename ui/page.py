@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.filters import Filters
-from geo.viewstate import ViewState
+from geo.view.filters import Filters
+from geo.view.viewstate import ViewState
 from ui import common, data, downloads, sidebar, state
 
 __all__ = ["PAGES", "FilteredPage", "filtered_page", "inside_navigation", "navigate", "share_and_export"]

@@ -1,8 +1,8 @@
 """``python -m geo export``: the stored incidents, filtered, as GeoJSON, GeoJSON Lines, CSV or GeoPackage.
 
-Uses the same :class:`geo.filters.Filters` as the dashboard, so an export of
+Uses the same :class:`geo.view.filters.Filters` as the dashboard, so an export of
 "the same filters" matches what the map shows. The filters run in the database
-and the incidents are written in chunks as they are read (:mod:`geo.query`), so
+and the incidents are written in chunks as they are read (:mod:`geo.storage.query`), so
 memory stays flat whatever the size. Writes to stdout unless ``--output`` is
 given (a GeoPackage needs ``--output``); a bad value is a one-line error and
 exit code 1.
@@ -20,7 +20,7 @@ from geo.errors import InputError
 __all__ = ["filters_from_args", "register", "run"]
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
-FORMATS = ("geojson", "geojsonl", "csv", "gpkg")  # as geo.export.FORMATS (not imported: a fast --help)
+FORMATS = ("geojson", "geojsonl", "csv", "gpkg")  # as geo.formats.export.FORMATS (not imported: a fast --help)
 
 
 def register(subparsers) -> None:
@@ -51,7 +51,7 @@ def register(subparsers) -> None:
 
 def filters_from_args(args: argparse.Namespace):
     """The :class:`Filters` the arguments ask for; :class:`InputError` for any invalid value."""
-    from geo.filters import Filters
+    from geo.view.filters import Filters
     from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 
     def date(flag: str, value: str | None) -> dt.date | None:
@@ -93,9 +93,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "gpkg" and not args.output:
         raise InputError("--format gpkg writes a file: give it with --output FILE.gpkg")
 
-    from geo.export import write_export, write_gpkg
-    from geo.query import iter_chunks
-    from geo.store import Store
+    from geo.formats.export import write_export, write_gpkg
+    from geo.storage.query import iter_chunks
+    from geo.storage.store import Store
 
     store = Store.open()
     try:
