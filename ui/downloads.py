@@ -162,15 +162,16 @@ def offer(dataset: Dataset, filters: Filters, shown: pd.DataFrame, *, key: str =
                 prepare(dataset, shown, downloads)
         else:
             return
-    st.markdown(
-        '<div class="ia-downloads">'
+    # Plain links with a ``download`` name (st.html: sanitised, no Markdown). Every value in them is
+    # made here (hex keys, file names of [A-Za-z0-9._-]), none comes from the data.
+    st.html(
+        '<div class="ia-downloads" style="display:flex;gap:1rem">'
         + "".join(
             f'<a href="{d.url}" download="{d.name}" data-testid="ia-download-{d.fmt}" title="{d.name}">'
-            f"⬇ {d.label} <small>({_size(d.path)})</small></a> "
+            f"⬇ {d.label}</a> <small>({_size(d.path)})</small>"
             for d in downloads
         )
-        + "</div>",
-        unsafe_allow_html=True,
+        + "</div>"
     )
 
 

@@ -183,9 +183,10 @@ def test_downloads_are_links_to_files_named_after_the_view(run_page):
     assert links[1][1].read_text(encoding="utf-8").count("\n") == len(shown) + 1
 
 
-def test_larger_sets_are_written_when_asked_and_the_largest_get_the_command(run_page, monkeypatch):
+def test_larger_sets_are_written_when_asked_and_the_largest_get_the_command(run_page, monkeypatch, tmp_path):
     from ui import downloads
 
+    monkeypatch.setattr(downloads, "EXPORT_DIR", tmp_path)  # no file of another test's view
     monkeypatch.setattr(downloads, "INLINE_ROWS", 2)
     at = run_page(params={"type": "drone"})
     assert download_links(at) == []
@@ -247,6 +248,6 @@ def download_links(at) -> list[tuple[str, Path]]:
     """(file name, file on disk) of each download link the sidebar shows."""
     from ui.downloads import EXPORT_DIR, URL_PREFIX
 
-    html = "".join(m.value for m in at.sidebar.markdown if "ia-downloads" in m.value)
+    html = "".join(e.proto.body for e in at.sidebar.get("html") if "ia-downloads" in e.proto.body)
     found = re.findall(r'href="([^"]+)" download="([^"]+)"', html)
     return [(name, EXPORT_DIR / href.removeprefix(URL_PREFIX + "/")) for href, name in found]
