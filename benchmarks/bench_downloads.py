@@ -96,11 +96,18 @@ def start_server(code: Path, env: dict, log: Path) -> tuple[subprocess.Popen, st
     raise RuntimeError("streamlit did not become healthy")
 
 
+SETTLED = """() => {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar || document.querySelector('[data-testid="stStatusWidget"]')) return false;
+    const text = bar.innerText;
+    return text.includes('Prepare the files') || text.includes('python -m geo export')
+        || !!bar.querySelector('[data-testid^="ia-download-"]') || !!bar.querySelector('[data-testid="stDownloadButton"]');
+}"""
+
+
 def settle(page) -> None:
-    """Until the page's script run is over (no running-status widget) and the sidebar is drawn."""
-    page.wait_for_selector('[data-testid="stSidebar"]', timeout=TIMEOUT_MS)
-    page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+    """Until the page's script run is over and the sidebar offers the downloads (in any form)."""
+    page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
 
 
 def check(path: Path, name: str) -> int:
@@ -144,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 for page in pages:
                     settle(page)
                 sidebar = pages[0].locator('[data-testid="stSidebar"]').inner_text()
-                offer = "command line" if "python -m geo export" in sidebar else "a download"
+                offer = "the command line" if "python -m geo export" in sidebar else "a download"
                 for page in pages:
                     page.goto(f"{url}/?{args.query}", timeout=TIMEOUT_MS)
                 for page in pages:
