@@ -28,18 +28,16 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.testing.devserver import free_port  # after the path above
+from geo.testing.devserver import start_app, stop_app  # after the path above
 
 CHROMIUM = "/usr/bin/chromium"
 TIMEOUT_MS = 600_000
@@ -70,30 +68,6 @@ class RssSampler(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(0.05):
             self.peak = max(self.peak, self.rss())
-
-
-def start_server(code: Path, env: dict, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(code / "app.py"), "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=code, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("streamlit did not become healthy")
 
 
 SETTLED = """() => {
@@ -137,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"code: {code}; store: {db}; {args.viewers} viewers; load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory(prefix="bench-dl-") as tmp:
-        proc, url = start_server(code, env, Path(tmp) / "streamlit.log")
+        proc, url = start_app(env, Path(tmp) / "streamlit.log", root=code, timeout=120)
         sampler = RssSampler(proc.pid)
         sampler.start()
         try:
@@ -190,11 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser.close()
         finally:
             sampler.stop.set()
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_app(proc, 20)
     names = sorted({name for name, _ in counts})
     sizes = sorted({n for _, n in counts})
     print(f"view: {args.query} -> files {', '.join(names)}; incidents per file {sizes}")
