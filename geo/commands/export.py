@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             out.flush()
             return 0
     except OSError as exc:
-        raise InputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot write {args.output or 'to stdout'}: {exc.strerror or exc}") from None
     finally:
         store.dispose()
     print(f"wrote {count} incident(s) to {args.output}", file=sys.stderr)

@@ -25,6 +25,7 @@ exactly.
 from __future__ import annotations
 
 import csv
+import errno
 import gc
 import io
 from collections.abc import Iterable, Iterator
@@ -151,11 +152,16 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
     import geopandas as gpd
     import pyogrio
 
+    from pyogrio.errors import DataSourceError
+
     path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
     path.unlink(missing_ok=True)
     total = 0
-    for chunk in chunks:
-        if not len(chunk) and total:
+    written = False
+    for chunk in _at_least_one(chunks):
+        if not len(chunk) and written:
             continue
         cols = chunk.columns
         data: dict[str, Any] = {}
@@ -171,9 +177,23 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
                 data[name] = values
         geometry = gpd.points_from_xy(cols["lon"], cols["lat"], crs="EPSG:4326")
         frame = gpd.GeoDataFrame(data, geometry=geometry)
-        pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", append=total > 0)
+        try:
+            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", append=written)
+        except DataSourceError as exc:  # GDAL could not write the file: an I/O error like any other
+            raise OSError(errno.EIO, str(exc).splitlines()[0] if str(exc) else "GDAL error") from exc
+        written = True
         total += len(chunk)
     return total
+
+
+def _at_least_one(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """``chunks``, or one empty chunk when there are none (an empty export still has its layer)."""
+    empty = True
+    for chunk in chunks:
+        empty = False
+        yield chunk
+    if empty:
+        yield Chunk({name: [] for name in FIELDS})
 
 
 def csv_safe(value: str) -> str:

@@ -130,3 +130,15 @@ def test_export_streams_its_memory_does_not_grow_with_its_size(big_store):
     assert big_peak < 1.25 * small_peak, (small_peak, big_peak)
     # ...and a small fraction of the file it wrote (Python objects of one chunk: ~6 KB a row).
     assert big_peak < big_bytes / 10, (big_peak, big_bytes)
+
+
+def test_an_empty_gpkg_export_still_has_its_layer_and_a_bad_folder_is_one_line(filled, tmp_path, monkeypatch, capsys):
+    store, _ = filled
+    monkeypatch.setenv("GEO_DATABASE_URL", store.url)
+    target = tmp_path / "none.gpkg"
+    assert main(["export", "--format", "gpkg", "--from", "2031-01-01", "-o", str(target)]) == 0
+    back = gpd.read_file(target)
+    assert len(back) == 0 and "summary" in back.columns
+    assert main(["export", "--format", "gpkg", "-o", str(tmp_path / "no" / "x.gpkg")]) == 1
+    err = capsys.readouterr().err
+    assert "error: cannot write" in err and err.strip().count("\n") == 1
