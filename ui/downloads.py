@@ -158,8 +158,14 @@ def offer(dataset: Dataset, filters: Filters, shown: pd.DataFrame, *, key: str =
             "Prepare the files", key=f"{key}_prepare", icon=":material/download:", width="stretch",
             help="Writes the GeoJSON and CSV of these incidents once; then they download like any file.",
         ):  # fmt: skip
-            with st.spinner(f"Writing {n:,} incidents…"):
-                prepare(dataset, shown, downloads)
+            try:
+                with st.spinner(f"Writing {n:,} incidents…"):
+                    prepare(dataset, shown, downloads)
+            except OSError as exc:  # a read-only or full disk: say so, and how to get the file anyway
+                st.warning(f"The files could not be written on the server ({exc.strerror or exc}). "
+                           "The command line writes the same export:")  # fmt: skip
+                st.text(cli_command(filters))
+                return
         else:
             return
     # Plain links with a ``download`` name (st.html: sanitised, no Markdown). Every value in them is

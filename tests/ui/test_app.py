@@ -251,3 +251,15 @@ def download_links(at) -> list[tuple[str, Path]]:
     html = "".join(e.proto.body for e in at.sidebar.get("html") if "ia-downloads" in e.proto.body)
     found = re.findall(r'href="([^"]+)" download="([^"]+)"', html)
     return [(name, EXPORT_DIR / href.removeprefix(URL_PREFIX + "/")) for href, name in found]
+
+
+def test_a_server_that_cannot_write_the_files_gives_the_command(run_page, monkeypatch, tmp_path):
+    from ui import downloads
+
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setattr(downloads, "EXPORT_DIR", blocked / "exports")  # cannot be created
+    at = run_page(params={"type": "drone"})
+    assert not at.exception
+    assert any("could not be written" in w.value for w in at.sidebar.warning)
+    assert [t.value for t in at.sidebar.text if t.value.startswith("python -m geo export --format geojson --type drone")]
