@@ -48,7 +48,9 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
+import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -326,6 +328,8 @@ def build(store) -> Snapshot:
 
     from geo.formats.export import paused_gc
 
+    started = time.perf_counter()
+    _say("incident snapshot: reading the store…", end="")
     engine = store._engine
     dialect = engine.dialect.name
     names = [*LIGHT_COLUMNS, *([_ROWID] if dialect == "sqlite" else [])]
@@ -342,6 +346,8 @@ def build(store) -> Snapshot:
         else:  # writes kept landing between the two reads: read both in one transaction
             meta, arrays, (source_ids, source_texts) = _read(engine, frame_sql, text_sql)
         version = f"{meta.get('store_id', '')}:{meta.get('data_version', '0')}"
+        read_s = time.perf_counter() - started
+        _say(f"\rincident snapshot: read in {read_s:.1f} s, building the frame…", end="")
         raw = dict(zip(names, arrays))
         del arrays
         days = np.asarray(orjson.loads(raw["date"]), dtype="int64")
@@ -352,7 +358,18 @@ def build(store) -> Snapshot:
         if rowid is not None and order is not None:
             rowid = rowid[order]
         text = _align_source_text(frame["id"], orjson.loads(source_ids), orjson.loads(source_texts))
+    _say(f"\rincident snapshot: {len(frame):,} incidents built in {time.perf_counter() - started:.1f} s"
+         f" (reading {read_s:.1f} s)          ")  # fmt: skip
     return Snapshot(version=version, frame=frame, rowid=rowid, source_text=text)
+
+
+def _say(text: str, end: str = "\n") -> None:
+    """A progress line on the terminal (stderr): a build is rare, long at a million rows, and worth seeing."""
+    try:
+        sys.stderr.write(text + end)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # no usable stderr (closed, detached): nothing to report to
+        pass
 
 
 def _canonical_order(days: np.ndarray, rowid: np.ndarray | None, ids: pa.Array | None) -> np.ndarray | None:
