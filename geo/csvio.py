@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
-MIN_YEAR, MAX_YEAR = 1900, 2100  # same plausibility window as link dates (geo.viewstate)
 
 # Without these a row cannot become an incident; every other column has a default.
 REQUIRED_COLUMNS = ("date", "lat", "lon", "country", "event_type")
@@ -74,8 +73,6 @@ def read_incidents_csv(
             inc = incident_from_row(_with_id(row), source=name, rownum=rownum)
         except ValidationError as exc:
             raise ValidationError(_merge(problems, exc.problems)) from None
-        if not (MIN_YEAR <= inc.date.year <= MAX_YEAR):
-            problems.append(Problem(name, rownum, "date", f"{inc.date} is an implausible date (typo in the year?)"))
         if problems:
             raise ValidationError(problems)
         return inc

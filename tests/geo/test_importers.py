@@ -113,7 +113,7 @@ def test_acled_bad_file_lists_every_bad_row_and_imports_nothing():
         (9, "latitude"),  # swapped
         (10, "latitude"),  # out of range
         (11, "fatalities"),
-        (12, "event_id_cnty"),  # empty
+        (12, "event_id_cnty"),  # empty, and no data_id to fall back on
         (13, "event_id_cnty"),  # duplicate of row 2
         (14, None),  # too few fields
         (15, "year"),
