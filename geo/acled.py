@@ -40,7 +40,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from geo.batch import convert_all
+from geo.batch import Converted, convert_rows
 from geo.countries import find_country
 from geo.errors import Problem, ValidationError
 from geo.incidents import Incident, Source, incident_problems
@@ -51,6 +51,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "acled_row_to_incident",
     "attribution_from_notes",
+    "convert_acled",
     "is_acled_header",
     "map_event_type",
     "parse_acled",
@@ -159,6 +160,14 @@ def read_acled(path_or_file: TextSource, source_name: str | None = None) -> list
 
 def parse_acled(text: str, *, source: str = "upload") -> list[Incident]:
     """Incidents of ACLED CSV ``text``; raises ValidationError listing every bad row."""
+    done = convert_acled(text, source=source, keep_reasons=False)
+    if done.problems:
+        raise done.error()
+    return done.incidents
+
+
+def convert_acled(text: str, *, source: str = "upload", keep_reasons: bool = True) -> Converted:
+    """The valid incidents of ACLED CSV ``text`` and the refused rows (see :func:`geo.batch.convert_rows`)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -177,7 +186,9 @@ def parse_acled(text: str, *, source: str = "upload") -> list[Incident]:
             )
         return acled_row_to_incident(dict(zip(header, (v.strip() for v in values))), source=source, rownum=rownum)
 
-    return convert_all(_data_rows(reader, source), convert, source=source, id_field="event_id_cnty")
+    return convert_rows(
+        _data_rows(reader, source), convert, source=source, id_field="event_id_cnty", keep_reasons=keep_reasons
+    )
 
 
 def _data_rows(reader, source: str):

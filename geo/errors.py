@@ -66,13 +66,19 @@ class ValidationError(GeoError):
     in one pass rather than one error per attempt.
     """
 
-    def __init__(self, problems, message: str | None = None):
+    def __init__(self, problems, message: str | None = None, *, more: int = 0):
         self.problems = tuple(problems)
+        self.more = more  # problems found beyond those listed (collecting stops at a cap)
         if message is None:
             shown = "; ".join(str(p) for p in self.problems[:5])
-            more = len(self.problems) - 5
-            message = f"{len(self.problems)} problem(s): {shown}" + (f" (+{more} more)" if more > 0 else "")
+            rest = self.total - min(5, len(self.problems))
+            message = f"{self.total:,} problem(s): {shown}" + (f" (and {rest:,} more)" if rest > 0 else "")
         super().__init__(message)
+
+    @property
+    def total(self) -> int:
+        """Every problem found, listed or not."""
+        return len(self.problems) + self.more
 
 
 class InputError(GeoError):
