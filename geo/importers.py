@@ -145,28 +145,30 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
-def write_rejects(text: str, fmt: str, converted, out: str | os.PathLike) -> int:
-    """Write each refused row of ``text`` to CSV ``out``: ``row``, ``problems``, then the row as it
-    was (the input's own columns; a GeoJSON feature as one JSON cell). Returns rows written."""
+def write_rejects(text: str, fmt: str, converted, out) -> int:
+    """Write each refused row of ``text`` as CSV to ``out`` (a path or a text handle): ``row``,
+    ``problems``, then the row as it was (the input's own columns; a GeoJSON feature as one
+    JSON cell). Returns the number of rows written."""
+    if isinstance(out, (str, os.PathLike)):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            return write_rejects(text, fmt, converted, fh)
     import orjson
 
     wanted = set(converted.rejected_rows)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        if fmt == "geojson":
-            writer.writerow(["row", "problems", "feature"])
-            data = orjson.loads(text)
-            features = [data] if data.get("type") == "Feature" else data["features"]
-            for number, feature in enumerate(features, start=1):
-                if number in wanted:
-                    writer.writerow([number, converted.reasons.get(number, ""), orjson.dumps(feature).decode()])
-            return len(wanted)
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader)
-        writer.writerow(["row", "problems", *header])
-        for number, record in enumerate(reader, start=2):
+    writer = csv.writer(out, lineterminator="\n")
+    if fmt == "geojson":
+        writer.writerow(["row", "problems", "feature"])
+        data = orjson.loads(text)
+        features = [data] if data.get("type") == "Feature" else data["features"]
+        for number, feature in enumerate(features, start=1):
             if number in wanted:
-                writer.writerow([number, converted.reasons.get(number, ""), *record])
+                writer.writerow([number, converted.reasons.get(number, ""), orjson.dumps(feature).decode()])
+        return len(wanted)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    writer.writerow(["row", "problems", *next(reader)])
+    for number, record in enumerate(reader, start=2):
+        if number in wanted:
+            writer.writerow([number, converted.reasons.get(number, ""), *record])
     return len(wanted)
 
 
