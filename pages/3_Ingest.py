@@ -26,7 +26,7 @@ from geo import teamsites
 from geo.errors import GeoError, ValidationError
 from geo.extract import extract, split_sentences
 from geo.gazetteer import KINDS
-from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, validate_incident
+from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, incident_problems
 from geo.merge import merge
 from geo.textin import clean_text
 from ui import common
@@ -183,9 +183,8 @@ if cands:
             changes["geo_precision"] = int(changes["geo_precision"])
             changes["site_id"] = changes["site_id"] or None
             inc = cand.to_incident(source).with_changes(**changes)
-            reasons = validate_incident(inc)
-            if reasons:
-                problems.append(f"row {i + 1}: " + "; ".join(reasons))
+            # The one validation every importer, the Edit form and both stores apply.
+            problems += [str(p) for p in incident_problems(inc, source="proposed incidents", row=i + 1)]
             out.append(inc)
         return out, problems
 
