@@ -34,8 +34,8 @@ class Converted:
     incidents: list[Incident]
     problems: tuple[Problem, ...] = ()  # the first MAX_PROBLEMS, in file order
     more: int = 0  # problems beyond those
-    rejected_rows: tuple[int, ...] = ()
-    reasons: dict[int, str] = field(default_factory=dict)  # row -> its problems in one line (skip mode)
+    rejected_rows: tuple[int, ...] = ()  # (only with keep_reasons)
+    reasons: dict[int, str] = field(default_factory=dict)  # row -> its problems in one line (keep_reasons)
 
     def error(self) -> ValidationError:
         return ValidationError(self.problems, more=self.more)
@@ -65,11 +65,11 @@ def convert_rows(
 
     def refuse(rownum: int, found) -> None:
         nonlocal more
-        rejected.append(rownum)
         room = MAX_PROBLEMS - len(problems)
         problems.extend(found[:room])
         more += max(0, len(found) - room)
-        if keep_reasons:
+        if keep_reasons:  # only when the refused rows are wanted: a list of millions of row numbers is not free
+            rejected.append(rownum)
             reasons[rownum] = "; ".join(f"{p.field}: {p.reason}" if p.field else p.reason for p in found)
 
     for rownum, row in rows:

@@ -22,10 +22,12 @@ Loading the borders takes ~0.1 s, once per process, on the first point check.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import pycountry
 
@@ -41,9 +43,9 @@ __all__ = [
     "point_problem",
 ]
 
+# Found without importing pyogrio (which pulls in pandas): the CLI and importers start fast.
 NATURAL_EARTH = (
-    __import__("pathlib").Path(__import__("pyogrio").__file__).parent
-    / "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
+    Path(importlib.util.find_spec("pyogrio").origin).parent / "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
 )
 # ~80 km: 1:110m coastlines and borders are off by tens of kilometres in places.
 NEAR_DEGREES = 0.75

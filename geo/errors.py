@@ -69,11 +69,15 @@ class ValidationError(GeoError):
     def __init__(self, problems, message: str | None = None, *, more: int = 0):
         self.problems = tuple(problems)
         self.more = more  # problems found beyond those listed (collecting stops at a cap)
-        if message is None:
-            shown = "; ".join(str(p) for p in self.problems[:5])
-            rest = self.total - min(5, len(self.problems))
-            message = f"{self.total:,} problem(s): {shown}" + (f" (and {rest:,} more)" if rest > 0 else "")
-        super().__init__(message)
+        self._message = message
+        super().__init__(message)  # the default message is built only when shown (below)
+
+    def __str__(self) -> str:
+        if self._message is not None:
+            return self._message
+        shown = "; ".join(str(p) for p in self.problems[:5])
+        rest = self.total - min(5, len(self.problems))
+        return f"{self.total:,} problem(s): {shown}" + (f" (and {rest:,} more)" if rest > 0 else "")
 
     @property
     def total(self) -> int:
