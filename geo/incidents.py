@@ -265,9 +265,9 @@ def validate_incident(inc: Incident) -> list[str]:
             reasons.append(f"{name}: {reason}")
     for name, limit in TEXT_LIMITS.items():
         value = getattr(inc, name)
-        if value is None and name == "site_id":
+        if _plain_text(value, limit) or (value is None and name == "site_id"):
             continue
-        reason = _text_reason(value, limit)
+        reason = _text_reason(value, limit)  # None for good text that is not ASCII
         if reason:
             reasons.append(f"{name}: {reason}")
     if not isinstance(inc.sources, tuple):
@@ -325,6 +325,11 @@ def _count_reason(value: Any) -> str | None:
     return None
 
 
+def _plain_text(value: Any, limit: int) -> bool:
+    """The fast, usual case of :func:`_text_reason` finding nothing wrong (ASCII, short, no NUL)."""
+    return value.__class__ is str and len(value) <= limit and "\x00" not in value and value.isascii()
+
+
 def _text_reason(value: Any, limit: int) -> str | None:
     if not isinstance(value, str):
         return f"{_short(value)} is not text"
@@ -352,7 +357,8 @@ def _source_reasons(src: Any) -> list[str]:
         if reason:
             reasons.append(f"{name} {reason}")
     for name, limit in SOURCE_TEXT_LIMITS.items():
-        reason = _text_reason(getattr(src, name), limit)
+        value = getattr(src, name)
+        reason = None if _plain_text(value, limit) else _text_reason(value, limit)
         if reason:
             reasons.append(f"{name} {reason}")
     return reasons
