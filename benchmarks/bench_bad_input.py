@@ -35,7 +35,7 @@ ACLED = HERE.parent.parent / "shared" / "realdata" / "acled_global_2020-04-27_20
 
 CASES = {
     "junk-4mb-cli": """
-from geo.importers import read_any
+from geo.formats.importers import read_any
 try:
     read_any(PATH)
     said = "accepted"
@@ -48,7 +48,7 @@ parsed = parse_upload("junk.csv", open(PATH, "rb").read())
 said = f"refused: {len(parsed.problems) + getattr(parsed, 'more', 0)} problem(s), {len(parsed.problems)} kept"
 """,
     "csv-70mb-cli": """
-from geo.importers import read_any
+from geo.formats.importers import read_any
 try:
     read_any(PATH)
     said = "accepted"
@@ -56,8 +56,8 @@ except GeoError as exc:
     said = "refused: " + str(exc)[:90]
 """,
     "zip-bomb-restore": """
-from geo.backup import restore
-from geo.store import Store
+from geo.storage.backup import restore
+from geo.storage.store import Store
 store = Store("sqlite:///" + PATH + ".sqlite")
 try:
     restore(store, PATH)
@@ -66,7 +66,7 @@ except GeoError as exc:
     said = "refused: " + str(exc)[-90:]
 """,
     "acled-5071": """
-from geo.importers import read_any_partial
+from geo.formats.importers import read_any_partial
 converted, _text, _fmt = read_any_partial(PATH)
 said = f"{len(converted.incidents)} valid, {len(converted.rejected_rows)} refused"
 """,
@@ -108,8 +108,8 @@ def make_inputs(folder: Path) -> dict[str, Path]:
 def make_zip_bomb(path: Path, size: int = 1536 * 1024 * 1024) -> Path:
     """A backup-shaped zip whose incidents member is one ``size``-byte line (streamed, ~1.5 MB)."""
     sys.path.insert(0, str(HERE.parent))
-    from geo.backup import FORMAT, FORMAT_VERSION, MANIFEST_NAME
-    from geo.store import metadata
+    from geo.storage.backup import FORMAT, FORMAT_VERSION, MANIFEST_NAME
+    from geo.storage.store import metadata
 
     tables = [{"name": t.name, "member": f"tables/{t.name}.jsonl", "columns": [c.name for c in t.columns],
                "rows": 0, "sha256": hashlib.sha256().hexdigest()} for t in metadata.sorted_tables]  # fmt: skip

@@ -20,7 +20,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
-from geo.countries import is_country_code, point_problem
+from geo.places.countries import is_country_code, point_problem
 from geo.errors import Problem, ValidationError
 
 __all__ = [
@@ -111,10 +111,10 @@ FIELDS = (
 # One set, checked by validate_incident for every importer, form, restore and store write, so
 # a dry run and the real import agree and SQLite accepts nothing PostgreSQL would refuse.
 
-MIN_YEAR, MAX_YEAR = 1900, 2100  # the same plausibility window as link dates (geo.viewstate)
+MIN_YEAR, MAX_YEAR = 1900, 2100  # the same plausibility window as link dates (geo.view.viewstate)
 MAX_COUNT = 2**31 - 1  # figures are INTEGER columns: PostgreSQL's int4 (SQLite would take 2**63 - 1)
 MAX_ID_LENGTH = 64  # incidents.id is VARCHAR(64)
-# What ?sel= accepts (geo.viewstate), so that every stored incident has a working permalink.
+# What ?sel= accepts (geo.view.viewstate), so that every stored incident has a working permalink.
 ID_PATTERN = re.compile(r"[A-Za-z0-9:_.\-]{1,%d}" % MAX_ID_LENGTH)
 # Characters per text field: the store's VARCHAR sizes, and generous bounds for TEXT columns
 # (an ACLED note runs to ~2,000 characters) so one row cannot hold megabytes.
@@ -282,7 +282,7 @@ def incident_problems(inc: Incident, *, source: str = "input", row: int | None =
     """Everything wrong with ``inc`` as problems naming ``source``, ``row`` and the field.
 
     The one validation of an incident: :func:`validate_incident` (the model and its limits)
-    plus the point-in-country check (:func:`geo.countries.point_problem`). Every importer,
+    plus the point-in-country check (:func:`geo.places.countries.point_problem`). Every importer,
     the Ingest and Edit forms use it; stores and restore apply :func:`validate_incident`,
     which is the part that decides what a database can hold.
     """

@@ -52,8 +52,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from geo.commands._progress import progress_for
     from geo.errors import ValidationError
-    from geo.importers import plan_import, read_any, stored_lookup
-    from geo.store import Store
+    from geo.formats.importers import plan_import, read_any, stored_lookup
+    from geo.storage.store import Store
 
     refused = ""
     if args.skip_invalid:
@@ -91,7 +91,7 @@ def _read_skipping(args: argparse.Namespace):
     """(valid incidents, a line saying how many rows were refused and where they were written)."""
     from pathlib import Path
 
-    from geo.importers import read_any_partial, rejects_path, write_rejects
+    from geo.formats.importers import read_any_partial, rejects_path, write_rejects
 
     converted, text, fmt = read_any_partial(args.file, args.format)
     count = len(converted.rejected_rows)

@@ -14,11 +14,11 @@ import json
 
 import pytest
 
-from geo.acled import ACLED_COLUMNS, parse_acled
-from geo.csvio import read_incidents_csv, write_incidents_csv
+from geo.formats.acled import ACLED_COLUMNS, parse_acled
+from geo.formats.csvio import read_incidents_csv, write_incidents_csv
 from geo.errors import ValidationError
-from geo.geojson_in import parse_geojson
-from geo.importers import plan_import
+from geo.formats.geojson_in import parse_geojson
+from geo.formats.importers import plan_import
 from geo.incidents import MAX_COUNT, MAX_ID_LENGTH, incident_problems, incident_to_row, validate_incident
 from tests.geo.incident_factory import make_incident, make_source
 
@@ -157,7 +157,7 @@ def test_ids_outside_the_link_format_are_refused(bad_id, why):
 
 
 def test_every_accepted_id_opens_with_sel():
-    from geo.viewstate import parse_params
+    from geo.view.viewstate import parse_params
 
     inc = make_incident(id="acled:IRQ-1_2." + "x" * (MAX_ID_LENGTH - 14))
     assert validate_incident(inc) == [] and len(inc.id) == MAX_ID_LENGTH
@@ -213,7 +213,7 @@ def test_incident_problems_name_source_row_and_field():
 
 
 def test_the_dry_run_and_the_import_see_the_same_incidents(tmp_path):
-    from geo.store import Store
+    from geo.storage.store import Store
 
     incidents = parse_geojson(collection(feature(munitions=MAX_COUNT)), source="ok.geojson")
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
