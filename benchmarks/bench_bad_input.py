@@ -83,7 +83,8 @@ started = time.perf_counter()
 {body}
 seconds = time.perf_counter() - started
 print(said)
-print(tracemalloc.get_traced_memory()[1] // 2**20 if TRACE else "-", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, f"{{seconds:.2f}}")
+traced = tracemalloc.get_traced_memory()[1] // 2**20 if TRACE else "-"
+print(traced, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, f"{{seconds:.2f}}")
 """
 
 

@@ -259,17 +259,7 @@ def validate_incident(inc: Incident) -> list[str]:
         reasons.append(f"status: {_short(inc.status)} is not one of {', '.join(STATUSES)}")
     if not isinstance(inc.intercepted, bool):
         reasons.append(f"intercepted: {inc.intercepted!r} is not true/false")
-    for name in ("munitions", "killed", "injured"):
-        reason = _count_reason(getattr(inc, name))
-        if reason:
-            reasons.append(f"{name}: {reason}")
-    for name, limit in TEXT_LIMITS.items():
-        value = getattr(inc, name)
-        if _plain_text(value, limit) or (value is None and name == "site_id"):
-            continue
-        reason = _text_reason(value, limit)  # None for good text that is not ASCII
-        if reason:
-            reasons.append(f"{name}: {reason}")
+    reasons += _figure_and_text_reasons(inc, TEXT_LIMITS, ": ", optional=("site_id",))
     if not isinstance(inc.sources, tuple):
         reasons.append("sources: not a list of sources")
     else:
@@ -352,15 +342,23 @@ def _source_reasons(src: Any) -> list[str]:
     if src.published is not None and not _in_window(src.published):
         shown = src.published.isoformat() if isinstance(src.published, dt.date) else _short(src.published)
         reasons.append(f"published {shown} is not a date in {MIN_YEAR}-{MAX_YEAR}")
+    return reasons + _figure_and_text_reasons(src, SOURCE_TEXT_LIMITS, " ")
+
+
+def _figure_and_text_reasons(obj: Any, text_limits: Mapping[str, int], sep: str, optional=()) -> list[str]:
+    """Reasons the figures (whole, >= 0, within MAX_COUNT) and texts of an incident or source break a limit."""
+    reasons = []
     for name in ("munitions", "killed", "injured"):
-        reason = _count_reason(getattr(src, name))
+        reason = _count_reason(getattr(obj, name))
         if reason:
-            reasons.append(f"{name} {reason}")
-    for name, limit in SOURCE_TEXT_LIMITS.items():
-        value = getattr(src, name)
-        reason = None if _plain_text(value, limit) else _text_reason(value, limit)
+            reasons.append(f"{name}{sep}{reason}")
+    for name, limit in text_limits.items():
+        value = getattr(obj, name)
+        if _plain_text(value, limit) or (value is None and name in optional):
+            continue
+        reason = _text_reason(value, limit)  # None for good text that is not ASCII
         if reason:
-            reasons.append(f"{name} {reason}")
+            reasons.append(f"{name}{sep}{reason}")
     return reasons
 
 

@@ -27,7 +27,15 @@ import streamlit as st
 from geo.formats.csvio import MAX_BYTES as _CSV_MAX_BYTES
 from geo.errors import GeoError, InputError, Problem, ValidationError
 from geo.view.frame import to_frame
-from geo.formats.importers import ImportPlan, convert_text, detect_text_format, parse_text, plan_import, stored_lookup, write_rejects
+from geo.formats.importers import (
+    ImportPlan,
+    convert_text,
+    detect_text_format,
+    parse_text,
+    plan_import,
+    stored_lookup,
+    write_rejects,
+)
 from geo.incidents import EVENT_TYPES, Incident
 from geo.formats.readfile import read_text
 from ui.common import md_escape

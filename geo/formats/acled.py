@@ -160,10 +160,7 @@ def read_acled(path_or_file: TextSource, source_name: str | None = None) -> list
 
 def parse_acled(text: str, *, source: str = "upload") -> list[Incident]:
     """Incidents of ACLED CSV ``text``; raises ValidationError listing every bad row."""
-    done = convert_acled(text, source=source, keep_reasons=False)
-    if done.problems:
-        raise done.error()
-    return done.incidents
+    return convert_acled(text, source=source, keep_reasons=False).all_or_nothing()
 
 
 def convert_acled(text: str, *, source: str = "upload", keep_reasons: bool = True) -> Converted:

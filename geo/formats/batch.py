@@ -37,8 +37,11 @@ class Converted:
     rejected_rows: tuple[int, ...] = ()  # (only with keep_reasons)
     reasons: dict[int, str] = field(default_factory=dict)  # row -> its problems in one line (keep_reasons)
 
-    def error(self) -> ValidationError:
-        return ValidationError(self.problems, more=self.more)
+    def all_or_nothing(self) -> list[Incident]:
+        """The incidents when no row was refused, else one ValidationError with the problems."""
+        if self.problems:
+            raise ValidationError(self.problems, more=self.more)
+        return self.incidents
 
 
 def convert_rows(
@@ -97,6 +100,4 @@ def convert_all(
     """Incidents of ``(rownum, row)`` pairs, or one ValidationError listing the problems
     (the first :data:`MAX_PROBLEMS`, and how many more)."""
     done = convert_rows(rows, convert, source=source, id_field=id_field, unit=unit, keep_reasons=False)
-    if done.problems:
-        raise done.error()
-    return done.incidents
+    return done.all_or_nothing()

@@ -59,10 +59,8 @@ def read_incidents_csv(
     (listing each problem with row number and field) for anything wrong inside.
     """
     name = source_name or _default_name(path_or_file)
-    done = convert_incidents_csv(_decode(_read_bytes(path_or_file, name, max_bytes), name), source=name, keep_reasons=False)
-    if done.problems:
-        raise done.error()
-    return done.incidents
+    text = _decode(_read_bytes(path_or_file, name, max_bytes), name)
+    return convert_incidents_csv(text, source=name, keep_reasons=False).all_or_nothing()
 
 
 def convert_incidents_csv(text: str, *, source: str = "upload", keep_reasons: bool = True) -> Converted:

@@ -46,14 +46,11 @@ def parse_geojson(data: str | Mapping[str, Any], *, source: str = "upload") -> l
     Raises :class:`InputError` when the document is not a Feature or
     FeatureCollection at all, :class:`ValidationError` listing every bad feature.
     """
-    done = convert_geojson(data, source=source, keep_reasons=False)
-    if done.problems:
-        raise done.error()
-    return done.incidents
+    return convert_geojson(data, source=source, keep_reasons=False).all_or_nothing()
 
 
 def convert_geojson(data: str | Mapping[str, Any], *, source: str = "upload", keep_reasons: bool = True) -> Converted:
-    """The valid incidents of a GeoJSON document and the refused features (see :func:`geo.formats.batch.convert_rows`)."""
+    """The valid incidents of a GeoJSON document and the refused features (:func:`geo.formats.batch.convert_rows`)."""
     if isinstance(data, str):
         try:
             data = orjson.loads(data)  # several times faster than json on large collections

@@ -45,7 +45,8 @@ __all__ = [
 
 # Found without importing pyogrio (which pulls in pandas): the CLI and importers start fast.
 NATURAL_EARTH = (
-    Path(importlib.util.find_spec("pyogrio").origin).parent / "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
+    Path(importlib.util.find_spec("pyogrio").origin).parent
+    / "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
 )
 # ~80 km: 1:110m coastlines and borders are off by tens of kilometres in places.
 NEAR_DEGREES = 0.75
@@ -231,10 +232,13 @@ def point_problem(lat: float, lon: float, country: str | None) -> str | None:
     def twin_inside() -> bool:
         return found is not None and -90 <= lon <= 90 and -180 <= lat <= 180 and bool(_inside(found, lon, lat))
 
+    def hint() -> str:
+        return "; latitude and longitude look swapped" if twin_inside() else ""
+
     if not (math.isfinite(lat) and -90 <= lat <= 90):
-        return f"latitude {lat} is out of range [-90, 90]" + ("; latitude and longitude look swapped" if twin_inside() else "")
+        return f"latitude {lat} is out of range [-90, 90]{hint()}"
     if not (math.isfinite(lon) and -180 <= lon <= 180):
-        return f"longitude {lon} is out of range [-180, 180]" + ("; latitude and longitude look swapped" if twin_inside() else "")
+        return f"longitude {lon} is out of range [-180, 180]{hint()}"
     if found is None or _inside(found, lat, lon) is not False:
         return None
     if twin_inside():
