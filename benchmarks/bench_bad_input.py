@@ -1,9 +1,11 @@
 """Peak memory for refused input: does bad input cost memory in proportion to its badness?
 
 Each case runs in a fresh Python process (so peaks do not mix) and prints the
-process's peak resident memory (``ru_maxrss``, which includes the interpreter
-and the imported libraries, ~100 MB) and, with ``--tracemalloc``, the peak of
-Python allocations made by the case itself. Targets (issue 12): under ~10x the input
+process's peak resident memory (``ru_maxrss``), the part of it reached by the
+imports alone (the interpreter and libraries: ~50 MB for the library, ~200 MB
+with Streamlit and pandas for the page), what the case added on top ("case",
+and that as a multiple of the input size) and, with ``--tracemalloc``, the peak
+of Python allocations. Targets (issue 12): under ~10x the input
 size and under 500 MB for any refused input.
 
     python benchmarks/bench_bad_input.py [--root PATH]   # --root: another checkout, for a before/after
@@ -36,6 +38,7 @@ ACLED = HERE.parent.parent / "shared" / "realdata" / "acled_global_2020-04-27_20
 CASES = {
     "junk-4mb-cli": """
 from geo.formats.importers import read_any
+BASE = rss()
 try:
     read_any(PATH)
     said = "accepted"
@@ -44,11 +47,13 @@ except GeoError as exc:
 """,
     "junk-4mb-page": """
 from ui.importing import parse_upload
+BASE = rss()
 parsed = parse_upload("junk.csv", open(PATH, "rb").read())
 said = f"refused: {len(parsed.problems) + getattr(parsed, 'more', 0)} problem(s), {len(parsed.problems)} kept"
 """,
     "csv-70mb-cli": """
 from geo.formats.importers import read_any
+BASE = rss()
 try:
     read_any(PATH)
     said = "accepted"
@@ -58,6 +63,7 @@ except GeoError as exc:
     "zip-bomb-restore": """
 from geo.storage.backup import restore
 from geo.storage.store import Store
+BASE = rss()
 store = Store("sqlite:///" + PATH + ".sqlite")
 try:
     restore(store, PATH)
@@ -67,6 +73,7 @@ except GeoError as exc:
 """,
     "acled-5071": """
 from geo.formats.importers import read_any_partial
+BASE = rss()
 converted, _text, _fmt = read_any_partial(PATH)
 said = f"{len(converted.incidents)} valid, {len(converted.rejected_rows)} refused"
 """,
@@ -77,6 +84,12 @@ import resource, sys, time, tracemalloc
 sys.path.insert(0, ROOT)
 from geo.errors import GeoError
 PATH = sys.argv[1]
+
+
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 if TRACE:
     tracemalloc.start()
 started = time.perf_counter()
@@ -84,7 +97,7 @@ started = time.perf_counter()
 seconds = time.perf_counter() - started
 print(said)
 traced = tracemalloc.get_traced_memory()[1] // 2**20 if TRACE else "-"
-print(traced, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, f"{{seconds:.2f}}")
+print(traced, rss(), BASE, f"{{seconds:.2f}}")
 """
 
 
@@ -137,7 +150,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         inputs = make_inputs(Path(tmp))
-        print(f"{'case':<18} {'input':>10} {'py peak':>8} {'RSS peak':>9} {'x input':>8} {'seconds':>8}  result")
+        print(
+            f"{'case':<18} {'input':>10} {'RSS peak':>9} {'imports':>8} {'case':>7} {'x input':>8}"
+            f" {'py peak':>8} {'seconds':>8}  result"
+        )
         for name in args.cases:
             path = inputs[name]
             script = f"ROOT = {args.root!r}\nTRACE = {args.tracemalloc}\n" + RUNNER.format(body=CASES[name])
@@ -148,10 +164,12 @@ def main() -> None:
                 print(f"{name:<18} failed after {time.perf_counter() - started:.1f} s: {out.stderr.strip()[-300:]}")
                 continue
             said, numbers = out.stdout.strip().splitlines()[-2:]
-            py_mb, rss_mb, seconds = numbers.split()
+            py_mb, rss_mb, base_mb, seconds = numbers.split()
             size = path.stat().st_size / 2**20
+            case_mb = int(rss_mb) - int(base_mb)  # what the case added to the process after its imports
             print(
-                f"{name:<18} {size:>8.1f}MB {py_mb:>6}MB {rss_mb:>7}MB {int(rss_mb) / size:>7.1f}x {seconds:>8}  {said}"
+                f"{name:<18} {size:>8.1f}MB {rss_mb:>7}MB {base_mb:>6}MB {case_mb:>5}MB {case_mb / size:>7.1f}x"
+                f" {py_mb:>6}MB {seconds:>8}  {said}"
             )
 
 

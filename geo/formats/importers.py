@@ -121,14 +121,16 @@ def _read(path: TextSource, fmt: str, source_name: str | None) -> tuple[str, str
     return text, detect_text_format(text, name) if fmt == "auto" else fmt, name
 
 
-def convert_text(text: str, fmt: str, *, source: str = "upload"):
+def convert_text(text: str, fmt: str, *, source: str = "upload", keep_reasons: bool = True):
     """The valid incidents of ``text`` and its refused rows (:class:`geo.formats.batch.Converted`)."""
-    from geo.formats.csvio import convert_incidents_csv
+    from geo.formats.csvio import MAX_BYTES, convert_incidents_csv  # our CSV format has one owner
 
     converters = {"acled": convert_acled, "geojson": convert_geojson, "csv": convert_incidents_csv}
     if fmt not in converters:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return converters[fmt](text, source=source)
+    if fmt == "csv" and len(text) > MAX_BYTES:  # characters <= bytes: a text under the limit may pass
+        raise InputError(f"{source}: larger than the {MAX_BYTES // (1024 * 1024)} MB limit of our CSV format")
+    return converters[fmt](text, source=source, keep_reasons=keep_reasons)
 
 
 def rejects_path(input_path: str | os.PathLike, *, fallback_dir: str | os.PathLike = ".") -> Path:
@@ -173,16 +175,8 @@ def write_rejects(text: str, fmt: str, converted, out) -> int:
 
 
 def parse_text(text: str, fmt: str, *, source: str = "upload") -> list[Incident]:
-    """Incidents of already-read ``text`` in format ``fmt``."""
-    if fmt == "acled":
-        return parse_acled(text, source=source)
-    if fmt == "geojson":
-        return parse_geojson(text, source=source)
-    if fmt == "csv":
-        from geo.formats.csvio import read_incidents_csv  # our CSV format has one owner
-
-        return read_incidents_csv(io.StringIO(text, newline=""), source_name=source)
-    raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    """Incidents of already-read ``text`` in format ``fmt``; ValidationError listing the problems."""
+    return convert_text(text, fmt, source=source, keep_reasons=False).all_or_nothing()
 
 
 @dataclass(frozen=True)
