@@ -1,7 +1,7 @@
 """Peak memory for refused input: does bad input cost memory in proportion to its badness?
 
 Each case runs in a fresh Python process (so peaks do not mix) and prints the
-process's peak resident memory (``ru_maxrss``), the part of it reached by the
+process's peak resident memory (``VmHWM``), the part of it reached by the
 imports alone (the interpreter and libraries: ~50 MB for the library, ~200 MB
 with Streamlit and pandas for the page), what the case added on top ("case",
 and that as a multiple of the input size) and, with ``--tracemalloc``, the peak
@@ -80,14 +80,16 @@ said = f"{len(converted.incidents)} valid, {len(converted.rejected_rows)} refuse
 }
 
 RUNNER = """
-import resource, sys, time, tracemalloc
+import sys, time, tracemalloc
 sys.path.insert(0, ROOT)
 from geo.errors import GeoError
 PATH = sys.argv[1]
 
 
 def rss():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    # VmHWM, the peak of this process's own memory (ru_maxrss may include the parent it was forked from).
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) // 1024
 
 
 if TRACE:
