@@ -66,13 +66,23 @@ class ValidationError(GeoError):
     in one pass rather than one error per attempt.
     """
 
-    def __init__(self, problems, message: str | None = None):
+    def __init__(self, problems, message: str | None = None, *, more: int = 0):
         self.problems = tuple(problems)
-        if message is None:
-            shown = "; ".join(str(p) for p in self.problems[:5])
-            more = len(self.problems) - 5
-            message = f"{len(self.problems)} problem(s): {shown}" + (f" (+{more} more)" if more > 0 else "")
-        super().__init__(message)
+        self.more = more  # problems found beyond those listed (collecting stops at a cap)
+        self._message = message
+        super().__init__(message)  # the default message is built only when shown (below)
+
+    def __str__(self) -> str:
+        if self._message is not None:
+            return self._message
+        shown = "; ".join(str(p) for p in self.problems[:5])
+        rest = self.total - min(5, len(self.problems))
+        return f"{self.total:,} problem(s): {shown}" + (f" (and {rest:,} more)" if rest > 0 else "")
+
+    @property
+    def total(self) -> int:
+        """Every problem found, listed or not."""
+        return len(self.problems) + self.more
 
 
 class InputError(GeoError):

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
 from geo.actors import FAMILIES, family_key, family_of
+from geo.places.countries import is_country_code, point_problem
 from geo.errors import Problem, ValidationError
 
 __all__ = [
@@ -30,12 +31,19 @@ __all__ = [
     "ATTRIBUTIONS",
     "STATUSES",
     "FIELDS",
+    "ID_PATTERN",
+    "MAX_COUNT",
+    "MAX_ID_LENGTH",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "TEXT_LIMITS",
     "Source",
     "Incident",
     "source_label",
     "incident_id",
     "place_key",
     "incident_from_row",
+    "incident_problems",
     "incident_to_row",
     "validate_incident",
 ]
@@ -101,7 +109,29 @@ FIELDS = (
     "status",
 )
 
-_ISO2 = re.compile(r"^[A-Z]{2}$")
+# --- limits: what every way in accepts, and exactly what both stores can hold -------------------
+#
+# One set, checked by validate_incident for every importer, form, restore and store write, so
+# a dry run and the real import agree and SQLite accepts nothing PostgreSQL would refuse.
+
+MIN_YEAR, MAX_YEAR = 1900, 2100  # the same plausibility window as link dates (geo.view.viewstate)
+MAX_COUNT = 2**31 - 1  # figures are INTEGER columns: PostgreSQL's int4 (SQLite would take 2**63 - 1)
+MAX_ID_LENGTH = 64  # incidents.id is VARCHAR(64)
+# What ?sel= accepts (geo.view.viewstate), so that every stored incident has a working permalink.
+ID_PATTERN = re.compile(r"[A-Za-z0-9:_.\-]{1,%d}" % MAX_ID_LENGTH)
+# Characters per text field: the store's VARCHAR sizes, and generous bounds for TEXT columns
+# (an ACLED note runs to ~2,000 characters) so one row cannot hold megabytes.
+TEXT_LIMITS = {
+    "site_id": 100,
+    "location": 1_000,
+    "admin1": 1_000,
+    "actor": 1_000,
+    "attributed_by": 1_000,
+    "target": 1_000,
+    "damage": 10_000,
+    "summary": 50_000,
+}
+SOURCE_TEXT_LIMITS = {"outlet": 1_000, "url": 4_000, "title": 2_000, "evidence": 50_000}
 
 
 @dataclass(frozen=True)
@@ -135,7 +165,12 @@ class Source:
     def from_dict(cls, d: Mapping[str, Any]) -> "Source":
         published = d.get("published")
         if isinstance(published, str) and published:
-            published = dt.date.fromisoformat(published[:10])
+            try:
+                published = dt.date.fromisoformat(published[:10])
+            except ValueError:
+                raise ValueError(f"published {published[:40]!r} is not a YYYY-MM-DD date") from None
+        elif published not in (None, "") and type(published) is not dt.date:
+            raise ValueError(f"published {published!r} is not a YYYY-MM-DD date string")
         return cls(
             outlet=str(d.get("outlet") or ""),
             url=str(d.get("url") or ""),
@@ -226,10 +261,18 @@ def incident_id(date: dt.date, place_key: str, event_type: str) -> str:
 
 
 def validate_incident(inc: Incident) -> list[str]:
-    """Reasons ``inc`` is not a valid incident (empty list when valid)."""
+    """Reasons ``inc`` is not a valid incident, each ``"field: reason"`` (empty list when valid).
+
+    The model's rules and the limits above; no borders (see :func:`incident_problems`).
+    """
     reasons = []
-    if not inc.id:
+    if not isinstance(inc.id, str) or not inc.id:
         reasons.append("id: missing")
+    else:
+        reasons += _id_reasons(inc.id)
+    if not _in_window(inc.date):
+        shown = inc.date.isoformat() if isinstance(inc.date, dt.date) else _short(inc.date)
+        reasons.append(f"date: {shown} is an implausible date, outside {MIN_YEAR}-{MAX_YEAR} (typo in the year?)")
     if inc.date_precision not in DATE_PRECISIONS:
         reasons.append(f"date_precision: {inc.date_precision!r} is not one of {', '.join(DATE_PRECISIONS)}")
     if not (isinstance(inc.lat, float) and math.isfinite(inc.lat) and -90 <= inc.lat <= 90):
@@ -238,20 +281,118 @@ def validate_incident(inc: Incident) -> list[str]:
         reasons.append(f"lon: {inc.lon!r} is not a longitude in [-180, 180]")
     if inc.geo_precision not in GEO_PRECISIONS:
         reasons.append(f"geo_precision: {inc.geo_precision!r} is not one of 1, 2, 3, 4")
-    if not _ISO2.match(inc.country or ""):
-        reasons.append(f"country: {inc.country!r} is not an ISO 3166-1 alpha-2 code")
+    if not is_country_code(inc.country):
+        reasons.append(f"country: {_short(inc.country)} is not an ISO 3166-1 alpha-2 code of a country")
     if inc.event_type not in EVENT_TYPES:
-        reasons.append(f"event_type: {inc.event_type!r} is not one of {', '.join(EVENT_TYPES)}")
+        reasons.append(f"event_type: {_short(inc.event_type)} is not one of {', '.join(EVENT_TYPES)}")
     if inc.actor_family not in FAMILIES:
-        reasons.append(f"actor_family: {inc.actor_family!r} is not one of {', '.join(FAMILIES)}")
+        reasons.append(f"actor_family: {_short(inc.actor_family)} is not one of {', '.join(FAMILIES)}")
     if inc.attribution not in ATTRIBUTIONS:
-        reasons.append(f"attribution: {inc.attribution!r} is not one of {', '.join(ATTRIBUTIONS)}")
+        reasons.append(f"attribution: {_short(inc.attribution)} is not one of {', '.join(ATTRIBUTIONS)}")
     if inc.status not in STATUSES:
-        reasons.append(f"status: {inc.status!r} is not one of {', '.join(STATUSES)}")
+        reasons.append(f"status: {_short(inc.status)} is not one of {', '.join(STATUSES)}")
+    if not isinstance(inc.intercepted, bool):
+        reasons.append(f"intercepted: {inc.intercepted!r} is not true/false")
+    reasons += _figure_and_text_reasons(inc, TEXT_LIMITS, ": ", optional=("site_id",))
+    if not isinstance(inc.sources, tuple):
+        reasons.append("sources: not a list of sources")
+    else:
+        for number, src in enumerate(inc.sources, start=1):
+            reasons += [f"sources: source {number}: {r}" for r in _source_reasons(src)]
+    return reasons
+
+
+def incident_problems(inc: Incident, *, source: str = "input", row: int | None = None) -> list[Problem]:
+    """Everything wrong with ``inc`` as problems naming ``source``, ``row`` and the field.
+
+    The one validation of an incident: :func:`validate_incident` (the model and its limits)
+    plus the point-in-country check (:func:`geo.places.countries.point_problem`). Every importer,
+    the Ingest and Edit forms use it; stores and restore apply :func:`validate_incident`,
+    which is the part that decides what a database can hold.
+    """
+    problems = [Problem(source, row, r.split(":", 1)[0], r.split(": ", 1)[1]) for r in validate_incident(inc)]
+    fields_with_problems = {p.field for p in problems}
+    if not fields_with_problems & {"lat", "lon", "country"}:
+        reason = point_problem(inc.lat, inc.lon, inc.country)
+        if reason:
+            problems.append(Problem(source, row, "lon" if reason.startswith("longitude") else "lat", reason))
+    return problems
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value, cut so a hostile megabyte never ends up in a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _in_window(date: Any) -> bool:
+    return isinstance(date, dt.date) and not isinstance(date, dt.datetime) and MIN_YEAR <= date.year <= MAX_YEAR
+
+
+def _id_reasons(value: str) -> list[str]:
+    if len(value) > MAX_ID_LENGTH:
+        return [f"id: {len(value):,} characters; at most {MAX_ID_LENGTH} are stored"]
+    if not ID_PATTERN.fullmatch(value):
+        return [f"id: {_short(value)} may only hold letters, digits and : _ . - (the link format ?sel= opens)"]
+    return []
+
+
+def _count_reason(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{_short(value)} is not a whole number"
+    if value < 0:
+        return f"{value} is negative"
+    if value > MAX_COUNT:
+        return f"{_short(value)} is larger than {MAX_COUNT:,}"
+    return None
+
+
+def _plain_text(value: Any, limit: int) -> bool:
+    """The fast, usual case of :func:`_text_reason` finding nothing wrong (ASCII, short, no NUL)."""
+    return value.__class__ is str and len(value) <= limit and "\x00" not in value and value.isascii()
+
+
+def _text_reason(value: Any, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return f"{_short(value)} is not text"
+    if len(value) > limit:
+        return f"{len(value):,} characters; at most {limit:,}"
+    if "\x00" in value:
+        return "contains a NUL character"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "contains a lone surrogate, which is not text (broken encoding?)"
+    return None
+
+
+def _source_reasons(src: Any) -> list[str]:
+    if not isinstance(src, Source):
+        return ["not a source"]
+    reasons = []
+    if src.published is not None and not _in_window(src.published):
+        shown = src.published.isoformat() if isinstance(src.published, dt.date) else _short(src.published)
+        reasons.append(f"published {shown} is not a date in {MIN_YEAR}-{MAX_YEAR}")
+    return reasons + _figure_and_text_reasons(src, SOURCE_TEXT_LIMITS, " ")
+
+
+def _figure_and_text_reasons(obj: Any, text_limits: Mapping[str, int], sep: str, optional=()) -> list[str]:
+    """Reasons the figures (whole, >= 0, within MAX_COUNT) and texts of an incident or source break a limit."""
+    reasons = []
     for name in ("munitions", "killed", "injured"):
-        value = getattr(inc, name)
-        if value is not None and value < 0:
-            reasons.append(f"{name}: {value} is negative")
+        reason = _count_reason(getattr(obj, name))
+        if reason:
+            reasons.append(f"{name}{sep}{reason}")
+    for name, limit in text_limits.items():
+        value = getattr(obj, name)
+        if _plain_text(value, limit) or (value is None and name in optional):
+            continue
+        reason = _text_reason(value, limit)  # None for good text that is not ASCII
+        if reason:
+            reasons.append(f"{name}{sep}{reason}")
     return reasons
 
 

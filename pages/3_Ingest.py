@@ -27,7 +27,7 @@ from geo.actors import FAMILIES
 from geo.errors import GeoError, ValidationError
 from geo.reports.extract import extract, split_sentences
 from geo.places.gazetteer import KINDS
-from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, validate_incident
+from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, incident_problems
 from geo.reports.merge import merge
 from geo.reports.text import clean_text
 from ui import common
@@ -221,9 +221,8 @@ if cands:
             if changes["actor"] != cand.actor and changes["actor_family"] == cand.actor_family:
                 changes["actor_family"] = ""  # a corrected actor brings its own family, unless that was corrected too
             inc = cand.to_incident(source).with_changes(**changes)
-            reasons = validate_incident(inc)
-            if reasons:
-                problems.append(f"row {i + 1}: " + "; ".join(reasons))
+            # The one validation every importer, the Edit form and both stores apply.
+            problems += [str(p) for p in incident_problems(inc, source="proposed incidents", row=i + 1)]
             out.append(inc)
         return out, problems
 

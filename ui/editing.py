@@ -41,7 +41,7 @@ from geo.incidents import (
     STATUSES,
     Incident,
     Source,
-    validate_incident,
+    incident_problems,
 )
 from geo.reports.merge import combine, distance_km
 from ui import auth, state
@@ -132,7 +132,8 @@ def incident_from_form(opened: Incident, values: Mapping[str, Any]) -> tuple[Inc
         changes[name] = None if changes[name] is None else int(changes[name])
     changes["geo_precision"] = int(changes["geo_precision"])
     edited = opened.with_changes(**changes)
-    reasons = validate_incident(edited)
+    # The one validation every importer and both stores apply (limits and borders).
+    reasons = [f"{p.field}: {p.reason}" for p in incident_problems(edited, source="edit")]
     return (None, reasons) if reasons else (edited, [])
 
 

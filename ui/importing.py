@@ -7,6 +7,12 @@ gets a table of its problems and no Import button. A good file gets the plan
 before anything is written, and the Import button writes it in one
 transaction with a progress bar fed by :meth:`Store.upsert_many`.
 
+With "Skip invalid rows" ticked, the valid rows are planned and imported and
+the refused ones offered as a CSV download with their reasons (the same choice
+as ``python -m geo import --skip-invalid``). A file's problems are shown as
+the first :data:`PROBLEM_ROWS` of them and a count, never as a table of
+millions of rows sent to the browser.
+
 Uploads are parsed once per file (kept in session state), not on every rerun.
 """
 
@@ -21,7 +27,15 @@ import streamlit as st
 from geo.formats.csvio import MAX_BYTES as _CSV_MAX_BYTES
 from geo.errors import GeoError, InputError, Problem, ValidationError
 from geo.view.frame import to_frame
-from geo.formats.importers import ImportPlan, detect_text_format, parse_text, plan_import, stored_lookup
+from geo.formats.importers import (
+    ImportPlan,
+    convert_text,
+    detect_text_format,
+    parse_text,
+    plan_import,
+    stored_lookup,
+    write_rejects,
+)
 from geo.incidents import EVENT_TYPES, Incident
 from geo.formats.readfile import read_text
 from ui.common import md_escape
@@ -31,6 +45,7 @@ from ui.table import COLUMN_CONFIG
 __all__ = [
     "FORMAT_NAMES",
     "PREVIEW_ROWS",
+    "PROBLEM_ROWS",
     "UPLOAD_LIMIT_BYTES",
     "Parsed",
     "import_section",
@@ -45,9 +60,10 @@ UPLOAD_LIMIT_BYTES = _CSV_MAX_BYTES
 _LIMIT_MB = UPLOAD_LIMIT_BYTES // (1024 * 1024)
 FORMAT_NAMES = {"csv": "Incident Atlas CSV", "acled": "ACLED export (CSV)", "geojson": "GeoJSON"}
 PREVIEW_ROWS = 1000  # rows of the plan table; the counts are always complete
+PROBLEM_ROWS = 200  # rows of the problem table; the count is always complete
 
 _KEY = "ia_import"
-_PARSED = "_ia_import_parsed"  # (upload id, format choice, Parsed)
+_PARSED = "_ia_import_parsed"  # (upload id, format choice, skip invalid rows, Parsed)
 _PLAN = "_ia_import_plan"  # (((upload id, format choice), store version), ImportPlan)
 _DONE = "_ia_import_done"  # the last import's message, shown once after the rerun
 
@@ -59,13 +75,23 @@ class Parsed:
     name: str
     fmt: str | None = None
     incidents: tuple[Incident, ...] = ()
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()  # the first geo.formats.batch.MAX_PROBLEMS
     error: str | None = None
+    more: int = 0  # problems beyond ``problems``
+    refused: int = 0  # rows left out (skip_invalid)
+    rejects_csv: str = ""  # those rows with their reasons (skip_invalid)
+
+    @property
+    def total_problems(self) -> int:
+        return len(self.problems) + self.more
 
 
-def parse_upload(name: str, data: bytes, fmt: str = "auto", *, limit: int | None = None) -> Parsed:
+def parse_upload(
+    name: str, data: bytes, fmt: str = "auto", *, limit: int | None = None, skip_invalid: bool = False
+) -> Parsed:
     """Read an uploaded file completely (``limit``: :data:`UPLOAD_LIMIT_BYTES`); never raises
-    for bad input, the page shows what is wrong with it."""
+    for bad input, the page shows what is wrong with it. With ``skip_invalid`` a file with bad
+    rows gives its valid incidents, the count of refused rows and a rejects CSV."""
     limit = UPLOAD_LIMIT_BYTES if limit is None else limit
     if len(data) > limit:
         return Parsed(
@@ -75,11 +101,26 @@ def parse_upload(name: str, data: bytes, fmt: str = "auto", *, limit: int | None
     try:
         text, name = read_text(data, name=name, max_bytes=limit)  # empty, binary, not UTF-8
         detected = detect_text_format(text, name) if fmt == "auto" else fmt
+        if skip_invalid:
+            return _partial(name, text, detected)
         return Parsed(name, detected, tuple(parse_text(text, detected, source=name)))
     except ValidationError as exc:
-        return Parsed(name, detected, problems=exc.problems)
+        return Parsed(name, detected, problems=exc.problems, more=exc.more)
     except InputError as exc:
         return Parsed(name, detected, error=str(exc))
+
+
+def _partial(name: str, text: str, fmt: str) -> Parsed:
+    import io
+
+    converted = convert_text(text, fmt, source=name)
+    rejects = io.StringIO()
+    if converted.rejected_rows:
+        write_rejects(text, fmt, converted, rejects)
+    return Parsed(
+        name, fmt, tuple(converted.incidents), converted.problems, more=converted.more,
+        refused=len(converted.rejected_rows), rejects_csv=rejects.getvalue(),
+    )  # fmt: skip
 
 
 def problem_frame(problems: Sequence[Problem]) -> pd.DataFrame:
@@ -142,37 +183,63 @@ def import_section(editor: str) -> None:
         "Format", ["auto", *FORMAT_NAMES], key=f"{_KEY}_format",
         format_func=lambda f: "Detect from the content" if f == "auto" else FORMAT_NAMES[f],
     )  # fmt: skip
+    skip = st.checkbox(
+        "Skip invalid rows", key=f"{_KEY}_skip",
+        help="Import the valid rows and download the refused ones with their reasons. "
+        "Off: a file with any bad row imports nothing.",
+    )  # fmt: skip
     if upload is None:
         return
-    parsed = _parsed(upload, fmt)
+    parsed = _parsed(upload, fmt, skip)
     if parsed.error:
         st.error(md_escape(parsed.error))
         return
-    if parsed.problems:
+    if parsed.problems and not skip:
         rows = {p.row for p in parsed.problems if p.row is not None}
+        counted = f"{len(rows):,} row(s)" if not parsed.more else f"{len(rows):,} or more rows"
         st.error(
-            f"{len(parsed.problems)} problem(s) in {len(rows)} row(s) of {md_escape(parsed.name)}: nothing was "
-            "imported. Fix every row listed below and upload the file again."
+            f"{parsed.total_problems:,} problem(s) in {counted} of {md_escape(parsed.name)}: nothing was "
+            "imported. Fix every row listed below and upload the file again, or tick Skip invalid rows."
         )
-        st.dataframe(problem_frame(parsed.problems), hide_index=True, key=f"{_KEY}_problems")
+        _problem_table(parsed)
+        return
+    if parsed.refused:
+        st.warning(
+            f"{parsed.refused:,} row(s) of {md_escape(parsed.name)} are refused and will not be imported; "
+            "the table lists their problems, and the download holds them with their reasons."
+        )
+        _problem_table(parsed)
+        st.download_button(
+            "Download the refused rows (CSV)", parsed.rejects_csv.encode("utf-8"),
+            file_name=f"{parsed.name.rsplit('.', 1)[0]}.rejects.csv", mime="text/csv", key=f"{_KEY}_rejects",
+        )  # fmt: skip
+    if not parsed.incidents:
+        st.info("No valid rows to import.")
         return
     _plan_and_import(parsed, editor)
 
 
-def _parsed(upload, fmt: str) -> Parsed:
-    """The upload read once per file and format choice (reruns reuse it)."""
-    key = (upload.file_id, fmt)
+def _problem_table(parsed: Parsed) -> None:
+    shown = parsed.problems[:PROBLEM_ROWS]
+    st.dataframe(problem_frame(shown), hide_index=True, key=f"{_KEY}_problems")
+    if parsed.total_problems > len(shown):
+        st.caption(f"The table shows the first {len(shown):,} of {parsed.total_problems:,} problems.")
+
+
+def _parsed(upload, fmt: str, skip: bool) -> Parsed:
+    """The upload read once per file and choices (reruns reuse it)."""
+    key = (upload.file_id, fmt, skip)
     cached = st.session_state.get(_PARSED)
-    if cached is None or cached[:2] != key:
+    if cached is None or cached[:3] != key:
         with st.spinner(f"Reading {upload.name}…"):
-            cached = (*key, parse_upload(upload.name, upload.getvalue(), fmt))
+            cached = (*key, parse_upload(upload.name, upload.getvalue(), fmt, skip_invalid=skip))
         st.session_state[_PARSED] = cached
-    return cached[2]
+    return cached[3]
 
 
 def _plan(store, incidents: list[Incident]) -> ImportPlan:
     """The dry run against the store as it is now (kept until the store or the file changes)."""
-    key = (st.session_state[_PARSED][:2], store.version())
+    key = (st.session_state[_PARSED][:3], store.version())
     cached = st.session_state.get(_PLAN)
     if cached is None or cached[0] != key:
         with st.spinner("Comparing with the stored incidents…"):

@@ -4,6 +4,8 @@ Mapping, column by column (see the ACLED codebook for their meaning):
 
 * ``event_id_cnty`` -> ``id`` ``"acled:<event_id_cnty>"``: ACLED keeps this id
   when it revises an event, so re-importing a newer export updates in place.
+  A row without one (real exports have them) falls back to ACLED's row id
+  ``data_id``, as ``"acled:data_id:<data_id>"``, just as stable across re-imports.
 * ``event_date`` (``2020-05-09``, ``9-May-20``, ``09 May 2020``, ``9 May 2020``)
   with ``time_precision`` 1/2/3 -> ``date`` + ``date_precision`` day/week/month.
   ACLED dates a week- or month-precise event at the middle of the period while
@@ -43,10 +45,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from geo.actors import family_of_acled
-from geo.formats.batch import convert_all
-from geo.places.countries import find_country, point_problem
+from geo.formats.batch import Converted, convert_rows
+from geo.places.countries import find_country
 from geo.errors import Problem, ValidationError
-from geo.incidents import Incident, Source, validate_incident
+from geo.incidents import Incident, Source, incident_problems
 from geo.formats.readfile import TextSource, read_text
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "acled_row_to_incident",
     "attribution_from_notes",
+    "convert_acled",
     "is_acled_header",
     "map_event_type",
     "parse_acled",
@@ -162,6 +165,11 @@ def read_acled(path_or_file: TextSource, source_name: str | None = None) -> list
 
 def parse_acled(text: str, *, source: str = "upload") -> list[Incident]:
     """Incidents of ACLED CSV ``text``; raises ValidationError listing every bad row."""
+    return convert_acled(text, source=source, keep_reasons=False).all_or_nothing()
+
+
+def convert_acled(text: str, *, source: str = "upload", keep_reasons: bool = True) -> Converted:
+    """The valid incidents of ACLED CSV ``text`` and the refused rows (see :func:`geo.formats.batch.convert_rows`)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -180,7 +188,9 @@ def parse_acled(text: str, *, source: str = "upload") -> list[Incident]:
             )
         return acled_row_to_incident(dict(zip(header, (v.strip() for v in values))), source=source, rownum=rownum)
 
-    return convert_all(_data_rows(reader, source), convert, source=source, id_field="event_id_cnty")
+    return convert_rows(
+        _data_rows(reader, source), convert, source=source, id_field="event_id_cnty", keep_reasons=keep_reasons
+    )
 
 
 def _data_rows(reader, source: str):
@@ -210,8 +220,13 @@ def acled_row_to_incident(row: Mapping[str, str], *, source: str = "upload", row
         return (row.get(column) or "").strip()
 
     event_id = text("event_id_cnty")
+    if not event_id and text("data_id"):
+        event_id = f"data_id:{text('data_id')}"
     if not event_id:
-        bad("event_id_cnty", "is empty (ACLED's event id is what makes re-imports update instead of duplicate)")
+        bad(
+            "event_id_cnty",
+            "is empty and so is data_id (ACLED's ids are what make re-imports update instead of duplicate)",
+        )
 
     precision = _PRECISION.get(text("time_precision") or "1")
     if precision is None:
@@ -233,7 +248,7 @@ def acled_row_to_incident(row: Mapping[str, str], *, source: str = "upload", row
     country = find_country(text("country"), text("iso"), text("iso3"))
     if country is None:
         shown = " / ".join(repr(text(c)) for c in COUNTRY_COLUMNS if text(c)) or "empty"
-        bad("country", f"{shown} is not in the country table (geo/places/countries.py)")
+        bad("country", f"{shown} is not a country (ISO 3166-1 name or code)")
 
     coords = {}
     for column in ("latitude", "longitude"):
@@ -243,10 +258,6 @@ def acled_row_to_incident(row: Mapping[str, str], *, source: str = "upload", row
                 raise ValueError
         except ValueError:
             bad(column, f"{text(column)!r} is not a number")
-    if len(coords) == 2:
-        reason = point_problem(coords["latitude"], coords["longitude"], country.iso2 if country else None)
-        if reason:
-            bad("latitude", reason)
 
     killed = None
     if text("fatalities"):
@@ -279,10 +290,28 @@ def acled_row_to_incident(row: Mapping[str, str], *, source: str = "upload", row
         sources=_sources(text("source")),
         status="reviewed",
     )
-    reasons = validate_incident(inc)  # belt and braces: the model's own rules
-    if reasons:
-        raise ValidationError([Problem(source, rownum, r.split(":", 1)[0], r.split(": ", 1)[1]) for r in reasons])
+    # The one validation every way in shares (limits, borders), named by the file's own columns.
+    problems = [
+        Problem(p.source, p.row, _COLUMN_OF.get(p.field, p.field), p.reason)
+        for p in incident_problems(inc, source=source, row=rownum)
+    ]
+    if problems:
+        raise ValidationError(problems)
     return inc
+
+
+# Our field -> the ACLED column it comes from, so a problem names the column a user sees.
+_COLUMN_OF = {
+    "id": "event_id_cnty",
+    "date": "event_date",
+    "lat": "latitude",
+    "lon": "longitude",
+    "killed": "fatalities",
+    "summary": "notes",
+    "actor": "actor1",
+    "target": "actor2",
+    "sources": "source",
+}
 
 
 def parse_acled_date(value: str) -> dt.date:

@@ -19,11 +19,11 @@ import datetime as dt
 import io
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from geo.formats.batch import convert_all
+from geo.formats.batch import Converted, convert_rows
 from geo.errors import InputError, Problem, ValidationError
 from geo.places.countries import point_problem
 from geo.incidents import FIELDS, Incident, incident_from_row, incident_id, incident_to_row, place_key
@@ -31,6 +31,7 @@ from geo.incidents import FIELDS, Incident, incident_from_row, incident_id, inci
 __all__ = [
     "MAX_BYTES",
     "REQUIRED_COLUMNS",
+    "convert_incidents_csv",
     "format_value",
     "read_incidents_csv",
     "write_incidents_csv",
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
-MIN_YEAR, MAX_YEAR = 1900, 2100  # same plausibility window as link dates (geo.view.viewstate)
 
 # Without these a row cannot become an incident; every other column has a default.
 REQUIRED_COLUMNS = ("date", "lat", "lon", "country", "event_type")
@@ -60,8 +60,14 @@ def read_incidents_csv(
     """
     name = source_name or _default_name(path_or_file)
     text = _decode(_read_bytes(path_or_file, name, max_bytes), name)
+    return convert_incidents_csv(text, source=name, keep_reasons=False).all_or_nothing()
+
+
+def convert_incidents_csv(text: str, *, source: str = "upload", keep_reasons: bool = True) -> Converted:
+    """The valid incidents of our CSV ``text`` and the refused rows (see :func:`geo.formats.batch.convert_rows`)."""
+    name = source
     records = _records(text, name)
-    header = [h.strip() for h in records[0]]
+    header = [h.strip() for h in next(records)]
     _check_header(header, name)
     width = len(header)
 
@@ -74,15 +80,14 @@ def read_incidents_csv(
             inc = incident_from_row(_with_id(row), source=name, rownum=rownum)
         except ValidationError as exc:
             raise ValidationError(_merge(problems, exc.problems)) from None
-        if not (MIN_YEAR <= inc.date.year <= MAX_YEAR):
-            problems.append(Problem(name, rownum, "date", f"{inc.date} is an implausible date (typo in the year?)"))
         if problems:
             raise ValidationError(problems)
         return inc
 
     # Blank spreadsheet rows are skipped but keep their number, so later rows are numbered as shown.
-    rows = ((n, rec) for n, rec in enumerate(records[1:], start=2) if any(cell.strip() for cell in rec))
-    return convert_all(rows, convert, source=name)
+    # Records are read as they are converted: a file of junk never exists as a list of rows.
+    rows = ((n, rec) for n, rec in enumerate(records, start=2) if any(cell.strip() for cell in rec))
+    return convert_rows(rows, convert, source=name, keep_reasons=keep_reasons)
 
 
 def _default_name(path_or_file: Any) -> str:
@@ -125,18 +130,24 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _records(text: str, name: str) -> list[list[str]]:
+def _records(text: str, name: str) -> Iterator[list[str]]:
+    """The header record, then each further record as it is read (a generator)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
     try:
-        for record in reader:  # not list(reader): on an error we need the rows read so far
-            records.append(record)  # noqa: PERF402
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ValidationError([Problem(name, 1, None, f"malformed CSV ({exc})")]) from None
+    if header is None or not any(cell.strip() for cell in header):
+        raise InputError(f"{name}: no header row")
+    yield header
+    count = 1
+    try:
+        for record in reader:
+            count += 1
+            yield record
     except csv.Error as exc:
         # The csv module cannot resynchronise after a broken quote, so this is fatal.
-        raise ValidationError([Problem(name, len(records) + 1, None, f"malformed CSV ({exc})")]) from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise InputError(f"{name}: no header row")
-    return records
+        raise ValidationError([Problem(name, count + 1, None, f"malformed CSV ({exc})")]) from None
 
 
 def _check_header(header: list[str], name: str) -> None:

@@ -19,13 +19,13 @@ from typing import Any
 
 import orjson
 
-from geo.formats.batch import convert_all
+from geo.formats.batch import Converted, convert_rows
 from geo.places.countries import point_problem
 from geo.errors import InputError, Problem, ValidationError
 from geo.incidents import Incident, incident_from_row, incident_id, place_key
 from geo.formats.readfile import TextSource, read_text
 
-__all__ = ["REQUIRED_PROPERTIES", "feature_to_incident", "parse_geojson", "read_geojson"]
+__all__ = ["REQUIRED_PROPERTIES", "convert_geojson", "feature_to_incident", "parse_geojson", "read_geojson"]
 
 REQUIRED_PROPERTIES = ("date", "event_type", "country")
 
@@ -46,6 +46,11 @@ def parse_geojson(data: str | Mapping[str, Any], *, source: str = "upload") -> l
     Raises :class:`InputError` when the document is not a Feature or
     FeatureCollection at all, :class:`ValidationError` listing every bad feature.
     """
+    return convert_geojson(data, source=source, keep_reasons=False).all_or_nothing()
+
+
+def convert_geojson(data: str | Mapping[str, Any], *, source: str = "upload", keep_reasons: bool = True) -> Converted:
+    """The valid incidents of a GeoJSON document and the refused features (:func:`geo.formats.batch.convert_rows`)."""
     if isinstance(data, str):
         try:
             data = orjson.loads(data)  # several times faster than json on large collections
@@ -62,7 +67,7 @@ def parse_geojson(data: str | Mapping[str, Any], *, source: str = "upload") -> l
     def convert(feature: Any, number: int) -> Incident:
         return feature_to_incident(feature, source=source, rownum=number)
 
-    return convert_all(enumerate(features, start=1), convert, source=source, unit="feature")
+    return convert_rows(enumerate(features, start=1), convert, source=source, unit="feature", keep_reasons=keep_reasons)
 
 
 def feature_to_incident(feature: Any, *, source: str = "upload", rownum: int | None = None) -> Incident:

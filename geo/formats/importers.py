@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from geo.formats.acled import is_acled_header, parse_acled
+from geo.formats.acled import convert_acled, is_acled_header, parse_acled
 from geo.errors import InputError, NotFound
-from geo.formats.geojson_in import parse_geojson
+from geo.formats.geojson_in import convert_geojson, parse_geojson
 from geo.incidents import Incident
 from geo.formats.readfile import TextSource, read_text
 
@@ -34,6 +34,9 @@ __all__ = [
     "parse_text",
     "plan_import",
     "read_any",
+    "read_any_partial",
+    "rejects_path",
+    "write_rejects",
     "stored_lookup",
 ]
 
@@ -43,6 +46,7 @@ FORMATS = ("csv", "acled", "geojson")
 _HEAD_BYTES = 64 * 1024
 # Columns that identify our own CSV format (geo.incidents.FIELDS).
 _OUR_COLUMNS = {"date", "lat", "lon", "event_type"}
+
 
 
 def detect_format(path_or_bytes: TextSource) -> str:
@@ -89,23 +93,90 @@ def read_any(path: TextSource, fmt: str = "auto", *, source_name: str | None = N
     Raises :class:`InputError` for unusable input and
     :class:`~geo.errors.ValidationError` listing every bad row.
     """
+    text, fmt, name = _read(path, fmt, source_name)
+    return parse_text(text, fmt, source=name)
+
+
+def read_any_partial(path: TextSource, fmt: str = "auto", *, source_name: str | None = None):
+    """``(converted, text, fmt)``: the valid incidents of a file and its refused rows with their
+    reasons (:class:`geo.formats.batch.Converted`), for ``--skip-invalid``; InputError as :func:`read_any`."""
+    text, fmt, name = _read(path, fmt, source_name)
+    return convert_text(text, fmt, source=name), text, fmt
+
+
+def _read(path: TextSource, fmt: str, source_name: str | None) -> tuple[str, str, str]:
     if fmt != "auto" and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of auto, {', '.join(FORMATS)}")
-    text, name = read_text(path, name=source_name)
-    return parse_text(text, detect_text_format(text, name) if fmt == "auto" else fmt, source=name)
+    limit = None
+    if isinstance(path, (str, os.PathLike)):
+        # The format's own size limit before reading: a 70 MB file for a 50 MB format is refused
+        # from its size alone instead of being read, decoded and copied first (~600 MB).
+        from geo.formats.csvio import MAX_BYTES as csv_limit  # stricter than geo.formats.readfile's
+
+        try:
+            limit = csv_limit if (detect_format(path) if fmt == "auto" else fmt) == "csv" else None
+        except InputError:
+            limit = None  # read_text says what is wrong with the file
+    text, name = read_text(path, name=source_name, **({"max_bytes": limit} if limit else {}))
+    return text, detect_text_format(text, name) if fmt == "auto" else fmt, name
+
+
+def convert_text(text: str, fmt: str, *, source: str = "upload", keep_reasons: bool = True):
+    """The valid incidents of ``text`` and its refused rows (:class:`geo.formats.batch.Converted`)."""
+    from geo.formats.csvio import MAX_BYTES, convert_incidents_csv  # our CSV format has one owner
+
+    converters = {"acled": convert_acled, "geojson": convert_geojson, "csv": convert_incidents_csv}
+    if fmt not in converters:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "csv" and len(text) > MAX_BYTES:  # characters <= bytes: a text under the limit may pass
+        raise InputError(f"{source}: larger than the {MAX_BYTES // (1024 * 1024)} MB limit of our CSV format")
+    return converters[fmt](text, source=source, keep_reasons=keep_reasons)
+
+
+def rejects_path(input_path: str | os.PathLike, *, fallback_dir: str | os.PathLike = ".") -> Path:
+    """Where ``--skip-invalid`` writes refused rows: ``<name>.rejects.csv`` beside the input,
+    or in ``fallback_dir`` (the current folder) when the input's folder is not writable."""
+    path = Path(input_path)
+    name = f"{path.stem}.rejects.csv"
+    if _writable(path.parent):
+        return path.parent / name
+    return Path(fallback_dir).resolve() / name
+
+
+def _writable(folder: Path) -> bool:
+    return os.access(folder, os.W_OK)
+
+
+def write_rejects(text: str, fmt: str, converted, out) -> int:
+    """Write each refused row of ``text`` as CSV to ``out`` (a path or a text handle): ``row``,
+    ``problems``, then the row as it was (the input's own columns; a GeoJSON feature as one
+    JSON cell). Returns the number of rows written."""
+    if isinstance(out, (str, os.PathLike)):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            return write_rejects(text, fmt, converted, fh)
+    import orjson
+
+    wanted = set(converted.rejected_rows)
+    writer = csv.writer(out, lineterminator="\n")
+    if fmt == "geojson":
+        writer.writerow(["row", "problems", "feature"])
+        data = orjson.loads(text)
+        features = [data] if data.get("type") == "Feature" else data["features"]
+        for number, feature in enumerate(features, start=1):
+            if number in wanted:
+                writer.writerow([number, converted.reasons.get(number, ""), orjson.dumps(feature).decode()])
+        return len(wanted)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    writer.writerow(["row", "problems", *next(reader)])
+    for number, record in enumerate(reader, start=2):
+        if number in wanted:
+            writer.writerow([number, converted.reasons.get(number, ""), *record])
+    return len(wanted)
 
 
 def parse_text(text: str, fmt: str, *, source: str = "upload") -> list[Incident]:
-    """Incidents of already-read ``text`` in format ``fmt``."""
-    if fmt == "acled":
-        return parse_acled(text, source=source)
-    if fmt == "geojson":
-        return parse_geojson(text, source=source)
-    if fmt == "csv":
-        from geo.formats.csvio import read_incidents_csv  # our CSV format has one owner
-
-        return read_incidents_csv(io.StringIO(text, newline=""), source_name=source)
-    raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    """Incidents of already-read ``text`` in format ``fmt``; ValidationError listing the problems."""
+    return convert_text(text, fmt, source=source, keep_reasons=False).all_or_nothing()
 
 
 @dataclass(frozen=True)

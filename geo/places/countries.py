@@ -1,22 +1,57 @@
-"""The few countries incidents happen in: names, codes and rough extents.
+"""Every country: codes and names from pycountry (ISO 3166-1), borders from Natural Earth.
 
-Importers meet countries as ACLED names ("Syria"), ISO 3166 numeric codes
-(760), alpha-3 codes ("SYR") or our alpha-2 codes ("SY"); this table turns any
-of them into the alpha-2 code the incident model stores. The bounding boxes
-are deliberately rough (whole degrees of slack are fine): they exist to catch
-a point typed with latitude and longitude swapped, or a point on the wrong
-continent, not to decide borders.
+Importers meet countries as names ("Syria", ACLED's "Democratic Republic of
+Congo"), ISO 3166 numeric codes (760), alpha-3 codes ("SYR") or our alpha-2
+codes ("SY"); :func:`find_country` turns any of them into a :class:`Country`
+whose ``iso2`` the incident model stores. pycountry is the maintained ISO
+list; the few names ACLED spells its own way are in :data:`_ALIASES`, and
+Kosovo, which ISO has not coded, uses the customary ``XK``/``XKX``.
 
-A country missing here is refused by the importers with a message naming it,
-rather than guessed: add a row to :data:`COUNTRIES`.
+:func:`point_problem` checks a point against the country's real borders:
+Natural Earth's 1:110m admin-0 layer, the copy inside ``pyogrio`` the base map
+already reads (:mod:`ui.borders`). It exists to catch a point typed with
+latitude and longitude swapped or placed in the wrong country, not to rule on
+a border: a point within :data:`NEAR_DEGREES` of the country's shape passes
+(1:110m coasts and borders are coarse), and so does a point in the country's
+extent widened by :data:`ISLAND_DEGREES` that lies in no other country's shape
+(islands the small-scale map leaves out, such as Socotra). Countries the layer
+does not draw (Bahrain, small islands) get the range check only.
+
+Loading the borders takes ~0.1 s, once per process, on the first point check.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-__all__ = ["COUNTRIES", "Country", "find_country", "point_problem"]
+import pycountry
+
+__all__ = [
+    "COUNTRIES",
+    "ISLAND_DEGREES",
+    "NATURAL_EARTH",
+    "NEAR_DEGREES",
+    "Country",
+    "country_codes",
+    "find_country",
+    "is_country_code",
+    "point_problem",
+]
+
+# Found without importing pyogrio (which pulls in pandas): the CLI and importers start fast.
+NATURAL_EARTH = (
+    Path(importlib.util.find_spec("pyogrio").origin).parent
+    / "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
+)
+# ~80 km: 1:110m coastlines and borders are off by tens of kilometres in places.
+NEAR_DEGREES = 0.75
+# Offshore islands the 1:110m layer omits lie within this of the country's drawn extent.
+ISLAND_DEGREES = 2.0
 
 
 @dataclass(frozen=True)
@@ -24,83 +59,190 @@ class Country:
     name: str
     iso2: str
     iso3: str
-    numeric: int
-    # (min_lon, min_lat, max_lon, max_lat), rounded outwards.
-    bbox: tuple[float, float, float, float]
-    aliases: tuple[str, ...] = ()
+    numeric: int | None
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        """(min_lon, min_lat, max_lon, max_lat) of the country as Natural Earth draws it, or None."""
+        return _borders().extents.get(self.iso2)
 
 
-COUNTRIES: tuple[Country, ...] = (
-    Country("Iraq", "IQ", "IRQ", 368, (38.7, 29.0, 48.7, 37.4)),
-    Country("Syria", "SY", "SYR", 760, (35.6, 32.3, 42.4, 37.4), ("Syrian Arab Republic",)),
-    Country("Jordan", "JO", "JOR", 400, (34.9, 29.1, 39.4, 33.4)),
-    Country("Turkey", "TR", "TUR", 792, (25.6, 35.8, 44.9, 42.2), ("Türkiye", "Turkiye")),
-    Country("Iran", "IR", "IRN", 364, (44.0, 25.0, 63.4, 39.8), ("Islamic Republic of Iran",)),
-    Country("Lebanon", "LB", "LBN", 422, (35.1, 33.0, 36.7, 34.7)),
-    Country("Israel", "IL", "ISR", 376, (34.2, 29.4, 35.9, 33.4)),
-    Country("Palestine", "PS", "PSE", 275, (34.2, 31.2, 35.6, 32.6), ("State of Palestine",)),
-    Country("Saudi Arabia", "SA", "SAU", 682, (34.5, 16.3, 55.7, 32.2)),
-    Country("Kuwait", "KW", "KWT", 414, (46.5, 28.5, 48.5, 30.1)),
-    Country("Yemen", "YE", "YEM", 887, (42.5, 12.1, 54.6, 19.0)),
-    Country("Bahrain", "BH", "BHR", 48, (50.3, 25.7, 50.9, 26.3)),
-    Country("Qatar", "QA", "QAT", 634, (50.7, 24.4, 51.7, 26.2)),
-    Country("United Arab Emirates", "AE", "ARE", 784, (51.5, 22.6, 56.4, 26.1), ("UAE",)),
-    Country("Oman", "OM", "OMN", 512, (51.9, 16.6, 59.9, 26.4)),
-    Country("Egypt", "EG", "EGY", 818, (24.7, 21.9, 36.9, 31.7)),
-    Country("Azerbaijan", "AZ", "AZE", 31, (44.7, 38.3, 50.4, 41.9)),
-    Country("Armenia", "AM", "ARM", 51, (43.4, 38.8, 46.7, 41.3)),
-    Country("Afghanistan", "AF", "AFG", 4, (60.4, 29.3, 74.9, 38.5)),
-    Country("Pakistan", "PK", "PAK", 586, (60.8, 23.6, 77.9, 37.1)),
-    Country("Libya", "LY", "LBY", 434, (9.3, 19.5, 25.2, 33.2)),
-)
+# Names and codes pycountry does not know: ACLED's spellings and common short names.
+_ALIASES = {
+    "democratic republic of congo": "CD",
+    "republic of congo": "CG",
+    "ivory coast": "CI",
+    "russia": "RU",
+    "turkey": "TR",
+    "palestine": "PS",
+    "state of palestine": "PS",
+    "syria": "SY",
+    "iran": "IR",
+    "south korea": "KR",
+    "north korea": "KP",
+    "laos": "LA",
+    "vietnam": "VN",
+    "moldova": "MD",
+    "macedonia": "MK",
+    "czech republic": "CZ",
+    "east timor": "TL",
+    "cape verde": "CV",
+    "eswatini": "SZ",
+    "swaziland": "SZ",
+    "vatican": "VA",
+    "micronesia": "FM",
+    "brunei": "BN",
+    "uae": "AE",
+    "bosnia": "BA",
+    "rom": "RO",  # the alpha-3 code Romania had until 2002, still in older ACLED files
+}
+# Kosovo: not (yet) in ISO 3166-1; XK/XKX are the codes the EU, ACLED and others use.
+_KOSOVO = Country("Kosovo", "XK", "XKX", None)
+# Natural Earth writes -99 for a few countries' codes; their names identify them.
+_NE_NAMES = {"Norway": "NO", "France": "FR", "Kosovo": "XK", "N. Cyprus": "CY", "Somaliland": "SO"}
 
-_BY_KEY: dict[str, Country] = {}
-for _c in COUNTRIES:
-    for _key in (_c.name, _c.iso2, _c.iso3, str(_c.numeric), *_c.aliases):
-        _BY_KEY[_key.casefold()] = _c
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive key ("Curaçao" and "Curacao" are one name)."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def _table() -> dict[str, Country]:
+    by_key: dict[str, Country] = {}
+    for record in pycountry.countries:
+        country = Country(record.name, record.alpha_2, record.alpha_3, int(record.numeric))
+        names = [record.name, getattr(record, "common_name", None), getattr(record, "official_name", None)]
+        for key in (*names, record.alpha_2, record.alpha_3, str(int(record.numeric))):
+            if key:
+                by_key.setdefault(_fold(key), country)
+    for key in ("Kosovo", "XK", "XKX"):
+        by_key[_fold(key)] = _KOSOVO
+    for alias, code in _ALIASES.items():
+        by_key[alias] = by_key[_fold(code)]
+    return by_key
+
+
+def __getattr__(name: str):
+    # COUNTRIES (every country, by name) is built on first use: pycountry loads its data lazily too.
+    if name == "COUNTRIES":
+        return tuple(sorted({c.iso2: c for c in _table().values()}.values(), key=lambda c: c.name))
+    raise AttributeError(name)
 
 
 def find_country(*keys: object) -> Country | None:
-    """The first of ``keys`` (name, alpha-2, alpha-3 or numeric code) that names a known country.
+    """The first of ``keys`` (name, alpha-2, alpha-3 or numeric code) that names a country.
 
     Several keys may be given so that a row's ``country`` name wins and its
     ``iso`` number is only a fallback; empty keys are skipped.
     """
+    table = _table()
     for key in keys:
         if key is None or (isinstance(key, float) and math.isnan(key)):
             continue
         text = str(key).strip().removesuffix(".0")  # numeric codes read as floats by spreadsheets
+        if not text:
+            continue
         if text.isascii() and text.isdigit():  # not "²", which isdigit() accepts and int() refuses
             text = str(int(text))  # "076" and "76" are the same code
-        found = _BY_KEY.get(text.casefold())
+        found = table.get(_fold(text))
         if found is not None:
             return found
     return None
 
 
+@cache
+def country_codes() -> frozenset[str]:
+    """Every alpha-2 code an incident may carry."""
+    return frozenset(c.iso2 for c in _table().values())
+
+
+def is_country_code(code: object) -> bool:
+    """Whether ``code`` is an upper-case alpha-2 code of a country (ISO 3166-1, or XK)."""
+    return isinstance(code, str) and code in country_codes()
+
+
+# --- borders ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Borders:
+    shapes: dict  # iso2 -> prepared shapely geometry
+    extents: dict  # iso2 -> (min_lon, min_lat, max_lon, max_lat)
+    tree: object  # STRtree over the shapes, for "in which countries is this point"
+    codes: tuple[str, ...]  # iso2 of each geometry in the tree
+
+
+@cache
+def _borders() -> _Borders:
+    import pyogrio
+    import shapely
+
+    _meta, _fids, geometries, fields = pyogrio.raw.read(NATURAL_EARTH, columns=["name", "iso_a3"])
+    names, iso3s = fields
+    parts: dict[str, list] = {}
+    for name, iso3, wkb in zip(names, iso3s, geometries):
+        country = find_country(iso3) or find_country(_NE_NAMES.get(str(name)), str(name))
+        if country is not None:
+            parts.setdefault(country.iso2, []).append(shapely.from_wkb(wkb))
+    shapes = {code: shapely.union_all(geoms) for code, geoms in parts.items()}
+    for geom in shapes.values():
+        shapely.prepare(geom)
+    codes = tuple(shapes)
+    return _Borders(
+        shapes=shapes,
+        extents={code: tuple(geom.bounds) for code, geom in shapes.items()},
+        tree=shapely.STRtree([shapes[c] for c in codes]),
+        codes=codes,
+    )
+
+
+def _inside(country: Country, lat: float, lon: float) -> bool | None:
+    """Whether (lat, lon) can be in ``country``; None when the layer does not draw it."""
+    import shapely
+
+    borders = _borders()
+    shape = borders.shapes.get(country.iso2)
+    if shape is None:
+        return None
+    if shapely.contains_xy(shape, lon, lat):
+        return True
+    point = shapely.Point(lon, lat)
+    if shape.distance(point) <= NEAR_DEGREES:
+        return True
+    min_lon, min_lat, max_lon, max_lat = borders.extents[country.iso2]
+    slack = ISLAND_DEGREES
+    if not (min_lon - slack <= lon <= max_lon + slack and min_lat - slack <= lat <= max_lat + slack):
+        return False
+    # Within reach of the country's extent: an island it owns, unless the point is in another country.
+    others = [borders.codes[i] for i in borders.tree.query(point, predicate="intersects")]
+    return not any(code != country.iso2 for code in others)
+
+
 def point_problem(lat: float, lon: float, country: str | None) -> str | None:
     """Why (lat, lon) cannot be a point in ``country`` (alpha-2), or None when it can.
 
-    Out-of-range values are always refused. The country check only runs for
-    countries in the table; a point outside the box whose swapped twin lies
-    inside is reported as swapped, since that is by far the usual cause.
+    Out-of-range values are always refused. A point outside the country whose
+    swapped twin lies inside is reported as swapped, since that is by far the
+    usual cause.
     """
     found = find_country(country) if country else None
-    swapped = found is not None and _inside(found.bbox, lon, lat)
-    hint = "; latitude and longitude look swapped" if swapped else ""
+
+    def twin_inside() -> bool:
+        return found is not None and -90 <= lon <= 90 and -180 <= lat <= 180 and bool(_inside(found, lon, lat))
+
+    def hint() -> str:
+        return "; latitude and longitude look swapped" if twin_inside() else ""
+
     if not (math.isfinite(lat) and -90 <= lat <= 90):
-        return f"latitude {lat} is out of range [-90, 90]{hint}"
+        return f"latitude {lat} is out of range [-90, 90]{hint()}"
     if not (math.isfinite(lon) and -180 <= lon <= 180):
-        return f"longitude {lon} is out of range [-180, 180]{hint}"
-    if found is None or _inside(found.bbox, lat, lon):
+        return f"longitude {lon} is out of range [-180, 180]{hint()}"
+    if found is None or _inside(found, lat, lon) is not False:
         return None
-    if swapped:
+    if twin_inside():
         return (
             f"({lat}, {lon}) is outside {found.name} but ({lon}, {lat}) is inside: latitude and longitude look swapped"
         )
     return f"({lat}, {lon}) is outside {found.name}"
-
-
-def _inside(bbox: tuple[float, float, float, float], lat: float, lon: float) -> bool:
-    min_lon, min_lat, max_lon, max_lat = bbox
-    return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from geo.errors import Problem
-from geo.places.countries import point_problem
+from geo.places.countries import country_codes, point_problem
 from geo.places.normalize import NameKey, name_key
 
 __all__ = [
@@ -58,16 +58,8 @@ _HINT_KINDS: Mapping[str, frozenset[str]] = {
 COLUMNS = ("id", "name", "aliases", "kind", "country", "admin1", "lat", "lon", "precision_m", "source", "notes")
 REQUIRED = ("id", "name", "kind", "country", "lat", "lon", "precision_m")
 
-# ISO 3166-1 alpha-2 codes (officially assigned), plus XK (Kosovo, user-assigned but common).
-COUNTRY_CODES = frozenset(
-    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW
-    BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK
-    FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS
-    IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM
-    MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS
-    PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK
-    TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW""".split()  # noqa: SIM905 (a word list reads best as words)
-)
+# ISO 3166-1 alpha-2 codes (pycountry), plus XK (Kosovo, user-assigned but common).
+COUNTRY_CODES = country_codes()
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PRECISION = re.compile(r"^[0-9]+$")

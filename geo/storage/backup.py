@@ -61,8 +61,9 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.errors import InputError, StoreError
-from geo.storage.store import Store, meta_table, metadata
+from geo.errors import InputError, StoreError, ValidationError
+from geo.incidents import incident_from_row
+from geo.storage.store import Store, incidents_table, meta_table, metadata
 
 __all__ = [
     "FORMAT",
@@ -81,6 +82,11 @@ MANIFEST_NAME = "manifest.json"
 
 _BATCH = 2000  # rows per fetch and per INSERT: bounded memory for a million incidents
 _MAX_MANIFEST_BYTES = 1 << 20  # a real manifest is ~2 kB; refuse to parse a huge foreign member
+# Members are read in chunks of this size, and no line (one row) may be longer than
+# _MAX_LINE_BYTES: a 1.5 MB zip can inflate to a 1.5 GiB line, which must not be held whole.
+_CHUNK_BYTES = 1 << 20
+_MAX_LINE_BYTES = 64 << 20  # an audit entry holds two copies of an incident; real ones are kilobytes
+_INT4 = 2**31 - 1  # sa.Integer is PostgreSQL's int4: SQLite would take more, PostgreSQL refuses it
 _UTC = dt.timezone.utc
 
 
@@ -227,10 +233,36 @@ _CODECS: list[tuple[type, tuple[Callable, Callable]]] = [
 
 
 def _codec(column: sa.Column) -> tuple[Callable, Callable]:
-    for kind, codec in _CODECS:
+    for kind, (encode, decode) in _CODECS:
         if isinstance(column.type, kind):
-            return codec
+            return encode, _within_column(column, decode)
     raise TypeError(f"geo.storage.backup has no codec for {column.table.name}.{column.name} ({column.type!r})")
+
+
+def _within_column(column: sa.Column, decode: Callable) -> Callable:
+    """``decode``, then refuse what one of the two databases would not hold.
+
+    SQLite stores any text length, NULs and 64-bit integers in any column; PostgreSQL
+    refuses them. Checking here makes a restore succeed or fail the same on both.
+    """
+    length = getattr(column.type, "length", None)
+    is_text = isinstance(column.type, sa.String) and not isinstance(column.type, sa.JSON)
+    is_int4 = isinstance(column.type, sa.Integer) and not isinstance(column.type, sa.BigInteger)
+
+    def checked(value):
+        value = decode(value)
+        if value is None:
+            return value
+        if is_text:
+            if length is not None and len(value) > length:
+                raise _BadValue(f"{column.name}: {len(value):,} characters, the column holds {length}")
+            if "\x00" in value:
+                raise _BadValue(f"{column.name}: contains a NUL character")
+        if is_int4 and not -_INT4 - 1 <= value <= _INT4:
+            raise _BadValue(f"{column.name}: {value} does not fit a 32-bit integer column")
+        return value
+
+    return checked
 
 
 def _is_json(column: sa.Column) -> bool:
@@ -459,19 +491,32 @@ def _checked_manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
 
 
 def _verify_member(zf: zipfile.ZipFile, entry: dict[str, Any]) -> None:
-    digest, rows = hashlib.sha256(), 0
+    """Check a member's checksum and row count reading fixed-size chunks (bounded memory
+    whatever the member holds); a line over :data:`_MAX_LINE_BYTES` is refused on the spot."""
+    digest, rows, line_bytes = hashlib.sha256(), 0, 0
     try:
         fh = zf.open(entry["member"])
     except KeyError:
         raise _Refused(f"{entry['member']} is missing") from None
     with fh:
-        for line in fh:
-            digest.update(line)
-            rows += 1
+        while chunk := fh.read(_CHUNK_BYTES):
+            digest.update(chunk)
+            start = 0
+            while (end := chunk.find(b"\n", start)) != -1:
+                line_bytes += end - start
+                _refuse_long_line(entry, rows + 1, line_bytes)
+                rows, line_bytes, start = rows + 1, 0, end + 1
+            line_bytes += len(chunk) - start
+            _refuse_long_line(entry, rows + 1, line_bytes)
     if digest.hexdigest() != entry["sha256"]:
         raise _Refused(f"{entry['member']} does not match its checksum: the file was altered or damaged")
     if rows != entry["rows"]:
         raise _Refused(f"{entry['member']} holds {rows} row(s), the manifest says {entry['rows']}")
+
+
+def _refuse_long_line(entry: dict[str, Any], number: int, length: int) -> None:
+    if length > _MAX_LINE_BYTES:
+        raise _Refused(f"{entry['member']} line {number} is longer than {_MAX_LINE_BYTES:,} bytes: not a backup row")
 
 
 # --- restore ----------------------------------------------------------------------------------
@@ -583,9 +628,26 @@ def _rows(zf: zipfile.ZipFile, table: sa.Table, entry, decoders) -> Iterator[lis
             if not isinstance(values, list) or len(values) != width:
                 raise _BadValue(f"{where} does not hold {width} values")
             try:
-                yield [decode(value) for decode, value in zip(decoders, values)]
+                row = [decode(value) for decode, value in zip(decoders, values)]
             except _BadValue as exc:
                 raise _BadValue(f"{where}: {exc}") from None
+            if table is incidents_table:
+                _check_incident(row, where)
+            yield row
+
+
+_INCIDENT_COLUMNS = [c.name for c in incidents_table.columns]
+
+
+def _check_incident(row: list, where: str) -> None:
+    """The incident limits every other way in applies (:func:`geo.incidents.validate_incident`)."""
+    values = dict(zip(_INCIDENT_COLUMNS, row))
+    values["sources"] = values["sources_json"]
+    try:
+        incident_from_row(values, source=where)
+    except ValidationError as exc:
+        first = exc.problems[0]
+        raise _BadValue(f"{where}: {first.field}: {first.reason}") from None
 
 
 def _batches(rows: Iterator[list]) -> Iterator[list[list]]:

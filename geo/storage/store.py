@@ -43,7 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from geo.config import Settings, get_settings
 from geo.errors import ConflictError, GeoError, NotFound, Problem, StoreError, ValidationError
-from geo.incidents import FIELDS, Incident, incident_from_row
+from geo.incidents import FIELDS, Incident, incident_from_row, validate_incident
 from geo.reports.merge import combine
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built, not on every CLI start
@@ -405,7 +405,7 @@ class Store:
         re-importing a file changes nothing. A soft-deleted incident stays deleted.
         """
         batch = list(incidents)
-        _refuse_duplicate_ids(batch)
+        _refuse_invalid(batch)
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         now = _now()
         with self._guard("writing"), self._write() as conn:
@@ -475,6 +475,7 @@ class Store:
         Raises :class:`ConflictError` when the stored version moved on and
         :class:`NotFound` when the incident does not exist or is deleted.
         """
+        _refuse_invalid([incident])
         now = _now()
         with self._guard("writing"), self._write() as conn:
             old = _fetch_live_row(conn, incident.id, expected_version)
@@ -852,10 +853,20 @@ def _incident(row) -> Incident:
     return incident_from_row(values, source="store")
 
 
-def _refuse_duplicate_ids(batch: Sequence[Incident]) -> None:
+def _refuse_invalid(batch: Sequence[Incident]) -> None:
+    """Refuse the whole batch when any incident breaks the model's limits or repeats an id.
+
+    The same :func:`~geo.incidents.validate_incident` the importers and forms apply, here
+    so that SQLite holds exactly what PostgreSQL would (it would take a 65-character id,
+    a NUL or a 64-bit count that PostgreSQL refuses) and a bad value never reaches the
+    database as a driver error.
+    """
     seen: set[str] = set()
     problems = []
     for pos, inc in enumerate(batch, start=1):
+        problems += [
+            Problem("import", pos, r.split(":", 1)[0], r.split(": ", 1)[1]) for r in validate_incident(inc)
+        ]
         if inc.id in seen:
             problems.append(Problem("import", pos, "id", f"duplicate id {inc.id!r} in one import"))
         seen.add(inc.id)

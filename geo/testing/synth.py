@@ -461,7 +461,8 @@ def _positions(rng: np.random.Generator, sites, site: np.ndarray):
 
 def _box(site: Site) -> tuple[float, float, float, float]:
     country = find_country(site.country)
-    return country.bbox if country else (-180.0, -90.0, 180.0, 90.0)
+    box = country.bbox if country else None
+    return box or (-180.0, -90.0, 180.0, 90.0)
 
 
 def _count(rng, n: int, *, known, p: float, zero=None) -> pd.arrays.IntegerArray:

@@ -252,11 +252,27 @@ def test_form_round_trip_changes_nothing_and_tolerates_rounded_coordinates():
 
 def test_form_values_are_cleaned_and_validated():
     inc = make_incident()
-    edited, reasons = incident_from_form(inc, {**form_values(inc), "actor": "  ", "country": "sy", "site_id": " "})
-    assert reasons == [] and (edited.actor, edited.country, edited.site_id) == ("Unknown", "SY", None)
+    edited, reasons = incident_from_form(inc, {**form_values(inc), "actor": "  ", "country": "iq", "site_id": " "})
+    assert reasons == [] and (edited.actor, edited.country, edited.site_id) == ("Unknown", "IQ", None)
     assert incident_from_form(inc, {**form_values(inc), "date": None}) == (None, ["date: missing"])
     _, reasons = incident_from_form(inc, {**form_values(inc), "country": "Syria", "killed": -1})
     assert [r.split(":")[0] for r in reasons] == ["country", "killed"]
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"summary": "a\x00b"}, "summary"),
+        ({"killed": 2**70}, "killed"),
+        ({"date": dt.date(1, 1, 1)}, "date"),
+        ({"country": "MX"}, "lat"),  # Ain al-Asad is not in Mexico
+        ({"country": "XX"}, "country"),
+    ],
+)
+def test_the_edit_form_applies_the_same_validation_as_every_importer(changes, field):
+    inc = make_incident()
+    edited, reasons = incident_from_form(inc, {**form_values(inc), **changes})
+    assert edited is None and [r.split(":")[0] for r in reasons] == [field]
 
 
 def test_audit_changes_name_each_changed_field_and_merge_notes():

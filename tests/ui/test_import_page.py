@@ -114,7 +114,7 @@ def test_a_file_with_bad_rows_lists_every_one_and_imports_nothing(import_page, s
     assert texts(at.error) == [
         (
             "4 problem(s) in 3 row(s) of import_bad.csv: nothing was imported. Fix every row listed below and "
-            "upload the file again."
+            "upload the file again, or tick Skip invalid rows."
         )
     ]
     problems = at.dataframe[0].value
@@ -153,3 +153,28 @@ def test_the_uploader_states_its_limit_and_types(import_page):
     (uploader,) = import_page().get("file_uploader")
     assert uploader.label == "File to import (up to 50 MB)"
     assert sorted(uploader.allowed_type) == [".csv", ".geojson", ".json"]
+
+
+def test_skip_invalid_rows_imports_the_valid_ones_and_offers_the_refused_ones(import_page, store):
+    at = import_page()
+    at = at.checkbox(key="ia_import_skip").check().run()
+    at = upload(at, "import_bad.csv")
+    (warning,) = texts(at.warning)
+    assert warning.startswith("3 row(s) of import_bad.csv are refused")
+    problems = at.dataframe[0].value
+    assert list(zip(problems["row"], problems["field"])) == [(3, "lat"), (4, "date"), (5, "country"), (5, "event_type")]
+    (download,) = at.get("download_button")
+    assert metrics(at) == {"Would add": "1", "Would change": "0", "Unchanged": "0"}
+    at = import_button(at).click().run()
+    assert not at.exception
+    assert store.count() == SEEDED + 1 and store.get("bad-1").location == "Fine Place"
+
+
+def test_a_junk_file_shows_the_first_problems_and_a_count_not_a_giant_table(import_page, store):
+    junk = b"id,date,lat,lon,country,event_type\n" + b"x\n" * 50_000
+    at = upload(import_page(), "junk.csv", junk)
+    (error,) = texts(at.error)
+    assert error.startswith("50,000 problem(s) in 1,000 or more rows of junk.csv")
+    assert len(at.dataframe[0].value) == importing.PROBLEM_ROWS
+    assert any("first 200 of 50,000 problems" in c for c in texts(at.caption))
+    assert store.count() == SEEDED

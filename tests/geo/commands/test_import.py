@@ -159,3 +159,49 @@ def test_python_m_geo_import_runs_as_a_program(env, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("dry run, nothing written: would add 8, update 0, leave 0 unchanged")
+
+
+# --- --skip-invalid: import the valid rows, write the refused ones beside the input ----------------
+
+GLOBAL_ACLED = "acled_global_2020-04-27_2020-05-09_RPanlilio.csv"
+
+
+def test_the_real_global_acled_file_is_refused_naming_only_its_truncated_row(env, capsys, realdata_dir):
+    code, out, err = run(capsys, "import", str(realdata_dir / GLOBAL_ACLED))
+    assert code == 1 and out == ""
+    problem_lines = err.strip().splitlines()[:-1]
+    assert problem_lines and all(line.startswith(f"{GLOBAL_ACLED}, row 5072,") for line in problem_lines)
+    assert "1 row(s)" in err.strip().splitlines()[-1]
+    assert stored_count() == 0
+
+
+def test_the_real_global_acled_file_imports_with_skip_invalid(env, capsys, realdata_dir, tmp_path, monkeypatch):
+    # ../shared is read-only: the rejects file goes to the current folder, and the output says where.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("geo.formats.importers._writable", lambda folder: False)  # as it is for a non-root user
+    code, out, err = run(capsys, "import", str(realdata_dir / GLOBAL_ACLED), "--skip-invalid")
+    assert code == 0, err
+    assert "5,070 incident(s) imported" in out and "5070 added" in out and "1 row(s) refused" in out
+    rejects = tmp_path / GLOBAL_ACLED.replace(".csv", ".rejects.csv")
+    assert str(rejects) in out
+    rows = list(csv.DictReader(rejects.open(encoding="utf-8", newline="")))
+    assert [r["row"] for r in rows] == ["5072"] and "latitude" in rows[0]["problems"]
+    assert rows[0]["data_id"] == "7078454"  # the refused row as it was, beside its reasons
+    assert stored_count() == 5070
+    code, out, _ = run(capsys, "import", str(realdata_dir / GLOBAL_ACLED), "--skip-invalid")
+    assert code == 0 and "0 added, 0 updated, 5070 unchanged" in out
+    assert stored_count() == 5070
+
+
+def test_skip_invalid_writes_rejects_beside_a_writable_input_or_where_asked(env, capsys, tmp_path):
+    src = tmp_path / "mixed.csv"
+    src.write_bytes(ACLED_BAD.read_bytes())
+    code, out, _ = run(capsys, "import", str(src), "--skip-invalid", "--dry-run")
+    assert code == 0 and "would add" in out and "15 row(s) refused" in out
+    assert not (tmp_path / "mixed.rejects.csv").exists()  # a dry run writes nothing
+    code, out, _ = run(capsys, "import", str(src), "--skip-invalid")
+    assert code == 0 and (tmp_path / "mixed.rejects.csv").exists()
+    elsewhere = tmp_path / "out" / "r.csv"
+    elsewhere.parent.mkdir()
+    code, out, _ = run(capsys, "import", str(src), "--skip-invalid", "--rejects", str(elsewhere))
+    assert code == 0 and len(list(csv.DictReader(elsewhere.open(encoding="utf-8")))) == 15

@@ -113,7 +113,7 @@ def test_acled_bad_file_lists_every_bad_row_and_imports_nothing():
         (9, "latitude"),  # swapped
         (10, "latitude"),  # out of range
         (11, "fatalities"),
-        (12, "event_id_cnty"),  # empty
+        (12, "event_id_cnty"),  # empty, and no data_id to fall back on
         (13, "event_id_cnty"),  # duplicate of row 2
         (14, None),  # too few fields
         (15, "year"),
@@ -502,16 +502,26 @@ def test_real_acled_iraq_syria_sample(realdata_dir):
     assert min(got["rocket"], got["missile"], got["indirect_fire"], got["artillery"], got["airstrike"]) > 0
 
 
-def test_real_acled_global_file_reports_its_real_defects(realdata_dir):
-    """The global sample has rows our country table does not know, a row without an
-    event id and a truncated last row: all reported, nothing imported."""
+def test_real_acled_global_file_is_refused_only_for_its_truncated_row(realdata_dir):
+    """Every country of the global sample is known and the row without an event id uses its
+    data_id: only the truncated last row is refused."""
     with pytest.raises(ValidationError) as info:
         read_acled(realdata_dir / "acled_global_2020-04-27_2020-05-09_RPanlilio.csv")
-    found = problems_of(info.value)
-    assert (243, "event_id_cnty") in found
-    assert {(5072, "latitude"), (5072, "longitude")} <= found
-    assert any(p.field == "country" and "Mexico" in p.reason for p in info.value.problems)
-    assert not any(p.field == "country" and "'Iraq'" in p.reason for p in info.value.problems)
+    assert {p.row for p in info.value.problems} == {5072}
+    assert {(5072, "latitude"), (5072, "longitude")} <= problems_of(info.value)
+
+
+def test_an_acled_row_without_event_id_cnty_uses_its_data_id():
+    header, first = ACLED_OK.read_text(encoding="utf-8").splitlines()[:2]
+    cells = first.split(",")
+    cells[2] = ""  # event_id_cnty
+    cells[0] = "7080698"  # data_id
+    incidents = parse_acled("\n".join([header, ",".join(cells)]) + "\n")
+    assert incidents[0].id == "acled:data_id:7080698"
+    cells[0] = ""
+    with pytest.raises(ValidationError) as info:
+        parse_acled("\n".join([header, ",".join(cells)]) + "\n")
+    assert problems_of(info.value) == {(2, "event_id_cnty")}
 
 
 # --------------------------------------------------------------------------- robustness

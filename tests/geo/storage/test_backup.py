@@ -735,3 +735,111 @@ def test_command_line_refuses_a_damaged_file_in_one_line_without_creating_a_stor
 
     assert result.returncode == 1 and "bad.zip" in one_error_line(result.stderr)
     assert result.stdout == "" and not target.exists()
+
+
+# --- the incident limits hold on restore ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("made_on", kinds("sqlite"))
+@pytest.mark.parametrize("restored_on", kinds("postgresql"))
+def test_a_sqlite_backup_of_the_largest_values_restores_into_postgresql(databases, tmp_path, made_on, restored_on):
+    src = databases.store(made_on)
+    edge = make_incident(
+        id="acled:" + "9" * 58, date=D(2100, 12, 31), munitions=2**31 - 1, killed=0,
+        summary="☂ 😀 \u202e «x»", sources=(make_source(published=D(1900, 1, 1), injured=2**31 - 1),),
+    )  # fmt: skip
+    src.upsert_many([edge, *synth_incidents(5, seed=2)], user="importer")
+    backup(src, tmp_path / "edge.zip", created_at=MADE_AT)
+    target = databases.store(restored_on)
+    restore(target, tmp_path / "edge.zip")
+    assert target.get(edge.id) == edge and target.count() == 6
+
+
+def _with_bad_incident_row(edit):
+    """A member edit: the first incident row changed by ``edit(values_by_column)``."""
+    columns = [c.name for c in metadata.tables["incidents"].columns]
+
+    def change(text: bytes) -> bytes:
+        def row_edit(row):
+            values = dict(zip(columns, row))
+            edit(values)
+            return [values[c] for c in columns]
+
+        return replace_line(text, 0, row_edit)
+
+    return change
+
+
+BAD_ROWS = {
+    "a 65-character id": (lambda v: v.update(id="x" * 65), "id"),
+    "a NUL in a summary": (lambda v: v.update(summary="a\x00b"), "summary"),
+    "year 1": (lambda v: v.update(date="0001-01-01"), "date"),
+    "a count over 32 bits": (lambda v: v.update(killed=2**40), "killed"),
+    "country XX": (lambda v: v.update(country="XX"), "country"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ROWS, ids=list(BAD_ROWS))
+@pytest.mark.parametrize("kind", BOTH)
+def test_a_backup_holding_an_invalid_incident_is_refused_by_both_stores(databases, backup_file, tmp_path, kind, case):
+    edit, field = BAD_ROWS[case]
+    bad = rewrite(
+        backup_file, tmp_path / "bad.zip",
+        members={"tables/incidents.jsonl": _with_bad_incident_row(edit)}, fix_checksums=True,
+    )  # fmt: skip
+    target = databases.store(kind)
+    fill(target)
+    before = dump(target.url)
+    with pytest.raises(InputError, match=f"incidents.jsonl line 1.*{field}") as err:
+        restore(target, bad, replace=True)
+    assert "\n" not in str(err.value)
+    assert dump(target.url) == before
+
+
+# --- bounded memory for a hostile file -----------------------------------------------------------
+
+BOMB_BYTES = 1536 * 1024 * 1024  # 1.5 GiB in one line
+
+
+@pytest.fixture(scope="session")
+def zip_bomb(tmp_path_factory) -> Path:
+    """A valid-looking backup whose incidents member is one 1.5 GiB line (~1.5 MB compressed)."""
+    path = tmp_path_factory.mktemp("bomb") / "bomb.zip"
+    columns = {t.name: [c.name for c in t.columns] for t in metadata.sorted_tables}
+    manifest = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": "x",
+        "created_at": MADE_AT.isoformat(),
+        "tables": [
+            {"name": n, "member": f"tables/{n}.jsonl", "columns": c, "rows": 0, "sha256": hashlib.sha256().hexdigest()}
+            for n, c in columns.items()
+        ],
+    }  # fmt: skip
+    chunk = b"a" * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr(MANIFEST_NAME, orjson.dumps(manifest))
+        for name in columns:
+            with zf.open(f"tables/{name}.jsonl", "w", force_zip64=True) as out:
+                if name == "incidents":
+                    for _ in range(BOMB_BYTES // len(chunk)):
+                        out.write(chunk)
+    return path
+
+
+def test_a_zip_bomb_member_is_refused_in_bounded_memory(zip_bomb, tmp_path):
+    assert zip_bomb.stat().st_size < 20 * 1024 * 1024
+    script = (
+        "import sys\n"
+        "from geo.storage.backup import read_manifest\n"
+        "from geo.errors import InputError\n"
+        "try:\n"
+        f"    read_manifest({str(zip_bomb)!r})\n"
+        "    print('accepted')\n"
+        "except InputError as exc:\n"
+        "    print('refused:', exc)\n"
+        # VmHWM: this process's own peak; ru_maxrss would include the pytest process it was forked from.
+        "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) // 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    said, peak_mb = out.stdout.strip().splitlines()
+    assert said.startswith("refused:") and "incidents.jsonl" in said and "line 1" in said
+    assert int(peak_mb) < 300, f"peak memory {peak_mb} MB"  # was 3.2 GB; a generous bound

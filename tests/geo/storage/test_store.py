@@ -734,3 +734,46 @@ def test_the_actor_family_migration_fills_the_family_of_existing_incidents_and_g
     store.migrate()
     families = {inc.id: inc.actor_family for inc in store.all()}
     assert families == {**{inc.id: "iran_aligned" for inc in rockets}, claimed.id: "iran_aligned", unknown.id: "unknown"}
+
+
+# --- the same limits on SQLite and PostgreSQL ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"id": "x" * 65}, "id"),
+        ({"summary": "nul \x00 inside"}, "summary"),
+        ({"munitions": 2**31}, "munitions"),
+        ({"killed": 2**70}, "killed"),
+        ({"date": dt.date(1, 1, 1)}, "date"),
+        ({"country": "XX"}, "country"),
+        ({"sources": (make_source(killed=-2),)}, "sources"),
+    ],
+    ids=["65-char id", "NUL", "over 32 bits", "over 64 bits", "year 1", "country XX", "negative source figure"],
+)
+def test_both_stores_refuse_the_same_values_with_a_validation_error(store, changes, field):
+    # SQLite used to accept the first two (PostgreSQL refused them) and crash on the rest.
+    bad = make_incident(**changes)
+    with pytest.raises(ValidationError) as info:
+        store.upsert_many([make_incident(id="inc-ok"), bad])
+    assert [(p.row, p.field) for p in info.value.problems] == [(2, field)]
+    assert store.count() == 0  # nothing of the batch was written
+
+
+def test_both_stores_accept_the_largest_values_and_give_them_back(store):
+    inc = make_incident(
+        id="x" * 64, date=dt.date(2100, 12, 31), munitions=2**31 - 1, summary="☂ 😀 \u202e",
+        sources=(make_source(published=dt.date(1900, 1, 1), killed=2**31 - 1),),
+    )  # fmt: skip
+    store.upsert_many([inc])
+    assert store.get(inc.id) == inc
+
+
+def test_an_edit_is_held_to_the_same_limits(store):
+    inc = make_incident()
+    store.upsert_many([inc])
+    with pytest.raises(ValidationError) as info:
+        store.update(inc.with_changes(summary="a\x00b"), expected_version=1, user="ed")
+    assert [p.field for p in info.value.problems] == ["summary"]
+    assert store.get(inc.id) == inc

@@ -1,0 +1,57 @@
+"""Every country (``geo.places.countries``): codes and names from pycountry, borders from Natural Earth."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.places.countries import find_country, is_country_code, point_problem
+
+
+@pytest.mark.parametrize(
+    "key, iso2",
+    [
+        ("Mexico", "MX"), ("Ukraine", "UA"), ("India", "IN"), ("Democratic Republic of Congo", "CD"),
+        ("Ivory Coast", "CI"), ("Russia", "RU"), ("Turkey", "TR"), ("Türkiye", "TR"), ("Syria", "SY"),
+        ("Palestine", "PS"), ("Curacao", "CW"), ("Kosovo", "XK"), ("XKX", "XK"), ("484", "MX"), ("076", "BR"),
+        ("IRQ", "IQ"), ("iq", "IQ"), ("Bolivia", "BO"), ("Iran", "IR"), ("eSwatini", "SZ"), ("Romania", "RO"),
+    ],
+)  # fmt: skip
+def test_find_country_knows_every_country_by_name_or_code(key, iso2):
+    assert find_country(key).iso2 == iso2
+
+
+@pytest.mark.parametrize("key", ["Narnia", "XX", "", None, "999", "²"])
+def test_find_country_refuses_what_is_no_country(key):
+    assert find_country(key) is None
+
+
+def test_is_country_code():
+    assert is_country_code("MX") and is_country_code("XK") and not is_country_code("XX")
+    assert not is_country_code("mx")  # the model stores upper case
+
+
+@pytest.mark.parametrize(
+    "lat, lon, iso2",
+    [
+        (19.43, -99.13, "MX"), (50.45, 30.52, "UA"), (28.61, 77.21, "IN"), (33.26, 44.23, "IQ"),
+        (12.65, 54.02, "YE"),  # Hadibu on Socotra: an island the 1:110m map leaves out
+        (26.22, 50.58, "BH"),  # Manama: a country the 1:110m map does not draw
+        (29.37, 47.98, "KW"),  # Kuwait City, on the coast
+    ],
+)  # fmt: skip
+def test_real_places_are_inside_their_country(lat, lon, iso2):
+    assert point_problem(lat, lon, iso2) is None
+
+
+@pytest.mark.parametrize(
+    "lat, lon, iso2, says",
+    [
+        (48.85, 2.35, "IQ", "outside Iraq"),  # Paris
+        (44.23, 33.26, "IQ", "swapped"),
+        (-99.13, 19.43, "MX", "out of range"),
+        (40.71, -74.0, "MX", "outside Mexico"),  # New York
+        (19.8, 45.5, "YE", "outside Yemen"),  # in Saudi Arabia, inside the box around Yemen
+    ],
+)
+def test_points_in_another_country_are_refused(lat, lon, iso2, says):
+    assert says in point_problem(lat, lon, iso2)
