@@ -20,7 +20,10 @@ Tables
                 :mod:`geo.teamsites`): a gazetteer.csv row plus who added it when.
 
 The schema is created and upgraded by Alembic (``geo/migrations``), driven from
-code by :meth:`Store.migrate`; no ``alembic.ini`` is needed.
+code by :meth:`Store.migrate`; no ``alembic.ini`` is needed. Opening a store
+migrates it only when its schema is behind, so a store nobody may write to (a
+read-only SQLite file or folder, a read-only PostgreSQL role) serves every read;
+a SQLite file this process cannot write is opened read-only (:attr:`Store.read_only`).
 
 Every database failure leaves this module as a :class:`~geo.errors.StoreError`
 with a one-line message (corrupt file, locked database, unreachable server).
@@ -30,15 +33,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import numpy as np
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.config import Settings, get_settings
@@ -59,6 +64,7 @@ __all__ = [
     "meta_table",
     "metadata",
     "sites_table",
+    "sqlite_read_uri",
     "sources_table",
 ]
 
@@ -219,13 +225,15 @@ class Store:
     def __init__(self, url: str, *, echo: bool = False, busy_timeout: float | None = None):
         self.url = url
         busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
+        self.read_only = False
         try:
             parsed = make_url(url)
             self._safe_url = parsed.render_as_string(hide_password=True)
             self._sqlite = parsed.get_backend_name() == "sqlite"
             if self._sqlite:
-                engine = sa.create_engine(url, echo=echo, connect_args={"timeout": busy_timeout}, **_JSON_CODEC)
-                _install_sqlite_hooks(engine, busy_timeout)
+                parsed, self.read_only = _sqlite_access(parsed)
+                engine = sa.create_engine(parsed, echo=echo, connect_args={"timeout": busy_timeout}, **_JSON_CODEC)
+                _install_sqlite_hooks(engine, busy_timeout, wal=not self.read_only)
             else:
                 engine = sa.create_engine(
                     url,
@@ -248,12 +256,12 @@ class Store:
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, seed: bool = True) -> Store:
-        """The configured store, migrated to the latest schema; seeded from the CSV when new."""
+        """The configured store, migrated to the latest schema; seeded from the CSV when new and writable."""
         settings = settings or get_settings()
         _ensure_sqlite_dir(settings.database_url)
         store = cls(settings.database_url)
         store.migrate()
-        if seed and store._row_count() == 0 and Path(settings.incidents_csv).exists():
+        if seed and not store.read_only and store._row_count() == 0 and Path(settings.incidents_csv).exists():
             from geo.csvio import read_incidents_csv
 
             store.upsert_many(read_incidents_csv(settings.incidents_csv), user="seed")
@@ -263,8 +271,10 @@ class Store:
         """Create or upgrade the schema to the newest Alembic revision.
 
         Checks the revision with a read first: an up-to-date store is opened
-        without taking the write lock, so the dashboard opens while a long
-        import holds it.
+        without writing anything (so a read-only store serves readers) and
+        without taking the write lock (so the dashboard opens while a long
+        import holds it). A store that is behind and cannot be written raises
+        a :class:`StoreError` naming the command to run.
         """
         from alembic import command
         from alembic.runtime.migration import MigrationContext
@@ -272,10 +282,33 @@ class Store:
 
         cfg = alembic_config(self.url)
         head = ScriptDirectory.from_config(cfg).get_current_head()
-        with self._guard("migrating"):
+        with self._guard("reading the schema version of"):
             with self._engine.connect() as conn:
-                if MigrationContext.configure(conn).get_current_revision() == head:
-                    return
+                current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+
+        def behind(why: str) -> StoreError:
+            have = f"is at schema revision {current}" if current else "has no schema yet"
+            return StoreError(
+                f"incident store {self._safe_url} {have}, this version needs {head}, and {why}: "
+                "run `python -m geo migrate` once as a user who may write to the store",
+                public=f"The incident store {have.replace('is at', 'is at the older')} and this server cannot "
+                "upgrade it. Whoever runs this atlas must run `python -m geo migrate` once with write access.",
+            )
+
+        if self.read_only:
+            raise behind("it was opened read-only (the file or its folder is not writable)")
+        try:
+            self._upgrade(cfg, head)
+        except StoreError as exc:
+            raise behind(f"upgrading it failed ({exc.public})") from exc
+
+    def _upgrade(self, cfg, head: str) -> None:
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+
+        with self._guard("migrating"):
             with self._write() as conn:
                 if conn.dialect.name == "postgresql":
                     # Two programs opening a new database at once must not both create
@@ -601,20 +634,30 @@ class Store:
         except GeoError:
             raise
         except (SQLAlchemyError, self._dbapi_error) as exc:
-            raise StoreError(f"incident store {self._safe_url}: {doing} failed: {self._explain(exc)}") from exc
+            reason, message = self._explain(exc)
+            detail = f"{reason} ({message})" if reason else message
+            raise StoreError(
+                f"incident store {self._safe_url}: {doing} failed: {detail}",
+                public=f"{doing.capitalize()} the incident store failed: {reason or 'a database error'}.",
+            ) from exc
 
-    def _explain(self, exc: BaseException) -> str:
+    def _explain(self, exc: BaseException) -> tuple[str, str]:
+        """What went wrong in words for anyone (no paths, hosts or SQL), and the driver's own first line."""
         message = _first_line(getattr(exc, "orig", None) or exc)
         lowered = message.lower()
         if "file is not a database" in lowered or "malformed" in lowered:
-            return f"not a valid SQLite database, the file is corrupt or of another kind ({message})"
+            return "not a valid SQLite database, the file is corrupt or of another kind", message
         if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
-            return f"the database is locked by another program (waited {self._busy_timeout:g}s) ({message})"
+            return f"the database is locked by another program (waited {self._busy_timeout:g}s)", message
+        if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
+            return "the store is read-only for this program", message
+        if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered:
+            return "the disk holding the store is full", message
         if "unable to open" in lowered:
-            return f"cannot open the database file ({message})"
+            return "cannot open the database file", message
         if "connection" in lowered and not self._sqlite:
-            return f"cannot reach the database server ({message})"
-        return message
+            return "cannot reach the database server", message
+        return "", message
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -648,11 +691,60 @@ def _typed_frame(columns: dict[str, list]) -> pd.DataFrame:
     return df
 
 
-def _install_sqlite_hooks(engine: Engine, busy_timeout: float) -> None:
+def _sqlite_access(url: URL) -> tuple[URL, bool]:
+    """``url`` as it can be opened by this process, and whether that is read-only.
+
+    A SQLite file this process cannot write (the file, or the folder its WAL
+    files go in) is opened read-only: ``mode=ro``, plus ``immutable=1`` when it
+    has no write-ahead log to read (SQLite opens a WAL-mode file in a read-only
+    folder only that way, since it cannot create the ``-shm`` index there).
+    A ``mode=ro`` or ``immutable=1`` the URL already asks for counts as read-only too.
+    """
+    query = dict(url.query)
+    if query.get("mode") == "ro" or query.get("immutable") == "1":
+        return url, True
+    path = _sqlite_path(url)
+    if path is None or not path.is_file() or _writable(path):
+        return url, False
+    wal = Path(f"{path}-wal")
+    query = {"mode": "ro", "uri": "true"}
+    if not (wal.is_file() and wal.stat().st_size > 0):
+        query["immutable"] = "1"
+    return url.set(database=f"file:{path.resolve()}", query=query), True
+
+
+def sqlite_read_uri(path: Path) -> str:
+    """A ``sqlite3.connect(..., uri=True)`` URI that reads ``path`` without writing, also from a read-only folder."""
+    wal = Path(f"{path}-wal")
+    frozen = not _writable(path) and not (wal.is_file() and wal.stat().st_size > 0)
+    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if frozen else "")
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write the file here (the file, and its folder or its existing -wal and -shm)."""
+    if not os.access(path, os.W_OK):
+        return False
+    if os.access(path.parent, os.W_OK | os.X_OK):
+        return True
+    return all(Path(f"{path}{end}").is_file() and os.access(f"{path}{end}", os.W_OK) for end in ("-wal", "-shm"))
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    """The file a SQLite URL names (also in the ``file:`` URI form), or None for memory."""
+    database = url.database or ""
+    if dict(url.query).get("uri") == "true" and database.startswith("file:"):
+        database = database[len("file:") :].split("?", 1)[0]
+    if not database or database == ":memory:" or dict(url.query).get("mode") == "memory":
+        return None
+    return Path(database)
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool = True) -> None:
     """WAL (readers never block the writer), foreign keys, busy timeout, and real transactions.
 
     pysqlite's own transaction handling begins lazily and never for SELECT, so we
-    switch it off and emit BEGIN ourselves (SQLAlchemy's documented recipe).
+    switch it off and emit BEGIN ourselves (SQLAlchemy's documented recipe). A
+    read-only connection leaves the journal mode alone (switching it writes).
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -662,7 +754,8 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
         finally:
             cursor.close()
 
@@ -694,11 +787,12 @@ def _ensure_sqlite_dir(url: str) -> None:
         parsed = make_url(url)
     except SQLAlchemyError:
         return  # Store() reports the bad URL
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+    path = _sqlite_path(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if path is not None and not path.parent.is_dir():
         try:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for {parsed.database}: {exc.strerror or exc}") from exc
+            raise StoreError(f"cannot create the folder for {path}: {exc.strerror or exc}") from exc
 
 
 def _fetch_row(conn: Connection, incident_id: str):
