@@ -18,6 +18,8 @@ Tables
                 ``sites_version`` (bumped by every change to ``sites``).
 ``sites``       gazetteer sites added by editors ("team sites", see
                 :mod:`geo.teamsites`): a gazetteer.csv row plus who added it when.
+``sign_in_failures``  failed editor sign-ins in a row per user name and per client
+                address, with the time of the last (:mod:`geo.lockout`).
 
 The schema is created and upgraded by Alembic (``geo/migrations``), driven from
 code by :meth:`Store.migrate`; no ``alembic.ini`` is needed. Opening a store
@@ -63,6 +65,9 @@ __all__ = [
     "incidents_table",
     "meta_table",
     "metadata",
+    "schema_metadata",
+    "server_metadata",
+    "sign_in_failures_table",
     "sites_table",
     "sqlite_read_uri",
     "sources_table",
@@ -175,6 +180,29 @@ sites_table = sa.Table(
     sa.Column("added_by", sa.String(100), nullable=False),
     sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Server state, not data: what backups copy and restores replace is ``metadata``; these
+# tables are the servers' own (a restore must not bring back old sign-in failures).
+server_metadata = sa.MetaData()
+
+# Failed sign-ins in a row per key ("user:<name>", "address:<ip>"); see geo.lockout.
+sign_in_failures_table = sa.Table(
+    "sign_in_failures",
+    server_metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+
+def schema_metadata() -> sa.MetaData:
+    """Every table the migrations create: the data (``metadata``) and the servers' state."""
+    combined = sa.MetaData()
+    for table in [*metadata.tables.values(), *server_metadata.tables.values()]:
+        table.to_metadata(combined)
+    return combined
+
 
 # Incident columns as the frame contract names them, in FIELDS order.
 _MODEL_COLUMNS = tuple(name for name in FIELDS if name != "sources")
@@ -611,6 +639,47 @@ class Store:
             action, before, after = ("delete", snapshot, None) if deleted else ("restore", None, snapshot)
             conn.execute(sa.insert(audit_table), [_audit_row(now, user, action, incident_id, before, after)])
             _bump_data_version(conn)
+
+    # --- failed sign-ins (geo.lockout) ---------------------------------------------------
+
+    def sign_in_failures(self, keys: Sequence[str]) -> dict[str, tuple[int, dt.datetime]]:
+        """Failures in a row and the time of the last one, for those of ``keys`` that have any."""
+        t = sign_in_failures_table
+        with self._guard("reading sign-in failures from"), self._engine.connect() as conn:
+            rows = conn.execute(sa.select(t.c.key, t.c.failures, t.c.last_failure_at).where(t.c.key.in_(keys)))
+            return {row.key: (row.failures, _as_utc(row.last_failure_at)) for row in rows}
+
+    def add_sign_in_failure(
+        self, keys: Sequence[str], *, now: dt.datetime, forget_before: dt.datetime
+    ) -> dict[str, tuple[int, dt.datetime]]:
+        """Count one more failure for each key (starting again from 1 when its last failure was
+        before ``forget_before``) and return the new counts. One statement per key, atomic on
+        both databases, so failures from several servers at once are all counted."""
+        t = sign_in_failures_table
+        dialect = self._engine.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        with self._guard("counting a failed sign-in in"), self._write() as conn:
+            for key in dict.fromkeys(keys):
+                stmt = insert(t).values(key=key, failures=1, last_failure_at=now)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[t.c.key],
+                    set_={
+                        "failures": sa.case((t.c.last_failure_at < forget_before, 1), else_=t.c.failures + 1),
+                        "last_failure_at": now,
+                    },
+                )
+                conn.execute(stmt)
+            rows = conn.execute(sa.select(t.c.key, t.c.failures, t.c.last_failure_at).where(t.c.key.in_(keys)))
+            return {row.key: (row.failures, _as_utc(row.last_failure_at)) for row in rows}
+
+    def clear_sign_in_failures(self, keys: Sequence[str]) -> None:
+        """Forget the failures of ``keys`` (after a successful sign-in)."""
+        t = sign_in_failures_table
+        with self._guard("clearing sign-in failures in"), self._write() as conn:
+            conn.execute(sa.delete(t).where(t.c.key.in_(keys)))
 
     def _row_count(self) -> int:
         """Rows including soft-deleted ones: a store whose rows were all deleted is not "new"."""

@@ -21,7 +21,7 @@ from geo.csvio import write_incidents_csv
 from geo.errors import ConflictError, NotFound, StoreError, ValidationError
 from geo.frame import to_frame
 from geo.merge import combine
-from geo.store import Store, metadata
+from geo.store import Store
 from tests.geo.incident_factory import make_incident, make_source
 
 D = dt.date
@@ -55,7 +55,9 @@ def test_migration_creates_exactly_the_model_schema(store, store_url):
     engine = sa.create_engine(store_url)
     try:
         with engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
+            diffs = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": False}), geo.store.schema_metadata()
+            )
             revision = MigrationContext.configure(conn).get_current_revision()
     finally:
         engine.dispose()
