@@ -59,6 +59,18 @@ def make_read_only(folder: Path) -> None:
         path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def skip_unless_read_only(folder: Path, env: dict[str, str], cwd: Path) -> None:
+    """The test could not fail if its programs could still write into ``folder``: skip, saying why."""
+    probe = run_read_only([sys.executable, "-c", f"open({str(folder / 'probe')!r}, 'w')"], env, cwd)
+    if probe.returncode == 0:
+        pytest.skip("cannot take the right to write into a read-only folder away from this process")
+
+
+def writable_again(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
 @pytest.fixture
 def read_only_store(tmp_path):
     """The seeded store in a folder made read-only (file, folder, no WAL files), and its environment."""
@@ -73,12 +85,9 @@ def read_only_store(tmp_path):
     seed_store(env)
     assert sorted(p.name for p in folder.iterdir()) == ["incidents.sqlite"]  # checkpointed: no -wal left
     make_read_only(folder)
-    probe = run_read_only([sys.executable, "-c", f"open({str(folder / 'probe')!r}, 'w')"], env, tmp_path)
-    if probe.returncode == 0:
-        pytest.skip("cannot take the right to write into a read-only folder away from this process")
+    skip_unless_read_only(folder, env, tmp_path)
     yield folder, env
-    for path in [folder, *folder.rglob("*")]:
-        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    writable_again(folder)
 
 
 def test_export_works_from_a_read_only_store(read_only_store, tmp_path):
@@ -129,14 +138,11 @@ def test_a_read_only_store_whose_schema_is_behind_names_the_command_to_run(tmp_p
         conn.exec_driver_sql("DROP TABLE sign_in_failures")
     make_read_only(folder)
     env = {"GEO_DATABASE_URL": url, "GEO_INCIDENTS_CSV": str(tmp_path / "none.csv")}
-    probe = run_read_only([sys.executable, "-c", f"open({str(folder / 'probe')!r}, 'w')"], env, tmp_path)
-    if probe.returncode == 0:
-        pytest.skip("cannot take the right to write into a read-only folder away from this process")
+    skip_unless_read_only(folder, env, tmp_path)
     done = run_read_only([sys.executable, "-m", "geo", "export"], env, tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "is at schema revision 0003" in done.stderr and "run `python -m geo migrate`" in done.stderr
-    for path in [folder, *folder.iterdir()]:
-        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    writable_again(folder)
     done = run_read_only([sys.executable, "-m", "geo", "migrate"], env, tmp_path)  # writable again
     assert done.returncode == 0, done.stderr
     assert Store(url).sign_in_failures(["user:x"]) == {}  # the table is back
@@ -163,21 +169,23 @@ def test_a_read_only_url_opens_reads_and_refuses_writes_with_a_message(ro_url, t
     assert not (Path.cwd() / "file:").exists()  # the file: form of the URL is not taken for a folder
 
 
+def read_only_session(url: str) -> str:
+    """``url`` with every transaction read-only (PostgreSQL refuses any write in it)."""
+    parsed = sa.engine.make_url(url)
+    options = f"{parsed.query.get('options', '')} -cdefault_transaction_read_only=on".strip()
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
 @pytest.mark.postgres
 def test_a_read_only_postgresql_session_reads_and_a_schema_behind_is_named():
     with postgres_schema() as url:
         Store(url).migrate()
-        parsed = sa.engine.make_url(url)
-        options = parsed.query.get("options", "") + " -cdefault_transaction_read_only=on"
-        ro = parsed.update_query_dict({"options": options.strip()}).render_as_string(hide_password=False)
-        store = Store(ro)
+        store = Store(read_only_session(url))
         store.migrate()  # at head: nothing to write
         assert store.count() == 0
         store.dispose()
     with postgres_schema() as url:  # an empty schema: behind
-        parsed = sa.engine.make_url(url)
-        options = parsed.query.get("options", "") + " -cdefault_transaction_read_only=on"
-        store = Store(parsed.update_query_dict({"options": options.strip()}).render_as_string(hide_password=False))
+        store = Store(read_only_session(url))
         with pytest.raises(StoreError, match=r"has no schema yet.*run `python -m geo migrate`") as caught:
             store.migrate()
         assert "read-only" in str(caught.value)
