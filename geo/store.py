@@ -310,7 +310,7 @@ class Store:
 
         cfg = alembic_config(self.url)
         head = ScriptDirectory.from_config(cfg).get_current_head()
-        with self._guard("reading the schema version of"):
+        with self._guard("reading the schema version"):
             with self._engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
         if current == head:
@@ -645,7 +645,7 @@ class Store:
     def sign_in_failures(self, keys: Sequence[str]) -> dict[str, tuple[int, dt.datetime]]:
         """Failures in a row and the time of the last one, for those of ``keys`` that have any."""
         t = sign_in_failures_table
-        with self._guard("reading sign-in failures from"), self._engine.connect() as conn:
+        with self._guard("reading sign-in failures"), self._engine.connect() as conn:
             rows = conn.execute(sa.select(t.c.key, t.c.failures, t.c.last_failure_at).where(t.c.key.in_(keys)))
             return {row.key: (row.failures, _as_utc(row.last_failure_at)) for row in rows}
 
@@ -661,7 +661,7 @@ class Store:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        with self._guard("counting a failed sign-in in"), self._write() as conn:
+        with self._guard("counting a failed sign-in"), self._write() as conn:
             for key in dict.fromkeys(keys):
                 stmt = insert(t).values(key=key, failures=1, last_failure_at=now)
                 stmt = stmt.on_conflict_do_update(
@@ -678,7 +678,7 @@ class Store:
     def clear_sign_in_failures(self, keys: Sequence[str]) -> None:
         """Forget the failures of ``keys`` (after a successful sign-in)."""
         t = sign_in_failures_table
-        with self._guard("clearing sign-in failures in"), self._write() as conn:
+        with self._guard("clearing sign-in failures"), self._write() as conn:
             conn.execute(sa.delete(t).where(t.c.key.in_(keys)))
 
     def _row_count(self) -> int:
@@ -707,7 +707,7 @@ class Store:
             detail = f"{reason} ({message})" if reason else message
             raise StoreError(
                 f"incident store {self._safe_url}: {doing} failed: {detail}",
-                public=f"{doing.capitalize()} the incident store failed: {reason or 'a database error'}.",
+                public=f"The incident store could not be used ({doing}): {reason or 'a database error'}.",
             ) from exc
 
     def _explain(self, exc: BaseException) -> tuple[str, str]:

@@ -190,3 +190,24 @@ def test_a_read_only_postgresql_session_reads_and_a_schema_behind_is_named():
             store.migrate()
         assert "read-only" in str(caught.value)
         store.dispose()
+
+
+def test_a_full_disk_is_named_and_loses_nothing(tmp_path):
+    """SQLITE_FULL, as a full disk gives it: the database may not grow past its current pages."""
+    url = f"sqlite:///{tmp_path / 'incidents.sqlite'}"
+    store = Store(url)
+    store.migrate()
+    store.upsert_many(INCIDENTS, user="tests")
+    before = store.count()
+
+    @sa.event.listens_for(store._engine, "connect")
+    def _no_room(dbapi_conn, _record):
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    store._engine.dispose()  # new connections get the limit
+    many = [make_incident(id=f"inc-full-{n}", summary="x" * 2000) for n in range(200)]
+    with pytest.raises(StoreError) as caught:
+        store.upsert_many(many, user="tests")
+    assert caught.value.public == "The incident store could not be used (writing): the disk holding the store is full."
+    assert store.count() == before  # all or nothing
