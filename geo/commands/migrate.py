@@ -23,7 +23,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from geo.config import get_settings
-    from geo.store import Store
+    from geo.storage.store import Store
 
     store = Store.open(get_settings(), seed=False)
     print(f"{store!r}: schema is up to date", file=sys.stderr)

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from geo.lockout import LockoutPolicy, MemoryBook, SignInGuard, StoreBook, sign_in_keys
-from geo.store import Store
+from geo.storage.store import Store
 
 T0 = dt.datetime(2026, 12, 7, 4, 0, tzinfo=dt.timezone.utc)
 ALICE_HERE = sign_in_keys("alice", "203.0.113.9")

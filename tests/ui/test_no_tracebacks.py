@@ -1,6 +1,6 @@
 """No traceback reaches a viewer: fuzzed links, forged widget values, a failing store, a bug.
 
-Every URL parameter :mod:`geo.viewstate` knows is opened with each value of a corpus of
+Every URL parameter :mod:`geo.view.viewstate` knows is opened with each value of a corpus of
 bad values (very long, huge digit strings, repeated, NUL, other control characters,
 Unicode, markup, non-finite and negative numbers, empty) on the map page, and all of
 them at once on the Incidents page. A run passes only when the page raised nothing *and*
@@ -17,7 +17,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import element_tree
 
-from geo.viewstate import PARAMS
+from geo.view.viewstate import PARAMS
 from tests.ui.conftest import ROOT
 from tests.ui.test_app import metrics, plain
 
@@ -47,7 +47,7 @@ def assert_clean(at) -> None:
 
 
 def test_the_fuzzed_parameters_are_every_one_a_link_can_hold():
-    from tests.geo.test_viewstate import FULL_VIEW
+    from tests.geo.view.test_viewstate import FULL_VIEW
 
     assert set(FULL_VIEW.to_params()) == set(PARAMS) and len(PARAMS) == 12
 
