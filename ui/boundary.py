@@ -4,8 +4,9 @@
 inside :func:`page_boundary`. An exception that escapes a page is logged on the
 server with its traceback and a short reference, and the viewer sees one
 sentence with that reference: a store failure says what failed in words fit for
-anyone (:attr:`geo.errors.StoreError.public`: no path, host or SQL), anything
-else says only that the page failed. Streamlit's ``st.stop``/``st.rerun`` are
+anyone (:attr:`geo.errors.StoreError.public`: no path, host or SQL), another
+refusal of the library (a bad setting, say) shows its one-line message, and
+anything else says only that the page failed. Streamlit's ``st.stop``/``st.rerun`` are
 not errors and pass through. ``client.showErrorDetails = "none"`` in
 ``.streamlit/config.toml`` is the second line: should anything escape this
 (an error in Streamlit itself), the browser still gets no stack.
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from geo.errors import GeoError, StoreError
+from ui.common import md_escape
 
 __all__ = ["PAGE_FAILED", "page_boundary"]
 
@@ -46,7 +48,8 @@ def page_boundary(page: str) -> Iterator[None]:
     except GeoError as exc:
         ref = _reference()
         log.error("page %s, reference %s: %s", page, ref, exc, exc_info=exc)
-        st.error(f"{PAGE_FAILED}: the data could not be used (reference {ref} in the server log).")
+        # A deliberate refusal (a bad setting, unusable data): its message is written for people.
+        st.error(f"{PAGE_FAILED}: {md_escape(str(exc))} (reference {ref} in the server log).")
     except Exception as exc:  # noqa: BLE001 - the boundary: nothing may reach the browser as a traceback
         ref = _reference()
         log.error("page %s, reference %s: unexpected %s", page, ref, type(exc).__name__, exc_info=exc)
