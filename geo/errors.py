@@ -90,7 +90,16 @@ class InputError(GeoError):
 
 
 class StoreError(GeoError):
-    """The incident store cannot be opened or written (corrupt, locked, unreachable)."""
+    """The incident store cannot be opened or written (corrupt, locked, unreachable, read-only, full).
+
+    ``public`` says what went wrong in words fit for any viewer of the dashboard:
+    no file path, host name or SQL (the message itself may name them, for the
+    operator and the log).
+    """
+
+    def __init__(self, message: str, *, public: str | None = None):
+        super().__init__(message)
+        self.public = public or "The incident store cannot be used right now."
 
 
 class ConflictError(StoreError):

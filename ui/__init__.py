@@ -17,6 +17,7 @@
 ``table``      the Incidents table with links to the map
 ``sites``      the Gazetteer page's parts
 ``common``     page setup, notices, escaping, links
+``boundary``   every page runs inside it: errors are logged, viewers get a message
 =============  ==============================================================
 
 Streamlit code lives only here, in ``app.py`` and in ``pages/``.
@@ -25,6 +26,7 @@ Streamlit code lives only here, in ``app.py`` and in ``pages/``.
 __all__ = [
     "assets",
     "borders",
+    "boundary",
     "common",
     "data",
     "details",

@@ -14,21 +14,25 @@ another account, but gets no write control.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
-import time
 from typing import Any
 
 import streamlit as st
 
 from geo.auth import Editors, OidcConfig, oidc_config
+from geo.lockout import SignInGuard, StoreBook, sign_in_keys
 
-__all__ = ["LOCKOUT_SECONDS", "MAX_FAILURES", "current_editor", "editors", "require_editor", "sign_out_control"]
+__all__ = [
+    "client_address",
+    "current_editor",
+    "editors",
+    "require_editor",
+    "sign_in_guard",
+    "sign_out_control",
+]
 
 _KEY = "atlas_editor"
-_FAILS = "atlas_sign_in_failures"
-_LOCKED_UNTIL = "atlas_sign_in_locked_until"
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 60
 # What st.login needs besides Streamlit (its "auth" extra): Authlib, whose Starlette client uses httpx.
 _OIDC_MODULES = ("authlib", "httpx")
 
@@ -79,28 +83,60 @@ def current_editor() -> str | None:
     return editors().oidc_editor(claims) if claims else None
 
 
+@st.cache_resource(show_spinner=False)
+def _guard(database_url: str) -> SignInGuard:
+    from ui.data import get_store
+
+    return SignInGuard(StoreBook(get_store()))
+
+
+def sign_in_guard() -> SignInGuard:
+    """The lockout of this store: one per process and store, so every session shares its counts
+    (and, through the store, every server using it: geo.lockout)."""
+    from geo.config import get_settings
+
+    return _guard(get_settings().database_url)
+
+
+def client_address() -> str | None:
+    """The address the browser's connection comes from (None on localhost). Behind a reverse
+    proxy this is the proxy's: the per-address count then covers everyone behind it."""
+    try:
+        return st.context.ip_address
+    except AttributeError:  # a Streamlit without st.context.ip_address
+        return None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _locked_message(seconds: float) -> str:
+    wait = int(seconds) + 1
+    shown = f"{wait} s" if wait < 120 else f"{(wait + 59) // 60} min"
+    return f"Too many failed sign-ins for this name or from this address. Try again in {shown}."
+
+
 def _password_form(ed: Editors, action: str) -> None:
-    now = time.monotonic()
-    locked_until = st.session_state.get(_LOCKED_UNTIL, 0.0)
-    if now < locked_until:
-        st.error(f"Too many failed sign-ins. Try again in {int(locked_until - now) + 1} s.")
-        return
     with st.form("atlas_sign_in"):
         st.markdown(f"**Sign in as an editor to {action}.**")
-        user = st.text_input("Editor name", key="atlas_sign_in_user")
-        password = st.text_input("Password", type="password", key="atlas_sign_in_password")
+        user = st.text_input("Editor name", key="atlas_sign_in_user", max_chars=150)
+        password = st.text_input("Password", type="password", key="atlas_sign_in_password", max_chars=1000)
         submitted = st.form_submit_button("Sign in")
-    if submitted:
-        if ed.check_password(user, password):
-            st.session_state[_KEY] = user.strip()
-            st.session_state[_FAILS] = 0
-            st.rerun()
-        fails = st.session_state.get(_FAILS, 0) + 1
-        st.session_state[_FAILS] = fails
-        if fails >= MAX_FAILURES:
-            st.session_state[_LOCKED_UNTIL] = now + LOCKOUT_SECONDS
-            st.session_state[_FAILS] = 0
-        st.error("Wrong editor name or password.")
+    if not submitted:
+        return
+    guard, keys = sign_in_guard(), sign_in_keys(user, client_address())
+    wait = guard.retry_after(keys, now=_now())
+    if wait > 0:
+        # Locked: the password is not checked at all, so guessing on gains nothing.
+        st.error(_locked_message(wait))
+        return
+    if ed.check_password(user, password):
+        guard.succeeded(keys)
+        st.session_state[_KEY] = user.strip()
+        st.rerun()
+    wait = guard.failed(keys, now=_now())
+    st.error(_locked_message(wait) if wait > 0 else "Wrong editor name or password.")
 
 
 def require_editor(action: str = "change data") -> str:

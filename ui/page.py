@@ -2,7 +2,8 @@
 
 :func:`navigate` is what ``app.py`` runs: it declares the pages with
 ``st.navigation`` (so the menu reads "Map", not the entry file's name "app")
-and runs the chosen one. The map page *is* ``app.py``: the entry file runs a
+and runs the chosen one inside the page boundary (:mod:`ui.boundary`: an error
+becomes a logged message, never a traceback in the browser). The map page *is* ``app.py``: the entry file runs a
 second time as that page (:func:`inside_navigation` tells the two runs
 apart), which keeps ``st.page_link("app.py")`` and the map's URL ``/`` working.
 
@@ -27,6 +28,7 @@ import streamlit as st
 from geo.view.filters import Filters
 from geo.view.viewstate import ViewState
 from ui import common, data, downloads, sidebar, state
+from ui.boundary import page_boundary
 
 __all__ = ["PAGES", "FilteredPage", "filtered_page", "inside_navigation", "navigate", "share_and_export"]
 
@@ -59,7 +61,7 @@ def navigate(entry_file: str) -> None:
     chosen = st.navigation(pages)
     _RUN.active = True
     try:
-        with _gate(chosen is pages[0]):
+        with _gate(chosen is pages[0]), page_boundary(chosen.title):
             chosen.run()
     finally:
         _RUN.active = False

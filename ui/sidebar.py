@@ -56,12 +56,12 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
         st.multiselect(
             "Attribution",
             list(ATTRIBUTIONS),
-            format_func=ATTRIBUTIONS.__getitem__,
+            format_func=lambda key: ATTRIBUTIONS.get(key, key),  # never a KeyError, whatever a client sends
             key=KEYS["attributions"],
             placeholder="Any attribution",
         )
         st.multiselect(
-            "Event type", list(EVENT_TYPES), format_func=EVENT_TYPES.__getitem__, key=KEYS["event_types"],
+            "Event type", list(EVENT_TYPES), format_func=lambda key: EVENT_TYPES.get(key, key), key=KEYS["event_types"],
             placeholder="Any type",
         )  # fmt: skip
         countries = sorted({*dataset.countries, *ss.get(KEYS["countries"], [])})

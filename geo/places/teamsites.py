@@ -35,7 +35,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from geo.errors import NotFound, Problem, StoreError, ValidationError
 from geo.places.normalize import name_key
@@ -365,7 +364,7 @@ def read(settings: Settings, *, store: Store | None = None, sites: bool = True) 
     if store is None:
         match = _SQLITE_URL.match(settings.database_url)
         if match:
-            return _read_sqlite(Path(match["path"]), sites=sites)
+            return _read_sqlite(Path(match["path"].removeprefix("file:")), sites=sites)
         if settings.database_url.startswith("sqlite"):
             return TeamSites(None)  # in memory: a new, empty store every time
         store = _store_for(settings.database_url)
@@ -386,8 +385,10 @@ def _store_for(url: str) -> Store:
 def _read_sqlite(path: Path, *, sites: bool) -> TeamSites:
     if not path.exists():
         return TeamSites(None)
+    from geo.storage.store import sqlite_read_uri
+
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=3.0)
+        conn = sqlite3.connect(sqlite_read_uri(path), uri=True, timeout=3.0)
     except sqlite3.Error as exc:
         raise StoreError(f"incident store {path}: reading team sites failed: {exc}") from exc
     try:

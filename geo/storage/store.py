@@ -18,9 +18,14 @@ Tables
                 ``sites_version`` (bumped by every change to ``sites``).
 ``sites``       gazetteer sites added by editors ("team sites", see
                 :mod:`geo.places.teamsites`): a gazetteer.csv row plus who added it when.
+``sign_in_failures``  failed editor sign-ins in a row per user name and per client
+                address, with the time of the last (:mod:`geo.lockout`).
 
 The schema is created and upgraded by Alembic (``geo/migrations``), driven from
-code by :meth:`Store.migrate`; no ``alembic.ini`` is needed.
+code by :meth:`Store.migrate`; no ``alembic.ini`` is needed. Opening a store
+migrates it only when its schema is behind, so a store nobody may write to (a
+read-only SQLite file or folder, a read-only PostgreSQL role) serves every read;
+a SQLite file this process cannot write is opened read-only (:attr:`Store.read_only`).
 
 Every database failure leaves this module as a :class:`~geo.errors.StoreError`
 with a one-line message (corrupt file, locked database, unreachable server).
@@ -30,15 +35,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import numpy as np
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.config import Settings, get_settings
@@ -58,7 +65,11 @@ __all__ = [
     "incidents_table",
     "meta_table",
     "metadata",
+    "schema_metadata",
+    "server_metadata",
+    "sign_in_failures_table",
     "sites_table",
+    "sqlite_read_uri",
     "sources_table",
 ]
 
@@ -172,6 +183,29 @@ sites_table = sa.Table(
     sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Server state, not data: what backups copy and restores replace is ``metadata``; these
+# tables are the servers' own (a restore must not bring back old sign-in failures).
+server_metadata = sa.MetaData()
+
+# Failed sign-ins in a row per key ("user:<name>", "address:<ip>"); see geo.lockout.
+sign_in_failures_table = sa.Table(
+    "sign_in_failures",
+    server_metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+
+def schema_metadata() -> sa.MetaData:
+    """Every table the migrations create: the data (``metadata``) and the servers' state."""
+    combined = sa.MetaData()
+    for table in [*metadata.tables.values(), *server_metadata.tables.values()]:
+        table.to_metadata(combined)
+    return combined
+
+
 # Incident columns as the frame contract names them, in FIELDS order.
 _MODEL_COLUMNS = tuple(name for name in FIELDS if name != "sources")
 _SOURCE_FIELDS = ("outlet", "url", "published", "title", "evidence", "munitions", "killed", "injured")
@@ -221,13 +255,15 @@ class Store:
     def __init__(self, url: str, *, echo: bool = False, busy_timeout: float | None = None):
         self.url = url
         busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
+        self.read_only = False
         try:
             parsed = make_url(url)
             self._safe_url = parsed.render_as_string(hide_password=True)
             self._sqlite = parsed.get_backend_name() == "sqlite"
             if self._sqlite:
-                engine = sa.create_engine(url, echo=echo, connect_args={"timeout": busy_timeout}, **_JSON_CODEC)
-                _install_sqlite_hooks(engine, busy_timeout)
+                parsed, self.read_only = _sqlite_access(parsed)
+                engine = sa.create_engine(parsed, echo=echo, connect_args={"timeout": busy_timeout}, **_JSON_CODEC)
+                _install_sqlite_hooks(engine, busy_timeout, wal=not self.read_only)
             else:
                 engine = sa.create_engine(
                     url,
@@ -250,12 +286,12 @@ class Store:
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, seed: bool = True) -> Store:
-        """The configured store, migrated to the latest schema; seeded from the CSV when new."""
+        """The configured store, migrated to the latest schema; seeded from the CSV when new and writable."""
         settings = settings or get_settings()
         _ensure_sqlite_dir(settings.database_url)
         store = cls(settings.database_url)
         store.migrate()
-        if seed and store._row_count() == 0 and Path(settings.incidents_csv).exists():
+        if seed and not store.read_only and store._row_count() == 0 and Path(settings.incidents_csv).exists():
             from geo.formats.csvio import read_incidents_csv
 
             store.upsert_many(read_incidents_csv(settings.incidents_csv), user="seed")
@@ -265,8 +301,10 @@ class Store:
         """Create or upgrade the schema to the newest Alembic revision.
 
         Checks the revision with a read first: an up-to-date store is opened
-        without taking the write lock, so the dashboard opens while a long
-        import holds it.
+        without writing anything (so a read-only store serves readers) and
+        without taking the write lock (so the dashboard opens while a long
+        import holds it). A store that is behind and cannot be written raises
+        a :class:`StoreError` naming the command to run.
         """
         from alembic import command
         from alembic.runtime.migration import MigrationContext
@@ -274,10 +312,33 @@ class Store:
 
         cfg = alembic_config(self.url)
         head = ScriptDirectory.from_config(cfg).get_current_head()
-        with self._guard("migrating"):
+        with self._guard("reading the schema version"):
             with self._engine.connect() as conn:
-                if MigrationContext.configure(conn).get_current_revision() == head:
-                    return
+                current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+
+        def behind(why: str) -> StoreError:
+            have = f"is at schema revision {current}" if current else "has no schema yet"
+            return StoreError(
+                f"incident store {self._safe_url} {have}, this version needs {head}, and {why}: "
+                "run `python -m geo migrate` once as a user who may write to the store",
+                public=f"The incident store {have.replace('is at', 'is at the older')} and this server cannot "
+                "upgrade it. Whoever runs this atlas must run `python -m geo migrate` once with write access.",
+            )
+
+        if self.read_only:
+            raise behind("it was opened read-only (the file or its folder is not writable)")
+        try:
+            self._upgrade(cfg, head)
+        except StoreError as exc:
+            raise behind(f"upgrading it failed ({exc.public})") from exc
+
+    def _upgrade(self, cfg, head: str) -> None:
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+
+        with self._guard("migrating"):
             with self._write() as conn:
                 if conn.dialect.name == "postgresql":
                     # Two programs opening a new database at once must not both create
@@ -582,6 +643,47 @@ class Store:
             conn.execute(sa.insert(audit_table), [_audit_row(now, user, action, incident_id, before, after)])
             _bump_data_version(conn)
 
+    # --- failed sign-ins (geo.lockout) ---------------------------------------------------
+
+    def sign_in_failures(self, keys: Sequence[str]) -> dict[str, tuple[int, dt.datetime]]:
+        """Failures in a row and the time of the last one, for those of ``keys`` that have any."""
+        t = sign_in_failures_table
+        with self._guard("reading sign-in failures"), self._engine.connect() as conn:
+            rows = conn.execute(sa.select(t.c.key, t.c.failures, t.c.last_failure_at).where(t.c.key.in_(keys)))
+            return {row.key: (row.failures, _as_utc(row.last_failure_at)) for row in rows}
+
+    def add_sign_in_failure(
+        self, keys: Sequence[str], *, now: dt.datetime, forget_before: dt.datetime
+    ) -> dict[str, tuple[int, dt.datetime]]:
+        """Count one more failure for each key (starting again from 1 when its last failure was
+        before ``forget_before``) and return the new counts. One statement per key, atomic on
+        both databases, so failures from several servers at once are all counted."""
+        t = sign_in_failures_table
+        dialect = self._engine.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        with self._guard("counting a failed sign-in"), self._write() as conn:
+            for key in dict.fromkeys(keys):
+                stmt = insert(t).values(key=key, failures=1, last_failure_at=now)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[t.c.key],
+                    set_={
+                        "failures": sa.case((t.c.last_failure_at < forget_before, 1), else_=t.c.failures + 1),
+                        "last_failure_at": now,
+                    },
+                )
+                conn.execute(stmt)
+            rows = conn.execute(sa.select(t.c.key, t.c.failures, t.c.last_failure_at).where(t.c.key.in_(keys)))
+            return {row.key: (row.failures, _as_utc(row.last_failure_at)) for row in rows}
+
+    def clear_sign_in_failures(self, keys: Sequence[str]) -> None:
+        """Forget the failures of ``keys`` (after a successful sign-in)."""
+        t = sign_in_failures_table
+        with self._guard("clearing sign-in failures"), self._write() as conn:
+            conn.execute(sa.delete(t).where(t.c.key.in_(keys)))
+
     def _row_count(self) -> int:
         """Rows including soft-deleted ones: a store whose rows were all deleted is not "new"."""
         with self._guard("reading"), self._engine.connect() as conn:
@@ -604,20 +706,30 @@ class Store:
         except GeoError:
             raise
         except (SQLAlchemyError, self._dbapi_error) as exc:
-            raise StoreError(f"incident store {self._safe_url}: {doing} failed: {self._explain(exc)}") from exc
+            reason, message = self._explain(exc)
+            detail = f"{reason} ({message})" if reason else message
+            raise StoreError(
+                f"incident store {self._safe_url}: {doing} failed: {detail}",
+                public=f"The incident store could not be used ({doing}): {reason or 'a database error'}.",
+            ) from exc
 
-    def _explain(self, exc: BaseException) -> str:
+    def _explain(self, exc: BaseException) -> tuple[str, str]:
+        """What went wrong in words for anyone (no paths, hosts or SQL), and the driver's own first line."""
         message = _first_line(getattr(exc, "orig", None) or exc)
         lowered = message.lower()
         if "file is not a database" in lowered or "malformed" in lowered:
-            return f"not a valid SQLite database, the file is corrupt or of another kind ({message})"
+            return "not a valid SQLite database, the file is corrupt or of another kind", message
         if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
-            return f"the database is locked by another program (waited {self._busy_timeout:g}s) ({message})"
+            return f"the database is locked by another program (waited {self._busy_timeout:g}s)", message
+        if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
+            return "the store is read-only for this program", message
+        if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered:
+            return "the disk holding the store is full", message
         if "unable to open" in lowered:
-            return f"cannot open the database file ({message})"
+            return "cannot open the database file", message
         if "connection" in lowered and not self._sqlite:
-            return f"cannot reach the database server ({message})"
-        return message
+            return "cannot reach the database server", message
+        return "", message
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -651,11 +763,60 @@ def _typed_frame(columns: dict[str, list]) -> pd.DataFrame:
     return df
 
 
-def _install_sqlite_hooks(engine: Engine, busy_timeout: float) -> None:
+def _sqlite_access(url: URL) -> tuple[URL, bool]:
+    """``url`` as it can be opened by this process, and whether that is read-only.
+
+    A SQLite file this process cannot write (the file, or the folder its WAL
+    files go in) is opened read-only: ``mode=ro``, plus ``immutable=1`` when it
+    has no write-ahead log to read (SQLite opens a WAL-mode file in a read-only
+    folder only that way, since it cannot create the ``-shm`` index there).
+    A ``mode=ro`` or ``immutable=1`` the URL already asks for counts as read-only too.
+    """
+    query = dict(url.query)
+    if query.get("mode") == "ro" or query.get("immutable") == "1":
+        return url, True
+    path = _sqlite_path(url)
+    if path is None or not path.is_file() or _writable(path):
+        return url, False
+    wal = Path(f"{path}-wal")
+    query = {"mode": "ro", "uri": "true"}
+    if not (wal.is_file() and wal.stat().st_size > 0):
+        query["immutable"] = "1"
+    return url.set(database=f"file:{path.resolve()}", query=query), True
+
+
+def sqlite_read_uri(path: Path) -> str:
+    """A ``sqlite3.connect(..., uri=True)`` URI that reads ``path`` without writing, also from a read-only folder."""
+    wal = Path(f"{path}-wal")
+    frozen = not _writable(path) and not (wal.is_file() and wal.stat().st_size > 0)
+    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if frozen else "")
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write the file here (the file, and its folder or its existing -wal and -shm)."""
+    if not os.access(path, os.W_OK):
+        return False
+    if os.access(path.parent, os.W_OK | os.X_OK):
+        return True
+    return all(Path(f"{path}{end}").is_file() and os.access(f"{path}{end}", os.W_OK) for end in ("-wal", "-shm"))
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    """The file a SQLite URL names (also in the ``file:`` URI form), or None for memory."""
+    database = url.database or ""
+    if dict(url.query).get("uri") == "true" and database.startswith("file:"):
+        database = database[len("file:") :].split("?", 1)[0]
+    if not database or database == ":memory:" or dict(url.query).get("mode") == "memory":
+        return None
+    return Path(database)
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool = True) -> None:
     """WAL (readers never block the writer), foreign keys, busy timeout, and real transactions.
 
     pysqlite's own transaction handling begins lazily and never for SELECT, so we
-    switch it off and emit BEGIN ourselves (SQLAlchemy's documented recipe).
+    switch it off and emit BEGIN ourselves (SQLAlchemy's documented recipe). A
+    read-only connection leaves the journal mode alone (switching it writes).
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -665,7 +826,8 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
         finally:
             cursor.close()
 
@@ -697,11 +859,12 @@ def _ensure_sqlite_dir(url: str) -> None:
         parsed = make_url(url)
     except SQLAlchemyError:
         return  # Store() reports the bad URL
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+    path = _sqlite_path(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if path is not None and not path.parent.is_dir():
         try:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for {parsed.database}: {exc.strerror or exc}") from exc
+            raise StoreError(f"cannot create the folder for {path}: {exc.strerror or exc}") from exc
 
 
 def _fetch_row(conn: Connection, incident_id: str):

@@ -36,10 +36,17 @@ from geo.actors import FAMILIES, family_key
 from geo.view.filters import Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 
-__all__ = ["ViewState", "parse_params", "MAX_VALUE_LENGTH", "MAX_VALUES"]
+__all__ = ["PARAMS", "ViewState", "parse_params", "MAX_NUMBER_LENGTH", "MAX_PARAM_LENGTH", "MAX_VALUE_LENGTH", "MAX_VALUES"]
 
+PARAMS = ("from", "to", "fam", "actor", "attr", "type", "country", "q", "icpt", "lat", "lon", "z", "sel")
 MAX_VALUE_LENGTH = 200  # longer values are junk or an attack on the page, not a filter
 MAX_VALUES = 50
+# Bounds checked before any conversion: a raw parameter (comma-joined lists included) longer
+# than MAX_PARAM_LENGTH is dropped unread, and a number longer than MAX_NUMBER_LENGTH never
+# reaches int()/float() (int() of 4,301 digits raises; of 100,000 digits it takes seconds).
+MAX_PARAM_LENGTH = 1000
+MAX_NUMBER_LENGTH = 32
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,100}$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
@@ -108,6 +115,33 @@ def _raw(params: Mapping[str, object], key: str) -> list[str]:
     return [raw] if isinstance(raw, str) else [str(v) for v in raw]  # type: ignore[union-attr]
 
 
+def _bounded(params: Mapping[str, object], drop) -> dict[str, list[str]]:
+    """The known parameters as lists of strings, without values too long or with control characters.
+
+    Runs before anything converts a value, so no parser ever sees an unbounded string.
+    """
+    out: dict[str, list[str]] = {}
+    for key in PARAMS:
+        kept = []
+        for value in _raw(params, key):
+            if len(value) > MAX_PARAM_LENGTH:
+                drop(key, value, f"longer than {MAX_PARAM_LENGTH} characters")
+            elif _CONTROL.search(value):
+                drop(key, _CONTROL.sub("?", value), "contains control characters")
+            else:
+                kept.append(value)
+        if kept:
+            out[key] = kept
+    return out
+
+
+def _number(text: str | None) -> float:
+    """A finite decimal number written in ASCII (ValueError otherwise, before float() sees a long string)."""
+    if text is None or len(text) > MAX_NUMBER_LENGTH or not text.isascii():
+        raise ValueError(text)
+    return float(text)
+
+
 def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | None = None) -> tuple[ViewState, list[str]]:
     """Parse query parameters into a :class:`ViewState` plus human-readable notices.
 
@@ -120,6 +154,8 @@ def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | 
     def drop(key: str, value: str, why: str) -> None:
         shown = value if len(value) <= 40 else value[:37] + "..."
         notices.append(f"Ignored link parameter {key}={shown!r}: {why}.")
+
+    params = _bounded(params, drop)
 
     def date_param(key: str) -> dt.date | None:
         value = _last(params, key)
@@ -194,18 +230,18 @@ def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | 
     lat_s, lon_s = _last(params, "lat"), _last(params, "lon")
     if lat_s is not None or lon_s is not None:
         try:
-            lat, lon = float(lat_s or "x"), float(lon_s or "x")
+            lat, lon = _number(lat_s), _number(lon_s)
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError
             center = (lat, lon)
         except ValueError:
-            drop("lat/lon", f"{lat_s},{lon_s}", "not a map centre (lat in [-90, 90], lon in [-180, 180])")
+            drop("lat/lon", f"{lat_s or ''},{lon_s or ''}", "not a map centre (lat in [-90, 90], lon in [-180, 180])")
 
     zoom = None
     z = _last(params, "z")
     if z is not None:
         # isascii(): "²" and other Unicode digits pass isdigit() but make int() raise.
-        if z.isascii() and z.isdigit() and 1 <= int(z) <= 18:
+        if len(z) <= 2 and z.isascii() and z.isdigit() and 1 <= int(z) <= 18:
             zoom = int(z)
         else:
             drop("z", z, "zoom must be a whole number from 1 to 18")

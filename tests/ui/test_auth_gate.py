@@ -78,6 +78,65 @@ def test_a_wrong_password_opens_nothing(open_page):
     assert write_widgets(at) == set()
 
 
+# --- lockout: counted on the server, so a reload (a new session) does not reset it -----------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The time the sign-in form sees (``clock.now``), moved by the test; nothing sleeps."""
+    import datetime as dt
+
+    import ui.auth
+
+    class Clock:
+        now = dt.datetime(2026, 12, 7, 4, 0, tzinfo=dt.timezone.utc)
+
+        def advance(self, seconds: float) -> None:
+            self.now += dt.timedelta(seconds=seconds)
+
+    clock = Clock()
+    monkeypatch.setattr(ui.auth, "_now", lambda: clock.now)
+    return clock
+
+
+def locked(at) -> bool:
+    return any(e.value.startswith("Too many failed sign-ins") for e in at.error)
+
+
+def test_five_wrong_passwords_lock_the_name_for_new_sessions_too(open_page, clock):
+    at = open_page(IMPORT_PAGE)
+    for _ in range(4):
+        sign_in(at, password="guess guess guess")
+        clock.advance(1)
+        assert not locked(at)
+    sign_in(at, password="guess guess guess")
+    assert locked(at)
+    # A reload is a new session: it gets the form again, but the right password is refused
+    # unchecked, and nothing opens.
+    clock.advance(30)
+    at = sign_in(open_page(IMPORT_PAGE))
+    assert locked(at) and "Try again in 31 s." in at.error[0].value
+    assert not at.get("file_uploader") and "atlas_editor" not in at.session_state
+    # Once the lock has run out the right password works, in yet another session.
+    clock.advance(31)
+    at = sign_in(open_page(IMPORT_PAGE))
+    assert not locked(at) and at.get("file_uploader")
+
+
+def test_the_address_is_counted_too(open_page, clock, monkeypatch):
+    import ui.auth
+
+    monkeypatch.setattr(ui.auth, "client_address", lambda: "203.0.113.9")
+    for name in ("mallory", "eve", "trent", "oscar", "peggy"):  # a different name each time
+        at = sign_in(open_page(IMPORT_PAGE), user=name, password="guess guess guess")
+    assert locked(at)
+    at = sign_in(open_page(IMPORT_PAGE))  # alice's right password, from that address
+    assert locked(at) and not at.get("file_uploader")
+    monkeypatch.setattr(ui.auth, "client_address", lambda: "198.51.100.7")
+    at = sign_in(open_page(IMPORT_PAGE))  # from elsewhere alice is not locked
+    assert not locked(at) and at.get("file_uploader")
+
+
 def test_without_configured_editors_nobody_can_sign_in(open_page):
     at = open_page(INCIDENTS_PAGE, secrets={"unrelated": {"x": "y"}})
     assert any("No editors are configured" in w.value for w in at.warning)

@@ -21,7 +21,7 @@ from geo.formats.csvio import write_incidents_csv
 from geo.errors import ConflictError, NotFound, StoreError, ValidationError
 from geo.view.frame import to_frame
 from geo.reports.merge import combine
-from geo.storage.store import Store, metadata
+from geo.storage.store import Store
 from tests.geo.incident_factory import make_incident, make_source
 
 D = dt.date
@@ -55,7 +55,9 @@ def test_migration_creates_exactly_the_model_schema(store, store_url):
     engine = sa.create_engine(store_url)
     try:
         with engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
+            diffs = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": False}), geo.storage.store.schema_metadata()
+            )
             revision = MigrationContext.configure(conn).get_current_revision()
     finally:
         engine.dispose()

@@ -100,6 +100,15 @@ XSS = "<script>alert(1)</script>"
         ({"sel": "x" * 101}, "sel"),
         ({"q": "x" * (MAX_VALUE_LENGTH + 1)}, "q"),
         ({"actor": "x" * (MAX_VALUE_LENGTH + 1)}, "actor"),
+        # Bounded before conversion: int() of 4,301 digits raises, float() takes anything long.
+        ({"z": "9" * 4301}, "z"),
+        ({"z": "0" * 30 + "7"}, "z"),
+        ({"lat": "1" * 40, "lon": "40"}, "lat/lon"),
+        ({"lat": "١٢", "lon": "40"}, "lat/lon"),  # Arabic-Indic digits: float() reads them, links never hold them
+        ({"lat": "inf", "lon": "40"}, "lat/lon"),
+        ({"q": "a\x00b"}, "q"),
+        ({"from": "2024-01-01\n"}, "from"),
+        ({"type": ",".join(["rocket"] * 300)}, "type"),
     ],
 )
 def test_garbage_is_dropped_with_a_notice_and_never_raises(params, dropped_key):
@@ -107,6 +116,15 @@ def test_garbage_is_dropped_with_a_notice_and_never_raises(params, dropped_key):
     assert view == ViewState()
     assert len(notices) == 1
     assert f"Ignored link parameter {dropped_key}=" in notices[0]
+
+
+def test_a_centre_missing_half_after_the_length_bound_is_dropped_whole():
+    view, notices = parse_params({"lat": "3" + "0" * 5000, "lon": "40"})
+    assert view == ViewState()
+    assert notices[0].startswith("Ignored link parameter lat='300") and "longer than 1000 characters" in notices[0]
+    assert notices[1] == (
+        "Ignored link parameter lat/lon=',40': not a map centre (lat in [-90, 90], lon in [-180, 180])."
+    )
 
 
 def test_notices_shorten_huge_values():
