@@ -34,7 +34,7 @@ from typing import Iterable, Mapping
 
 from geo.actors import FAMILIES, family_key
 from geo.view.filters import Filters
-from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
+from geo.incidents import ATTRIBUTIONS, EVENT_TYPES, ID_PATTERN
 
 __all__ = ["PARAMS", "ViewState", "parse_params", "MAX_NUMBER_LENGTH", "MAX_PARAM_LENGTH", "MAX_VALUE_LENGTH", "MAX_VALUES"]
 
@@ -47,7 +47,6 @@ MAX_VALUES = 50
 MAX_PARAM_LENGTH = 1000
 MAX_NUMBER_LENGTH = 32
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,100}$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
 # Default map view: Iraq and Syria.
@@ -247,7 +246,7 @@ def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | 
             drop("z", z, "zoom must be a whole number from 1 to 18")
 
     selected = _last(params, "sel")
-    if selected is not None and not _ID.match(selected):
+    if selected is not None and not ID_PATTERN.fullmatch(selected):  # the ids a store can hold
         drop("sel", selected, "not an incident id")
         selected = None
 
