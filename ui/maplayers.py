@@ -74,7 +74,10 @@ _LAYER_JS = (Path(__file__).with_name("incident_layer.js")).read_text(encoding="
 _LAYER_JS = _LAYER_JS[_LAYER_JS.index("function (data, opt)") :]
 
 _MAP_CSS = """
+html,body{margin:0;overflow:hidden;}
+#map_div{height:100vh!important;}
 .leaflet-container{background:#cddceb;}
+.leaflet-popup-content{max-width:calc(100vw - 80px);overflow-wrap:anywhere;}
 .ia-label{color:#5b5b5b;font:600 11px/1.1 system-ui,sans-serif;letter-spacing:.12em;text-transform:uppercase;
   text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none;}
 .ia-id{color:#777;font-size:10px;margin-top:2px;}
