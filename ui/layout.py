@@ -60,7 +60,7 @@ def map_page_css() -> str:
   {iframe}{{height:calc(100vh - {MAP_OFFSET_NARROW_PX}px) !important;}}
   {details}{{max-height:none;overflow:visible;}}
   .st-key-{HINT_KEY}{{display:none;}}
-  .st-key-{SHEET_KEY}{{position:fixed;left:0;right:0;bottom:0;z-index:999990;max-height:50vh;overflow-y:auto;
+  .st-key-{SHEET_KEY}{{position:fixed;left:0;right:0;bottom:0;z-index:999990;max-height:40vh;overflow-y:auto;
     background:var(--background-color,#fff);padding:.5rem .75rem 1rem;border-radius:12px 12px 0 0;
     box-shadow:0 -2px 14px rgba(0,0,0,.3);}}
 }}

@@ -66,6 +66,13 @@ def app_url(tmp_path_factory, chromium_path) -> str:
     yield from serve(tmp, env)
 
 
+@pytest.fixture(scope="session")
+def bundled_app_url(tmp_path_factory, chromium_path) -> str:
+    """Base URL of an app on the bundled data (``data/incidents.csv``), as a fresh clone starts it."""
+    tmp = tmp_path_factory.mktemp("browser-bundled")
+    yield from serve(tmp, {"GEO_DATABASE_URL": f"sqlite:///{tmp / 'incidents.sqlite'}", "GEO_CACHE_DIR": str(tmp / "c")})
+
+
 BIG_STORE = int(os.environ.get("GEO_BROWSER_BIG_STORE", "100000"))  # incidents in the aggregated-map store
 
 
@@ -98,8 +105,9 @@ def browser(chromium_path):
 class Session:
     """One browser context on the app, recording every request and every JS dialog."""
 
-    def __init__(self, browser, app_url: str):
-        self.context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    def __init__(self, browser, app_url: str, *, viewport: tuple[int, int] = (1440, 1000)):
+        width, height = viewport
+        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
@@ -145,9 +153,9 @@ class Session:
             """() => {
                 const single = document.querySelectorAll('.leaflet-marker-pane .ia-mk').length;
                 let clustered = 0;
-                document.querySelectorAll('.leaflet-marker-pane .marker-cluster span')
+                document.querySelectorAll('.leaflet-marker-pane .ia-clu span')
                     .forEach(s => { clustered += parseInt(s.textContent, 10) || 0; });
-                document.querySelectorAll('.leaflet-marker-pane .ia-bin-c')
+                document.querySelectorAll('.leaflet-marker-pane .ia-bin-c[data-count]')
                     .forEach(b => { clustered += parseInt(b.dataset.count, 10) || 0; });
                 return single + clustered;
             }"""
@@ -156,7 +164,7 @@ class Session:
     def bin_counts(self) -> list[int]:
         """The counts on the server-side bins drawn (empty when every incident has its marker)."""
         return self.map_frame().evaluate(
-            "() => Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-bin-c'), b => +b.dataset.count)"
+            "() => Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-bin-c[data-count]'), b => +b.dataset.count)"
         )
 
     def wait_for_markers(self, expected: int | None = None, timeout: float = 30) -> int:

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.browser.conftest import TILE_HOST
+from ui.maplayers import LEGEND_OPEN_FROM_PX
 from tests.ui.seed import INCIDENTS, TEMPLATE_TEXT, XSS_ID
 
 pytestmark = pytest.mark.browser
@@ -26,15 +27,15 @@ def test_map_draws_every_incident_from_local_files_only(session, app_url):
     session.open("/")
     assert session.wait_for_markers(len(INCIDENTS)) == len(INCIDENTS)
     frame = session.map_frame()
-    # The offline base layer is drawn (country polygons) and the legend is there, folded on a
-    # map this narrow (it would cover Iraq), one click from open.
+    # The offline base layer is drawn (country polygons) and the legend is there, open on a
+    # desktop-wide map, one click from folded.
     assert frame.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") > 10
-    assert frame.evaluate("() => window.map.getSize().x") < 900
+    assert frame.evaluate("() => window.map.getSize().x") >= LEGEND_OPEN_FROM_PX
     legend = frame.locator(".ia-legend details")
-    assert legend.is_visible() and legend.evaluate("d => d.open") is False
-    legend.locator("summary").click()
-    assert legend.evaluate("d => d.open") is True
+    assert legend.is_visible() and legend.evaluate("d => d.open") is True
     assert frame.get_by_text("Event type").is_visible()
+    legend.locator("summary").click()
+    assert legend.evaluate("d => d.open") is False
     legend.locator("summary").click()
     session.wait_idle()
     session.screenshot("01_map_overview")
