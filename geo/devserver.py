@@ -31,15 +31,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(env: Mapping[str, str], log: Path, *, timeout: float = 90, stop_timeout: float = 15) -> Iterator[str]:
-    """Run ``streamlit run app.py`` with ``env`` added to the environment; yield its base URL.
+def serve_app(
+    env: Mapping[str, str], log: Path, *, timeout: float = 90, stop_timeout: float = 15, script: Path | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` (or ``script``) with ``env`` added to the environment; yield its base URL.
 
     The server's output goes to ``log``; when it exits or is not healthy within
     ``timeout`` seconds, the RuntimeError quotes the end of that log.
     """
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or PROJECT_ROOT / "app.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip

@@ -184,6 +184,16 @@ class Session:
         self.page.get_by_role("option", name=option, exact=True).click()
         self.page.keyboard.press("Escape")
 
+    def headline_count(self) -> int:
+        """The incident count in the page's one-line headline ("**3** of 8 incidents · ...")."""
+        line = self.page.locator('[data-testid="stMarkdown"]').filter(has_text=re.compile(r"incidents? · ")).first
+        return int(line.locator("strong").first.inner_text(timeout=30_000).replace(",", ""))
+
+    def copy_boxes(self) -> list[str]:
+        """The links shown in copy boxes (view link, permalink), once the first is there."""
+        self.page.locator(".ia-copy input").first.wait_for(timeout=30_000)
+        return self.page.locator(".ia-copy input").evaluate_all("els => els.map(e => e.value)")
+
     def wait_for_url(self, pattern: str, timeout: float = 30) -> str:
         self.page.wait_for_url(re.compile(pattern), timeout=timeout * 1000)
         return self.page.url
