@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import shutil
 import statistics
 import sys
 import tempfile
@@ -196,13 +197,28 @@ def make_data(n: int, folder: Path) -> tuple[Path, Path]:
     return db, parquet
 
 
+def _peer(folder: Path, name: str) -> Path:
+    """A copy of a peer script beside a link to the app's ``static/`` (Streamlit serves the
+    ``static`` folder next to the script it runs, and the peer uses the local Leaflet)."""
+    from ui.assets import ensure_vendor_assets
+
+    ensure_vendor_assets()
+    home = folder / "peers"
+    home.mkdir(exist_ok=True)
+    if not (home / "static").exists():
+        (home / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    target = home / name
+    shutil.copyfile(PEERS / name, target)
+    return target
+
+
 def run_size(browser, n: int, folder: Path, repeat: int, apps: list[str]) -> dict[str, dict]:
     db, parquet = make_data(n, folder)
     env = {
         "GEO_DATABASE_URL": f"sqlite:///{db}", "GEO_CACHE_DIR": str(folder / f"cache-{n}"), "GEO_TILES": "off",
         "GEO_TODAY": "2026-10-31", "ATLAS_PEER_DATA": str(parquet), "PYTHONPATH": str(ROOT),
     }  # fmt: skip
-    scripts = {"atlas": None, "folium": PEERS / "folium_fastcluster.py", "pydeck": PEERS / "pydeck_page.py"}
+    scripts = {"atlas": None, "folium": _peer(folder, "folium_fastcluster.py"), "pydeck": _peer(folder, "pydeck_page.py")}
     options = {"atlas": "Drone / UAV", "folium": "drone", "pydeck": "drone"}
     results = {}
     for app in apps:

@@ -29,6 +29,10 @@ types = st.sidebar.multiselect("Event type", sorted(df["event_type"].unique()))
 shown = df[df["event_type"].isin(types)] if types else df
 st.title(f"{len(shown):,} incidents")
 m = folium.Map(location=[33.5, 42.0], zoom_start=5, tiles=None)
-FastMarkerCluster(shown[["lat", "lon"]].to_numpy().tolist()).add_to(m)
-localize(m, vendor_assets(""))
+m.options.update(max_zoom=18)  # without tiles the map needs it itself (the cluster plugin asks)
+# Leaflet's own marker: the plugin's default callback needs Font Awesome markers from a CDN.
+plain = "function (row) { return L.marker(new L.LatLng(row[0], row[1])); }"
+cluster = FastMarkerCluster(shown[["lat", "lon"]].to_numpy().tolist(), callback=plain).add_to(m)
+localize(m, vendor_assets(""))  # the map loads Leaflet and the cluster plugin ...
+cluster.default_js, cluster.default_css = [], []  # ... so the plugin's CDN copies are not asked for
 st_folium(m, height=560, use_container_width=True, returned_objects=[])
