@@ -74,7 +74,14 @@ def map_page() -> None:
                 st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
 
     st.subheader("Incidents over time")
-    timeline.show_timeline(ctx.shown, dataset.colours, prepared=data.timeline(dataset, ctx.filters, ctx.shown))
+    if result.center is not None:
+        timeline.show_timeline(ctx.shown, dataset.colours, prepared=data.timeline(dataset, ctx.filters, ctx.shown))
+    else:
+        # A page's first run, before the map has reported its view. The chart (Vega: ~1 MB of
+        # script to parse and run) would take the browser's main thread while the map mounts
+        # in its iframe; the map reports as soon as it is drawn, which runs the page again,
+        # and the chart (below the fold) comes then.
+        st.caption("The timeline follows once the map is drawn.")
 
     page.share_and_export(
         ctx, "Link to this view", root + "/" + state.query_string(new_view), help_text="filters, map and selection"

@@ -51,6 +51,7 @@ from geo.devserver import serve_app  # noqa: E402
 
 PEERS = ROOT / "benchmarks" / "peers"
 SETTLE_MS = 300
+TIMEOUT_S = 300  # a page whose map has not settled by then is reported as "timeout"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 # Runs in every frame (the page and the map's iframe): first-seen times of the things
@@ -125,7 +126,7 @@ class Probe:
                 continue
         return out
 
-    def wait_settled(self, since: float, *, deck: bool, timeout: float = 180) -> float:
+    def wait_settled(self, since: float, *, deck: bool, timeout: float = TIMEOUT_S) -> float:
         """Epoch ms at which the map layer last changed after ``since`` (and then held still)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -225,21 +226,28 @@ def run_size(browser, n: int, folder: Path, repeat: int, apps: list[str]) -> dic
         deck = app == "pydeck"
         with ExitStack() as stack:
             url = stack.enter_context(serve_app(env, folder / f"{app}-{n}.log", timeout=600, script=scripts[app]))
-            warm = Probe(browser, url)
-            warm.first_map(deck=deck)
-            warm.close()
             runs = []
-            for _ in range(repeat):
-                probe = Probe(browser, url)
-                try:
-                    row = probe.first_map(deck=deck)
-                    row["filter"] = probe.filter_change(options[app], deck=deck)
-                    runs.append(row)
-                finally:
-                    probe.close()
+            try:
+                warm = Probe(browser, url)
+                warm.first_map(deck=deck)
+                warm.close()
+                for _ in range(repeat):
+                    probe = Probe(browser, url)
+                    try:
+                        row = probe.first_map(deck=deck)
+                        row["filter"] = probe.filter_change(options[app], deck=deck)
+                        runs.append(row)
+                    finally:
+                        probe.close()
+            except TimeoutError:  # reported as such; the other apps and sizes still run
+                runs = [{"first_map": float("inf"), "filter": float("inf")}]
         results[app] = {k: statistics.median(r[k] for r in runs if k in r) for k in runs[0]}
         print(f"  {n:>9,} {app:7} " + " ".join(f"{k}={v:.2f}" for k, v in results[app].items()), flush=True)
     return results
+
+
+def _s(seconds: float) -> str:
+    return "timeout" if seconds == float("inf") else f"{seconds:.2f}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -259,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\nmedian seconds; first map = navigation until the map layer settled")
     print(f"{'incidents':>10} " + " ".join(f"{a + ' first map':>18} {a + ' filter':>15}" for a in args.apps))
     for n, row in table.items():
-        cells = " ".join(f"{row[a]['first_map']:>18.2f} {row[a]['filter']:>15.2f}" for a in args.apps)
+        cells = " ".join(f"{_s(row[a]['first_map']):>18} {_s(row[a]['filter']):>15}" for a in args.apps)
         print(f"{n:>10,} {cells}")
     if "atlas" in args.apps:
         print("\nwhere the app's first map goes (median s, from navigation):")

@@ -87,3 +87,21 @@ def test_a_link_to_a_stacked_incident_shows_it_highlighted_and_open(sized):
     assert _visible_map_height(session, height) >= 0.6 * height
     session.page.screenshot(path=str(session.screenshot(f"15_stacked_{width}x{height}")))
     assert not [u for u in session.requests if HIGHLIGHTER in u]
+
+
+def test_on_a_phone_a_popup_fits_inside_the_map(browser, bundled_app_url):
+    session = Session(browser, bundled_app_url, viewport=(390, 844))
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        # The lone markers (not in a cluster) of the bundled data: open one's popup.
+        frame.locator(".leaflet-marker-pane .ia-mk").first.click()
+        popup = frame.locator(".leaflet-popup")
+        popup.wait_for(timeout=10_000)
+        map_width = frame.evaluate("() => window.map.getSize().x")
+        box = popup.bounding_box()
+        frame_box = session.page.locator(MAP_IFRAME).bounding_box()
+        assert box["width"] <= map_width
+        assert frame_box["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame_box["x"] + frame_box["width"] + 1
+    finally:
+        session.close()
