@@ -2,7 +2,7 @@
 
 Usage: python3 benchmarks/bench_browser.py [--sizes 10000 100000 1000000] [--repeat 3]
 
-For each size, one synthetic data set (:func:`geo.synth.synth_frame`) is loaded into
+For each size, one synthetic data set (:func:`geo.testing.synth.synth_frame`) is loaded into
 a SQLite store for the app (the bulk path of ``bench_scale.py``) and written as
 Parquet for the peers:
 
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.devserver import serve_app  # noqa: E402
+from geo.testing.devserver import serve_app  # noqa: E402
 
 PEERS = ROOT / "benchmarks" / "peers"
 SETTLE_MS = 300
@@ -184,8 +184,8 @@ class Probe:
 def make_data(n: int, folder: Path) -> tuple[Path, Path]:
     """(SQLite store, Parquet of lat/lon/event_type) holding ``n`` synthetic incidents."""
     from benchmarks.bench_scale import bulk_import
-    from geo.store import Store
-    from geo.synth import synth_frame
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
 
     frame = synth_frame(n, seed=1)
     db = folder / f"atlas-{n}.sqlite"

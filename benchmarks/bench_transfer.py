@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.devserver import free_port, serve_app  # noqa: E402
+from geo.testing.devserver import free_port, serve_app  # noqa: E402
 
 CONFIG = ROOT / "docs" / "deploy" / "nginx.conf"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
