@@ -123,17 +123,35 @@ def base_path() -> str:
     return f"/{path}" if path else ""
 
 
-# The button's script, inline (st.html runs it in the page): the Clipboard API where the
-# page is a secure context (https, localhost), else select the box and the older
-# execCommand("copy"); if both fail the text stays selected for Ctrl+C.
-_COPY_JS = (
-    "var b=this,i=b.previousElementSibling;"
-    "function said(t){b.textContent=t;setTimeout(function(){b.textContent='Copy';},1500);}"
-    "function old(){i.focus();i.select();var ok=false;try{ok=document.execCommand('copy');}catch(e){}"
-    "said(ok?'Copied':'Press Ctrl+C');}"
-    "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(i.value)"
-    ".then(function(){said('Copied');},old);}else{old();}"
-)
+# The boxes' script (st.html runs <script> elements; it drops inline handlers such as onclick).
+# It binds every box not bound yet: the Clipboard API where the page is a secure context
+# (https, localhost), else select the box and the older execCommand("copy"); if both
+# fail the text stays selected for Ctrl+C.
+_COPY_JS = """<script>
+document.querySelectorAll(".ia-copy:not([data-bound])").forEach(function (box) {
+  box.setAttribute("data-bound", "1");
+  var input = box.querySelector("input"), button = box.querySelector("button");
+  function said(text) {
+    button.textContent = text;
+    setTimeout(function () { button.textContent = "Copy"; }, 1500);
+  }
+  function fallback() {
+    input.focus();
+    input.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) {}
+    said(ok ? "Copied" : "Press Ctrl+C");
+  }
+  input.addEventListener("focus", function () { input.select(); });
+  button.addEventListener("click", function () {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(function () { said("Copied"); }, fallback);
+    } else {
+      fallback();
+    }
+  });
+});
+</script>"""
 _COPY_CSS = (
     "<style>.ia-copy{display:flex;gap:.4rem;align-items:stretch;width:100%;}"
     ".ia-copy input{flex:1;min-width:0;font:inherit;font-size:.85rem;padding:.3rem .5rem;color:inherit;"
@@ -145,11 +163,10 @@ _COPY_CSS = (
 
 
 def copy_link_html(label: str, url: str) -> str:
-    """A read-only box holding ``url`` and a "Copy" button (both escaped)."""
+    """A read-only box holding ``url`` and a "Copy" button (both escaped), with their script."""
     return (
         f'{_COPY_CSS}<div class="ia-copy"><input type="text" readonly value="{html.escape(url)}" '
-        f'aria-label="{html.escape(label)}" onfocus="this.select()">'
-        f'<button type="button" onclick="{html.escape(_COPY_JS)}">Copy</button></div>'
+        f'aria-label="{html.escape(label)}"><button type="button">Copy</button></div>{_COPY_JS}'
     )
 
 

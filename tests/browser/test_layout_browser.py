@@ -105,3 +105,17 @@ def test_on_a_phone_a_popup_fits_inside_the_map(browser, bundled_app_url):
         assert frame_box["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame_box["x"] + frame_box["width"] + 1
     finally:
         session.close()
+
+
+def test_the_copy_button_puts_the_permalink_on_the_clipboard(browser, bundled_app_url):
+    session = Session(browser, bundled_app_url, viewport=(1440, 900))
+    session.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        session.open(f"/?sel={STACKED}")
+        box = session.page.locator(".st-key-ia_sheet .ia-copy")
+        assert box.locator("input").input_value().endswith(f"/?sel={STACKED}")
+        box.locator("button").click()
+        session.page.wait_for_function("b => b.textContent === 'Copied'", arg=box.locator("button").element_handle())
+        assert session.page.evaluate("navigator.clipboard.readText()").endswith(f"/?sel={STACKED}")
+    finally:
+        session.close()
