@@ -64,7 +64,7 @@ def map_page() -> None:
             # Beside the map on wide screens; a bottom sheet over it on a phone (ui.layout).
             with st.container(key=layout.SHEET_KEY):
                 details.show_details(
-                row,
+                    row,
                     permalink=root + "/" + state.query_string(ViewState(selected=new_view.selected)),
                     on_clear=clear_selection,
                     in_filters=data.shown_position(dataset, ctx.filters, new_view.selected) is not None,
