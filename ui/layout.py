@@ -42,7 +42,7 @@ NARROW_PX = 640  # Streamlit stacks columns below this width
 # What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header.
 MAP_OFFSET_PX = 120
 # On a phone the header wraps (title, then the figures on two lines).
-MAP_OFFSET_NARROW_PX = 175
+MAP_OFFSET_NARROW_PX = 185
 
 
 def map_page_css() -> str:
@@ -57,6 +57,7 @@ def map_page_css() -> str:
 {iframe}{{height:calc(100vh - {MAP_OFFSET_PX}px) !important;min-height:320px;display:block;}}
 {details}{{max-height:calc(100vh - {MAP_OFFSET_PX}px);overflow-y:auto;}}
 @media (max-width:{NARROW_PX}px){{
+  [data-testid="stMainBlockContainer"]{{padding-top:4rem;}}  /* below the phone's top bar */
   {iframe}{{height:calc(100vh - {MAP_OFFSET_NARROW_PX}px) !important;}}
   {details}{{max-height:none;overflow:visible;}}
   .st-key-{HINT_KEY}{{display:none;}}
