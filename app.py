@@ -18,10 +18,11 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.view.viewstate import ViewState
-from ui import common, data, details, headline, layout, mapview, page, state, timeline
+from ui import common, data, details, headline, layout, mapview, page, state, timecontrols
 
 
 def map_page() -> None:
+    timecontrols.apply_pending()  # the play control's next window, before the sidebar draws
     ctx = page.filtered_page("map", "Map")
     dataset, view = ctx.dataset, ctx.view
 
@@ -34,7 +35,10 @@ def map_page() -> None:
         headline.show_headline(
             ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown)
         )
+        st.caption(timecontrols.coverage_caption(dataset, ctx.today), width="content")
     common.show_notices(ctx.loaded.notices)
+    if ctx.shown.empty:
+        timecontrols.empty_period_notice(dataset, ctx.filters)
 
     map_column, details_column = st.columns([5, 2], gap="small")
     with map_column, st.container(key=layout.MAP_KEY):
@@ -74,14 +78,7 @@ def map_page() -> None:
                 st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
 
     st.subheader("Incidents over time")
-    if result.center is not None:
-        timeline.show_timeline(ctx.shown, dataset.colours, prepared=data.timeline(dataset, ctx.filters, ctx.shown))
-    else:
-        # A page's first run, before the map has reported its view. The chart (Vega: ~1 MB of
-        # script to parse and run) would take the browser's main thread while the map mounts
-        # in its iframe; the map reports as soon as it is drawn, which runs the page again,
-        # and the chart (below the fold) comes then.
-        st.caption("The timeline follows once the map is drawn.")
+    timecontrols.show_time_controls(dataset, ctx.filters)
 
     page.share_and_export(
         ctx, "Link to this view", root + "/" + state.query_string(new_view), help_text="filters, map and selection"
