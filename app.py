@@ -35,7 +35,8 @@ def map_page() -> None:
         headline.show_headline(
             ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown)
         )
-        st.caption(timecontrols.coverage_caption(dataset, ctx.today), width="content")
+    with st.container(key=layout.COVER_KEY):
+        st.caption(timecontrols.coverage_caption(dataset, ctx.today))
     common.show_notices(ctx.loaded.notices)
     if ctx.shown.empty:
         timecontrols.empty_period_notice(dataset, ctx.filters)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import streamlit as st
 
 __all__ = [
+    "COVER_KEY",
     "DETAILS_KEY",
     "HEAD_KEY",
     "HINT_KEY",
@@ -34,15 +35,17 @@ __all__ = [
 ]
 
 HEAD_KEY = "ia_head"  # title and headline figures
+COVER_KEY = "ia_cover"  # the period the data covers (one line under them)
 MAP_KEY = "ia_mapbox"  # the map's container
 DETAILS_KEY = "ia_details"  # the details panel's container
 SHEET_KEY = "ia_sheet"  # the selected incident's details (the bottom sheet on a phone)
 HINT_KEY = "ia_hint"  # "click a marker" when nothing is selected (left out on a phone)
 NARROW_PX = 640  # Streamlit stacks columns below this width
-# What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header.
-MAP_OFFSET_PX = 120
-# On a phone the header wraps (title, then the figures on two lines).
-MAP_OFFSET_NARROW_PX = 185
+# What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header
+# and the data's coverage under it.
+MAP_OFFSET_PX = 142
+# On a phone the header wraps (title, then the figures on two lines; the coverage stays one line).
+MAP_OFFSET_NARROW_PX = 210
 
 
 def map_page_css() -> str:
@@ -54,6 +57,8 @@ def map_page_css() -> str:
 .st-key-{HEAD_KEY}{{row-gap:0;}}
 .st-key-{HEAD_KEY} h1{{font-size:1.45rem;padding:0;}}
 .st-key-{HEAD_KEY} p{{margin:0;}}
+.st-key-{COVER_KEY} p{{margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}}
+.st-key-{COVER_KEY}{{margin-top:-.6rem;}}
 {iframe}{{height:calc(100vh - {MAP_OFFSET_PX}px) !important;min-height:320px;display:block;}}
 {details}{{max-height:calc(100vh - {MAP_OFFSET_PX}px);overflow-y:auto;}}
 @media (max-width:{NARROW_PX}px){{
