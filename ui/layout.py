@@ -1,4 +1,4 @@
-"""The map page's layout: the map fills the screen below a one-line header.
+"""The map page's layout: the map fills the screen below a compact header.
 
 Streamlit sizes a component's iframe in pixels (``st_folium(height=...)``), and
 a fixed height is wrong on every screen but one: 560 px left the legend below
