@@ -19,8 +19,9 @@ under Streamlit's AppTest, i.e. the script the server runs for a browser:
                   of several different filters, text search included), and after
                   map moves (zoom/pan reports from the map)
 ``map bytes``     the st_folium element as sent (its protobuf size), worst case
-``export``        GeoJSON of a filtered set and of exactly 100k incidents
-                  (sources fetched from SQL for those rows + geo.formats.export.to_geojson)
+``export``        the dashboard's GeoJSON file of a filtered set and of exactly 100k
+                  incidents (ui.downloads.prepare: sources fetched from SQL per chunk,
+                  streamed to a file)
 ``peak MB``       the app process's peak resident memory (ru_maxrss)
 ``after a write`` in the running app, one incident edited (Store.update), then
                   1,000 new incidents imported (Store.upsert_many): the time to
@@ -81,63 +82,11 @@ VIEWS = [  # (label, centre, zoom): map moves as the map reports them
 # --- import --------------------------------------------------------------------------------------
 
 
-def bulk_import(store, frame, chunk: int = 50_000) -> None:
-    """Write a frame (geo.view.frame contract) into an empty store's tables in one transaction.
+def bulk_import(store, frame) -> None:
+    """Write a frame into an empty store without audit entries (:func:`geo.storage.bulkload.bulk_insert`)."""
+    from geo.storage.bulkload import bulk_insert
 
-    What :meth:`Store.upsert_many` writes (incidents with their denormalised
-    sources, the sources rows, a data-version bump), without its per-row
-    comparison and audit entries: the path for loading a large synthetic set.
-    """
-    import orjson
-
-    from geo.storage.store import incidents_table, sources_table
-
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-    extra = ("sources_json", "version", "created_at", "updated_at", "deleted_at", "changed_in")
-    model = [c.name for c in incidents_table.columns if c.name not in extra]
-    columns: dict[str, list] = {}
-    for name in model:
-        s = frame[name]
-        if name == "date":
-            columns[name] = s.dt.strftime("%Y-%m-%d").tolist()
-        elif name in ("intercepted", "geo_precision", "source_count"):
-            columns[name] = s.astype("int64").tolist()
-        elif name in ("lat", "lon"):
-            columns[name] = s.astype("float64").tolist()
-        else:
-            columns[name] = s.astype(object).where(s.notna(), None).tolist()
-    sources_json = frame["sources"].tolist()
-    names = [*model, *extra]
-    sql = f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    source_names = [c.name for c in sources_table.columns]
-    source_sql = f"INSERT INTO sources ({', '.join(source_names)}) VALUES ({', '.join('?' * len(source_names))})"
-    fields = source_names[2:]
-    raw = store._engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        cur.execute("SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'data_version'")
-        changed_in = cur.fetchone()[0]  # the version the bump below gives (see geo.storage.store._bump_data_version)
-        for start in range(0, len(frame), chunk):
-            stop = min(len(frame), start + chunk)
-            k = stop - start
-            cur.executemany(
-                sql,
-                zip(*(columns[c][start:stop] for c in model), sources_json[start:stop], [1] * k, [stamp] * k,
-                    [stamp] * k, [None] * k, [changed_in] * k),
-            )  # fmt: skip
-            cur.executemany(
-                source_sql,
-                [
-                    (iid, pos, *(s.get(f) for f in fields))
-                    for iid, text in zip(columns["id"][start:stop], sources_json[start:stop])
-                    for pos, s in enumerate(orjson.loads(text))
-                ],
-            )
-        cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'")
-        cur.execute("COMMIT")
-    finally:
-        raw.close()
+    bulk_insert(store, frame)
 
 
 def make_store(n: int, folder: Path, *, upsert: bool) -> dict:
@@ -302,27 +251,32 @@ def _mode(at) -> str:
 
 
 def _exports(args) -> dict:
-    """GeoJSON exports, as the download button builds them (light rows + their sources from SQL)."""
+    """The dashboard's download files, as "Prepare the files" writes them (light rows + their sources from SQL)."""
+    import tempfile
+
     import numpy as np
 
     from geo.view.filters import Filters
     from geo.storage.snapshot import load
-    from ui.data import build_dataset, export_bytes, filtered, get_store
+    from ui import downloads
+    from ui.data import build_dataset, filtered, get_store
 
     dataset = build_dataset(load(get_store(), args.cache))
     out = {"peak_page_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     drones = filtered(dataset, Filters(event_types=("drone",)))
     first_100k = dataset.frame.take(np.arange(min(EXPORT_ROWS, len(dataset.frame))))
     cases = {"export_filtered": drones, "export_100k": first_100k}
-    for name, shown in cases.items():
-        best, size = float("inf"), 0
-        for _ in range(2):
-            start = time.perf_counter()
-            data = export_bytes(dataset, shown, "geojson")  # what the GeoJSON button builds
-            best = min(best, time.perf_counter() - start)
-            size = len(data)
-            del data
-        out[name] = {"rows": len(shown), "s": best, "mb": size / 1e6}
+    with tempfile.TemporaryDirectory(prefix="bench-exports-") as tmp:
+        downloads.EXPORT_DIR = Path(tmp)  # not into the checkout's static/ folder
+        for name, shown in cases.items():
+            best, size = float("inf"), 0
+            for attempt in range(2):
+                files = downloads.downloads_for(dataset, Filters(text=f"{name}-{attempt}"))[:1]  # the GeoJSON
+                start = time.perf_counter()
+                downloads.prepare(dataset, shown, files)
+                best = min(best, time.perf_counter() - start)
+                size = files[0].path.stat().st_size
+            out[name] = {"rows": len(shown), "s": best, "mb": size / 1e6}
     return out
 
 

@@ -1,138 +1,162 @@
-"""Benchmark: load the incident frame from a SQLite store and export it as GeoJSON.
+"""Benchmark: ``python -m geo export`` at 100k and 1M incidents, from SQLite and PostgreSQL.
 
-    python benchmarks/bench_store_export.py [--sizes 10000,100000] [--keep DIR]
+    python benchmarks/bench_store_export.py [--sizes 100000 1000000] [--postgres URL] [--keep DIR]
+                                            [--code DIR] [--cases all]
 
-For each size, synthetic incidents are generated around a few fixed sites,
-written with ``Store.upsert_many`` into a fresh SQLite file, then timed:
+For each size, synthetic incidents (:func:`geo.testing.synth.synth_frame`, seed 1, as
+``bench_scale.py``) are bulk-loaded (:func:`geo.storage.bulkload.bulk_insert`) into a
+SQLite file (kept and reused with ``--keep``) and, with ``--postgres``, into a
+schema of that database (reused when it holds the same count). Then each export
+runs as its own process, the way a user runs it, and prints:
 
-* ``upsert``  one transaction adding all incidents (with sources and audit rows)
-* ``frame``   ``Store.frame()``, best of three
-* ``geojson`` ``geo.formats.export.to_geojson(frame)``, best of three, and its size
+* wall time, peak resident memory of that process (``ru_maxrss``), incidents/s, file size
+* ``scan``: a plain ``sqlite3`` read of every incident row, the floor for any export
 
-Prints one table row per size. Nothing here touches the network.
+Cases: ``geojson`` (all), ``geojson Q1 2020`` (``--from 2020-01-01 --to 2020-03-31``),
+``geojsonl``, ``csv``, ``gpkg``. ``--code DIR`` runs the command from another
+checkout (e.g. ``git worktree add /tmp/main main``) on the same stores, for a
+side-by-side comparison; formats that checkout does not know are skipped.
+Loopback only; nothing touches the network.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import random
+import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from geo.formats.export import to_geojson
-from geo.incidents import EVENT_TYPES, Incident, Source
-from geo.storage.store import Store
-
-# (site_id, lat, lon, country, admin1): a few real bases the incidents cluster around.
-SITES = (
-    ("ain-al-asad", 33.7856, 42.4411, "IQ", "Anbar"),
-    ("baghdad-airport", 33.2625, 44.2344, "IQ", "Baghdad"),
-    ("erbil-airport", 36.2375, 43.9631, "IQ", "Erbil"),
-    ("green-village", 35.1517, 40.5758, "SY", "Deir ez-Zor"),
-    ("al-tanf", 33.5058, 38.6178, "SY", "Homs"),
-)
-ACTORS = ("Iran-backed militias", "Unknown", "Islamic Resistance in Iraq", "US-led coalition")
-OUTLETS = ("Reuters", "Associated Press", "AFP", "Al-Monitor")
+CASES = {
+    "geojson": ["--format", "geojson"],
+    "geojson Q1 2020": ["--format", "geojson", "--from", "2020-01-01", "--to", "2020-03-31"],
+    "geojsonl": ["--format", "geojsonl"],
+    "csv": ["--format", "csv"],
+    "gpkg": ["--format", "gpkg"],
+}
 
 
-def synthetic_incidents(n: int, seed: int = 1) -> list[Incident]:
-    """``n`` plausible incidents, jittered around :data:`SITES`, reproducible per ``seed``."""
-    rng = random.Random(seed)
-    types = tuple(EVENT_TYPES)
-    start = dt.date(2019, 1, 1)
-    out = []
-    for i in range(n):
-        site, lat, lon, country, admin1 = rng.choice(SITES)
-        date = start + dt.timedelta(days=rng.randrange(2500))
-        figures = [rng.choice((None, 0, rng.randrange(1, 20))) for _ in range(3)]
-        sources = tuple(
-            Source(
-                outlet=outlet,
-                url=f"https://synthetic.invalid/{i}/{k}",
-                published=date + dt.timedelta(days=rng.randrange(3)),
-                title=f"Report {i}-{k}",
-                evidence="synthetic",
-                munitions=figures[0],
-            )
-            for k, outlet in enumerate(rng.sample(OUTLETS, rng.randint(1, 3)))
-        )
-        out.append(
-            Incident(
-                id=f"bench-{i:07d}",
-                date=date,
-                date_precision="day",
-                site_id=site,
-                location=site.replace("-", " ").title(),
-                lat=round(lat + rng.uniform(-0.05, 0.05), 6),
-                lon=round(lon + rng.uniform(-0.05, 0.05), 6),
-                geo_precision=rng.choice((1, 1, 2, 3)),
-                country=country,
-                admin1=admin1,
-                event_type=rng.choice(types),
-                intercepted=rng.random() < 0.2,
-                actor=rng.choice(ACTORS),
-                attribution=rng.choice(("claimed", "blamed", "suspected", "unknown")),
-                munitions=figures[0],
-                killed=figures[1],
-                injured=figures[2],
-                summary=f"Synthetic incident {i} near {site}.",
-                sources=sources,
-                status="reviewed",
-            )
-        )
-    return out
+def sqlite_store(n: int, folder: Path) -> str:
+    """The URL of a SQLite store of ``n`` synthetic incidents in ``folder`` (made once)."""
+    from geo.storage.bulkload import bulk_insert
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
 
-
-def best_of(runs: int, fn):
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def bench(n: int, folder: Path) -> dict:
-    incidents = synthetic_incidents(n)
-    store = Store(f"sqlite:///{folder / f'bench-{n}.sqlite'}")
+    path = folder / f"scale-{n}.sqlite"
+    url = f"sqlite:///{path}"
+    store = Store(url)
     try:
+        if path.exists() and store.count() == n:
+            return url
+        store.dispose()
+        for p in folder.glob(f"scale-{n}.sqlite*"):
+            p.unlink()
+        store = Store(url)
         store.migrate()
-        start = time.perf_counter()
-        store.upsert_many(incidents, user="bench")
-        upsert = time.perf_counter() - start
-        frame_s, frame = best_of(3, store.frame)
-        assert len(frame) == n
-        geojson_s, data = best_of(3, lambda: to_geojson(frame))
+        bulk_insert(store, synth_frame(n, seed=1))
+        return url
     finally:
         store.dispose()
-    return {"n": n, "upsert": upsert, "frame": frame_s, "geojson": geojson_s, "mb": len(data) / 1e6}
+
+
+def postgres_store(n: int, base_url: str) -> str:
+    """The URL of schema ``bench_<n>`` of ``base_url`` holding ``n`` synthetic incidents (made once)."""
+    import sqlalchemy as sa
+
+    from geo.storage.bulkload import bulk_insert
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
+
+    schema = f"bench_{n}"
+    sep = "&" if "?" in base_url else "?"
+    url = f"{base_url}{sep}options=-csearch_path%3D{schema}"
+    engine = sa.create_engine(base_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    engine.dispose()
+    store = Store(url)
+    try:
+        store.migrate()
+        if store.count() == n:
+            return url
+        with store._engine.begin() as conn:
+            conn.exec_driver_sql("TRUNCATE incidents, sources, audit_log")
+        bulk_insert(store, synth_frame(n, seed=1))
+        return url
+    finally:
+        store.dispose()
+
+
+def run_export(code: Path, url: str, args: list[str], out: Path) -> dict:
+    """One ``python -m geo export`` process: wall seconds, its peak RSS, the file's size."""
+    env = {**os.environ, "GEO_DATABASE_URL": url, "GEO_INCIDENTS_CSV": str(out.with_suffix(".none.csv"))}
+    peak = out.with_suffix(".rss")
+    # GNU time reports the export's own peak (a child's ru_maxrss would count this big parent it forked from).
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", str(peak), sys.executable, "-m", "geo", "export", *args, "-o", str(out)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    wall = time.perf_counter() - start
+    err = proc.stderr.decode()
+    if proc.returncode != 0:
+        return {"error": err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"}
+    size = out.stat().st_size
+    out.unlink()
+    count = next((int(w) for w in err.split() if w.isdigit()), 0)
+    return {"s": wall, "peak_mb": int(peak.read_text().split()[-1]) / 1024, "mb": size / 1e6, "n": count}
+
+
+def sqlite_scan(url: str) -> float:
+    import sqlite3
+
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    start = time.perf_counter()
+    for _ in con.execute("SELECT * FROM incidents WHERE deleted_at IS NULL"):
+        pass
+    con.close()
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated incident counts")
-    parser.add_argument("--keep", metavar="DIR", help="keep the SQLite files in DIR")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--postgres", metavar="URL", help="also measure this PostgreSQL database")
+    parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the SQLite stores in DIR")
+    parser.add_argument("--code", metavar="DIR", default=str(ROOT), help="checkout whose `geo export` runs")
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES), metavar="CASE")
+    parser.add_argument("--stores", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-
-    header = f"{'incidents':>10} {'upsert s':>9} {'frame s':>8} {'rows/s':>10} {'geojson s':>10} {'features/s':>11} {'MB':>7}"
-    print(header)
-    print("-" * len(header))
-    with tempfile.TemporaryDirectory() as tmp:
+    code = Path(args.code).resolve()
+    print(f"code: {code}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
+    head = f"{'store':<11} {'incidents':>10} {'case':<16} {'wall s':>8} {'peak MB':>8} {'feat/s':>9} {'file MB':>8}"
+    print(head + "\n" + "-" * len(head), flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-export-", dir="/tmp") as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        for n in sizes:
-            r = bench(n, folder)
-            print(
-                f"{r['n']:>10,} {r['upsert']:>9.2f} {r['frame']:>8.3f} {r['n'] / r['frame']:>10,.0f}"
-                f" {r['geojson']:>10.3f} {r['n'] / r['geojson']:>11,.0f} {r['mb']:>7.1f}",
-                flush=True,
-            )
+        for n in args.sizes:
+            stores = []
+            if "sqlite" in args.stores:
+                stores.append(("sqlite", sqlite_store(n, folder)))
+            if args.postgres and "postgresql" in args.stores:
+                stores.append(("postgresql", postgres_store(n, args.postgres)))
+            for kind, url in stores:
+                if kind == "sqlite":
+                    print(f"{kind:<11} {n:>10,} {'(sqlite3 scan)':<16} {sqlite_scan(url):>8.2f}", flush=True)
+                for case in args.cases:
+                    fmt = CASES[case][1]
+                    r = run_export(code, url, CASES[case], Path(tmp) / f"out.{fmt}")
+                    if "error" in r:
+                        print(f"{kind:<11} {n:>10,} {case:<16} {'-':>8} ({r['error'][:60]})", flush=True)
+                        continue
+                    print(
+                        f"{kind:<11} {n:>10,} {case:<16} {r['s']:>8.2f} {r['peak_mb']:>8,.0f}"
+                        f" {r['n'] / r['s'] if r['n'] else 0:>9,.0f} {r['mb']:>8.1f}",
+                        flush=True,
+                    )
     return 0
 
 

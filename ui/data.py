@@ -15,14 +15,13 @@ else hangs off one :class:`Dataset` per store version, shared by every session
 Per filter, the row positions passing it are kept in a small LRU; per (filters,
 zoom, region) the map layer text is cached with ``st.cache_data``. Sources are
 never held in memory: the details panel reads its incident from the store, and
-exports and map popups fetch the sources of just the rows they need.
+exports (:mod:`ui.downloads`) and map popups fetch the sources of just the rows they need.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import threading
 import weakref
 from collections import OrderedDict
@@ -40,7 +39,7 @@ from geo.view.filters import Filters
 from geo.incidents import EVENT_TYPES
 from geo.storage.snapshot import Snapshot
 from ui.maplayers import incident_features, script_json
-from ui.symbols import OTHER_ACTOR, OTHER_COLOUR, UNKNOWN_ACTOR, UNKNOWN_COLOUR, ActorColours, actor_colours
+from ui.symbols import OTHER_ACTOR, OTHER_COLOUR, UNKNOWN_ACTOR, UNKNOWN_COLOUR, ActorColours, family_colours
 
 __all__ = [
     "Dataset",
@@ -48,8 +47,6 @@ __all__ = [
     "MapLayer",
     "MapPoints",
     "derived",
-    "export_bytes",
-    "export_frame",
     "filtered",
     "get_store",
     "headline",
@@ -156,7 +153,7 @@ def build_dataset(snapshot: Snapshot) -> Dataset:
     counts = df["actor"].value_counts(sort=False)
     counts = counts[counts > 0]
     actors = tuple(counts.sort_index().sort_values(ascending=False, kind="stable").index.astype(object))
-    colours = actor_colours(df["actor"])
+    colours = family_colours(df["actor"], df["actor_family"])
     return Dataset(
         version=snapshot.version,
         frame=df,
@@ -357,47 +354,6 @@ def headline(dataset: Dataset, filters: Filters, shown: pd.DataFrame):
     from ui.headline import headline_numbers
 
     return derived(dataset, filters, "headline", lambda: headline_numbers(shown))
-
-
-def export_frame(dataset: Dataset, shown: pd.DataFrame) -> pd.DataFrame:
-    """``shown`` (rows of the light frame) complete with sources, in the :mod:`geo.view.frame` contract."""
-    if dataset.snapshot is None:
-        return shown
-    return dataset.snapshot.full_frame(get_store(), shown.index.to_numpy())
-
-
-EXPORT_CHUNK = 20_000  # rows completed and serialised at a time: memory stays ~ the file's size
-_GEOJSON_HEAD = b'{"type":"FeatureCollection","features":['
-
-
-def export_bytes(dataset: Dataset, shown: pd.DataFrame, kind: str) -> bytes:
-    """The GeoJSON (``kind="geojson"``) or CSV file of ``shown``, sources included.
-
-    Built in chunks of :data:`EXPORT_CHUNK` rows (their sources read from the
-    store, then :func:`geo.formats.export.to_geojson` / :func:`~geo.formats.export.to_csv`), so
-    a large export never holds all rows as Python objects at once; the bytes
-    are the same as one call over the whole frame gives.
-    """
-    from geo.formats.export import to_csv, to_geojson
-
-    pos = shown.index.to_numpy()
-    if dataset.snapshot is None or len(pos) <= EXPORT_CHUNK:
-        frame = export_frame(dataset, shown)
-        return to_geojson(frame) if kind == "geojson" else to_csv(frame)
-    with tempfile.TemporaryFile() as out:  # on disk, not in memory, until the file is complete
-        out.write(_GEOJSON_HEAD if kind == "geojson" else b"")
-        for start in range(0, len(pos), EXPORT_CHUNK):
-            frame = dataset.snapshot.full_frame(get_store(), pos[start : start + EXPORT_CHUNK])
-            if kind == "geojson":
-                part = to_geojson(frame)
-                out.write((b"," if start else b"") + part[len(_GEOJSON_HEAD) : -2])  # features only
-            else:
-                part = to_csv(frame)
-                out.write(part if start == 0 else part[part.index(b"\n") + 1 :])  # one header line
-            del frame, part
-        out.write(b"]}" if kind == "geojson" else b"")
-        out.seek(0)
-        return out.read()
 
 
 def incident_row(dataset: Dataset, incident_id: str) -> pd.Series | None:

@@ -26,7 +26,7 @@ import streamlit as st
 
 from geo.view.filters import Filters
 from geo.view.viewstate import ViewState
-from ui import common, data, sidebar, state
+from ui import common, data, downloads, sidebar, state
 
 __all__ = ["PAGES", "FilteredPage", "filtered_page", "inside_navigation", "navigate", "share_and_export"]
 
@@ -133,23 +133,4 @@ def share_and_export(ctx: FilteredPage, link_label: str, link: str, *, help_text
         st.divider()
         common.copy_link(link_label, link, help_text=help_text)
         st.subheader(f"Download {len(ctx.shown):,} incidents")
-        _export_buttons(ctx)
-
-
-def _export_buttons(ctx: FilteredPage, *, stem: str = "incidents", key: str = "ia_export") -> None:
-    """GeoJSON and CSV of the filtered incidents, sources included.
-
-    The light frame has no sources, so a file is built only when its button is
-    pressed (Streamlit calls ``data`` then): :func:`ui.data.export_bytes` reads
-    the sources of exactly these rows from the store, in chunks, and writes
-    :mod:`geo.formats.export`'s formats.
-    """
-    left, right = st.columns(2)
-    left.download_button(
-        "GeoJSON", data=lambda: data.export_bytes(ctx.dataset, ctx.shown, "geojson"), file_name=f"{stem}.geojson",
-        mime="application/geo+json", key=f"{key}_geojson", icon=":material/download:", width="stretch",
-    )  # fmt: skip
-    right.download_button(
-        "CSV", data=lambda: data.export_bytes(ctx.dataset, ctx.shown, "csv"), file_name=f"{stem}.csv",
-        mime="text/csv", key=f"{key}_csv", icon=":material/download:", width="stretch",
-    )  # fmt: skip
+        downloads.offer(ctx.dataset, ctx.filters, ctx.shown)

@@ -1,8 +1,11 @@
-"""``python -m geo export``: the stored incidents, filtered, as GeoJSON or CSV.
+"""``python -m geo export``: the stored incidents, filtered, as GeoJSON, GeoJSON Lines, CSV or GeoPackage.
 
 Uses the same :class:`geo.view.filters.Filters` as the dashboard, so an export of
-"the same filters" matches what the map shows. Writes to stdout unless
-``--output`` is given; a bad value is a one-line error and exit code 1.
+"the same filters" matches what the map shows. The filters run in the database
+and the incidents are written in chunks as they are read (:mod:`geo.storage.query`), so
+memory stays flat whatever the size. Writes to stdout unless ``--output`` is
+given (a GeoPackage needs ``--output``); a bad value is a one-line error and
+exit code 1.
 """
 
 from __future__ import annotations
@@ -17,30 +20,40 @@ from geo.errors import InputError
 __all__ = ["filters_from_args", "register", "run"]
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
+FORMATS = ("geojson", "geojsonl", "csv", "gpkg")  # as geo.formats.export.FORMATS (not imported: a fast --help)
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "export",
-        help="export stored incidents as GeoJSON or CSV",
-        description="Export the stored incidents (optionally filtered) as GeoJSON (RFC 7946) or CSV.",
+        help="export stored incidents as GeoJSON, GeoJSON Lines, CSV or GeoPackage",
+        description="Export the stored incidents (optionally filtered) as GeoJSON (RFC 7946), GeoJSON Lines "
+        "(one feature per line), CSV or GeoPackage.",
     )
-    p.add_argument("--format", choices=("geojson", "csv"), default="geojson", help="output format (default geojson)")
+    p.add_argument("--format", choices=FORMATS, default="geojson", help="output format (default geojson)")
     p.add_argument("--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD")
     p.add_argument("--actor", action="append", default=[], metavar="X", help="actor name (repeatable)")
+    p.add_argument("--family", action="append", default=[], metavar="F",
+                   help="actor family: iran_aligned / iran / us / coalition / isis / other / unknown (repeatable)")
     p.add_argument("--attribution", action="append", default=[], metavar="Y",
                    help="claimed / blamed / suspected / unknown (repeatable)")
     p.add_argument("--type", dest="event_type", action="append", default=[], metavar="Z",
                    help="event type, e.g. rocket, drone (repeatable)")
     p.add_argument("--country", action="append", default=[], metavar="CC", help="ISO 3166-1 alpha-2 code (repeatable)")
     p.add_argument("--q", dest="text", default="", metavar="TEXT", help="free text searched in summaries, places, sources")
+    kept = p.add_mutually_exclusive_group()
+    kept.add_argument("--intercepted", dest="intercepted", action="store_const", const=True, default=None,
+                      help="only incidents whose munitions were intercepted")
+    kept.add_argument("--impacts", dest="intercepted", action="store_const", const=False,
+                      help="only incidents that were not intercepted")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     p.set_defaults(func=run)
 
 
 def filters_from_args(args: argparse.Namespace):
     """The :class:`Filters` the arguments ask for; :class:`InputError` for any invalid value."""
+    from geo.actors import FAMILIES, family_key
     from geo.view.filters import Filters
     from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 
@@ -74,31 +87,66 @@ def filters_from_args(args: argparse.Namespace):
         event_types=choices("--type", args.event_type, EVENT_TYPES),
         countries=countries,
         text=args.text.strip(),
+        families=choices("--family", [family_key(f) or f for f in args.family], FAMILIES),
+        intercepted=getattr(args, "intercepted", None),
     )
 
 
 def run(args: argparse.Namespace) -> int:
     filters = filters_from_args(args)  # validate before touching the database
+    if args.format == "gpkg" and not args.output:
+        raise InputError("--format gpkg writes a file: give it with --output FILE.gpkg")
 
-    from geo.formats.export import to_csv, to_geojson
-    from geo.view.filters import apply_filters
+    from geo.formats.export import write_export, write_gpkg
+    from geo.storage.query import iter_chunks
     from geo.storage.store import Store
 
-    df = apply_filters(Store.open().frame(), filters)
-    data = to_geojson(df) if args.format == "geojson" else to_csv(df)
-    if args.output:
-        try:
-            with open(args.output, "wb") as fh:
-                fh.write(data)
-        except OSError as exc:
-            raise InputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        print(f"wrote {len(df)} incident(s) to {args.output}", file=sys.stderr)
-        return 0
-    out = sys.stdout
-    out.flush()
-    if hasattr(out, "buffer"):
-        out.buffer.write(data)
-        out.buffer.flush()
-    else:  # a text-only stream (some embedding environments)
-        out.write(data.decode("utf-8"))
+    store = Store.open()
+    try:
+        if args.format == "gpkg":
+            count = write_gpkg(iter_chunks(store, filters), args.output)
+        elif args.output:
+            count = _to_file(args.output, lambda out: write_export(iter_chunks(store, filters), args.format, out))
+        else:
+            sys.stdout.flush()
+            out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else _TextWriter(sys.stdout)
+            write_export(iter_chunks(store, filters), args.format, out)
+            out.flush()
+            return 0
+    except OSError as exc:
+        raise InputError(f"cannot write {args.output or 'to stdout'}: {exc.strerror or exc}") from None
+    finally:
+        store.dispose()
+    print(f"wrote {count} incident(s) to {args.output}", file=sys.stderr)
     return 0
+
+
+def _to_file(path: str, write) -> int:
+    """``write(fh)`` into a temporary file beside ``path``, renamed over it when complete."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+            count = write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+class _TextWriter:
+    """A text-only stdout (some embedding environments) seen as a binary stream."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, data) -> int:
+        return self._stream.write(bytes(data).decode("utf-8"))
+
+    def flush(self) -> None:
+        self._stream.flush()

@@ -3,7 +3,7 @@
 Reading: :mod:`.readfile` reads an upload or a path as text (size, encoding, binary refused), :mod:`.csvio`
 our CSV format, :mod:`.acled` an ACLED export, :mod:`.geojson_in` GeoJSON points, :mod:`.importers` tells the
 format and plans an import against the store, :mod:`.batch` converts all rows or none. Writing:
-:mod:`.export` (RFC 7946 GeoJSON and our CSV).
+:mod:`.export` (RFC 7946 GeoJSON, GeoJSON Lines, our CSV and GeoPackage, streamed chunk by chunk).
 """
 
 from geo import lazy_exports
@@ -24,6 +24,8 @@ _EXPORTS = {
     "convert_all": "batch",
     "to_csv": "export",
     "to_geojson": "export",
+    "write_export": "export",
+    "write_gpkg": "export",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

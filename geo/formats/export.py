@@ -1,25 +1,38 @@
-"""Exports of an incident frame (see :mod:`geo.view.frame`): GeoJSON and our CSV format.
+"""Exports of incidents: GeoJSON, GeoJSON Lines, our CSV format and GeoPackage.
 
-Both work column by column (one vectorised conversion per column, then a single
-``zip`` over rows) rather than row by row through pandas, which keeps a 100k
-incident export well under a second.
+Everything is written from *chunks*: a :class:`Chunk` holds a few thousand
+incidents as one list per field, values already JSON-typed. :func:`chunk_of`
+makes one from a frame (see :mod:`geo.view.frame`), :mod:`geo.storage.query` from database
+rows; :func:`write_export` streams any number of them to a binary file, so a
+million incidents are written with the memory of one chunk. :func:`to_geojson`
+and :func:`to_csv` are the one-chunk case, returning bytes.
 
 GeoJSON follows RFC 7946: a FeatureCollection of Point features, coordinates
 ``[lon, lat]`` in WGS84 with at most 6 decimals (~0.1 m, far below our site
 precision) and no ``crs`` member. Every field of :data:`geo.incidents.FIELDS` is
 a property; ``sources`` is a real JSON array, unknown figures are ``null``,
 dates are ISO ``YYYY-MM-DD`` strings. The ``lat``/``lon`` properties keep full
-precision so that a round trip loses nothing.
+precision so that a round trip loses nothing. GeoJSON Lines (``geojsonl``) is
+one such feature per line, with no collection around them.
+
+CSV cells of text fields that a spreadsheet would run as a formula (starting
+with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading ``'``, as
+OWASP advises against CSV injection (:func:`csv_safe`). Numbers (negative
+coordinates included) and dates are written as they are; GeoJSON keeps the text
+exactly.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import gc
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import orjson
@@ -27,55 +40,165 @@ import pandas as pd
 
 from geo.incidents import FIELDS
 
-__all__ = ["COORDINATE_DECIMALS", "paused_gc", "to_csv", "to_geojson"]
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "FORMATS",
+    "STREAM_FORMATS",
+    "Chunk",
+    "chunk_of",
+    "csv_safe",
+    "paused_gc",
+    "to_csv",
+    "to_geojson",
+    "write_export",
+    "write_gpkg",
+]
 
 COORDINATE_DECIMALS = 6
+STREAM_FORMATS = ("geojson", "geojsonl", "csv")  # written to any binary stream
+FORMATS = (*STREAM_FORMATS, "gpkg")  # gpkg needs a file (SQLite inside)
 _FIGURES = ("munitions", "killed", "injured")
-# to_geojson appends the last two properties, sources and status, as ready-made JSON.
-if FIELDS[-2:] != ("sources", "status"):  # a reordered model must revisit to_geojson
-    raise ImportError("geo.formats.export expects FIELDS to end with ('sources', 'status')")
-_HEAD_FIELDS = FIELDS[:-2]
+_NUMERIC = frozenset(("lat", "lon", "geo_precision", "intercepted", "date", *_FIGURES))
+# Text fields whose CSV cells are guarded against formulas (sources is JSON text: starts with "[").
+TEXT_FIELDS = tuple(name for name in FIELDS if name not in _NUMERIC and name != "sources")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_GEOJSON_HEAD = b'{"type":"FeatureCollection","features":['
+_GEOJSON_TAIL = b"]}"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Some incidents, one list per field of :data:`FIELDS`, JSON-typed.
+
+    ``date`` ISO text, ``intercepted`` bool, ``lat``/``lon`` float, figures and
+    ``geo_precision`` int or None, text str or None, ``sources`` the JSON text
+    (or bytes) of the source array.
+    """
+
+    columns: dict[str, list]
+
+    def __len__(self) -> int:
+        return len(self.columns["id"])
+
+
+def chunk_of(df: pd.DataFrame) -> Chunk:
+    """A frame (the :mod:`geo.view.frame` contract) as a :class:`Chunk`."""
+    columns = {name: _json_column(df, name) for name in FIELDS if name != "sources"}
+    columns["sources"] = _sources_json(df["sources"])
+    return Chunk(columns)
 
 
 def to_geojson(df: pd.DataFrame) -> bytes:
     """An RFC 7946 FeatureCollection (UTF-8 bytes) with one Point feature per row of ``df``."""
-    lon = np.round(df["lon"].to_numpy(dtype="float64"), COORDINATE_DECIMALS).tolist()
-    lat = np.round(df["lat"].to_numpy(dtype="float64"), COORDINATE_DECIMALS).tolist()
-    dumps = orjson.dumps
+    out = io.BytesIO()
     with paused_gc():
-        columns = [_json_column(df, name) for name in _HEAD_FIELDS]
-        sources = _sources_json(df["sources"])
-        status = _encoded(df["status"])
-        # Each feature is serialised without its last two properties, whose JSON is then
-        # appended: ``sources`` is already JSON text in the frame, so splicing it in saves
-        # parsing and re-serialising the bulk of the output (~2x faster at 100k features).
-        features = [
-            dumps(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [x, y]},
-                    "properties": dict(zip(_HEAD_FIELDS, values)),
-                }
-            )[:-2]
-            + b',"sources":'
-            + src
-            + b',"status":'
-            + st
-            + b"}}"
-            for x, y, values, src, st in zip(lon, lat, zip(*columns), sources, status)
-        ]
-        return b'{"type":"FeatureCollection","features":[' + b",".join(features) + b"]}"
+        chunk = chunk_of(df)
+    write_export([chunk], "geojson", out)
+    return out.getvalue()
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
     """The rows of ``df`` in our CSV format (readable by :func:`geo.formats.csvio.read_incidents_csv`)."""
+    out = io.BytesIO()
     with paused_gc():
-        columns = [_csv_column(df, name) for name in FIELDS]
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(FIELDS)
-        writer.writerows(zip(*columns))
-        return out.getvalue().encode("utf-8")
+        chunk = chunk_of(df)
+    write_export([chunk], "csv", out)
+    return out.getvalue()
+
+
+def write_export(chunks: Iterable[Chunk], fmt: str, out: BinaryIO) -> int:
+    """Write ``chunks`` to ``out`` as ``fmt`` (one of :data:`STREAM_FORMATS`); the number of incidents.
+
+    Each chunk is serialised and written before the next is read, so memory
+    holds one chunk whatever the total.
+    """
+    if fmt not in STREAM_FORMATS:
+        raise ValueError(f"not a streamable export format: {fmt!r}")
+    total = 0
+    if fmt == "geojson":
+        out.write(_GEOJSON_HEAD)
+    elif fmt == "csv":
+        out.write(_csv_lines([FIELDS]))
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        # The collector is paused while one chunk's objects are made (none form cycles), not
+        # across chunks: whatever the reading side leaves in cycles is collected as usual.
+        with paused_gc():
+            if fmt == "geojson":
+                # The features of one chunk as one JSON array, written without its brackets.
+                data = orjson.dumps(_features(chunk))
+                data = (b"," if total else b"") + memoryview(data)[1:-1]
+            elif fmt == "geojsonl":
+                dumps = orjson.dumps
+                data = b"".join(dumps(feature) + b"\n" for feature in _features(chunk))
+            else:
+                data = _csv_lines(zip(*_csv_columns(chunk)))
+        out.write(data)
+        del data
+        total += len(chunk)
+    if fmt == "geojson":
+        out.write(_GEOJSON_TAIL)
+    return total
+
+
+def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incidents") -> int:
+    """Write ``chunks`` as a GeoPackage (one point layer, spatial index) at ``path``; the number written.
+
+    Each chunk is appended in turn through pyogrio. Columns are the CSV's
+    fields (``sources`` as its JSON text) with ``date`` as a GeoPackage date.
+    An existing file at ``path`` is replaced.
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    from pyogrio.errors import DataSourceError
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
+    path.unlink(missing_ok=True)
+    total = 0
+    written = False
+    for chunk in _at_least_one(chunks):
+        if not len(chunk) and written:
+            continue
+        cols = chunk.columns
+        data: dict[str, Any] = {}
+        for name in FIELDS:
+            values = cols[name]
+            if name == "date":
+                data[name] = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").dt.date
+            elif name in _FIGURES:
+                data[name] = pd.array(values, dtype="Int64")
+            elif name == "sources":
+                data[name] = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
+            else:
+                data[name] = values
+        geometry = gpd.points_from_xy(cols["lon"], cols["lat"], crs="EPSG:4326")
+        frame = gpd.GeoDataFrame(data, geometry=geometry)
+        try:
+            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", append=written)
+        except DataSourceError as exc:  # GDAL could not write the file: an I/O error like any other
+            raise OSError(errno.EIO, str(exc).splitlines()[0] if str(exc) else "GDAL error") from exc
+        written = True
+        total += len(chunk)
+    return total
+
+
+def _at_least_one(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """``chunks``, or one empty chunk when there are none (an empty export still has its layer)."""
+    empty = True
+    for chunk in chunks:
+        empty = False
+        yield chunk
+    if empty:
+        yield Chunk({name: [] for name in FIELDS})
+
+
+def csv_safe(value: str) -> str:
+    """``value`` made safe for a spreadsheet cell: a leading ``'`` when it would start a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 @contextmanager
@@ -94,7 +217,54 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-# --- columns ---------------------------------------------------------------------------------
+# --- serialising a chunk -----------------------------------------------------------------------
+
+
+def _features(chunk: Chunk) -> list[dict]:
+    """The GeoJSON features of ``chunk`` (``sources`` spliced in as ready-made JSON)."""
+    cols = chunk.columns
+    lon = np.round(np.asarray(cols["lon"], dtype="float64"), COORDINATE_DECIMALS).tolist()
+    lat = np.round(np.asarray(cols["lat"], dtype="float64"), COORDINATE_DECIMALS).tolist()
+    fragment = orjson.Fragment
+    sources = [fragment(s) for s in cols["sources"]]
+    values = zip(*(sources if name == "sources" else cols[name] for name in FIELDS))
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [x, y]},
+            "properties": dict(zip(FIELDS, row)),
+        }
+        for x, y, row in zip(lon, lat, values)
+    ]
+
+
+def _csv_columns(chunk: Chunk) -> list[list]:
+    cols = chunk.columns
+    out = []
+    for name in FIELDS:
+        values = cols[name]
+        if name == "intercepted":
+            out.append(["true" if v else "false" for v in values])
+        elif name in ("lat", "lon"):
+            # repr() is the shortest text that reads back as the same float.
+            out.append([repr(float(v)) for v in values])
+        elif name == "sources":
+            out.append([v.decode("utf-8") if isinstance(v, bytes) else v for v in values])
+        elif name in TEXT_FIELDS:
+            starts = _FORMULA_STARTS
+            out.append(["" if v is None else ("'" + v if v.startswith(starts) else v) for v in values])
+        else:  # date, geo_precision, figures: written as they are (csv writes None as "")
+            out.append(values)
+    return out
+
+
+def _csv_lines(rows: Iterable) -> bytes:
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    return text.getvalue().encode("utf-8")
+
+
+# --- frame columns -----------------------------------------------------------------------------
 
 
 def _iso_dates(series: pd.Series) -> list[str | None]:
@@ -116,17 +286,17 @@ def _json_column(df: pd.DataFrame, name: str) -> list[Any]:
     return series.to_numpy(dtype=object, na_value=None).tolist()
 
 
-def _sources_json(series: pd.Series) -> list[bytes]:
-    """The JSON array of each row's sources, as UTF-8 bytes.
+def _sources_json(series: pd.Series) -> list[bytes | str]:
+    """The JSON array of each row's sources, as text.
 
     The frame holds them as JSON text written by :func:`json.dumps` (see
     :mod:`geo.view.frame`), which is spliced in as it is; anything else (a list, a
     missing value, text that is not an array) is parsed or serialised here.
     """
-    out = []
+    out: list[bytes | str] = []
     for value in series.tolist():
         if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
-            out.append(value.encode("utf-8"))
+            out.append(value)
         elif isinstance(value, (list, tuple)):
             out.append(orjson.dumps(list(value)))
         elif isinstance(value, str) and value.strip():
@@ -134,23 +304,3 @@ def _sources_json(series: pd.Series) -> list[bytes]:
         else:
             out.append(b"[]")
     return out
-
-
-def _encoded(series: pd.Series) -> list[bytes]:
-    """Each value as JSON; a column of a few distinct values is encoded once per value."""
-    cache: dict[Any, bytes] = {}
-    return [cache[v] if v in cache else cache.setdefault(v, orjson.dumps(v)) for v in series.to_numpy(dtype=object, na_value=None).tolist()]
-
-
-def _csv_column(df: pd.DataFrame, name: str) -> list[str]:
-    series = df[name]
-    if name == "date":
-        return [d or "" for d in _iso_dates(series)]
-    if name == "intercepted":
-        return ["true" if v else "false" for v in series.astype(bool).tolist()]
-    if name in ("lat", "lon"):
-        # repr() is the shortest text that reads back as the same float.
-        return [repr(v) for v in series.to_numpy(dtype="float64").tolist()]
-    if name == "geo_precision" or name in _FIGURES:
-        return ["" if v is None else str(int(v)) for v in series.astype("Int64").to_numpy(dtype=object, na_value=None)]
-    return ["" if v is None else str(v) for v in series.to_numpy(dtype=object, na_value=None).tolist()]

@@ -1,8 +1,9 @@
 """Storage: where incidents live and how the app reads them fast.
 
 :mod:`.store` is the incident store (SQLAlchemy; SQLite by default, PostgreSQL for a team) with its Alembic
-:mod:`.migrations`; :mod:`.snapshot` is the in-memory, delta-refreshed copy the app filters; :mod:`.backup`
-writes and restores the whole store as one file.
+:mod:`.migrations`; :mod:`.snapshot` is the in-memory, delta-refreshed copy the app filters; :mod:`.query`
+runs the filters as SQL and streams the incidents that pass them in chunks (exports); :mod:`.bulkload`
+fills an empty store fast (benchmarks, tests); :mod:`.backup` writes and restores the whole store as one file.
 """
 
 from geo import lazy_exports
@@ -11,6 +12,8 @@ from geo import lazy_exports
 _EXPORTS = {
     "Store": "store",
     "Snapshot": "snapshot",
+    "iter_chunks": "query",
+    "bulk_insert": "bulkload",
     "read_manifest": "backup",
     "restore": "backup",
 }

@@ -48,7 +48,9 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
+import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -83,7 +85,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when the file layout or the canonical order changes: older files are rebuilt
+FORMAT = 3  # bump when the file layout or the canonical order changes: older files are rebuilt
 # A refresh patches the old snapshot when at most this share of its rows changed (or at most
 # MIN_DELTA_ROWS, whatever the size); beyond that a build is about as fast and simpler.
 MAX_DELTA_FRACTION = 0.05
@@ -91,7 +93,7 @@ MIN_DELTA_ROWS = 1_000
 LIGHT_COLUMNS = tuple(name for name in FRAME_COLUMNS if name != "sources")
 # Repetitive text: categorical (a code per row, each distinct value stored once).
 CATEGORY_COLUMNS = (
-    "date_precision", "site_id", "location", "country", "admin1", "event_type", "actor", "attribution",
+    "date_precision", "site_id", "location", "country", "admin1", "event_type", "actor", "actor_family", "attribution",
     "attributed_by", "target", "damage", "status", "outlets",
 )  # fmt: skip
 # Text that may be unique per row: categorical only when it repeats a lot (synthetic data).
@@ -188,6 +190,7 @@ class Snapshot:
             mask &= ix["day"] <= _day_number(f.date_to)
         for column, wanted in (
             ("actor", f.actors),
+            ("actor_family", f.families),
             ("attribution", f.attributions),
             ("event_type", f.event_types),
             ("country", f.countries),
@@ -325,6 +328,8 @@ def build(store) -> Snapshot:
 
     from geo.formats.export import paused_gc
 
+    started = time.perf_counter()
+    _say("incident snapshot: reading the store…", end="")
     engine = store._engine
     dialect = engine.dialect.name
     names = [*LIGHT_COLUMNS, *([_ROWID] if dialect == "sqlite" else [])]
@@ -341,6 +346,8 @@ def build(store) -> Snapshot:
         else:  # writes kept landing between the two reads: read both in one transaction
             meta, arrays, (source_ids, source_texts) = _read(engine, frame_sql, text_sql)
         version = f"{meta.get('store_id', '')}:{meta.get('data_version', '0')}"
+        read_s = time.perf_counter() - started
+        _say(f"\rincident snapshot: read in {read_s:.1f} s, building the frame…", end="")
         raw = dict(zip(names, arrays))
         del arrays
         days = np.asarray(orjson.loads(raw["date"]), dtype="int64")
@@ -351,7 +358,18 @@ def build(store) -> Snapshot:
         if rowid is not None and order is not None:
             rowid = rowid[order]
         text = _align_source_text(frame["id"], orjson.loads(source_ids), orjson.loads(source_texts))
+    _say(f"\rincident snapshot: {len(frame):,} incidents built in {time.perf_counter() - started:.1f} s"
+         f" (reading {read_s:.1f} s)          ")  # fmt: skip
     return Snapshot(version=version, frame=frame, rowid=rowid, source_text=text)
+
+
+def _say(text: str, end: str = "\n") -> None:
+    """A progress line on the terminal (stderr): a build is rare, long at a million rows, and worth seeing."""
+    try:
+        sys.stderr.write(text + end)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # no usable stderr (closed, detached): nothing to report to
+        pass
 
 
 def _canonical_order(days: np.ndarray, rowid: np.ndarray | None, ids: pa.Array | None) -> np.ndarray | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from geo.config import PROJECT_ROOT
 
-__all__ = ["free_port", "serve_app"]
+__all__ = ["free_port", "serve_app", "start_app", "stop_app"]
 
 
 def free_port() -> int:
@@ -30,34 +30,53 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def serve_app(
-    env: Mapping[str, str], log: Path, *, timeout: float = 90, stop_timeout: float = 15, script: Path | None = None
-) -> Iterator[str]:
-    """Run ``streamlit run app.py`` (or ``script``) with ``env`` added to the environment; yield its base URL.
+def start_app(
+    env: Mapping[str, str], log: Path, *, root: Path = PROJECT_ROOT, timeout: float = 90, script: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` (or ``script``: a benchmark's peer page) from ``root`` (another
+    checkout, for a side-by-side benchmark) with ``env`` added to the environment; the process and
+    its base URL once it is healthy.
 
     The server's output goes to ``log``; when it exits or is not healthy within
-    ``timeout`` seconds, the RuntimeError quotes the end of that log.
+    ``timeout`` seconds, it is stopped and the RuntimeError quotes the end of that log.
     """
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script or PROJECT_ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or root / "app.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log, timeout)
+    except BaseException:
+        stop_app(proc)
+        raise
+    return proc, url
+
+
+def stop_app(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a server :func:`start_app` started (killed if it does not stop within ``timeout``)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextlib.contextmanager
+def serve_app(
+    env: Mapping[str, str], log: Path, *, timeout: float = 90, stop_timeout: float = 15, script: Path | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` (or ``script``) with ``env`` added; yield its base URL (see :func:`start_app`)."""
+    proc, url = start_app(env, log, timeout=timeout, script=script)
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=stop_timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_app(proc, stop_timeout)
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:

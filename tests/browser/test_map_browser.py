@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -102,13 +104,13 @@ def test_geojson_download_holds_the_filtered_incidents(session):
     session.open("/?country=SY")
     session.wait_idle()
     with session.page.expect_download(timeout=30_000) as info:
-        session.page.get_by_role("button", name="GeoJSON").click()
+        session.page.get_by_test_id("ia-download-geojson").click()
     download = info.value
     data = json.loads(download.path().read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection"
     ids = sorted(f["properties"]["id"] for f in data["features"])
     assert ids == sorted(i.id for i in INCIDENTS if i.country == "SY")
-    assert download.suggested_filename.endswith(".geojson")
+    assert download.suggested_filename == "incidents_all-dates_SY.geojson"
 
 
 def test_markup_in_reports_never_runs(session):
@@ -162,3 +164,28 @@ def test_a_filter_change_redraws_the_layer_without_remounting_the_map(session):
     assert session.map_frame().evaluate("() => window.__probe") == 1
     assert _map_zoom(session) == 7
     assert parse_qs(urlsplit(session.page.url).query)["z"] == ["7"]
+
+
+def test_ten_alternating_download_clicks_deliver_ten_files(session):
+    """GeoJSON, CSV, GeoJSON... clicked in quick succession: every click delivers its file, named after the view."""
+    session.open("/?country=SY")
+    session.wait_idle()
+    want = sorted(i.id for i in INCIDENTS if i.country == "SY")
+    links = {fmt: session.page.get_by_test_id(f"ia-download-{fmt}") for fmt in ("geojson", "csv")}
+    delivered = []
+    session.page.on("download", lambda d: delivered.append(d))
+    for n in range(10):
+        links["geojson" if n % 2 == 0 else "csv"].click()
+        session.page.wait_for_timeout(150)
+    deadline = 60_000
+    while len(delivered) < 10 and deadline > 0:
+        session.page.wait_for_timeout(250)
+        deadline -= 250
+    assert [d.suggested_filename for d in delivered] == ["incidents_all-dates_SY.geojson", "incidents_all-dates_SY.csv"] * 5
+    for download in delivered:
+        text = download.path().read_text(encoding="utf-8")
+        if download.suggested_filename.endswith(".geojson"):
+            ids = sorted(f["properties"]["id"] for f in json.loads(text)["features"])
+        else:
+            ids = sorted(row["id"] for row in csv.DictReader(io.StringIO(text, newline="")))
+        assert ids == want

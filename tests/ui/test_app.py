@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 
+from tests.ui.conftest import ROOT
 from tests.ui.seed import INCIDENTS, TEMPLATE_TEXT, XSS_ID, XSS_IMG, XSS_SCRIPT
 
 
@@ -175,10 +180,52 @@ def test_clear_selection_removes_it_from_the_url(run_page):
     assert any("Click a marker" in i.value for i in at.info)
 
 
-def test_download_buttons_exist(run_page):
-    at = run_page()
-    buttons = at.get("download_button")
-    assert [b.proto.label for b in buttons] == ["GeoJSON", "CSV"]
+def test_downloads_are_links_to_files_named_after_the_view(run_page):
+    at = run_page(params={"type": "rocket", "from": "2022-01-01"})
+    links = download_links(at)
+    assert [name for name, _ in links] == [
+        "incidents_from_2022-01-01_rocket.geojson", "incidents_from_2022-01-01_rocket.csv",
+    ]  # fmt: skip
+    geojson = json.loads(links[0][1].read_text(encoding="utf-8"))
+    shown = sorted(i.id for i in INCIDENTS if i.event_type == "rocket" and i.date >= dt.date(2022, 1, 1))
+    assert sorted(f["properties"]["id"] for f in geojson["features"]) == shown
+    assert links[1][1].read_text(encoding="utf-8").count("\n") == len(shown) + 1
+
+
+def test_larger_sets_are_written_when_asked_and_the_largest_get_the_command(run_page, monkeypatch, tmp_path):
+    from ui import downloads
+
+    monkeypatch.setattr(downloads, "EXPORT_DIR", tmp_path)  # no file of another test's view
+    monkeypatch.setattr(downloads, "INLINE_ROWS", 2)
+    at = run_page(params={"type": "drone"})
+    assert download_links(at) == []
+    at.button(key="ia_export_prepare").click().run()
+    assert [name for name, path in download_links(at) if path.is_file()] == [
+        "incidents_all-dates_drone.geojson", "incidents_all-dates_drone.csv",
+    ]  # fmt: skip
+    monkeypatch.setattr(downloads, "MAX_ROWS", 2)
+    at = run_page(params={"type": "drone", "to": "2030-12-31"})
+    assert download_links(at) == []
+    command = [t.value for t in at.sidebar.text if t.value.startswith("python -m geo export")]
+    assert command == ["python -m geo export --format geojson --to 2030-12-31 --type drone"
+                       " --output incidents_to_2030-12-31_drone.geojson"]  # fmt: skip
+
+
+def test_csv_download_neutralises_formula_cells(store):
+    """The dashboard's CSV goes through the same writer as the command line (OWASP CSV injection)."""
+    from streamlit.testing.v1 import AppTest
+
+    formula = INCIDENTS[0].with_changes(id="inc-formula", summary="=HYPERLINK(\"http://x\")", target="@SUM(A1)")
+    store.upsert_many([formula], user="test")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["q"] = "hyperlink"
+    at.run()
+    name, path = download_links(at)[1]
+    (row,) = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
+    assert name.endswith("_matching-hyperlink.csv")
+    assert row["summary"] == "'" + formula.summary and row["target"] == "'@SUM(A1)"
+    geojson = json.loads(download_links(at)[0][1].read_text(encoding="utf-8"))
+    assert geojson["features"][0]["properties"]["summary"] == formula.summary  # GeoJSON: the exact text
 
 
 @pytest.mark.parametrize("incident", INCIDENTS[:3], ids=lambda i: i.id)
@@ -190,7 +237,6 @@ def test_each_seeded_incident_can_be_selected(run_page, incident):
 
 def test_few_incidents_reach_the_map_as_markers_in_one_layer(run_page):
     """With few incidents the layer holds each of them (no server-side bins) and does not follow the view."""
-    import json
 
     at = run_page()
     component = at.get("component_instance")[0]
@@ -205,3 +251,24 @@ def test_few_incidents_reach_the_map_as_markers_in_one_layer(run_page):
     at.session_state["_ia_map_serial"] = at.session_state["_ia_loaded"].serial
     at.run()
     assert json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"] == layer
+
+
+def download_links(at) -> list[tuple[str, Path]]:
+    """(file name, file on disk) of each download link the sidebar shows."""
+    from ui.downloads import EXPORT_DIR, URL_PREFIX
+
+    html = "".join(e.proto.body for e in at.sidebar.get("html") if "ia-downloads" in e.proto.body)
+    found = re.findall(r'href="([^"]+)" download="([^"]+)"', html)
+    return [(name, EXPORT_DIR / href.removeprefix(URL_PREFIX + "/")) for href, name in found]
+
+
+def test_a_server_that_cannot_write_the_files_gives_the_command(run_page, monkeypatch, tmp_path):
+    from ui import downloads
+
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setattr(downloads, "EXPORT_DIR", blocked / "exports")  # cannot be created
+    at = run_page(params={"type": "drone"})
+    assert not at.exception
+    assert any("could not be written" in w.value for w in at.sidebar.warning)
+    assert [t.value for t in at.sidebar.text if t.value.startswith("python -m geo export --format geojson --type drone")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from geo.incidents import FIELDS, GEO_PRECISIONS
+from tests.ui.test_app import download_links
 from tests.ui.seed import XSS_ID, XSS_SCRIPT
 
 
@@ -22,7 +23,7 @@ def test_incidents_table_follows_the_link_filters_and_links_rows_to_the_map(run_
     assert row["sources"] == "Reuters: Report 3" and row["source_link"] == "https://example.org/r/3"
     link = at.get("page_link")[0].proto  # "open these filters on the map"
     assert link.query_string == "type=rocket" and link.label == "Open these filters on the map"
-    assert [b.proto.label for b in at.get("download_button")] == ["GeoJSON", "CSV"]
+    assert [name for name, _ in download_links(at)] == ["incidents_all-dates_rocket.geojson", "incidents_all-dates_rocket.csv"]
 
 
 def test_incidents_table_filters_in_the_sidebar(run_page):

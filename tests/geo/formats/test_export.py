@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -100,6 +101,7 @@ def test_every_field_is_a_property_with_json_types(collection, incidents):
     assert isinstance(props["sources"], list) and props["sources"][0]["outlet"] == "AP"
     assert props["sources"][0]["published"] is None
     assert props["lat"] == 33.2625  # full precision kept in the properties
+    assert props["actor_family"] == incidents[1].actor_family != ""
 
 
 def test_missing_site_and_empty_sources(collection):
@@ -226,6 +228,8 @@ def test_cli_exports_everything_as_geojson_by_default(env, capsys):
         (["--type", "drone", "--type", "indirect_fire"], ["2021-05-01", "2022-01-03"]),
         (["--attribution", "UNKNOWN"], ["2022-01-03"]),
         (["--actor", "Iran-backed militias"], ["2021-05-01", "2022-01-05"]),
+        (["--family", "Iran-aligned militias"], ["2021-05-01", "2022-01-05"]),
+        (["--family", "unknown", "--family", "us"], ["2022-01-03"]),
         (["--country", "sy"], ["2021-05-01"]),
         (["--q", "shot down"], ["2022-01-03"]),
         (["--country", "IQ", "--type", "rocket"], ["2022-01-05"]),
@@ -260,6 +264,7 @@ def test_cli_csv_to_stdout(env, capsys):
         (["--type", "catapult"], "--type 'catapult' is not one of"),
         (["--attribution", "gossip"], "--attribution 'gossip' is not one of"),
         (["--country", "Iraq"], "--country 'IRAQ' is not a two-letter"),
+        (["--family", "martians"], "--family 'martians' is not one of"),
     ],
 )
 def test_cli_invalid_values_are_one_line_errors(env, capsys, args, message):
@@ -279,3 +284,45 @@ def test_cli_broken_store_is_an_error_not_a_traceback(monkeypatch, tmp_path, cap
     monkeypatch.setenv("GEO_DATABASE_URL", f"sqlite:///{bad}")
     code, out, err = export(capsys)
     assert code == 1 and out == "" and err.startswith("error: incident store") and err.count("\n") == 1
+
+
+# --- CSV formula injection (OWASP) ----------------------------------------------------------------
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+def csv_rows(data: bytes) -> list[dict]:
+    # newline="": a carriage return inside a cell is the cell's text, not a line end
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_csv_text_cells_that_start_a_formula_are_neutralised(payload):
+    inc = make_incident(summary=payload, actor=payload, target=payload, attributed_by=payload, damage=payload)
+    data = to_csv(to_frame([inc]))
+    if payload.startswith("\r"):  # Python's csv quotes only the line terminator's own "\n"
+        assert data.count(("'" + payload).encode()) == 5
+        return
+    rows = csv_rows(data)
+    for name in ("summary", "actor", "target", "attributed_by", "damage"):
+        assert rows[0][name] == "'" + payload, name
+    # GeoJSON keeps the exact text
+    props = json.loads(to_geojson(to_frame([inc])))["features"][0]["properties"]
+    assert props["summary"] == payload and props["actor"] == payload
+
+
+def test_csv_numbers_stay_numbers_when_negative():
+    inc = make_incident(lat=-33.5, lon=-70.25, summary="-ish, but text")
+    (row,) = csv.DictReader(io.StringIO(to_csv(to_frame([inc])).decode("utf-8")))
+    assert (row["lat"], row["lon"]) == ("-33.5", "-70.25")  # numbers: no quote
+    assert row["summary"] == "'-ish, but text"
+
+
+def test_cli_csv_export_neutralises_formulas(monkeypatch, tmp_path, capsys):
+    seed = tmp_path / "seed.csv"
+    write_incidents_csv([make_incident(summary="=1+1", target="@x")], seed)
+    monkeypatch.setenv("GEO_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    monkeypatch.setenv("GEO_INCIDENTS_CSV", str(seed))
+    code, out, _ = export(capsys, "--format", "csv")
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert code == 0 and row["summary"] == "'=1+1" and row["target"] == "'@x"

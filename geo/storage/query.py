@@ -1,0 +1,115 @@
+"""Filters as SQL, and the incidents that pass them streamed from the store in chunks.
+
+:func:`where` turns a :class:`geo.view.filters.Filters` into a SQL ``WHERE`` clause
+(SQLAlchemy Core, the same on SQLite and PostgreSQL); the date range runs on
+the indexed ``date`` column. It means what :meth:`geo.storage.snapshot.Snapshot.mask`
+means, so an export from the command line holds what the map shows for the
+same filters: a week- or month-precision incident passes a range that overlaps
+its period, and free text matches the text columns or a source's outlet, URL,
+title or evidence (case-insensitive; on SQLite only ASCII letters fold case).
+
+:func:`iter_chunks` reads the passing incidents in the snapshot's canonical
+order (date, then SQLite's rowid or PostgreSQL's id) through one cursor, a few
+thousand rows at a time (a server-side cursor on PostgreSQL), and hands each
+batch on as a :class:`geo.formats.export.Chunk` before reading the next: memory stays
+that of one chunk whatever the store holds. The sources come with their rows
+(``incidents.sources_json``, the store's denormalised copy), so there is no
+second query per chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from geo.formats.export import Chunk
+from geo.view.filters import Filters
+from geo.incidents import FIELDS
+from geo.storage.store import Store, incidents_table, sources_table
+
+__all__ = ["CHUNK_ROWS", "count", "iter_chunks", "where"]
+
+CHUNK_ROWS = 10_000
+# What free text searches (as geo.storage.snapshot.TEXT_COLUMNS, and the sources' text fields).
+_TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site_id")
+_SOURCE_TEXT = ("outlet", "url", "title", "evidence")
+
+
+def where(filters: Filters) -> sa.ColumnElement[bool]:
+    """The SQL condition an incident row must meet to pass ``filters`` (deleted rows never do)."""
+    t = incidents_table
+    conditions: list[sa.ColumnElement[bool]] = [t.c.deleted_at.is_(None)]
+    if filters.date_from is not None:
+        start = filters.date_from
+        week_start = start - dt.timedelta(days=6)  # a week-precision incident covers 7 days
+        month_start = start.replace(day=1)  # a month-precision one is stored on the 1st
+        # The first condition bounds the indexed range; the second says exactly which rows overlap.
+        conditions.append(t.c.date >= min(week_start, month_start))
+        conditions.append(
+            sa.or_(
+                t.c.date >= start,
+                sa.and_(t.c.date_precision == "week", t.c.date >= week_start),
+                sa.and_(t.c.date_precision == "month", t.c.date >= month_start),
+            )
+        )
+    if filters.date_to is not None:
+        conditions.append(t.c.date <= filters.date_to)
+    for column, wanted in (
+        (t.c.actor_family, filters.families),
+        (t.c.actor, filters.actors),
+        (t.c.attribution, filters.attributions),
+        (t.c.event_type, filters.event_types),
+        (t.c.country, filters.countries),
+    ):
+        if wanted:
+            conditions.append(column.in_(list(wanted)))
+    if filters.intercepted is not None:
+        conditions.append(t.c.intercepted == filters.intercepted)
+    needle = filters.text.strip().lower()
+    if needle:
+        s = sources_table
+
+        def has(column) -> sa.ColumnElement[bool]:
+            return sa.func.lower(column).contains(needle, autoescape=True)
+
+        in_sources = (
+            sa.select(sa.literal(1))
+            .where(s.c.incident_id == t.c.id, sa.or_(*(has(s.c[name]) for name in _SOURCE_TEXT)))
+            .exists()
+        )
+        conditions.append(sa.or_(*(has(t.c[name]) for name in _TEXT_COLUMNS), in_sources))
+    return sa.and_(*conditions)
+
+
+def count(store: Store, filters: Filters) -> int:
+    """How many incidents pass ``filters``."""
+    query = sa.select(sa.func.count()).select_from(incidents_table).where(where(filters))
+    with store._guard("reading"), store._engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def iter_chunks(store: Store, filters: Filters, *, rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """The incidents passing ``filters``, oldest first, as chunks of at most ``rows`` incidents."""
+    t = incidents_table
+    engine = store._engine
+    postgres = engine.dialect.name == "postgresql"
+    # Values as the export writes them: dates as ISO text, sources as their JSON text.
+    date = sa.func.to_char(t.c.date, "YYYY-MM-DD") if postgres else sa.type_coerce(t.c.date, sa.String)
+    columns = [date if name == "date" else t.c.sources_json if name == "sources" else t.c[name] for name in FIELDS]
+    tiebreak = t.c.id if postgres else sa.literal_column("rowid")
+    query = sa.select(*columns).where(where(filters)).order_by(t.c.date, tiebreak)
+    with store._guard("reading the incidents"), engine.connect() as conn:
+        with conn.begin():  # one snapshot of the data for the whole export
+            if postgres:
+                conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")  # floats in full
+            # PostgreSQL: a server-side cursor, so the client holds one batch at a time.
+            result = conn.execute(query, execution_options={"stream_results": True, "yield_per": rows})
+            try:
+                while batch := result.fetchmany(rows):
+                    values = [list(column) for column in zip(*batch)]
+                    del batch
+                    yield Chunk(dict(zip(FIELDS, values)))
+            finally:
+                result.close()
