@@ -18,7 +18,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.view.viewstate import ViewState
-from ui import common, data, details, headline, mapview, page, state, timecontrols
+from ui import common, data, details, headline, layout, mapview, page, state, timecontrols
 
 
 def map_page() -> None:
@@ -26,16 +26,23 @@ def map_page() -> None:
     ctx = page.filtered_page("map", "Map")
     dataset, view = ctx.dataset, ctx.view
 
-    st.title("Incident Atlas")
-    st.caption("Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.")
-    st.caption(timecontrols.coverage_caption(dataset, ctx.today))
+    layout.map_page_style()
+    with st.container(key=layout.HEAD_KEY, horizontal=True, vertical_alignment="bottom", gap="large"):
+        st.title(
+            "Incident Atlas", width="content",
+            help="Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.",
+        )  # fmt: skip
+        headline.show_headline(
+            ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown)
+        )
+    with st.container(key=layout.COVER_KEY):
+        st.caption(timecontrols.coverage_caption(dataset, ctx.today))
     common.show_notices(ctx.loaded.notices)
     if ctx.shown.empty:
         timecontrols.empty_period_notice(dataset, ctx.filters)
-    headline.show_headline(ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown))
 
-    map_column, details_column = st.columns([5, 2], gap="medium")
-    with map_column:
+    map_column, details_column = st.columns([5, 2], gap="small")
+    with map_column, st.container(key=layout.MAP_KEY):
         result = mapview.show_map(dataset, ctx.filters, view, ctx.loaded)
         if result.layer is not None and result.layer.mode == "bins":
             st.caption(
@@ -56,17 +63,20 @@ def map_page() -> None:
         state.set_selected(None)
         mapview.mark_highlight_stale()
 
-    with details_column:
+    with details_column, st.container(key=layout.DETAILS_KEY):
         row = data.incident_row(dataset, new_view.selected) if new_view.selected else None
         if row is not None:
-            details.show_details(
-                row,
-                permalink=root + "/" + state.query_string(ViewState(selected=new_view.selected)),
-                on_clear=clear_selection,
-                in_filters=data.shown_position(dataset, ctx.filters, new_view.selected) is not None,
-            )
+            # Beside the map on wide screens; a bottom sheet over it on a phone (ui.layout).
+            with st.container(key=layout.SHEET_KEY):
+                details.show_details(
+                    row,
+                    permalink=root + "/" + state.query_string(ViewState(selected=new_view.selected)),
+                    on_clear=clear_selection,
+                    in_filters=data.shown_position(dataset, ctx.filters, new_view.selected) is not None,
+                )
         else:
-            st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
+            with st.container(key=layout.HINT_KEY):
+                st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
 
     st.subheader("Incidents over time")
     timecontrols.show_time_controls(dataset, ctx.filters)

@@ -7,6 +7,7 @@ Markdown passed through :func:`md_escape`; links go through :func:`safe_url`.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
@@ -20,6 +21,7 @@ __all__ = [
     "app_root_url",
     "base_path",
     "copy_link",
+    "copy_link_html",
     "md_escape",
     "md_link",
     "page_setup",
@@ -121,7 +123,58 @@ def base_path() -> str:
     return f"/{path}" if path else ""
 
 
+# The boxes' script (st.html runs <script> elements; it drops inline handlers such as onclick).
+# It binds every box not bound yet: the Clipboard API where the page is a secure context
+# (https, localhost), else select the box and the older execCommand("copy"); if both
+# fail the text stays selected for Ctrl+C.
+_COPY_JS = """<script>
+document.querySelectorAll(".ia-copy:not([data-bound])").forEach(function (box) {
+  box.setAttribute("data-bound", "1");
+  var input = box.querySelector("input"), button = box.querySelector("button");
+  function said(text) {
+    button.textContent = text;
+    setTimeout(function () { button.textContent = "Copy"; }, 1500);
+  }
+  function fallback() {
+    input.focus();
+    input.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) {}
+    said(ok ? "Copied" : "Press Ctrl+C");
+  }
+  input.addEventListener("focus", function () { input.select(); });
+  button.addEventListener("click", function () {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(function () { said("Copied"); }, fallback);
+    } else {
+      fallback();
+    }
+  });
+});
+</script>"""
+_COPY_CSS = (
+    "<style>.ia-copy{display:flex;gap:.4rem;align-items:stretch;width:100%;}"
+    ".ia-copy input{flex:1;min-width:0;font:inherit;font-size:.85rem;padding:.3rem .5rem;color:inherit;"
+    "border:1px solid rgba(49,51,63,.2);border-radius:.5rem;background:transparent;text-overflow:ellipsis;}"
+    ".ia-copy button{font:inherit;font-size:.85rem;padding:.3rem .75rem;border-radius:.5rem;cursor:pointer;"
+    "border:1px solid rgba(49,51,63,.2);background:var(--background-color,#fff);color:inherit;}"
+    ".ia-copy button:hover{border-color:currentColor;}</style>"
+)
+
+
+def copy_link_html(label: str, url: str) -> str:
+    """A read-only box holding ``url`` and a "Copy" button (both escaped), with their script."""
+    return (
+        f'{_COPY_CSS}<div class="ia-copy"><input type="text" readonly value="{html.escape(url)}" '
+        f'aria-label="{html.escape(label)}"><button type="button">Copy</button></div>{_COPY_JS}'
+    )
+
+
 def copy_link(label: str, url: str, *, help_text: str | None = None) -> None:
-    """A link in a code box: Streamlit draws a copy button on it."""
+    """A link in a read-only box with a copy button.
+
+    Not ``st.code``, whose copy button comes with a syntax highlighter: the first
+    code block on a page makes the browser fetch a 1.5 MB script bundle.
+    """
     st.caption(label if help_text is None else f"{label} — {help_text}")
-    st.code(url, language=None, wrap_lines=True)
+    st.html(copy_link_html(label, url), unsafe_allow_javascript=True)

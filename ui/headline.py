@@ -2,6 +2,9 @@
 
 Unknown is not zero: a figure sums only the incidents where a source gives it,
 and the rest are counted and shown as "+N unknown" next to the sum.
+
+The figures are one line of text, not four ``st.metric`` blocks (each ~90 px
+tall, one above the other on a phone): the map page gives the screen to the map.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-__all__ = ["Figure", "headline_numbers", "show_headline"]
+__all__ = ["Figure", "headline_markdown", "headline_numbers", "show_headline"]
 
 _FIGURES = (("munitions", "Munitions"), ("killed", "Killed"), ("injured", "Injured"))
 
@@ -36,21 +39,27 @@ def headline_numbers(df: pd.DataFrame) -> tuple[int, list[Figure]]:
     return len(df), figures
 
 
+def headline_markdown(count: int, figures: list[Figure], *, total: int | None = None) -> str:
+    """The figures as one Markdown line: "**3** of 8 incidents · **9** munitions :gray[+1 unknown] · ..."."""
+    of_total = f" of {total:,}" if total is not None and total != count else ""
+    parts = [f"**{count:,}**{of_total} {'incident' if count == 1 else 'incidents'}"]
+    for fig in figures:
+        note = f" :gray[{fig.note}]" if fig.note else ""
+        parts.append(f"**{fig.known_sum:,}** {fig.label.lower()}{note}")
+    return " · ".join(parts)
+
+
 def show_headline(
     df: pd.DataFrame, *, total: int | None = None, numbers: tuple[int, list[Figure]] | None = None
 ) -> None:
-    """Four metrics in a row; ``total`` (all incidents) adds "of N" to the count.
+    """The figures in one line; ``total`` (all incidents) adds "of N" to the count.
 
     ``numbers`` is :func:`headline_numbers` of ``df`` when already known (cached per filter).
     """
     count, figures = numbers if numbers is not None else headline_numbers(df)
-    columns = st.columns(4)
-    columns[0].metric(
-        "Incidents", f"{count:,}", delta=f"of {total:,}" if total is not None and total != count else None,
-        delta_color="off", delta_arrow="off",
-    )  # fmt: skip
-    for column, fig in zip(columns[1:], figures):
-        column.metric(
-            fig.label, f"{fig.known_sum:,}", delta=fig.note, delta_color="off", delta_arrow="off",
-            help=f"Sum over incidents whose sources state it; {fig.unknown:,} incidents do not say.",
-        )  # fmt: skip
+    st.markdown(
+        headline_markdown(count, figures, total=total),
+        help="Munitions, killed and injured sum the incidents whose sources state them; "
+        '"+N unknown" counts the incidents that do not say.',
+        width="content",
+    )

@@ -10,6 +10,9 @@
 //   holds the incidents of cells with very few, drawn as their own markers;
 //   opt.feature (optional) is the selected incident, drawn on top.
 //
+// Clusters (both modes) show the actors' shares as a ring too. opt.selected is
+// drawn highlighted and, the first time, shown with its popup open (reveal()).
+//
 // Popups are built here, on open, from the feature's properties; every value
 // goes through esc(), so a summary or source title holding markup shows as text.
 // Called as factory(data, options) and returns the layer to add.
@@ -67,6 +70,40 @@ function (data, opt) {
     if (prev && prev._icon) { L.DomUtil.removeClass(prev._icon, "ia-sel"); }
     if (layer._icon) { L.DomUtil.addClass(layer._icon, "ia-sel"); }
     window.__iaSelected = layer;
+    window.__iaRevealed = layer.feature && layer.feature.properties.i;  // its popup is open already
+  }
+
+  // A linked incident (opt.selected) is shown, not just drawn: its popup opens, and
+  // when it shares a site with others (most bundled incidents do) their cluster is
+  // spread out where it is (no zooming to 18). Once per selection: a layer sent again
+  // for new filters or a new view region leaves the analyst's map alone.
+  function reveal(group) {
+    var marker = window.__iaSelected, id = opt.selected;
+    if (!id || !marker || !marker.feature || marker.feature.properties.i !== id || window.__iaRevealed === id) {
+      return;
+    }
+    var map = group._map;
+    var parent = group.getVisibleParent ? group.getVisibleParent(marker) : marker;
+    if (!map || !parent) { return; }  // off screen (a link with its own view): leave the view alone
+    window.__iaRevealed = id;
+    // On a phone-sized map the page shows the details in a sheet over the map: a popup
+    // too would cover the rest of it with the same text.
+    var open = map.getSize().x < opt.popupFromPx ? function () {} : function () { marker.openPopup(); };
+    if (parent === marker || !parent.spiderfy) { open(); return; }
+    var box = parent.getBounds();
+    if (box.getNorthEast().equals(box.getSouthWest())) {
+      group.once("spiderfied", open);
+      parent.spiderfy();
+    } else {
+      group.zoomToShowLayer(marker, open);
+    }
+  }
+
+  function revealWhenAdded(group) {
+    if (!opt.selected) { return group; }
+    // After the map has drawn the layer (clusters exist only then).
+    group.on("add", function () { setTimeout(function () { reveal(group); }, 0); });
+    return group;
   }
 
   function incidents(collection) {
@@ -77,7 +114,8 @@ function (data, opt) {
         return L.marker(latlng, {
           icon: L.divIcon({className: cls, html: '<i style="background:' + esc(p.c) + '"></i>', iconSize: [14, 14]}),
           riseOnHover: true,
-          keyboard: false
+          keyboard: false,
+          iaColour: p.c  // for the cluster rings
         });
       },
       onEachFeature: function (feature, layer) {
@@ -96,6 +134,17 @@ function (data, opt) {
     return String(n);
   }
 
+  // A ring of colour shares around a count (the server's bins and the browser's clusters).
+  function ring(shares, total) {
+    var stops = [], at = 0;
+    shares.forEach(function (sh) {
+      var to = at + 100 * sh[1] / total;
+      stops.push(esc(sh[0]) + " " + at.toFixed(2) + "% " + to.toFixed(2) + "%");
+      at = to;
+    });
+    return "conic-gradient(" + stops.join(",") + ")";
+  }
+
   function bins(d) {
     var group = L.featureGroup();
     var most = 2;
@@ -103,20 +152,17 @@ function (data, opt) {
     d.bins.forEach(function (b) {
       var n = b[2], kind = d.kinds[b[3]], mix = b[8];
       // A ring of the actors' shares (legend colours) around the count.
-      var stops = [], at = 0, top = [];
+      var shares = [], top = [];
       mix.forEach(function (k, g) {
         if (!k) { return; }
-        var colour = (d.groups[g] || ["", "#4d4d4d"])[1];
-        var to = at + 100 * k / n;
-        stops.push(esc(colour) + " " + at.toFixed(2) + "% " + to.toFixed(2) + "%");
+        shares.push([(d.groups[g] || ["", "#4d4d4d"])[1], k]);
         top.push([k, g]);
-        at = to;
       });
       top.sort(function (p, q) { return q[0] - p[0] || p[1] - q[1]; });
       // 26 px for one incident up to 48 px for the fullest cell in view, on a log scale.
       var size = Math.round(26 + 22 * Math.sqrt(Math.log(Math.max(n, 1)) / Math.log(most)));
       var html = '<div class="ia-bin-c" data-count="' + n + '" style="width:' + size + "px;height:" + size +
-        "px;background:conic-gradient(" + stops.join(",") + ')"><span>' + shortCount(n) + "</span></div>";
+        "px;background:" + ring(shares, n) + '"><span>' + shortCount(n) + "</span></div>";
       var marker = L.marker([b[0], b[1]], {
         icon: L.divIcon({className: "ia-bin", html: html, iconSize: [size, size]}),
         keyboard: false,
@@ -142,7 +188,26 @@ function (data, opt) {
     if (opt.feature && !single[opt.feature.properties.i]) {
       group.addLayer(incidents({type: "FeatureCollection", features: [opt.feature]}));
     }
-    return group;
+    return revealWhenAdded(group);
+  }
+
+  // The browser's clusters look like the server's bins: the count inside a ring of
+  // the actors' shares (each marker carries its legend colour), largest share first.
+  function clusterIcon(c) {
+    var n = c.getChildCount(), by = {}, shares = [];
+    c.getAllChildMarkers().forEach(function (m) {
+      var colour = m.options.iaColour || "#4d4d4d";
+      if (!(colour in by)) { by[colour] = [colour, 0]; shares.push(by[colour]); }
+      by[colour][1] += 1;
+    });
+    shares.sort(function (p, q) { return q[1] - p[1]; });
+    var size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46;
+    // The count stays a plain integer (tests and screen readers read it).
+    return L.divIcon({
+      className: "ia-bin ia-clu", iconSize: [size, size],
+      html: '<div class="ia-bin-c" style="width:' + size + "px;height:" + size + "px;background:" + ring(shares, n) +
+        '"><span>' + n + "</span></div>"
+    });
   }
 
   // Always clustered: incidents often share a site's exact coordinates, and a
@@ -151,9 +216,10 @@ function (data, opt) {
   // points: a wider one keeps the DOM small.
   function cluster(wide) {
     return L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: wide ? 50 : 18,
-                                 showCoverageOnHover: false, spiderfyOnMaxZoom: true});
+                                 showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+                                 iconCreateFunction: clusterIcon});
   }
 
   if (data.bins) { return bins(data); }
-  return cluster(opt.cluster).addLayer(incidents(data));
+  return revealWhenAdded(cluster(opt.cluster).addLayer(incidents(data)));
 }

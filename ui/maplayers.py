@@ -50,6 +50,7 @@ __all__ = [
     "FIT_MAX_ZOOM",
     "LEGEND_OPEN_FROM_PX",
     "MAX_POPUP_SOURCES",
+    "REVEAL_POPUP_FROM_PX",
     "SUMMARY_CHARS",
     "TILE_PROBE_TIMEOUT_MS",
     "Extent",
@@ -67,6 +68,9 @@ CLUSTER_THRESHOLD = 2000  # above this many points the layer clusters widely (se
 SUMMARY_CHARS = 300  # popups show the start of the summary; the details panel shows it all
 MAX_POPUP_SOURCES = 5
 TILE_PROBE_TIMEOUT_MS = 4000  # a tile that has not loaded by then counts as unreachable
+# A linked incident opens with its popup on maps at least this wide; on a phone the
+# page's details sheet covers the lower map already (ui.layout).
+REVEAL_POPUP_FROM_PX = 500
 FIT_MAX_ZOOM = 9  # "zoom to results" never zooms closer (one incident: its town and surroundings)
 
 _LAYER_JS = (Path(__file__).with_name("incident_layer.js")).read_text(encoding="utf-8")
@@ -74,7 +78,10 @@ _LAYER_JS = (Path(__file__).with_name("incident_layer.js")).read_text(encoding="
 _LAYER_JS = _LAYER_JS[_LAYER_JS.index("function (data, opt)") :]
 
 _MAP_CSS = """
+html,body{margin:0;overflow:hidden;}
+#map_div{height:100vh!important;}
 .leaflet-container{background:#cddceb;}
+.leaflet-popup-content{max-width:calc(100vw - 80px);overflow-wrap:anywhere;}
 .ia-label{color:#5b5b5b;font:600 11px/1.1 system-ui,sans-serif;letter-spacing:.12em;text-transform:uppercase;
   text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none;}
 .ia-id{color:#777;font-size:10px;margin-top:2px;}
@@ -259,7 +266,10 @@ class IncidentLayer(MacroElement):
         self.count = count
         self.mode = mode
         self.cluster = count > CLUSTER_THRESHOLD if cluster is None else cluster
-        options = {"selected": selected, "cluster": self.cluster, "types": EVENT_TYPES, "attributions": ATTRIBUTIONS}
+        options = {
+            "selected": selected, "cluster": self.cluster, "types": EVENT_TYPES, "attributions": ATTRIBUTIONS,
+            "popupFromPx": REVEAL_POPUP_FROM_PX,
+        }  # fmt: skip
         if selected_feature is not None:  # bins mode: the selected incident drawn above the bins
             options["feature"] = selected_feature
         self.options_js = script_json(options)
@@ -432,7 +442,7 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
     )
 
 
-LEGEND_OPEN_FROM_PX = 900  # maps at least this wide start with the legend open
+LEGEND_OPEN_FROM_PX = 560  # maps at least this wide start with the legend open
 
 
 class _Legend(MacroElement):

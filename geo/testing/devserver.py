@@ -31,17 +31,18 @@ def free_port() -> int:
 
 
 def start_app(
-    env: Mapping[str, str], log: Path, *, root: Path = PROJECT_ROOT, timeout: float = 90
+    env: Mapping[str, str], log: Path, *, root: Path = PROJECT_ROOT, timeout: float = 90, script: Path | None = None
 ) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` from ``root`` (another checkout, for a side-by-side benchmark)
-    with ``env`` added to the environment; the process and its base URL once it is healthy.
+    """Start ``streamlit run app.py`` (or ``script``: a benchmark's peer page) from ``root`` (another
+    checkout, for a side-by-side benchmark) with ``env`` added to the environment; the process and
+    its base URL once it is healthy.
 
     The server's output goes to ``log``; when it exits or is not healthy within
     ``timeout`` seconds, it is stopped and the RuntimeError quotes the end of that log.
     """
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(root / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or root / "app.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
@@ -67,9 +68,11 @@ def stop_app(proc: subprocess.Popen, timeout: float = 15) -> None:
 
 
 @contextlib.contextmanager
-def serve_app(env: Mapping[str, str], log: Path, *, timeout: float = 90, stop_timeout: float = 15) -> Iterator[str]:
-    """Run ``streamlit run app.py`` with ``env`` added to the environment; yield its base URL (see :func:`start_app`)."""
-    proc, url = start_app(env, log, timeout=timeout)
+def serve_app(
+    env: Mapping[str, str], log: Path, *, timeout: float = 90, stop_timeout: float = 15, script: Path | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` (or ``script``) with ``env`` added; yield its base URL (see :func:`start_app`)."""
+    proc, url = start_app(env, log, timeout=timeout, script=script)
     try:
         yield url
     finally:

@@ -66,6 +66,13 @@ def app_url(tmp_path_factory, chromium_path) -> str:
     yield from serve(tmp, env)
 
 
+@pytest.fixture(scope="session")
+def bundled_app_url(tmp_path_factory, chromium_path) -> str:
+    """Base URL of an app on the bundled data (``data/incidents.csv``), as a fresh clone starts it."""
+    tmp = tmp_path_factory.mktemp("browser-bundled")
+    yield from serve(tmp, {"GEO_DATABASE_URL": f"sqlite:///{tmp / 'incidents.sqlite'}", "GEO_CACHE_DIR": str(tmp / "c")})
+
+
 BIG_STORE = int(os.environ.get("GEO_BROWSER_BIG_STORE", "100000"))  # incidents in the aggregated-map store
 
 
@@ -98,8 +105,9 @@ def browser(chromium_path):
 class Session:
     """One browser context on the app, recording every request and every JS dialog."""
 
-    def __init__(self, browser, app_url: str):
-        self.context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    def __init__(self, browser, app_url: str, *, viewport: tuple[int, int] = (1440, 1000)):
+        width, height = viewport
+        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
@@ -145,9 +153,9 @@ class Session:
             """() => {
                 const single = document.querySelectorAll('.leaflet-marker-pane .ia-mk').length;
                 let clustered = 0;
-                document.querySelectorAll('.leaflet-marker-pane .marker-cluster span')
+                document.querySelectorAll('.leaflet-marker-pane .ia-clu span')
                     .forEach(s => { clustered += parseInt(s.textContent, 10) || 0; });
-                document.querySelectorAll('.leaflet-marker-pane .ia-bin-c')
+                document.querySelectorAll('.leaflet-marker-pane .ia-bin-c[data-count]')
                     .forEach(b => { clustered += parseInt(b.dataset.count, 10) || 0; });
                 return single + clustered;
             }"""
@@ -156,7 +164,7 @@ class Session:
     def bin_counts(self) -> list[int]:
         """The counts on the server-side bins drawn (empty when every incident has its marker)."""
         return self.map_frame().evaluate(
-            "() => Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-bin-c'), b => +b.dataset.count)"
+            "() => Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-bin-c[data-count]'), b => +b.dataset.count)"
         )
 
     def wait_for_markers(self, expected: int | None = None, timeout: float = 30) -> int:
@@ -175,6 +183,16 @@ class Session:
         box.click()
         self.page.get_by_role("option", name=option, exact=True).click()
         self.page.keyboard.press("Escape")
+
+    def headline_count(self) -> int:
+        """The incident count in the page's one-line headline ("**3** of 8 incidents · ...")."""
+        line = self.page.locator('[data-testid="stMarkdown"]').filter(has_text=re.compile(r"incidents? · ")).first
+        return int(line.locator("strong").first.inner_text(timeout=30_000).replace(",", ""))
+
+    def copy_boxes(self) -> list[str]:
+        """The links shown in copy boxes (view link, permalink), once the first is there."""
+        self.page.locator(".ia-copy input").first.wait_for(timeout=30_000)
+        return self.page.locator(".ia-copy input").evaluate_all("els => els.map(e => e.value)")
 
     def wait_for_url(self, pattern: str, timeout: float = 30) -> str:
         self.page.wait_for_url(re.compile(pattern), timeout=timeout * 1000)

@@ -53,7 +53,7 @@ def test_zoomed_out_the_map_shows_counts_per_area(big_session):
     # in its area keeps its own marker (or a marker-cluster count) rather than a circle saying 1.
     assert s.incident_count() == BIG_STORE and 5 <= len(counts) <= 300
     assert sum(counts) > 0.99 * BIG_STORE and min(counts) > 3
-    assert s.page.locator('[data-testid="stMetricValue"]').first.inner_text() == f"{BIG_STORE:,}"
+    assert s.headline_count() == BIG_STORE
     assert s.page.get_by_text("counted per area", exact=False).first.is_visible()
     # A bin's tooltip names its count and actors.
     _clear_of_controls(frame, ".leaflet-marker-pane .ia-bin-c", biggest=True).hover()
@@ -85,7 +85,7 @@ def test_zoomed_in_every_incident_has_its_marker_and_a_click_selects_it(big_sess
     url = s.wait_for_url(r"sel=syn-")
     selected = parse_qs(urlsplit(url).query)["sel"][0]
     s.page.get_by_role("button", name="Clear selection").wait_for(timeout=30_000)
-    assert s.page.get_by_text(f"/?sel={selected}", exact=False).first.is_visible()
+    assert any(link.endswith(f"/?sel={selected}") for link in s.copy_boxes())
     assert parse_qs(urlsplit(url).query)["z"] == ["16"]
     s.wait_idle()
     s.screenshot("22_zoomed_in_100k_selected")
@@ -99,9 +99,9 @@ def test_a_filter_change_swaps_the_bins_in_the_same_map(big_session):
     s.pick("Event type", "Drone / UAV")
     s.wait_for_url(r"type=drone")
     s.wait_idle()
-    frame.wait_for_function(f"() => {{ let n = 0; document.querySelectorAll('.ia-bin-c')"
+    frame.wait_for_function(f"() => {{ let n = 0; document.querySelectorAll('.ia-bin-c[data-count]')"
                             f".forEach(b => n += +b.dataset.count); return n > 0 && n < {before}; }}")  # fmt: skip
-    drones = int(s.page.locator('[data-testid="stMetricValue"]').first.inner_text().replace(",", ""))
+    drones = s.headline_count()
     assert s.wait_for_markers(drones) == drones < BIG_STORE
     assert s.map_frame().evaluate("() => window.__probe") == 1  # not remounted
     assert _zoom(s) == 6

@@ -1,0 +1,121 @@
+"""The map page as a journalist first meets it, at desktop, laptop and phone sizes (bundled data).
+
+The map fills the first screen, a link to an incident that shares its site with
+others shows that one incident (highlighted, its popup or the details sheet open),
+and the page fetches no syntax highlighter (links are in copy boxes, not code blocks).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+
+from tests.browser.conftest import MAP_IFRAME, ROOT, Session
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = [(1440, 900), (1280, 800), (390, 844)]
+HIGHLIGHTER = "SyntaxHighlighter"  # Streamlit's lazily loaded code-block bundle (~1.5 MB)
+
+
+def _stacked_incident() -> str:
+    """The first bundled incident whose coordinates another bundled incident shares."""
+    with open(ROOT / "data" / "incidents.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    sites = Counter((r["lat"], r["lon"]) for r in rows)
+    return next(r["id"] for r in rows if sites[(r["lat"], r["lon"])] > 1)
+
+
+STACKED = _stacked_incident()
+
+
+@pytest.fixture(params=VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
+def sized(request, browser, bundled_app_url):
+    s = Session(browser, bundled_app_url, viewport=request.param)
+    yield s, request.param
+    s.close()
+
+
+def _visible_map_height(session: Session, height: int) -> float:
+    box = session.page.locator(MAP_IFRAME).bounding_box()
+    return max(0.0, min(box["y"] + box["height"], height) - max(box["y"], 0.0))
+
+
+def test_the_map_fills_the_first_screen(sized):
+    session, (width, height) = sized
+    session.open("/")
+    assert session.page.evaluate("() => window.scrollY") == 0
+    visible = _visible_map_height(session, height)
+    assert visible >= 0.6 * height, f"the map shows {visible:.0f} of {height} px"
+    # The headline figures are one line beside or under the title, not four tall blocks.
+    assert session.page.locator('[data-testid="stMetric"]').count() == 0
+    session.page.screenshot(path=str(session.screenshot(f"15_map_{width}x{height}")))  # the first screen only
+    assert not [u for u in session.requests if HIGHLIGHTER in u]
+
+
+def test_a_link_to_a_stacked_incident_shows_it_highlighted_and_open(sized):
+    session, (width, height) = sized
+    session.page.goto(session.app_url + f"/?sel={STACKED}")
+    frame = session.map_frame()
+    # Highlighted, and spread out of the cluster it shares with the other incidents at its site.
+    frame.wait_for_function(
+        "id => { const m = window.__iaSelected; return m && m._icon && m._icon.classList.contains('ia-sel')"
+        " && m.feature.properties.i === id && m._map; }",
+        arg=STACKED, timeout=30_000,
+    )  # fmt: skip
+    assert frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").count() == 1
+    assert frame.evaluate("() => document.querySelectorAll('.leaflet-marker-pane .ia-mk').length") > 1
+    # markercluster keeps a spread-out marker's own position here while it is spiderfied.
+    assert frame.evaluate("() => !!window.__iaSelected._preSpiderfyLatlng")
+    session.wait_idle()
+    if width >= 500:
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        assert f"#{STACKED}" in popup.inner_text()
+        # The popup stays inside the map.
+        map_box = session.page.locator(MAP_IFRAME).bounding_box()
+        pop_box = popup.bounding_box()
+        assert pop_box["width"] <= map_box["width"]
+    else:  # a phone: the details sheet over the lower map holds the same, with the permalink
+        sheet = session.page.locator(".st-key-ia_sheet")
+        sheet.wait_for(timeout=10_000)
+        box = sheet.bounding_box()
+        assert box["y"] >= 0.5 * height and box["y"] + box["height"] <= height + 1
+        assert STACKED in sheet.inner_text()
+    assert _visible_map_height(session, height) >= 0.6 * height
+    session.page.screenshot(path=str(session.screenshot(f"15_stacked_{width}x{height}")))
+    assert not [u for u in session.requests if HIGHLIGHTER in u]
+
+
+def test_on_a_phone_a_popup_fits_inside_the_map(browser, bundled_app_url):
+    session = Session(browser, bundled_app_url, viewport=(390, 844))
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        # The lone markers (not in a cluster) of the bundled data: open one's popup.
+        frame.locator(".leaflet-marker-pane .ia-mk").first.click()
+        popup = frame.locator(".leaflet-popup")
+        popup.wait_for(timeout=10_000)
+        map_width = frame.evaluate("() => window.map.getSize().x")
+        box = popup.bounding_box()
+        frame_box = session.page.locator(MAP_IFRAME).bounding_box()
+        assert box["width"] <= map_width
+        assert frame_box["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame_box["x"] + frame_box["width"] + 1
+    finally:
+        session.close()
+
+
+def test_the_copy_button_puts_the_permalink_on_the_clipboard(browser, bundled_app_url):
+    session = Session(browser, bundled_app_url, viewport=(1440, 900))
+    session.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        session.open(f"/?sel={STACKED}")
+        box = session.page.locator(".st-key-ia_sheet .ia-copy")
+        assert box.locator("input").input_value().endswith(f"/?sel={STACKED}")
+        box.locator("button").click()
+        session.page.wait_for_function("b => b.textContent === 'Copied'", arg=box.locator("button").element_handle())
+        assert session.page.evaluate("navigator.clipboard.readText()").endswith(f"/?sel={STACKED}")
+    finally:
+        session.close()

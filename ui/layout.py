@@ -1,0 +1,78 @@
+"""The map page's layout: the map fills the screen below a compact header.
+
+Streamlit sizes a component's iframe in pixels (``st_folium(height=...)``), and
+a fixed height is wrong on every screen but one: 560 px left the legend below
+the fold at 1280×800 and started the map at y≈695 on a phone. So the page sets
+the map's height in CSS instead, as the viewport height minus what sits above
+it (:data:`MAP_OFFSET_PX`, :data:`MAP_OFFSET_NARROW_PX`); the map document
+itself follows its iframe (``#map_div`` in :mod:`ui.maplayers`), and Leaflet
+redraws on the iframe's resize event. The rules are scoped to the keyed
+containers of the map page (``st.container(key=...)`` gives them a
+``st-key-<key>`` class), so the other pages' maps keep their own heights.
+
+On wide screens the details panel sits beside the map and scrolls within the
+map's height; below Streamlit's column breakpoint (640 px) the columns stack,
+and the panel becomes a bottom sheet over the map (only while an incident is
+selected; its "Clear selection" button closes it).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+__all__ = [
+    "COVER_KEY",
+    "DETAILS_KEY",
+    "HEAD_KEY",
+    "HINT_KEY",
+    "MAP_KEY",
+    "MAP_OFFSET_NARROW_PX",
+    "MAP_OFFSET_PX",
+    "NARROW_PX",
+    "SHEET_KEY",
+    "map_page_css",
+    "map_page_style",
+]
+
+HEAD_KEY = "ia_head"  # title and headline figures
+COVER_KEY = "ia_cover"  # the period the data covers (one line under them)
+MAP_KEY = "ia_mapbox"  # the map's container
+DETAILS_KEY = "ia_details"  # the details panel's container
+SHEET_KEY = "ia_sheet"  # the selected incident's details (the bottom sheet on a phone)
+HINT_KEY = "ia_hint"  # "click a marker" when nothing is selected (left out on a phone)
+NARROW_PX = 640  # Streamlit stacks columns below this width
+# What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header
+# and the data's coverage under it.
+MAP_OFFSET_PX = 142
+# On a phone the header wraps (title, then the figures on two lines; the coverage stays one line).
+MAP_OFFSET_NARROW_PX = 210
+
+
+def map_page_css() -> str:
+    """The map page's style sheet (a ``<style>`` element)."""
+    iframe = f".st-key-{MAP_KEY} iframe"
+    details = f".st-key-{DETAILS_KEY}"
+    return f"""<style>
+[data-testid="stMainBlockContainer"]{{padding-top:3.25rem;padding-bottom:2rem;}}
+.st-key-{HEAD_KEY}{{row-gap:0;}}
+.st-key-{HEAD_KEY} h1{{font-size:1.45rem;padding:0;}}
+.st-key-{HEAD_KEY} p{{margin:0;}}
+.st-key-{COVER_KEY} p{{margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}}
+.st-key-{COVER_KEY}{{margin-top:-.6rem;}}
+{iframe}{{height:calc(100vh - {MAP_OFFSET_PX}px) !important;min-height:320px;display:block;}}
+{details}{{max-height:calc(100vh - {MAP_OFFSET_PX}px);overflow-y:auto;}}
+@media (max-width:{NARROW_PX}px){{
+  [data-testid="stMainBlockContainer"]{{padding-top:4rem;}}  /* below the phone's top bar */
+  {iframe}{{height:calc(100vh - {MAP_OFFSET_NARROW_PX}px) !important;}}
+  {details}{{max-height:none;overflow:visible;}}
+  .st-key-{HINT_KEY}{{display:none;}}
+  .st-key-{SHEET_KEY}{{position:fixed;left:0;right:0;bottom:0;z-index:999990;max-height:40vh;overflow-y:auto;
+    background:var(--background-color,#fff);padding:.5rem .75rem 1rem;border-radius:12px 12px 0 0;
+    box-shadow:0 -2px 14px rgba(0,0,0,.3);}}
+}}
+</style>"""
+
+
+def map_page_style() -> None:
+    """Put :func:`map_page_css` in the page (a ``<style>``-only ``st.html`` takes no space)."""
+    st.html(map_page_css())
