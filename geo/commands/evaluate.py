@@ -31,7 +31,7 @@ def register(subparsers) -> None:
     p.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS, help=f"seed report texts (default: {DEFAULT_SEEDS})")
     p.add_argument("--require-seeds", action="store_true", help="fail instead of skipping when the seed texts are absent")
     p.add_argument("--km", type=float, default=25.0, help="largest distance counted as the same place (default 25)")
-    p.add_argument("--min-f1", type=float, default=None, help="exit 1 when a set scores below this F1")
+    p.add_argument("--min-f1", type=float, default=None, help="exit 1 when an in-house set scores below this F1 (the real-report sets are reported, not gated)")
     p.add_argument("-v", "--verbose", action="store_true", help="list every false positive, false negative and wrong field")
     p.set_defaults(func=run)
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     for name, annotation_file, texts in sets:
         ev = evaluate_set(name, annotation_file, texts, gazetteer, km=args.km, allow_missing=name in real)
         print(format_evaluation(ev, verbose=args.verbose))
-        if args.min_f1 is not None and not ev.skipped and ev.scores.f1 < args.min_f1:
+        if args.min_f1 is not None and name not in real and not ev.skipped and ev.scores.f1 < args.min_f1:
             print(f"error: {name} F1 {ev.scores.f1:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
             status = 1
     return status
