@@ -291,7 +291,8 @@ def evaluate_set(
 
     ev = evaluate_reports(name, load_annotations(annotations), texts_dir, run, km=km, allow_missing=allow_missing)
     if not ev.reports:
-        return Evaluation(name, (), skipped=f"none of its {len(ev.missing)} report texts is in {texts_dir}", missing=ev.missing)
+        why = f"none of its {len(ev.missing)} report texts is in {texts_dir}"
+        return Evaluation(name, (), skipped=why, missing=ev.missing)
     return ev
 
 
@@ -318,7 +319,8 @@ def format_evaluation(ev: Evaluation, *, verbose: bool = False) -> str:
     if total:
         wrong_side = ev.source_as_perpetrator()
         lines.append(
-            f"  actor family {good}/{total} ({good / total:.0%}), reporting source taken for the perpetrator {len(wrong_side)}"
+            f"  actor family {good}/{total} ({good / total:.0%}), "
+            f"reporting source taken for the perpetrator {len(wrong_side)}"
         )
     if ev.missing:
         shown = ", ".join(ev.missing[:10]) + (f" and {len(ev.missing) - 10} more" if len(ev.missing) > 10 else "")

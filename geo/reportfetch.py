@@ -59,7 +59,8 @@ def read_manifest(path: Path) -> list[ManifestRow]:
             reader = csv.DictReader(fh)
             missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or ())]
             if missing:
-                raise InputError(f"{path}: missing column(s) {', '.join(missing)} (expected {', '.join(MANIFEST_COLUMNS)})")
+                expected = ", ".join(MANIFEST_COLUMNS)
+                raise InputError(f"{path}: missing column(s) {', '.join(missing)} (expected {expected})")
             raw = list(reader)
     except FileNotFoundError:
         raise NotFound(f"manifest not found: {path}") from None

@@ -154,7 +154,12 @@ def html_to_text(markup: str) -> str:
 
 # A wire dateline opens the first paragraph: a place in capitals, then an optional date or agency,
 # then a dash ("ERBIL, Iraq, Jan 10 (Reuters) -", "BAGHDAD (AP) —", "WASHINGTON -").
-_DATELINE = re.compile(r"^(?P<dl>[A-Z][A-Z .'’-]{2,40}(?:,[^\n–—-]{1,40})?(?:\([^)\n]{1,30}\))?\s*[-–—]{1,2})\s*")
+_DATELINE = re.compile(
+    r"^(?P<dl>[A-Z][A-Z .'’-]{2,40}"  # the place, in capitals
+    r"(?:,[^\n–—-]{1,40})?"  # ", Iraq, Jan 10"
+    r"(?:\([^)\n]{1,30}\))?"  # "(Reuters)"
+    r"\s*[-–—]{1,2})\s*"
+)
 
 
 def html_article(markup: str) -> Article:
@@ -192,9 +197,8 @@ def html_article(markup: str) -> Article:
     if title and lines and lines[0].strip() == title:
         body = "\n".join(lines[1:]).strip()
     m = _DATELINE.match(body)
-    return Article(
-        title=title, date=(doc.date or "")[:10], dateline=m.group("dl").strip() if m else "", text=body, extractor="trafilatura"
-    )
+    dateline = m.group("dl").strip() if m else ""
+    return Article(title=title, date=(doc.date or "")[:10], dateline=dateline, text=body, extractor="trafilatura")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")

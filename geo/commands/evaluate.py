@@ -26,12 +26,16 @@ def register(subparsers) -> None:
     )
     p.add_argument(
         "--reports-dir", type=Path, default=None,
-        help="texts of the real-report corpus (default: GEO_REPORTS_DIR, else var/reports; refill: python -m geo reports fetch)",
+        help="texts of the real-report corpus (default: GEO_REPORTS_DIR, else var/reports; "
+        "refill: python -m geo reports fetch)",
     )  # fmt: skip
     p.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS, help=f"seed report texts (default: {DEFAULT_SEEDS})")
     p.add_argument("--require-seeds", action="store_true", help="fail instead of skipping when the seed texts are absent")
     p.add_argument("--km", type=float, default=25.0, help="largest distance counted as the same place (default 25)")
-    p.add_argument("--min-f1", type=float, default=None, help="exit 1 when an in-house set scores below this F1 (the real-report sets are reported, not gated)")
+    p.add_argument(
+        "--min-f1", type=float, default=None,
+        help="exit 1 when an in-house set scores below this F1 (the real-report sets are reported, not gated)",
+    )  # fmt: skip
     p.add_argument("-v", "--verbose", action="store_true", help="list every false positive, false negative and wrong field")
     p.set_defaults(func=run)
 

@@ -29,8 +29,12 @@ def register(subparsers) -> None:
     )
     sub = p.add_subparsers(dest="reports_command", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST, help="corpus manifest CSV (default: %(default)s)")
-    common.add_argument("--into", type=Path, default=None, help="texts folder (default: GEO_REPORTS_DIR, else var/reports)")
+    common.add_argument(
+        "--manifest", type=Path, default=DEFAULT_MANIFEST, help="corpus manifest CSV (default: %(default)s)"
+    )
+    common.add_argument(
+        "--into", type=Path, default=None, help="texts folder (default: GEO_REPORTS_DIR, else var/reports)"
+    )
     common.add_argument("--only", nargs="+", metavar="ID", help="only these report ids")
     f = sub.add_parser("fetch", parents=[common], help="download each manifest URL and save its article text")
     f.add_argument("--force", action="store_true", help="download again texts that are already present")
@@ -62,7 +66,10 @@ def run_fetch(args) -> int:
 
     rows, into, settings = _rows_and_dir(args)
     get = partial(http_get, user_agent=settings.user_agent, timeout=args.timeout)
-    result = fetch_reports(rows, into, get, force=args.force, on_row=lambda row, status: print(f"{row.id}: {status}", file=sys.stderr))
+    def say(row, status: str) -> None:
+        print(f"{row.id}: {status}", file=sys.stderr)
+
+    result = fetch_reports(rows, into, get, force=args.force, on_row=say)
     print(f"{len(result.saved)} saved, {len(result.kept)} already present, {len(result.failed)} failed, in {into}")
     return 1 if result.failed else 0
 

@@ -320,7 +320,8 @@ def test_a_us_strike_given_to_the_us_is_not_a_speaker_error(tmp_path):
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     reports = [{"file": "a.txt", "published": "2024-01-10",
                 "incidents": [_ann(event_type="airstrike", actor="US forces / US-led coalition")]}]  # fmt: skip
-    ev = evaluate_reports("t", reports, tmp_path, lambda *a: [_cand(event_type="airstrike", actor="US forces / US-led coalition")])
+    strike = _cand(event_type="airstrike", actor="US forces / US-led coalition")
+    ev = evaluate_reports("t", reports, tmp_path, lambda *a: [strike])
     assert ev.family_accuracy() == (1, 1) and ev.source_as_perpetrator() == []
 
 

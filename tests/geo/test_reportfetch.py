@@ -87,7 +87,8 @@ def test_read_manifest_names_the_bad_row_and_field(tmp_path, row, field):
 
 def test_read_manifest_refuses_duplicates_missing_columns_and_missing_file(tmp_path):
     dup = tmp_path / "dup.csv"
-    dup.write_text(HEADER + "x,https://e.org/1,O,2024-01-01,H,dev\nx,https://e.org/2,O,2024-01-01,H,dev\n", encoding="utf-8")
+    row = "x,https://e.org/{},O,2024-01-01,H,dev\n"
+    dup.write_text(HEADER + row.format(1) + row.format(2), encoding="utf-8")
     with pytest.raises(ValidationError, match="appears twice"):
         read_manifest(dup)
     cols = tmp_path / "cols.csv"

@@ -135,7 +135,8 @@ def test_saved_page_keeps_headline_date_and_dateline_as_fields(saved_page):
 
 def test_saved_page_body_keeps_every_paragraph_in_order(saved_page):
     text = saved_page.text
-    first, second, third = (text.index(s) for s in ("two explosive drones", "Nobody was hurt", "Islamic Resistance in Iraq"))
+    paragraphs = ("two explosive drones", "Nobody was hurt", "Islamic Resistance in Iraq")
+    first, second, third = (text.index(s) for s in paragraphs)
     assert first < second < third
     assert text.count("\n") >= 2  # paragraphs stay apart for the sentence splitter
 
