@@ -8,7 +8,7 @@ The map page is thin on purpose: every piece lives in ``ui/`` (one concern per
 module) and the other pages reuse them. The run order matters:
 
 1. ``page.filtered_page`` reads a link into the widgets (before they exist)
-   and turns the widgets into :class:`~geo.filters.Filters`,
+   and turns the widgets into :class:`~geo.view.filters.Filters`,
 2. the map reports its view and clicks,
 3. ``state.commit`` writes the whole view back into the URL.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.viewstate import ViewState
+from geo.view.viewstate import ViewState
 from ui import common, data, details, headline, mapview, page, state, timeline
 
 

@@ -1,6 +1,6 @@
 """Extraction speed: ``python benchmarks/bench_extract.py [--reports N]``.
 
-Prints reports per second of :func:`geo.extract.extract` on ~1,000-word
+Prints reports per second of :func:`geo.reports.extract.extract` on ~1,000-word
 reports composed from the project's own evaluation texts
 (``tests/data/eval/own/*.txt``, shuffled with a fixed seed so runs are
 comparable), on one core, against the curated gazetteer without the GeoNames
@@ -36,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.extract import extract
-from geo.gazetteer import Gazetteer
+from geo.reports.extract import extract
+from geo.places.gazetteer import Gazetteer
 
 OWN = ROOT / "tests" / "data" / "eval" / "own"
 PUBLISHED = dt.date(2023, 5, 10)

@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.config import get_settings
-from geo.gazetteer import FuzzyIndex, Gazetteer
-from geo.geonames import GeoNamesLayer, import_geonames
-from geo.normalize import _fold_word, name_key
+from geo.places.gazetteer import FuzzyIndex, Gazetteer
+from geo.places.geonames import GeoNamesLayer, import_geonames
+from geo.places.normalize import _fold_word, name_key
 
 _SYLLABLES = "al ba da di ha hu ja ka kh ma mi mu na ni ra ri sa sha ta ti wa ya za ab ad ar as ay ib ir um".split()  # noqa: SIM905
 

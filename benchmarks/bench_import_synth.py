@@ -6,7 +6,7 @@ Prints a table of
   dashboard and filter benchmarks are built on);
 * writing a synthetic frame as CSV in our format;
 * an ACLED-format import of 10,000 and 100,000 rows (an ACLED export generated
-  from synthetic incidents with :func:`geo.acled.to_acled_frame`): reading and
+  from synthetic incidents with :func:`geo.formats.acled.to_acled_frame`): reading and
   validating the file, then ``Store.upsert_many`` into a fresh SQLite file,
   then the same file again (the idempotent re-import, all unchanged).
 
@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.acled import read_acled, to_acled_frame
+from geo.formats.acled import read_acled, to_acled_frame
 from geo.config import get_settings
-from geo.store import Store
-from geo.synth import BUILTIN_SITES, synth_frame, write_frame_csv
+from geo.storage.store import Store
+from geo.testing.synth import BUILTIN_SITES, synth_frame, write_frame_csv
 
 
 def timed(fn, *args, **kwargs):

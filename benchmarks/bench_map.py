@@ -11,7 +11,7 @@ does it. Measured for
                the session has seen: back to a previous selection);
 * ``naive``    one ``folium.Marker`` with a ``Popup`` and ``Tooltip`` per incident.
 
-Data: :func:`geo.synth.synth_frame` (realistic text lengths and source lists).
+Data: :func:`geo.testing.synth.synth_frame` (realistic text lengths and source lists).
 
 Usage: ``python benchmarks/bench_map.py [--sizes 1000 10000] [--repeat 5]``
 """
@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import folium
 import streamlit_folium as sf
 
-from geo.filters import Filters, apply_filters
-from geo.synth import synth_frame
+from geo.view.filters import Filters, apply_filters
+from geo.testing.synth import synth_frame
 from ui.assets import vendor_assets
 from ui.maplayers import base_map, incident_features, incident_group, legend_html, script_json
 from ui.symbols import actor_colours

@@ -9,7 +9,7 @@
               the tiles off and with a probed tile source: what a process does
               once per legend and initial view; the bytes are the map script.
 
-Data: :func:`geo.synth.synth_frame`. No network: the tiles are only named in the script.
+Data: :func:`geo.testing.synth.synth_frame`. No network: the tiles are only named in the script.
 
 Usage: ``python benchmarks/bench_map_base.py [--sizes 10000 100000] [--repeat 20]``
 """
@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from timing import median_ms
 
 from geo.config import OSM_TILES
-from geo.filters import Filters
-from geo.synth import synth_frame
+from geo.view.filters import Filters
+from geo.testing.synth import synth_frame
 from ui.assets import vendor_assets
 from ui.data import build_dataset, positions
 from ui.maplayers import base_map, legend_html
@@ -48,7 +48,7 @@ def main() -> None:
             version, frame = f"bench-{n}", df
 
         ds = build_dataset(_Snap())
-        ds = type(ds)(**{**ds.__dict__, "snapshot": None})  # filter with geo.filters, no store
+        ds = type(ds)(**{**ds.__dict__, "snapshot": None})  # filter with geo.view.filters, no store
         for label, filters in (("none", Filters()), ("one type", Filters(event_types=("drone",)))):
             passing = len(positions(ds, filters))  # cached from here on, as in the app
             ms = median_ms(lambda ds=ds, filters=filters: results_extent(ds, filters), args.repeat)

@@ -4,9 +4,9 @@
 
 For each size: loads that many synthetic incidents into a throwaway schema
 (``Store.upsert_many``, the audited path ``python -m geo import`` takes), builds
-the light snapshot (:func:`geo.snapshot.build`, what a first start does), then
+the light snapshot (:func:`geo.storage.snapshot.build`, what a first start does), then
 edits one incident and imports 1,000 more, timing the write and
-:func:`geo.snapshot.refresh` (what the running app does on the next page run).
+:func:`geo.storage.snapshot.refresh` (what the running app does on the next page run).
 bench_scale.py measures the same on SQLite inside the real app; this is the
 team deployment's half. The schema is dropped at the end.
 """
@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import snapshot as snap
-from geo.pgscratch import scratch_schema
-from geo.store import Store
-from geo.synth import synth_incidents
+from geo.storage import snapshot as snap
+from geo.testing.pgscratch import scratch_schema
+from geo.storage.store import Store
+from geo.testing.synth import synth_incidents
 
 
 def measure(url: str, n: int) -> dict[str, float]:

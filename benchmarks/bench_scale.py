@@ -2,7 +2,7 @@
 
     python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--repeat 3] [--keep DIR]
 
-For each size, synthetic incidents (:func:`geo.synth.synth_frame`) are written
+For each size, synthetic incidents (:func:`geo.testing.synth.synth_frame`) are written
 into a fresh SQLite store under /tmp, then the app is measured in *new
 processes* pinned to one core, each running the real map page (``app.py``)
 under Streamlit's AppTest, i.e. the script the server runs for a browser:
@@ -20,7 +20,7 @@ under Streamlit's AppTest, i.e. the script the server runs for a browser:
                   map moves (zoom/pan reports from the map)
 ``map bytes``     the st_folium element as sent (its protobuf size), worst case
 ``export``        GeoJSON of a filtered set and of exactly 100k incidents
-                  (sources fetched from SQL for those rows + geo.export.to_geojson)
+                  (sources fetched from SQL for those rows + geo.formats.export.to_geojson)
 ``peak MB``       the app process's peak resident memory (ru_maxrss)
 ``after a write`` in the running app, one incident edited (Store.update), then
                   1,000 new incidents imported (Store.upsert_many): the time to
@@ -82,7 +82,7 @@ VIEWS = [  # (label, centre, zoom): map moves as the map reports them
 
 
 def bulk_import(store, frame, chunk: int = 50_000) -> None:
-    """Write a frame (geo.frame contract) into an empty store's tables in one transaction.
+    """Write a frame (geo.view.frame contract) into an empty store's tables in one transaction.
 
     What :meth:`Store.upsert_many` writes (incidents with their denormalised
     sources, the sources rows, a data-version bump), without its per-row
@@ -90,7 +90,7 @@ def bulk_import(store, frame, chunk: int = 50_000) -> None:
     """
     import orjson
 
-    from geo.store import incidents_table, sources_table
+    from geo.storage.store import incidents_table, sources_table
 
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
     extra = ("sources_json", "version", "created_at", "updated_at", "deleted_at", "changed_in")
@@ -117,7 +117,7 @@ def bulk_import(store, frame, chunk: int = 50_000) -> None:
         cur = raw.cursor()
         cur.execute("BEGIN IMMEDIATE")
         cur.execute("SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'data_version'")
-        changed_in = cur.fetchone()[0]  # the version the bump below gives (see geo.store._bump_data_version)
+        changed_in = cur.fetchone()[0]  # the version the bump below gives (see geo.storage.store._bump_data_version)
         for start in range(0, len(frame), chunk):
             stop = min(len(frame), start + chunk)
             k = stop - start
@@ -142,8 +142,8 @@ def bulk_import(store, frame, chunk: int = 50_000) -> None:
 
 def make_store(n: int, folder: Path, *, upsert: bool) -> dict:
     """Synthesize ``n`` incidents into ``folder/scale-n.sqlite``; timings of each step."""
-    from geo.store import Store
-    from geo.synth import frame_incidents, synth_frame
+    from geo.storage.store import Store
+    from geo.testing.synth import frame_incidents, synth_frame
 
     out: dict = {}
     start = time.perf_counter()
@@ -246,7 +246,7 @@ def child(args: argparse.Namespace) -> dict:
 
 def _after_writes(at, run) -> dict:
     """One incident edited, then 1,000 imported, in the running app: time to the next data set and page."""
-    from geo.synth import synth_incidents
+    from geo.testing.synth import synth_incidents
     from ui.data import get_store, load_dataset
 
     store = get_store()
@@ -276,7 +276,7 @@ def _after_writes(at, run) -> dict:
 
 def _report(lat: float, lon: float, zoom: int, size=(1100, 560)) -> dict:
     """What streamlit-folium reports for a map of ``size`` pixels centred at (lat, lon)."""
-    from geo.aggregate import TILE_PX, project, unproject
+    from geo.view.aggregate import TILE_PX, project, unproject
 
     scale = TILE_PX * 2.0**zoom
     x, y = project(lat, lon)
@@ -305,8 +305,8 @@ def _exports(args) -> dict:
     """GeoJSON exports, as the download button builds them (light rows + their sources from SQL)."""
     import numpy as np
 
-    from geo.filters import Filters
-    from geo.snapshot import load
+    from geo.view.filters import Filters
+    from geo.storage.snapshot import load
     from ui.data import build_dataset, export_bytes, filtered, get_store
 
     dataset = build_dataset(load(get_store(), args.cache))
@@ -329,11 +329,11 @@ def _exports(args) -> dict:
 def _side_by_side(args) -> dict:
     """Filter + map layer + what st_folium sends: ours against one folium Marker per incident."""
     from benchmarks.bench_map import component_payload, naive
-    from geo.aggregate import region_for_view
-    from geo.filters import Filters
-    from geo.snapshot import load
-    from geo.store import Store
-    from geo.synth import synth_frame
+    from geo.view.aggregate import region_for_view
+    from geo.view.filters import Filters
+    from geo.storage.snapshot import load
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
     from ui.assets import vendor_assets
     from ui.data import build_dataset, build_layer, positions
     from ui.maplayers import base_map, incident_group, legend_html

@@ -7,7 +7,7 @@ written with ``Store.upsert_many`` into a fresh SQLite file, then timed:
 
 * ``upsert``  one transaction adding all incidents (with sources and audit rows)
 * ``frame``   ``Store.frame()``, best of three
-* ``geojson`` ``geo.export.to_geojson(frame)``, best of three, and its size
+* ``geojson`` ``geo.formats.export.to_geojson(frame)``, best of three, and its size
 
 Prints one table row per size. Nothing here touches the network.
 """
@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.export import to_geojson
+from geo.formats.export import to_geojson
 from geo.incidents import EVENT_TYPES, Incident, Source
-from geo.store import Store
+from geo.storage.store import Store
 
 # (site_id, lat, lon, country, admin1): a few real bases the incidents cluster around.
 SITES = (

@@ -2,11 +2,11 @@
 
 Prints, for a store holding N team sites (synthetic, valid, inside Iraq):
 
-* ``check``: a :func:`geo.gazetteer.load_default` call whose gazetteer is cached,
+* ``check``: a :func:`geo.places.gazetteer.load_default` call whose gazetteer is cached,
   i.e. the one version query every page run and CLI command now pays: "CLI"
   from the settings alone (SQLite through :mod:`sqlite3`, PostgreSQL through a
-  Store kept per URL), "app" through the app's :class:`~geo.store.Store`;
-* ``add``: one :func:`geo.teamsites.add_site` (validation against the curated
+  Store kept per URL), "app" through the app's :class:`~geo.storage.store.Store`;
+* ``add``: one :func:`geo.places.teamsites.add_site` (validation against the curated
   and stored team sites, insert, audit, version bump, one transaction);
 * ``rebuild``: from that add to the new gazetteer being ready (what the next
   page run after an editor adds a site waits for);
@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from timing import median_ms
 
-from geo import teamsites
+from geo.places import teamsites
 from geo.config import get_settings
-from geo.gazetteer import load_default
-from geo.store import Store
+from geo.places.gazetteer import load_default
+from geo.storage.store import Store
 
 
 def fields(n: int) -> dict:
@@ -102,7 +102,7 @@ def main() -> None:
         tmp = Path(folder)
         run(f"sqlite:///{tmp / 'bench.sqlite'}", "sqlite", counts, tmp)
         if args.postgres:
-            from geo.pgscratch import scratch_schema
+            from geo.testing.pgscratch import scratch_schema
 
             with scratch_schema(args.postgres, prefix="bench") as url:
                 run(url, "postgresql", counts, tmp)

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.devserver import serve_app  # after the path above
+from geo.testing.devserver import serve_app  # after the path above
 
 TYPES = ("rocket", "drone", "missile", "indirect_fire", "artillery", "ied", "airstrike")
 COUNTRIES = ("IQ", "SY")
@@ -121,8 +121,8 @@ async def drive(
 
 def make_store(folder: Path, n: int) -> dict[str, str]:
     from benchmarks.bench_scale import bulk_import
-    from geo.store import Store
-    from geo.synth import synth_frame
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
 
     db = folder / "load.sqlite"
     store = Store(f"sqlite:///{db}")

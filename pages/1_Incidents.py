@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.viewstate import ViewState
+from geo.view.viewstate import ViewState
 from ui import auth, common, data, editing, headline, page, state, table
 
 ctx = page.filtered_page("incidents", "Incidents")

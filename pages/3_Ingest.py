@@ -5,7 +5,7 @@ Paste a report or upload a .txt/.html file, give its publication date (every
 the words that support them highlighted, correct them, and save: saving
 merges them with the stored incidents (same attack -> one more source).
 A place the gazetteer does not know can be added to it from here as a team
-site (:mod:`geo.teamsites`); the report is then extracted again.
+site (:mod:`geo.places.teamsites`); the report is then extracted again.
 
 All report text is untrusted: it reaches the page escaped (``html.escape``
 inside the highlight markup, :func:`ui.common.md_escape` in Markdown, or as
@@ -22,13 +22,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import teamsites
+from geo.places import teamsites
 from geo.errors import GeoError, ValidationError
-from geo.extract import extract, split_sentences
-from geo.gazetteer import KINDS
+from geo.reports.extract import extract, split_sentences
+from geo.places.gazetteer import KINDS
 from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, validate_incident
-from geo.merge import merge
-from geo.textin import clean_text
+from geo.reports.merge import merge
+from geo.reports.text import clean_text
 from ui import common
 from ui.assets import vendor_assets
 from ui.auth import require_editor, sign_out_control
@@ -218,7 +218,7 @@ else:
 
 
 def _site_fields(name: str, values: dict) -> dict:
-    """The gazetteer.csv row the form describes (validated by geo.teamsites.check_site)."""
+    """The gazetteer.csv row the form describes (validated by geo.places.teamsites.check_site)."""
     return {
         "id": values["id"].strip(), "name": name, "aliases": values["aliases"], "kind": values["kind"],
         "country": values["country"].strip().upper(), "admin1": values["admin1"], "lat": values["lat"],

@@ -31,11 +31,11 @@ def skip_or_fail(reason: str, require_env: str) -> None:
 @contextlib.contextmanager
 def postgres_schema() -> Iterator[str]:
     """The URL of a fresh, empty schema on the test PostgreSQL server, dropped afterwards
-    (:func:`geo.pgscratch.scratch_schema`). Skips (fails in CI) when GEO_TEST_POSTGRES_URL
+    (:func:`geo.testing.pgscratch.scratch_schema`). Skips (fails in CI) when GEO_TEST_POSTGRES_URL
     is not set or the server does not answer."""
     import sqlalchemy as sa
 
-    from geo.pgscratch import scratch_schema
+    from geo.testing.pgscratch import scratch_schema
 
     base = os.environ.get("GEO_TEST_POSTGRES_URL")
     if not base:
@@ -50,10 +50,10 @@ def postgres_schema() -> Iterator[str]:
 
 @pytest.fixture
 def builds(monkeypatch):
-    """The stores :mod:`geo.snapshot` had to build from scratch, in order (``geo.snapshot.build``
+    """The stores :mod:`geo.storage.snapshot` had to build from scratch, in order (``geo.storage.snapshot.build``
     counted: a refresh that patches instead adds nothing). Tests that build on purpose keep a
     reference to the real function taken before this fixture patches it."""
-    from geo import snapshot
+    from geo.storage import snapshot
 
     real = snapshot.build
     calls = []

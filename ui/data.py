@@ -4,10 +4,10 @@ The store is opened once per database URL (``st.cache_resource``). Everything
 else hangs off one :class:`Dataset` per store version, shared by every session
 (``st.cache_resource``: never copied, never pickled):
 
-* the *light* frame of :mod:`geo.snapshot` (no sources JSON; categorical text),
+* the *light* frame of :mod:`geo.storage.snapshot` (no sources JSON; categorical text),
   read from its snapshot file on a cold start and, when the version moves,
   patched from the previous data set's snapshot with just the incidents written
-  since (:func:`geo.snapshot.refresh`: a fraction of a second at a million
+  since (:func:`geo.storage.snapshot.refresh`: a fraction of a second at a million
   incidents, where a rebuild takes ~10 s);
 * what the filters and the map need, computed once: colours, option lists, an
   id index, each incident's Web Mercator position and colour group.
@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.aggregate import POINT_LIMIT, Region, bin_points, project, region_for_bounds
+from geo.view.aggregate import POINT_LIMIT, Region, bin_points, project, region_for_bounds
 from geo.config import Settings, get_settings
-from geo.filters import Filters
+from geo.view.filters import Filters
 from geo.incidents import EVENT_TYPES
-from geo.snapshot import Snapshot
+from geo.storage.snapshot import Snapshot
 from ui.maplayers import incident_features, script_json
 from ui.symbols import OTHER_ACTOR, OTHER_COLOUR, UNKNOWN_ACTOR, UNKNOWN_COLOUR, ActorColours, actor_colours
 
@@ -108,7 +108,7 @@ class IdSet:
 class MapPoints:
     """Per incident, what the map aggregation needs (aligned with the frame rows)."""
 
-    x: np.ndarray  # Web Mercator world coordinates (geo.aggregate.project)
+    x: np.ndarray  # Web Mercator world coordinates (geo.view.aggregate.project)
     y: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
@@ -123,7 +123,7 @@ class Dataset:
     """One version of the data and what every page derives from it."""
 
     version: str
-    frame: pd.DataFrame  # the light frame (geo.snapshot): every frame column but ``sources``
+    frame: pd.DataFrame  # the light frame (geo.storage.snapshot): every frame column but ``sources``
     colours: ActorColours
     actors: tuple[str, ...]  # most frequent first
     countries: tuple[str, ...]
@@ -139,7 +139,7 @@ class Dataset:
 
 @st.cache_resource(show_spinner="Opening the incident store…")
 def _open_store(database_url: str, incidents_csv: str, _settings: Settings):
-    from geo.store import Store
+    from geo.storage.store import Store
 
     return Store.open(_settings)
 
@@ -218,9 +218,9 @@ def next_dataset(store, cache_dir: str, *, version: str | None = None) -> Datase
 
     Its snapshot is refreshed from the newest Dataset this process built for the
     same store, when it still lives, reading only what changed since
-    (:func:`geo.snapshot.load` with ``previous``); else from the snapshot files.
+    (:func:`geo.storage.snapshot.load` with ``previous``); else from the snapshot files.
     """
-    from geo.snapshot import load
+    from geo.storage.snapshot import load
 
     key = (store.url, str(cache_dir))
     with _NEWEST_LOCK:
@@ -283,7 +283,7 @@ def positions(dataset: Dataset, filters: Filters) -> np.ndarray:
     if dataset.snapshot is not None:
         mask = dataset.snapshot.mask(filters)
     else:  # a dataset built from a plain frame (tests)
-        from geo.filters import filter_mask
+        from geo.view.filters import filter_mask
 
         mask = filter_mask(dataset.frame, filters)
     found = np.flatnonzero(mask)
@@ -360,7 +360,7 @@ def headline(dataset: Dataset, filters: Filters, shown: pd.DataFrame):
 
 
 def export_frame(dataset: Dataset, shown: pd.DataFrame) -> pd.DataFrame:
-    """``shown`` (rows of the light frame) complete with sources, in the :mod:`geo.frame` contract."""
+    """``shown`` (rows of the light frame) complete with sources, in the :mod:`geo.view.frame` contract."""
     if dataset.snapshot is None:
         return shown
     return dataset.snapshot.full_frame(get_store(), shown.index.to_numpy())
@@ -374,11 +374,11 @@ def export_bytes(dataset: Dataset, shown: pd.DataFrame, kind: str) -> bytes:
     """The GeoJSON (``kind="geojson"``) or CSV file of ``shown``, sources included.
 
     Built in chunks of :data:`EXPORT_CHUNK` rows (their sources read from the
-    store, then :func:`geo.export.to_geojson` / :func:`~geo.export.to_csv`), so
+    store, then :func:`geo.formats.export.to_geojson` / :func:`~geo.formats.export.to_csv`), so
     a large export never holds all rows as Python objects at once; the bytes
     are the same as one call over the whole frame gives.
     """
-    from geo.export import to_csv, to_geojson
+    from geo.formats.export import to_csv, to_geojson
 
     pos = shown.index.to_numpy()
     if dataset.snapshot is None or len(pos) <= EXPORT_CHUNK:
@@ -403,7 +403,7 @@ def export_bytes(dataset: Dataset, shown: pd.DataFrame, kind: str) -> bytes:
 def incident_row(dataset: Dataset, incident_id: str) -> pd.Series | None:
     """One incident as a complete frame row (sources included), read from the store; None if gone."""
     from geo.errors import NotFound
-    from geo.frame import to_frame
+    from geo.view.frame import to_frame
 
     try:
         incident = get_store().get(incident_id)
@@ -438,7 +438,7 @@ def map_layer(
 
     Every incident passing the filters when they are few (the layer then does
     not depend on the view at all); otherwise the ones in the region around the
-    view, one by one when at most :data:`~geo.aggregate.POINT_LIMIT`, else
+    view, one by one when at most :data:`~geo.view.aggregate.POINT_LIMIT`, else
     binned on a screen-pixel grid.
     """
     pos = positions(dataset, filters)
@@ -501,8 +501,8 @@ def popup_rows(dataset: Dataset, pos: np.ndarray | list[int]) -> pd.DataFrame:
     """
     if dataset.snapshot is None:  # a dataset built from a plain frame (tests)
         return dataset.frame.take(pos)
-    from geo.frame import FRAME_COLUMNS
-    from geo.snapshot import _plain
+    from geo.view.frame import FRAME_COLUMNS
+    from geo.storage.snapshot import _plain
 
     pos = np.asarray(pos, dtype=np.int64)
     out = _plain(dataset.frame.take(pos).reset_index(drop=True))

@@ -31,7 +31,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import ConflictError, GeoError, NotFound
-from geo.importers import changed_fields
+from geo.formats.importers import changed_fields
 from geo.incidents import (
     ATTRIBUTIONS,
     DATE_PRECISIONS,
@@ -43,7 +43,7 @@ from geo.incidents import (
     Source,
     validate_incident,
 )
-from geo.merge import combine, distance_km
+from geo.reports.merge import combine, distance_km
 from ui import auth, state
 from ui.common import md_escape
 from ui.data import get_store

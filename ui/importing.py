@@ -1,9 +1,9 @@
 """The Import page's parts: upload a file, see the dry-run plan, import it all or nothing.
 
-Reading and checking is :mod:`geo.importers`' (format detection, every bad row
+Reading and checking is :mod:`geo.formats.importers`' (format detection, every bad row
 listed); this module decides what the page shows. A file with any bad row
 gets a table of its problems and no Import button. A good file gets the plan
-(:func:`geo.importers.plan_import`: what would be added, changed, left alone)
+(:func:`geo.formats.importers.plan_import`: what would be added, changed, left alone)
 before anything is written, and the Import button writes it in one
 transaction with a progress bar fed by :meth:`Store.upsert_many`.
 
@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from geo.csvio import MAX_BYTES as _CSV_MAX_BYTES
+from geo.formats.csvio import MAX_BYTES as _CSV_MAX_BYTES
 from geo.errors import GeoError, InputError, Problem, ValidationError
-from geo.frame import to_frame
-from geo.importers import ImportPlan, detect_text_format, parse_text, plan_import, stored_lookup
+from geo.view.frame import to_frame
+from geo.formats.importers import ImportPlan, detect_text_format, parse_text, plan_import, stored_lookup
 from geo.incidents import EVENT_TYPES, Incident
-from geo.textinput import read_text
+from geo.formats.readfile import read_text
 from ui.common import md_escape
 from ui.data import get_store
 from ui.table import COLUMN_CONFIG

@@ -11,7 +11,7 @@
   folium ``Marker`` per incident). In ``points`` mode it draws those features
   with a JS ``pointToLayer``, clustered above :data:`CLUSTER_THRESHOLD` points
   (below it only overlapping markers merge); in ``bins`` mode it draws the
-  server-side bins of :mod:`geo.aggregate` (a count per grid cell, coloured by
+  server-side bins of :mod:`geo.view.aggregate` (a count per grid cell, coloured by
   its most frequent actor; a click zooms in). It goes into a ``FeatureGroup``
   passed to ``st_folium(feature_group_to_add=...)``, which swaps it in place,
   together with the :class:`Extent` of the incidents passing the filters (for
@@ -40,7 +40,7 @@ from jinja2 import Template
 
 from geo.config import TileSource, get_settings
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
-from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
+from geo.view.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
 from ui.assets import VendorAssets, localize
 from ui.borders import LABELS, borders_geojson
 from ui.symbols import SHAPES, ActorColours, marker_css

@@ -44,8 +44,8 @@ import streamlit as st
 import streamlit_folium
 
 from geo.config import TileSource, get_settings
-from geo.filters import Filters
-from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM, ViewState
+from geo.view.filters import Filters
+from geo.view.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM, ViewState
 from ui.assets import vendor_assets
 from ui.data import Dataset, MapLayer, map_layer, popup_rows, positions, shown_position
 from ui.maplayers import Extent, base_map, extent_of, incident_features, incident_group, legend_html

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.filters import Filters
-from geo.viewstate import ViewState
+from geo.view.filters import Filters
+from geo.view.viewstate import ViewState
 from ui import common, data, sidebar, state
 
 __all__ = ["PAGES", "FilteredPage", "filtered_page", "inside_navigation", "navigate", "share_and_export"]
@@ -142,7 +142,7 @@ def _export_buttons(ctx: FilteredPage, *, stem: str = "incidents", key: str = "i
     The light frame has no sources, so a file is built only when its button is
     pressed (Streamlit calls ``data`` then): :func:`ui.data.export_bytes` reads
     the sources of exactly these rows from the store, in chunks, and writes
-    :mod:`geo.export`'s formats.
+    :mod:`geo.formats.export`'s formats.
     """
     left, right = st.columns(2)
     left.download_button(

@@ -12,8 +12,8 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.countries import COUNTRIES
-from geo.filters import DATE_PRESETS, Filters
+from geo.places.countries import COUNTRIES
+from geo.view.filters import DATE_PRESETS, Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from ui.data import Dataset
 from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, current_view, filters_from_widgets

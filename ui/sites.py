@@ -1,8 +1,8 @@
 """The Gazetteer page's parts: the site table, the map of sites, "try a name".
 
-Matching itself is :mod:`geo.gazetteer`'s; this module only shows it. The
-gazetteer is the one :func:`geo.gazetteer.load_default` builds: the curated
-CSV plus the team sites editors added (kept in the store, :mod:`geo.teamsites`).
+Matching itself is :mod:`geo.places.gazetteer`'s; this module only shows it. The
+gazetteer is the one :func:`geo.places.gazetteer.load_default` builds: the curated
+CSV plus the team sites editors added (kept in the store, :mod:`geo.places.teamsites`).
 """
 
 from __future__ import annotations
@@ -37,21 +37,21 @@ _COLUMNS = [
 
 
 def load_gazetteer():
-    """The default gazetteer: :func:`geo.gazetteer.load_default` on the app's store.
+    """The default gazetteer: :func:`geo.places.gazetteer.load_default` on the app's store.
 
     That function keeps it per process and rebuilds it when the CSV changes or a
     team site is added or removed (one small query per run), so a site one
     editor adds resolves on the next run of every session on every app server.
     """
-    from geo.gazetteer import load_default
+    from geo.places.gazetteer import load_default
     from ui.data import get_store
 
     return load_default(store=get_store())
 
 
 def team_sites() -> dict:
-    """Site id -> :class:`~geo.teamsites.TeamSite` (who added it when) for the stored team sites."""
-    from geo import teamsites
+    """Site id -> :class:`~geo.places.teamsites.TeamSite` (who added it when) for the stored team sites."""
+    from geo.places import teamsites
     from ui.data import get_store
 
     return {team.site.id: team for team in teamsites.list_sites(get_store())}
@@ -161,7 +161,7 @@ def show_team_site_removal(team_sites) -> None:
     Incidents already placed at the site keep their coordinates; only name lookups
     stop finding it.
     """
-    from geo import teamsites
+    from geo.places import teamsites
     from geo.errors import GeoError
     from ui import auth
     from ui.data import get_store

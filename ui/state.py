@@ -1,6 +1,6 @@
 """The view in the URL: read it when a link is opened, write it back after every run.
 
-The URL is the one source of truth a colleague sees; :mod:`geo.viewstate`
+The URL is the one source of truth a colleague sees; :mod:`geo.view.viewstate`
 does all parsing and validation. This module only decides *when* to read the
 URL into the widgets and when to write the widgets (and the map view) back:
 
@@ -28,8 +28,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from geo.filters import DATE_PRESETS, Filters, preset_range
-from geo.viewstate import ViewState, parse_params
+from geo.view.filters import DATE_PRESETS, Filters, preset_range
+from geo.view.viewstate import ViewState, parse_params
 
 __all__ = [
     "CUSTOM",

@@ -12,9 +12,9 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from geo.filters import Filters
+from geo.view.filters import Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
-from geo.viewstate import ViewState
+from geo.view.viewstate import ViewState
 from ui.state import query_string
 
 __all__ = ["COLUMN_CONFIG", "TABLE_ROWS", "incident_table", "map_links", "most_recent", "show_incident_table"]

@@ -1,4 +1,4 @@
-"""``python -m geo backup FILE``: the whole incident store in one file (see :mod:`geo.backup`).
+"""``python -m geo backup FILE``: the whole incident store in one file (see :mod:`geo.storage.backup`).
 
 Every table is copied: incidents (soft-deleted ones too, with their versions),
 sources, the audit log and the store's metadata. FILE is replaced only once the
@@ -24,8 +24,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.backup import backup
-    from geo.store import Store
+    from geo.storage.backup import backup
+    from geo.storage.store import Store
 
     # seed=False: a backup copies what is there; it must never seed an empty store first.
     store = Store.open(seed=False)

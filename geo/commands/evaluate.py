@@ -42,8 +42,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geo.config import get_settings
-    from geo.evaluate import ANNOTATED_SETS, REAL_SETS, evaluate_set, format_evaluation
-    from geo.gazetteer import load_default
+    from geo.reports.evaluate import ANNOTATED_SETS, REAL_SETS, evaluate_set, format_evaluation
+    from geo.places.gazetteer import load_default
 
     # Curated sites only: a score must not change because an editor added a team site.
     gazetteer = load_default(team=False)

@@ -1,6 +1,6 @@
 """``python -m geo export``: the stored incidents, filtered, as GeoJSON or CSV.
 
-Uses the same :class:`geo.filters.Filters` as the dashboard, so an export of
+Uses the same :class:`geo.view.filters.Filters` as the dashboard, so an export of
 "the same filters" matches what the map shows. Writes to stdout unless
 ``--output`` is given; a bad value is a one-line error and exit code 1.
 """
@@ -41,7 +41,7 @@ def register(subparsers) -> None:
 
 def filters_from_args(args: argparse.Namespace):
     """The :class:`Filters` the arguments ask for; :class:`InputError` for any invalid value."""
-    from geo.filters import Filters
+    from geo.view.filters import Filters
     from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 
     def date(flag: str, value: str | None) -> dt.date | None:
@@ -80,9 +80,9 @@ def filters_from_args(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     filters = filters_from_args(args)  # validate before touching the database
 
-    from geo.export import to_csv, to_geojson
-    from geo.filters import apply_filters
-    from geo.store import Store
+    from geo.formats.export import to_csv, to_geojson
+    from geo.view.filters import apply_filters
+    from geo.storage.store import Store
 
     df = apply_filters(Store.open().frame(), filters)
     data = to_geojson(df) if args.format == "geojson" else to_csv(df)

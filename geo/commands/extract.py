@@ -64,7 +64,7 @@ def register(subparsers) -> None:
 
 
 def _read_file(path: Path, published: dt.date, outlet: str, url: str) -> Report:
-    from geo.textin import clean_text
+    from geo.reports.text import clean_text
 
     try:
         data = path.read_bytes()
@@ -116,7 +116,7 @@ def read_reports(args: argparse.Namespace) -> list[Report]:
 
 def extract_reports(reports: list[Report], gazetteer) -> list[tuple[Report, Any]]:
     """``(report, ExtractionResult)`` for each report."""
-    from geo.extract import extract
+    from geo.reports.extract import extract
 
     return [(r, extract(r.text, published=r.published, outlet=r.outlet, url=r.url, gazetteer=gazetteer)) for r in reports]
 
@@ -159,7 +159,7 @@ def feature(candidate, report: Report) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
-    from geo.gazetteer import load_default
+    from geo.places.gazetteer import load_default
 
     reports = read_reports(args)
     gazetteer = load_default()

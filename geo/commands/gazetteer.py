@@ -91,7 +91,7 @@ def run_import(args) -> int:
 
     from geo.commands._progress import progress_for
     from geo.config import get_settings
-    from geo.geonames import import_geonames
+    from geo.places.geonames import import_geonames
 
     lines = {}  # one progress line per file, in bytes read
 
@@ -122,7 +122,7 @@ def run_import(args) -> int:
 def run_validate(args) -> int:
     from geo.config import get_settings
     from geo.errors import ValidationError
-    from geo.gazetteer import Gazetteer
+    from geo.places.gazetteer import Gazetteer
 
     path = args.path or get_settings().gazetteer_path
     try:
@@ -143,7 +143,7 @@ def _user(args) -> str:
 
 
 def run_list_team(args) -> int:
-    from geo import teamsites
+    from geo.places import teamsites
     from geo.config import get_settings
 
     found = teamsites.read(get_settings())
@@ -158,7 +158,7 @@ def run_list_team(args) -> int:
 
 
 def run_export_team(args) -> int:
-    from geo import teamsites
+    from geo.places import teamsites
     from geo.config import get_settings
 
     sites = [team.site for team in teamsites.read(get_settings()).sites]
@@ -177,10 +177,10 @@ def run_export_team(args) -> int:
 
 
 def run_add_team(args) -> int:
-    from geo import teamsites
+    from geo.places import teamsites
     from geo.config import get_settings
-    from geo.gazetteer import Gazetteer
-    from geo.store import Store
+    from geo.places.gazetteer import Gazetteer
+    from geo.storage.store import Store
 
     settings = get_settings()
     curated = Gazetteer.load(settings.gazetteer_path).curated_sites
@@ -196,8 +196,8 @@ def run_add_team(args) -> int:
 
 
 def run_remove_team(args) -> int:
-    from geo import teamsites
-    from geo.store import Store
+    from geo.places import teamsites
+    from geo.storage.store import Store
 
     store = Store.open(seed=False)
     try:

@@ -6,7 +6,7 @@ nothing matches, and also when the name is ambiguous without ``--all``: the
 message lists the competing site ids so the user can re-run with ``--country``
 or pick one with ``--all``.
 
-The gazetteer is the one everybody uses (:func:`geo.gazetteer.load_default`):
+The gazetteer is the one everybody uses (:func:`geo.places.gazetteer.load_default`):
 the curated CSV, the team sites editors added in the app, GeoNames if imported.
 A site that is not curated carries ``"layer"`` ("team", "geonames", "online");
 curated answers keep the original keys only, so existing consumers see no change.
@@ -28,7 +28,7 @@ def register(subparsers) -> None:
 
 
 def match_json(match) -> dict:
-    """The JSON object printed for one :class:`~geo.gazetteer.SiteMatch`."""
+    """The JSON object printed for one :class:`~geo.places.sites.SiteMatch`."""
     site = match.site
     return {
         "site_id": site.id,
@@ -44,7 +44,7 @@ def match_json(match) -> dict:
 
 def run(args) -> int:
     from geo.errors import NotFound
-    from geo.gazetteer import load_default
+    from geo.places.gazetteer import load_default
 
     gazetteer = load_default()
     if args.all:

@@ -43,8 +43,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from geo.commands._progress import progress_for
     from geo.errors import ValidationError
-    from geo.importers import plan_import, read_any, stored_lookup
-    from geo.store import Store
+    from geo.formats.importers import plan_import, read_any, stored_lookup
+    from geo.storage.store import Store
 
     try:
         incidents = read_any(args.file, args.format)

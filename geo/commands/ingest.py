@@ -32,9 +32,9 @@ def register(subparsers) -> None:
 
 
 def build_plan(results, existing, *, km: float = 10.0):
-    """The :class:`~geo.merge.MergePlan` for extraction ``results`` against ``existing`` incidents."""
+    """The :class:`~geo.reports.merge.MergePlan` for extraction ``results`` against ``existing`` incidents."""
     from geo.incidents import Source
-    from geo.merge import merge
+    from geo.reports.merge import merge
 
     new = []
     for report, result in results:
@@ -50,8 +50,8 @@ def _describe(inc) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from geo.commands.extract import extract_reports, read_reports
-    from geo.gazetteer import load_default
-    from geo.store import Store
+    from geo.places.gazetteer import load_default
+    from geo.storage.store import Store
 
     if not args.files and args.manifest is None:
         raise InputError("nothing to ingest: name report files (with --published) or give --manifest FILE.csv")

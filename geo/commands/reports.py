@@ -47,7 +47,7 @@ def register(subparsers) -> None:
 def _rows_and_dir(args):
     from geo.config import get_settings
     from geo.errors import InputError
-    from geo.reportfetch import read_manifest
+    from geo.reports.fetch import read_manifest
 
     rows = read_manifest(args.manifest)
     if args.only:
@@ -62,7 +62,7 @@ def _rows_and_dir(args):
 def run_fetch(args) -> int:
     from functools import partial
 
-    from geo.reportfetch import fetch_reports, http_get
+    from geo.reports.fetch import fetch_reports, http_get
 
     rows, into, settings = _rows_and_dir(args)
     get = partial(http_get, user_agent=settings.user_agent, timeout=args.timeout)
@@ -75,7 +75,7 @@ def run_fetch(args) -> int:
 
 
 def run_status(args) -> int:
-    from geo.reportfetch import missing_texts
+    from geo.reports.fetch import missing_texts
 
     rows, into, _ = _rows_and_dir(args)
     missing = missing_texts(rows, into)

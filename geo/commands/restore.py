@@ -30,8 +30,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.backup import read_manifest, restore
-    from geo.store import Store
+    from geo.storage.backup import read_manifest, restore
+    from geo.storage.store import Store
 
     # Refuse a foreign file before Store.open, which would create an empty store where there was none;
     # restore() then checks every member's checksum itself.

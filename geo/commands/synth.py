@@ -1,4 +1,4 @@
-"""``python -m geo synth N``: write N realistic synthetic incidents (see :mod:`geo.synth`).
+"""``python -m geo synth N``: write N realistic synthetic incidents (see :mod:`geo.testing.synth`).
 
 Output goes to ``--output`` (``.csv`` in our format, ``.geojson``/``.json``
 as a FeatureCollection), to the incident store with ``--into-store``, or as
@@ -34,7 +34,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geo.errors import InputError
-    from geo.synth import synth_frame, write_frame_csv
+    from geo.testing.synth import synth_frame, write_frame_csv
 
     suffix = Path(args.output).suffix.lower() if args.output else ".csv"
     if suffix not in (".csv", ".geojson", ".json"):
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         if suffix == ".csv":
             write_frame_csv(frame, args.output)
         else:
-            from geo.export import to_geojson
+            from geo.formats.export import to_geojson
 
             with open(args.output, "wb") as fh:
                 fh.write(to_geojson(frame))
@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _into_store(frame, args: argparse.Namespace) -> None:
     from geo.commands._progress import progress_for
-    from geo.store import Store
-    from geo.synth import frame_incidents
+    from geo.storage.store import Store
+    from geo.testing.synth import frame_incidents
 
     incidents = frame_incidents(frame)
     store = Store.open()

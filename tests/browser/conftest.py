@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.devserver import serve_app
+from geo.testing.devserver import serve_app
 from tests.conftest import skip_or_fail
 from tests.ui.seed import seed_store, store_env
 
@@ -73,8 +73,8 @@ BIG_STORE = int(os.environ.get("GEO_BROWSER_BIG_STORE", "100000"))  # incidents 
 def big_app_url(tmp_path_factory, chromium_path) -> str:
     """Base URL of an app on BIG_STORE synthetic incidents (the map aggregates them)."""
     from benchmarks.bench_scale import bulk_import
-    from geo.store import Store
-    from geo.synth import synth_frame
+    from geo.storage.store import Store
+    from geo.testing.synth import synth_frame
 
     tmp = tmp_path_factory.mktemp("browser-big-store")
     env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache"), "GEO_TODAY": "2026-10-31"}

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
+from geo.view.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
 from tests.browser.conftest import TILE_HOST, Session, serve
 from tests.ui.seed import INCIDENTS, seed_store, store_env
 from ui.maplayers import FIT_MAX_ZOOM

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo.config import PROJECT_ROOT
-from geo.csvio import read_incidents_csv
+from geo.formats.csvio import read_incidents_csv
 from geo.incidents import incident_id
 
 D = dt.date

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from geo.config import PROJECT_ROOT, get_settings
-from geo.gazetteer import Gazetteer
-from geo.store import Store
+from geo.places.gazetteer import Gazetteer
+from geo.storage.store import Store
 from tests.conftest import postgres_schema
 
 DATA = Path(__file__).parent / "data"
@@ -28,7 +28,7 @@ def small() -> Gazetteer:
 @pytest.fixture(scope="session")
 def geonames_db(tmp_path_factory) -> Path:
     """A GeoNames database imported from the small fixture dump."""
-    from geo.geonames import import_geonames
+    from geo.places.geonames import import_geonames
 
     path = tmp_path_factory.mktemp("geonames") / "geonames.sqlite"
     import_geonames([GEONAMES_SMALL], path)

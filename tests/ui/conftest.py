@@ -9,7 +9,7 @@ import pytest
 
 from geo.auth import hash_password
 from geo.config import get_settings
-from geo.store import Store
+from geo.storage.store import Store
 from tests.ui.seed import PASSWORD, seed_store, store_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def seeded_env(tmp_path_factory) -> dict[str, str]:
     """The environment naming a store seeded once for the session."""
     tmp = tmp_path_factory.mktemp("ui-store")
-    # Snapshots of the light frame (geo.snapshot) go next to the store, not into var/.
+    # Snapshots of the light frame (geo.storage.snapshot) go next to the store, not into var/.
     env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache")}
     seed_store(env)
     return env

@@ -87,7 +87,7 @@ def store_env(tmp: Path) -> dict[str, str]:
 
 def seed_store(env: dict[str, str], incidents=INCIDENTS) -> None:
     """Create the store ``env`` names and put ``incidents`` in it."""
-    from geo.store import Store
+    from geo.storage.store import Store
 
     store = Store.open(get_settings(env))
     store.upsert_many(incidents, user="tests")

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import snapshot as snap
-from geo.store import Store
-from geo.synth import synth_incidents
+from geo.storage import snapshot as snap
+from geo.storage.store import Store
+from geo.testing.synth import synth_incidents
 from ui.data import build_dataset, next_dataset
 
 BUILD = snap.build  # the real build, whatever a test patches

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.store import Store
+from geo.storage.store import Store
 from tests.ui.seed import INCIDENTS
 from ui import importing
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from geo.config import get_settings
-from geo.store import Store
+from geo.storage.store import Store
 from tests.ui.seed import XSS_SCRIPT, store_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,7 +200,7 @@ def press(at, label: str):
 
 
 def team_sites(settings):
-    from geo.teamsites import list_sites
+    from geo.places.teamsites import list_sites
 
     store = Store.open(settings, seed=False)
     try:

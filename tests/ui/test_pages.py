@@ -82,14 +82,14 @@ QARAQOSH = {"id": "qaraqosh", "name": "Qaraqosh", "aliases": "Bakhdida", "kind":
 
 
 def add_qaraqosh(store) -> None:
-    from geo.gazetteer import load_default
-    from geo.teamsites import add_site
+    from geo.places.gazetteer import load_default
+    from geo.places.teamsites import add_site
 
     add_site(store, QARAQOSH, user="alice", curated=load_default(team=False).curated_sites)
 
 
 def test_gazetteer_page_marks_team_sites_in_the_table_and_on_the_map(open_page, store):
-    from geo.gazetteer import load_default
+    from geo.places.gazetteer import load_default
 
     curated = load_default(team=False).curated_sites
     add_qaraqosh(store)
@@ -127,7 +127,7 @@ def test_a_viewer_cannot_remove_a_team_site(open_page, store):
 
 
 def test_an_editor_removes_a_team_site_after_confirming_and_it_is_audited(open_page, store):
-    from geo.teamsites import list_sites
+    from geo.places.teamsites import list_sites
 
     add_qaraqosh(store)
     at = open_page("pages/2_Gazetteer.py", editor="alice")

@@ -11,9 +11,9 @@ import pytest
 import streamlit_folium as sf
 
 from geo.config import OSM_TILES, TileSource
-from geo.filters import DATE_PRESETS, Filters, preset_range
-from geo.frame import to_frame
-from geo.viewstate import ViewState
+from geo.view.filters import DATE_PRESETS, Filters, preset_range
+from geo.view.frame import to_frame
+from geo.view.viewstate import ViewState
 from tests.ui.seed import INCIDENTS, XSS_ID, XSS_IMG, XSS_SCRIPT
 from ui import assets, common, headline, mapview, state, symbols, timeline
 from ui.maplayers import (
@@ -250,7 +250,7 @@ def _frame_dataset(df: pd.DataFrame):
     [Filters(), Filters(event_types=("rocket",)), Filters(event_types=("missile",)), Filters(countries=("SY",))],
 )
 def test_results_extent_covers_every_incident_passing_the_filters(frame, filters):
-    from geo.filters import filter_mask
+    from geo.view.filters import filter_mask
 
     shown = frame[filter_mask(frame, filters)]
     got = mapview.results_extent(_frame_dataset(frame), filters)
@@ -353,7 +353,7 @@ def test_incident_layer_clusters_widely_only_above_the_threshold():
 def test_initial_view_prefers_the_link_then_the_selection(frame):
     from types import SimpleNamespace
 
-    from geo.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
+    from geo.view.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
 
     dataset = SimpleNamespace(frame=frame, ids=frozenset(frame["id"]))
     assert mapview.initial_view(ViewState(), dataset) == (DEFAULT_CENTER, DEFAULT_ZOOM)
@@ -415,7 +415,7 @@ def test_fast_timeline_counts_equal_the_pandas_ones(span_days):
         version, frame = "t", df
 
     ds = build_dataset(_Snap())
-    ds = type(ds)(**{**ds.__dict__, "snapshot": None})  # filter with geo.filters, no store
+    ds = type(ds)(**{**ds.__dict__, "snapshot": None})  # filter with geo.view.filters, no store
     f = Filters()
     shown = df.take(positions(ds, f))
     expected, bucket = timeline.timeline_counts(shown, ds.colours)

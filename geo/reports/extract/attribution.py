@@ -1,0 +1,281 @@
+"""Who carried out an attack, and on whose word.
+
+Two questions, kept apart because reports keep them apart:
+
+* the **perpetrator** a clause names as the subject or agent of the attack
+  ("Iran-backed militias launched ...", "carried out by ...", "US airstrikes");
+* an **attribution statement**: a claim by the attackers, blame by officials,
+  or a suspicion, with who made it. Its strength is ordered by :data:`RANK`.
+
+Both are pure functions of the clause text and the actor mentions found in it
+(:func:`geo.reports.extract.vocabulary.find_actors`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from geo.reports.extract.vocabulary import ActorMention, canonical_actor, side_of
+
+__all__ = [
+    "CLAIM",
+    "HEDGE",
+    "RANK",
+    "Attribution",
+    "Source",
+    "attribution_statement",
+    "has_statement_words",
+    "perpetrator",
+    "source_label",
+    "speaker",
+    "statement_scope",
+]
+
+#: How strongly a report ties an actor to an attack; a stronger statement replaces a weaker one.
+RANK = {"unknown": 0, "suspected": 1, "blamed": 2, "claimed": 3}
+
+
+class Attribution(NamedTuple):
+    kind: str  # "claimed" | "blamed" | "suspected"
+    actor: str  # canonical actor
+    by: str = ""  # who blamed or suspected (empty for a claim: the claimant is the actor)
+
+
+# =============================================================================== perpetrator
+
+_VICTIM_BEFORE = re.compile(
+    r"\b(?:including|wounding|killing|injuring|hosting|housing|against|on|at|targeting|targeted|of|with|near|for|to|by|"
+    r"among|members|aligned|backed|supported|between)\s+(?:the\s+|a\s+|an\s+|other\s+)?(?:[\w.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_AGENT_BEFORE = re.compile(r"\b(?:carried\s+out|launched|fired|conducted|targeted|struck|hit)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", re.IGNORECASE)
+_ACTIVE_VERB = re.compile(
+    r"\.?(?P<gap>(?:[\s,]+[\w.'’-]+){0,4}?)[\s,]+(?:launched|fired|shelled|struck|hit|targeted|attacked|conducted|carried\s+out|"
+    r"responded|retaliated|bombed|sent|opened\s+fire)\b",
+    re.IGNORECASE,
+)
+# "... on Wednesday when Iran-backed militias launched": a conjunction opens a clause whose
+# subject the actor is, whatever preposition came before it.
+_CLAUSE_OPENER = re.compile(r"(?:^|[;:]\s*|\b(?:when|as|after|while|then|because|since|before|where|once|until)\s+)$", re.IGNORECASE)
+_GAP_STOP = re.compile(r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops)\b", re.IGNORECASE)
+_MODIFIER_GAP = re.compile(r"[\s\w.-]*")
+# ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
+_NOT_MODIFIER = re.compile(r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported)\b", re.IGNORECASE)
+
+
+def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], weapon_starts: list[int]) -> ActorMention | None:
+    """The actor the clause ``text[start:end]`` says attacked, if it names one.
+
+    ``actors`` are the actor mentions of the clause, ``weapon_starts`` the
+    offsets of its weapon words.
+    """
+    for a in actors:
+        before = text[max(start, a.start - 45) : a.start]
+        if _AGENT_BEFORE.search(before):
+            return a  # "carried out by Iran-backed militias"
+        if _VICTIM_BEFORE.search(before[-30:]) and not _CLAUSE_OPENER.search(before):
+            continue  # "hosting US forces", "wounding a U.S. service member"
+        verb = _ACTIVE_VERB.match(text, a.end, end)
+        if verb and not _GAP_STOP.search(verb.group("gap")):
+            return a  # "Iran-backed militias launched", "US forces shelled"
+        nxt = min((t for t in weapon_starts if t >= a.end), default=None)
+        if nxt is not None and nxt - a.end <= 25:
+            gap = text[a.end : nxt]
+            if _MODIFIER_GAP.fullmatch(gap) and not _NOT_MODIFIER.search(gap):
+                return a  # "US airstrikes", "Iranian missiles", "coalition artillery"
+    return None
+
+
+# =============================================================================== statements
+
+# A claim: the attackers say they did it ("claimed responsibility", "took credit", "said on its
+# Telegram channel that its fighters had struck ...", "announced it had targeted ...").
+CLAIM = re.compile(
+    r"\b(?:claimed(?:\s+responsibility)?|took\s+credit|claiming\s+(?:responsibility|credit)|claims?\s+of\s+responsibility|has\s+claimed|"
+    # ("said in a statement carried by state media that they had targeted ...")
+    r"(?:said|says|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?)?(?:that\s+)?"
+    r"(?:it|they|its\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
+    r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed))\b",
+    re.IGNORECASE,
+)
+_CLAIMED_BY = re.compile(r"\b(?:claimed|credit(?:ed)?|responsibility\s+was\s+claimed)\s+by\b", re.IGNORECASE)
+_NO_CLAIM = re.compile(
+    r"\b(?:no|not|never|nobody|none|no\s+one|neither)\b[^.;]{0,40}\b(?:claim\w*|took\s+credit)|\bhave\s+never\s+been\s+claimed|\bunclaimed\b",
+    re.IGNORECASE,
+)
+_BLAME = re.compile(
+    r"\b(?:blamed|blames|blaming|accused|accuses|accusing|held\s+responsible|holds\s+responsible|assess(?:es|ed)?\s+that|"
+    r"(?:were|was|(?:had|have|has)\s+been)\s+carried\s+out\s+by|attributed\s+to|said\s+[^.;]{0,40}\b(?:were|was|are|is)\s+(?:responsible|behind))\b",
+    re.IGNORECASE,
+)
+_ACTIVE_BLAME = re.compile(r"blam|accus|held|holds|assess", re.IGNORECASE)
+#: Hedges: the source believes, but does not say, that the actor did it.
+HEDGE = re.compile(
+    r"\b(?:likely|suspected|suspects?|working[- ](?:level\s+)?assumption|believed\s+to|believe[sd]?\s+(?:that\s+)?|probably|presumably|"
+    r"thought\s+to|appears?\s+to|appeared\s+to|possibly|may\s+have|might\s+have)\b",
+    re.IGNORECASE,
+)
+# "the militias", "these groups" after a hedge: the armed group named just before.
+_GROUP_REF = re.compile(r"\b(?:the|these|those)\s+(?:militias?|groups?|factions?|militants|militiamen)\b", re.IGNORECASE)
+# "the group", "the militia": the claimant named in an earlier sentence.
+_GROUP_ANAPHOR = re.compile(r"\b(?:the|this)\s+(?:group|militia|faction|organi[sz]ation|umbrella(?:\s+group)?|alliance|coalition\s+of\s+\w+)\b|^\W*(?:it|they)\b", re.IGNORECASE)
+# Substrings without which no statement pattern can match (most clauses have none).
+_HINTS = (
+    "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
+    "suspect", "assumption", "believ", "probabl", "presum", "said it", "saying it", "said that it", "said its", "said on", "said in a",
+    "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have",
+)  # fmt: skip
+
+
+def has_statement_words(segment: str) -> bool:
+    lower = segment.lower()
+    return any(h in lower for h in _HINTS)
+
+
+def attribution_statement(
+    text: str, start: int, end: int, actors: list[ActorMention], *, recent_actor: str | None = None, source: Source | None = None
+) -> Attribution | None:
+    """The claim, blame or suspicion the clause ``text[start:end]`` states, or None.
+
+    ``actors`` are the clause's actor mentions; ``recent_actor`` the last armed
+    group the report named before the clause (what "the group said it ..."
+    refers to); ``source`` who is speaking in the clause's sentence (who
+    suspects, when the clause itself does not say).
+    """
+    seg = text[start:end]
+    if not has_statement_words(seg):
+        return None
+    if _NO_CLAIM.search(seg):
+        return None
+    if cm := CLAIM.search(seg):
+        named = [a for a in actors if side_of(a.name) == "other" and a.start < start + cm.start()]
+        if named:
+            return Attribution("claimed", named[0].name, "")  # the subject, not an apposition describing it
+        if _CLAIMED_BY.search(seg) and (after := [a for a in actors if side_of(a.name) == "other" and a.start > start + cm.start()]):
+            return Attribution("claimed", after[0].name, "")  # "responsibility was claimed by ..."
+        if recent_actor and not [a for a in actors if a.start < start + cm.start()] and _GROUP_ANAPHOR.search(seg, 0, cm.start()):
+            return Attribution("claimed", recent_actor, "")  # "the group said it had targeted ..."
+    if bm := _BLAME.search(seg):
+        blamed = [a for a in actors if a.start >= start + bm.start() and side_of(a.name) == "other"]
+        if blamed:
+            kind = "suspected" if HEDGE.search(seg) else "blamed"
+            # "Washington blamed X": the subject blames; "..., who said the attacks were carried out
+            # by X": the speaker of the sentence. Armed groups before the verb are what officials fight.
+            by = [a for a in actors if a.end <= start + bm.start() and side_of(a.name) != "other"]
+            verb = start + bm.start()
+            subject = re.split(r"[,;:]", seg[: bm.start()])[-1].strip()
+            if _ACTIVE_BLAME.match(bm.group(0)) and by:
+                who = source_label(text[by[-1].start : min(verb, by[-1].end + 20)])
+            elif _ACTIVE_BLAME.match(bm.group(0)) and 0 < len(subject.split()) <= 8 and not _NOT_A_SPEAKER.search(subject):
+                who = source_label(subject)  # "Kurdish officials blamed ..."
+            elif source is not None and not source.anaphoric:
+                who = source.label
+            else:
+                who = source_label(text[by[-1].start : min(verb, by[-1].end + 20)]) if by else ""
+            return Attribution(kind, blamed[0].name, who)
+    if sm := HEDGE.search(seg):
+        near = [a for a in actors if abs(a.start - (start + sm.start())) < 80 and side_of(a.name) == "other"]
+        if not near and recent_actor and side_of(recent_actor) == "other" and (gm := _GROUP_REF.search(seg, sm.end())):
+            # "... where pro-Iranian militias are deployed, and that his forces suspected the militias were
+            # behind the attack": "the militias" are the group just named.
+            near = [ActorMention(recent_actor, start + gm.start(), start + gm.end())]
+        if near:
+            by = [a for a in actors if side_of(a.name) == "us" and a.end <= near[0].start]
+            who = source_label(text[by[0].start : min(near[0].start, by[0].end + 20)]) if by else (source.label if source else "")
+            return Attribution("suspected", near[0].name, who)
+    return None
+
+
+# =============================================================================== sources
+
+class Source(NamedTuple):
+    """Who speaks in a sentence ("..., the coalition said"; "according to Iraqi officials")."""
+
+    label: str  # "US-led coalition", "US officials", "Iraqi officials", ... or the speaker's own words
+    actor: str  # the canonical actor the speaker is, "Unknown" for a ministry, a monitor, a source
+    anaphoric: bool = False  # "the statement said", "he added": the speaker of an earlier sentence
+
+
+_SPEECH = (
+    r"(?:said|says|added|stated|reported|announced|confirmed|noted|wrote|posted|indicated|"
+    r"told\s+(?:reporters|journalists|the\s+[A-Z]\w*|[A-Z][\w.]*|an?\s+\w+))"
+)
+_TRAILING_SOURCE = re.compile(
+    rf"(?:,|[”\"])\s*(?P<who>[^,;“”\"]{{2,90}}?)\s+{_SPEECH}\b(?P<tail>[^,;“”\"]{{0,60}}?)[.!?]?[”\"]?\s*$"
+)
+_SAID_WHO = re.compile(r"[”\"],?\s+(?:said|added)\s+(?P<who>[^,.;“”\"]{2,60})")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,.;“”\"]{2,90})", re.IGNORECASE)
+_LEADING_SOURCE = re.compile(rf"^\W*(?P<who>[^;“”\"]{{2,160}}?)\s+(?:(?:also|later|earlier|separately|then|further)\s+)?{_SPEECH}\b")
+# A phrase with one of these is a clause, not the name of a speaker.
+_NOT_A_SPEAKER = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|been|landed|hit|struck|fired|launched|targeted|attacked|killed|wounded|injured|"
+    r"shot|downed|exploded|came|caused|causing|leaving|when|after|while|that|which)\b",
+    re.IGNORECASE,
+)
+_ANAPHORIC = re.compile(
+    r"^(?:it|he|she|they|the\s+(?:statement|official|officials|spokesman|spokeswoman|spokesperson|officer|source|sources|"
+    r"release|report|military|ministry))$",
+    re.IGNORECASE,
+)
+
+
+def speaker(sentence: str) -> Source | None:
+    """Who the sentence reports the words of, if anyone."""
+    for rx in (_ACCORDING, _TRAILING_SOURCE, _SAID_WHO):
+        if (m := rx.search(sentence)) and not _NOT_A_SPEAKER.search(m.group("who")):
+            return _source(m.group("who"))
+    if (m := _LEADING_SOURCE.match(sentence)) and not _NOT_A_SPEAKER.search(who := m.group("who").split(",")[0]):
+        return _source(who)
+    return None
+
+
+def _source(who: str) -> Source:
+    who = re.sub(r"\s+", " ", who).strip()
+    bare = re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.IGNORECASE)
+    if _ANAPHORIC.match(who):
+        return Source(bare, "Unknown", anaphoric=True)
+    return Source(source_label(who), canonical_actor(who))
+
+
+def source_label(who: str) -> str:
+    """A short name for who made a statement: "US-led coalition", "US officials", "Iraqi officials", ..."""
+    actor = canonical_actor(who)
+    if re.search(r"\bcoalition\b|Inherent\s+Resolve|\bCJTF\b", who, re.IGNORECASE):
+        return "US-led coalition"
+    if actor == "US forces / US-led coalition":
+        return "US officials"
+    if side_of(actor) == "other" and actor != "Unknown":
+        return actor
+    if re.search(r"\bIraq(?:i|'s|’s)?\b|Joint\s+Operations\s+Command|Security\s+Media\s+Cell", who):
+        return "Iraqi officials"
+    if re.search(r"\bKurd|Peshmerga|Asayish|Erbil", who):
+        return "Kurdish officials"
+    if actor == "SDF":
+        return "SDF"
+    if re.search(r"Observatory|\bSOHR\b", who):
+        return "Syrian Observatory for Human Rights"
+    return re.sub(r"^(?:the|a|an)\s+", "", re.sub(r"\s+", " ", who).strip(), flags=re.IGNORECASE)
+
+
+# =============================================================================== what a statement is about
+
+_PLURAL_REF = re.compile(
+    r"\b(?:the|these|those|both|all|all\s+the|recent|latest|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks|strikes|operations|incidents|assaults|barrages)\b|\bboth\s+(?:attacks|operations|incidents)\b|\bthese\s+(?:are|were)\b",
+    re.IGNORECASE,
+)
+_SINGULAR_REF = re.compile(
+    r"\b(?:the|this|that|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attack|strike|operation|bombing|barrage|incident|assault|shelling)\b",
+    re.IGNORECASE,
+)
+
+
+def statement_scope(segment: str) -> str:
+    """ "plural" ("the attacks", "both operations"), "singular" ("the attack") or "" (unsaid)."""
+    if _PLURAL_REF.search(segment):
+        return "plural"
+    if _SINGULAR_REF.search(segment):
+        return "singular"
+    return ""

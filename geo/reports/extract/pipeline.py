@@ -1,0 +1,497 @@
+"""``extract()``: read a report clause by clause and assemble its incidents.
+
+The reader finds the report's places once, then for each clause that has a
+weapon, attack, casualty or claim word decides whether it tells an attack
+that *happened* (a weapon or attack word and a sign of the event: a past-tense
+verb, "attack on X"; threats, vows, plans and habitual summaries are not
+incidents), fills a :class:`~geo.reports.extract.mention.Mention` from the pure
+readers, and hands it to the :class:`~geo.reports.extract.story.Story`. Clauses that
+tell no attack may still say something about one: a claim or blame for "the
+attacks", "there were no casualties" right after an attack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from dataclasses import replace
+
+from geo.reports.dates import find_dates
+from geo.reports.extract.attribution import (
+    CLAIM,
+    HEDGE,
+    Attribution,
+    Source,
+    attribution_statement,
+    has_statement_words,
+    perpetrator,
+    speaker,
+    statement_scope,
+)
+from geo.reports.extract.candidates import ExtractionResult
+from geo.reports.extract.clause_dates import clause_date
+from geo.reports.extract.events import count_munitions, find_damage, find_interception, read_casualties, type_votes
+from geo.reports.extract.mention import Mention
+from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, place_scanner, places_in
+from geo.reports.extract.sentences import find_datelines, split_clauses, split_sentences
+from geo.reports.extract.story import Story, overlap
+from geo.reports.extract.vocabulary import (
+    ATTACK_NOUN,
+    ATTACK_VERB,
+    CUE_HINTS,
+    DEFINITE_EVENT,
+    GENERIC,
+    HAPPENED,
+    MODAL,
+    NP_EVENT,
+    ActorMention,
+    find_actors,
+    side_of,
+)
+
+__all__ = ["extract"]
+
+# Substrings without which a sentence cannot tell or qualify an attack (most sentences of a
+# long report are background; a substring test skips them cheaply).
+_SENTENCE_HINTS = CUE_HINTS + (
+    "attack", "hit", "struck", "target", "land", "fell", "impact", "explo", "detonat", "launch", "shot", "down",
+    "intercept", "foil", "repel", "thwart", "dealt", "kill", "wound", "injur", "hurt", "dead", "death", "casualt",
+    "harm", "damage", "claim", "credit", "blame", "accus", "responsib", "assess", "suspect", "likely", "assumption",
+    "believed", "behind", "conduct", "carried", "slam", "crash", "under", "went after", "one",
+)  # fmt: skip
+_ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
+_SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
+# "the attacks", "both incidents", "in either incident": every attack of the day, not the last one told.
+_THE_ATTACKS = re.compile(
+    r"\b(?:the|these|both|all)\s+(?:\w+\s+)?(?:attacks|incidents)\b|\b(?:either|neither)\s+(?:of\s+the\s+)?(?:attacks?|incidents?|strikes?)\b",
+    re.IGNORECASE,
+)
+_DONE = re.compile(r"\b(?:hit|struck|landed|targeted|fired|launched|attacked|shot\s+down|downed|killed|wounded|injured|exploded)\b", re.IGNORECASE)
+_MUNITION_PRONOUN = re.compile(r"\b(?:drones?|rockets?|missiles?|it|them)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
+# "The bases are in ...", "Both sites lie in ...": where the bases of a summary are.
+_BASES_LOCATED = re.compile(
+    r"^\W*(?:the|these|those|both|all(?:\s+the)?)\s+(?:[\w-]+\s+){0,2}?(?:bases|sites|targets|facilities|installations|camps)\s+"
+    r"(?:are|were|remain|lie|sit)\s+(?:located\s+|situated\s+)?in\s+",
+    re.IGNORECASE,
+)
+# Where a list of places ends: the next clause or a conjunction that is no part of the list.
+_LIST_END = re.compile(r"[,;.]|\s(?:as|where|while|which|that|because|since|amid|after|when)\s", re.IGNORECASE)
+_ALSO = re.compile(r"\balso\b", re.IGNORECASE)
+# How many sentences after the last attack told a casualty or interception statement may still be about it.
+_AFTERMATH_REACH = 3
+# "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
+# clause joined by "and" that starts with its verb has the subject of the clause before it.
+_COORDINATED = re.compile(r"\s+and\s+had\s+|,\s+and\s+")
+_VERB_FIRST = re.compile(
+    r"(?:(?:then|later|earlier|also|subsequently|again|afterwards)\s+)*(?:[a-z]+ed|hit|shot|struck|fired|launched|carried|conducted|sent)\b"
+)
+
+
+def _is_threat(seg: str) -> bool:
+    """A threat, plan or vow (not a claim): the modal governs every attack verb of the clause."""
+    return _modal_governs(seg) and not CLAIM.search(seg)
+
+
+def _modal_governs(seg: str) -> bool:
+    modal = MODAL.search(seg)
+    if not modal:
+        return False
+    if _DONE.search(seg, 0, modal.start()) or _DONE.search(seg, modal.end()):
+        return False
+    return not NP_EVENT.search(seg, modal.end())
+
+
+class _Reader:
+    """Reads one report clause by clause into a :class:`Story`."""
+
+    def __init__(self, text: str, published: dt.date, gazetteer):
+        self.text = text
+        self.published = published
+        self.story = Story(published)
+        self.last_types: dict[str, float] = {}
+        # Actors and clauses are found once per report: clauses ask for them several times.
+        self._all_actors = find_actors(text, 0, len(text))
+        self._actor_starts = [a.start for a in self._all_actors]
+        self._clause_cache: dict[int, list[tuple[int, int]]] = {}
+        self._sources: dict[int, Source | None] = {}
+        self._summary_sentence = -1  # the sentence of the last "bases in Iraq and Syria came under fire"
+        self._summary: Mention | None = None  # and what it said
+        self._clause_actor: tuple[int, ActorMention] | None = None  # (sentence, perpetrator) of the last clause
+        self.sentences = split_sentences(text)
+        places, unresolved = place_scanner(gazetteer).scan(text)
+        datelines = find_datelines(text)
+        # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
+        # Resistance in Iraq") is a place of the story.
+        skip = datelines + [(a.start, a.end) for a in self._all_actors]
+        self.places: list[Place] = [p for p in places if not any(s <= p.start < e for s, e in skip)]
+        self._starts = [p.start for p in self.places]
+        self.unresolved = unresolved
+        self.report_sites = [p.site for p in self.places]
+
+    def _actors(self, start: int, end: int) -> list[ActorMention]:
+        i = bisect_left(self._actor_starts, start)
+        out = []
+        while i < len(self._all_actors) and self._all_actors[i].start < end:
+            if self._all_actors[i].end <= end:
+                out.append(self._all_actors[i])
+            i += 1
+        return out
+
+    def _clauses(self, si: int) -> list[tuple[int, int]]:
+        if si not in self._clause_cache:
+            self._clause_cache[si] = split_clauses(self.text, *self.sentences[si])
+        return self._clause_cache[si]
+
+    def _places_in(self, start: int, end: int) -> list[Place]:
+        return places_in(self.places, self._starts, start, end)
+
+    def _clause_places(self, start: int, end: int, types: dict[str, float]):
+        airstrike = "airstrike" in types or "strike" in types
+        return clause_places(self.text, self._places_in(start, end), self.report_sites, start, end, airstrike=airstrike)
+
+    def _recent(self, date: dt.date) -> bool:
+        """Within a month before publication: the report's own story, not history it recalls."""
+        return dt.timedelta(0) <= self.published - date <= dt.timedelta(days=31)
+
+    # -------------------------------------------------------------- reading
+
+    def read(self) -> None:
+        for si, (s_start, s_end) in enumerate(self.sentences):
+            lower = self.text[s_start:s_end].lower()
+            if not any(h in lower for h in _SENTENCE_HINTS) and si != self._summary_sentence + 1:
+                continue  # no weapon, attack, casualty or claim word: nothing to read here
+            prev_end = None
+            for c_start, c_end in self._clauses(si):
+                self._read_clause(si, c_start, c_end, prev_end)
+                prev_end = c_end
+        self.story.finish()
+
+    def _statement(self, si: int, start: int, end: int) -> Attribution | None:
+        """A claim, blame or suspicion the clause states in so many words."""
+        if not has_statement_words(self.text[start:end]):
+            return None
+        return attribution_statement(
+            self.text, start, end, self._actors(start, end), recent_actor=self._recent_group(si, start), source=self._source(si)
+        )
+
+    def _reported(self, si: int, start: int, end: int, actor: ActorMention | None) -> Attribution | None:
+        """The perpetrator a source names: "..., the Observatory said" blames, "likely" only suspects."""
+        if actor is None or side_of(actor.name) != "other":
+            return None
+        src = self._source(si)
+        if src is None:
+            return None
+        if src.actor == actor.name:
+            return Attribution("claimed", actor.name, "")  # the group says it did it
+        if side_of(src.actor) == "other" and src.actor != "Unknown":
+            return None  # one armed group speaking of another is no attribution
+        kind = "suspected" if HEDGE.search(self.text, start, end) else "blamed"
+        return Attribution(kind, actor.name, src.label)
+
+    def _source(self, si: int) -> Source | None:
+        """Who speaks in sentence ``si``; "the statement said" is the speaker of an earlier sentence."""
+        if si in self._sources:
+            return self._sources[si]
+        s, e = self.sentences[si]
+        src = speaker(self.text[s:e])
+        if src is not None and src.anaphoric:
+            earlier = (self._source(j) for j in range(si - 1, max(-1, si - 4), -1))
+            src = next((p for p in earlier if p is not None and not p.anaphoric), src)
+        self._sources[si] = src
+        return src
+
+    def _recent_group(self, si: int, before: int) -> str | None:
+        """The last armed group named before ``before`` (within a few sentences): who "the group" is."""
+        for j in range(si, max(-1, si - 4), -1):
+            s, e = self.sentences[j]
+            named = [a for a in self._actors(s, min(e, before)) if side_of(a.name) == "other"]
+            if named:
+                return named[-1].name
+        return None
+
+    def _date_of(self, m: Mention, start: int, end: int) -> None:
+        story = self.story
+        told = story.lead_date or story.context_date
+        when = clause_date(
+            self.text,
+            start,
+            end,
+            published=self.published,
+            anchor=story.context_date[0] if story.context_date else self.published,
+            story_day=told[0] if told else None,
+            sentence_start=self.sentences[m.sent][0],
+            weapon_starts=[s for s, _ in m.type_spans],
+        )
+        m.date, m.date_is_past_only, m.year_hint, m.said_on = when.date, when.past_only, when.year_hint, when.said_on
+
+    def _read_clause(self, si: int, start: int, end: int, prev_end: int | None = None) -> None:
+        text, story = self.text, self.story
+        seg = text[start:end]
+        if si == self._summary_sentence + 1 and (located := _BASES_LOCATED.match(seg)):
+            self._locate_summary(si, start + located.end(), end)
+            return
+        m = Mention(si, start, end)
+        votes = type_votes(text, start, end, sentence=self.sentences[si])
+        for kind, weight in votes.votes:
+            m.types[kind] = m.types.get(kind, 0.0) + weight
+        m.type_spans.extend(votes.spans)
+        generic = bool(GENERIC.search(seg))
+        # "... said the attacks were carried out by militias, who have targeted bases for days": the
+        # habitual relative clause does not make the statement before it generic.
+        head = seg[: rel.start()] if (rel := _RELATIVE.search(seg)) else seg
+        statement_generic = generic and bool(GENERIC.search(head))
+        if not m.types and self.last_types and _ONE_MORE.search(seg):
+            m.types = {k: v * 0.5 for k, v in self.last_types.items()}  # "the last one, on 30 September, ..."
+        vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
+        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
+        attribution = None if statement_generic else self._statement(si, start, end)
+        # A threat, plan or vow (a claim is none): decided only where it matters, the modal search
+        # being one of the dearer ones.
+        threat = _is_threat(seg) if vocabulary and happened else None
+        if m.types:
+            self.last_types = dict(m.types)
+        if not vocabulary or not happened or threat:
+            if attribution is None and not generic:
+                # 'The statement said "Iran-supported actors fired ..."': a source names the attackers.
+                actor = perpetrator(text, start, end, self._actors(start, end), [])
+                if actor is not None and not (threat if threat is not None else _is_threat(seg)):
+                    attribution = self._reported(si, start, end, actor)
+            if attribution:
+                said = [d for d in find_dates(seg, self.published) if d.precision != "year"]
+                on = (said[0].date, said[0].precision) if said else self._day_of_sentence(si)
+                story.attribute(attribution, scope=statement_scope(seg), on=on)
+            if not generic:
+                self._aftermath(si, start, end)
+            if vocabulary and not generic and not (threat if threat is not None else _is_threat(seg)):
+                self._date_of(m, start, end)
+                if m.date is not None and story.lead_date is None and self._recent(m.date.date):
+                    story.lead_date = story.context_date = (m.date.date, m.date.precision)
+            return
+        self._date_of(m, start, end)
+        if generic and m.date is not None and not m.types and _NOW.search(m.date.text):
+            return  # "Today, attacks are rare": the present of a habit, not an attack of that day
+        # A habitual summary dated only by when it was said ("have come under attack 60 times, the
+        # Pentagon said on Monday") tells no attack of that day.
+        if generic and (m.date is None or m.date.precision == "year" or m.date_is_past_only or m.said_on is not None):
+            if attribution:
+                story.attribute(attribution, scope=statement_scope(head))  # about the attacks, not the habit
+            return
+        munitions = count_munitions(text, start, end)
+        m.munitions, m.munitions_more, m.munitions_span = munitions.count, munitions.more, munitions.span
+        if (span := find_interception(text, start, end)) is not None:
+            m.intercepted, m.intercepted_span = True, span
+        self._set_casualties(m, start, end)
+        m.damage = find_damage(text, start, end)
+        m.actor = perpetrator(text, start, end, self._actors(start, end), [s for s, _ in m.type_spans])
+        if m.actor is None:
+            m.actor = self._inherited_actor(si, start, prev_end)
+        if m.actor is not None:
+            self._clause_actor = (si, m.actor)
+        if attribution is None:
+            attribution = self._reported(si, start, end, m.actor)
+        m.definite = bool(DEFINITE_EVENT.search(seg))
+        where = self._clause_places(start, end, m.types)
+        m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
+        m.unknown_place = any(start <= u[0] < end for u in self.unresolved)
+        if not m.targets and not m.unknown_place and not (m.definite and story.continues(m)):
+            # ("The strike came ten days after a drone attack at Tower 22": "the strike" is the one
+            # being told, not an attack at the place of the clause beside it.)
+            self._sibling_targets(m, si)
+        if m.date is not None and story.lead_date is None and not m.date_is_past_only and self._recent(m.date.date):
+            story.lead_date = (m.date.date, m.date.precision)
+        countries = {t[0].id for t in m.targets if t[0].kind == "country"}
+        if len(countries) >= 2 or (
+            countries and all(t[0].kind == "country" for t in m.targets) and _SUMMARY_NOUNS.search(seg) and len(m.targets) > 1
+        ):
+            # "bases in Iraq and Syria came under fire": a summary of attacks told one by one below.
+            if m.date is not None and not m.date_is_past_only:
+                story.context_date = (m.date.date, m.date.precision)
+                story.lead_date = story.lead_date or story.context_date
+            self._summary_sentence, self._summary = si, m
+            dated = m.date is not None and not m.date_is_past_only
+            story.summarise(m.types, on=(m.date.date, m.date.precision) if dated else None)
+            if attribution:
+                story.attribute(attribution, scope="plural")
+            self._all_unharmed(si, m.killed, m.injured)
+            return
+        if attribution and not m.targets and _THE_ATTACKS.search(seg):
+            # "the attacks were carried out by ...": all of that day's; "claimed both attacks in a statement
+            # published on Tuesday": all of the days just before the statement.
+            story.attribute(attribution, scope="plural", said_on=m.said_on)
+            return
+        singular = attribution and not m.targets and not m.types and statement_scope(seg) == "singular"
+        if singular and story.current_attack():
+            # "The group said it had carried out the attack in retaliation for the war in Gaza": a claim
+            # of the attack being told (no weapon of its own), wherever else the clause wanders.
+            story.attribute(attribution, scope="singular")
+            return
+        if not m.targets and _THE_ATTACKS.search(seg):
+            self._all_unharmed(si, m.killed, m.injured)  # "Nobody was hurt in the attacks": also those told later
+        if not m.targets and not m.unknown_place:
+            m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
+        for piece in self._per_target(m):
+            story.link(piece, attribution)
+
+    def _locate_summary(self, si: int, start: int, end: int) -> None:
+        """ "Both sites lie in Deir ez-Zor province and in Baghdad", right after a summary: an attack at each.
+
+        The summary ("rockets struck two coalition sites in Syria and Iraq on Tuesday") gives the
+        day and the weapon, this sentence the places. An attack the report tells in detail
+        elsewhere absorbs the one placed here (same place, or an area around it).
+        """
+        summary = self._summary
+        if summary is None:
+            return
+        stop = _LIST_END.search(self.text, start, end)
+        where = self._clause_places(start, stop.start() if stop else end, summary.types)
+        for target in where.targets:
+            if target[0].kind == "country":
+                continue  # the summary's own countries
+            # The summary's day and weapon; none of its counts, casualties or actors, which are the day's.
+            m = Mention(si, start, end, types=dict(summary.types), date=summary.date, targets=[target])
+            self.story.link(m, None)
+
+    def _per_target(self, m: Mention) -> list[Mention]:
+        """One mention per target when each target has weapons of its own.
+
+        "The group said it had targeted al-Tanf with a drone and the Conoco field with rockets",
+        "a drone was shot down near al-Tanf and two rockets landed outside the Conoco base":
+        the clause is cut at the "and" before each further target, and each piece keeps its
+        own weapon, count, interception and casualties (its date, actor and claim are the
+        clause's). A piece without a weapon word ("rockets hit X and Y") leaves the clause whole.
+        """
+        if len(m.targets) < 2:
+            return [m]
+        bounds = [m.start]
+        for before, target in zip(m.targets, m.targets[1:]):
+            cut = self.text.rfind(" and ", before[2], target[1])
+            if cut < 0:
+                return [m]
+            bounds.append(cut)
+        bounds.append(m.end)
+        pieces = []
+        for target, start, end in zip(m.targets, bounds, bounds[1:]):
+            votes = type_votes(self.text, start, end)
+            if not votes.votes:
+                return [m]
+            piece = replace(m, types={}, type_spans=list(votes.spans), targets=[target], start=start, end=end)
+            for kind, weight in votes.votes:
+                piece.types[kind] = piece.types.get(kind, 0.0) + weight
+            n = count_munitions(self.text, start, end)
+            piece.munitions, piece.munitions_more, piece.munitions_span = n.count, n.more, n.span
+            span = find_interception(self.text, start, end)
+            piece.intercepted, piece.intercepted_span = span is not None, span
+            self._set_casualties(piece, start, end)
+            piece.damage = find_damage(self.text, start, end)
+            pieces.append(piece)
+        return pieces
+
+    def _all_unharmed(self, si: int, killed: int | None, injured: int | None) -> None:
+        """A "no casualties" for all the attacks of the sentence's day (none without a known day)."""
+        day = self._day_of_sentence(si) or self.story.context_date or self.story.lead_date
+        if (killed == 0 or injured == 0) and day is not None:
+            self.story.all_unharmed(killed == 0, injured == 0, on=day)
+
+    def _day_of_sentence(self, si: int):
+        """The first recent day the sentence names ("came under fire on Wednesday"), if any."""
+        s, e = self.sentences[si]
+        for d in find_dates(self.text[s:e], self.published):
+            if d.precision == "day" and self._recent(d.date):
+                return d.date, d.precision
+        return None
+
+    def _inherited_actor(self, si: int, start: int, prev_end: int | None) -> ActorMention | None:
+        """The subject of the previous clause, for a clause that coordinates with it without one of its own."""
+        last = self._clause_actor
+        if last is None or last[0] != si or prev_end is None:
+            return None
+        if _COORDINATED.fullmatch(self.text, prev_end, start) and _VERB_FIRST.match(self.text, start):
+            return last[1]
+        return None
+
+    def _set_casualties(self, m: Mention, start: int, end: int) -> None:
+        cas = read_casualties(self.text, start, end)
+        m.killed, m.injured, m.killed_span, m.injured_span = cas.killed, cas.injured, cas.killed_span, cas.injured_span
+        m.casualties_additive = cas.additive
+
+    def _sibling_targets(self, m: Mention, si: int) -> None:
+        """A clause without a place takes the place of the other clauses of its sentence."""
+        for c_start, c_end in self._clauses(si):
+            if (c_start, c_end) == (m.start, m.end):
+                continue
+            targets = self._clause_places(c_start, c_end, m.types).targets
+            found = [t for t in targets if m.place_constraint is None or t[0].country == m.place_constraint]
+            if found:
+                m.targets = found
+                return
+        if si > 0 and self.story.last_event_sentence < si - 1 and m.date is None and not m.base_nouns:
+            # "... observed launch sites near the base known as Green Village. Coalition forces
+            # conducted several strikes.": the sentence before sets the scene.
+            p_start, p_end = self.sentences[si - 1]
+            targets = self._clause_places(p_start, p_end, m.types).targets
+            if len(targets) == 1 and not is_coarse(targets[0][0]):
+                m.targets = list(targets)
+
+    def _aftermath(self, si: int, start: int, end: int) -> None:
+        """ "There were no casualties." right after an attack belongs to that attack."""
+        story = self.story
+        ev = story.last_event
+        # Wire copy often puts the official's sentence on casualties two or three sentences after the
+        # attack, behind where the launcher was found; no other attack was told in between (it would be
+        # the last event), and a clause naming another place or day is turned away below.
+        gap = si - story.last_event_sentence if ev is not None else None
+        # Beyond the next sentence, not for an attack without a place nor for a statement about "the attacks".
+        far = gap is not None and gap > 1 and (ev.site is None or statement_scope(self.text[start:end]) == "plural")
+        if gap is None or gap > _AFTERMATH_REACH or far:
+            if statement_scope(self.text[start:end]) == "plural" or si == self._summary_sentence:
+                # "No casualties were reported from the attacks", before they are told one by one.
+                cas = read_casualties(self.text, start, end)
+                self._all_unharmed(si, cas.killed, cas.injured)
+            return
+        places = [p for p in self._places_in(start, end) if not is_coarse(p.site)]
+        if places and (ev.site is None or all(p.site.id != ev.site.id for p in places)):
+            return
+        m = Mention(si, start, end)
+        seg = self.text[start:end]
+        dates = [d for d in find_dates(seg, self.published) if d.precision != "year"]
+        if dates and ev.date is not None and not any(overlap((d.date, d.precision), ev.date) for d in dates):
+            return  # "The last one, on 30 September, ...": another attack
+        self._set_casualties(m, start, end)
+        if (span := find_interception(self.text, start, end)) is not None and _MUNITION_PRONOUN.search(seg):
+            m.intercepted, m.intercepted_span = True, span
+        m.damage = find_damage(self.text, start, end)
+        if m.killed is None and m.injured is None and not m.intercepted and not m.damage:
+            return
+        if _ALSO.search(seg):
+            m.casualties_additive = True
+        if _THE_ATTACKS.search(seg):
+            for other in story.context_events():
+                story.merge(other, m, None, None)
+            self._all_unharmed(si, m.killed, m.injured)  # also those told after this sentence
+            return
+        story.merge(ev, m, None, None)
+
+
+# =============================================================================== entry point
+
+
+def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", gazetteer) -> ExtractionResult:
+    """Candidates for every attack the report describes; see :mod:`geo.reports.extract`.
+
+    ``published`` is the report's publication date: every relative date is
+    resolved against it (time is never read from the clock). ``outlet`` and
+    ``url`` identify the report for the caller; they do not change what is read.
+    ``gazetteer`` is a :class:`geo.places.gazetteer.Gazetteer` (its alias index,
+    ``find`` and ``get`` are used; a GeoNames layer, if attached, places towns).
+    """
+    if not isinstance(published, dt.date):
+        raise TypeError("published must be a datetime.date")
+    reader = _Reader(text, published, gazetteer)
+    reader.read()
+    cands = reader.story.candidates(text, reader.sentences)
+    target_spans = {c.location for c in cands}
+    unresolved = tuple(dict.fromkeys(u[2] for u in reader.unresolved if u[2] not in target_spans))
+    return ExtractionResult(candidates=tuple(cands), unresolved_places=unresolved, notes=tuple(reader.story.notes))

@@ -1,0 +1,493 @@
+"""Linking mentions into events: one attack told over several clauses is one incident.
+
+A clause describing an event already seen (same or containing place,
+overlapping date, compatible type, same side) adds to it; otherwise it starts
+a new event. So one attack told over several sentences is one candidate, the
+coalition's counter-fire is another, and a strike recalled in passing is its
+own candidate with its own date. A new attack without a date belongs to the
+report's main story (the first recent date of its lead).
+
+:class:`Story` holds the events of one report while it is read; :meth:`Story.candidates`
+turns them into immutable :class:`~geo.reports.extract.candidates.Candidate` values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.reports.dates import date_window
+from geo.reports.extract.attribution import RANK, Attribution
+from geo.reports.extract.candidates import Candidate
+from geo.reports.extract.events import pick_type, type_fits
+from geo.reports.extract.mention import Mention
+from geo.reports.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
+from geo.reports.extract.vocabulary import side_of
+
+__all__ = ["DateSpec", "Event", "Story", "more_precise", "overlap"]
+
+# Type votes that name no weapon ("rounds", "strikes").
+_VAGUE_TYPES = frozenset({"rounds", "strike", "other"})
+
+#: (date, precision) of an event or a date phrase.
+DateSpec = tuple[dt.date, str]
+
+
+@dataclass
+class Event:
+    """An incident being assembled from one or more mentions."""
+
+    date: DateSpec | None
+    site: Any | None = None
+    place_span: tuple[int, int] | None = None
+    geo_precision: int = 4
+    place_method: str = "named"
+    types: dict[str, float] = field(default_factory=dict)
+    sentences: list[int] = field(default_factory=list)
+    spans: list[tuple[str, int, int]] = field(default_factory=list)
+    munitions: int | None = None
+    intercepted: bool = False
+    killed: int | None = None
+    injured: int | None = None
+    damage: str = ""
+    actor: str = "Unknown"
+    attribution: str = "unknown"
+    attributed_by: str = ""
+    date_defaulted: bool = False  # no date phrase at all: the publication date stands in
+
+    @property
+    def event_type(self) -> str:
+        return pick_type(self.types)
+
+    @property
+    def side(self) -> str:
+        return side_of(self.actor)
+
+
+def more_precise(a: DateSpec, b: DateSpec) -> DateSpec:
+    """The finer of two dates of one event."""
+    order = {"day": 0, "week": 1, "month": 2, "year": 3}
+    return a if order[a[1]] <= order[b[1]] else b
+
+
+def overlap(a: DateSpec, b: DateSpec) -> bool:
+    """Whether two dates can be the same day."""
+    a0, a1 = date_window(*a)
+    b0, b1 = date_window(*b)
+    return a0 <= b1 and b0 <= a1
+
+
+def _within(a: DateSpec, b: DateSpec) -> bool:
+    """Whether every day ``a`` allows is one ``b`` allows ("this week" is not within "Wednesday")."""
+    a0, a1 = date_window(*a)
+    b0, b1 = date_window(*b)
+    return b0 <= a0 and a1 <= b1
+
+
+# How many days before a statement the attacks it speaks of may be ("claimed on Tuesday" the attack of
+# Sunday night): wire copy rarely waits longer, and a longer reach would take in earlier, unrelated attacks.
+_SAID_REACH = dt.timedelta(days=2)
+
+
+def _said_about(date: DateSpec, said_on: dt.date) -> bool:
+    """Whether an event of ``date`` can be what a statement made on ``said_on`` speaks of."""
+    d0, d1 = date_window(*date)
+    return d0 <= said_on and said_on - _SAID_REACH <= d1
+
+
+class Story:
+    """The events of one report, assembled clause by clause, and where the telling is."""
+
+    def __init__(self, published: dt.date):
+        self.published = published
+        self.events: list[Event] = []
+        self.notes: list[str] = []
+        self.context_date: DateSpec | None = None  # the day of the event being told
+        self.lead_date: DateSpec | None = None  # the date of the report's main story
+        self.last_event: Event | None = None
+        self.last_event_sentence = -10
+        # Statements about "the attacks" of a day, kept for the attacks the report tells later.
+        self.pending: list[tuple[Attribution, DateSpec | None]] = []
+        self.unharmed: list[tuple[DateSpec | None, bool, bool]] = []  # (day, no one killed, no one injured)
+        # The weapons a summary lead names for a day's attacks ("came under rocket and mortar fire").
+        self.summaries: list[tuple[DateSpec | None, frozenset[str]]] = []
+
+    # -------------------------------------------------------------- attribution
+
+    def apply_attribution(self, attribution: Attribution, event: Event | None, *, on: DateSpec | None = None) -> None:
+        kind, actor, by = attribution
+        for ev in [event] if event is not None else self.context_events(on):
+            if ev.side != "other" or ev.event_type == "airstrike":
+                continue  # a claim by a militia is not about the coalition's own strikes
+            if RANK[kind] > RANK.get(ev.attribution, 0) or ev.actor == "Unknown":
+                ev.actor, ev.attribution = actor, kind
+                ev.attributed_by = by if kind != "claimed" else ""
+
+    def attribute(self, attribution: Attribution, *, scope: str, on: DateSpec | None = None, said_on: dt.date | None = None) -> None:
+        """A claim, blame or suspicion stated in a clause that tells no attack of its own.
+
+        ``scope`` is what the statement refers to: "singular" ("the attack"): the
+        attack being told; "plural" ("the attacks", "both operations"): every attack
+        of its day, also those the report tells only later; "": the attacks of the
+        current day, or of its day if none is told yet.
+        """
+        if scope == "singular" and (ev := self.current_attack()) is not None:
+            self.apply_attribution(attribution, ev)
+            return
+        if scope == "plural" and said_on is not None:
+            # A statement about "both attacks" made on a day speaks of the attacks of that day and of
+            # the nights before it, told before the statement.
+            told = [ev for ev in self.events if ev.site is not None and ev.date is not None and _said_about(ev.date, said_on)]
+            if told:
+                for ev in told:
+                    self.apply_attribution(attribution, ev)
+                return
+        if scope == "plural" or not self.context_events(on):
+            self.pending.append((attribution, on or self.context_date or self.lead_date))
+        self.apply_attribution(attribution, None, on=on)
+
+    def all_unharmed(self, killed: bool, injured: bool, on: DateSpec | None = None) -> None:
+        """ "No casualties were reported from the attacks": for every attack of the day, told or to be told."""
+        self.unharmed.append((on or self.context_date or self.lead_date, killed, injured))
+
+    def summarise(self, types: dict[str, float], *, on: DateSpec | None) -> None:
+        """A lead summing up a day's attacks names these weapons (see :meth:`finish`)."""
+        kinds = frozenset(k for k in types if k not in _VAGUE_TYPES)
+        if kinds:
+            self.summaries.append((on or self.context_date or self.lead_date, kinds))
+
+    def current_attack(self) -> Event | None:
+        """The attack on a base being told (the last one, not the strikes answering it)."""
+        for ev in reversed(self.events):
+            if ev.side == "other" and ev.site is not None and ev.event_type != "airstrike":
+                return ev
+        return None
+
+    def context_events(self, on: DateSpec | None = None) -> list[Event]:
+        """What "the attacks" of a statement refers to: the events of its date, else of the current one."""
+        if on is not None:
+            dated = [e for e in self.events if e.date is not None and overlap(e.date, on) and e.site is not None]
+            if dated:
+                return dated
+        if self.last_event is None:
+            return []
+        same_day = [e for e in self.events if e.date == self.last_event.date and e.side == "other" and e.site is not None]
+        return same_day or [self.last_event]
+
+    # -------------------------------------------------------------- linking
+
+    def link(self, m: Mention, attribution: Attribution | None) -> None:
+        """Add the attack ``m`` tells to the event it continues, or start a new one."""
+        date = (m.date.date, m.date.precision) if m.date is not None else None
+        targets = list(m.targets)
+        if not targets and m.unknown_place and (date is not None or m.date_is_past_only or not m.definite):
+            # "shot down near Zubaydiyat": a place we cannot map, not the last place we could.
+            ev = self._new_event(m, None, date)
+            self.last_event, self.last_event_sentence = ev, m.sent
+            return
+        # ("The rockets caused no damage ... the launcher was found in <unknown place>": the attack
+        # already told, wherever its launcher was.)
+        if not targets and (ana := m.anaphor) is not None:
+            site, s, e = ana
+            targets = [(site, s, e, 1, "anaphor")]
+        touched: list[Event] = []
+        if not targets:
+            ev = self._find_event(None, date, m)
+            if ev is None and date is None and not m.date_is_past_only:
+                ev = self._continuation(m)
+            if ev is not None:
+                self.merge(ev, m, None, date)
+                touched.append(ev)
+            elif date is not None or m.date_is_past_only:
+                touched.append(self._new_event(m, None, date))  # its place may come in the next sentence
+            elif (last := self.last_event) is not None and last.site is not None and m.sent - self.last_event_sentence <= 2:
+                # "The coalition responded by firing six artillery rounds": where the story is.
+                ev = self._new_event(m, (last.site, last.place_span[0], last.place_span[1], max(2, last.geo_precision), "context"), last.date)
+                touched.append(ev)
+        else:
+            for target in targets:
+                ev = self._find_event(target[0], date, m)
+                if ev is None and date is None and not m.date_is_past_only:
+                    ev = self._pending(m)
+                if ev is not None:
+                    self.merge(ev, m, target, date)
+                else:
+                    ev = self._new_event(m, target, date)
+                    if m.actor is None and touched and touched[0].actor != "Unknown":
+                        ev.actor, ev.attribution = touched[0].actor, touched[0].attribution  # one clause, one attacker
+                touched.append(ev)
+        for ev in touched:
+            if attribution:
+                self.apply_attribution(attribution, ev)
+        if touched:
+            self.last_event = touched[-1]
+            self.last_event_sentence = m.sent
+            if touched[-1].date is not None:
+                self.context_date = touched[-1].date
+        elif date is not None:
+            self.context_date = date
+
+    def _compatible(self, ev: Event, m: Mention) -> bool:
+        weak = bool(m.types) and set(m.types) <= {"rounds", "strike"}
+        if not type_fits(ev.event_type, m.event_type, weak):
+            return False
+        if m.actor is not None and ev.actor != "Unknown" and side_of(m.actor.name) != ev.side:
+            return False  # the coalition's counter-fire is not the militia attack it answers
+        if m.actor is not None and ev.actor == "Unknown" and ev.side == "other" and side_of(m.actor.name) != "other":
+            # An unattributed airstrike is some state's: the US strike told later may be it.
+            return ev.event_type in ("other", "airstrike") or m.event_type == "other" or "strike" in m.types
+        return True
+
+    def _find_event(self, site, date, m: Mention) -> Event | None:
+        for ev in reversed(self.events):
+            if not self._compatible(ev, m):
+                continue
+            if date is None and m.definite and not m.date_is_past_only:
+                pass  # "the rocket attack near Ain al-Asad": an attack already told, whatever its day
+            elif date is not None:
+                if ev.date is not None and not overlap(ev.date, date) and not ev.date_defaulted:
+                    continue
+            elif m.said_on is not None:
+                if ev.date is None or not _said_about(ev.date, m.said_on):
+                    continue  # a claim made on a day: of an attack of that day or just before
+            elif m.date_is_past_only:
+                if ev.date is not None and m.year_hint is not None and ev.date[0].year != m.year_hint:
+                    continue
+                if ev.date is not None and m.year_hint is None and ev.date == self.context_date and ev.date[0] >= self.published - dt.timedelta(days=7):
+                    continue  # "the anniversary of the strike": not this week's attack
+            elif ev.date is not None and self.context_date is not None and ev.date != self.context_date:
+                continue
+            if site is None:
+                if date is None and not m.date_is_past_only:
+                    if ev is self.last_event:
+                        return ev
+                    continue
+                if m.date_is_past_only and ev.date is not None and ev.date[0] < self.published - dt.timedelta(days=7):
+                    return ev
+                if date is not None and ev.date is not None and ev.event_type == m.event_type and m.event_type != "other":
+                    return ev
+                if date is not None and m.definite and ev.date_defaulted and ev is self.last_event:
+                    # "Iran fired missiles at Ain al-Asad ... The barrage, launched on January 8, 2020, ...":
+                    # the attack just told without a day of its own, now dated.
+                    return ev
+                continue
+            if ev.site is None:
+                continue
+            if same_place(ev.site, site) or (date is not None and regions_overlap(ev.site, site)):
+                return ev
+        return None
+
+    def continues(self, m: Mention) -> bool:
+        """Whether ``m`` can go on telling the event last told (same kind of weapon, same side)."""
+        return self.last_event is not None and self._compatible(self.last_event, m)
+
+    def _continuation(self, m: Mention) -> Event | None:
+        for ev in reversed(self.events[-4:]):
+            if self._compatible(ev, m) and (ev is self.last_event or ev.date == self.context_date):
+                return ev
+        return None
+
+    def _pending(self, m: Mention) -> Event | None:
+        """The last event, if it still waits for its place and fits this clause."""
+        ev = self.last_event
+        if ev is not None and ev.site is None and self._compatible(ev, m):
+            return ev
+        return None
+
+    def _new_event(self, m: Mention, target, date) -> Event:
+        defaulted = False
+        if date is None and not m.date_is_past_only:
+            # A new attack without a date of its own belongs to the report's main story.
+            if self.lead_date is not None:
+                date = self.lead_date
+            elif self.context_date is not None:
+                date = self.context_date
+            else:
+                date, defaulted = (self.published, "day"), True
+        ev = Event(date=date, date_defaulted=defaulted)
+        self.events.append(ev)
+        self.merge(ev, m, target, None)
+        if m.date is not None:
+            ev.spans.append(("date", m.date.start, m.date.end))
+        return ev
+
+    def merge(self, ev: Event, m: Mention, target, date) -> None:
+        for k, v in m.types.items():
+            ev.types[k] = ev.types.get(k, 0.0) + v
+        if m.sent not in ev.sentences:
+            ev.sentences.append(m.sent)
+        ev.spans.extend(("event_type", s, e) for s, e in m.type_spans)
+        if date is not None:
+            if ev.date is None or ev.date_defaulted:
+                ev.date, ev.date_defaulted = date, False
+            else:
+                ev.date = more_precise(date, ev.date)
+            ev.spans.append(("date", m.date.start, m.date.end))
+        if target is not None:
+            site, s, e, gp, method = target
+            if ev.site is None or finer(site, gp, ev.site, ev.geo_precision):
+                ev.site, ev.geo_precision, ev.place_method, ev.place_span = site, gp, method, (s, e)
+            ev.spans.append(("place", s, e))
+        if m.munitions is not None:
+            total = m.munitions + (m.munitions_more or 0)
+            ev.munitions = total if ev.munitions is None else max(ev.munitions, total)
+            if m.munitions_span:
+                ev.spans.append(("munitions", *m.munitions_span))
+        elif m.munitions_more and ev.munitions is not None:
+            ev.munitions += m.munitions_more
+        if m.intercepted:
+            ev.intercepted = True
+            ev.spans.append(("intercepted", *m.intercepted_span))
+        for attr in ("killed", "injured"):
+            v = getattr(m, attr)
+            if v is None:
+                continue
+            cur = getattr(ev, attr)
+            if cur is None:
+                new = v
+            elif m.casualties_additive and v:
+                new = cur + v  # "Two Iraqi soldiers were also hurt"
+            else:
+                new = max(cur, v)
+            setattr(ev, attr, new)
+            if span := getattr(m, f"{attr}_span"):
+                ev.spans.append((attr, *span))
+        if m.damage and (not ev.damage or ev.damage.lower().startswith("no ")):
+            ev.damage = m.damage
+        if m.actor is not None and ev.actor == "Unknown":
+            ev.actor = m.actor.name
+            ev.spans.append(("actor", m.actor.start, m.actor.end))
+            if side_of(m.actor.name) == "other" and ev.attribution == "unknown":
+                ev.attribution = "suspected"  # named by the report itself, not by a claim or an official
+
+    def finish(self) -> None:
+        """Fold vague events into precise ones, then apply what the report says of all its attacks."""
+        self._type_from_summaries()
+        self.absorb()
+        # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
+        for (kind, actor, by), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
+            for ev in self._attacks_on(day):
+                # Only attacks not otherwise attributed: a claim of one attack outranks blame of all.
+                if ev.attribution == "unknown" or (RANK[kind] > RANK[ev.attribution] and ev.actor in (actor, "Unknown")):
+                    ev.actor, ev.attribution, ev.attributed_by = actor, kind, by if kind != "claimed" else ""
+        for day, killed, injured in self.unharmed:
+            for ev in self._attacks_on(day):
+                if killed and ev.killed is None:
+                    ev.killed = 0
+                if injured and ev.injured is None:
+                    ev.injured = 0
+        for ev in self.events:
+            if ev.side == "us" and RANK[ev.attribution] < RANK["claimed"]:
+                # The coalition and the US announce their own strikes: the attacker says it acted.
+                ev.attribution, ev.attributed_by = "claimed", ""
+
+    def _type_from_summaries(self) -> None:
+        """An attack told without a weapon takes the weapon its day's summary names and no other attack has.
+
+        "Coalition positions in Syria and Iraq came under rocket and mortar fire on Tuesday. A
+        rocket landed inside Victory base, and minutes earlier militants fired on an outpost in
+        Syria": the outpost took the mortars. With a single weapon in the summary, every untyped
+        attack of the day is of that weapon; when the weapons left are several, the type stays unknown.
+        """
+        for day, kinds in self.summaries:
+            attacks = self._attacks_on(day)
+            untyped = [ev for ev in attacks if ev.event_type == "other"]
+            if not untyped:
+                continue
+            left = kinds if len(kinds) == 1 else kinds - {ev.event_type for ev in attacks}
+            if len(left) == 1:
+                (kind,) = left
+                for ev in untyped:
+                    ev.types[kind] = ev.types.get(kind, 0.0) + 1.0
+
+    def _attacks_on(self, day: DateSpec | None) -> list[Event]:
+        return [
+            ev
+            for ev in self.events
+            if ev.side == "other" and ev.event_type != "airstrike" and ev.site is not None
+            and (day is None or (ev.date is not None and _within(ev.date, day)))
+        ]
+
+    def absorb(self) -> None:
+        """Fold a vague event (a country, a headline's guessed date) into the precise one it summarises."""
+        for ev in list(self.events):
+            if ev.site is not None and not is_coarse(ev.site) and not ev.date_defaulted:
+                continue
+            for other in self.events:
+                if other is ev or other.site is None or (ev.site is not None and not contains(ev.site, other.site) and ev.site.id != other.site.id):
+                    continue
+                if ev.site is None and not ev.date_defaulted:
+                    continue
+                if not type_fits(other.event_type, ev.event_type, False) or (ev.actor != "Unknown" and other.actor != "Unknown" and ev.side != other.side):
+                    continue
+                if not ev.date_defaulted and not (ev.date and other.date and overlap(ev.date, other.date)):
+                    continue
+                for k, v in ev.types.items():
+                    other.types[k] = other.types.get(k, 0.0) + v
+                other.sentences.extend(s for s in ev.sentences if s not in other.sentences)
+                other.spans.extend(sp for sp in ev.spans if sp[0] not in ("place", "date"))
+                for attr in ("munitions", "killed", "injured"):
+                    if getattr(other, attr) is None and getattr(ev, attr) is not None:
+                        setattr(other, attr, getattr(ev, attr))
+                other.intercepted = other.intercepted or ev.intercepted
+                if RANK[ev.attribution] > RANK[other.attribution] and ev.side == "other":
+                    other.actor, other.attribution, other.attributed_by = ev.actor, ev.attribution, ev.attributed_by
+                elif other.actor == "Unknown":
+                    other.actor = ev.actor
+                self.events.remove(ev)
+                break
+
+    # -------------------------------------------------------------- results
+
+    def candidates(self, text: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
+        """The events that have a place and a usable date, as candidates; the others become notes."""
+        out: list[Candidate] = []
+        for ev in self.events:
+            first = sentences[ev.sentences[0]]
+            if ev.site is None:
+                self.notes.append(f"attack without a place left out: {text[first[0] : first[1]][:160]}")
+                continue
+            if ev.date is None or ev.date[1] == "year":
+                self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")
+                continue
+            etype = ev.event_type
+            if etype == "other" and "strike" in ev.types and ev.side in ("us", "israel"):
+                etype = "airstrike"
+            date, precision = ev.date
+            if precision == "week":
+                date -= dt.timedelta(days=date.weekday())
+            elif precision == "month":
+                date = date.replace(day=1)
+            gp = max(ev.geo_precision, GEO_PRECISION_BY_KIND.get(ev.site.kind, 1) if ev.site.kind != "city" else 2)
+            if ev.date_defaulted:
+                self.notes.append(f"no date in the text for the attack at {ev.site.name}: publication date used")
+            out.append(
+                Candidate(
+                    date=date,
+                    date_precision=precision,
+                    site_id=ev.site.id,
+                    site_name=ev.site.name,
+                    location=text[ev.place_span[0] : ev.place_span[1]] if ev.place_span else ev.site.name,
+                    lat=float(ev.site.lat),
+                    lon=float(ev.site.lon),
+                    geo_precision=gp,
+                    country=ev.site.country,
+                    admin1=ev.site.admin1 or "",
+                    event_type=etype,
+                    intercepted=ev.intercepted,
+                    actor=ev.actor,
+                    attribution=ev.attribution,
+                    attributed_by=ev.attributed_by,
+                    target=ev.site.name,
+                    munitions=ev.munitions,
+                    killed=ev.killed,
+                    injured=ev.injured,
+                    damage=ev.damage,
+                    evidence=" ".join(text[sentences[i][0] : sentences[i][1]] for i in sorted(ev.sentences)),
+                    evidence_spans=tuple(sorted(set(ev.spans), key=lambda t: (t[1], t[0]))),
+                    place_method=ev.place_method,
+                )
+            )
+        return out
+

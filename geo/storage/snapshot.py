@@ -1,0 +1,967 @@
+"""The light incident frame the dashboard filters and maps, and its on-disk snapshot.
+
+:meth:`geo.storage.store.Store.frame` reads every column, the sources JSON included
+(~420 MB of text at a million incidents), which makes a cold start take many
+seconds. The dashboard needs none of that text to filter, count and map, so
+it works on a *light* frame instead:
+
+* every column of the :mod:`geo.view.frame` contract except ``sources``, with
+  categorical dtypes for the repetitive text columns (actor, type, country,
+  place, ...) and pyarrow-backed strings for ids and summaries;
+* the SQLite ``rowid`` of each row (aligned with the frame, kept apart from it),
+  so the sources of the rows an export or a map popup needs are fetched in one
+  query (:meth:`Snapshot.sources_for`);
+* ``source_text``: the sources' outlet, URL, title and evidence joined by
+  newlines, so the free-text filter searches the sources without their JSON.
+
+:func:`load` reads the snapshot file written for the store's current
+:meth:`~geo.storage.store.Store.version` under ``<cache dir>/snapshots`` (an Arrow IPC
+file, memory-mapped: well under a second for a million rows) and makes a new
+one when the version moved on, the file is missing, or it cannot be read (a
+corrupt file is replaced, never a crash).
+
+When the version moved on, :func:`refresh` patches the snapshot it already has
+(the one a running app holds, else the newest older file)
+instead of rebuilding it: every write stamps the incident rows it touches with
+its ``data_version`` (``incidents.changed_in``, see :mod:`geo.storage.store`), so the
+rows changed since the snapshot's version are one indexed query away. They are
+removed from the frame and the live ones inserted where a build would put
+them. Rows are in a *canonical* order for that: by date, then by ``rowid``
+(SQLite: storage order, as :meth:`Store.frame`) or by id (PostgreSQL, whose
+storage order is not stable), and categorical columns list their categories
+sorted and only those in use, so a patched snapshot equals a built one exactly.
+Anything unusual (another store id, a version that went backwards, more than
+:data:`MAX_DELTA_FRACTION` of the rows changed, an old snapshot out of order)
+means a full build instead.
+
+:meth:`Snapshot.mask` is :func:`geo.view.filters.filter_mask` over precomputed
+arrays (day numbers, category codes, lookup tables), a few milliseconds at a
+million rows; the one difference is that free text matches the sources'
+outlet, URL, title and evidence rather than their JSON text (so "null" or
+"outlet" no longer match every incident).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geo.view.filters import Filters
+from geo.view.frame import FRAME_COLUMNS
+
+__all__ = [
+    "CATEGORY_COLUMNS",
+    "FORMAT",
+    "LIGHT_COLUMNS",
+    "MAX_DELTA_FRACTION",
+    "MIN_DELTA_ROWS",
+    "Snapshot",
+    "build",
+    "load",
+    "read_snapshot",
+    "refresh",
+    "snapshot_path",
+    "write_snapshot",
+]
+
+log = logging.getLogger(__name__)
+
+FORMAT = 2  # bump when the file layout or the canonical order changes: older files are rebuilt
+# A refresh patches the old snapshot when at most this share of its rows changed (or at most
+# MIN_DELTA_ROWS, whatever the size); beyond that a build is about as fast and simpler.
+MAX_DELTA_FRACTION = 0.05
+MIN_DELTA_ROWS = 1_000
+LIGHT_COLUMNS = tuple(name for name in FRAME_COLUMNS if name != "sources")
+# Repetitive text: categorical (a code per row, each distinct value stored once).
+CATEGORY_COLUMNS = (
+    "date_precision", "site_id", "location", "country", "admin1", "event_type", "actor", "attribution",
+    "attributed_by", "target", "damage", "status", "outlets",
+)  # fmt: skip
+# Text that may be unique per row: categorical only when it repeats a lot (synthetic data).
+MAYBE_CATEGORY_COLUMNS = ("summary",)
+_INT_COLUMNS = ("geo_precision", "source_count")
+_FIGURES = ("munitions", "killed", "injured")
+# What the free-text box searches (geo.view.filters.TEXT_COLUMNS, with the sources as text).
+TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site_id")
+_ROWID = "__rowid"
+_LIVE = "__live"  # in a delta: whether the changed row is still there (not soft-deleted)
+_SOURCE_TEXT = "__source_text"
+_META_VERSION = b"geo.storage.snapshot.version"
+_META_FORMAT = b"geo.storage.snapshot.format"
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str"
+_TEXT_CACHE = 8  # needles whose hits are kept per snapshot
+
+# Column expressions for the light frame (see Store.frame: dates as day numbers, SQLite
+# floats as 17-digit text because its JSON writer keeps only 15 digits).
+_EXPRESSIONS = {
+    "sqlite": {
+        "date": "CAST(round(julianday(date) - 2440587.5) AS INTEGER)",
+        "lat": "printf('%!.17g', lat)",
+        "lon": "printf('%!.17g', lon)",
+    },
+    "postgresql": {"date": "(date - DATE '1970-01-01')"},
+}
+_AGGREGATE = {"sqlite": "json_group_array({})", "postgresql": "COALESCE(json_agg({}), '[]')::text"}
+# {where}: "" for every incident, or a filter on incident_id (a refresh). SQLite walks the
+# primary key index (incident_id, position) either way, so sources join in position order.
+_SOURCE_TEXT_SQL = {
+    "sqlite": (
+        "SELECT json_group_array(incident_id), json_group_array(t) FROM ("
+        "SELECT incident_id, group_concat(outlet || char(10) || url || char(10) || title || char(10) || evidence,"
+        " char(10)) AS t FROM sources{where} GROUP BY incident_id)"
+    ),
+    "postgresql": (
+        "SELECT COALESCE(json_agg(incident_id), '[]')::text, COALESCE(json_agg(t), '[]')::text FROM ("
+        "SELECT incident_id, string_agg(outlet || E'\\n' || url || E'\\n' || title || E'\\n' || evidence, E'\\n'"
+        " ORDER BY position) AS t FROM sources{where} GROUP BY incident_id) AS s"
+    ),
+}
+# Rows written since a version (and any a writer left pending, see geo.storage.store.PENDING).
+_CHANGED = "(changed_in > {since} OR changed_in < 0)"
+
+
+# --- the snapshot -------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Snapshot:
+    """One version of the light frame plus what filtering and fetching need."""
+
+    version: str
+    frame: pd.DataFrame  # LIGHT_COLUMNS, ordered by date (as Store.frame)
+    rowid: np.ndarray | None  # int64, aligned with frame rows (SQLite); None: fetch by id
+    source_text: pa.Array  # large_string, aligned with frame rows
+    _index: dict[str, Any] = field(default_factory=dict, repr=False)
+    _text_hits: OrderedDict = field(default_factory=OrderedDict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    # --- filtering --------------------------------------------------------------------------
+
+    def _prepared(self) -> dict[str, Any]:
+        """Day numbers, period ends and category lookups, computed once per snapshot."""
+        if not self._index:
+            df = self.frame
+            day = df["date"].to_numpy(dtype="datetime64[D]")
+            precision = df["date_precision"].astype(object).to_numpy()
+            end = day.copy()
+            week = precision == "week"
+            end[week] = day[week] + np.timedelta64(6, "D")
+            month = precision == "month"
+            # Last day of the month: first day of the next month minus one day.
+            end[month] = (day[month].astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+            self._index.update(
+                day=day.astype("int64"),
+                end=end.astype("int64"),
+                intercepted=df["intercepted"].to_numpy(dtype=bool),
+            )
+        return self._index
+
+    def mask(self, f: Filters) -> np.ndarray:
+        """Boolean mask of the rows passing ``f`` (see :func:`geo.view.filters.filter_mask`)."""
+        n = len(self.frame)
+        mask = np.ones(n, dtype=bool)
+        if n == 0:
+            return mask
+        ix = self._prepared()
+        if f.date_from is not None:
+            mask &= ix["end"] >= _day_number(f.date_from)
+        if f.date_to is not None:
+            mask &= ix["day"] <= _day_number(f.date_to)
+        for column, wanted in (
+            ("actor", f.actors),
+            ("attribution", f.attributions),
+            ("event_type", f.event_types),
+            ("country", f.countries),
+        ):
+            if wanted:
+                mask &= _isin(self.frame[column], wanted)
+        if f.intercepted is not None:
+            mask &= ix["intercepted"] == f.intercepted
+        needle = f.text.strip().lower()
+        if needle:
+            mask &= self.text_hits(needle)
+        return mask
+
+    def text_hits(self, needle: str) -> np.ndarray:
+        """Rows whose text columns or sources contain ``needle`` (case-insensitive)."""
+        needle = needle.strip().lower()
+        hits = self._text_hits.get(needle)
+        if hits is None:
+            hits = np.zeros(len(self.frame), dtype=bool)
+            for column in TEXT_COLUMNS:
+                hits |= _contains(self.frame[column], needle)
+            hits |= _arrow_contains(self.source_text, needle)
+            self._text_hits[needle] = hits
+            while len(self._text_hits) > _TEXT_CACHE:
+                self._text_hits.popitem(last=False)
+        else:
+            self._text_hits.move_to_end(needle)
+        return hits
+
+    # --- fetching what the light frame leaves out -------------------------------------------
+
+    def sources_for(self, store, positions: Sequence[int] | np.ndarray) -> list[str]:
+        """The sources JSON text of the rows at ``positions``, in that order ("[]" when gone)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if positions.size == 0:
+            return []
+        engine = store._engine  # the store's own engine: same database, same pool
+        dialect = engine.dialect.name
+        if self.rowid is not None and dialect == "sqlite":
+            keys = self.rowid[positions].tolist()
+            sql = "SELECT rowid, sources_json FROM incidents WHERE rowid IN (SELECT value FROM json_each(?))"
+        else:
+            keys = self.frame["id"].to_numpy(dtype=object)[positions].tolist()
+            sql = (
+                "SELECT id, sources_json FROM incidents WHERE id IN (SELECT value FROM json_each(?))"
+                if dialect == "sqlite"
+                else "SELECT id, sources_json FROM incidents WHERE id = ANY(CAST(%s AS text[]))"
+            )
+        found: dict[Any, str] = {}
+        with store._guard("reading sources"), engine.connect() as conn:
+            cursor = conn.connection.cursor()
+            try:
+                step = 50_000
+                for start in range(0, len(keys), step):
+                    chunk = keys[start : start + step]
+                    arg = orjson.dumps(chunk).decode() if dialect == "sqlite" else chunk
+                    cursor.execute(sql, (arg,))
+                    found.update(cursor.fetchall())
+            finally:
+                cursor.close()
+        return [found.get(k, "[]") for k in keys]
+
+    def full_frame(self, store, positions: Sequence[int] | np.ndarray) -> pd.DataFrame:
+        """The rows at ``positions`` in the complete :mod:`geo.view.frame` contract (sources included)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        rows = self.frame.take(positions).reset_index(drop=True)
+        out = _plain(rows)
+        out["sources"] = pd.Series(self.sources_for(store, positions), dtype=object)
+        return out.loc[:, list(FRAME_COLUMNS)]
+
+
+def _day_number(d) -> int:
+    return int(np.datetime64(d, "D").astype("int64"))
+
+
+def _isin(series: pd.Series, wanted: Sequence[str]) -> np.ndarray:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        hit = series.cat.categories.isin(list(wanted))
+        lut = np.append(hit, False)  # code -1 (missing) -> the False appended last
+        return lut[series.cat.codes.to_numpy()]
+    return series.isin(list(wanted)).to_numpy()
+
+
+def _contains(series: pd.Series, needle: str) -> np.ndarray:
+    """``series.str.lower().str.contains(needle)`` without lowering a million strings."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories.astype(object)
+        hit = np.array([needle in str(c).lower() for c in categories], dtype=bool)
+        return np.append(hit, False)[series.cat.codes.to_numpy()]
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        try:
+            return _arrow_contains(pa.array(series.array), needle)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            pass
+    return series.astype("string").str.lower().str.contains(needle, regex=False, na=False).to_numpy(dtype=bool)
+
+
+def _arrow_contains(array: pa.Array | pa.ChunkedArray, needle: str) -> np.ndarray:
+    if len(array) == 0:
+        return np.zeros(0, dtype=bool)
+    hits = pc.match_substring(array, needle, ignore_case=True)
+    return np.asarray(hits.fill_null(False), dtype=bool) if hits.null_count else np.asarray(hits, dtype=bool)
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Categorical and Arrow string columns back to the contract's object dtype (None for missing)."""
+    out = {}
+    for name in df.columns:
+        s = df[name]
+        if isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s.dtype):
+            values = (
+                s.to_numpy(dtype=object, na_value=None)
+                if not isinstance(s.dtype, pd.CategoricalDtype)
+                else (s.astype(object).where(s.notna(), None).to_numpy(dtype=object))
+            )
+            out[name] = pd.Series(values, dtype=object, index=df.index)
+        else:
+            out[name] = s
+    return pd.DataFrame(out, index=df.index)
+
+
+# --- building from the store --------------------------------------------------------------------
+
+
+def build(store) -> Snapshot:
+    """Read the light frame, the rowids and the sources text from the store.
+
+    Two queries run side by side on two connections (SQLite and the driver
+    release the GIL while they scan): the light columns, each as one JSON array
+    built by the database (as :meth:`Store.frame` does), and the sources text
+    per incident. Each runs in its own read transaction that also reads the
+    version; when a write committed between the two, they are read again.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from geo.formats.export import paused_gc
+
+    engine = store._engine
+    dialect = engine.dialect.name
+    names = [*LIGHT_COLUMNS, *([_ROWID] if dialect == "sqlite" else [])]
+    frame_sql = f"SELECT {_aggregated_columns(dialect, names)} FROM incidents WHERE deleted_at IS NULL"
+    text_sql = _SOURCE_TEXT_SQL.get(dialect, _SOURCE_TEXT_SQL["postgresql"]).format(where="")
+    with paused_gc(), store._guard("reading the incidents"):
+        for attempt in range(3):
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                texts = pool.submit(_read, engine, text_sql)
+                meta, arrays = _read(engine, frame_sql)
+                text_meta, (source_ids, source_texts) = texts.result()
+            if meta == text_meta:
+                break
+        else:  # writes kept landing between the two reads: read both in one transaction
+            meta, arrays, (source_ids, source_texts) = _read(engine, frame_sql, text_sql)
+        version = f"{meta.get('store_id', '')}:{meta.get('data_version', '0')}"
+        raw = dict(zip(names, arrays))
+        del arrays
+        days = np.asarray(orjson.loads(raw["date"]), dtype="int64")
+        rowid = np.asarray(orjson.loads(raw.pop(_ROWID)), dtype=np.int64) if _ROWID in raw else None
+        ids = None if rowid is not None else pa.array(orjson.loads(raw["id"]), type=pa.large_string())
+        order = _canonical_order(days, rowid, ids)
+        frame = _typed_frame(raw, order)
+        if rowid is not None and order is not None:
+            rowid = rowid[order]
+        text = _align_source_text(frame["id"], orjson.loads(source_ids), orjson.loads(source_texts))
+    return Snapshot(version=version, frame=frame, rowid=rowid, source_text=text)
+
+
+def _canonical_order(days: np.ndarray, rowid: np.ndarray | None, ids: pa.Array | None) -> np.ndarray | None:
+    """The permutation putting rows read from the store in canonical order (None: they already are).
+
+    By date, then by rowid (SQLite) or id (PostgreSQL). On SQLite a full scan
+    returns rowid order, so a stable sort by date is enough (and equals what
+    :meth:`Store.frame` gives); on PostgreSQL the id breaks ties, because an
+    UPDATE moves a row within the heap and a build must not depend on that.
+    """
+    n = len(days)
+    if n < 2:
+        return None
+    if rowid is not None:
+        if bool(np.all(rowid[1:] > rowid[:-1])):
+            return None if bool(np.all(days[1:] >= days[:-1])) else np.argsort(days, kind="stable")
+        return np.lexsort((rowid, days))
+    table = pa.table({"day": pa.array(days), "id": ids})
+    order = pc.sort_indices(table, sort_keys=[("day", "ascending"), ("id", "ascending")]).to_numpy()
+    return None if bool(np.all(order[1:] > order[:-1])) else order
+
+
+@contextmanager
+def _read_transaction(engine) -> Iterator[tuple[Any, dict[str, str]]]:
+    """A read transaction (REPEATABLE READ on PostgreSQL, floats in full) and the ``meta`` it sees."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
+            yield conn, dict(conn.exec_driver_sql("SELECT key, value FROM meta").all())
+
+
+def _first_rows(conn, queries) -> list[list]:
+    """The first row of each query, through the driver's own cursor (no SQLAlchemy row objects)."""
+    cursor = conn.connection.cursor()
+    try:
+        rows = []
+        for sql in queries:
+            cursor.execute(sql)
+            rows.append(list(cursor.fetchone()))
+        return rows
+    finally:
+        cursor.close()
+
+
+def _read(engine, *queries: str):
+    """(meta dict, first row of each query...) read in one read transaction."""
+    with _read_transaction(engine) as (conn, meta):
+        return (meta, *_first_rows(conn, queries))
+
+
+def _aggregated_columns(dialect: str, names: list[str]) -> str:
+    """The SELECT list reading each of ``names`` as one JSON array built by the database."""
+    exprs = _EXPRESSIONS.get(dialect, _EXPRESSIONS["postgresql"])
+    agg = _AGGREGATE.get(dialect, _AGGREGATE["postgresql"])
+    special = {_ROWID: "rowid", _LIVE: "deleted_at IS NULL"}
+    return ", ".join(agg.format(special.get(n) or exprs.get(n, n)) for n in names)
+
+
+def _typed_frame(raw: dict[str, str], order: np.ndarray | None) -> pd.DataFrame:
+    """Typed columns from their JSON arrays; each text is parsed, converted and freed in turn."""
+
+    def ordered(values: np.ndarray) -> np.ndarray:
+        return values if order is None else values[order]
+
+    data: dict[str, Any] = {}
+    n = -1
+    for name in LIGHT_COLUMNS:
+        values = orjson.loads(raw.pop(name))
+        n = len(values) if n < 0 else n
+        if name == "date":
+            days = ordered(np.asarray(values, dtype="int64"))
+            data[name] = pd.Series(days.astype("datetime64[D]").astype("datetime64[ns]"))
+        elif name in ("lat", "lon"):
+            data[name] = pd.Series(ordered(np.asarray(values, dtype="float64")))
+        elif name in _INT_COLUMNS:
+            data[name] = pd.Series(ordered(np.asarray(values, dtype="int64")))
+        elif name == "intercepted":
+            data[name] = pd.Series(ordered(np.asarray(values, dtype=bool)))
+        elif name in _FIGURES:
+            floats = ordered(np.asarray(values, dtype="float64"))  # None -> NaN
+            missing = np.isnan(floats)
+            data[name] = pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, floats).astype("int64"), missing))
+        else:
+            array = pa.array(values, type=pa.large_string())
+            categorical = name in CATEGORY_COLUMNS or (
+                name in MAYBE_CATEGORY_COLUMNS and n > 0 and pc.count_distinct(array).as_py() <= n // 4
+            )
+            if categorical:  # encode first, then reorder the small codes rather than the strings
+                data[name] = _categorical(array, order)
+            else:
+                data[name] = _strings(array if order is None else array.take(pa.array(order)))
+        del values
+    return pd.DataFrame(data, columns=list(LIGHT_COLUMNS), copy=False)
+
+
+def _strings(array: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Arrow text as pandas' default ``str`` dtype (Arrow-backed, no copy)."""
+    return pd.Series(array.to_pandas(), copy=False).astype(_STR)
+
+
+def _categorical(array: pa.Array, order: np.ndarray | None = None) -> pd.Series:
+    encoded = array.dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    if order is not None:
+        codes = codes[order]
+    return _categorical_from_codes(codes, encoded.dictionary)
+
+
+def _categorical_from_codes(codes: np.ndarray, dictionary: pa.Array) -> pd.Series:
+    """A categorical column in canonical form: categories sorted, only those in use.
+
+    Canonical so that a snapshot patched by :func:`refresh` (old categories plus
+    new ones, some no longer used) equals a built one (first-seen order) exactly.
+    ``codes`` index ``dictionary``, -1 for missing.
+    """
+    dictionary = dictionary.cast(pa.large_string())
+    used = np.bincount(codes + 1, minlength=len(dictionary) + 1)[1:] > 0  # +1: missing (-1) counted apart
+    keep = np.flatnonzero(used)
+    kept = dictionary.take(pa.array(keep)) if len(keep) < len(dictionary) else dictionary
+    by_value = pc.array_sort_indices(kept).to_numpy()
+    if len(keep) < len(dictionary) or bool(np.any(by_value[1:] < by_value[:-1])):
+        new_code = np.full(len(dictionary) + 1, -1, dtype=np.int32)  # the extra last entry maps -1 to -1
+        new_code[keep[by_value]] = np.arange(len(keep), dtype=np.int32)
+        codes = new_code[codes]
+        kept = kept.take(pa.array(by_value))
+    categories = pd.Index(kept.to_pandas(), dtype=_STR)  # as a read snapshot has them
+    codes = codes.astype(_code_dtype(len(categories)), copy=False)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
+
+
+def _code_dtype(n: int):
+    return np.int8 if n < 127 else np.int16 if n < 32_000 else np.int32
+
+
+def _align_source_text(ids: pd.Series, source_ids: list, texts: list) -> pa.Array:
+    """``texts`` (per incident id, from the sources table) in the frame's row order ("" when none)."""
+    if not source_ids:
+        return pa.array([""] * len(ids), type=pa.large_string())
+    where = pc.index_in(pa.array(ids.array), value_set=pa.array(source_ids, type=pa.large_string()))
+    picked = pa.array(texts, type=pa.large_string()).take(where)  # null where an incident has no source
+    return picked.fill_null("") if picked.null_count else picked
+
+
+# --- refreshing by delta ------------------------------------------------------------------------
+
+
+class _Unsafe(Exception):
+    """The old snapshot cannot be patched safely: build instead (the message says why)."""
+
+
+def refresh(store, old: Snapshot | None, *, max_fraction: float = MAX_DELTA_FRACTION) -> Snapshot:
+    """The snapshot of the store's current version, patched from ``old`` when that is safe.
+
+    Reads only the incidents written since ``old.version`` (one indexed query,
+    in one read transaction with the version it yields) and replaces them in
+    a copy of ``old``; ``old`` itself is left as it was. Falls back to
+    :func:`build` when there is no ``old``, it belongs to another store or
+    dialect, the version went backwards (a restored backup), more than
+    ``max_fraction`` of the rows (and more than :data:`MIN_DELTA_ROWS`)
+    changed, or anything about ``old`` is not as a build leaves it.
+    Returns ``old`` when nothing changed.
+    """
+    from geo.formats.export import paused_gc
+
+    if old is None:
+        return build(store)
+    try:
+        with paused_gc(), store._guard("reading the changed incidents"):
+            return _refreshed(store, old, max_fraction)
+    except _Unsafe as exc:
+        log.info("incident snapshot rebuilt instead of patched: %s", exc)
+    return build(store)
+
+
+def _refreshed(store, old: Snapshot, max_fraction: float) -> Snapshot:
+    engine = store._engine
+    dialect = engine.dialect.name
+    store_id, _, since_text = old.version.rpartition(":")
+    if not store_id or not since_text.isdigit():
+        raise _Unsafe(f"the old snapshot has no usable version ({old.version!r})")
+    if (old.rowid is not None) != (dialect == "sqlite") or (old.rowid is not None and len(old.rowid) != len(old)):
+        raise _Unsafe("the old snapshot was made for another kind of database")
+    since = int(since_text)
+    limit = max(MIN_DELTA_ROWS, int(len(old) * max_fraction))
+    meta, delta = _read_delta(engine, since, limit)
+    if meta.get("store_id") != store_id:
+        raise _Unsafe("the old snapshot is of another store (a restored backup or another database)")
+    now = int(meta.get("data_version", "0"))
+    if now < since:
+        raise _Unsafe(f"the store's version went back from {since} to {now}")
+    version = f"{store_id}:{now}"
+    if delta is None:
+        raise _Unsafe(f"more than {limit:,} incidents changed since version {since}")
+    names, arrays, (source_ids, source_texts) = delta
+    raw = dict(zip(names, arrays))
+    if raw["id"] in ("[]", None):  # e.g. a write that changed no incident
+        return old if now == since else dataclasses.replace(old, version=version)
+    try:
+        return _patch(old, version, raw, orjson.loads(source_ids), orjson.loads(source_texts))
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, pa.ArrowException) as exc:
+        # Correctness first: whatever went wrong while patching, a build gets it right.
+        raise _Unsafe(f"patching failed ({type(exc).__name__}: {exc})") from exc
+
+
+def _read_delta(engine, since: int, limit: int):
+    """(meta, None) when more than ``limit`` rows changed since ``since``, else (meta, (names, arrays, texts))."""
+    dialect = engine.dialect.name
+    names = [*LIGHT_COLUMNS, *([_ROWID] if dialect == "sqlite" else []), _LIVE]
+    changed = _CHANGED.format(since=int(since))
+    where = f" WHERE incident_id IN (SELECT id FROM incidents WHERE {changed} AND deleted_at IS NULL)"
+    text_sql = _SOURCE_TEXT_SQL.get(dialect, _SOURCE_TEXT_SQL["postgresql"]).format(where=where)
+    with _read_transaction(engine) as (conn, meta):
+        count = conn.exec_driver_sql(f"SELECT count(*) FROM incidents WHERE {changed}").scalar_one()
+        if count > limit:
+            return meta, None
+        arrays, texts = _first_rows(
+            conn, [f"SELECT {_aggregated_columns(dialect, names)} FROM incidents WHERE {changed}", text_sql]
+        )
+    return meta, (names, arrays, texts)
+
+
+def _patch(old: Snapshot, version: str, raw: dict[str, str], source_ids: list, source_texts: list) -> Snapshot:
+    """``old`` with the changed rows ``raw`` (JSON arrays per column, deleted ones too) replaced."""
+    ids = orjson.loads(raw.pop("id"))
+    live = np.asarray(orjson.loads(raw.pop(_LIVE)), dtype=bool)
+    days = np.asarray(orjson.loads(raw["date"]), dtype="int64")
+    rowid = np.asarray(orjson.loads(raw.pop(_ROWID)), dtype=np.int64) if _ROWID in raw else None
+    if not (len(ids) == len(live) == len(days)) or (rowid is not None and len(rowid) != len(ids)):
+        raise ValueError("the changed rows' columns differ in length")
+
+    # Which old rows go (every changed incident: edited, deleted or merged away), which new ones come.
+    n_old = len(old)
+    old_ids = _chunked(pa.array(old.frame["id"].array))
+    gone = _as_bool(pc.is_in(old_ids, value_set=pa.array(ids, type=pa.large_string()))) if ids else None
+    keep = np.arange(n_old) if gone is None else np.flatnonzero(~gone)
+    old_days = old.frame["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    new = np.flatnonzero(live)
+    if rowid is not None:
+        new = new[np.lexsort((rowid[new], days[new]))]
+        order = _merge_order(old_days[keep], old.rowid[keep], days[new], rowid[new])
+    else:
+        new_ids = [ids[i] for i in new]
+        new = new[sorted(range(len(new)), key=lambda j: (days[new[j]], new_ids[j]))]
+        order = _merge_order_by_id(old_days, old_ids, keep, days[new], [ids[i] for i in new])
+    # order indexes [kept rows..., new rows...]; the gather wants [old rows..., new rows...].
+    kept = order < len(keep)
+    src = np.where(kept, keep[np.where(kept, order, 0)] if len(keep) else 0, order - len(keep) + n_old)
+    gather = _Gather(src, n_old)
+
+    # Column by column: the kept old values and the new ones, in the merged order.
+    n = len(src)
+    data: dict[str, Any] = {"id": _strings(gather.arrow(old_ids, pa.array([ids[i] for i in new], pa.large_string())))}
+    for name in LIGHT_COLUMNS:
+        if name == "id":
+            continue
+        column = old.frame[name]
+        values = orjson.loads(raw.pop(name))
+        if len(values) != len(ids):
+            raise ValueError(f"column {name} of the changed rows has {len(values)} values, not {len(ids)}")
+        if name == "date":
+            fresh = days[new].astype("datetime64[D]").astype("datetime64[ns]")
+            data[name] = pd.Series(gather.numpy(column.to_numpy(dtype="datetime64[ns]"), fresh))
+        elif name in ("lat", "lon"):
+            data[name] = pd.Series(gather.numpy(column.to_numpy(dtype="float64"), np.asarray(values, "float64")[new]))
+        elif name in _INT_COLUMNS:
+            data[name] = pd.Series(gather.numpy(column.to_numpy(dtype="int64"), np.asarray(values, "int64")[new]))
+        elif name == "intercepted":
+            data[name] = pd.Series(gather.numpy(column.to_numpy(dtype=bool), np.asarray(values, bool)[new]))
+        elif name in _FIGURES:
+            if str(column.dtype) != "Int64":
+                raise TypeError(f"column {name} is {column.dtype}, not Int64")
+            floats = np.asarray(values, dtype="float64")[new]  # None -> NaN
+            missing = np.isnan(floats)
+            merged = gather.numpy(
+                column.to_numpy(dtype="int64", na_value=0), np.where(missing, 0, floats).astype("int64")
+            )
+            mask = gather.numpy(column.isna().to_numpy(), missing)
+            data[name] = pd.Series(pd.arrays.IntegerArray(merged, mask))
+        else:
+            fresh = pa.array(values, type=pa.large_string()).take(pa.array(new, type=pa.int64()))
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                data[name] = _merged_categorical(column, fresh, gather)
+            elif column.dtype == _STR and name not in CATEGORY_COLUMNS:
+                data[name] = _strings(gather.arrow(_chunked(pa.array(column.array)), fresh))
+            else:
+                raise TypeError(f"column {name} is {column.dtype}")
+            if name in MAYBE_CATEGORY_COLUMNS:  # as _typed_frame decides, on the merged column
+                data[name] = _maybe_categorical(data[name], n)
+    frame = pd.DataFrame(data, columns=list(LIGHT_COLUMNS), copy=False)
+
+    texts = dict(zip(source_ids, source_texts))
+    fresh_text = pa.array([texts.get(ids[i]) or "" for i in new], type=pa.large_string())
+    text = gather.arrow(_chunked(old.source_text), fresh_text)
+    new_rowid = None if rowid is None else gather.numpy(old.rowid, rowid[new])
+    if len(frame) != n or len(text) != n:
+        raise ValueError("the patched snapshot's columns differ in length")
+    return Snapshot(version=version, frame=frame, rowid=new_rowid, source_text=text)
+
+
+_DAY_BITS, _ROWID_BITS = 22, 40  # (day, rowid) packed in one int64: +-11,000 years, 10**12 rows
+
+
+def _merge_order(old_days, old_rowid, new_days, new_rowid) -> np.ndarray:
+    """Where each row of the merged snapshot comes from: i < len(old) the i-th kept old row, else a new one.
+
+    Both inputs are sorted by (day, rowid); the kept rows must be strictly so,
+    which also checks that the old snapshot is in canonical order.
+    """
+    packable = all(
+        len(a) == 0 or (int(a.min()) > -(1 << (_DAY_BITS - 1)) and int(a.max()) < 1 << (_DAY_BITS - 1))
+        for a in (old_days, new_days)
+    ) and all(len(a) == 0 or (int(a.min()) >= 0 and int(a.max()) < 1 << _ROWID_BITS) for a in (old_rowid, new_rowid))
+    if not packable:  # not seen in practice: sort everything
+        later = (old_days[1:] > old_days[:-1]) | ((old_days[1:] == old_days[:-1]) & (old_rowid[1:] > old_rowid[:-1]))
+        if not bool(np.all(later)):
+            raise _Unsafe("the old snapshot is not in canonical order")
+        return np.lexsort((np.concatenate([old_rowid, new_rowid]), np.concatenate([old_days, new_days])))
+    old_key = ((old_days + (1 << (_DAY_BITS - 1))) << _ROWID_BITS) | old_rowid
+    new_key = ((new_days + (1 << (_DAY_BITS - 1))) << _ROWID_BITS) | new_rowid
+    if not bool(np.all(old_key[1:] > old_key[:-1])):
+        raise _Unsafe("the old snapshot is not in canonical order")
+    return _interleave(np.searchsorted(old_key, new_key), len(old_key))
+
+
+_SEARCH_MAX = 2_000
+
+
+def _merge_order_by_id(old_days, old_ids: pa.ChunkedArray, keep, new_days, new_ids: list) -> np.ndarray:
+    """:func:`_merge_order` for PostgreSQL snapshots: ties on the day broken by id."""
+    kept_days = old_days[keep]
+    kept_ids = old_ids.take(pa.array(keep, type=pa.int64())) if len(keep) < len(old_days) else old_ids
+    if len(keep) > 1:
+        same_day = kept_days[1:] == kept_days[:-1]
+        ascending = _as_bool(pc.less(kept_ids[:-1], kept_ids[1:]))
+        if not bool(np.all(kept_days[1:] >= kept_days[:-1])) or not bool(np.all(ascending | ~same_day)):
+            raise _Unsafe("the old snapshot is not in canonical order")
+    if len(new_ids) > _SEARCH_MAX:  # many new rows: one sort of everything beats a search per row
+        table = pa.table(
+            {"day": pa.array(np.concatenate([kept_days, new_days])),
+             "id": pa.chunked_array([*kept_ids.chunks, pa.array(new_ids, pa.large_string())], pa.large_string())}
+        )  # fmt: skip
+        return pc.sort_indices(table, sort_keys=[("day", "ascending"), ("id", "ascending")]).to_numpy()
+    at = np.empty(len(new_ids), dtype=np.int64)
+    for j, (day, key) in enumerate(zip(new_days.tolist(), new_ids)):
+        lo, hi = np.searchsorted(kept_days, day, "left"), np.searchsorted(kept_days, day, "right")
+        # Within the day: past the kept rows whose id sorts before this one.
+        before = pc.sum(pc.less(kept_ids.slice(lo, hi - lo), pa.scalar(key, pa.large_string()))).as_py() or 0
+        at[j] = lo + before
+    return _interleave(at, len(kept_days))
+
+
+def _interleave(at: np.ndarray, n_kept: int) -> np.ndarray:
+    """Merged order from the insertion points ``at`` (ascending) of the new rows among ``n_kept`` kept ones."""
+    n = n_kept + len(at)
+    order = np.empty(n, dtype=np.int64)
+    slots = at + np.arange(len(at))  # the new rows' final positions
+    is_new = np.zeros(n, dtype=bool)
+    is_new[slots] = True
+    order[slots] = n_kept + np.arange(len(at))
+    order[~is_new] = np.arange(n_kept)
+    return order
+
+
+class _Gather:
+    """Columns of the merged snapshot from an old column and the new rows' values.
+
+    ``src[i]`` is the row the merged row ``i`` comes from: ``< n_old`` an old
+    row, else new row ``src[i] - n_old``. A small delta leaves long runs of
+    consecutive old rows; those are copied as slices (Arrow text: zero-copy
+    slices of the old buffers) rather than gathered row by row.
+    """
+
+    _MAX_RUNS = 20_000  # beyond this many runs, a plain take is faster
+    _MAX_CHUNKS = 1024  # Arrow text with more chunks than this is combined into one (one copy)
+
+    def __init__(self, src: np.ndarray, n_old: int):
+        self.src = src
+        self.n_old = n_old
+        if len(src) == 0:
+            self.runs: list[tuple[int, int]] | None = []
+            return
+        breaks = np.flatnonzero((np.diff(src) != 1) | (src[1:] == n_old)) + 1
+        if len(breaks) >= self._MAX_RUNS:
+            self.runs = None
+            return
+        starts = np.concatenate([[0], breaks])
+        stops = np.concatenate([breaks, [len(src)]])
+        self.runs = [(int(src[a]), int(src[a]) + int(b - a)) for a, b in zip(starts, stops)]
+
+    def numpy(self, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        if self.runs is None:
+            return np.concatenate([old, new])[self.src]
+        if not self.runs:
+            return old[:0].copy()
+        n_old = self.n_old
+        return np.concatenate([old[a:b] if a < n_old else new[a - n_old : b - n_old] for a, b in self.runs])
+
+    def arrow(self, old: pa.ChunkedArray, new: pa.Array) -> pa.ChunkedArray:
+        if self.runs is None:
+            return pa.chunked_array(old.chunks + [new], type=old.type).take(pa.array(self.src)).combine_chunks()
+        n_old = self.n_old
+        chunks: list[pa.Array] = []
+        for a, b in self.runs:
+            if a < n_old:
+                chunks.extend(old.slice(a, b - a).chunks)
+            else:
+                chunks.append(new.slice(a - n_old, b - a))
+        merged = pa.chunked_array(chunks, type=old.type)
+        if merged.num_chunks > self._MAX_CHUNKS:
+            merged = pa.chunked_array([merged.combine_chunks()], type=old.type)
+        return merged
+
+
+def _merged_categorical(column: pd.Series, fresh: pa.Array, gather: _Gather) -> pd.Series:
+    """A categorical column: old codes and the new values' codes against old + new categories, canonical."""
+    categories = pa.array(column.cat.categories.array).cast(pa.large_string())
+    if isinstance(categories, pa.ChunkedArray):
+        categories = categories.combine_chunks()
+    seen = pc.unique(fresh.drop_null()) if len(fresh) else fresh
+    unseen = seen.filter(pc.invert(pc.is_in(seen, value_set=categories))) if len(seen) else seen
+    dictionary = pa.concat_arrays([categories, unseen.cast(pa.large_string())]) if len(unseen) else categories
+    fresh_codes = pc.index_in(fresh, value_set=dictionary).fill_null(-1).to_numpy(zero_copy_only=False)
+    old_codes = column.cat.codes.to_numpy().astype(np.int32)
+    codes = gather.numpy(old_codes, fresh_codes.astype(np.int32))
+    return _categorical_from_codes(codes, dictionary)
+
+
+def _maybe_categorical(series: pd.Series, n: int) -> pd.Series:
+    """A MAYBE_CATEGORY_COLUMNS column in the form a build gives it for ``n`` rows."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        if n > 0 and len(series.cat.categories) <= n // 4:  # canonical: every category is in use
+            return series
+        text = pa.array(series.cat.categories.array).cast(pa.large_string())
+        text = _chunked(text).combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+        codes = series.cat.codes.to_numpy()
+        values = text.take(pa.array(codes, mask=codes < 0))
+        return _strings(values)
+    array = _chunked(pa.array(series.array))
+    if n > 0 and pc.count_distinct(array).as_py() <= n // 4:
+        return _categorical(array.combine_chunks())
+    return series
+
+
+def _chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+
+
+def _as_bool(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    if array.null_count:
+        array = array.fill_null(False)
+    return array.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+
+def snapshot_path(cache_dir: str | Path, store_url: str, version: str) -> Path:
+    """Where the snapshot of ``version`` of the store at ``store_url`` lives."""
+    url_key = hashlib.sha1(store_url.encode("utf-8")).hexdigest()[:12]
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", version)[:100]
+    return Path(cache_dir) / "snapshots" / f"{url_key}-{safe}.v{FORMAT}.arrow"
+
+
+def write_snapshot(snapshot: Snapshot, path: str | Path) -> Path:
+    """Write ``snapshot`` atomically (temporary file + rename) with a CRC32 of the data."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(snapshot.frame, preserve_index=False)
+    rowid = snapshot.rowid if snapshot.rowid is not None else np.full(len(snapshot.frame), -1, dtype=np.int64)
+    table = table.append_column(_ROWID, pa.array(rowid, type=pa.int64()))
+    table = table.append_column(_SOURCE_TEXT, snapshot.source_text.cast(pa.large_string()))
+    meta = dict(table.schema.metadata or {})
+    meta[_META_VERSION] = snapshot.version.encode("utf-8")
+    meta[_META_FORMAT] = str(FORMAT).encode()
+    table = table.replace_schema_metadata(meta)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            sink = pa.PythonFile(fh, mode="w")
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table, max_chunksize=1 << 20)
+        crc = _crc(Path(tmp))
+        with open(tmp, "ab") as fh:
+            # A trailer after the Arrow footer (read_snapshot passes footer_offset to skip it).
+            fh.write(crc.to_bytes(4, "little") + b"IACRC")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+_TRAILER = 9  # 4 bytes CRC32 + b"IACRC"
+
+
+def _crc(path: Path, limit: int | None = None) -> int:
+    crc = 0
+    remaining = path.stat().st_size if limit is None else limit
+    with open(path, "rb") as fh:
+        while remaining > 0:
+            chunk = fh.read(min(8 << 20, remaining))
+            if not chunk:
+                break
+            crc = zlib.crc32(chunk, crc)
+            remaining -= len(chunk)
+    return crc
+
+
+def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
+    """Read a snapshot file; raises ValueError (or an Arrow/OS error) when it is unusable."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size <= _TRAILER:
+        raise ValueError(f"{path.name}: too short to be a snapshot")
+    with open(path, "rb") as fh:
+        fh.seek(size - _TRAILER)
+        trailer = fh.read(_TRAILER)
+    if trailer[4:] != b"IACRC" or int.from_bytes(trailer[:4], "little") != _crc(path, size - _TRAILER):
+        raise ValueError(f"{path.name}: checksum mismatch (corrupt or partly written)")
+    source = pa.memory_map(str(path), "r")
+    reader = pa.ipc.open_file(source, footer_offset=size - _TRAILER)
+    table = reader.read_all()
+    meta = table.schema.metadata or {}
+    if meta.get(_META_FORMAT) != str(FORMAT).encode():
+        raise ValueError(f"{path.name}: written by another snapshot format")
+    found = meta.get(_META_VERSION, b"").decode("utf-8")
+    if version is not None and found != version:
+        raise ValueError(f"{path.name}: holds version {found!r}, not {version!r}")
+    if table.column_names != [*LIGHT_COLUMNS, _ROWID, _SOURCE_TEXT]:
+        raise ValueError(f"{path.name}: unexpected columns")
+    rowid = table.column(_ROWID).to_numpy()
+    text = table.column(_SOURCE_TEXT).combine_chunks()
+    frame = table.select(list(LIGHT_COLUMNS)).to_pandas()
+    for name in LIGHT_COLUMNS:  # pandas metadata restores most dtypes; hold the rest to the contract
+        dtype = frame[name].dtype
+        if name in _FIGURES and str(dtype) != "Int64":
+            frame[name] = frame[name].astype("Int64")
+        elif isinstance(dtype, pd.StringDtype) and dtype != _STR:
+            frame[name] = frame[name].astype(_STR)
+    return Snapshot(
+        version=found,
+        frame=frame,
+        rowid=None if (len(rowid) and rowid[0] < 0) else np.ascontiguousarray(rowid, dtype=np.int64),
+        source_text=text,
+    )
+
+
+def load(store, cache_dir: str | Path, *, version: str | None = None, previous: Snapshot | None = None) -> Snapshot:
+    """The light frame of the store's current version: from its snapshot file, else refreshed and saved.
+
+    Without a file for the version, the snapshot is refreshed (:func:`refresh`) from
+    ``previous`` (the one a running app holds) or else from this store's newest
+    older snapshot file: only the incidents written since are read. A missing,
+    stale or unreadable file is rebuilt; failing to *write* the file
+    (read-only cache dir, full disk) is logged and the snapshot returned.
+    """
+    version = version or store.version()
+    path = snapshot_path(cache_dir, store.url, version)
+    if path.exists():
+        try:
+            return read_snapshot(path, version=version)
+        except _UNREADABLE as exc:
+            log.warning("incident snapshot %s is unusable (%s); rebuilding it", path, exc)
+    if previous is None or previous.version.rpartition(":")[0] != version.rpartition(":")[0]:
+        previous = _older_snapshot(cache_dir, store.url, version)
+    snapshot = refresh(store, previous)
+    path = snapshot_path(cache_dir, store.url, snapshot.version)
+    try:
+        write_snapshot(snapshot, path)
+        _remove_older(path)
+    except OSError as exc:
+        log.warning("could not write the incident snapshot %s: %s", path, exc)
+    return snapshot
+
+
+_UNREADABLE = (OSError, ValueError, pa.ArrowException, KeyError, IndexError)
+
+
+def _older_snapshot(cache_dir: str | Path, store_url: str, version: str) -> Snapshot | None:
+    """The newest readable snapshot file of an older version of the same store, or None."""
+    store_id, _, current = version.rpartition(":")
+    if not current.isdigit():
+        return None
+    here = snapshot_path(cache_dir, store_url, version)
+    prefix = here.name.split("-", 1)[0] + "-" + re.sub(r"[^A-Za-z0-9_.-]", "_", store_id) + "_"
+    suffix = f".v{FORMAT}.arrow"
+    older = []
+    for candidate in here.parent.glob(prefix + "*" + suffix):
+        number = candidate.name[len(prefix) : -len(suffix)]
+        if number.isdigit() and int(number) < int(current):
+            older.append((int(number), candidate))
+    for _, candidate in sorted(older, reverse=True)[:1]:
+        try:
+            return read_snapshot(candidate)
+        except _UNREADABLE as exc:
+            log.warning("incident snapshot %s is unusable (%s); building a new one", candidate, exc)
+    return None
+
+
+def _remove_older(path: Path) -> None:
+    """Delete the other snapshots of the same store (older versions)."""
+    prefix = path.name.split("-", 1)[0] + "-"
+    for other in path.parent.glob(prefix + "*"):
+        if other != path and other.suffix == ".arrow":
+            try:
+                other.unlink()
+            except OSError:
+                pass

@@ -1,0 +1,212 @@
+"""The whole view as URL query parameters, and back.
+
+A copied link must reopen exactly the same view, so every piece of view state
+(filters, map centre and zoom, selected incident) round-trips through
+:meth:`ViewState.to_params` / :func:`parse_params`. Parsing never raises: a
+malformed or out-of-range parameter is dropped and reported as a notice the UI
+shows, because a bad link should still open the dashboard.
+
+Parameters (repeatable ones may appear several times, or comma-joined):
+
+==========  =====================================================
+``from``    first day, ``YYYY-MM-DD``
+``to``      last day, ``YYYY-MM-DD``
+``actor``   actor name (repeatable)
+``attr``    attribution: claimed / blamed / suspected / unknown (repeatable)
+``type``    event type key, e.g. ``rocket`` (repeatable)
+``country`` ISO 3166-1 alpha-2 (repeatable)
+``q``       free text
+``icpt``    ``1`` only intercepted attacks, ``0`` only impacts
+``lat``     map centre latitude
+``lon``     map centre longitude
+``z``       map zoom (1..18)
+``sel``     selected incident id
+==========  =====================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
+
+from geo.view.filters import Filters
+from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
+
+__all__ = ["ViewState", "parse_params", "MAX_VALUE_LENGTH", "MAX_VALUES"]
+
+MAX_VALUE_LENGTH = 200  # longer values are junk or an attack on the page, not a filter
+MAX_VALUES = 50
+_ID = re.compile(r"^[A-Za-z0-9:_.\-]{1,100}$")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+
+# Default map view: Iraq and Syria.
+DEFAULT_CENTER = (34.5, 41.5)
+DEFAULT_ZOOM = 6
+
+
+@dataclass(frozen=True)
+class ViewState:
+    filters: Filters = field(default_factory=Filters)
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+    selected: str | None = None
+
+    def with_filters(self, **changes) -> "ViewState":
+        return replace(self, filters=replace(self.filters, **changes))
+
+    def to_params(self) -> dict[str, str | list[str]]:
+        """Query parameters for this view; empty/default parts are left out to keep links short."""
+        f = self.filters
+        p: dict[str, str | list[str]] = {}
+        if f.date_from:
+            p["from"] = f.date_from.isoformat()
+        if f.date_to:
+            p["to"] = f.date_to.isoformat()
+        for key, values in (("actor", f.actors), ("attr", f.attributions), ("type", f.event_types), ("country", f.countries)):
+            if values:
+                p[key] = list(values)
+        if f.text:
+            p["q"] = f.text
+        if f.intercepted is not None:
+            p["icpt"] = "1" if f.intercepted else "0"
+        if self.center is not None:
+            p["lat"] = f"{self.center[0]:.4f}"
+            p["lon"] = f"{self.center[1]:.4f}"
+        if self.zoom is not None:
+            p["z"] = str(self.zoom)
+        if self.selected:
+            p["sel"] = self.selected
+        return p
+
+
+def _values(params: Mapping[str, object], key: str) -> list[str]:
+    raw = params.get(key)
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)  # type: ignore[arg-type]
+    out: list[str] = []
+    for item in items:
+        out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return out
+
+
+def _last(params: Mapping[str, object], key: str) -> str | None:
+    values = _values(params, key) if key not in ("q", "actor") else _raw(params, key)
+    return values[-1] if values else None
+
+
+def _raw(params: Mapping[str, object], key: str) -> list[str]:
+    raw = params.get(key)
+    if raw is None:
+        return []
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]  # type: ignore[union-attr]
+
+
+def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | None = None) -> tuple[ViewState, list[str]]:
+    """Parse query parameters into a :class:`ViewState` plus human-readable notices.
+
+    ``params`` maps a key to a string or a list of strings (``st.query_params.to_dict()``
+    gives the last value only, so the UI passes ``{k: get_all(k)}``). ``known_actors``
+    (when given) drops actor names the data does not have.
+    """
+    notices: list[str] = []
+
+    def drop(key: str, value: str, why: str) -> None:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        notices.append(f"Ignored link parameter {key}={shown!r}: {why}.")
+
+    def date_param(key: str) -> dt.date | None:
+        value = _last(params, key)
+        if value is None:
+            return None
+        try:
+            d = dt.date.fromisoformat(value)
+        except ValueError:
+            drop(key, value, "not a date (YYYY-MM-DD)")
+            return None
+        if not (1900 <= d.year <= 2100):
+            drop(key, value, "year out of range")
+            return None
+        return d
+
+    def multi(key: str, allowed: Iterable[str] | None, normalise=lambda s: s, raw: bool = False) -> tuple[str, ...]:
+        values = _raw(params, key) if raw else _values(params, key)
+        allowed_set = set(allowed) if allowed is not None else None
+        out: list[str] = []
+        for value in values[:MAX_VALUES]:
+            v = normalise(value.strip())
+            if not v or len(v) > MAX_VALUE_LENGTH:
+                drop(key, value, "empty or too long")
+            elif allowed_set is not None and v not in allowed_set:
+                drop(key, value, "unknown value")
+            elif v not in out:
+                out.append(v)
+        if len(values) > MAX_VALUES:
+            notices.append(f"Ignored {len(values) - MAX_VALUES} extra {key} parameters (at most {MAX_VALUES}).")
+        return tuple(out)
+
+    date_from, date_to = date_param("from"), date_param("to")
+    if date_from and date_to and date_from > date_to:
+        notices.append(f"Link had from={date_from} after to={date_to}; swapped them.")
+        date_from, date_to = date_to, date_from
+
+    text = _last(params, "q") or ""
+    if len(text) > MAX_VALUE_LENGTH:
+        drop("q", text, "too long")
+        text = ""
+
+    intercepted = None
+    icpt = _last(params, "icpt")
+    if icpt is not None:
+        if icpt in ("0", "1"):
+            intercepted = icpt == "1"
+        else:
+            drop("icpt", icpt, "expected 0 or 1")
+
+    filters = Filters(
+        date_from=date_from,
+        date_to=date_to,
+        # Actor names may contain commas, so they are only ever repeated, never split.
+        actors=multi("actor", known_actors, raw=True),
+        attributions=multi("attr", ATTRIBUTIONS, str.lower),
+        event_types=multi("type", EVENT_TYPES, str.lower),
+        countries=multi("country", None, str.upper),
+    )
+    bad_countries = [c for c in filters.countries if not _ISO2.match(c)]
+    for c in bad_countries:
+        drop("country", c, "not a two-letter country code")
+    filters = replace(
+        filters,
+        countries=tuple(c for c in filters.countries if c not in bad_countries),
+        text=text,
+        intercepted=intercepted,
+    )
+
+    center = None
+    lat_s, lon_s = _last(params, "lat"), _last(params, "lon")
+    if lat_s is not None or lon_s is not None:
+        try:
+            lat, lon = float(lat_s or "x"), float(lon_s or "x")
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+            center = (lat, lon)
+        except ValueError:
+            drop("lat/lon", f"{lat_s},{lon_s}", "not a map centre (lat in [-90, 90], lon in [-180, 180])")
+
+    zoom = None
+    z = _last(params, "z")
+    if z is not None:
+        # isascii(): "²" and other Unicode digits pass isdigit() but make int() raise.
+        if z.isascii() and z.isdigit() and 1 <= int(z) <= 18:
+            zoom = int(z)
+        else:
+            drop("z", z, "zoom must be a whole number from 1 to 18")
+
+    selected = _last(params, "sel")
+    if selected is not None and not _ID.match(selected):
+        drop("sel", selected, "not an incident id")
+        selected = None
+
+    return ViewState(filters=filters, center=center, zoom=zoom, selected=selected), notices

@@ -1,0 +1,150 @@
+"""URL view state: every view round-trips through query parameters; bad links still open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.view.filters import Filters
+from geo.view.viewstate import MAX_VALUE_LENGTH, MAX_VALUES, ViewState, parse_params
+
+D = dt.date
+
+FULL_VIEW = ViewState(
+    filters=Filters(
+        date_from=D(2021, 6, 27),
+        date_to=D(2022, 1, 5),
+        actors=("Iran-backed militias", "Qassem al-Jabaryn, a front group"),  # a comma inside a name
+        attributions=("claimed", "blamed"),
+        event_types=("rocket", "drone"),
+        countries=("IQ", "SY"),
+        text="green village, Syria",
+        intercepted=False,
+    ),
+    center=(33.7856, 42.4411),
+    zoom=7,
+    selected="inc-2022-01-05-3b6bf80e87",
+)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        ViewState(),
+        FULL_VIEW,
+        ViewState(filters=Filters(intercepted=True)),
+        ViewState(center=(-12.5, -170.25), zoom=1),
+    ],
+)
+def test_round_trip_to_params_and_back(view):
+    parsed, notices = parse_params(view.to_params())
+    assert notices == []
+    assert parsed == view
+
+
+def test_round_trip_survives_strings_as_a_browser_gives_them():
+    # Streamlit hands repeated keys as lists and single ones as strings.
+    params = {k: (v if isinstance(v, str) else list(v)) for k, v in FULL_VIEW.to_params().items()}
+    assert parse_params(params)[0] == FULL_VIEW
+
+
+def test_default_view_makes_an_empty_link():
+    assert ViewState().to_params() == {}
+
+
+def test_comma_joined_values_are_split_except_actor_and_text():
+    view, notices = parse_params({"type": "rocket,drone", "country": ["iq, sy"], "actor": "A, B", "q": "a,b"})
+    assert notices == []
+    assert view.filters.event_types == ("rocket", "drone")
+    assert view.filters.countries == ("IQ", "SY")
+    assert view.filters.actors == ("A, B",)
+    assert view.filters.text == "a,b"
+
+
+def test_duplicate_values_collapse():
+    view, _ = parse_params({"type": ["rocket", "ROCKET", "rocket"]})
+    assert view.filters.event_types == ("rocket",)
+
+
+def test_from_after_to_is_swapped_with_a_notice():
+    view, notices = parse_params({"from": "2022-01-05", "to": "2021-07-07"})
+    assert (view.filters.date_from, view.filters.date_to) == (D(2021, 7, 7), D(2022, 1, 5))
+    assert len(notices) == 1 and "swapped" in notices[0]
+
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    "params, dropped_key",
+    [
+        ({"from": "yesterday"}, "from"),
+        ({"to": "2022-02-30"}, "to"),
+        ({"from": "1066-10-14"}, "from"),
+        ({"type": XSS}, "type"),
+        ({"type": "nuke"}, "type"),
+        ({"attr": "rumoured"}, "attr"),
+        ({"country": "Iraq"}, "country"),
+        ({"country": XSS}, "country"),
+        ({"icpt": "yes"}, "icpt"),
+        ({"lat": "95", "lon": "40"}, "lat/lon"),
+        ({"lat": "nan", "lon": "40"}, "lat/lon"),
+        ({"lat": "33.3"}, "lat/lon"),
+        ({"z": "0"}, "z"),
+        ({"z": "19"}, "z"),
+        ({"z": "7.5"}, "z"),
+        ({"z": "²"}, "z"),  # a digit to str.isdigit(), not to int()
+        ({"sel": XSS}, "sel"),
+        ({"sel": "x" * 101}, "sel"),
+        ({"q": "x" * (MAX_VALUE_LENGTH + 1)}, "q"),
+        ({"actor": "x" * (MAX_VALUE_LENGTH + 1)}, "actor"),
+    ],
+)
+def test_garbage_is_dropped_with_a_notice_and_never_raises(params, dropped_key):
+    view, notices = parse_params(params)
+    assert view == ViewState()
+    assert len(notices) == 1
+    assert f"Ignored link parameter {dropped_key}=" in notices[0]
+
+
+def test_notices_shorten_huge_values():
+    _, notices = parse_params({"type": "y" * 5000})
+    assert len(notices[0]) < 120 and "..." in notices[0]
+
+
+def test_too_many_values_are_capped_with_one_notice():
+    view, notices = parse_params({"type": ["rocket"] * (MAX_VALUES + 10)})
+    assert view.filters.event_types == ("rocket",)
+    assert notices == [f"Ignored 10 extra type parameters (at most {MAX_VALUES})."]
+
+
+def test_good_parameters_survive_next_to_bad_ones():
+    view, notices = parse_params({"type": ["rocket", "nuke"], "z": "99", "country": "sy"})
+    assert view.filters.event_types == ("rocket",)
+    assert view.filters.countries == ("SY",)
+    assert view.zoom is None
+    assert len(notices) == 2
+
+
+def test_unknown_actors_are_dropped_when_the_known_list_is_given():
+    view, notices = parse_params({"actor": ["Iran", XSS]}, known_actors=["Iran", "United States"])
+    assert view.filters.actors == ("Iran",)
+    assert len(notices) == 1 and "unknown value" in notices[0]
+
+
+def test_free_text_is_kept_verbatim_for_the_ui_to_escape():
+    # The text box shows what the link said; it is data, never markup, and the UI escapes it.
+    view, notices = parse_params({"q": XSS})
+    assert notices == [] and view.filters.text == XSS
+
+
+def test_last_value_wins_for_single_valued_keys():
+    view, _ = parse_params({"z": ["3", "8"], "sel": ["a", "b"]})
+    assert (view.zoom, view.selected) == (8, "b")
+
+
+def test_with_filters_changes_only_the_filters():
+    view = FULL_VIEW.with_filters(text="", countries=())
+    assert view.filters.text == "" and view.filters.countries == ()
+    assert (view.center, view.zoom, view.selected) == (FULL_VIEW.center, FULL_VIEW.zoom, FULL_VIEW.selected)
