@@ -18,16 +18,20 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.view.viewstate import ViewState
-from ui import common, data, details, headline, mapview, page, state, timeline
+from ui import common, data, details, headline, mapview, page, state, timecontrols
 
 
 def map_page() -> None:
+    timecontrols.apply_pending()  # the play control's next window, before the sidebar draws
     ctx = page.filtered_page("map", "Map")
     dataset, view = ctx.dataset, ctx.view
 
     st.title("Incident Atlas")
     st.caption("Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.")
+    st.caption(timecontrols.coverage_caption(dataset, ctx.today))
     common.show_notices(ctx.loaded.notices)
+    if ctx.shown.empty:
+        timecontrols.empty_period_notice(dataset, ctx.filters)
     headline.show_headline(ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown))
 
     map_column, details_column = st.columns([5, 2], gap="medium")
@@ -65,7 +69,7 @@ def map_page() -> None:
             st.info("Click a marker on the map to see the incident's details, sources and permalink here.")
 
     st.subheader("Incidents over time")
-    timeline.show_timeline(ctx.shown, dataset.colours, prepared=data.timeline(dataset, ctx.filters, ctx.shown))
+    timecontrols.show_time_controls(dataset, ctx.filters)
 
     page.share_and_export(
         ctx, "Link to this view", root + "/" + state.query_string(new_view), help_text="filters, map and selection"

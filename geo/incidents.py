@@ -31,6 +31,7 @@ __all__ = [
     "FIELDS",
     "Source",
     "Incident",
+    "source_label",
     "incident_id",
     "place_key",
     "incident_from_row",
@@ -123,6 +124,11 @@ class Source:
         d["published"] = self.published.isoformat() if self.published else None
         return d
 
+    @property
+    def label(self) -> str:
+        """:func:`source_label` of this source."""
+        return source_label(self.outlet, self.published, self.title, self.url)
+
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Source":
         published = d.get("published")
@@ -138,6 +144,20 @@ class Source:
             killed=_opt_int(d.get("killed")),
             injured=_opt_int(d.get("injured")),
         )
+
+
+def source_label(outlet: str | None, published: object, title: str | None, url: str | None = None) -> str:
+    """How a source reads to a person: "Reuters, 2022-01-05: Five rockets land near Ain al-Asad".
+
+    Any part may be missing; with none, the link's address, else "Source".
+    ``published`` is a date or ISO text (the sources JSON holds text).
+    """
+    outlet, title = (outlet or "").strip(), (title or "").strip()
+    day = published.isoformat() if isinstance(published, dt.date) else str(published or "")[:10]
+    head = ", ".join(x for x in (outlet, day) if x)
+    if head and title:
+        return f"{head}: {title}"
+    return head or title or (url or "").strip() or "Source"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.view.viewstate import ViewState
-from ui import auth, common, data, editing, headline, page, state, table
+from ui import auth, common, data, editing, headline, page, state, table, timecontrols
 
 ctx = page.filtered_page("incidents", "Incidents")
 # Map centre, zoom and selection are kept as they were: only the filters change here
@@ -14,6 +14,8 @@ new_view = ViewState(filters=ctx.filters, center=ctx.view.center, zoom=ctx.view.
 
 st.title("Incidents")
 common.show_notices(ctx.loaded.notices)
+if ctx.shown.empty:
+    timecontrols.empty_period_notice(ctx.dataset, ctx.filters)
 headline.show_headline(
     ctx.shown, total=len(ctx.dataset.frame), numbers=data.headline(ctx.dataset, ctx.filters, ctx.shown)
 )
@@ -21,7 +23,10 @@ auth.sign_out_control()
 table_tab, edit_tab = st.tabs(["Table", "Edit"])
 with table_tab:
     st.caption("Click a column header to sort. Each row links to the incident on the map with the same filters.")
-    table.show_incident_table(ctx.shown, ctx.filters, prefix=common.base_path())
+    table.show_incident_table(
+        ctx.shown, ctx.filters, prefix=common.base_path(),
+        sources=lambda rows: data.sources_text(ctx.dataset, rows.index.to_numpy()),
+    )  # fmt: skip
 
 with st.sidebar:
     st.page_link(

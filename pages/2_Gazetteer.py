@@ -31,7 +31,7 @@ if gazetteer.shadowed_team_sites:
             "Remove them below (editors) or with python -m geo gazetteer remove-team ID."
         )
     )
-sites.show_try_a_name(gazetteer, sorted(frame["country"].unique()))
+matched = sites.show_try_a_name(gazetteer, sorted(frame["country"].unique()))
 sites.show_team_site_removal([*gazetteer.team_sites, *gazetteer.shadowed_team_sites])
 
 st.subheader("Sites")
@@ -39,7 +39,9 @@ query = st.text_input(
     "Search sites", key="ia_site_search", placeholder="name, alias, province, notes, team…", max_chars=200
 )
 found = sites.search_sites(frame, query)
-sites.show_sites_map(found)
+sites.show_sites_map(found, focus=matched)
 if len(gazetteer.team_sites):
     st.caption("On the map: curated sites in blue, team-added sites in orange.")
+if matched is not None:
+    st.caption(f"The map is centred on {common.md_escape(matched.name)}, the match for the name tried above.")
 st.dataframe(found, hide_index=True, key="ia_sites_table")

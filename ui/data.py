@@ -254,11 +254,13 @@ def load_dataset() -> Dataset:
     return _dataset(store.version(), store.url, str(get_settings().cache_dir))
 
 
-def reference_today(df: pd.DataFrame, env: Mapping[str, str] | None = None) -> dt.date:
-    """ "Today" for the date presets: ``GEO_TODAY`` if set, else the latest incident date.
+def reference_today(env: Mapping[str, str] | None = None) -> dt.date:
+    """ "Today" for the date presets: ``GEO_TODAY`` if set, else the calendar's today (UTC).
 
-    Never the wall clock: "last 30 days" then means the last 30 days *of data*,
-    which is what an analyst reading an archive wants, and tests are stable.
+    "Last 7 days" means the last seven days, as a reader expects; when the data
+    holds nothing that recent, the map page says so and points to the newest
+    incidents (:func:`ui.timecontrols.empty_period_notice`). ``GEO_TODAY`` fixes it
+    for tests and demos.
     """
     env = os.environ if env is None else env
     raw = (env.get("GEO_TODAY") or "").strip()
@@ -267,9 +269,7 @@ def reference_today(df: pd.DataFrame, env: Mapping[str, str] | None = None) -> d
             return dt.date.fromisoformat(raw)
         except ValueError:
             pass  # a bad override falls back to the data, it must not break the page
-    if df.empty:
-        return dt.date(2000, 1, 1)
-    return df["date"].max().date()
+    return dt.datetime.now(dt.timezone.utc).date()
 
 
 def positions(dataset: Dataset, filters: Filters) -> np.ndarray:

@@ -65,13 +65,11 @@ def show_details(row: pd.Series, *, permalink: str, on_clear=None, in_filters: b
         if sources:
             lines = []
             for s in sources:
-                label = f"{s.outlet}: {s.title}" if s.outlet and s.title else (s.title or s.outlet or s.url or "source")
-                extra = f" ({s.published.isoformat()})" if s.published else ""
                 figures = [
                     f"{n} {getattr(s, n)}" for n in ("munitions", "killed", "injured") if getattr(s, n) is not None
                 ]
                 tail = f" — {md_escape(', '.join(figures))}" if figures else ""
-                lines.append(f"- {md_link(label, s.url)}{md_escape(extra)}{tail}")
+                lines.append(f"- {md_link(s.label, s.url)}{tail}")
             st.markdown("**Sources**\n" + "\n".join(lines))
         st.caption(f"Id {md_escape(row['id'])} · status {md_escape(row['status'])}")
         copy_link("Permalink to this incident", permalink)

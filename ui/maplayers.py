@@ -39,7 +39,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.config import TileSource, get_settings
-from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
+from geo.incidents import ATTRIBUTIONS, EVENT_TYPES, source_label
 from geo.view.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
 from ui.assets import VendorAssets, localize
 from ui.borders import LABELS, borders_geojson
@@ -149,9 +149,8 @@ def _sources(text: str | None) -> list[list[str]] | None:
     out = []
     for s in items[:MAX_POPUP_SOURCES]:
         if isinstance(s, dict):
-            outlet, title = s.get("outlet") or "", s.get("title") or ""
-            label = f"{outlet}: {title}" if outlet and title else (title or outlet or s.get("url") or "source")
-            out.append([str(label)[:160], str(s.get("url") or "")])
+            label = source_label(s.get("outlet"), s.get("published"), s.get("title"), s.get("url"))
+            out.append([label[:160], str(s.get("url") or "")])
     return out or None
 
 
@@ -635,6 +634,9 @@ def base_map(
         no_tiles = _NoTiles("No tiles (offline)").add_to(m)
         _ProbedTiles(tiles, no_tiles=no_tiles).add_to(m)
     _Borders("Country borders (offline)").add_to(m)
+    from ui.placelabels import place_labels  # imports script_json from here
+
+    m.add_child(place_labels())  # place names without tiles, and the Natural Earth credit
     for layer in overlays:  # before the layer control, whose script refers to them
         m.add_child(layer)
     if legend is not None:

@@ -120,7 +120,7 @@ def filtered_page(page: str, title: str) -> FilteredPage:
     """Set up a page whose sidebar holds the shared filters; show the link notices."""
     common.page_setup(title)
     dataset = data.load_dataset()
-    today = data.reference_today(dataset.frame)
+    today = data.reference_today()
     loaded = state.begin(page, today=today, known_actors=dataset.actors, known_ids=dataset.ids)
     filters = sidebar.filter_sidebar(dataset, today)
     shown = data.filtered(dataset, filters)

@@ -37,14 +37,13 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
             [*DATE_PRESETS, CUSTOM],
             key=KEYS["period"],
             on_change=_period_changed,
-            help=f"Presets count back from {today.isoformat()}, the latest incident in the data "
-            "(or GEO_TODAY when set).",
+            help=f"Presets count back from today, {today.isoformat()} (GEO_TODAY when set).",
         )
         if ss.get(KEYS["period"]) == CUSTOM:
-            left, right = st.columns(2)
-            # value=None: an empty box means "open-ended", never the wall-clock today.
-            left.date_input("From", value=None, key=KEYS["from"], format="YYYY-MM-DD")
-            right.date_input("To", value=None, key=KEYS["to"], format="YYYY-MM-DD")
+            # One above the other: side by side, a 300 px sidebar left each box 46 px of text
+            # and a date read "2021" or "-06-30". value=None: an empty box means "open-ended".
+            st.date_input("From", value=None, key=KEYS["from"], format="YYYY-MM-DD")
+            st.date_input("To", value=None, key=KEYS["to"], format="YYYY-MM-DD")
         # Options always include what the link selected, so a value the data lacks
         # (a country with no incidents yet) shows as selected instead of erroring.
         actors = list(dict.fromkeys([*dataset.actors, *ss.get(KEYS["actors"], [])]))

@@ -7,6 +7,9 @@ CSV plus the team sites editors added (kept in the store, :mod:`geo.places.teams
 
 from __future__ import annotations
 
+import html
+
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -18,8 +21,12 @@ from ui.maplayers import base_map, point_layer
 __all__ = [
     "CURATED_COLOUR",
     "TEAM_COLOUR",
+    "MATCH_COLOUR",
     "load_gazetteer",
+    "match_facts",
     "match_rows",
+    "precision_text",
+    "same_point",
     "search_sites",
     "show_sites_map",
     "show_team_site_removal",
@@ -96,9 +103,15 @@ def _label(row) -> str:
     return text
 
 
-def show_sites_map(df: pd.DataFrame, *, height: int = 460) -> None:
+MATCH_COLOUR = "#d55e00"  # Okabe-Ito vermillion: the site "try a name" resolved to
+MATCH_ZOOM = 10
+
+
+def show_sites_map(df: pd.DataFrame, *, height: int = 460, focus=None) -> None:
     """All sites of ``df`` as points on the offline base map (a static map: no reruns);
-    team-added sites in their own colour."""
+    team-added sites in their own colour. ``focus`` (a gazetteer site, the match of
+    "try a name") is ringed and the map moves to it: the ring comes as a dynamic
+    feature group and the view through ``center``/``zoom``, so the map is not rebuilt."""
     team = df["layer"] == "team"
     layers = [
         point_layer(
@@ -111,7 +124,15 @@ def show_sites_map(df: pd.DataFrame, *, height: int = 460) -> None:
         if len(part)
     ]
     fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), overlays=layers)
-    st_folium(fmap, key="ia_sites_map", height=height, use_container_width=True, returned_objects=[])
+    extra = {}
+    if focus is not None:
+        ring = folium.FeatureGroup(name="Match")
+        folium.CircleMarker(
+            [focus.lat, focus.lon], radius=12, weight=3, color=MATCH_COLOUR, fill=False,
+            tooltip=html.escape(f"Match: {focus.name} ({focus.id})"),
+        ).add_to(ring)  # fmt: skip
+        extra = {"feature_group_to_add": ring, "center": (focus.lat, focus.lon), "zoom": MATCH_ZOOM}
+    st_folium(fmap, key="ia_sites_map", height=height, use_container_width=True, returned_objects=[], **extra)
 
 
 def match_rows(matches) -> pd.DataFrame:
@@ -125,8 +146,37 @@ def match_rows(matches) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def show_try_a_name(gazetteer, countries) -> None:
-    """A name box: the match the gazetteer picks, its score and method, and the candidates."""
+def precision_text(metres: float | None) -> str:
+    """ "±500 m", "±10 km" or "unknown" for a site's ``precision_m``."""
+    if metres is None or not metres == metres or metres <= 0:
+        return "unknown"
+    # A no-break space: "±10" and "km" never end up on two lines.
+    return f"±{metres / 1000:g}\u00a0km" if metres >= 1000 else f"±{metres:g}\u00a0m"
+
+
+def same_point(site, sites) -> list:
+    """The other sites placed on exactly ``site``'s coordinates (a proxy shares its point)."""
+    return [s for s in sites if s.id != site.id and (s.lat, s.lon) == (site.lat, site.lon)]
+
+
+def match_facts(site, sites) -> list[str]:
+    """Markdown lines (escaped) on where a matched site is and how sure that position is."""
+    lines = [
+        f"**Coordinates:** {site.lat:.4f}, {site.lon:.4f} · **precision:** {precision_text(site.precision_m)} "
+        f"· {md_escape(site.kind)}, {md_escape(', '.join(x for x in (site.admin1, site.country) if x))}"
+    ]
+    twins = same_point(site, sites)
+    if twins:
+        names = ", ".join(f"{t.name} ({t.id})" for t in twins)
+        lines.append(f"**Same point as:** {md_escape(names)}. One of them stands in for the other (a proxy position).")
+    if site.notes:
+        lines.append(f"**Note:** {md_escape(site.notes)}")
+    return lines
+
+
+def show_try_a_name(gazetteer, countries):
+    """A name box: the match the gazetteer picks, its score and method, where it is and how
+    precisely, and the candidates. Returns the matched site (None without a match)."""
     left, right = st.columns([3, 1])
     name = left.text_input(
         "Try a name", key="ia_try_name", placeholder="e.g. Ayn al-Asad, Harir, Conoco", max_chars=200
@@ -134,7 +184,7 @@ def show_try_a_name(gazetteer, countries) -> None:
     country = right.selectbox("Country", ["Any", *countries], key="ia_try_country")
     if not name.strip():
         st.caption("Type a place name as a report spells it to see which site it resolves to.")
-        return
+        return None
     country_arg = None if country == "Any" else country
     match = gazetteer.find(name, country=country_arg)
     if match is None:
@@ -143,12 +193,14 @@ def show_try_a_name(gazetteer, countries) -> None:
         note = " — **ambiguous**: another site scores as well" if match.ambiguous else ""
         st.success(
             f"**{md_escape(match.site.name)}** ({md_escape(match.site.id)}) · score {match.score:.1f} · "
-            f"method {md_escape(match.method)}{note}"
+            f"method {md_escape(match.method)}{note}  \n" + "  \n".join(match_facts(match.site, gazetteer.sites))
+            + "  \nRinged on the map below."
         )
     candidates = gazetteer.candidates(name, country=country_arg, limit=8)
     if candidates:
         st.markdown("**Candidates**")
         st.dataframe(match_rows(candidates), hide_index=True, key="ia_try_candidates")
+    return match.site if match is not None else None
 
 
 _REMOVED = "ia_site_removed"  # the confirmation shown on the run after a removal

@@ -7,17 +7,28 @@ query string, and only ``http(s)`` source URLs are kept.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote
 
+import orjson
 import pandas as pd
 import streamlit as st
 
+from geo.incidents import ATTRIBUTIONS, EVENT_TYPES, source_label
 from geo.view.filters import Filters
-from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from geo.view.viewstate import ViewState
+from ui.common import safe_url
 from ui.state import query_string
 
-__all__ = ["COLUMN_CONFIG", "TABLE_ROWS", "incident_table", "map_links", "most_recent", "show_incident_table"]
+__all__ = [
+    "COLUMN_CONFIG",
+    "TABLE_ROWS",
+    "incident_table",
+    "map_links",
+    "most_recent",
+    "show_incident_table",
+    "source_columns",
+]
 
 TABLE_ROWS = 5_000  # the table shows at most this many rows (the most recent); downloads have them all
 
@@ -38,7 +49,10 @@ COLUMN_CONFIG = {
     "killed": st.column_config.NumberColumn("Killed", help="Empty: no source states it"),
     "injured": st.column_config.NumberColumn("Injured", help="Empty: no source states it"),
     "source_count": st.column_config.NumberColumn("Sources"),
-    "outlets": st.column_config.TextColumn("Outlets"),
+    "sources": st.column_config.TextColumn(
+        "Sources (outlet, date: headline)", width="large", help="Headlines are ours, not the outlets'"
+    ),
+    "source_link": st.column_config.LinkColumn("First source", display_text="Open report"),
     "summary": st.column_config.TextColumn("Summary", width="large"),
     "id": st.column_config.TextColumn("Id"),
 }
@@ -51,8 +65,30 @@ def map_links(ids: pd.Series, filters: Filters, prefix: str = "") -> pd.Series:
     return f"{prefix}/?sel=" + ids.map(lambda i: quote(str(i), safe="")) + tail
 
 
-def incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "") -> pd.DataFrame:
-    """The displayed columns of ``df`` (labels instead of keys, a map link per row)."""
+def source_columns(texts: Sequence[str | None]) -> tuple[list[str], list[str | None]]:
+    """(labels, first link) per row from each row's sources JSON: "AFP, 2022-01-07: …; Reuters, …"
+    and the first source with an http(s) address (None when none has one)."""
+    labels, links = [], []
+    for text in texts:
+        try:
+            items = [d for d in orjson.loads(text or "[]") if isinstance(d, dict)]
+        except orjson.JSONDecodeError:
+            items = []
+        labels.append("; ".join(source_label(d.get("outlet"), d.get("published"), d.get("title"), d.get("url"))
+                                for d in items))  # fmt: skip
+        links.append(next((url for d in items if (url := safe_url(d.get("url")))), None))
+    return labels, links
+
+
+def incident_table(
+    df: pd.DataFrame, filters: Filters, prefix: str = "", sources: Sequence[str | None] | None = None
+) -> pd.DataFrame:
+    """The displayed columns of ``df`` (labels instead of keys, a map link per row).
+
+    ``sources`` (each row's sources JSON) adds the sources' titles and a link to the first;
+    without it the table lists the outlets.
+    """
+    labels, links = source_columns(sources) if sources is not None else (df["outlets"], None)
     return pd.DataFrame(
         {
             "map": map_links(df["id"], filters, prefix),
@@ -69,7 +105,8 @@ def incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "") -> pd.D
             "killed": df["killed"],
             "injured": df["injured"],
             "source_count": df["source_count"],
-            "outlets": df["outlets"],
+            "sources": labels,
+            "source_link": links,
             "summary": df["summary"],
             "id": df["id"],
         }
@@ -85,8 +122,14 @@ def most_recent(df: pd.DataFrame, limit: int = TABLE_ROWS) -> pd.DataFrame:
     return recent.sort_values(["date", "id"], ascending=[False, True], kind="stable").head(limit)  # ...then cut
 
 
-def show_incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "", *, limit: int = TABLE_ROWS) -> None:
-    """The table of ``df``, capped at its ``limit`` most recent rows (a note says so when it cuts)."""
+def show_incident_table(
+    df: pd.DataFrame, filters: Filters, prefix: str = "", *, limit: int = TABLE_ROWS, sources=None
+) -> None:
+    """The table of ``df``, capped at its ``limit`` most recent rows (a note says so when it cuts).
+
+    ``sources(rows)`` returns the sources JSON of those rows (:func:`ui.data.sources_text`
+    reads them from the store only for the rows shown).
+    """
     shown = most_recent(df, limit)
     if len(shown) < len(df):
         st.caption(
@@ -94,6 +137,6 @@ def show_incident_table(df: pd.DataFrame, filters: Filters, prefix: str = "", *,
             "others, or download them all (sidebar)."
         )
     st.dataframe(
-        incident_table(shown, filters, prefix), column_config=COLUMN_CONFIG, hide_index=True, height=560,
-        key="ia_table",
+        incident_table(shown, filters, prefix, sources(shown) if sources else None), column_config=COLUMN_CONFIG,
+        hide_index=True, height=560, key="ia_table",
     )  # fmt: skip

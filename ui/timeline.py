@@ -1,13 +1,15 @@
 """Incidents over time, following the filters: bars per day, week or month.
 
-The bucket follows the span of the selection (a few weeks: days; up to three
-years: weeks; longer: months) so a chart never has thousands of hair-thin bars.
+The bucket follows the span of the selection (up to two months: days; up to
+nine months: weeks; longer: months) so a chart has at most a few dozen bars
+per year shown and each is wide enough to see, hover and drag across.
 Bars are stacked by actor with the map's colours. Altair ships with Streamlit
 and Vega renders in the page: no CDN.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +19,7 @@ import streamlit as st
 
 from ui.symbols import ActorColours
 
-__all__ = ["Timeline", "bucket_for", "prepare", "show_timeline", "timeline_counts"]
+__all__ = ["BRUSH", "Timeline", "brushable", "bucket_for", "prepare", "show_timeline", "timeline_counts"]
 
 _STEP = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(days=7), "month": pd.DateOffset(months=1)}
 
@@ -26,12 +28,16 @@ def bucket_for(dates: pd.Series) -> str:
     """ "day", "week" or "month" for the span of ``dates``."""
     if dates.empty:
         return "day"
-    span = (dates.max() - dates.min()).days
-    if span <= 92:
-        return "day"
-    if span <= 3 * 365:
-        return "week"
-    return "month"
+    return _bucket_for_span((dates.max() - dates.min()).days)
+
+
+# Longest span (days) drawn in days, then in weeks: ~60 and ~40 bars at most, so a
+# bar is several pixels wide on a phone (weeks over three years were hair-thin).
+DAY_SPAN, WEEK_SPAN = 62, 270
+
+
+def _bucket_for_span(span: int) -> str:
+    return "day" if span <= DAY_SPAN else "week" if span <= WEEK_SPAN else "month"
 
 
 def timeline_counts(df: pd.DataFrame, colours: ActorColours) -> tuple[pd.DataFrame, str]:
@@ -56,8 +62,7 @@ def _bucket_for_days(days: np.ndarray) -> str:
     """:func:`bucket_for` on day numbers."""
     if len(days) == 0:
         return "day"
-    span = int(days.max() - days.min())
-    return "day" if span <= 92 else "week" if span <= 3 * 365 else "month"
+    return _bucket_for_span(int(days.max() - days.min()))
 
 
 def fast_counts(days: np.ndarray, groups: np.ndarray, labels: Sequence[str]) -> tuple[pd.DataFrame, str]:
@@ -92,6 +97,7 @@ class Timeline:
 
     counts: pd.DataFrame
     spec: dict
+    bucket: str = "day"
 
 
 def prepare(
@@ -108,7 +114,8 @@ def prepare(
         "mark": {"type": "bar", "stroke": "white", "strokeWidth": 0.5},
         "encoding": {
             # x..x2: a bar covers its whole bucket, so sparse weeks are still visible bars.
-            "x": {"field": "period", "type": "temporal", "title": None},
+            # UTC scale: a bar dated 2021-06-01 starts on that day in every viewer's time zone.
+            "x": {"field": "period", "type": "temporal", "title": None, "scale": {"type": "utc"}},
             "x2": {"field": "end"},
             "y": {
                 "aggregate": "sum", "field": "incidents", "type": "quantitative",
@@ -116,17 +123,46 @@ def prepare(
             },
             "color": {
                 "field": "actor", "type": "nominal", "title": "Actor",
+                # Under the chart: at the side it took half of a phone's width from the bars.
+                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2, "labelLimit": 150, "title": None},
                 "scale": {"domain": [a for a, _ in legend], "range": [c for _, c in legend]},
             },
             "tooltip": [
-                {"field": "period", "type": "temporal", "title": f"{bucket.capitalize()} of", "format": label_format},
+                {"field": "period", "type": "temporal", "title": f"{bucket.capitalize()} of", "format": label_format,
+                 "timeUnit": "utcyearmonthdate"},
                 {"field": "actor", "type": "nominal", "title": "Actor"},
                 {"aggregate": "sum", "field": "incidents", "type": "quantitative", "title": "Incidents"},
             ],
         },
-        "height": 220,
+        "height": 280,  # with the legend under the bars (autosize fits both in it)
     }  # fmt: skip
-    return Timeline(counts, spec)
+    return Timeline(counts, spec, bucket)
+
+
+BRUSH = "span"  # the interval selection's name: Streamlit reports it under this key
+
+
+def brushable(chart: Timeline, window: tuple[dt.date, dt.date] | None) -> tuple[pd.DataFrame, dict]:
+    """(data, spec) of ``chart`` with an interval selection along x: dragging selects dates.
+
+    ``window`` (first day, last day, inclusive) is the date filter: bars outside it
+    fade. It is drawn from the data (an ``inside`` column), not as the brush's initial
+    value, which Streamlit's chart does not restore when it mounts.
+    """
+    brush = {"name": BRUSH, "select": {"type": "interval", "encodings": ["x"]}}
+    counts = chart.counts
+    if window is None:
+        opacity: dict = {"condition": {"param": BRUSH, "empty": True, "value": 1}, "value": 0.3}
+    else:
+        start, after = pd.Timestamp(window[0]), pd.Timestamp(window[1] + dt.timedelta(days=1))
+        counts = counts.assign(inside=(counts["period"] < after) & (counts["end"] > start))
+        # While dragging the brush decides; otherwise the date filter does.
+        opacity = {"condition": [{"param": BRUSH, "empty": False, "value": 1}, {"test": "datum.inside", "value": 1}],
+                   "value": 0.25}  # fmt: skip
+    encoding = {**chart.spec["encoding"], "opacity": opacity}
+    if window is not None:  # y sums per group: ``inside`` must be one of the group's fields to reach the test
+        encoding["detail"] = {"field": "inside", "type": "nominal"}
+    return counts, {**chart.spec, "params": [brush], "encoding": encoding}
 
 
 def show_timeline(df: pd.DataFrame, colours: ActorColours, *, prepared: Timeline | None = None) -> None:

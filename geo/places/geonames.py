@@ -312,6 +312,14 @@ class GeoNamesLayer:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
+    def populated_places(self, limit: int) -> list[tuple[str, float, float, int]]:
+        """(name, lat, lon, population) of the ``limit`` most populous populated places (class P)."""
+        sql = (
+            "SELECT name, lat, lon, population FROM place WHERE fclass = 'P' "
+            "ORDER BY population DESC, geonameid LIMIT ?"
+        )
+        return [(str(n), float(lat), float(lon), int(pop)) for n, lat, lon, pop in self._query(sql, (int(limit),))]
+
     def get(self, site_id: str) -> Site:
         """The site ``geonames:<geonameid>``."""
         prefix, _, number = site_id.partition(":")

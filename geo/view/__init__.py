@@ -2,7 +2,8 @@
 
 :mod:`.frame` is the incident table (a pandas frame with a fixed contract), :mod:`.filters` selects from it,
 :mod:`.viewstate` is the full view a link holds (filters, map centre, zoom, selection) and its URL parameters,
-:mod:`.aggregate` bins many points into map markers.
+:mod:`.aggregate` bins many points into map markers, :mod:`.timespan` computes the date windows of the
+time controls (coverage, a dragged span snapped to whole bars, stepping, the nearest incidents).
 """
 
 from geo import lazy_exports
@@ -19,6 +20,8 @@ _EXPORTS = {
     "parse_params": "viewstate",
     "Region": "aggregate",
     "bin_points": "aggregate",
+    "Window": "timespan",
+    "coverage": "timespan",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

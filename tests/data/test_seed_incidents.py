@@ -21,6 +21,7 @@ from geo.incidents import incident_id
 D = dt.date
 INCIDENTS_CSV = PROJECT_ROOT / "data" / "incidents.csv"
 GAZETTEER_CSV = PROJECT_ROOT / "gazetteer.csv"
+SEED_SOURCES_CSV = PROJECT_ROOT / "data" / "seed_sources.csv"
 
 
 @pytest.fixture(scope="module")
@@ -69,20 +70,40 @@ def test_country_and_province_follow_the_site(incidents, sites):
         assert inc.admin1 == sites[inc.site_id]["admin1"], inc.id
 
 
-def test_every_source_is_a_seed_report_as_the_manifest_describes_it(incidents, manifest):
+@pytest.fixture(scope="module")
+def seed_sources() -> dict[str, dict]:
+    """data/seed_sources.csv: our annotation of each seed report (outlet, page found, our headline)."""
+    with open(SEED_SOURCES_CSV, encoding="utf-8", newline="") as fh:
+        return {row["file"]: row for row in csv.DictReader(fh)}
+
+
+def test_the_source_annotations_follow_the_manifest(seed_sources, manifest):
+    assert set(seed_sources) == set(manifest)
+    for file, entry in manifest.items():
+        ours = seed_sources[file]
+        assert ours["published"] == entry["published"]
+        # The wire the report credits is its outlet; uncredited, the site that carries it.
+        assert ours["outlet"] == entry["credited"] or (not entry["credited"] and ours["outlet"] in ours["url"])
+        assert ours["url"].startswith("https://") and 20 <= len(ours["title"]) <= 120
+
+
+def test_every_source_is_a_seed_report_with_a_human_title_and_link(incidents, seed_sources):
+    by_title = {row["title"]: row for row in seed_sources.values()}
+    assert len(by_title) == len(seed_sources)  # titles tell the reports apart
     for inc in incidents:
         assert inc.sources, inc.id
         for src in inc.sources:
-            entry = manifest.get(src.title)
-            assert entry is not None, f"{inc.id}: {src.title!r} is not a seed file"
-            assert src.outlet == (entry["credited"] or "Unknown outlet")
+            entry = by_title.get(src.title)
+            assert entry is not None, f"{inc.id}: {src.title!r} is not a seed report's title"
+            assert not src.title.endswith(".txt") and src.outlet != "Unknown outlet"
+            assert src.outlet == entry["outlet"]
             assert src.published == D.fromisoformat(entry["published"])
-            assert src.url == ""
+            assert src.url == entry["url"]
 
 
 def test_each_report_cites_each_incident_at_most_once(incidents):
     for inc in incidents:
-        titles = [s.title for s in inc.sources]
+        titles = [s.title for s in inc.sources]  # one title per report (checked above)
         assert len(titles) == len(set(titles)), inc.id
 
 
@@ -151,7 +172,8 @@ def test_no_sentence_is_copied_from_the_reports(incidents, seeds_dir: Path):
     for path in sorted(seeds_dir.glob("*.txt")):
         report_shingles |= _shingles(_words(path.read_text(encoding="utf-8")), 7)
     for inc in incidents:
-        texts = [inc.summary, inc.damage, inc.target] + [s.evidence for s in inc.sources]
+        texts = [inc.summary, inc.damage, inc.target]
+        texts += [t for s in inc.sources for t in (s.evidence, s.title)]
         for text in texts:
             copied = _shingles(_words(text), 7) & report_shingles
             assert not copied, f"{inc.id}: copied phrase {' '.join(min(copied))!r}"

@@ -182,3 +182,23 @@ def test_incident_is_immutable_and_with_changes_copies():
     with pytest.raises(AttributeError):
         inc.killed = 1  # type: ignore[misc]
     assert isinstance(changed, Incident)
+
+
+@pytest.mark.parametrize(
+    ("outlet", "published", "title", "url", "expected"),
+    [
+        ("AFP", dt.date(2022, 1, 7), "Rockets near Ain al-Asad", "", "AFP, 2022-01-07: Rockets near Ain al-Asad"),
+        ("AFP", "2022-01-07T10:00:00", "Rockets", None, "AFP, 2022-01-07: Rockets"),  # as the sources JSON holds it
+        ("AFP", None, "Rockets", "", "AFP: Rockets"),
+        ("", None, "Rockets", "", "Rockets"),
+        ("AFP", dt.date(2022, 1, 7), "", "", "AFP, 2022-01-07"),
+        (None, None, None, "https://example.org/a", "https://example.org/a"),
+        ("", None, "  ", "", "Source"),
+    ],
+)
+def test_a_source_reads_as_outlet_date_and_headline(outlet, published, title, url, expected):
+    from geo.incidents import Source, source_label
+
+    assert source_label(outlet, published, title, url) == expected
+    if isinstance(published, dt.date) or published is None:
+        assert Source(outlet=outlet or "", url=url or "", published=published, title=title or "").label == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from geo.incidents import FIELDS, GEO_PRECISIONS
 from tests.ui.seed import XSS_ID, XSS_SCRIPT
 
@@ -14,7 +16,10 @@ def test_incidents_table_follows_the_link_filters_and_links_rows_to_the_map(run_
     # Newest first, each row linking to the map with the incident selected and the same filters.
     assert list(table["id"]) == ["inc-t6", "inc-t3", "inc-t1"]
     assert list(table["map"]) == [f"/?sel={i}&type=rocket" for i in table["id"]]
-    assert {"outlets", "source_count", "summary"} <= set(table.columns)
+    assert {"sources", "source_link", "source_count", "summary"} <= set(table.columns)
+    # Sources read as outlet and headline, with a link to the first report.
+    row = table.set_index("id").loc["inc-t3"]
+    assert row["sources"] == "Reuters: Report 3" and row["source_link"] == "https://example.org/r/3"
     link = at.get("page_link")[0].proto  # "open these filters on the map"
     assert link.query_string == "type=rocket" and link.label == "Open these filters on the map"
     assert [b.proto.label for b in at.get("download_button")] == ["GeoJSON", "CSV"]
@@ -34,6 +39,8 @@ def test_incidents_table_keeps_report_text_as_data(run_page):
     assert list(table["id"]) == [XSS_ID]
     # The grid draws text, never HTML: the value is kept verbatim and shown as such.
     assert XSS_SCRIPT in table["summary"].iloc[0]
+    # A javascript: address is never offered as a link; the next source's is.
+    assert XSS_SCRIPT in table["sources"].iloc[0] and table["source_link"].iloc[0] == "https://example.org/ap/8"
 
 
 def test_pages_share_the_view_when_the_menu_drops_the_query_string(run_page):
@@ -148,3 +155,28 @@ def test_an_editor_removes_a_team_site_after_confirming_and_it_is_audited(open_p
 def test_no_removal_control_without_team_sites(open_page):
     at = open_page("pages/2_Gazetteer.py", editor="alice")
     assert not at.expander
+
+
+def test_gazetteer_try_a_name_shows_where_how_precisely_and_rings_the_match_on_the_map(run_page):
+    """Green Village has no published position: the page says so, names the site it shares
+    its point with, and the map centres on it with a ring."""
+    at = run_page("pages/2_Gazetteer.py")
+    (sites_map,) = at.get("component_instance")
+    assert json.loads(sites_map.proto.json_args).get("center") is None
+    at.text_input(key="ia_try_name").input("Green Village").run()
+    assert not at.exception
+    text = at.success[0].value
+    assert "35.1517, 40.5758" in text and "±10\u00a0km" in text
+    assert "Same point as:** Al\\-Omar oil field \\(al\\-omar\\-oil\\-field\\)" in text
+    assert "Note:** UNVERIFIED" in text
+    (sites_map,) = at.get("component_instance")
+    args = json.loads(sites_map.proto.json_args)
+    assert args["center"] == [35.1517, 40.5758] and args["zoom"] == 10
+    assert "Green Village (green-village)" in args["feature_group"]
+
+
+def test_precision_text_reads_like_a_distance():
+    from ui.sites import precision_text
+
+    got = [precision_text(m) for m in (500, 1500, 10000, None, 0)]
+    assert got == ["±500\u00a0m", "±1.5\u00a0km", "±10\u00a0km", "unknown", "unknown"]

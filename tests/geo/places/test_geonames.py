@@ -254,3 +254,14 @@ def real_layer(tmp_path_factory):
 )  # fmt: skip
 def test_the_real_cities15000_sample_resolves_known_cities(real_layer, query, geonameid):
     assert exact(real_layer, query)[0].site.id == f"geonames:{geonameid}"
+
+
+def test_populated_places_are_the_most_populous_towns_only(layer):
+    places = layer.populated_places(3)
+    assert len(places) == 3
+    populations = [p[3] for p in places]
+    assert populations == sorted(populations, reverse=True) and populations[0] > 0
+    all_rows = layer._query("SELECT fclass, population FROM place")
+    biggest_town = max(pop for fclass, pop in all_rows if fclass == "P")
+    assert populations[0] == biggest_town
+    assert all(isinstance(name, str) and -90 <= lat <= 90 for name, lat, _, _ in places)

@@ -1,0 +1,106 @@
+"""The map page's time controls under AppTest: coverage, presets from today, the empty state,
+the timeline as a date brush, stepping and playing (GEO_TODAY=2024-03-31, tests/ui/seed.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.ui.test_app import metrics, plain, qp
+
+
+def timeline_spec(at) -> dict:
+    (chart,) = at.get("vega_lite_chart")
+    return json.loads(chart.proto.spec)
+
+
+def test_the_page_says_what_period_the_data_covers_and_from_which_today_presets_count(run_page):
+    at = run_page()
+    captions = " ".join(plain(c.value) for c in at.caption)
+    assert "8 incidents from 2023-11-10 to 2024-03-20" in captions
+    assert "count back from today, 2024-03-31" in captions
+
+
+def test_an_empty_preset_points_to_the_newest_incidents_and_goes_there(run_page):
+    at = run_page()
+    at.selectbox(key="ia_period").select("Last 7 days").run()
+    assert metrics(at)["Incidents"] == ("0", "of 8")
+    (warning,) = at.warning
+    assert plain(warning.value) == (
+        "No incidents in the last 7 days (2024-03-25 to 2024-03-31). "
+        "The newest incident matching the other filters is on 2024-03-20."
+    )
+    at.button(key="ia_time_nearest").click().run()
+    assert (qp(at)["from"], qp(at)["to"]) == (["2024-03-14"], ["2024-03-20"])
+    assert at.selectbox(key="ia_period").value == "Custom range"
+    assert metrics(at)["Incidents"] == ("1", "of 8")
+    assert not at.warning
+
+
+def test_the_empty_state_respects_the_other_filters(run_page):
+    at = run_page(params={"from": "2024-03-25", "to": "2024-03-31", "type": "missile"})
+    assert "is on 2023-11-10" in plain(at.warning[0].value)  # the one missile, not the newest incident
+
+
+def test_the_timeline_draws_every_date_with_the_filtered_ones_in_full_colour(run_page):
+    at = run_page(params={"from": "2024-01-01", "to": "2024-01-31"})
+    spec = timeline_spec(at)
+    (brush,) = spec["params"]
+    assert brush["name"] == "span" and brush["select"] == {"type": "interval", "encodings": ["x"]}
+    assert spec["encoding"]["opacity"]["condition"][1] == {"test": "datum.inside", "value": 1}
+    (chart,) = at.get("vega_lite_chart")
+    assert chart.proto.id and "ia_timeline_2024-01-01_2024-01-31" in chart.proto.id
+    # The bars are counted without the date filter: all 8 incidents, 2 of them inside January.
+    assert metrics(at)["Incidents"] == ("2", "of 8")
+
+
+def test_stepping_moves_the_window_by_its_length(run_page):
+    at = run_page(params={"from": "2024-01-01", "to": "2024-01-14"})
+    at.button(key="ia_time_forward").click().run()
+    assert (qp(at)["from"], qp(at)["to"]) == (["2024-01-15"], ["2024-01-28"])
+    assert metrics(at)["Incidents"] == ("1", "of 8")  # incident 2, 2024-01-20
+    at.button(key="ia_time_back").click().run()
+    at.button(key="ia_time_back").click().run()
+    assert (qp(at)["from"], qp(at)["to"]) == (["2023-12-18"], ["2023-12-31"])
+
+
+def test_play_starts_at_the_first_bar_and_pause_stops_it(run_page):
+    """The steps themselves come from a timed fragment rerun, which only a browser runs
+    (tests/browser/test_time_browser.py); a page run never steps on its own."""
+    at = run_page()
+    at.button(key="ia_time_play").click().run()
+    # No date range: playing starts with the first weekly bar of the data.
+    assert (qp(at)["from"], qp(at)["to"]) == (["2023-11-06"], ["2023-11-12"])
+    assert at.button(key="ia_time_pause")
+    at.run()
+    at.run()
+    assert qp(at)["from"] == ["2023-11-06"]  # page runs alone do not advance it
+    at.button(key="ia_time_pause").click().run()
+    assert at.button(key="ia_time_play") and qp(at)["from"] == ["2023-11-06"]
+
+
+def test_play_from_past_the_end_starts_again_at_the_beginning(run_page):
+    at = run_page(params={"from": "2024-04-01", "to": "2024-04-07"})
+    at.button(key="ia_time_play").click().run()
+    assert (qp(at)["from"], qp(at)["to"]) == (["2023-11-06"], ["2023-11-12"])
+
+
+@pytest.mark.parametrize("period", ["Last 30 days", "Custom range"])
+def test_the_custom_range_boxes_are_full_width_one_above_the_other(run_page, period):
+    at = run_page(params={"from": "2024-01-01", "to": "2024-01-31"})
+    at.selectbox(key="ia_period").select(period).run()
+    boxes = at.sidebar.date_input
+    if period == "Custom range":
+        assert [b.label for b in boxes] == ["From", "To"]
+        # Side by side (two columns) they left 46 px of text each: "2021", "-06-30".
+        assert all(len(column.date_input) == 0 for column in at.sidebar.columns)
+    else:
+        assert len(boxes) == 0
+
+
+def test_the_incidents_page_has_the_same_empty_state(run_page):
+    at = run_page("pages/1_Incidents.py", {"from": "2024-03-25", "to": "2024-03-31"})
+    assert "newest incident matching the other filters is on 2024-03-20" in plain(at.warning[0].value)
+    at.button(key="ia_time_nearest").click().run()
+    assert list(at.dataframe[0].value["id"]) == ["inc-t6"]

@@ -1,0 +1,173 @@
+"""Place names on the offline map: the gazetteer's sites (and GeoNames towns when imported).
+
+Without tiles, a map zoomed to a province was blank beige: the Natural Earth
+borders carry only country names. This layer writes the names of the places the
+gazetteer knows (bases, airports, towns...) from zoom :data:`MIN_ZOOM`, plus the
+largest populated places of an imported GeoNames layer, and hides itself while
+online tiles are shown (they have their own labels). It also credits Natural
+Earth, whose borders the offline map draws, in the map's attribution.
+
+No rivers: the only geodata shipped with our dependencies is pyogrio's Natural
+Earth 1:110m *countries* test fixture (no rivers or lakes), and no PyPI package
+we use carries Natural Earth's river lines.
+
+Payload: one compact JSON array in the base map (which is rendered once per
+process): ~5 KB for the curated gazetteer, up to ~60 KB more with a GeoNames
+layer (:data:`GEONAMES_LABELS` places). In the browser only the labels in view
+are drawn, at most :data:`MAX_DRAWN`, biggest places first, none overlapping.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+__all__ = [
+    "GEONAMES_LABELS",
+    "MAX_DRAWN",
+    "MIN_ZOOM",
+    "NATURAL_EARTH_CREDIT",
+    "PlaceLabels",
+    "label_rows",
+    "place_labels",
+]
+
+MIN_ZOOM = 7
+MAX_DRAWN = 250
+GEONAMES_LABELS = 2000  # the most populous GeoNames places labelled
+# Plain text, no link (with GEO_TILES=off the map holds no https:// address at all), and short:
+# on a phone a longer credit wrapped over the scale bar.
+NATURAL_EARTH_CREDIT = "Borders: Natural Earth"
+
+# Rank (lower is drawn first when labels would overlap): what an analyst reads a map for first.
+_KIND_RANK = {
+    "country": 0, "province": 1, "city": 2, "air_base": 3, "base": 3, "airport": 3, "town": 4,
+    "oil_field": 5, "gas_field": 5, "village": 6,
+}  # fmt: skip
+_SAME_PLACE = 0.08  # degrees (~8 km): a GeoNames town this near a gazetteer site of its name is that site
+_AREAS = {"country", "province", "region", "district"}  # a point at an area's centre is not a place
+_SITE_KINDS = {"air_base", "base", "airport", "oil_field", "gas_field", "border_crossing", "embassy", "dam"}
+
+
+def label_rows(sites: Iterable, geonames: Sequence[tuple[str, float, float, int]] = ()) -> list[list]:
+    """``[lat, lon, escaped name, rank, is_site]`` per place, biggest first.
+
+    ``sites`` are gazetteer :class:`~geo.places.gazetteer.Site` objects (countries, provinces,
+    regions and districts are left out: the borders layer names countries, and an
+    area's point is its centre, not a place). ``geonames`` rows are (name, lat, lon, population); a GeoNames
+    place within ~8 km of a gazetteer site of the same name is the same place, kept once.
+    """
+    rows: list[list] = []
+    taken: dict[str, list[tuple[float, float]]] = {}  # gazetteer name -> its points
+    for s in sites:
+        if s.kind in _AREAS or not (math.isfinite(s.lat) and math.isfinite(s.lon)):
+            continue
+        rows.append([round(s.lat, 4), round(s.lon, 4), html.escape(s.name), _KIND_RANK.get(s.kind, 5),
+                     1 if s.kind in _SITE_KINDS else 0])  # fmt: skip
+        taken.setdefault(s.name.strip().lower(), []).append((s.lat, s.lon))
+    for name, lat, lon, population in geonames:
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            continue
+        same_name = taken.get(name.strip().lower(), ())
+        if any(abs(lat - a) < _SAME_PLACE and abs(lon - b) < _SAME_PLACE for a, b in same_name):
+            continue
+        rank = 2 if population >= 100_000 else 4 if population >= 10_000 else 6
+        rows.append([round(lat, 4), round(lon, 4), html.escape(name), rank, 0])
+    rows.sort(key=lambda r: r[3])  # stable: gazetteer order (then population order) within a rank
+    return rows
+
+
+def place_labels(settings=None) -> PlaceLabels:
+    """The layer for the configured gazetteer CSV and GeoNames database (if imported)."""
+    from geo.config import get_settings
+    from geo.places.gazetteer import Gazetteer
+
+    settings = settings or get_settings()
+    sites = Gazetteer.load(settings.gazetteer_path).sites
+    geonames: list = []
+    if settings.geonames_db.is_file():
+        from geo.errors import GeoError
+        from geo.places.geonames import GeoNamesLayer
+
+        try:
+            layer = GeoNamesLayer(settings.geonames_db)
+            geonames = layer.populated_places(GEONAMES_LABELS)
+            layer.close()
+        except GeoError:
+            geonames = []  # a broken GeoNames file must not take the map down; lookups report it
+    return PlaceLabels(label_rows(sites, geonames))
+
+
+class PlaceLabels(MacroElement):
+    """Place names in view from :data:`MIN_ZOOM`, only while no tile layer is on the map."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .ia-place{color:#333;font:500 11px/1.15 system-ui,sans-serif;white-space:nowrap;pointer-events:none;
+          text-shadow:0 0 2px #f4f1e8,0 0 2px #f4f1e8,0 0 3px #f4f1e8;}
+        .ia-place:before{content:"";display:inline-block;width:4px;height:4px;border-radius:50%;background:#555;
+          margin:0 4px 1px 0;vertical-align:middle;}
+        .ia-place.ia-site{font-style:italic;color:#4a4a4a;}
+        .ia-place.ia-big{font-weight:700;font-size:12px;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var rows = {{ this.rows_js }};
+            // A pane of their own under the markers: a label never covers an incident.
+            var pane = map.getPane("ia-places") || map.createPane("ia-places");
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = "none";
+            var group = L.layerGroup().addTo(map);
+            map.attributionControl && map.attributionControl.addAttribution({{ this.credit_js }});
+            function tiled() {
+                var on = false;
+                map.eachLayer(function (l) { if (l instanceof L.TileLayer) { on = true; } });
+                return on;
+            }
+            function draw() {
+                group.clearLayers();
+                if (map.getZoom() < {{ this.min_zoom }} || tiled()) { return; }
+                var bounds = map.getBounds().pad(0.1), boxes = [], drawn = 0;
+                for (var i = 0; i < rows.length && drawn < {{ this.max_drawn }}; i++) {
+                    var r = rows[i];
+                    if (!bounds.contains([r[0], r[1]])) { continue; }
+                    var p = map.latLngToContainerPoint([r[0], r[1]]);
+                    var w = 10 + r[2].length * 6.2, box = [p.x - 4, p.y - 8, p.x + w, p.y + 8];
+                    // Bigger places came first: a label that would overlap one of them is left out.
+                    var hit = boxes.some(function (b) {
+                        return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+                    });
+                    if (hit) { continue; }
+                    boxes.push(box);
+                    drawn++;
+                    var cls = "ia-place" + (r[4] ? " ia-site" : "") + (r[3] <= 2 ? " ia-big" : "");
+                    group.addLayer(L.marker([r[0], r[1]], {interactive: false, keyboard: false, pane: "ia-places",
+                        icon: L.divIcon({className: "", html: '<span class="' + cls + '">' + r[2] + "</span>",
+                                         iconSize: null, iconAnchor: [4, 7]})}));
+                }
+            }
+            map.on("zoomend moveend", draw);
+            map.on("layeradd layerremove", function (e) { if (e.layer instanceof L.TileLayer) { draw(); } });
+            map.whenReady(draw);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list[list]):
+        from ui.maplayers import script_json  # here: ui.maplayers imports this module
+
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.rows_js = script_json(rows)
+        self.credit_js = script_json(NATURAL_EARTH_CREDIT)
+        self.min_zoom = MIN_ZOOM
+        self.max_drawn = MAX_DRAWN
+        self.count = len(rows)
