@@ -20,6 +20,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
+from geo.actors import FAMILIES, family_key, family_of
 from geo.errors import Problem, ValidationError
 
 __all__ = [
@@ -87,6 +88,7 @@ FIELDS = (
     "event_type",
     "intercepted",
     "actor",
+    "actor_family",
     "attribution",
     "attributed_by",
     "target",
@@ -185,8 +187,18 @@ class Incident:
     summary: str = ""
     sources: tuple[Source, ...] = field(default_factory=tuple)
     status: str = "proposed"
+    # The actor's family (:data:`geo.actors.FAMILIES`); empty means "derive it from ``actor``".
+    # Stored, not only derived: an importer may know more than the actor's name says (ACLED's
+    # associated actors), and an editor may correct it.
+    actor_family: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.actor_family:
+            object.__setattr__(self, "actor_family", family_of(self.actor))
 
     def with_changes(self, **changes: Any) -> "Incident":
+        if "actor" in changes and "actor_family" not in changes and changes["actor"] != self.actor:
+            changes["actor_family"] = ""  # a new actor brings its own family
         return replace(self, **changes)
 
     def figure_range(self, name: str) -> tuple[int, int] | None:
@@ -230,6 +242,8 @@ def validate_incident(inc: Incident) -> list[str]:
         reasons.append(f"country: {inc.country!r} is not an ISO 3166-1 alpha-2 code")
     if inc.event_type not in EVENT_TYPES:
         reasons.append(f"event_type: {inc.event_type!r} is not one of {', '.join(EVENT_TYPES)}")
+    if inc.actor_family not in FAMILIES:
+        reasons.append(f"actor_family: {inc.actor_family!r} is not one of {', '.join(FAMILIES)}")
     if inc.attribution not in ATTRIBUTIONS:
         reasons.append(f"attribution: {inc.attribution!r} is not one of {', '.join(ATTRIBUTIONS)}")
     if inc.status not in STATUSES:
@@ -283,6 +297,9 @@ def incident_from_row(row: Mapping[str, Any], *, source: str = "input", rownum: 
     values["date_precision"] = text("date_precision", "day").lower() or "day"
     values["event_type"] = text("event_type").lower()
     values["attribution"] = (text("attribution") or "unknown").lower()
+    # Older files have no actor_family column: the family follows from the actor.
+    family = text("actor_family")
+    values["actor_family"] = family_key(family) or family
     values["status"] = (text("status") or "proposed").lower()
 
     raw_date = row.get("date")

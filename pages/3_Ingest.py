@@ -23,6 +23,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.places import teamsites
+from geo.actors import FAMILIES
 from geo.errors import GeoError, ValidationError
 from geo.reports.extract import extract, split_sentences
 from geo.places.gazetteer import KINDS
@@ -50,11 +51,14 @@ _KEY = "ia_ingest"
 _FLASH = f"{_KEY}_site_added"  # what the last "Add to gazetteer" did, shown after the rerun
 _EDIT_COLUMNS = [
     "save", "date", "date_precision", "event_type", "intercepted", "site_name", "site_id", "lat", "lon",
-    "geo_precision", "country", "actor", "attribution", "attributed_by", "munitions", "killed", "injured", "damage",
+    "geo_precision", "country", "actor", "actor_family", "attribution", "attributed_by", "munitions", "killed",
+    "injured", "damage",
 ]  # fmt: skip
+# Shown beside the editable fields, never saved: how sure the extractor is, and why not more.
+_CONFIDENCE_COLUMNS = ["confidence", "why"]
 _MARK = {
     "date": "#ffe08a", "place": "#a6d8ff", "event_type": "#ffb3a7", "munitions": "#d7c4ff", "intercepted": "#c4f0c4",
-    "killed": "#ff9aa2", "injured": "#ffc8a2", "actor": "#e0e0e0",
+    "killed": "#ff9aa2", "injured": "#ffc8a2", "actor": "#e0e0e0", "attribution": "#f5d0ff",
 }  # fmt: skip
 
 
@@ -132,11 +136,25 @@ if flash:
 
 # --- review --------------------------------------------------------------------------------
 
-cands = list(result.candidates)
+# Weakest first: reviewers start where the extractor guessed (geo.reports.extract.confidence).
+cands = sorted(result.candidates, key=lambda c: c.confidence.overall)
 st.subheader(f"{len(cands)} proposed incident(s)")
 if cands:
+    st.caption(
+        "Sorted by confidence, weakest first. Confidence (0–1) weighs how the place, the date and the attribution "
+        "were found: a province or a country, a missing date or blame carried from another sentence lower it."
+    )
     rows = pd.DataFrame(
-        [{"save": True, **{c: getattr(cand, c) for c in _EDIT_COLUMNS[1:]}} for cand in cands], columns=_EDIT_COLUMNS
+        [
+            {
+                "save": True,
+                "confidence": cand.confidence.overall,
+                "why": "; ".join(cand.confidence.reasons),
+                **{c: getattr(cand, c) for c in _EDIT_COLUMNS[1:]},
+            }
+            for cand in cands
+        ],
+        columns=[_EDIT_COLUMNS[0], *_CONFIDENCE_COLUMNS, *_EDIT_COLUMNS[1:]],
     )
     edited = st.data_editor(
         rows,
@@ -152,13 +170,16 @@ if cands:
             "event_type": st.column_config.SelectboxColumn("type", options=list(EVENT_TYPES), required=True),
             "geo_precision": st.column_config.SelectboxColumn("geo precision", options=[1, 2, 3, 4], required=True),
             "attribution": st.column_config.SelectboxColumn("attribution", options=list(ATTRIBUTIONS), required=True),
+            "actor_family": st.column_config.SelectboxColumn("actor family", options=list(FAMILIES), required=True),
+            "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f"),
+            "why": st.column_config.TextColumn("why not higher"),
             "lat": st.column_config.NumberColumn("lat", min_value=-90.0, max_value=90.0, format="%.4f"),
             "lon": st.column_config.NumberColumn("lon", min_value=-180.0, max_value=180.0, format="%.4f"),
             "munitions": st.column_config.NumberColumn("munitions", min_value=0, step=1),
             "killed": st.column_config.NumberColumn("killed", min_value=0, step=1),
             "injured": st.column_config.NumberColumn("injured", min_value=0, step=1),
         },
-        disabled=["site_name"],
+        disabled=["site_name", *_CONFIDENCE_COLUMNS],
     )
 
     fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), center=(34.0, 42.0), zoom=5)
@@ -169,8 +190,23 @@ if cands:
     st_folium(fmap, key=f"{_KEY}_map", height=380, use_container_width=True, returned_objects=[])
 
     for i, cand in enumerate(cands):
-        label = f"{i + 1}. {cand.date} · {cand.event_type} · {cand.site_name} ({cand.place_method})"
+        label = (
+            f"{i + 1}. {cand.date} · {cand.event_type} · {cand.site_name} ({cand.place_method})"
+            f" · confidence {cand.confidence.overall:.2f}"
+        )
         with st.expander(common.md_escape(label)):
+            conf = cand.confidence
+            st.caption(
+                f"confidence: place {conf.place:.2f} · date {conf.date:.2f} · attribution {conf.attribution:.2f}"
+                + (f" — {common.md_escape('; '.join(conf.reasons))}" if conf.reasons else "")
+            )
+            who = f"**{common.md_escape(cand.actor)}** ({cand.attribution}" + (
+                f", by {common.md_escape(cand.attributed_by)})" if cand.attributed_by else ")"
+            )
+            if cand.attribution_evidence:
+                st.markdown(f"Actor {who} from: “{common.md_escape(cand.attribution_evidence)}”")
+            else:
+                st.markdown(f"Actor {who}: no sentence of the report names who did it.")
             st.markdown(highlighted_html(text, cand.evidence_spans), unsafe_allow_html=True)
 
     def _incidents_to_save():
@@ -187,6 +223,8 @@ if cands:
             changes["lat"], changes["lon"] = float(changes["lat"]), float(changes["lon"])
             changes["geo_precision"] = int(changes["geo_precision"])
             changes["site_id"] = changes["site_id"] or None
+            if changes["actor"] != cand.actor and changes["actor_family"] == cand.actor_family:
+                changes["actor_family"] = ""  # a corrected actor brings its own family, unless that was corrected too
             inc = cand.to_incident(source).with_changes(**changes)
             reasons = validate_incident(inc)
             if reasons:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.actors import FAMILIES
 from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, FIELDS, GEO_PRECISIONS, STATUSES
 from ui import common
 
@@ -23,6 +24,7 @@ FIELD_MEANINGS = {
     "event_type": "Kind of attack: " + ", ".join(EVENT_TYPES.values()) + ".",
     "intercepted": "True when the projectiles or drones were shot down before impact.",
     "actor": "Who carried out the attack: the claimant, or whom officials blame ('Unknown' when nobody).",
+    "actor_family": "The side the actor is on (see actor families below).",
     "attribution": "How the actor is known (see attribution below).",
     "attributed_by": "Who makes the attribution: the group itself, a ministry, US officials…",
     "target": "What was attacked, as reported.",
@@ -66,6 +68,16 @@ st.markdown(
     + "\n\n*Claimed*: the group says it did it. *Blamed*: officials (a government, a military) name the actor "
     "without a claim. *Suspected*: reports point at an actor without an official statement. *Unknown*: nobody is "
     "named; the actor is then 'Unknown'."
+)
+
+st.subheader("Actor families")
+st.markdown(
+    "\n".join(f"- **{common.md_escape(label)}** (`{key}`)" for key, label in FAMILIES.items())
+    + "\n\nEvery actor belongs to one family: the Islamic Resistance in Iraq and its member groups (Kataib "
+    "Hezbollah, Harakat al-Nujaba, Kataib Sayyid al-Shuhada, Saraya Awliya al-Dam…), Lebanese Hezbollah and the "
+    "Houthis are Iran-aligned militias; the IRGC is Iran; US forces (and \"the coalition\" when no member is "
+    "named) are US; a named coalition body or a non-US member is Coalition; the Islamic State is ISIS; anyone "
+    "else named is Other. The map colours incidents by family; the sidebar filters by family and by group."
 )
 
 st.subheader("Unknown is not zero")

@@ -40,7 +40,7 @@ from geo.view.filters import Filters
 from geo.incidents import EVENT_TYPES
 from geo.storage.snapshot import Snapshot
 from ui.maplayers import incident_features, script_json
-from ui.symbols import OTHER_ACTOR, OTHER_COLOUR, UNKNOWN_ACTOR, UNKNOWN_COLOUR, ActorColours, actor_colours
+from ui.symbols import OTHER_ACTOR, OTHER_COLOUR, UNKNOWN_ACTOR, UNKNOWN_COLOUR, ActorColours, family_colours
 
 __all__ = [
     "Dataset",
@@ -156,7 +156,7 @@ def build_dataset(snapshot: Snapshot) -> Dataset:
     counts = df["actor"].value_counts(sort=False)
     counts = counts[counts > 0]
     actors = tuple(counts.sort_index().sort_values(ascending=False, kind="stable").index.astype(object))
-    colours = actor_colours(df["actor"])
+    colours = family_colours(df["actor"], df["actor_family"])
     return Dataset(
         version=snapshot.version,
         frame=df,

@@ -427,7 +427,7 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
     )
     return (
         '<details open><summary>Legend</summary><div class="ia-cols">'
-        f'<div class="ia-col"><h4>Actor</h4>{actor_rows}</div>'
+        f'<div class="ia-col"><h4>Actor family</h4>{actor_rows}</div>'
         f'<div class="ia-col"><h4>Event type</h4>{type_rows}</div></div>{note}</details>'
     )
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
+from geo.actors import FAMILIES
 from geo.places.countries import COUNTRIES
 from geo.view.filters import DATE_PRESETS, Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
@@ -46,8 +47,12 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
             st.date_input("To", value=None, key=KEYS["to"], format="YYYY-MM-DD")
         # Options always include what the link selected, so a value the data lacks
         # (a country with no incidents yet) shows as selected instead of erroring.
+        st.multiselect(
+            "Actor family", list(FAMILIES), format_func=FAMILIES.__getitem__, key=KEYS["families"], placeholder="Any family",
+            help="Which side the actor is on: Iran-aligned militias, Iran, US, coalition, ISIS, other or unknown.",
+        )  # fmt: skip
         actors = list(dict.fromkeys([*dataset.actors, *ss.get(KEYS["actors"], [])]))
-        st.multiselect("Actor (claimed or blamed)", actors, key=KEYS["actors"], placeholder="Any actor")
+        st.multiselect("Actor group (claimed or blamed)", actors, key=KEYS["actors"], placeholder="Any actor")
         st.multiselect(
             "Attribution",
             list(ATTRIBUTIONS),

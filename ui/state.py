@@ -57,6 +57,7 @@ KEYS = {
     "period": "ia_period",
     "from": "ia_from",
     "to": "ia_to",
+    "families": "ia_fam",
     "actors": "ia_actor",
     "attributions": "ia_attr",
     "event_types": "ia_type",
@@ -115,6 +116,7 @@ def widget_values(f: Filters, today: dt.date) -> dict[str, object]:
         "period": period_for(f, today),
         "from": f.date_from,
         "to": f.date_to,
+        "families": list(f.families),
         "actors": list(f.actors),
         "attributions": list(f.attributions),
         "event_types": list(f.event_types),
@@ -142,6 +144,7 @@ def filters_from_widgets(values: Mapping[str, object], today: dt.date) -> Filter
         countries=tuple(values.get("countries") or ()),  # type: ignore[arg-type]
         text=str(values.get("text") or "").strip(),
         intercepted=INTERCEPTED_CHOICES.get(str(values.get("intercepted") or "Any")),
+        families=tuple(values.get("families") or ()),  # type: ignore[arg-type]
     )
 
 

@@ -1,8 +1,10 @@
-"""How an incident looks on the map: colour by actor, shape by event type.
+"""How an incident looks on the map: colour by actor family, shape by event type.
 
-Colours are assigned from the *whole* data set (most frequent actors first),
-never from the filtered view, so an actor keeps its colour while the analyst
-narrows the filters and the legend stays put. Pure functions, no Streamlit.
+The dashboard colours by family (:func:`family_colours`: Iran-aligned militias,
+Iran, US, coalition, ISIS, other, unknown), each with a fixed colour, so the
+legend stays put while the analyst narrows the filters. :func:`actor_colours`
+colours single actors instead (most frequent first, from the whole data set).
+Pure functions, no Streamlit.
 
 Shapes are CSS ``clip-path`` polygons on a small ``divIcon``: cheap to draw,
 distinguishable at 12 px, and the same CSS draws the legend.
@@ -11,10 +13,11 @@ distinguishable at 12 px, and the same CSS draws the legend.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo.actors import FAMILIES
 from geo.incidents import EVENT_TYPES
 
 __all__ = [
@@ -24,8 +27,10 @@ __all__ = [
     "SHAPES",
     "UNKNOWN_ACTOR",
     "UNKNOWN_COLOUR",
+    "FAMILY_COLOURS",
     "ActorColours",
     "actor_colours",
+    "family_colours",
     "marker_css",
 ]
 
@@ -65,24 +70,34 @@ assert set(SHAPES) == set(EVENT_TYPES), "every event type needs a shape"
 
 @dataclass(frozen=True)
 class ActorColours:
-    """Actor -> colour, with a grey for the long tail and one for Unknown."""
+    """Actor -> colour, with a grey for the long tail and one for Unknown.
+
+    ``label_of`` (actor -> legend label) colours actors by a group of theirs, their
+    family (:func:`family_colours`): then ``named`` is keyed by that label.
+    """
 
     named: Mapping[str, str]
+    label_of: Mapping[str, str] = field(default_factory=dict)
+
+    def _label(self, actor: str | None) -> str | None:
+        return self.label_of.get(actor, actor) if self.label_of and actor else actor
 
     def colour(self, actor: str | None) -> str:
-        if not actor or actor == UNKNOWN_ACTOR:
+        label = self._label(actor)
+        if not label or label == UNKNOWN_ACTOR:
             return UNKNOWN_COLOUR
-        return self.named.get(actor, OTHER_COLOUR)
+        return self.named.get(label, OTHER_COLOUR)
 
     def group(self, actor: str | None) -> str:
         """The legend entry an actor falls under."""
-        if not actor or actor == UNKNOWN_ACTOR:
+        label = self._label(actor)
+        if not label or label == UNKNOWN_ACTOR:
             return UNKNOWN_ACTOR
-        return actor if actor in self.named else OTHER_ACTOR
+        return label if label in self.named else OTHER_ACTOR
 
     def legend(self, present: Iterable[str]) -> list[tuple[str, str]]:
         """(label, colour) rows for the actors in ``present``, in palette order."""
-        present = set(present)
+        present = {self._label(a) for a in present}
         rows = [(a, c) for a, c in self.named.items() if a in present]
         if any(a not in self.named and a != UNKNOWN_ACTOR for a in present):
             rows.append((OTHER_ACTOR, OTHER_COLOUR))
@@ -92,7 +107,8 @@ class ActorColours:
 
     def series(self, actors: pd.Series) -> pd.Series:
         """Vectorised :meth:`colour` for a column of actors."""
-        return actors.map(self.named).fillna(OTHER_COLOUR).where(actors.ne(UNKNOWN_ACTOR), UNKNOWN_COLOUR)
+        labels = actors.map(self.label_of).fillna(actors) if self.label_of else actors
+        return labels.map(self.named).fillna(OTHER_COLOUR).where(labels.ne(UNKNOWN_ACTOR), UNKNOWN_COLOUR)
 
 
 def actor_colours(actors: pd.Series) -> ActorColours:
@@ -101,6 +117,32 @@ def actor_colours(actors: pd.Series) -> ActorColours:
     counts = counts[counts > 0]  # a categorical column counts its unused categories too
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: len(PALETTE)]
     return ActorColours({actor: PALETTE[i] for i, (actor, _) in enumerate(ranked)})
+
+
+# Family -> colour: fixed, so a family keeps its colour across data sets and links.
+FAMILY_COLOURS = {
+    "iran_aligned": PALETTE[0],  # vermillion
+    "iran": PALETTE[7],  # violet
+    "us": PALETTE[1],  # blue
+    "coalition": PALETTE[5],  # sky blue
+    "isis": PALETTE[6],  # brown
+    "other": PALETTE[2],  # green
+}
+
+
+def family_colours(actors: pd.Series, families: pd.Series) -> ActorColours:
+    """Colour every actor by its family (the stored ``actor_family`` of its incidents).
+
+    An actor stored under several families (an ACLED "Unidentified Armed Group" whose
+    associated actor said more) takes the family most of its incidents have.
+    """
+    pairs = pd.DataFrame({"actor": actors.astype(object), "family": families.astype(object)}).dropna()
+    top = pairs.value_counts().reset_index().drop_duplicates("actor") if len(pairs) else pairs
+    label_of = {
+        actor: (UNKNOWN_ACTOR if family == "unknown" else FAMILIES.get(family, OTHER_ACTOR))
+        for actor, family in zip(top["actor"], top["family"])
+    }
+    return ActorColours({FAMILIES[k]: c for k, c in FAMILY_COLOURS.items()}, label_of)
 
 
 def marker_css() -> str:

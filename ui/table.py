@@ -14,6 +14,7 @@ import orjson
 import pandas as pd
 import streamlit as st
 
+from geo.actors import FAMILIES
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES, source_label
 from geo.view.filters import Filters
 from geo.view.viewstate import ViewState
@@ -41,6 +42,7 @@ COLUMN_CONFIG = {
     "type": st.column_config.TextColumn("Type"),
     "location": st.column_config.TextColumn("Place"),
     "country": st.column_config.TextColumn("Country"),
+    "family": st.column_config.TextColumn("Actor family"),
     "actor": st.column_config.TextColumn("Actor"),
     "attribution": st.column_config.TextColumn("Attribution"),
     "attributed_by": st.column_config.TextColumn("Attributed by"),
@@ -97,6 +99,7 @@ def incident_table(
             "type": df["event_type"].map(EVENT_TYPES).fillna(df["event_type"]),
             "location": df["location"],
             "country": df["country"],
+            "family": df["actor_family"].map(FAMILIES).fillna(df["actor_family"]),
             "actor": df["actor"],
             "attribution": df["attribution"].map(ATTRIBUTIONS).fillna(df["attribution"]),
             "attributed_by": df["attributed_by"],

@@ -29,6 +29,8 @@ def register(subparsers) -> None:
     p.add_argument("--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD")
     p.add_argument("--actor", action="append", default=[], metavar="X", help="actor name (repeatable)")
+    p.add_argument("--family", action="append", default=[], metavar="F",
+                   help="actor family: iran_aligned / iran / us / coalition / isis / other / unknown (repeatable)")
     p.add_argument("--attribution", action="append", default=[], metavar="Y",
                    help="claimed / blamed / suspected / unknown (repeatable)")
     p.add_argument("--type", dest="event_type", action="append", default=[], metavar="Z",
@@ -41,6 +43,7 @@ def register(subparsers) -> None:
 
 def filters_from_args(args: argparse.Namespace):
     """The :class:`Filters` the arguments ask for; :class:`InputError` for any invalid value."""
+    from geo.actors import FAMILIES, family_key
     from geo.view.filters import Filters
     from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 
@@ -74,6 +77,7 @@ def filters_from_args(args: argparse.Namespace):
         event_types=choices("--type", args.event_type, EVENT_TYPES),
         countries=countries,
         text=args.text.strip(),
+        families=choices("--family", [family_key(f) or f for f in args.family], FAMILIES),
     )
 
 

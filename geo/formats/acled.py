@@ -16,6 +16,10 @@ Mapping, column by column (see the ACLED codebook for their meaning):
   ``other`` and is kept, so an import never silently drops rows.
 * ``actor1`` -> ``actor``; ``actor2`` (+ ``assoc_actor_2``) -> ``target``.
   ``assoc_actor_1`` is, per the codebook, on actor1's side, so it is not a target.
+* ``actor1`` (+ ``assoc_actor_1``) -> ``actor_family``
+  (:func:`geo.actors.family_of_acled`): "Military Forces of the United States"
+  is ``us``, "Islamic State (Iraq)" ``isis``, "Unidentified Armed Group" with an
+  associated "Kataib Hezbollah" ``iran_aligned``.
 * ``country`` name (fallback ``iso`` numeric, then ``iso3``) -> ISO alpha-2.
 * ``admin1``, ``location``, ``latitude``/``longitude``, ``geo_precision`` 1/2/3
   as they are; ``source`` ("A; B") -> one :class:`Source` per outlet;
@@ -38,6 +42,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from geo.actors import family_of_acled
 from geo.formats.batch import convert_all
 from geo.places.countries import find_country, point_problem
 from geo.errors import Problem, ValidationError
@@ -266,6 +271,7 @@ def acled_row_to_incident(row: Mapping[str, str], *, source: str = "upload", row
         location=text("location"),
         admin1=text("admin1"),
         actor=text("actor1") or "Unknown",
+        actor_family=family_of_acled(text("actor1"), text("assoc_actor_1")),
         attribution=attribution_from_notes(notes),
         target="; ".join(t for t in (text("actor2"), text("assoc_actor_2")) if t),
         killed=killed,

@@ -83,7 +83,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when the file layout or the canonical order changes: older files are rebuilt
+FORMAT = 3  # bump when the file layout or the canonical order changes: older files are rebuilt
 # A refresh patches the old snapshot when at most this share of its rows changed (or at most
 # MIN_DELTA_ROWS, whatever the size); beyond that a build is about as fast and simpler.
 MAX_DELTA_FRACTION = 0.05
@@ -91,7 +91,7 @@ MIN_DELTA_ROWS = 1_000
 LIGHT_COLUMNS = tuple(name for name in FRAME_COLUMNS if name != "sources")
 # Repetitive text: categorical (a code per row, each distinct value stored once).
 CATEGORY_COLUMNS = (
-    "date_precision", "site_id", "location", "country", "admin1", "event_type", "actor", "attribution",
+    "date_precision", "site_id", "location", "country", "admin1", "event_type", "actor", "actor_family", "attribution",
     "attributed_by", "target", "damage", "status", "outlets",
 )  # fmt: skip
 # Text that may be unique per row: categorical only when it repeats a lot (synthetic data).
@@ -188,6 +188,7 @@ class Snapshot:
             mask &= ix["day"] <= _day_number(f.date_to)
         for column, wanted in (
             ("actor", f.actors),
+            ("actor_family", f.families),
             ("attribution", f.attributions),
             ("event_type", f.event_types),
             ("country", f.countries),

@@ -91,6 +91,7 @@ incidents_table = sa.Table(
     sa.Column("event_type", sa.String(32), nullable=False),
     sa.Column("intercepted", sa.Boolean, nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("actor_family", sa.String(16), nullable=False, server_default="unknown"),
     sa.Column("attribution", sa.String(16), nullable=False),
     sa.Column("attributed_by", sa.Text, nullable=False),
     sa.Column("target", sa.Text, nullable=False),
@@ -114,6 +115,7 @@ incidents_table = sa.Table(
     sa.Column("changed_in", sa.Integer, nullable=False, server_default="0", default=PENDING, onupdate=PENDING),
     sa.Index("ix_incidents_date", "date"),
     sa.Index("ix_incidents_changed_in", "changed_in"),
+    sa.Index("ix_incidents_actor_family", "actor_family"),
 )
 
 sources_table = sa.Table(

@@ -43,6 +43,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from geo.actors import family_of
 from geo.places.countries import find_country
 from geo.view.frame import FRAME_COLUMNS, normalise_frame
 from geo.incidents import EVENT_TYPES, FIELDS, Incident, Source, incident_from_row
@@ -345,6 +346,7 @@ def synth_frame(n: int, seed: int = 0, *, sites: tuple[Site, ...] | None = None)
                 "event_type": np.array(_TYPES, dtype=object)[event],
                 "intercepted": intercepted,
                 "actor": np.array([a.name for a in _ACTORS], dtype=object)[actor],
+                "actor_family": np.array([family_of(a.name) for a in _ACTORS], dtype=object)[actor],
                 "attribution": np.array(_ATTRIBUTIONS, dtype=object)[attribution],
                 "attributed_by": attributed_by,
                 "target": target,

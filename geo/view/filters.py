@@ -41,6 +41,7 @@ class Filters:
     countries: tuple[str, ...] = ()
     text: str = ""
     intercepted: bool | None = None  # None: both; True: only intercepted; False: only impacts
+    families: tuple[str, ...] = ()  # actor families (geo.actors.FAMILIES keys)
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -86,6 +87,7 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
             mask &= (dates <= pd.Timestamp(f.date_to)).to_numpy()
     for column, wanted in (
         ("actor", f.actors),
+        ("actor_family", f.families),
         ("attribution", f.attributions),
         ("event_type", f.event_types),
         ("country", f.countries),

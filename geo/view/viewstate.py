@@ -11,7 +11,8 @@ Parameters (repeatable ones may appear several times, or comma-joined):
 ==========  =====================================================
 ``from``    first day, ``YYYY-MM-DD``
 ``to``      last day, ``YYYY-MM-DD``
-``actor``   actor name (repeatable)
+``actor``   actor name, the group (repeatable)
+``fam``     actor family: iran_aligned / iran / us / coalition / isis / other / unknown (repeatable)
 ``attr``    attribution: claimed / blamed / suspected / unknown (repeatable)
 ``type``    event type key, e.g. ``rocket`` (repeatable)
 ``country`` ISO 3166-1 alpha-2 (repeatable)
@@ -31,6 +32,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
+from geo.actors import FAMILIES, family_key
 from geo.view.filters import Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 
@@ -64,7 +66,9 @@ class ViewState:
             p["from"] = f.date_from.isoformat()
         if f.date_to:
             p["to"] = f.date_to.isoformat()
-        for key, values in (("actor", f.actors), ("attr", f.attributions), ("type", f.event_types), ("country", f.countries)):
+        for key, values in (
+            ("fam", f.families), ("actor", f.actors), ("attr", f.attributions), ("type", f.event_types), ("country", f.countries),
+        ):  # fmt: skip
             if values:
                 p[key] = list(values)
         if f.text:
@@ -170,6 +174,8 @@ def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | 
         date_to=date_to,
         # Actor names may contain commas, so they are only ever repeated, never split.
         actors=multi("actor", known_actors, raw=True),
+        # A link written before families existed has no "fam": it shows every family, as it did.
+        families=multi("fam", FAMILIES, lambda v: family_key(v) or v),
         attributions=multi("attr", ATTRIBUTIONS, str.lower),
         event_types=multi("type", EVENT_TYPES, str.lower),
         countries=multi("country", None, str.upper),

@@ -177,3 +177,19 @@ def test_no_sentence_is_copied_from_the_reports(incidents, seeds_dir: Path):
         for text in texts:
             copied = _shingles(_words(text), 7) & report_shingles
             assert not copied, f"{inc.id}: copied phrase {' '.join(min(copied))!r}"
+
+
+def test_every_family_is_the_one_its_actor_names(incidents):
+    from geo.actors import family_of
+
+    assert all(inc.actor_family == family_of(inc.actor) for inc in incidents)
+    assert {inc.actor_family for inc in incidents} == {"iran_aligned", "iran", "us", "unknown"}
+
+
+def test_a_claim_comes_from_the_actor_and_blame_names_who_blamed(incidents):
+    # The attribution model: "claimed" is the perpetrator's own word; "blamed" needs an accuser.
+    for inc in incidents:
+        if inc.attribution == "blamed":
+            assert inc.attributed_by and inc.attributed_by != inc.actor, inc.id
+        if inc.attribution == "unknown":
+            assert inc.actor == "Unknown" and inc.actor_family == "unknown", inc.id

@@ -112,6 +112,25 @@ def test_a_pasted_report_is_proposed_with_escaped_evidence_and_saved(store_setti
     assert [s.outlet for s in asad.sources] == ["Test Wire"]
 
 
+def test_proposals_come_weakest_first_and_say_which_sentence_named_the_actor(store_settings):
+    text = (
+        "A drone struck a base in Syria, officials said. "
+        "Three rockets hit Ain al-Asad air base on Wednesday. Kataib Hezbollah claimed the attack on Wednesday."
+    )
+    at = submit(page(), text)
+    labels = [e.label for e in at.expander]
+    assert len(labels) == 2 and "Syria" in labels[0] and "Ain al" in labels[1], labels  # country, no date: weakest
+    scores = [float(label.rsplit(" ", 1)[1].replace("\\", "")) for label in labels]  # md_escape escapes the dot
+    assert scores == sorted(scores)
+    said = [md.value for md in at.markdown if md.value.startswith("Actor ")]
+    assert any("Kataib Hezbollah" in m and "claimed the attack on Wednesday" in m for m in said), said
+    assert any("no sentence of the report names who did it" in m for m in said), said
+
+    save(at)
+    kh = next(i for i in stored(store_settings) if i.site_id == "ain-al-asad")
+    assert (kh.actor, kh.actor_family, kh.attribution) == ("Kataib Hezbollah", "iran_aligned", "claimed")
+
+
 def test_the_same_report_again_adds_a_source_not_a_duplicate(store_settings):
     save(submit(page(), REPORT, outlet="Test Wire", url="https://example.org/wire/1"))
     assert len(stored(store_settings)) == 2

@@ -283,6 +283,19 @@ def test_actor_colours_depend_on_frequency_not_on_the_filtered_view():
     assert re.fullmatch(r"(?s).*\.ia-t-rocket i\{clip-path:polygon.*", symbols.marker_css())
 
 
+def test_family_colours_colour_each_actor_by_its_stored_family():
+    uag = "Unidentified Armed Group (Iraq)"
+    actors = pd.Series(["Kataib Hezbollah", uag, uag, uag, "IRGC", "Unknown", "X"])
+    families = pd.Series(["iran_aligned", "unknown", "iran_aligned", "iran_aligned", "iran", "unknown", "other"])
+    colours = symbols.family_colours(actors, families)
+    assert colours.group("Kataib Hezbollah") == "Iran-aligned militias"
+    assert colours.colour(uag) == colours.colour("Kataib Hezbollah")  # the family most of its incidents have
+    assert colours.colour("IRGC") == symbols.FAMILY_COLOURS["iran"] != colours.colour("Kataib Hezbollah")
+    assert colours.colour("Unknown") == symbols.UNKNOWN_COLOUR
+    assert colours.series(actors).tolist() == [colours.colour(a) for a in actors]
+    assert [label for label, _ in colours.legend(actors)] == ["Iran-aligned militias", "Iran / IRGC", "Other", "Unknown"]
+
+
 def test_headline_numbers_keep_unknown_apart(frame):
     count, figures = headline.headline_numbers(frame)
     assert count == 8

@@ -21,11 +21,14 @@ from geo.reports.extract.vocabulary import ActorMention, canonical_actor, side_o
 __all__ = [
     "CLAIM",
     "HEDGE",
+    "INDIRECT",
     "RANK",
     "Attribution",
     "Source",
     "attribution_statement",
+    "habitual_suspicion",
     "has_statement_words",
+    "linked_to_report",
     "perpetrator",
     "source_label",
     "speaker",
@@ -37,9 +40,17 @@ RANK = {"unknown": 0, "suspected": 1, "blamed": 2, "claimed": 3}
 
 
 class Attribution(NamedTuple):
+    """Who a report says did an attack (the perpetrator), how, and on whose word (the accuser).
+
+    The speaker of a sentence is neither by default: "the coalition said rockets hit
+    its base" names a speaker and no perpetrator. ``span`` is the clause that states
+    the attribution: the evidence a reviewer is shown for the actor.
+    """
+
     kind: str  # "claimed" | "blamed" | "suspected"
-    actor: str  # canonical actor
-    by: str = ""  # who blamed or suspected (empty for a claim: the claimant is the actor)
+    actor: str  # canonical actor: the perpetrator
+    by: str = ""  # the accuser: who blamed or suspected (empty for a claim: the claimant is the actor)
+    span: tuple[int, int] | None = None  # the clause stating it, as offsets into the report
 
 
 # =============================================================================== perpetrator
@@ -57,9 +68,35 @@ _ACTIVE_VERB = re.compile(
 )
 # "... on Wednesday when Iran-backed militias launched": a conjunction opens a clause whose
 # subject the actor is, whatever preposition came before it.
-_CLAUSE_OPENER = re.compile(r"(?:^|[;:]\s*|\b(?:when|as|after|while|then|because|since|before|where|once|until)\s+)$", re.IGNORECASE)
+_CLAUSE_OPENER = re.compile(
+    r"(?:^|[;:]\s*|\b(?:when|as|after|while|then|because|since|before|where|once|until|which|whom)\s+(?:the\s+)?)$", re.IGNORECASE
+)
+_STATE_STRIKE_AFTER = re.compile(
+    r"(?:[\s-]+(?:led|coalition|military|forces|army|air\s+force|precision|retaliatory|aerial|drone)){0,3}[\s-]+"
+    r"(?:air\s?strikes?|airstrikes?|strikes?|air\s+raids?|raids?|bombing)\b",
+    re.IGNORECASE,
+)
 _GAP_STOP = re.compile(r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops)\b", re.IGNORECASE)
 _MODIFIER_GAP = re.compile(r"[\s\w.-]*")
+# The actor is the subject of a verb of saying: "the coalition said ...", "US Central Command
+# reported that ...", "Pentagon officials confirmed ...". (Up to three words may stand between
+# the name and the verb: "the US military's Central Command said", "coalition officials told".)
+_SPOKE = re.compile(
+    r"(?:['’]s)?(?:[\s,]+(?:[\w.'’-]+|\([^)]{0,30}\))){0,3}?[\s,]+(?:also\s+|later\s+|earlier\s+)?"
+    r"(?:said|says|saying|told|tells|reported|reports|announced|announces|confirmed|confirms|stated|states|added|"
+    r"noted|disclosed|acknowledged|wrote|posted|tweeted|indicated|explained|insisted|claimed)\b"
+    r"(?:\s+(?:on|in|late|early|that|,|\w+day|reporters|journalists|a\s+statement|an?\s+\w+)\b)*",
+    re.IGNORECASE,
+)
+# After a verb of saying: the speaker speaks of itself ("it had struck", "its aircraft hit",
+# "they launched", "US forces conducted" needs no speaker).
+_SELF_SUBJECT = re.compile(
+    r"[\s,]*(?:that\s+)?(?:it|they|we|its\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|warplanes|troops|units|drones|"
+    r"members|artillery|mujahideen)|our\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|troops))\b"
+    # ("said its forces had been targeted": the speaker was the target.)
+    r"(?!\s+(?:had|have|has)\s+been\b|\s+(?:were|was|are|is|came|come|being|got)\b)",
+    re.IGNORECASE,
+)
 # ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
 _NOT_MODIFIER = re.compile(r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported)\b", re.IGNORECASE)
 
@@ -74,8 +111,19 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
         before = text[max(start, a.start - 45) : a.start]
         if _AGENT_BEFORE.search(before):
             return a  # "carried out by Iran-backed militias"
+        if side_of(a.name) in ("us", "israel") and (own := _STATE_STRIKE_AFTER.match(text, a.end, end)):
+            # "mourners of the victims of the US airstrike": a state's strike is the state's, whatever
+            # preposition comes before, when it is the clause's only weapon.
+            if all(a.end <= w < own.end() for w in weapon_starts):
+                return a
         if _VICTIM_BEFORE.search(before[-30:]) and not _CLAUSE_OPENER.search(before):
             continue  # "hosting US forces", "wounding a U.S. service member"
+        if (said := _SPOKE.match(text, a.end, end)) is not None:
+            # "The coalition said rockets hit its base": who speaks is not who fired, unless the
+            # words are about the speaker itself ("said it had struck", "announced its jets hit").
+            if _SELF_SUBJECT.match(text, said.end(), end):
+                return a
+            continue
         verb = _ACTIVE_VERB.match(text, a.end, end)
         if verb and not _GAP_STOP.search(verb.group("gap")):
             return a  # "Iran-backed militias launched", "US forces shelled"
@@ -96,7 +144,10 @@ CLAIM = re.compile(
     # ("said in a statement carried by state media that they had targeted ...")
     r"(?:said|says|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?)?(?:that\s+)?"
     r"(?:it|they|its\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
-    r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed))\b",
+    r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed)"
+    # "endorsed the attack", "adopted the drone operation" (the Arabic word for claiming an operation).
+    r"|(?:endorsed|adopted|endorsing|adopting)\s+(?:responsibility\s+for\s+)?(?:the\s+|an?\s+|this\s+|that\s+|both\s+|these\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|operations?|bombings?))\b",
     re.IGNORECASE,
 )
 _CLAIMED_BY = re.compile(r"\b(?:claimed|credit(?:ed)?|responsibility\s+was\s+claimed)\s+by\b", re.IGNORECASE)
@@ -106,16 +157,35 @@ _NO_CLAIM = re.compile(
 )
 _BLAME = re.compile(
     r"\b(?:blamed|blames|blaming|accused|accuses|accusing|held\s+responsible|holds\s+responsible|assess(?:es|ed)?\s+that|"
-    r"(?:were|was|(?:had|have|has)\s+been)\s+carried\s+out\s+by|attributed\s+to|said\s+[^.;]{0,40}\b(?:were|was|are|is)\s+(?:responsible|behind))\b",
+    r"(?:were|was|(?:had|have|has)\s+been)\s+carried\s+out\s+by|attributed\s+to|"
+    r"(?:said|saying|says|stating|added)\s+[^.;]{0,80}?\b(?:were|was|are|is)\s+(?:responsible|behind)|"
+    # "attributed the attack to", "put the attacks down to", "pinned the strike on", "laid the blame on".
+    r"attribut(?:ed|es|ing)\s+(?:[\w'’-]+\s+){1,10}?to|put\s+(?:[\w'’-]+\s+){1,5}?down\s+to|"
+    r"pinn?(?:ed|ing|s)\s+(?:[\w'’-]+\s+){1,5}?on|la(?:id|ys|ying)\s+(?:the\s+)?blame)\b",
     re.IGNORECASE,
 )
-_ACTIVE_BLAME = re.compile(r"blam|accus|held|holds|assess", re.IGNORECASE)
+_ACTIVE_BLAME = re.compile(r"blam|accus|held|holds|assess|attribut(?!ed\s+to)|put|pinn?|la(?:id|ys|ying)", re.IGNORECASE)
+# Words between a subject and its verb that are no part of the subject ("the Pentagon has since blamed").
+_AUXILIARY = re.compile(r"(?:\s+(?:has|have|had|also|since|again|publicly|quickly|formally|already|swiftly|later|earlier))+$", re.IGNORECASE)
 #: Hedges: the source believes, but does not say, that the actor did it.
 HEDGE = re.compile(
     r"\b(?:likely|suspected|suspects?|working[- ](?:level\s+)?assumption|believed\s+to|believe[sd]?\s+(?:that\s+)?|probably|presumably|"
-    r"thought\s+to|appears?\s+to|appeared\s+to|possibly|may\s+have|might\s+have)\b",
+    r"thought\s+to|appears?\s+to|appeared\s+to|possibly|may\s+have|might\s+have|allegedly|purportedly)\b",
     re.IGNORECASE,
 )
+#: Suspicion the signs, not a person, voice: "bore the hallmarks of X", "indications point to X",
+#: "launched from an area militias have used before", "a district used in the past by X to fire".
+INDIRECT = re.compile(
+    r"\b(?:bore|bears?|bearing|had|has|have|carried|carries|showed|shows)\s+(?:all\s+)?the\s+(?:hallmarks?|signature|fingerprints?|trademarks?)\s+of"
+    r"|\b(?:indications?|evidence|signs?|clues?|initial\s+(?:findings|assessments?|indications?)|suspicion)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:points?|pointed|pointing|suggests?|suggested|indicates?|indicated)\s+(?:to|at|towards?|that)\b"
+    r"|\bconsistent\s+with\s+(?:the\s+)?(?:previous\s+|past\s+|earlier\s+|other\s+)?(?:attacks|strikes|operations|tactics|methods)\s+(?:by|of)"
+    r"|\b(?:used|employed)\s+(?:[\w-]+\s+){0,2}?(?:before|previously|in\s+the\s+past|repeatedly|often)\s+by"
+    r"|\b(?:have|has|had)\s+(?:[\w-]+\s+)?(?:used|employed)\s+(?:it\s+|them\s+)?(?:[\w-]+\s+){0,2}?(?:before|previously|in\s+the\s+past|for\s+(?:previous|earlier|past)\s+attacks)",
+    re.IGNORECASE,
+)
+# An armed group the clause names only by a common noun ("militias have used before").
+_BARE_GROUP = re.compile(r"\b(?:militias?|militia\s+groups?|militia\s+factions?|armed\s+(?:groups?|factions?)|militants|factions?)\b", re.IGNORECASE)
 # "the militias", "these groups" after a hedge: the armed group named just before.
 _GROUP_REF = re.compile(r"\b(?:the|these|those)\s+(?:militias?|groups?|factions?|militants|militiamen)\b", re.IGNORECASE)
 # "the group", "the militia": the claimant named in an earlier sentence.
@@ -124,13 +194,18 @@ _GROUP_ANAPHOR = re.compile(r"\b(?:the|this)\s+(?:group|militia|faction|organi[s
 _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
     "suspect", "assumption", "believ", "probabl", "presum", "said it", "saying it", "said that it", "said its", "said on", "said in a",
-    "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have",
+    "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
+    "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
+    "indicat", "point", "suggest", "consistent with", "evidence", "employed", "have used", "has used", "had used",
+    "used before", "used previously", "used in the past", "used repeatedly", "used often",
 )  # fmt: skip
 
 
+_HINT = re.compile("|".join(re.escape(h) for h in _HINTS))  # searched in lower-cased text: no IGNORECASE, faster
+
+
 def has_statement_words(segment: str) -> bool:
-    lower = segment.lower()
-    return any(h in lower for h in _HINTS)
+    return _HINT.search(segment.lower()) is not None
 
 
 def attribution_statement(
@@ -164,7 +239,7 @@ def attribution_statement(
             # by X": the speaker of the sentence. Armed groups before the verb are what officials fight.
             by = [a for a in actors if a.end <= start + bm.start() and side_of(a.name) != "other"]
             verb = start + bm.start()
-            subject = re.split(r"[,;:]", seg[: bm.start()])[-1].strip()
+            subject = _AUXILIARY.sub("", re.split(r"[,;:]", seg[: bm.start()])[-1].strip())
             if _ACTIVE_BLAME.match(bm.group(0)) and by:
                 who = source_label(text[by[-1].start : min(verb, by[-1].end + 20)])
             elif _ACTIVE_BLAME.match(bm.group(0)) and 0 < len(subject.split()) <= 8 and not _NOT_A_SPEAKER.search(subject):
@@ -184,7 +259,65 @@ def attribution_statement(
             by = [a for a in actors if side_of(a.name) == "us" and a.end <= near[0].start]
             who = source_label(text[by[0].start : min(near[0].start, by[0].end + 20)]) if by else (source.label if source else "")
             return Attribution("suspected", near[0].name, who)
+    if im := INDIRECT.search(seg):
+        return _indirect(seg, start, im, actors, recent_actor, source)
     return None
+
+
+def _indirect(seg: str, start: int, im: re.Match, actors: list[ActorMention], recent_actor: str | None, source: Source | None):
+    """Suspicion the signs voice ("bore the hallmarks of X"): the armed group named nearest, suspected."""
+    groups = [a for a in actors if side_of(a.name) == "other"]
+    if groups:
+        actor = min(groups, key=lambda a: abs(a.start - (start + im.start()))).name
+    elif recent_actor and side_of(recent_actor) == "other" and _BARE_GROUP.search(seg):
+        actor = recent_actor  # "an area militias have used before": the armed group the report named
+    else:
+        return None
+    who = source.label if source is not None and not source.anaphoric and side_of(source.actor) != "other" else ""
+    return Attribution("suspected", actor, who)
+
+
+# =============================================================================== report-level background
+
+# A background sentence that ties itself to the report's attack: "No group has claimed it, but ...",
+# "these attacks", "the latest in a series", "it was the third attack this week". Without such a tie a
+# paragraph about an older campaign ("In 2020, militias were blamed for dozens of attacks") says
+# nothing about this report's attacks, and neither does one about a kind of attack ("such attacks
+# are usually blamed on ..."): that is what officials think of attacks like it, not of this one.
+_LINKED = re.compile(
+    r"\bno\s+(?:[\w-]+\s+){0,2}?(?:group|one|faction|organi[sz]ation|claims?)\b|\b(?:not|never)\s+(?:[\w-]+\s+){0,2}?claimed\b|\bunclaimed\b"
+    r"|\bthese\s+(?:[\w-]+\s+)?(?:attacks|incidents|strikes|assaults|operations)\b|\bthe\s+latest\b"
+    r"|\b(?:it|this|that)\s+(?:was|is)\s+the\s+(?:[\w-]+\s+)?(?:latest|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
+# The report's own voice on who usually does this: "militias have been behind numerous assaults",
+# "Iran-backed groups are often suspected in such incidents", "have claimed most similar attacks".
+_HABITUAL = re.compile(
+    r"\b(?:have|has|had)\s+(?:[\w-]+\s+)?been\s+(?:[\w-]+\s+)?behind"
+    r"|\b(?:are|is|were|was|have\s+been|has\s+been)\s+(?:often|usually|frequently|widely|routinely|generally|typically|commonly|repeatedly|previously)\s+"
+    r"(?:suspected|blamed|accused|held\s+responsible)"
+    r"|\b(?:often|usually|frequently|widely|routinely|typically|commonly|repeatedly)\s+(?:blamed|suspected)\s+(?:on|for|of|in)"
+    r"|\b(?:have|has)\s+(?:[\w-]+\s+)?(?:claimed|carried\s+out|launched|conducted)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:similar|such|previous|past|earlier|numerous|many|dozens|most|scores|hundreds)\b",
+    re.IGNORECASE,
+)
+
+
+def linked_to_report(segment: str) -> bool:
+    """Whether a background clause speaks of the report's attack ("such attacks", "the latest in ...")."""
+    return _LINKED.search(segment) is not None
+
+
+def habitual_suspicion(text: str, start: int, end: int, actors: list[ActorMention]) -> Attribution | None:
+    """ "Militias have been behind similar attacks": the report suspects the group it names, on no one's word."""
+    hm = _HABITUAL.search(text, start, end)
+    if hm is None:
+        return None
+    groups = [a for a in actors if side_of(a.name) == "other"]
+    if not groups:
+        return None
+    before = [a for a in groups if a.end <= hm.start()]
+    return Attribution("suspected", (before[-1] if before else groups[0]).name, "", (start, end))
 
 
 # =============================================================================== sources
@@ -238,8 +371,16 @@ def _source(who: str) -> Source:
     return Source(source_label(who), canonical_actor(who))
 
 
+# "President X issued a statement announcing ...": the speaker is the person, not the statement.
+_STATEMENT_TAIL = re.compile(
+    r"\s+(?:issued|released|posted|published|put\s+out|sent)\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+)?(?:statement|post|message|video|note)\b.*$",
+    re.IGNORECASE,
+)
+
+
 def source_label(who: str) -> str:
     """A short name for who made a statement: "US-led coalition", "US officials", "Iraqi officials", ..."""
+    who = _STATEMENT_TAIL.sub("", who)
     actor = canonical_actor(who)
     if re.search(r"\bcoalition\b|Inherent\s+Resolve|\bCJTF\b", who, re.IGNORECASE):
         return "US-led coalition"

@@ -7,8 +7,10 @@ through :meth:`Candidate.to_incident` and never changed in place.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from geo.actors import family_of
+from geo.reports.extract.confidence import Confidence
 from geo.incidents import Incident, Source, incident_id
 
 __all__ = ["Candidate", "ExtractionResult"]
@@ -46,6 +48,14 @@ class Candidate:
     evidence: str = ""
     evidence_spans: tuple[tuple[str, int, int], ...] = ()
     place_method: str = "named"  # named | descriptive | anaphor | area
+    # The sentence that gave the actor and its attribution (a claim, blame, suspicion, or the
+    # attack's own subject), so a reviewer sees *why* this actor; empty when the actor is Unknown.
+    attribution_evidence: str = ""
+    confidence: Confidence = field(default_factory=lambda: Confidence(1.0, 1.0, 1.0))
+
+    @property
+    def actor_family(self) -> str:
+        return family_of(self.actor)
 
     @property
     def place_key(self) -> str:
@@ -74,6 +84,7 @@ class Candidate:
             admin1=self.admin1,
             intercepted=self.intercepted,
             actor=self.actor,
+            actor_family=self.actor_family,
             attribution=self.attribution,
             attributed_by=self.attributed_by,
             target=self.target,

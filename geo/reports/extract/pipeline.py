@@ -24,7 +24,9 @@ from geo.reports.extract.attribution import (
     Attribution,
     Source,
     attribution_statement,
+    habitual_suspicion,
     has_statement_words,
+    linked_to_report,
     perpetrator,
     speaker,
     statement_scope,
@@ -59,7 +61,12 @@ _SENTENCE_HINTS = CUE_HINTS + (
     "intercept", "foil", "repel", "thwart", "dealt", "kill", "wound", "injur", "hurt", "dead", "death", "casualt",
     "harm", "damage", "claim", "credit", "blame", "accus", "responsib", "assess", "suspect", "likely", "assumption",
     "believed", "behind", "conduct", "carried", "slam", "crash", "under", "went after", "one",
+    # Indirect suspicion and blame without an attack word ("indications point to ...").
+    "hallmark", "indicat", "attribut", "endors", "point to", "pointed to", "points to", "allegedly",
 )  # fmt: skip
+# One search of the lower-cased sentence (a literal alternation, case-sensitive: several times
+# faster than a substring test per hint, and than the same pattern with IGNORECASE).
+_SENTENCE_HINT = re.compile("|".join(re.escape(h) for h in _SENTENCE_HINTS))
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
@@ -80,6 +87,20 @@ _BASES_LOCATED = re.compile(
 # Where a list of places ends: the next clause or a conjunction that is no part of the list.
 _LIST_END = re.compile(r"[,;.]|\s(?:as|where|while|which|that|because|since|amid|after|when)\s", re.IGNORECASE)
 _ALSO = re.compile(r"\balso\b", re.IGNORECASE)
+# A place name that names a news outlet ("the al-Mayadeen news network", "Erbil TV") is the
+# speaker's name, not where anything happened.
+_OUTLET_AFTER = re.compile(r"[\s-]+(?:news\s+(?:network|agency|channel|website|outlet)|TV\b|television|satellite\s+channel|newspaper|radio\b)")
+# A clause that tells a further attack, not more of the one told ("a second attack hit the base",
+# "another drone targeted ...", "was struck again").
+_ANOTHER = re.compile(
+    r"\b(?:a\s+second|another|a\s+further|a\s+separate|a\s+third|a\s+fresh)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
+    re.IGNORECASE,
+)
+_TWICE = re.compile(r"\btwice\b|\btwo\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b", re.IGNORECASE)
+_NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
+# Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
+_LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
 # How many sentences after the last attack told a casualty or interception statement may still be about it.
 _AFTERMATH_REACH = 3
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
@@ -117,6 +138,7 @@ class _Reader:
         self._actor_starts = [a.start for a in self._all_actors]
         self._clause_cache: dict[int, list[tuple[int, int]]] = {}
         self._sources: dict[int, Source | None] = {}
+        self._lower: dict[int, str] = {}  # lower-cased sentences, for the cheap tests of _may_link
         self._summary_sentence = -1  # the sentence of the last "bases in Iraq and Syria came under fire"
         self._summary: Mention | None = None  # and what it said
         self._clause_actor: tuple[int, ActorMention] | None = None  # (sentence, perpetrator) of the last clause
@@ -126,7 +148,9 @@ class _Reader:
         # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
         # Resistance in Iraq") is a place of the story.
         skip = datelines + [(a.start, a.end) for a in self._all_actors]
-        self.places: list[Place] = [p for p in places if not any(s <= p.start < e for s, e in skip)]
+        self.places: list[Place] = [
+            p for p in places if not any(s <= p.start < e for s, e in skip) and not _OUTLET_AFTER.match(text, p.end)
+        ]
         self._starts = [p.start for p in self.places]
         self.unresolved = unresolved
         self.report_sites = [p.site for p in self.places]
@@ -160,8 +184,7 @@ class _Reader:
 
     def read(self) -> None:
         for si, (s_start, s_end) in enumerate(self.sentences):
-            lower = self.text[s_start:s_end].lower()
-            if not any(h in lower for h in _SENTENCE_HINTS) and si != self._summary_sentence + 1:
+            if not _SENTENCE_HINT.search(self.text[s_start:s_end].lower()) and si != self._summary_sentence + 1:
                 continue  # no weapon, attack, casualty or claim word: nothing to read here
             prev_end = None
             for c_start, c_end in self._clauses(si):
@@ -173,9 +196,10 @@ class _Reader:
         """A claim, blame or suspicion the clause states in so many words."""
         if not has_statement_words(self.text[start:end]):
             return None
-        return attribution_statement(
+        found = attribution_statement(
             self.text, start, end, self._actors(start, end), recent_actor=self._recent_group(si, start), source=self._source(si)
         )
+        return found._replace(span=(start, end)) if found is not None else None
 
     def _reported(self, si: int, start: int, end: int, actor: ActorMention | None) -> Attribution | None:
         """The perpetrator a source names: "..., the Observatory said" blames, "likely" only suspects."""
@@ -185,11 +209,38 @@ class _Reader:
         if src is None:
             return None
         if src.actor == actor.name:
-            return Attribution("claimed", actor.name, "")  # the group says it did it
+            return Attribution("claimed", actor.name, "", (start, end))  # the group says it did it
         if side_of(src.actor) == "other" and src.actor != "Unknown":
             return None  # one armed group speaking of another is no attribution
         kind = "suspected" if HEDGE.search(self.text, start, end) else "blamed"
-        return Attribution(kind, actor.name, src.label)
+        return Attribution(kind, actor.name, src.label, (start, end))
+
+    def _may_link(self, si: int, generic: bool) -> bool:
+        """Whether sentence ``si`` ties a background statement to the report's attack (see :func:`linked_to_report`).
+
+        Asked of most clauses: substring tests on the lower-cased sentence (kept per sentence)
+        rule out almost all of them before any pattern runs.
+        """
+        if si not in self._lower:
+            self._lower[si] = self.text[self.sentences[si][0] : self.sentences[si][1]].lower()
+        low = self._lower[si]
+        if generic:
+            if not any(k in low for k in _LINK_KEYS):
+                return False
+        elif "claim" not in low or not _NO_CLAIM_HINT.search(low):
+            return False
+        return linked_to_report(low)
+
+    def _background(self, si: int, start: int, end: int) -> Attribution | None:
+        """What a background clause tied to the report's attack says of who did it, if it is not dated elsewhere."""
+        seg = self.text[start:end]
+        if any(d.precision == "year" or not self._recent(d.date) for d in find_dates(seg, self.published)):
+            return None  # "In 2020, ...", "since 2019": an older campaign
+        actors = self._actors(start, end)
+        found = attribution_statement(self.text, start, end, actors, source=self._source(si))
+        if found is not None:
+            return found._replace(span=(start, end))
+        return habitual_suspicion(self.text, start, end, actors)
 
     def _source(self, si: int) -> Source | None:
         """Who speaks in sentence ``si``; "the statement said" is the speaker of an earlier sentence."""
@@ -248,6 +299,14 @@ class _Reader:
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
+        if (attribution is None or statement_generic) and self._may_link(si, generic):
+            # A background sentence tied to this report's attack ("the latest in a series of attacks
+            # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
+            # said of the report's attacks, never of the campaign it recalls.
+            background = self._background(si, start, end)
+            if background is not None:
+                story.attribute(background, scope="plural")
+                attribution = None
         # A threat, plan or vow (a claim is none): decided only where it matters, the modal search
         # being one of the dearer ones.
         threat = _is_threat(seg) if vocabulary and happened else None
@@ -293,8 +352,13 @@ class _Reader:
         if attribution is None:
             attribution = self._reported(si, start, end, m.actor)
         m.definite = bool(DEFINITE_EVENT.search(seg))
+        m.another = bool(_ANOTHER.search(seg))
         where = self._clause_places(start, end, m.types)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
+        if m.date is not None and m.targets and _TWICE.search(seg):
+            # "Ain al-Asad was attacked twice on Tuesday": that day's attacks there with different
+            # weapons are separate incidents, however closely the report tells them.
+            story.repeated.update((t[0].id, (m.date.date, m.date.precision)) for t in m.targets)
         m.unknown_place = any(start <= u[0] < end for u in self.unresolved)
         if not m.targets and not m.unknown_place and not (m.definite and story.continues(m)):
             # ("The strike came ten days after a drone attack at Tower 22": "the strike" is the one
@@ -333,7 +397,8 @@ class _Reader:
         if not m.targets and not m.unknown_place:
             m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
         for piece in self._per_target(m):
-            story.link(piece, attribution)
+            for one in self._per_weapon(piece):
+                story.link(one, attribution)
 
     def _locate_summary(self, si: int, start: int, end: int) -> None:
         """ "Both sites lie in Deir ez-Zor province and in Baghdad", right after a summary: an attack at each.
@@ -387,6 +452,29 @@ class _Reader:
             self._set_casualties(piece, start, end)
             piece.damage = find_damage(self.text, start, end)
             pieces.append(piece)
+        return pieces
+
+    def _per_weapon(self, m: Mention) -> list[Mention]:
+        """One mention per weapon where the report says the place was attacked more than once that day.
+
+        "Ain al-Asad was attacked twice on Tuesday: rockets in the morning and a drone in the
+        evening" is two incidents. The figures of the clause stay with the first weapon named:
+        the clause does not say which attack they belong to.
+        """
+        if len(m.targets) != 1 or m.date is None:
+            return [m]
+        if (m.targets[0][0].id, (m.date.date, m.date.precision)) not in self.story.repeated:
+            return [m]
+        kinds = [k for k in m.types if k not in ("rounds", "strike", "other")]
+        if len(kinds) < 2:
+            return [m]
+        pieces = [replace(m, types={kinds[0]: m.types[kinds[0]]})]
+        for kind in kinds[1:]:
+            pieces.append(
+                replace(m, types={kind: m.types[kind]}, munitions=None, munitions_more=None, munitions_span=None,
+                        killed=None, injured=None, killed_span=None, injured_span=None, intercepted=False,
+                        intercepted_span=None, damage="", another=True)
+            )  # fmt: skip
         return pieces
 
     def _all_unharmed(self, si: int, killed: int | None, injured: int | None) -> None:

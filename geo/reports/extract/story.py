@@ -14,12 +14,14 @@ turns them into immutable :class:`~geo.reports.extract.candidates.Candidate` val
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
 from geo.reports.dates import date_window
 from geo.reports.extract.attribution import RANK, Attribution
 from geo.reports.extract.candidates import Candidate
+from geo.reports.extract.confidence import score
 from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
@@ -55,6 +57,7 @@ class Event:
     attribution: str = "unknown"
     attributed_by: str = ""
     date_defaulted: bool = False  # no date phrase at all: the publication date stands in
+    who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
 
     @property
     def event_type(self) -> str:
@@ -112,17 +115,20 @@ class Story:
         self.unharmed: list[tuple[DateSpec | None, bool, bool]] = []  # (day, no one killed, no one injured)
         # The weapons a summary lead names for a day's attacks ("came under rocket and mortar fire").
         self.summaries: list[tuple[DateSpec | None, frozenset[str]]] = []
+        # (site id, day) the report says was attacked more than once ("attacked twice on Tuesday").
+        self.repeated: set[tuple[str, DateSpec]] = set()
 
     # -------------------------------------------------------------- attribution
 
     def apply_attribution(self, attribution: Attribution, event: Event | None, *, on: DateSpec | None = None) -> None:
-        kind, actor, by = attribution
+        kind, actor, by, span = attribution
         for ev in [event] if event is not None else self.context_events(on):
             if ev.side != "other" or ev.event_type == "airstrike":
                 continue  # a claim by a militia is not about the coalition's own strikes
             if RANK[kind] > RANK.get(ev.attribution, 0) or ev.actor == "Unknown":
                 ev.actor, ev.attribution = actor, kind
                 ev.attributed_by = by if kind != "claimed" else ""
+                ev.who_span = span or ev.who_span
 
     def attribute(self, attribution: Attribution, *, scope: str, on: DateSpec | None = None, said_on: dt.date | None = None) -> None:
         """A claim, blame or suspicion stated in a clause that tells no attack of its own.
@@ -216,6 +222,7 @@ class Story:
                     ev = self._new_event(m, target, date)
                     if m.actor is None and touched and touched[0].actor != "Unknown":
                         ev.actor, ev.attribution = touched[0].actor, touched[0].attribution  # one clause, one attacker
+                        ev.who_span = touched[0].who_span
                 touched.append(ev)
         for ev in touched:
             if attribution:
@@ -275,8 +282,23 @@ class Story:
             if ev.site is None:
                 continue
             if same_place(ev.site, site) or (date is not None and regions_overlap(ev.site, site)):
+                if self._separate(ev, m):
+                    continue
                 return ev
         return None
+
+    def _separate(self, ev: Event, m: Mention) -> bool:
+        """Whether ``m`` tells a second attack on the place of ``ev`` the same day, as the report says."""
+        if ev.date is None or m.definite:
+            return False
+        if m.another and ev.site is not None and (ev.sentences[-1:] != [m.sent] or ev.event_type != m.event_type):
+            return True  # "Hours later, a second attack hit the base"
+        kinds = (ev.event_type, m.event_type)
+        return (
+            (ev.site.id, ev.date) in self.repeated
+            and kinds[0] != kinds[1]
+            and not set(kinds) & (_VAGUE_TYPES | {"other"})
+        )
 
     def continues(self, m: Mention) -> bool:
         """Whether ``m`` can go on telling the event last told (same kind of weapon, same side)."""
@@ -358,6 +380,7 @@ class Story:
         if m.actor is not None and ev.actor == "Unknown":
             ev.actor = m.actor.name
             ev.spans.append(("actor", m.actor.start, m.actor.end))
+            ev.who_span = (m.start, m.end)
             if side_of(m.actor.name) == "other" and ev.attribution == "unknown":
                 ev.attribution = "suspected"  # named by the report itself, not by a claim or an official
 
@@ -366,11 +389,12 @@ class Story:
         self._type_from_summaries()
         self.absorb()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
-        for (kind, actor, by), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
+        for (kind, actor, by, span), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
             for ev in self._attacks_on(day):
                 # Only attacks not otherwise attributed: a claim of one attack outranks blame of all.
                 if ev.attribution == "unknown" or (RANK[kind] > RANK[ev.attribution] and ev.actor in (actor, "Unknown")):
                     ev.actor, ev.attribution, ev.attributed_by = actor, kind, by if kind != "claimed" else ""
+                    ev.who_span = span or ev.who_span
         for day, killed, injured in self.unharmed:
             for ev in self._attacks_on(day):
                 if killed and ev.killed is None:
@@ -433,8 +457,9 @@ class Story:
                 other.intercepted = other.intercepted or ev.intercepted
                 if RANK[ev.attribution] > RANK[other.attribution] and ev.side == "other":
                     other.actor, other.attribution, other.attributed_by = ev.actor, ev.attribution, ev.attributed_by
+                    other.who_span = ev.who_span
                 elif other.actor == "Unknown":
-                    other.actor = ev.actor
+                    other.actor, other.who_span = ev.actor, ev.who_span
                 self.events.remove(ev)
                 break
 
@@ -462,6 +487,10 @@ class Story:
             gp = max(ev.geo_precision, GEO_PRECISION_BY_KIND.get(ev.site.kind, 1) if ev.site.kind != "city" else 2)
             if ev.date_defaulted:
                 self.notes.append(f"no date in the text for the attack at {ev.site.name}: publication date used")
+            who = _sentence_of(sentences, ev.who_span) if ev.actor != "Unknown" and ev.who_span else None
+            spans = set(ev.spans)
+            if who is not None:
+                spans.add(("attribution", *ev.who_span))
             out.append(
                 Candidate(
                     date=date,
@@ -485,9 +514,25 @@ class Story:
                     injured=ev.injured,
                     damage=ev.damage,
                     evidence=" ".join(text[sentences[i][0] : sentences[i][1]] for i in sorted(ev.sentences)),
-                    evidence_spans=tuple(sorted(set(ev.spans), key=lambda t: (t[1], t[0]))),
+                    evidence_spans=tuple(sorted(spans, key=lambda t: (t[1], t[0]))),
                     place_method=ev.place_method,
+                    attribution_evidence=text[sentences[who][0] : sentences[who][1]] if who is not None else "",
+                    confidence=score(
+                        geo_precision=gp,
+                        place_method=ev.place_method,
+                        date_precision=precision,
+                        date_defaulted=ev.date_defaulted,
+                        attribution=ev.attribution,
+                        actor_named_in_attack=who is None or who in ev.sentences,
+                        attributed_by=ev.attributed_by,
+                        event_type=etype,
+                    ),
                 )
             )
         return out
 
+
+def _sentence_of(sentences: list[tuple[int, int]], span: tuple[int, int]) -> int | None:
+    """The index of the sentence holding the start of ``span``."""
+    i = bisect_right([s for s, _ in sentences], span[0]) - 1
+    return i if i >= 0 else None

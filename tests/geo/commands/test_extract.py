@@ -46,6 +46,18 @@ def test_extract_prints_geojson_and_unresolved_places_on_stderr(env, capsys):
     assert "Zubaydiyat" in err
 
 
+def test_extract_features_carry_the_family_the_confidence_and_the_sentence_that_named_the_actor(env, capsys):
+    text = "Rockets hit Ain al-Asad air base on Tuesday. Kataib Hezbollah claimed the attack on Wednesday."
+    path = write(env, "claim.txt", text)
+    assert main(["extract", str(path), "--published", "2023-05-10"]) == 0
+    (feat,) = json.loads(capsys.readouterr().out)["features"]
+    props = feat["properties"]
+    assert (props["actor"], props["actor_family"], props["attribution"]) == ("Kataib Hezbollah", "iran_aligned", "claimed")
+    assert props["attribution_evidence"] == "Kataib Hezbollah claimed the attack on Wednesday."
+    assert set(props["confidence"]) == {"overall", "place", "date", "attribution"}
+    assert all(0 < v <= 1 for v in props["confidence"].values())
+
+
 def test_extract_reads_html(env, capsys):
     path = write(env, "a.html", f"<html><body><script>var x='Erbil';</script><p>{REPORT_A}</p></body></html>")
     assert main(["extract", str(path), "--published", "2023-05-10"]) == 0

@@ -100,6 +100,7 @@ def test_every_field_is_a_property_with_json_types(collection, incidents):
     assert isinstance(props["sources"], list) and props["sources"][0]["outlet"] == "AP"
     assert props["sources"][0]["published"] is None
     assert props["lat"] == 33.2625  # full precision kept in the properties
+    assert props["actor_family"] == incidents[1].actor_family != ""
 
 
 def test_missing_site_and_empty_sources(collection):
@@ -226,6 +227,8 @@ def test_cli_exports_everything_as_geojson_by_default(env, capsys):
         (["--type", "drone", "--type", "indirect_fire"], ["2021-05-01", "2022-01-03"]),
         (["--attribution", "UNKNOWN"], ["2022-01-03"]),
         (["--actor", "Iran-backed militias"], ["2021-05-01", "2022-01-05"]),
+        (["--family", "Iran-aligned militias"], ["2021-05-01", "2022-01-05"]),
+        (["--family", "unknown", "--family", "us"], ["2022-01-03"]),
         (["--country", "sy"], ["2021-05-01"]),
         (["--q", "shot down"], ["2022-01-03"]),
         (["--country", "IQ", "--type", "rocket"], ["2022-01-05"]),
@@ -260,6 +263,7 @@ def test_cli_csv_to_stdout(env, capsys):
         (["--type", "catapult"], "--type 'catapult' is not one of"),
         (["--attribution", "gossip"], "--attribution 'gossip' is not one of"),
         (["--country", "Iraq"], "--country 'IRAQ' is not a two-letter"),
+        (["--family", "martians"], "--family 'martians' is not one of"),
     ],
 )
 def test_cli_invalid_values_are_one_line_errors(env, capsys, args, message):

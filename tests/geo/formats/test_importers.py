@@ -452,6 +452,21 @@ def test_plan_agrees_with_what_the_store_then_does(store):
 # --------------------------------------------------------------------------- real ACLED data
 
 
+def test_acled_actor_family_comes_from_actor1_and_its_side_never_from_the_target():
+    got = {inc.id: (inc.actor, inc.actor_family) for inc in read_acled(ACLED_OK)}
+    assert got["acled:IRQ90001"] == ("Unidentified Armed Group (Iraq)", "unknown")  # actor2 is the US: a target
+    assert got["acled:SYR90003"] == ("Islamic State (Syria)", "isis")
+    assert got["acled:IRQ90002"][1] == got["acled:SYR90006"][1] == "other"  # Turkish and Syrian forces
+    assert got["acled:IRQ90008"][1] == "coalition"  # "... Against Daesh" names the coalition, not ISIS
+
+
+def test_acled_unidentified_attacker_takes_the_family_of_its_associated_actor():
+    header, first = ACLED_OK.read_text(encoding="utf-8").splitlines()[:2]
+    row = dict(zip(header.split(","), first.split(",")))
+    row["assoc_actor_1"] = "Kataib Hezbollah"
+    assert acled_row_to_incident(row).actor_family == "iran_aligned"
+
+
 def test_real_acled_iraq_syria_sample(realdata_dir):
     path = realdata_dir / "acled_iraq_syria_2020-04-27_2020-05-09.csv"
     incidents = read_acled(path)
@@ -459,6 +474,9 @@ def test_real_acled_iraq_syria_sample(realdata_dir):
     assert len({i.id for i in incidents}) == 404
     assert Counter(i.country for i in incidents) == {"SY": 313, "IQ": 91}
     assert all(i.event_type in EVENT_TYPES for i in incidents)
+    families = Counter((i.actor.split(" (")[0], i.actor_family) for i in incidents)
+    assert families[("Islamic State", "isis")] == 28 and families[("Global Coalition Against Daesh", "coalition")] == 13
+    assert families[("Unidentified Armed Group", "unknown")] > 0
 
     by_id = {i.id: i for i in incidents}
     known = by_id["acled:IRQ24229"]

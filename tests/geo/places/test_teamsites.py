@@ -314,7 +314,7 @@ def test_the_migration_chain_is_linear_and_0003_sits_on_0002():
     from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory.from_config(alembic_config())
-    assert scripts.get_heads() == ["0003"]
+    assert len(scripts.get_heads()) == 1
     assert scripts.get_revision("0003").down_revision == "0002"
 
 

@@ -135,6 +135,7 @@ FILTERS = [
     Filters(event_types=("drone", "rocket")),
     Filters(actors=("Islamic Resistance in Iraq", "Unknown"), intercepted=False),
     Filters(attributions=("claimed",), countries=("SY",)),
+    Filters(families=("iran_aligned", "isis"), attributions=("blamed", "suspected")),
     Filters(date_from=dt.date(2023, 10, 17), date_to=dt.date(2024, 2, 3)),
     Filters(date_from=dt.date(2021, 3, 15)),  # month/week-precision incidents overlapping the start count
     Filters(date_to=dt.date(2020, 1, 8), intercepted=True),

@@ -703,19 +703,34 @@ def test_a_large_write_refreshes_postgresqls_statistics(store, monkeypatch, writ
     assert tuples == ({"incidents": written, "sources": written} if analysed else {"incidents": -1, "sources": -1})
 
 
-def test_the_changed_in_migration_stamps_existing_incidents_zero_and_goes_back_down(store, rockets):
+def downgrade_to_before(store, revision: str, column: str) -> None:
+    """Take the store's schema back to ``revision``, a store from before ``column`` existed."""
     from alembic import command
 
-    store.upsert_many(rockets, user="alice")
     store.dispose()
-    command.downgrade(geo.storage.store.alembic_config(store.url), "0001")  # a store from before the column
+    command.downgrade(geo.storage.store.alembic_config(store.url), revision)
     engine = sa.create_engine(store.url)
     try:
         with engine.connect() as conn:
-            assert "changed_in" not in {c["name"] for c in sa.inspect(conn).get_columns("incidents")}
+            assert column not in {c["name"] for c in sa.inspect(conn).get_columns("incidents")}
     finally:
         engine.dispose()
+
+
+def test_the_changed_in_migration_stamps_existing_incidents_zero_and_goes_back_down(store, rockets):
+    store.upsert_many(rockets, user="alice")
+    downgrade_to_before(store, "0001", "changed_in")
     store.migrate()
     assert stamps(store) == dict.fromkeys((inc.id for inc in rockets), 0)  # older than any snapshot
     store.soft_delete(rockets[0].id, user="alice")
     assert stamps(store)[rockets[0].id] == data_version(store)
+
+
+def test_the_actor_family_migration_fills_the_family_of_existing_incidents_and_goes_back_down(store, rockets):
+    claimed = make_incident(date=D(2023, 11, 20), actor="Islamic Resistance in Iraq", attribution="claimed", attributed_by="")
+    unknown = make_incident(date=D(2023, 11, 21), actor="Unknown", attribution="unknown", attributed_by="")
+    store.upsert_many([*rockets, claimed, unknown], user="alice")
+    downgrade_to_before(store, "0003", "actor_family")
+    store.migrate()
+    families = {inc.id: inc.actor_family for inc in store.all()}
+    assert families == {**{inc.id: "iran_aligned" for inc in rockets}, claimed.id: "iran_aligned", unknown.id: "unknown"}

@@ -70,6 +70,9 @@ def test_empty_filters_keep_everything(frame):
         (Filters(date_from=D(2022, 1, 5), date_to=D(2022, 1, 5)), {"day", "syria"}),
         (Filters(actors=("United States", "Pro-Iran militias")), {"strike", "syria"}),
         (Filters(attributions=("unknown",)), {"week"}),
+        (Filters(families=("iran_aligned",)), {"day", "month", "syria"}),  # "Pro-Iran militias" is one of them
+        (Filters(families=("us", "unknown")), {"strike", "week"}),
+        (Filters(families=("iran_aligned",), actors=("Pro-Iran militias",)), {"syria"}),  # family and group
         (Filters(event_types=("drone", "airstrike")), {"week", "strike"}),
         (Filters(countries=("SY",)), {"syria"}),
         (Filters(intercepted=True), {"week"}),

@@ -21,6 +21,7 @@ FULL_VIEW = ViewState(
         countries=("IQ", "SY"),
         text="green village, Syria",
         intercepted=False,
+        families=("iran_aligned", "isis"),
     ),
     center=(33.7856, 42.4411),
     zoom=7,
@@ -148,3 +149,14 @@ def test_with_filters_changes_only_the_filters():
     view = FULL_VIEW.with_filters(text="", countries=())
     assert view.filters.text == "" and view.filters.countries == ()
     assert (view.center, view.zoom, view.selected) == (FULL_VIEW.center, FULL_VIEW.zoom, FULL_VIEW.selected)
+
+
+def test_families_read_keys_or_labels_and_drop_the_unknown_with_a_notice():
+    view, notices = parse_params({"fam": ["Iran-aligned militias", "us,isis", "martians"]})
+    assert view.filters.families == ("iran_aligned", "us", "isis")
+    assert notices == ["Ignored link parameter fam='martians': unknown value."]
+
+
+def test_a_link_from_before_families_shows_every_family():
+    view, notices = parse_params({"actor": ["Kataib Hezbollah"], "attr": ["claimed"]})
+    assert view.filters.families == () and notices == []
