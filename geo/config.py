@@ -16,6 +16,9 @@ GEO_ONLINE_SCHEME  "https" (default) or "http" (local test servers).
 GEO_USER_AGENT     user agent sent to online services.
 GEO_CACHE_DIR      where online answers are cached (default: ``var/cache``).
 GEO_INCIDENTS_CSV  seed data loaded into an empty store (default: ``data/incidents.csv``).
+GEO_REPORTS_DIR    texts of the real-report evaluation corpus, one ``<id>.txt`` per
+                   manifest row (default: ``var/reports``; never committed: refill it
+                   with ``python -m geo reports fetch``).
 GEO_TILES          online map tiles: ``auto`` (default: OpenStreetMap), ``off`` (no tile
                    request at all), or a Leaflet URL template such as
                    ``https://tiles.example.org/{z}/{x}/{y}.png`` (placeholders ``{z}``,
@@ -115,6 +118,7 @@ class Settings:
     user_agent: str
     cache_dir: Path
     tiles: TileSource | None = OSM_TILES  # None: no online tiles at all (GEO_TILES=off)
+    reports_dir: Path = PROJECT_ROOT / "var" / "reports"
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -132,4 +136,5 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         user_agent=env.get("GEO_USER_AGENT") or "incident-atlas/0.1 (+https://example.org/incident-atlas)",
         cache_dir=Path(env.get("GEO_CACHE_DIR") or var / "cache"),
         tiles=parse_tiles(env.get("GEO_TILES"), env.get("GEO_TILES_ATTRIBUTION")),
+        reports_dir=Path(env.get("GEO_REPORTS_DIR") or var / "reports"),
     )

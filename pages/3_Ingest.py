@@ -90,7 +90,12 @@ def _read_input(pasted: str, upload) -> tuple[str, tuple[str, ...]]:
         clean = clean_text(upload.getvalue(), filename=upload.name)
     else:
         clean = clean_text(pasted)
-    return clean.text, clean.notes
+    # A saved page's headline and metadata date are shown, not extracted from: the date is a hint for
+    # the "Published" field, which stays the reviewer's to set.
+    shown = (f"Headline: {clean.title}",) if clean.title else ()
+    if clean.date:
+        shown += (f"The page gives {clean.date} as its publication date; set 'Published' to it if it differs.",)
+    return clean.text, (*clean.notes, *shown)
 
 
 # --- input ---------------------------------------------------------------------------------

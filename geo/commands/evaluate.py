@@ -20,18 +20,29 @@ def register(subparsers) -> None:
         "evaluate",
         help="score the report extractor against the annotated seed and own report sets",
         description="Prints precision, recall and F1 of (date, place within --km, event type) for the seed "
-        "reports, the project's own reports and four held-out sets (holdout4 is the one never used for tuning).",
+        "reports, the project's own reports, four held-out sets (holdout4 is the one never used for tuning) and "
+        "the real-report corpus (tests/data/eval/real: dev and held-out parts; their texts are read from "
+        "--reports-dir and the missing ones are listed).",
     )
+    p.add_argument(
+        "--reports-dir", type=Path, default=None,
+        help="texts of the real-report corpus (default: GEO_REPORTS_DIR, else var/reports; "
+        "refill: python -m geo reports fetch)",
+    )  # fmt: skip
     p.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS, help=f"seed report texts (default: {DEFAULT_SEEDS})")
     p.add_argument("--require-seeds", action="store_true", help="fail instead of skipping when the seed texts are absent")
     p.add_argument("--km", type=float, default=25.0, help="largest distance counted as the same place (default 25)")
-    p.add_argument("--min-f1", type=float, default=None, help="exit 1 when a set scores below this F1")
+    p.add_argument(
+        "--min-f1", type=float, default=None,
+        help="exit 1 when an in-house set scores below this F1 (the real-report sets are reported, not gated)",
+    )  # fmt: skip
     p.add_argument("-v", "--verbose", action="store_true", help="list every false positive, false negative and wrong field")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.reports.evaluate import ANNOTATED_SETS, evaluate_set, format_evaluation
+    from geo.config import get_settings
+    from geo.reports.evaluate import ANNOTATED_SETS, REAL_SETS, evaluate_set, format_evaluation
     from geo.places.gazetteer import load_default
 
     # Curated sites only: a score must not change because an editor added a team site.
@@ -46,11 +57,15 @@ def run(args: argparse.Namespace) -> int:
         sets = [("seeds", EVAL_DIR / "seeds.json", seeds_dir)]
     # Each held-out set was written before a round of rule changes; only the last (holdout4) was never tuned on.
     sets += [(name, EVAL_DIR / annotations, EVAL_DIR / texts) for name, annotations, texts in ANNOTATED_SETS]
+    # Real reports: their texts may not be in the repository, so whatever is present is scored.
+    reports_dir: Path = args.reports_dir or get_settings().reports_dir
+    real = {name for name, _ in REAL_SETS}
+    sets += [(name, EVAL_DIR / annotations, reports_dir) for name, annotations in REAL_SETS]
     status = 0
     for name, annotation_file, texts in sets:
-        ev = evaluate_set(name, annotation_file, texts, gazetteer, km=args.km)
+        ev = evaluate_set(name, annotation_file, texts, gazetteer, km=args.km, allow_missing=name in real)
         print(format_evaluation(ev, verbose=args.verbose))
-        if args.min_f1 is not None and not ev.skipped and ev.scores.f1 < args.min_f1:
+        if args.min_f1 is not None and name not in real and not ev.skipped and ev.scores.f1 < args.min_f1:
             print(f"error: {name} F1 {ev.scores.f1:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
             status = 1
     return status

@@ -3,7 +3,7 @@
 :mod:`.text` cleans a pasted or uploaded report (HTML, encodings), :mod:`.dates` finds and resolves date
 phrases against the publication date, :mod:`.extract` proposes incidents clause by clause, :mod:`.merge` folds
 them into the stored incidents (one attack, many sources), and :mod:`.evaluate` scores extraction against
-annotated reports.
+annotated reports; :mod:`.fetch` refills the texts of the real-report evaluation corpus from its manifest.
 """
 
 from geo import lazy_exports

@@ -6,7 +6,16 @@ normalised ``str``; this module is the only place that guesses encodings or
 strips markup, and it refuses input it cannot use with an :class:`InputError`
 rather than passing garbage on.
 
-Pure functions; no network (HTML is parsed with the standard library only).
+A saved page is a whole web page: menus, "2 min read", photo captions, share
+buttons and related-story links, each of which can name a base or a date that
+is not the report's. :func:`html_article` hands the page to trafilatura, a
+maintained article extractor, which keeps the article body and reads the
+headline and publication date from the page's metadata; the headline and a
+wire-style dateline ("ERBIL, Jan 10 (Reuters) -") are kept as fields of their
+own. Only when trafilatura finds no article (a bare fragment) are the tags
+stripped with the standard library's parser.
+
+Pure functions; no network.
 """
 
 from __future__ import annotations
@@ -20,7 +29,16 @@ from html.parser import HTMLParser
 from geo.errors import InputError
 from geo.formats.readfile import looks_binary
 
-__all__ = ["MAX_BYTES", "CleanText", "clean_text", "decode_bytes", "html_to_text", "looks_like_html"]
+__all__ = [
+    "MAX_BYTES",
+    "Article",
+    "CleanText",
+    "clean_text",
+    "decode_bytes",
+    "html_article",
+    "html_to_text",
+    "looks_like_html",
+]
 
 #: Larger inputs are refused: a news report is a few kB, and 2 MB is already a book.
 MAX_BYTES = 2 * 1024 * 1024
@@ -33,12 +51,32 @@ _ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 @dataclass(frozen=True)
 class CleanText:
-    """Clean text plus what was done to get it (shown to the user, never silent)."""
+    """Clean text plus what was done to get it (shown to the user, never silent).
+
+    For a saved page, ``title`` is its headline, ``date`` the publication date
+    its metadata gives (ISO ``YYYY-MM-DD``) and ``dateline`` the wire-style
+    opening of the article ("BAGHDAD (AP) -"); all three are empty otherwise.
+    The dateline stays in ``text`` too: it is the article's first line.
+    """
 
     text: str
     encoding: str = "utf-8"
     was_html: bool = False
     notes: tuple[str, ...] = ()
+    title: str = ""
+    date: str = ""
+    dateline: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """What :func:`html_article` finds in a page: headline, publication date, dateline and body."""
+
+    title: str
+    date: str  # ISO YYYY-MM-DD from the page's metadata, or ""
+    dateline: str
+    text: str
+    extractor: str  # "trafilatura", or "tags" when no article was found and the tags were stripped
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, tuple[str, ...]]:
@@ -114,6 +152,55 @@ def html_to_text(markup: str) -> str:
     return html.unescape(text)
 
 
+# A wire dateline opens the first paragraph: a place in capitals, then an optional date or agency,
+# then a dash ("ERBIL, Iraq, Jan 10 (Reuters) -", "BAGHDAD (AP) —", "WASHINGTON -").
+_DATELINE = re.compile(
+    r"^(?P<dl>[A-Z][A-Z .'’-]{2,40}"  # the place, in capitals
+    r"(?:,[^\n–—-]{1,40})?"  # ", Iraq, Jan 10"
+    r"(?:\([^)\n]{1,30}\))?"  # "(Reuters)"
+    r"\s*[-–—]{1,2})\s*"
+)
+
+
+def html_article(markup: str) -> Article:
+    """The article in an HTML page, without its navigation, captions and related links.
+
+    trafilatura (offline: it only parses ``markup``) picks the main text and reads
+    the headline and date from the page's metadata. A headline repeated as the
+    body's first line is dropped from the body, so it is not read twice.
+    """
+    import trafilatura  # heavy (lxml); imported only when a page arrives
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(markup.encode("utf-8"))
+    except (etree.ParserError, ValueError):  # nothing parseable: leave it to the tag stripper
+        return Article(title="", date="", dateline="", text=html_to_text(markup), extractor="tags")
+    # What a browser with scripts never shows (trafilatura keeps <noscript> text).
+    for hidden in tree.xpath("//noscript|//template"):
+        hidden.drop_tree()
+    doc = trafilatura.bare_extraction(
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        deduplicate=True,
+    )
+    body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if not body:
+        return Article(title="", date="", dateline="", text=html_to_text(markup), extractor="tags")
+    title = (doc.title or "").strip()
+    lines = body.split("\n")
+    if title and lines and lines[0].strip() == title:
+        body = "\n".join(lines[1:]).strip()
+    m = _DATELINE.match(body)
+    dateline = m.group("dl").strip() if m else ""
+    return Article(title=title, date=(doc.date or "")[:10], dateline=dateline, text=body, extractor="trafilatura")
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
@@ -161,10 +248,23 @@ def clean_text(data: bytes | str, *, filename: str = "") -> CleanText:
         raise InputError("input looks binary (mostly non-printable characters); expected a text or HTML report")
 
     was_html = filename.lower().endswith((".html", ".htm")) or looks_like_html(text)
+    title = date = dateline = ""
     if was_html:
-        text = html_to_text(text)
-        notes.append("HTML converted to plain text")
+        article = html_article(text)
+        text, title, date, dateline = article.text, article.title, article.date, article.dateline
+        if article.extractor == "trafilatura":
+            notes.append("article text taken from the HTML page (menus, captions and related links left out)")
+        else:
+            notes.append("HTML converted to plain text")
     text = _normalise(text)
     if not text:
         raise InputError("input is empty" + (" (no visible text in the HTML)" if was_html else ""))
-    return CleanText(text=text, encoding=encoding, was_html=was_html, notes=tuple(notes))
+    return CleanText(
+        text=text,
+        encoding=encoding,
+        was_html=was_html,
+        notes=tuple(notes),
+        title=_normalise(title),
+        date=date,
+        dateline=_normalise(dateline),
+    )

@@ -300,3 +300,15 @@ def test_a_viewer_cannot_reach_the_add_button(store_settings):
     assert not [b for b in at.button if b.label in ("Add to gazetteer", "Check the new site")]
     assert not at.selectbox and not at.number_input
     assert any("editor sign-in" in info.value for info in at.info)
+
+
+def test_a_saved_page_is_read_as_an_article_with_its_headline_shown(store_settings):
+    page_html = (ROOT / "tests" / "geo" / "data" / "pages" / "saved_report.html").read_bytes()
+    at = submit(page(), "", upload=("saved_report.html", page_html, "text/html"))
+    infos = [i.value.replace("\\", "") for i in at.info]  # md_escape puts backslashes before punctuation
+    assert any("article text taken from the HTML page" in v for v in infos)
+    assert any("Drones downed over Harir base" in v for v in infos)
+    assert any("2024-03-06" in v for v in infos)
+    # The photo caption (Ain al-Asad, 2020) and the related links (Tower 22) are not proposed.
+    joined = "\n".join(evidence_html(at))
+    assert "Harir" in joined and "Ain al-Asad" not in joined and "Tower 22" not in joined

@@ -9,7 +9,15 @@ import pytest
 
 from geo.config import PROJECT_ROOT
 from geo.errors import InputError, NotFound
-from geo.reports.evaluate import ANNOTATED_SETS, Evaluation, evaluate_set, format_evaluation, load_annotations, match_incidents
+from geo.reports.evaluate import (
+    ANNOTATED_SETS,
+    REAL_SETS,
+    Evaluation,
+    evaluate_set,
+    format_evaluation,
+    load_annotations,
+    match_incidents,
+)
 from geo.places.gazetteer import Gazetteer
 
 EVAL = PROJECT_ROOT / "tests" / "data" / "eval"
@@ -205,3 +213,166 @@ def test_evaluate_command_min_f1(capsys, tmp_path):
 
     assert main(["evaluate", "--seeds-dir", str(tmp_path), "--min-f1", "1.01"]) == 1
     assert "below --min-f1" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the real-report corpus
+
+REAL = EVAL / "real"
+
+
+def _real_reports():
+    from geo.reports.fetch import read_manifest
+
+    rows = {r.id: r for r in read_manifest(REAL / "manifest.csv")}
+    parts = {name: load_annotations(EVAL / file) for name, file in REAL_SETS}
+    return rows, parts
+
+
+def test_real_corpus_size_outlets_and_split():
+    import hashlib
+
+    rows, parts = _real_reports()
+    assert len(rows) >= 60 and len({r.outlet for r in rows.values()}) >= 15
+    assert len(parts["real-heldout"]) >= 20
+    for name, split in (("real-dev", "dev"), ("real-heldout", "heldout")):
+        for rep in parts[name]:
+            row = rows[rep["file"].removesuffix(".txt")]
+            assert row.split == split and rep["published"] == row.published.isoformat() and rep["url"] == row.url
+    # The split is the documented rule on the URL alone, so nobody picked the held-out reports.
+    for row in rows.values():
+        held = int(hashlib.sha1(row.url.encode()).hexdigest()[:8], 16) % 5 < 2
+        assert row.split == ("heldout" if held else "dev"), row.id
+    assert sum(len(p) for p in parts.values()) == len(rows)
+
+
+def test_real_annotations_use_known_sites_types_actors_and_attributions(gaz):
+    from geo.reports.evaluate import ACTOR_FAMILY
+    from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
+
+    _, parts = _real_reports()
+    for reports in parts.values():
+        for rep in reports:
+            for inc in rep["incidents"]:
+                assert inc["event_type"] in EVENT_TYPES
+                assert inc.get("attribution", "unknown") in ATTRIBUTIONS
+                assert inc.get("actor", "Unknown") in ACTOR_FAMILY, inc.get("actor")
+                if inc.get("site_id"):
+                    site = gaz.get(inc["site_id"])
+                    assert (site.lat, site.lon) == (inc["lat"], inc["lon"]), (rep["file"], inc["site_id"])
+                else:
+                    assert inc.get("unlocated") or {"site_name", "lat", "lon"} <= inc.keys(), rep["file"]
+
+
+@pytest.mark.parametrize(
+    ("actor", "family"),
+    [
+        ("Islamic Resistance in Iraq", "iran_aligned"),
+        ("Saraya Awliya al-Dam", "iran_aligned"),
+        ("Iran-backed militias", "iran_aligned"),
+        ("Iran (IRGC)", "iran"),
+        ("US forces / US-led coalition", "us"),
+        ("Islamic State", "isis"),
+        ("Israel", "other"),
+        ("Unknown", "unknown"),
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
+def test_actor_family(actor, family):
+    from geo.reports.evaluate import actor_family
+
+    assert actor_family(actor) == family
+
+
+def _cand(**kw):
+    base = dict(date=dt.date(2024, 1, 10), date_precision="day", lat=36.2375, lon=43.9631, event_type="drone",
+                site_id="erbil-airport", actor="Unknown", attribution="unknown")  # fmt: skip
+    return SimpleNamespace(**(base | kw))
+
+
+def _ann(**kw):
+    base = {"date": "2024-01-10", "date_precision": "day", "site_id": "erbil-airport", "lat": 36.2375, "lon": 43.9631,
+            "event_type": "drone"}  # fmt: skip
+    return base | kw
+
+
+def test_family_accuracy_and_the_speaker_taken_for_the_perpetrator(tmp_path):
+    from geo.reports.evaluate import evaluate_reports
+
+    (tmp_path / "a.txt").write_text("text a", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("text b", encoding="utf-8")
+    reports = [
+        {"file": "a.txt", "published": "2024-01-10", "incidents": [_ann(actor="Islamic Resistance in Iraq")]},
+        {"file": "b.txt", "published": "2024-01-10", "incidents": [_ann(actor="Unknown")]},
+    ]
+    # a: a member group named where the annotation has the umbrella: same family, right.
+    # b: the coalition that reported the attack given as its perpetrator: the error counted apart.
+    answers = {"text a": [_cand(actor="Kataib Hezbollah")], "text b": [_cand(actor="US forces / US-led coalition")]}
+    ev = evaluate_reports("t", reports, tmp_path, lambda text, published, outlet: answers[text])
+    assert ev.family_accuracy() == (1, 2)
+    assert [(f, c.actor) for f, _, c in ev.source_as_perpetrator()] == [("b.txt", "US forces / US-led coalition")]
+    assert "actor family 1/2 (50%), reporting source taken for the perpetrator 1" in format_evaluation(ev)
+
+
+def test_a_us_strike_given_to_the_us_is_not_a_speaker_error(tmp_path):
+    from geo.reports.evaluate import evaluate_reports
+
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    reports = [{"file": "a.txt", "published": "2024-01-10",
+                "incidents": [_ann(event_type="airstrike", actor="US forces / US-led coalition")]}]  # fmt: skip
+    strike = _cand(event_type="airstrike", actor="US forces / US-led coalition")
+    ev = evaluate_reports("t", reports, tmp_path, lambda *a: [strike])
+    assert ev.family_accuracy() == (1, 1) and ev.source_as_perpetrator() == []
+
+
+def test_missing_real_texts_are_listed_and_the_rest_scored(tmp_path, gaz):
+    annotations = tmp_path / "set.json"
+    annotations.write_text(
+        '{"reports": [{"file": "here.txt", "published": "2024-01-10", "incidents": []},'
+        ' {"file": "gone.txt", "published": "2024-01-10", "incidents": []}]}',
+        encoding="utf-8",
+    )
+    (tmp_path / "here.txt").write_text("Nothing happened at the base today.", encoding="utf-8")
+    ev = evaluate_set("real-x", annotations, tmp_path, gaz, allow_missing=True)
+    assert [r.file for r in ev.reports] == ["here.txt"] and ev.missing == ("gone.txt",)
+    assert "1 report text(s) missing, not scored: gone.txt" in format_evaluation(ev)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    skipped = evaluate_set("real-x", annotations, empty, gaz, allow_missing=True)
+    assert skipped.skipped == f"none of its 2 report texts is in {empty}"
+    with pytest.raises(FileNotFoundError):  # the in-house sets still insist on every text
+        evaluate_set("own-x", annotations, empty, gaz)
+
+
+def test_real_reports_are_scored_when_their_texts_are_present(gaz):
+    from geo.config import get_settings
+
+    texts = get_settings().reports_dir
+    present = sorted(p.name for p in texts.glob("*.txt")) if texts.is_dir() else []
+    if not present:
+        pytest.skip(f"real report texts are not in {texts} (not committed; refill: python -m geo reports fetch)")
+    for name, file in REAL_SETS:
+        ev = evaluate_set(name, EVAL / file, texts, gaz, allow_missing=True)
+        scored = {r.file for r in ev.reports}
+        assert scored | set(ev.missing) == {r["file"] for r in load_annotations(EVAL / file)}
+        assert scored <= set(present)
+        if ev.reports:
+            # Only a collapse guard: held-out was first scored at F1 0.517, dev at 0.570 (SCORES.md).
+            assert ev.scores.f1 > 0.3, format_evaluation(ev)
+
+
+def test_evaluate_command_says_which_real_texts_are_missing(tmp_path, capsys):
+    from geo.cli import main
+
+    assert main(["evaluate", "--reports-dir", str(tmp_path), "--seeds-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"real-heldout: skipped - none of its 29 report texts is in {tmp_path}" in out
+    assert "holdout4: 14 reports" in out  # the in-house sets are scored as before
+
+
+def test_min_f1_gates_the_in_house_sets_only(tmp_path, capsys):
+    from geo.cli import main
+
+    # holdout4 (0.784) passes 0.75; the real sets, far lower, are reported but never fail the gate.
+    assert main(["evaluate", "--seeds-dir", str(tmp_path), "--min-f1", "0.75"]) == 0
+    assert "below --min-f1" not in capsys.readouterr().err

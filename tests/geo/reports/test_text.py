@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from geo.errors import InputError
-from geo.reports.text import MAX_BYTES, clean_text, decode_bytes, html_to_text, looks_like_html
+from geo.reports.text import (
+    MAX_BYTES,
+    CleanText,
+    clean_text,
+    decode_bytes,
+    html_article,
+    html_to_text,
+    looks_like_html,
+)
+from tests.geo.conftest import DATA
 
 
 def test_plain_utf8_bytes_pass_through():
@@ -109,3 +118,85 @@ def test_report_text_and_import_files_share_one_binary_test():
         clean_text(blob)
     with pytest.raises(InputError, match="binary"):
         read_text(blob, name="upload.csv")
+
+
+# --------------------------------------------------------------------------- saved pages (trafilatura)
+
+PAGES = DATA / "pages"
+
+
+@pytest.fixture(scope="module")
+def saved_page() -> CleanText:
+    return clean_text((PAGES / "saved_report.html").read_bytes(), filename="saved_report.html")
+
+
+def test_saved_page_keeps_headline_date_and_dateline_as_fields(saved_page):
+    assert saved_page.was_html
+    assert saved_page.title == "Drones downed over Harir base"
+    assert saved_page.date == "2024-03-06"  # from the page's metadata
+    assert saved_page.dateline == "ERBIL, March 6 (Example Ledger) -"
+    # The dateline opens the body; the headline is a field, not a repeated first line.
+    assert saved_page.text.startswith("ERBIL, March 6")
+    assert "Drones downed over Harir base" not in saved_page.text
+
+
+def test_saved_page_body_keeps_every_paragraph_in_order(saved_page):
+    text = saved_page.text
+    paragraphs = ("two explosive drones", "Nobody was hurt", "Islamic Resistance in Iraq")
+    first, second, third = (text.index(s) for s in paragraphs)
+    assert first < second < third
+    assert text.count("\n") >= 2  # paragraphs stay apart for the sentence splitter
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "Subscribe",  # menu
+        "2 min read",  # reading time
+        "Share on X",  # share buttons
+        "Ain al-Asad",  # photo caption naming another base and year
+        "Related stories",
+        "Conoco",  # related-story links
+        "Tower 22",
+        "Copyright",  # footer
+        "analytics",  # script
+    ],
+)
+def test_saved_page_leaves_out_page_furniture(saved_page, noise):
+    assert noise not in saved_page.text
+
+
+def test_caption_and_related_links_no_longer_become_incidents(saved_page):
+    import datetime as dt
+
+    from geo.reports.extract import extract
+    from geo.places.gazetteer import load_default
+
+    found = extract(saved_page.text, published=dt.date(2024, 3, 6), gazetteer=load_default(team=False)).candidates
+    sites = {c.site_id for c in found}
+    assert "harir-air-base" in sites
+    assert not sites & {"ain-al-asad", "tower-22", "conoco-gas-field"}
+    # ...which the hand-written tag stripper let through (the reason for trafilatura).
+    old = extract(html_to_text((PAGES / "saved_report.html").read_text()), published=dt.date(2024, 3, 6),
+                  gazetteer=load_default(team=False)).candidates  # fmt: skip
+    assert {"ain-al-asad", "tower-22"} <= {c.site_id for c in old}
+
+
+def test_html_article_reports_which_extractor_it_used(monkeypatch):
+    page = "<html><head><title>x</title></head><body><article><h1>Rockets hit base</h1>" + "".join(
+        f"<p>Paragraph {i} says that rockets landed near the base and that nobody was hurt there.</p>" for i in range(3)
+    ) + "</article></body></html>"
+    art = html_article(page)
+    assert art.extractor == "trafilatura" and art.title in {"Rockets hit base", "x"}
+    assert "Paragraph 2" in art.text
+    # Where trafilatura finds no article, the tags are stripped instead of losing the text.
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
+    bare = html_article("<div>Drone <b>attack</b> on Harir base</div>")
+    assert bare.extractor == "tags" and bare.text.strip() == "Drone attack on Harir base" and bare.title == ""
+
+
+def test_plain_text_has_no_headline_fields():
+    out = clean_text("BAGHDAD (AP) - Rockets hit the airport.")
+    assert (out.title, out.date, out.dateline) == ("", "", "")
