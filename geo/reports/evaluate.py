@@ -18,7 +18,7 @@ Annotation files are JSON: ``{"reports": [{"file", "published", "outlet",
 "incidents": [{"date", "date_precision", "site_id", "lat", "lon",
 "event_type", ...}]}]}``; see ``tests/data/eval/``.
 
-Two figures are about *who*: the actor's **family** (:data:`ACTOR_FAMILY`:
+Two figures are about *who*: the actor's **family** (:func:`geo.actors.family_of`, the table the model and importers use:
 Iran-aligned militias, Iran/IRGC, US, coalition, ISIS, other, unknown) is
 compared on matched incidents whose annotation names an actor, and a
 **reporting source taken for the perpetrator** is counted where the extractor
@@ -39,19 +39,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geo.actors import family_of
 from geo.reports.dates import date_window
 from geo.errors import InputError, NotFound
 from geo.reports.merge import distance_km as _km
 
 __all__ = [
-    "ACTOR_FAMILY",
     "ANNOTATED_SETS",
     "FIELDS_COMPARED",
     "REAL_SETS",
     "Evaluation",
     "ReportResult",
     "Scores",
-    "actor_family",
     "evaluate_reports",
     "evaluate_set",
     "format_evaluation",
@@ -82,31 +81,7 @@ REAL_SETS = (
     ("real-heldout", "real/heldout.json"),
 )
 
-#: Canonical actor (as the extractor and the annotations name it) -> family. A name not listed
-#: is "other" (someone named, not one of the sides followed here); "Unknown" is "unknown".
-ACTOR_FAMILY = {
-    "Islamic Resistance in Iraq": "iran_aligned",
-    "Kataib Hezbollah": "iran_aligned",
-    "Kataib Sayyid al-Shuhada": "iran_aligned",
-    "Qassem al-Jabaryn": "iran_aligned",
-    "Saraya Awliya al-Dam": "iran_aligned",
-    "Harakat al-Nujaba": "iran_aligned",
-    "Asaib Ahl al-Haq": "iran_aligned",
-    "Thar al-Muhandis Brigade": "iran_aligned",
-    "Iran-backed militias": "iran_aligned",
-    "Iran (IRGC)": "iran",
-    "US forces / US-led coalition": "us",
-    "Islamic State": "isis",
-    "Unknown": "unknown",
-}
 _SIDE_OF_THE_REPORTERS = frozenset({"us", "coalition"})
-
-
-def actor_family(actor: str | None) -> str:
-    """The family of a canonical actor name; empty or "Unknown" is "unknown", an unlisted name "other"."""
-    if not actor or not actor.strip():
-        return "unknown"
-    return ACTOR_FAMILY.get(actor.strip(), "other")
 
 
 @dataclass(frozen=True)
@@ -175,7 +150,7 @@ class Evaluation:
     def family_accuracy(self) -> tuple[int, int]:
         """(right, compared): matched incidents whose annotated actor's family the extractor got."""
         pairs = [(ann, cand) for r in self.reports for ann, cand in r.matched if "actor" in ann]
-        return sum(actor_family(cand.actor) == actor_family(ann["actor"]) for ann, cand in pairs), len(pairs)
+        return sum(family_of(cand.actor) == family_of(ann["actor"]) for ann, cand in pairs), len(pairs)
 
     def source_as_perpetrator(self) -> list[tuple[str, Mapping[str, Any], Any]]:
         """(file, annotation, candidate) where a US/coalition actor was given to someone else's attack."""
@@ -184,8 +159,8 @@ class Evaluation:
             for r in self.reports
             for ann, cand in r.matched
             if "actor" in ann
-            and actor_family(cand.actor) in _SIDE_OF_THE_REPORTERS
-            and actor_family(ann["actor"]) not in _SIDE_OF_THE_REPORTERS
+            and family_of(cand.actor) in _SIDE_OF_THE_REPORTERS
+            and family_of(ann["actor"]) not in _SIDE_OF_THE_REPORTERS
         ]
 
 
