@@ -386,28 +386,17 @@ def test_load_takes_team_sites_too():
     assert gazetteer.lookup("Bakhdida").site is QARAQOSH and len(gazetteer.curated_sites) == 13
 
 
-# --------------------------------------------------------------------------- speed
+# --------------------------------------------------------------------------- at GeoNames size
+# How fast these are is benchmarks/bench_gazetteer.py's to measure, not a unit test's.
 
 
-def test_exact_lookups_are_fast(small):
-    names = [n for s in small.sites for n in s.names] * 50
-    start = time.perf_counter()
-    for name in names:
-        small.find(name)
-    rate = len(names) / (time.perf_counter() - start)
-    assert rate > 50_000, f"{rate:,.0f} lookups/s"  # ~1,000,000/s measured; the budget is 200,000
-
-
-def test_fuzzy_search_over_50000_names_is_fast():
+def test_fuzzy_search_over_50000_names_finds_each_one_typo_query():
     rng = random.Random(7)
     words = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 11))) for _ in range(50_000)]
     index = FuzzyIndex(words)
     originals = rng.sample([w for w in words if len(w) >= 7 and w[2] != "x"], 200)
     queries = [w[:2] + "x" + w[3:] for w in originals]  # one typo each
-    start = time.perf_counter()
     found = [index.search(q) for q in queries]
-    per_query_ms = (time.perf_counter() - start) * 1000 / len(queries)
-    assert per_query_ms < 5, f"{per_query_ms:.2f} ms per fuzzy lookup"  # ~0.1 ms measured; the budget is 2 ms
     assert all(original in dict(f) for original, f in zip(originals, found))
 
 
