@@ -56,15 +56,9 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
         )
     if filters.date_to is not None:
         conditions.append(t.c.date <= filters.date_to)
-    for column, wanted in (
-        (t.c.actor_family, filters.families),
-        (t.c.actor, filters.actors),
-        (t.c.attribution, filters.attributions),
-        (t.c.event_type, filters.event_types),
-        (t.c.country, filters.countries),
-    ):
+    for column, wanted in filters.choices():
         if wanted:
-            conditions.append(column.in_(list(wanted)))
+            conditions.append(t.c[column].in_(list(wanted)))
     if filters.intercepted is not None:
         conditions.append(t.c.intercepted == filters.intercepted)
     needle = filters.text.strip().lower()

@@ -188,13 +188,7 @@ class Snapshot:
             mask &= ix["end"] >= _day_number(f.date_from)
         if f.date_to is not None:
             mask &= ix["day"] <= _day_number(f.date_to)
-        for column, wanted in (
-            ("actor", f.actors),
-            ("actor_family", f.families),
-            ("attribution", f.attributions),
-            ("event_type", f.event_types),
-            ("country", f.countries),
-        ):
+        for column, wanted in f.choices():
             if wanted:
                 mask &= _isin(self.frame[column], wanted)
         if f.intercepted is not None:

@@ -46,6 +46,20 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def choices(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(incident column, values chosen) for each filter that picks from a list.
+
+        The one list the in-memory frame, the dashboard's snapshot and the SQL export
+        (geo.storage.query) all apply, so a new filter of this kind is added once.
+        """
+        return (
+            ("actor", self.actors),
+            ("actor_family", self.families),
+            ("attribution", self.attributions),
+            ("event_type", self.event_types),
+            ("country", self.countries),
+        )
+
 
 def preset_range(label: str, *, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
     """(from, to) for a preset label; ``today`` is injected so tests can fix time."""
@@ -85,13 +99,7 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
             mask &= (end >= pd.Timestamp(f.date_from)).to_numpy()
         if f.date_to is not None:
             mask &= (dates <= pd.Timestamp(f.date_to)).to_numpy()
-    for column, wanted in (
-        ("actor", f.actors),
-        ("actor_family", f.families),
-        ("attribution", f.attributions),
-        ("event_type", f.event_types),
-        ("country", f.countries),
-    ):
+    for column, wanted in f.choices():
         if wanted:
             mask &= df[column].isin(wanted).to_numpy()
     if f.intercepted is not None:
