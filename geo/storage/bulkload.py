@@ -16,11 +16,11 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from geo.storage.store import Store, incidents_table, sources_table
+from geo.storage.store import Store, incidents_table, source_text, sources_table
 
 __all__ = ["bulk_insert"]
 
-_EXTRA = ("sources_json", "version", "created_at", "updated_at", "deleted_at", "changed_in")
+_EXTRA = ("sources_json", "source_text", "version", "created_at", "updated_at", "deleted_at", "changed_in")
 
 
 def bulk_insert(store: Store, frame: pd.DataFrame, *, chunk: int = 50_000) -> int:
@@ -44,14 +44,16 @@ def bulk_insert(store: Store, frame: pd.DataFrame, *, chunk: int = 50_000) -> in
         for start in range(0, len(frame), chunk):
             stop = min(len(frame), start + chunk)
             k = stop - start
+            parsed = [orjson.loads(text) for text in sources_json[start:stop]]
             rows = zip(
-                *(columns[c][start:stop] for c in model), sources_json[start:stop], [1] * k, [stamp] * k,
+                *(columns[c][start:stop] for c in model), sources_json[start:stop], [source_text(s) for s in parsed],
+                [1] * k, [stamp] * k,
                 [stamp] * k, [None] * k, [changed_in] * k,
             )  # fmt: skip
             source_rows = [
                 (iid, pos, *(s.get(f) for f in fields))
-                for iid, text in zip(columns["id"][start:stop], sources_json[start:stop])
-                for pos, s in enumerate(orjson.loads(text))
+                for iid, sources in zip(columns["id"][start:stop], parsed)
+                for pos, s in enumerate(sources)
             ]
             _insert(cur, "incidents", names, rows, postgres)
             _insert(cur, "sources", source_names, source_rows, postgres)

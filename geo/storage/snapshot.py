@@ -312,33 +312,21 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 def build(store) -> Snapshot:
     """Read the light frame, the rowids and the sources text from the store.
 
-    Two queries run side by side on two connections (SQLite and the driver
-    release the GIL while they scan): the light columns, each as one JSON array
-    built by the database (as :meth:`Store.frame` does), and the sources text
-    per incident. Each runs in its own read transaction that also reads the
-    version; when a write committed between the two, they are read again.
+    One query in one read transaction (which also reads the version): the
+    light columns and ``incidents.source_text`` (the store's denormalised copy of
+    the sources text, see migration 0006), each as one JSON array built by the
+    database (as :meth:`Store.frame` does).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from geo.formats.export import paused_gc
 
     started = time.perf_counter()
     _say("incident snapshot: reading the store…", end="")
     engine = store._engine
     dialect = engine.dialect.name
-    names = [*LIGHT_COLUMNS, *([_ROWID] if dialect == "sqlite" else [])]
+    names = [*LIGHT_COLUMNS, _SOURCE_TEXT, *([_ROWID] if dialect == "sqlite" else [])]
     frame_sql = f"SELECT {_aggregated_columns(dialect, names)} FROM incidents WHERE deleted_at IS NULL"
-    text_sql = _SOURCE_TEXT_SQL.get(dialect, _SOURCE_TEXT_SQL["postgresql"]).format(where="")
     with paused_gc(), store._guard("reading the incidents"):
-        for attempt in range(3):
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                texts = pool.submit(_read, engine, text_sql)
-                meta, arrays = _read(engine, frame_sql)
-                text_meta, (source_ids, source_texts) = texts.result()
-            if meta == text_meta:
-                break
-        else:  # writes kept landing between the two reads: read both in one transaction
-            meta, arrays, (source_ids, source_texts) = _read(engine, frame_sql, text_sql)
+        meta, arrays = _read(engine, frame_sql)
         version = f"{meta.get('store_id', '')}:{meta.get('data_version', '0')}"
         read_s = time.perf_counter() - started
         _say(f"\rincident snapshot: read in {read_s:.1f} s, building the frame…", end="")
@@ -348,10 +336,12 @@ def build(store) -> Snapshot:
         rowid = np.asarray(orjson.loads(raw.pop(_ROWID)), dtype=np.int64) if _ROWID in raw else None
         ids = None if rowid is not None else pa.array(orjson.loads(raw["id"]), type=pa.large_string())
         order = _canonical_order(days, rowid, ids)
+        text = pa.array(orjson.loads(raw.pop(_SOURCE_TEXT)), type=pa.large_string())
+        if order is not None:
+            text = text.take(pa.array(order))
         frame = _typed_frame(raw, order)
         if rowid is not None and order is not None:
             rowid = rowid[order]
-        text = _align_source_text(frame["id"], orjson.loads(source_ids), orjson.loads(source_texts))
     _say(f"\rincident snapshot: {len(frame):,} incidents built in {time.perf_counter() - started:.1f} s"
          f" (reading {read_s:.1f} s)          ")  # fmt: skip
     return Snapshot(version=version, frame=frame, rowid=rowid, source_text=text)
@@ -421,7 +411,7 @@ def _aggregated_columns(dialect: str, names: list[str]) -> str:
     """The SELECT list reading each of ``names`` as one JSON array built by the database."""
     exprs = _EXPRESSIONS.get(dialect, _EXPRESSIONS["postgresql"])
     agg = _AGGREGATE.get(dialect, _AGGREGATE["postgresql"])
-    special = {_ROWID: "rowid", _LIVE: "deleted_at IS NULL"}
+    special = {_ROWID: "rowid", _LIVE: "deleted_at IS NULL", _SOURCE_TEXT: "source_text"}
     return ", ".join(agg.format(special.get(n) or exprs.get(n, n)) for n in names)
 
 
@@ -499,15 +489,6 @@ def _categorical_from_codes(codes: np.ndarray, dictionary: pa.Array) -> pd.Serie
 
 def _code_dtype(n: int):
     return np.int8 if n < 127 else np.int16 if n < 32_000 else np.int32
-
-
-def _align_source_text(ids: pd.Series, source_ids: list, texts: list) -> pa.Array:
-    """``texts`` (per incident id, from the sources table) in the frame's row order ("" when none)."""
-    if not source_ids:
-        return pa.array([""] * len(ids), type=pa.large_string())
-    where = pc.index_in(pa.array(ids.array), value_set=pa.array(source_ids, type=pa.large_string()))
-    picked = pa.array(texts, type=pa.large_string()).take(where)  # null where an incident has no source
-    return picked.fill_null("") if picked.null_count else picked
 
 
 # --- refreshing by delta ------------------------------------------------------------------------

@@ -115,6 +115,8 @@ incidents_table = sa.Table(
     sa.Column("sources_json", sa.Text, nullable=False),
     sa.Column("source_count", sa.Integer, nullable=False),
     sa.Column("outlets", sa.Text, nullable=False),
+    # What the free-text filter searches in the sources (see source_text()), kept on every write.
+    sa.Column("source_text", sa.Text, nullable=False, server_default=""),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -946,7 +948,21 @@ def _values(inc: Incident) -> dict[str, Any]:
     values["sources_json"] = json.dumps(_source_dicts(inc), ensure_ascii=False)
     values["source_count"] = len(inc.sources)
     values["outlets"] = ", ".join(dict.fromkeys(s.outlet for s in inc.sources if s.outlet))
+    values["source_text"] = source_text(inc.sources)
     return values
+
+
+def source_text(sources) -> str:
+    """The sources' outlet, URL, title and evidence, newline-joined (``incidents.source_text``).
+
+    ``sources``: :class:`~geo.incidents.Source` objects or their dicts. The same text
+    migration 0006 backfills with SQL, which the snapshot's free-text filter searches.
+    """
+    parts = []
+    for src in sources:
+        get = src.get if isinstance(src, dict) else src.__getattribute__
+        parts.append(f"{get('outlet')}\n{get('url')}\n{get('title')}\n{get('evidence')}")
+    return "\n".join(parts)
 
 
 def _same(row, values: dict[str, Any]) -> bool:
