@@ -312,10 +312,9 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 def build(store) -> Snapshot:
     """Read the light frame, the rowids and the sources text from the store.
 
-    One query in one read transaction (which also reads the version): the
-    light columns and ``incidents.source_text`` (the store's denormalised copy of
-    the sources text, see migration 0006), each as one JSON array built by the
-    database (as :meth:`Store.frame` does).
+    The light columns and ``incidents.source_text`` (the store's denormalised
+    copy of the sources text, see migration 0006), each as one JSON array built
+    by the database (as :meth:`Store.frame` does); see :func:`_read_columns`.
     """
     from geo.formats.export import paused_gc
 
@@ -324,9 +323,8 @@ def build(store) -> Snapshot:
     engine = store._engine
     dialect = engine.dialect.name
     names = [*LIGHT_COLUMNS, _SOURCE_TEXT, *([_ROWID] if dialect == "sqlite" else [])]
-    frame_sql = f"SELECT {_aggregated_columns(dialect, names)} FROM incidents WHERE deleted_at IS NULL"
     with paused_gc(), store._guard("reading the incidents"):
-        meta, arrays = _read(engine, frame_sql)
+        meta, arrays = _read_columns(engine, names)
         version = f"{meta.get('store_id', '')}:{meta.get('data_version', '0')}"
         read_s = time.perf_counter() - started
         _say(f"\rincident snapshot: read in {read_s:.1f} s, building the frame…", end="")
@@ -405,6 +403,38 @@ def _read(engine, *queries: str):
     """(meta dict, first row of each query...) read in one read transaction."""
     with _read_transaction(engine) as (conn, meta):
         return (meta, *_first_rows(conn, queries))
+
+
+# On SQLite the biggest columns are read by a second connection in a thread, side by side with
+# the rest (SQLite releases the GIL while it scans). PostgreSQL reads them in one query: two
+# scans of a big table need not return rows in the same order (synchronised sequential scans).
+_SIDE_COLUMNS = (_SOURCE_TEXT, "summary")
+
+
+def _read_columns(engine, names: list[str]) -> tuple[dict[str, str], list[str]]:
+    """(meta, one JSON array per name) for the live incidents, all of one version of the store."""
+
+    def sql(columns: list[str]) -> str:
+        return f"SELECT {_aggregated_columns(dialect, columns)} FROM incidents WHERE deleted_at IS NULL"
+
+    dialect = engine.dialect.name
+    side = [n for n in names if n in _SIDE_COLUMNS]
+    main = [n for n in names if n not in _SIDE_COLUMNS]
+    if dialect != "sqlite" or not side or not main:
+        return _read(engine, sql(names))
+    from concurrent.futures import ThreadPoolExecutor
+
+    for _attempt in range(3):
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(_read, engine, sql(side))
+            meta, main_arrays = _read(engine, sql(main))
+            side_meta, side_arrays = pending.result()
+        if meta == side_meta:  # no write committed between the two reads
+            break
+    else:  # writes kept landing between the two reads: read all in one transaction
+        return _read(engine, sql(names))
+    by_name = {**dict(zip(main, main_arrays)), **dict(zip(side, side_arrays))}
+    return meta, [by_name[n] for n in names]
 
 
 def _aggregated_columns(dialect: str, names: list[str]) -> str:
