@@ -105,6 +105,7 @@ TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site
 _ROWID = "__rowid"
 _LIVE = "__live"  # in a delta: whether the changed row is still there (not soft-deleted)
 _SOURCE_TEXT = "__source_text"
+_NUL_TEXT = "__source_text_nul"  # the same, read NUL-separated (SQLite)
 _META_VERSION = b"geo.storage.snapshot.version"
 _META_FORMAT = b"geo.storage.snapshot.format"
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str"
@@ -322,9 +323,20 @@ def build(store) -> Snapshot:
     _say("incident snapshot: reading the store…", end="")
     engine = store._engine
     dialect = engine.dialect.name
-    names = [*LIGHT_COLUMNS, _SOURCE_TEXT, *([_ROWID] if dialect == "sqlite" else [])]
+    # On SQLite the sources text comes NUL-separated (no JSON to escape and parse: ~3 s less at
+    # a million rows), or as JSON when a text holds a NUL itself (the count then does not match).
+    text_name = _NUL_TEXT if dialect == "sqlite" else _SOURCE_TEXT
     with paused_gc(), store._guard("reading the incidents"):
-        meta, arrays = _read_columns(engine, names)
+        while True:
+            names = [*LIGHT_COLUMNS, text_name, *([_ROWID] if dialect == "sqlite" else [])]
+            meta, arrays = _read_columns(engine, names)
+            if text_name == _SOURCE_TEXT:
+                text = pa.array(orjson.loads(arrays[names.index(_SOURCE_TEXT)]), type=pa.large_string())
+                break
+            text = _split_nul(arrays[names.index(_NUL_TEXT)])
+            if len(text) == len(orjson.loads(arrays[names.index("date")])):
+                break
+            text_name = _SOURCE_TEXT
         version = f"{meta.get('store_id', '')}:{meta.get('data_version', '0')}"
         read_s = time.perf_counter() - started
         _say(f"\rincident snapshot: read in {read_s:.1f} s, building the frame…", end="")
@@ -334,7 +346,7 @@ def build(store) -> Snapshot:
         rowid = np.asarray(orjson.loads(raw.pop(_ROWID)), dtype=np.int64) if _ROWID in raw else None
         ids = None if rowid is not None else pa.array(orjson.loads(raw["id"]), type=pa.large_string())
         order = _canonical_order(days, rowid, ids)
-        text = pa.array(orjson.loads(raw.pop(_SOURCE_TEXT)), type=pa.large_string())
+        raw.pop(text_name)
         if order is not None:
             text = text.take(pa.array(order))
         frame = _typed_frame(raw, order)
@@ -408,7 +420,7 @@ def _read(engine, *queries: str):
 # On SQLite the biggest columns are read by a second connection in a thread, side by side with
 # the rest (SQLite releases the GIL while it scans). PostgreSQL reads them in one query: two
 # scans of a big table need not return rows in the same order (synchronised sequential scans).
-_SIDE_COLUMNS = (_SOURCE_TEXT, "summary")
+_SIDE_COLUMNS = (_SOURCE_TEXT, _NUL_TEXT, "summary")
 
 
 def _read_columns(engine, names: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -438,11 +450,24 @@ def _read_columns(engine, names: list[str]) -> tuple[dict[str, str], list[str]]:
 
 
 def _aggregated_columns(dialect: str, names: list[str]) -> str:
-    """The SELECT list reading each of ``names`` as one JSON array built by the database."""
+    """The SELECT list reading each of ``names`` as one JSON array built by the database.
+
+    :data:`_NUL_TEXT` (SQLite): the sources text as one NUL-separated text instead.
+    """
     exprs = _EXPRESSIONS.get(dialect, _EXPRESSIONS["postgresql"])
     agg = _AGGREGATE.get(dialect, _AGGREGATE["postgresql"])
     special = {_ROWID: "rowid", _LIVE: "deleted_at IS NULL", _SOURCE_TEXT: "source_text"}
-    return ", ".join(agg.format(special.get(n) or exprs.get(n, n)) for n in names)
+    return ", ".join(
+        "group_concat(source_text, char(0))" if n == _NUL_TEXT else agg.format(special.get(n) or exprs.get(n, n))
+        for n in names
+    )
+
+
+def _split_nul(text: str | None) -> pa.Array:
+    """The large_string array of a NUL-separated text (None, as group_concat gives for no rows: empty)."""
+    if text is None:
+        return pa.array([], type=pa.large_string())
+    return pc.split_pattern(pa.scalar(text, pa.large_string()), "\x00").values
 
 
 def _typed_frame(raw: dict[str, str], order: np.ndarray | None) -> pd.DataFrame:

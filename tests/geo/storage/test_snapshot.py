@@ -455,3 +455,17 @@ def test_patched_text_is_searched_as_built_text(store, builds):
     for f in (Filters(text="patched outlet"), Filters(text="reuters"), Filters(text="syn-7-00002")):
         assert np.array_equal(patched.mask(f), built.mask(f)), f
     assert patched.mask(Filters(text="patched outlet")).sum() == 1
+
+
+def test_a_nul_in_the_source_text_column_is_read_as_it_is(store):
+    """SQLite reads incidents.source_text NUL-separated; a NUL inside one (the store refuses them, SQL need not)
+    makes the count differ, and the build reads it as JSON instead: the same rows, the same text."""
+    before = BUILD(store)
+    target = before.frame["id"].iloc[100]
+    with store._engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE incidents SET source_text = 'a' || char(0) || 'b' WHERE id = ?", (target,))
+    built = BUILD(store)
+    assert len(built.source_text) == len(built.frame) == len(before.frame)
+    texts = built.source_text.to_pylist()
+    assert texts[100] == "a\x00b"
+    assert texts[:100] + texts[101:] == before.source_text.to_pylist()[:100] + before.source_text.to_pylist()[101:]
