@@ -136,7 +136,9 @@ def test_a_read_only_store_whose_schema_is_behind_names_the_command_to_run(tmp_p
     with sa.create_engine(url).begin() as conn:  # as a store made by an older version would be
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
         conn.exec_driver_sql("DROP TABLE sign_in_failures")
-        conn.exec_driver_sql("ALTER TABLE incidents DROP COLUMN source_text")  # added by 0006
+        conn.exec_driver_sql("DROP INDEX ix_incidents_actor_family")  # 0004
+        conn.exec_driver_sql("ALTER TABLE incidents DROP COLUMN actor_family")
+        conn.exec_driver_sql("ALTER TABLE incidents DROP COLUMN source_text")  # 0006
     make_read_only(folder)
     env = {"GEO_DATABASE_URL": url, "GEO_INCIDENTS_CSV": str(tmp_path / "none.csv")}
     skip_unless_read_only(folder, env, tmp_path)
