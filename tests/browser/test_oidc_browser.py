@@ -97,13 +97,20 @@ def sign_in_at_provider(s: Session, idp: OidcStub, email: str) -> None:
     assert any(c["name"] == IDENTITY_COOKIE for c in s.context.cookies()), "no identity cookie after the callback"
 
 
+def shown(locator) -> bool:
+    """The element is (or within 30 s becomes) visible: the sidebar's buttons can be drawn a
+    moment after the page's own text, which open_import waits for."""
+    locator.wait_for(state="visible", timeout=30_000)
+    return locator.is_visible()
+
+
 def caption(s: Session) -> str:
     return s.page.locator('[data-testid="stSidebar"]').inner_text()
 
 
 def test_a_viewer_gets_the_organisation_sign_in_and_no_uploader(visitor):
     open_import(visitor)
-    assert visitor.page.get_by_role("button", name=SIGN_IN).is_visible()
+    assert shown(visitor.page.get_by_role("button", name=SIGN_IN))
     assert visitor.page.locator(UPLOADER).count() == 0
     assert "Signed in as editor" not in caption(visitor)
     visitor.screenshot("30_oidc_viewer_import")
@@ -136,7 +143,7 @@ def test_alice_signs_in_through_the_provider_gets_the_uploader_and_signs_out_aga
 
     open_import(visitor)
     assert visitor.page.locator(UPLOADER).count() == 0
-    assert visitor.page.get_by_role("button", name=SIGN_IN).is_visible()
+    assert shown(visitor.page.get_by_role("button", name=SIGN_IN))
     assert "Signed in as editor" not in caption(visitor)
     visitor.screenshot("32_oidc_signed_out")
 
@@ -149,7 +156,7 @@ def test_someone_not_on_the_allow_list_signs_in_but_is_told_they_are_not_an_edit
     page.get_by_text(f"You are signed in as {MALLORY}, but that account is not an editor.").wait_for(timeout=30_000)
     assert page.locator(UPLOADER).count() == 0
     assert page.get_by_role("button", name=SIGN_IN).count() == 0  # not the same button again
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert shown(page.get_by_role("button", name="Sign out"))
     assert "Signed in as editor" not in caption(visitor)
     visitor.screenshot("33_oidc_not_an_editor")
 
@@ -163,4 +170,4 @@ def test_someone_not_on_the_allow_list_signs_in_but_is_told_they_are_not_an_edit
     page.get_by_role("button", name="Sign out").click()
     wait_for_home(visitor)
     open_import(visitor)
-    assert page.get_by_role("button", name=SIGN_IN).is_visible() and page.locator(UPLOADER).count() == 0
+    assert shown(page.get_by_role("button", name=SIGN_IN)) and page.locator(UPLOADER).count() == 0

@@ -112,7 +112,7 @@ at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
 print(json.dumps({
     "exceptions": [str(e.value) for e in at.exception],
     "errors": [e.value for e in at.error],
-    "metrics": {m.label: m.value for m in at.metric},
+    "markdown": [m.value for m in at.markdown],
 }))
 """
 
@@ -123,7 +123,8 @@ def test_the_dashboard_works_from_a_read_only_store_and_cache(read_only_store, t
     assert done.returncode == 0, done.stderr[-3000:]
     page = json.loads(done.stdout.strip().splitlines()[-1])
     assert page["exceptions"] == [] and page["errors"] == []
-    assert page["metrics"]["Incidents"] == str(len(INCIDENTS))
+    headline = next(m for m in page["markdown"] if m.startswith("**") and " · " in m)  # "**8** incidents · ..."
+    assert headline.startswith(f"**{len(INCIDENTS)}** incidents"), headline
     assert "could not write the incident snapshot" in done.stderr  # kept in memory instead
     assert sorted(p.name for p in folder.iterdir()) == ["incidents.sqlite"]
 
@@ -134,17 +135,15 @@ def test_a_read_only_store_whose_schema_is_behind_names_the_command_to_run(tmp_p
     url = f"sqlite:///{folder / 'incidents.sqlite'}"
     Store(url).migrate()
     with sa.create_engine(url).begin() as conn:  # as a store made by an older version would be
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
-        conn.exec_driver_sql("DROP TABLE sign_in_failures")
-        conn.exec_driver_sql("DROP INDEX ix_incidents_actor_family")  # 0004
-        conn.exec_driver_sql("ALTER TABLE incidents DROP COLUMN actor_family")
-        conn.exec_driver_sql("ALTER TABLE incidents DROP COLUMN source_text")  # 0006
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0004'")
+        conn.exec_driver_sql("DROP TABLE sign_in_failures")  # what 0005 adds
+        conn.exec_driver_sql("ALTER TABLE incidents DROP COLUMN source_text")  # what 0006 adds
     make_read_only(folder)
     env = {"GEO_DATABASE_URL": url, "GEO_INCIDENTS_CSV": str(tmp_path / "none.csv")}
     skip_unless_read_only(folder, env, tmp_path)
     done = run_read_only([sys.executable, "-m", "geo", "export"], env, tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "is at schema revision 0003" in done.stderr and "run `python -m geo migrate`" in done.stderr
+    assert "is at schema revision 0004" in done.stderr and "run `python -m geo migrate`" in done.stderr
     writable_again(folder)
     done = run_read_only([sys.executable, "-m", "geo", "migrate"], env, tmp_path)  # writable again
     assert done.returncode == 0, done.stderr
