@@ -75,10 +75,13 @@ ANNOTATED_SETS = (
 
 #: The real-report corpus (``tests/data/eval/real/``) as (name, annotation file). The texts are
 #: not in the repository: they live in ``GEO_REPORTS_DIR`` (``var/reports``), one file per report.
-#: "real-heldout" was scored once before any rule change and is the honest figure.
+#: Held-out part 1 was scored once before any rule change, then again after round 1's changes: it is
+#: used now. Held-out part 2 (29 newer reports, all held out) was added before round 2 and first
+#: scored with the code before that round's rule changes: it is the honest figure for round 2.
 REAL_SETS = (
     ("real-dev", "real/dev.json"),
-    ("real-heldout", "real/heldout.json"),
+    ("real-heldout1 (used)", "real/heldout.json"),
+    ("real-heldout2 (round 2, the honest figure)", "real/heldout2.json"),
 )
 
 _SIDE_OF_THE_REPORTERS = frozenset({"us", "coalition"})
