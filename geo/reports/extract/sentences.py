@@ -19,11 +19,26 @@ _ABBREV = frozenset(
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+")
 
 
+# A page's own time stamp at the top of a saved report ("date 2024-08-06", "Published:
+# 2024-08-06T10:00Z"): when the page was posted, glued to the first sentence by the copy.
+_STAMP = re.compile(
+    r"\s*(?:(?:date|published|posted|updated)\s*:?\s*)?\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?(?=\s)",
+    re.IGNORECASE,
+)
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` spans of the sentences of ``text`` (line breaks always split)."""
+    """``(start, end)`` spans of the sentences of ``text`` (line breaks always split).
+
+    A time stamp opening the text is a sentence of its own: it dates the page, and read
+    with the first sentence it would date that sentence's attack.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
+    if stamp := _STAMP.match(text):
+        spans.append(_strip_span(text, 0, stamp.end()))
+        start = stamp.end()
+    for m in _BOUNDARY.finditer(text, start):
         if m.group(0)[0] != "\n":
             before = text[start : m.start()].rsplit(None, 1)
             last = before[-1].lower().rstrip(".") if before else ""
