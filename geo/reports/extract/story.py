@@ -26,8 +26,15 @@ from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
 from geo.reports.extract.vocabulary import side_of
+from geo.reports.merge import distance_km
 
 __all__ = ["DateSpec", "Event", "Story", "more_precise", "overlap"]
+
+#: Two places of one report closer than this (km) can be two names of the spot one attack hit.
+NEIGHBOUR_KM = 15.0
+
+# How sure a place is, by how it was found: a name the text gives beats one inferred.
+_METHOD_RANK = {"named": 0, "descriptive": 1, "anaphor": 2, "area": 3, "context": 4}
 
 # Type votes that name no weapon ("rounds", "strikes").
 _VAGUE_TYPES = frozenset({"rounds", "strike", "other"})
@@ -91,6 +98,28 @@ def _within(a: DateSpec, b: DateSpec) -> bool:
 # How many days before a statement the attacks it speaks of may be ("claimed on Tuesday" the attack of
 # Sunday night): wire copy rarely waits longer, and a longer reach would take in earlier, unrelated attacks.
 _SAID_REACH = dt.timedelta(days=2)
+
+
+def _keeps(a: Event, b: Event) -> bool:
+    """Whether ``a`` rather than ``b`` stands for the attack both tell: the finer place, then the
+    place the text names, then the named weapon, then the place named first."""
+
+    def rank(ev: Event):
+        # "X in Y", "X near Y": the place named first is the target, the other one locates it.
+        first = ev.place_span[0] if ev.place_span else min(ev.sentences, default=0)
+        return (is_coarse(ev.site), _METHOD_RANK.get(ev.place_method, 5), ev.event_type == "other", first)
+
+    return rank(a) <= rank(b)
+
+
+def _weapon_vague(ev: Event) -> bool:
+    """No weapon named, only "rounds", "fire" or "an attack"."""
+    return all(k in _VAGUE_TYPES for k in ev.types)
+
+
+def _vague(ev: Event) -> bool:
+    """An attack told vaguely: no weapon, or a place that is a city or area, or inferred from context."""
+    return ev.event_type == "other" or is_coarse(ev.site) or ev.place_method in ("area", "context", "anaphor")
 
 
 def _said_about(date: DateSpec, said_on: dt.date) -> bool:
@@ -160,6 +189,8 @@ class Story:
     def summarise(self, types: dict[str, float], *, on: DateSpec | None) -> None:
         """A lead summing up a day's attacks names these weapons (see :meth:`finish`)."""
         kinds = frozenset(k for k in types if k not in _VAGUE_TYPES)
+        if kinds and "rounds" in types:
+            kinds |= {"indirect_fire"}  # "rockets and indirect fire": the fire besides the rockets is mortars
         if kinds:
             self.summaries.append((on or self.context_date or self.lead_date, kinds))
 
@@ -388,6 +419,7 @@ class Story:
         """Fold vague events into precise ones, then apply what the report says of all its attacks."""
         self._type_from_summaries()
         self.absorb()
+        self.fold_neighbours()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
         for (kind, actor, by, span), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
             for ev in self._attacks_on(day):
@@ -447,21 +479,53 @@ class Story:
                     continue
                 if not ev.date_defaulted and not (ev.date and other.date and overlap(ev.date, other.date)):
                     continue
-                for k, v in ev.types.items():
-                    other.types[k] = other.types.get(k, 0.0) + v
-                other.sentences.extend(s for s in ev.sentences if s not in other.sentences)
-                other.spans.extend(sp for sp in ev.spans if sp[0] not in ("place", "date"))
-                for attr in ("munitions", "killed", "injured"):
-                    if getattr(other, attr) is None and getattr(ev, attr) is not None:
-                        setattr(other, attr, getattr(ev, attr))
-                other.intercepted = other.intercepted or ev.intercepted
-                if RANK[ev.attribution] > RANK[other.attribution] and ev.side == "other":
-                    other.actor, other.attribution, other.attributed_by = ev.actor, ev.attribution, ev.attributed_by
-                    other.who_span = ev.who_span
-                elif other.actor == "Unknown":
-                    other.actor, other.who_span = ev.actor, ev.who_span
-                self.events.remove(ev)
+                self._fold(ev, other)
                 break
+
+    def fold_neighbours(self) -> None:
+        """One attack on a site told twice under two names of one spot is one attack.
+
+        "Rockets hit Green Village in the Al-Omar field", "a rocket landed near Camp Victory by
+        Baghdad airport", "indirect fire landed in Erbil" beside "rockets hit Erbil airport": on
+        one day, at places at most :data:`NEIGHBOUR_KM` apart, with weapons one report may word
+        either way ("indirect fire" may be rockets; "an attack" names no weapon), the two are one
+        attack at the finer place when one sentence names both places or one of the two is told
+        vaguely (no weapon, a city, a place inferred). Two sites named in two sentences, each
+        with its weapon, are two attacks (mortars on the embassy, rockets on a base nearby), so
+        are a drone and a rocket on one base, and strikes *by* the US on neighbouring targets.
+        """
+        attacks = [ev for ev in self.events if ev.side == "other" and ev.event_type != "airstrike" and ev.site is not None and ev.date]
+        for ev in attacks:
+            for other in attacks:
+                if other is ev or other not in self.events or ev not in self.events:
+                    continue
+                if not (type_fits(ev.event_type, other.event_type, _weapon_vague(ev) or _weapon_vague(other)) and overlap(ev.date, other.date)):
+                    continue
+                if ev.actor != "Unknown" and other.actor != "Unknown" and ev.actor != other.actor:
+                    continue
+                if distance_km(float(ev.site.lat), float(ev.site.lon), float(other.site.lat), float(other.site.lon)) > NEIGHBOUR_KM:
+                    continue
+                if _keeps(other, ev) and (set(ev.sentences) & set(other.sentences) or _vague(ev)):
+                    self._fold(ev, other)
+
+    def _fold(self, ev: Event, other: Event) -> None:
+        """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""
+        for k, v in ev.types.items():
+            other.types[k] = other.types.get(k, 0.0) + v
+        other.sentences.extend(s for s in ev.sentences if s not in other.sentences)
+        other.spans.extend(sp for sp in ev.spans if sp[0] not in ("place", "date"))
+        for attr in ("munitions", "killed", "injured"):
+            if getattr(other, attr) is None and getattr(ev, attr) is not None:
+                setattr(other, attr, getattr(ev, attr))
+        other.intercepted = other.intercepted or ev.intercepted
+        if RANK[ev.attribution] > RANK[other.attribution] and ev.side == "other":
+            other.actor, other.attribution, other.attributed_by = ev.actor, ev.attribution, ev.attributed_by
+            other.who_span = ev.who_span
+        elif other.actor == "Unknown":
+            other.actor, other.who_span = ev.actor, ev.who_span
+        if other.date_defaulted and not ev.date_defaulted:
+            other.date, other.date_defaulted = ev.date, False
+        self.events.remove(ev)
 
     # -------------------------------------------------------------- results
 

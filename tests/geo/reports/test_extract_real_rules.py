@@ -51,3 +51,63 @@ def test_the_weekday_of_the_first_sentence_dates_the_attack_not_the_page_stamp(g
 def test_a_date_inside_the_text_is_no_stamp():
     text = "Officials said on 2023-05-08 that rockets hit the base."
     assert split_sentences(text) == [(0, len(text))]
+
+
+# --- one attack, two names of its spot ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, site",
+    [
+        # a base named with the field it stands in
+        ("Two rockets struck the Green Village base in the occupied Al-Omar oilfield on Monday.", "green-village"),
+        # a camp named with the airport it adjoins
+        ("Three rockets hit Camp Victory in the vicinity of Baghdad International Airport on Monday.", "victory-base"),
+        # the attack retold without a weapon under a neighbouring name
+        (
+            "Rockets hit Baghdad International Airport on Monday. The attack targeted the part of the airport known as Victory Base.",
+            "baghdad-airport",
+        ),
+        # the coalition's "indirect fire in the city" is the rocket attack on its airport base
+        (
+            "Rockets struck Erbil airport on Monday night. The coalition said indirect fire landed on its forces in Erbil.",
+            "erbil-airport",
+        ),
+    ],
+)
+def test_one_attack_told_under_two_neighbouring_names_is_one_candidate(gaz, text, site):
+    (c,) = cands(gaz, text)
+    assert (c.site_id, c.date) == (site, dt.date(2023, 5, 8))
+    assert c.event_type == "rocket"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # two sites a few km apart, each with its own weapon and sentence: two attacks
+        (
+            "Mortar rounds landed in Camp Victory on Monday. Around the same time two rockets hit Baghdad International Airport.",
+            {("victory-base", "indirect_fire"), ("baghdad-airport", "rocket")},
+        ),
+        # a drone and a rocket on one base on one day: two attacks (issue 11, item 7)
+        (
+            "A drone struck Ain al-Asad air base on Monday morning. Hours later, rockets hit Ain al-Asad air base.",
+            {("ain-al-asad", "drone"), ("ain-al-asad", "rocket")},
+        ),
+    ],
+)
+def test_neighbouring_attacks_told_as_two_stay_two(gaz, text, expected):
+    assert {(c.site_id, c.event_type) for c in cands(gaz, text)} == expected
+
+
+# --- a lead in the perfect tense -----------------------------------------------------------------
+
+
+def test_a_counted_salvo_in_the_perfect_tense_is_an_attack(gaz):
+    (c,) = cands(gaz, "At least nine rockets have been fired at a US base near the Conoco gas field, a news channel reported.")
+    assert (c.site_id, c.event_type) == ("conoco-gas-field", "rocket")
+
+
+def test_where_shells_appear_to_have_been_fired_from_is_no_second_attack(gaz):
+    text = "Mortar shells struck near Ain al-Asad air base on Monday. Residents said the shells appeared to have been fired from the desert."
+    assert len(cands(gaz, text)) == 1
