@@ -285,6 +285,15 @@ _NEAR = re.compile(
 )
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+$", re.IGNORECASE)
 _DEMONYM = {"iraqi": "IQ", "syrian": "SY", "jordanian": "JO"}
+# "a province that borders Iraq", "on the border with Iraq": the country locates its neighbour.
+_BORDERING = re.compile(r"\b(?:borders?|bordering|border\s+with|neighbou?ring|adjacent\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
+# "in response to repeated attacks on US forces in Syria and Iraq": the areas of the attacks a
+# strike answers (plural: a campaign, not one attack told), not where the strike fell.
+_ANSWERED = re.compile(
+    r"\b(?:in\s+(?:response|retaliation|reply)\s+(?:to|for)|retaliat\w*\s+for|to\s+avenge)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:attacks|strikes)\b[^.;]*$",
+    re.IGNORECASE,
+)
 
 
 def is_coarse(site) -> bool:
@@ -383,6 +392,8 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
             continue
         if _ORIGIN.search(before[-60:]) or _DIRECTION_OF.search(before[-30:]):
             continue  # "fired from ...", "west of Baghdad": not the target
+        if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):
+            continue
         gp = GEO_PRECISION_BY_KIND.get(p.site.kind, 1)
         if gp < 3 and _NEAR.search(before[-45:]):
             gp = 2

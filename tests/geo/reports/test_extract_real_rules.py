@@ -111,3 +111,36 @@ def test_a_counted_salvo_in_the_perfect_tense_is_an_attack(gaz):
 def test_where_shells_appear_to_have_been_fired_from_is_no_second_attack(gaz):
     text = "Mortar shells struck near Ain al-Asad air base on Monday. Residents said the shells appeared to have been fired from the desert."
     assert len(cands(gaz, text)) == 1
+
+
+# --- a country that only locates something else is no incident (issue 11, item 6) --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the country a province borders
+        "The US military said it carried out air strikes on Monday in Deir ez-Zor province, a province that borders Iraq.",
+        # the areas of a campaign the strike answers
+        "US warplanes struck a depot in Deir ez-Zor province on Monday in response to repeated attacks on US troops in Iraq and Syria.",
+    ],
+)
+def test_a_country_that_locates_a_neighbour_or_a_campaign_is_no_target(gaz, text):
+    (c,) = cands(gaz, text)
+    assert (c.site_id, c.event_type) == ("deir-ez-zor-province", "airstrike")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group has claimed most similar attacks on US forces in Syria since mid-October.",
+        "Militias have carried out similar attacks against American troops in Iraq.",
+    ],
+)
+def test_a_summary_of_similar_attacks_is_no_incident(gaz, text):
+    assert cands(gaz, text) == ()
+
+
+def test_a_strike_told_in_retaliation_for_one_attack_keeps_that_attack(gaz):
+    text = "Iran fired missiles at Erbil on Monday in retaliation for an Israeli strike in Syria that killed two officers last week."
+    assert {c.site_id for c in cands(gaz, text)} == {"erbil", "syria"}
