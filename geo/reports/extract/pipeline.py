@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from geo.reports.dates import find_dates
+from geo.reports.dates import DateMention, find_dates
 from geo.reports.extract.attribution import (
     CLAIM,
     HEDGE,
@@ -36,7 +36,7 @@ from geo.reports.extract.clause_dates import clause_date
 from geo.reports.extract.events import count_munitions, find_damage, find_interception, read_casualties, type_votes
 from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, place_scanner, places_in
-from geo.reports.extract.sentences import find_datelines, split_clauses, split_sentences
+from geo.reports.extract.sentences import CAUSE_CLAUSE, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
 from geo.reports.extract.vocabulary import (
     ATTACK_NOUN,
@@ -330,6 +330,10 @@ class _Reader:
                     story.lead_date = story.context_date = (m.date.date, m.date.precision)
             return
         self._date_of(m, start, end)
+        if m.date is None and CAUSE_CLAUSE.match(text, start) and (told := story.context_date or story.lead_date):
+            # "The strikes follow a rocket attack on ...": an attack before the one told, in the days
+            # before it: the week of the day before, not the day of the strikes.
+            m.date = DateMention(start, start, "", told[0] - dt.timedelta(days=1), "week", "anchor")
         if generic and m.date is not None and not m.types and _NOW.search(m.date.text):
             return  # "Today, attacks are rare": the present of a habit, not an attack of that day
         # A habitual summary dated only by when it was said ("have come under attack 60 times, the
@@ -510,6 +514,8 @@ class _Reader:
         for c_start, c_end in self._clauses(si):
             if (c_start, c_end) == (m.start, m.end):
                 continue
+            if CAUSE_CLAUSE.match(self.text, max(c_start, m.start)):
+                continue  # "the strikes | follow a rocket attack on K-1": the attack's base is not the strikes' target
             targets = self._clause_places(c_start, c_end, m.types).targets
             found = [t for t in targets if m.place_constraint is None or t[0].country == m.place_constraint]
             if found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["find_datelines", "split_clauses", "split_sentences"]
+__all__ = ["CAUSE_CLAUSE", "find_datelines", "split_clauses", "split_sentences"]
 
 
 _ABBREV = frozenset(
@@ -62,12 +62,19 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_CAUSE_WORDS = r"(?:follow(?:s|ed)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for)"
+#: A clause that opens on these words tells an earlier event, the cause of the one before it.
+CAUSE_CLAUSE = re.compile(_CAUSE_WORDS + r"\s", re.IGNORECASE)
+
 # Clause boundaries: conjunctions that join two events in one sentence. For
 # "after"/"before" the second clause keeps a leading duration ("a week after
 # ..."), which dates the event that follows it.
 _CLAUSE = re.compile(
-    r";\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+|\s+and\s+had\s+"
+    r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
+    # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
+    # event told next is another one, earlier (its own place, date and weapon).
+    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
     # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.

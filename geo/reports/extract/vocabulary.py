@@ -223,7 +223,12 @@ HAPPENED = re.compile(
     r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight))\b",
     re.IGNORECASE,
 )
-ATTACK_VERB = re.compile(r"\b(?:fired|opened\s+fire|shelled|attacked)\s+(?:on|at|toward|towards|upon)\b", re.IGNORECASE)
+ATTACK_VERB = re.compile(
+    r"\b(?:fired|opened\s+fire|shelled|attacked)\s+(?:on|at|toward|towards|upon)\b"
+    # "the group targeted the Ain al-Asad base": an attack verb with a base as its object, no weapon named
+    r"|\b(?:targeted|attacked|struck)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’.-]+\s+){0,4}?(?:base|air\s?base|outpost|garrison|camp|airport)\b",
+    re.IGNORECASE,
+)
 NP_EVENT = re.compile(
     r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|shelling|bombing)\s+(?:on|against|at|along|near|targeting|in)\b", re.IGNORECASE
 )

@@ -144,3 +144,49 @@ def test_a_summary_of_similar_attacks_is_no_incident(gaz, text):
 def test_a_strike_told_in_retaliation_for_one_attack_keeps_that_attack(gaz):
     text = "Iran fired missiles at Erbil on Monday in retaliation for an Israeli strike in Syria that killed two officers last week."
     assert {c.site_id for c in cands(gaz, text)} == {"erbil", "syria"}
+
+
+# --- an earlier attack told as the cause of the one reported ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, clauses",
+    [
+        ("The US strikes follow a rocket attack on K-1 that killed a contractor.", ["The US strikes", "follow a rocket attack on K-1 that killed a contractor."]),
+        (
+            "The assault was retaliation for a US airstrike that killed a commander.",
+            ["The assault was", "retaliation for a US airstrike that killed a commander."],
+        ),
+        (
+            "Militias targeted the base, to which the US responded with airstrikes.",
+            ["Militias targeted the base", "to which the US responded with airstrikes."],
+        ),
+    ],
+)
+def test_a_cause_or_a_response_is_a_clause_of_its_own(text, clauses):
+    from geo.reports.extract.sentences import split_clauses
+
+    assert [text[a:b] for a, b in split_clauses(text, 0, len(text))] == clauses
+
+
+def test_strikes_that_follow_an_attack_on_a_base_do_not_land_on_that_base(gaz):
+    text = (
+        "On Sunday the United States launched airstrikes on militia depots. "
+        "The US strikes follow a rocket attack on K-1 air base that killed an American contractor."
+    )
+    (c,) = cands(gaz, text, dt.date(2023, 5, 9))
+    assert (c.site_id, c.event_type, c.actor) == ("k1-air-base", "rocket", "Unknown")
+    # the attack came before the strikes of Sunday 7 May: the week of the day before, not that Sunday
+    assert (c.date_precision, c.date) == ("week", dt.date(2023, 5, 1))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday the group targeted the Ain al-Asad base, injuring a soldier.",
+        "Militants attacked the Ain al-Asad air base on Monday.",
+    ],
+)
+def test_an_attack_verb_with_a_base_as_object_tells_an_attack_without_a_weapon(gaz, text):
+    (c,) = cands(gaz, text)
+    assert (c.site_id, c.event_type, c.date) == ("ain-al-asad", "other", dt.date(2023, 5, 8))
