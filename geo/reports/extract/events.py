@@ -91,6 +91,15 @@ _STATE_NAMED = re.compile(r"\b(?:U\.?S\.?|American|[Cc]oalition|Israeli)\b", re.
 _STRIKE_AFTER = re.compile(r"\s+strikes?\b", re.IGNORECASE)
 _GUN_BEFORE = re.compile(r"\b(?:artillery|mortar)\s+$", re.IGNORECASE)
 _KATYUSHA_BEFORE = re.compile(r"\bKatyusha\s*$")
+# "militants getting ready to launch drones", "missiles that had not been launched", "equipment used to
+# launch the rockets": weapons that were not used in the event told (a strike's targets' weapons,
+# munitions found unfired), so they do not type it.
+_UNUSED_BEFORE = re.compile(
+    r"\b(?:(?:planning|preparing|attempting|trying|ready|about|set|intending|plotting|used)\s+to\s+(?:launch|fire|use)"
+    r"|(?:stockpil\w+|stor(?:e|ed|ing|age\s+of)|cache\s+of|caches\s+of|found)\b)\s+(?:[\w'’-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+_UNUSED_AFTER = re.compile(r"\s+(?:that|which)\s+(?:had|have|has)\s+not\s+(?:yet\s+)?been\s+(?:launched|fired|used)\b", re.IGNORECASE)
 
 
 def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None = None) -> TypeVotes:
@@ -133,6 +142,8 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
             if kind == "rounds" and _GUN_BEFORE.search(seg, max(0, s - 12), s):
                 continue
             if kind == "rocket" and _KATYUSHA_BEFORE.search(seg, max(0, s - 10), s):
+                continue
+            if kind not in ("airstrike", "strike") and (_UNUSED_BEFORE.search(seg, max(0, s - 60), s) or _UNUSED_AFTER.match(seg, e)):
                 continue
             votes.append((vote, 1.0))
             spans.append((start + s, start + e))

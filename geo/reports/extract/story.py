@@ -541,8 +541,8 @@ class Story:
                 self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")
                 continue
             etype = ev.event_type
-            if etype == "other" and "strike" in ev.types and ev.side in ("us", "israel"):
-                etype = "airstrike"
+            if ev.side in ("us", "israel") and (etype == "drone" or (etype == "other" and "strike" in ev.types)):
+                etype = "airstrike"  # a state's drone strike is an airstrike; a militia's drone is a drone attack
             date, precision = ev.date
             if precision == "week":
                 date -= dt.timedelta(days=date.weekday())

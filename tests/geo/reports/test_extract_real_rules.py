@@ -190,3 +190,30 @@ def test_strikes_that_follow_an_attack_on_a_base_do_not_land_on_that_base(gaz):
 def test_an_attack_verb_with_a_base_as_object_tells_an_attack_without_a_weapon(gaz, text):
     (c,) = cands(gaz, text)
     assert (c.site_id, c.event_type, c.date) == ("ain-al-asad", "other", dt.date(2023, 5, 8))
+
+
+# --- weapons that were not used do not type the event -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "US forces carried out an airstrike in Jurf al-Sakhar on Monday against militants preparing to launch drones.",
+        "US aircraft struck a depot in Jurf al-Sakhar on Monday where militias stored rockets.",
+    ],
+)
+def test_the_targets_weapons_do_not_type_a_strike(gaz, text):
+    (c,) = cands(gaz, text)
+    assert (c.site_id, c.event_type, c.actor) == ("jurf-al-sakhar", "airstrike", "US forces / US-led coalition")
+
+
+def test_munitions_found_unfired_are_no_attack(gaz):
+    text = (
+        "Rockets hit Victory base on Monday. Police found a truck in a village near Baghdad holding missiles that had not been launched."
+    )
+    assert [(c.site_id, c.event_type) for c in cands(gaz, text)] == [("victory-base", "rocket")]
+
+
+def test_a_drone_strike_by_the_us_is_an_airstrike(gaz):
+    (c,) = cands(gaz, "A US drone killed a militia commander in Jurf al-Sakhar on Monday, the Pentagon said.")
+    assert (c.event_type, c.actor) == ("airstrike", "US forces / US-led coalition")
