@@ -33,7 +33,11 @@ _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w
 _SINCE_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
-_SPEECH_BEFORE = re.compile(r"\b(?:said|told|added|stated|announced|reported|vowed|warned)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE)
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|told|added|stated|announced|reported|vowed|warned|speaking|spoke|interviewed|briefed)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE
+)
+# "at a Monday press conference", "in a Tuesday briefing": the date of the speaking, not of what is spoken of.
+_SPEECH_AFTER = re.compile(r"\s*(?:(?:press|news)\s+(?:conference|briefing)|briefing|interview)\b", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b")
 # A date that belongs to a statement: a speech or publication word shortly before it.
 _STATEMENT_BEFORE = re.compile(
@@ -147,7 +151,7 @@ def clause_date(
     attack_pos = weapon_starts or [start + (mm.start() if (mm := ATTACK_NOUN.search(seg)) else 0)]
     scored = []
     for d in usable:
-        speech = bool(_SPEECH_BEFORE.search(text[max(start, d.start - 45) : d.start]))
+        speech = bool(_SPEECH_BEFORE.search(text[max(start, d.start - 45) : d.start]) or _SPEECH_AFTER.match(text, d.end))
         dist = min(abs(d.start - p) for p in attack_pos)
         scored.append((d.precision == "year", speech, dist, d))
     scored.sort(key=lambda t: (t[0], t[1], t[2]))
@@ -164,6 +168,10 @@ def clause_date(
         # the days before (the one already told, if any), not a new attack on the day of the claim.
         return ClauseDate(said_on=said_on)
     if speech and attack_pos[0] > best.end and _THAT.search(text[best.end : attack_pos[0]]):
+        if best.precision == "day" and dt.timedelta(0) <= published - best.date <= dt.timedelta(days=7):
+            # "Speaking on Monday, officials said that drones had struck ...": the attack of that day
+            # or the days before, the one the report already tells if there is one.
+            return ClauseDate(said_on=best.date)
         return ClauseDate(past_only=True)  # "told the Council last week that it targeted ...": earlier, unknown
     if best.basis == "anchor" and _AFTER_LATER.match(best.text):
         follow = text[best.end : best.end + 40]

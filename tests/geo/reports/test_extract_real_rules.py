@@ -217,3 +217,20 @@ def test_munitions_found_unfired_are_no_attack(gaz):
 def test_a_drone_strike_by_the_us_is_an_airstrike(gaz):
     (c,) = cands(gaz, "A US drone killed a militia commander in Jurf al-Sakhar on Monday, the Pentagon said.")
     assert (c.event_type, c.actor) == ("airstrike", "US forces / US-led coalition")
+
+
+# --- the day somebody spoke is not the day of the attack -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Speaking to reporters on Monday, officials said that the drones struck the al-Tanf garrison.",
+        "At a Monday press conference, a spokesman said that drones struck the al-Tanf garrison.",
+    ],
+)
+def test_a_speech_date_leaves_the_attack_to_the_day_already_told(gaz, second):
+    text = "A drone attack hit a base in Syria last week. " + second
+    (c,) = cands(gaz, text, dt.date(2023, 5, 9))
+    assert c.site_id == "al-tanf"
+    assert (c.date_precision, c.date) == ("week", dt.date(2023, 5, 1))
