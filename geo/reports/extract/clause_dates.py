@@ -30,11 +30,11 @@ class ClauseDate:
 
 _COMMEMORATION_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:anniversary|commemorat\w*|memorial)\b", re.IGNORECASE)
 _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w+\s+){0,2}(?:commemorat|anniversar)", re.IGNORECASE)
-_SINCE_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+)?$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(
-    r"\b(?:said|told|added|stated|announced|reported|vowed|warned|speaking|spoke|interviewed|briefed)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE
+    r"\b(?:said|told|added|stated|announced|reported|vowed|warned|speaking|spoke|interviewed|briefed|wrote|tweeted|posted)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE
 )
 # "at a Monday press conference", "in a Tuesday briefing": the date of the speaking, not of what is spoken of.
 _SPEECH_AFTER = re.compile(r"\s*(?:(?:press|news)\s+(?:conference|briefing)|briefing|interview)\b", re.IGNORECASE)
@@ -134,7 +134,7 @@ def clause_date(
         if _COMMEMORATION_AFTER.match(after) or _HELD_AFTER.match(after):
             anniversary = d
             continue
-        if _SINCE_BEFORE.search(seg[max(0, d.start - 8) : d.start]):
+        if _SINCE_BEFORE.search(seg[max(0, d.start - 30) : d.start]):
             continue
         usable.append(replace(d, start=d.start + start, end=d.end + start))
     past_only = False
@@ -153,9 +153,12 @@ def clause_date(
     for d in usable:
         speech = bool(_SPEECH_BEFORE.search(text[max(start, d.start - 45) : d.start]) or _SPEECH_AFTER.match(text, d.end))
         dist = min(abs(d.start - p) for p in attack_pos)
-        scored.append((d.precision == "year", speech, dist, d))
-    scored.sort(key=lambda t: (t[0], t[1], t[2]))
-    year_only, speech, _, best = scored[0]
+        # "on Monday, with the spokesman posting: 'rockets landed tonight'": the quoted "tonight" is
+        # the day of the post; the reporter's own date outside the quotation dates the attack.
+        quoted = len(usable) > 1 and d.basis != "absolute" and inside_quotes(text, sentence_start, d.start)
+        scored.append((d.precision == "year", speech, quoted, dist, d))
+    scored.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
+    year_only, speech, _, _, best = scored[0]
     if year_only:
         return ClauseDate(past_only=True, year_hint=best.date.year)
     said_on = best.date if _STATEMENT_BEFORE.search(text[max(start, best.start - 60) : best.start]) else None

@@ -234,3 +234,23 @@ def test_a_speech_date_leaves_the_attack_to_the_day_already_told(gaz, second):
     (c,) = cands(gaz, text, dt.date(2023, 5, 9))
     assert c.site_id == "al-tanf"
     assert (c.date_precision, c.date) == ("week", dt.date(2023, 5, 1))
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        # the quoted "tonight" is the day of the post, the reporter's Monday the day of the attack
+        ('Rockets hit Erbil airport at 9 pm on Monday, the spokesman posting: "Indirect fire landed on our forces tonight."', 8),
+        # an absolute date inside the quotation is the attack's, the day of the tweet is not
+        ('The spokesman wrote on Twitter today: "On May 7 at 11 pm two drones attacked our forces at Erbil airport."', 7),
+    ],
+)
+def test_the_reporters_date_and_a_quoted_calendar_date_date_the_attack(gaz, text, day):
+    (c,) = cands(gaz, text)
+    assert c.date == dt.date(2023, 5, day)
+
+
+def test_a_date_after_since_is_no_date_of_the_attack(gaz):
+    text = "A drone struck Tower 22 on Monday, the first deaths since last year's October 7 attack on Israel."
+    (c,) = cands(gaz, text)
+    assert c.date == dt.date(2023, 5, 8)
