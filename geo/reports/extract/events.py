@@ -84,7 +84,11 @@ class TypeVotes:
 
 
 _DRONE_BEFORE = re.compile(r"\bdrone\s*$", re.IGNORECASE)
-_STATE_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|targeted)\b", re.IGNORECASE)
+# "a US drone strike" (the state struck), not "the US coalition confirms a drone strike on its base" (it speaks).
+_STATE_BEFORE = re.compile(
+    r"\b(?:U\.?S\.?|American|coalition|Israeli|targeted)\b(?![^.]*\b(?:confirm\w*|sa(?:id|ys)|report\w*|announc\w*|denie[sd]|acknowledg\w*)\b)",
+    re.IGNORECASE,
+)
 _AIR_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|air|aerial|precision|retaliatory)\b[\w\s.-]{0,20}$", re.IGNORECASE)
 _CARRIED_BEFORE = re.compile(r"\b(?:conducted|carried(?:\s+out)?|launched)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _STATE_NAMED = re.compile(r"\b(?:U\.?S\.?|American|[Cc]oalition|Israeli)\b", re.IGNORECASE)

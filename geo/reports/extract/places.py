@@ -289,6 +289,10 @@ _DEMONYM = {"iraqi": "IQ", "syrian": "SY", "jordanian": "JO"}
 _BORDERING = re.compile(r"\b(?:borders?|bordering|border\s+with|neighbou?ring|adjacent\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
 # "in response to repeated attacks on US forces in Syria and Iraq": the areas of the attacks a
 # strike answers (plural: a campaign, not one attack told), not where the strike fell.
+_CAUSE_OF_STRIKE = re.compile(
+    r"\b(?:retaliation|response|revenge|reprisal|reply)\b(?:\s+[\w.-]+){0,4}?\s+(?:for|to)\s+(?:the|its|their|an?)\b[^.;]*$", re.IGNORECASE
+)
+_STRIKE_WORD = re.compile(r"\b(?:attacks?|strikes?|airstrikes?|raids?|bombing|shelling|rockets?|missiles?|drones?)\b", re.IGNORECASE)
 _ANSWERED = re.compile(
     r"\b(?:in\s+(?:response|retaliation|reply)\s+(?:to|for)|retaliat\w*\s+for|to\s+avenge)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?"
     r"(?:attacks|strikes)\b[^.;]*$",
@@ -393,6 +397,10 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
         if _ORIGIN.search(before[-60:]) or _DIRECTION_OF.search(before[-30:]):
             continue  # "fired from ...", "west of Baghdad": not the target
         if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):
+            continue
+        if airstrike and (cause := _CAUSE_OF_STRIKE.search(text, start, p.start)) and not _STRIKE_WORD.search(cause.group(0), 8):
+            # "the strikes were retaliation for the killing of soldiers at Camp Taji": the cause's place
+            # (a cause told as an attack, "in retaliation for an Israeli strike in Syria", is an event of its own).
             continue
         gp = GEO_PRECISION_BY_KIND.get(p.site.kind, 1)
         if gp < 3 and _NEAR.search(before[-45:]):

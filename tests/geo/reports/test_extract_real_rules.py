@@ -254,3 +254,19 @@ def test_a_date_after_since_is_no_date_of_the_attack(gaz):
     text = "A drone struck Tower 22 on Monday, the first deaths since last year's October 7 attack on Israel."
     (c,) = cands(gaz, text)
     assert c.date == dt.date(2023, 5, 8)
+
+
+# --- the speaker of a drone strike, the cause of a strike ----------------------------------------
+
+
+def test_a_coalition_confirming_a_drone_strike_on_its_base_did_not_strike_it(gaz):
+    (c,) = cands(gaz, "The US-led coalition confirms drone strike on Erbil airport on Monday; there were no casualties.")
+    assert (c.site_id, c.event_type, c.actor) == ("erbil-airport", "drone", "Unknown")
+
+
+def test_the_place_of_what_a_strike_avenges_is_not_where_it_fell(gaz):
+    text = (
+        "Airstrikes hit al-Bukamal on Monday. Sources said the airstrikes were a retaliation by the US for the "
+        "killing of its soldiers at Camp Taji."
+    )
+    assert {c.site_id for c in cands(gaz, text)} == {"al-bukamal"}
