@@ -494,19 +494,26 @@ class Story:
         with its weapon, are two attacks (mortars on the embassy, rockets on a base nearby), so
         are a drone and a rocket on one base, and strikes *by* the US on neighbouring targets.
         """
-        attacks = [ev for ev in self.events if ev.side == "other" and ev.event_type != "airstrike" and ev.site is not None and ev.date]
+        attacks = [ev for ev in self.events if ev.date and ev.site is not None and ev.side == "other" and ev.event_type != "airstrike"]
+        if len(attacks) < 2:
+            return
+        folded: set[int] = set()  # ids: events compare by value, and that is slow and not what is meant here
         for ev in attacks:
             for other in attacks:
-                if other is ev or other not in self.events or ev not in self.events:
+                if other is ev or id(other) in folded:
                     continue
-                if not (type_fits(ev.event_type, other.event_type, _weapon_vague(ev) or _weapon_vague(other)) and overlap(ev.date, other.date)):
+                if not overlap(ev.date, other.date):
                     continue
                 if ev.actor != "Unknown" and other.actor != "Unknown" and ev.actor != other.actor:
                     continue
                 if distance_km(float(ev.site.lat), float(ev.site.lon), float(other.site.lat), float(other.site.lon)) > NEIGHBOUR_KM:
                     continue
+                if not type_fits(ev.event_type, other.event_type, _weapon_vague(ev) or _weapon_vague(other)):
+                    continue
                 if _keeps(other, ev) and (set(ev.sentences) & set(other.sentences) or _vague(ev)):
                     self._fold(ev, other)
+                    folded.add(id(ev))
+                    break
 
     def _fold(self, ev: Event, other: Event) -> None:
         """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""
@@ -525,7 +532,7 @@ class Story:
             other.actor, other.who_span = ev.actor, ev.who_span
         if other.date_defaulted and not ev.date_defaulted:
             other.date, other.date_defaulted = ev.date, False
-        self.events.remove(ev)
+        del self.events[next(i for i, e in enumerate(self.events) if e is ev)]
 
     # -------------------------------------------------------------- results
 
