@@ -97,7 +97,13 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
-_TWICE = re.compile(r"\btwice\b|\btwo\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b", re.IGNORECASE)
+_TWICE = re.compile(
+    r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
+    # "rocket and drone attacks on the base", "a dual rocket and drone attack": one attack per weapon
+    r"|\b(?:rocket|drone|missile|mortar)s?\s+and\s+(?:rocket|drone|missile|mortar)s?\s+attacks\b"
+    r"|\b(?:dual|twin|double)\s+(?:rocket|drone|missile|mortar)s?\s+and\s+(?:rocket|drone|missile|mortar)s?\s+attack\b",
+    re.IGNORECASE,
+)
 _NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
 # Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
 _LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
@@ -109,6 +115,15 @@ _COORDINATED = re.compile(r"\s+and\s+had\s+|,\s+and\s+")
 _VERB_FIRST = re.compile(
     r"(?:(?:then|later|earlier|also|subsequently|again|afterwards)\s+)*(?:[a-z]+ed|hit|shot|struck|fired|launched|carried|conducted|sent)\b"
 )
+
+
+# "in response to repeated rocket and drone attacks": the campaign a strike answers, not two attacks told.
+_ANSWERING = re.compile(r"\b(?:response|retaliation|reply|revenge|repeated|series\s+of|wave\s+of)\b[\w\s-]{0,20}$", re.IGNORECASE)
+
+
+def _twice(seg: str) -> bool:
+    """The clause tells two attacks on its place ("twice", "rocket and drone attacks on the base")."""
+    return any(not _ANSWERING.search(seg, max(0, t.start() - 40), t.start()) for t in _TWICE.finditer(seg))
 
 
 def _is_threat(seg: str) -> bool:
@@ -359,7 +374,7 @@ class _Reader:
         m.another = bool(_ANOTHER.search(seg))
         where = self._clause_places(start, end, m.types)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
-        if m.date is not None and m.targets and _TWICE.search(seg):
+        if m.date is not None and m.targets and _twice(seg):
             # "Ain al-Asad was attacked twice on Tuesday": that day's attacks there with different
             # weapons are separate incidents, however closely the report tells them.
             story.repeated.update((t[0].id, (m.date.date, m.date.precision)) for t in m.targets)
@@ -470,7 +485,7 @@ class _Reader:
         if (m.targets[0][0].id, (m.date.date, m.date.precision)) not in self.story.repeated:
             return [m]
         kinds = [k for k in m.types if k not in ("rounds", "strike", "other")]
-        if len(kinds) < 2:
+        if len(kinds) < 2 or "airstrike" in kinds:  # a strike answering two kinds of attack is one strike
             return [m]
         pieces = [replace(m, types={kinds[0]: m.types[kinds[0]]})]
         for kind in kinds[1:]:

@@ -481,6 +481,24 @@ class Story:
                     continue
                 self._fold(ev, other)
                 break
+        self._place_siblings()
+
+    def _place_siblings(self) -> None:
+        """ "Rocket and drone attacks on a base in northeastern Syria ... the drone hit al-Shaddadi": the
+        attack left at a region or province, the same day as an attack on the one site of that area
+        the report names (the same side), was on that site too, with its own weapon."""
+        for ev in self.events:
+            if ev.site is None or ev.date is None or ev.site.kind not in ("region", "province") or ev.event_type == "airstrike":
+                continue
+            inside = {
+                id(o.site): o for o in self.events
+                if o is not ev and o.site is not None and o.date is not None and not is_coarse(o.site)
+                and contains(ev.site, o.site) and overlap(ev.date, o.date) and o.side == ev.side and o.event_type != "airstrike"
+            }
+            sites = {o.site.id for o in inside.values()}
+            if len(sites) == 1:
+                (o,) = list(inside.values())[:1]
+                ev.site, ev.place_method, ev.geo_precision = o.site, "descriptive", 1
 
     def fold_neighbours(self) -> None:
         """One attack on a site told twice under two names of one spot is one attack.

@@ -270,3 +270,30 @@ def test_the_place_of_what_a_strike_avenges_is_not_where_it_fell(gaz):
         "killing of its soldiers at Camp Taji."
     )
     assert {c.site_id for c in cands(gaz, text)} == {"al-bukamal"}
+
+
+# --- two attacks on one base told in one phrase (issue 11, item 7) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A militia carried out rocket and drone attacks on Ain al-Asad air base on Monday.",
+        "Militants launched a dual rocket and drone attack on Ain al-Asad air base on Monday.",
+    ],
+)
+def test_rocket_and_drone_attacks_on_one_base_are_two_attacks(gaz, text):
+    assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == [("ain-al-asad", "drone"), ("ain-al-asad", "rocket")]
+
+
+def test_a_strike_answering_rocket_and_drone_attacks_is_one_strike(gaz):
+    text = "US warplanes struck a depot in Deir ez-Zor province on Monday in response to repeated rocket and drone attacks against US troops."
+    assert [(c.site_id, c.event_type) for c in cands(gaz, text)] == [("deir-ez-zor-province", "airstrike")]
+
+
+def test_an_attack_left_at_a_region_goes_to_the_one_base_of_that_region_attacked_that_day(gaz):
+    text = (
+        "A militia claimed rocket and drone attacks on a US base in northeastern Syria on Monday. "
+        "The drone struck al-Shaddadi, officials said."
+    )
+    assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == [("shaddadi", "drone"), ("shaddadi", "rocket")]
