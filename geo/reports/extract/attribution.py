@@ -76,7 +76,11 @@ _STATE_STRIKE_AFTER = re.compile(
     r"(?:air\s?strikes?|airstrikes?|strikes?|air\s+raids?|raids?|bombing)\b",
     re.IGNORECASE,
 )
-_GAP_STOP = re.compile(r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops)\b", re.IGNORECASE)
+# ("US personnel injured after rockets fired at ...": a headline's victims, harmed before the verb.)
+_GAP_STOP = re.compile(
+    r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops|injured|wounded|killed|hurt|after|before)\b",
+    re.IGNORECASE,
+)
 _MODIFIER_GAP = re.compile(r"[\s\w.-]*")
 # The actor is the subject of a verb of saying: "the coalition said ...", "US Central Command
 # reported that ...", "Pentagon officials confirmed ...". (Up to three words may stand between

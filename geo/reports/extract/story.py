@@ -36,6 +36,9 @@ NEIGHBOUR_KM = 15.0
 # How sure a place is, by how it was found: a name the text gives beats one inferred.
 _METHOD_RANK = {"named": 0, "descriptive": 1, "anaphor": 2, "area": 3, "context": 4}
 
+# Weapons militias fire at bases: an attack with one of them is no US strike.
+_GROUND_FIRE = frozenset({"rocket", "missile", "drone", "indirect_fire", "artillery", "small_arms", "rpg", "ied"})
+
 # Type votes that name no weapon ("rounds", "strikes").
 _VAGUE_TYPES = frozenset({"rounds", "strike", "other"})
 
@@ -274,7 +277,10 @@ class Story:
             return False  # the coalition's counter-fire is not the militia attack it answers
         if m.actor is not None and ev.actor == "Unknown" and ev.side == "other" and side_of(m.actor.name) != "other":
             # An unattributed airstrike is some state's: the US strike told later may be it.
-            return ev.event_type in ("other", "airstrike") or m.event_type == "other" or "strike" in m.types
+            # A rocket, drone or missile attack is not: "US forces responded to the attack ..." is the answer to it.
+            return ev.event_type in ("other", "airstrike") or (
+                (m.event_type == "other" or "strike" in m.types) and ev.event_type not in _GROUND_FIRE
+            )
         return True
 
     def _find_event(self, site, date, m: Mention) -> Event | None:

@@ -297,3 +297,20 @@ def test_an_attack_left_at_a_region_goes_to_the_one_base_of_that_region_attacked
         "The drone struck al-Shaddadi, officials said."
     )
     assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == [("shaddadi", "drone"), ("shaddadi", "rocket")]
+
+
+# --- the victims and the responders are not the attackers ---------------------------------------
+
+
+def test_a_headline_naming_the_harmed_troops_first_does_not_make_them_the_attackers(gaz):
+    (c,) = cands(gaz, "US Personnel Injured After Rockets Fired At Ain al-Asad Airbase On Monday")
+    assert (c.actor, c.attribution) == ("Unknown", "unknown")
+
+
+def test_the_us_answer_to_a_rocket_attack_is_not_merged_into_that_attack(gaz):
+    text = (
+        "Rockets hit Green Village on Monday, wounding two soldiers. "
+        "American forces responded to the attack, sending helicopters to destroy the vehicles used to launch the rockets."
+    )
+    attack = next(c for c in cands(gaz, text) if c.event_type == "rocket")
+    assert (attack.site_id, attack.actor) == ("green-village", "Unknown")
