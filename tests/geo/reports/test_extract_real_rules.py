@@ -314,3 +314,21 @@ def test_the_us_answer_to_a_rocket_attack_is_not_merged_into_that_attack(gaz):
     )
     attack = next(c for c in cands(gaz, text) if c.event_type == "rocket")
     assert (attack.site_id, attack.actor) == ("green-village", "Unknown")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets were fired at a US base in the al-Omar oil field on Monday by Iran-backed militias.",
+        "Rockets were fired at the al-Omar oil field and at the Conoco gas field, both in eastern Syria, on Monday by Iran-backed militias.",
+    ],
+)
+def test_the_agent_of_a_passive_attack_verb_is_the_perpetrator(gaz, text):
+    found = cands(gaz, text)
+    assert found and all(c.actor == "Iran-backed militias" for c in found)
+
+
+def test_the_agent_of_an_interception_is_not_the_attacker(gaz):
+    text = "Two rockets were fired at the Green Zone on Monday, officials said, one of them brought down by the US embassy's defences."
+    (c,) = cands(gaz, text)
+    assert c.actor == "Unknown"
