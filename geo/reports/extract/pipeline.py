@@ -36,7 +36,7 @@ from geo.reports.extract.clause_dates import clause_date
 from geo.reports.extract.events import count_munitions, find_damage, find_interception, read_casualties, type_votes
 from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, place_scanner, places_in
-from geo.reports.extract.sentences import CAUSE_CLAUSE, find_datelines, split_clauses, split_sentences
+from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
 from geo.reports.extract.vocabulary import (
     ATTACK_NOUN,
@@ -529,8 +529,10 @@ class _Reader:
         for c_start, c_end in self._clauses(si):
             if (c_start, c_end) == (m.start, m.end):
                 continue
-            if CAUSE_CLAUSE.match(self.text, max(c_start, m.start)):
-                continue  # "the strikes | follow a rocket attack on K-1": the attack's base is not the strikes' target
+            if OTHER_EVENT_CLAUSE.match(self.text, max(c_start, m.start)):
+                # "the strikes | follow a rocket attack on K-1", "rockets hit the base | along with another
+                # attack in Syria": the other event's place is not this one's.
+                continue
             targets = self._clause_places(c_start, c_end, m.types).targets
             found = [t for t in targets if m.place_constraint is None or t[0].country == m.place_constraint]
             if found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAUSE_CLAUSE", "find_datelines", "split_clauses", "split_sentences"]
+__all__ = ["CAUSE_CLAUSE", "OTHER_EVENT_CLAUSE", "find_datelines", "split_clauses", "split_sentences"]
 
 
 _ABBREV = frozenset(
@@ -65,12 +65,15 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 _CAUSE_WORDS = r"(?:follow(?:s|ed)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for)"
 #: A clause that opens on these words tells an earlier event, the cause of the one before it.
 CAUSE_CLAUSE = re.compile(_CAUSE_WORDS + r"\s", re.IGNORECASE)
+_ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:another|a\s+second|a\s+separate|an\s+earlier)\s"
+#: A clause that tells another event than the one before it (a cause, "along with another attack in ...").
+OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + ")", re.IGNORECASE)
 
 # Clause boundaries: conjunctions that join two events in one sentence. For
 # "after"/"before" the second clause keeps a leading duration ("a week after
 # ..."), which dates the event that follows it.
 _CLAUSE = re.compile(
-    r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|\s+while\s+|\s+and\s+had\s+"
+    r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|,?\s+(?=" + _ANOTHER_WORDS + r")|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
     # event told next is another one, earlier (its own place, date and weapon).
