@@ -35,7 +35,7 @@ from geo.reports.extract.candidates import ExtractionResult
 from geo.reports.extract.clause_dates import clause_date
 from geo.reports.extract.events import count_munitions, find_damage, find_interception, read_casualties, type_votes
 from geo.reports.extract.mention import Mention
-from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, place_scanner, places_in
+from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, national_base, place_scanner, places_in
 from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
 from geo.reports.extract.vocabulary import (
@@ -415,6 +415,8 @@ class _Reader:
             self._all_unharmed(si, m.killed, m.injured)  # "Nobody was hurt in the attacks": also those told later
         if not m.targets and not m.unknown_place:
             m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
+            if m.anaphor is None and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
+                m.targets = [(*national, 1, "descriptive")]  # "an Iraqi air base": the one Iraqi base the report names
         for piece in self._per_target(m):
             for one in self._per_weapon(piece):
                 story.link(one, attribution)

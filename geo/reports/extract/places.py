@@ -29,8 +29,8 @@ from geo.places.normalize import name_key
 
 __all__ = [
     "BASE_KINDS",
-    "GEO_PRECISION_BY_KIND",
     "ClausePlaces",
+    "GEO_PRECISION_BY_KIND",
     "Place",
     "PlaceScanner",
     "Target",
@@ -40,6 +40,7 @@ __all__ = [
     "finer",
     "is_coarse",
     "kind_rank",
+    "national_base",
     "place_scanner",
     "regions_overlap",
     "same_place",
@@ -480,6 +481,23 @@ def _descriptive(area: Place, base_nouns, report_sites: list[Any], clause_start:
     counts = {s.id: sum(1 for r in report_sites if r.id == s.id) for s in exact}
     best = sorted(exact, key=lambda s: -counts[s.id])
     return best[0] if counts[best[0].id] > counts[best[1].id] else None
+
+
+def national_base(report_sites: list[Any], base_nouns, place_constraint: str | None):
+    """ "an Iraqi air base", "a Syrian military outpost" -> (site, start, end): the one base-like site of
+    that country the report names (anywhere in it), if it names exactly one of that kind."""
+    if place_constraint is None:
+        return None
+    nouns = [b for b in base_nouns if b[0] not in ("the", "its", "their")]
+    if not nouns:
+        return None
+    _det, noun, s, e = nouns[0]
+    found = [site for site in dict.fromkeys(report_sites) if site.kind in BASE_KINDS and site.country == place_constraint]
+    for kinds in _noun_tiers(noun):
+        if tier := [site for site in found if site.kind in kinds]:
+            found = tier
+            break
+    return (found[0], s, e) if len({site.id for site in found}) == 1 else None
 
 
 def anaphor(places: list[Place], base_nouns, place_constraint: str | None, before: int):

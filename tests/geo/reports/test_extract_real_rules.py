@@ -332,3 +332,17 @@ def test_the_agent_of_an_interception_is_not_the_attacker(gaz):
     text = "Two rockets were fired at the Green Zone on Monday, officials said, one of them brought down by the US embassy's defences."
     (c,) = cands(gaz, text)
     assert c.actor == "Unknown"
+
+
+# --- "an Iraqi air base": the one base of that country the report names ---------------------------
+
+
+def test_a_base_named_by_its_country_is_the_one_base_of_that_country_the_report_names(gaz):
+    text = "Several soldiers were injured on Monday in a rocket attack at an Iraqi air base. The attack on Ain al-Asad was first reported by a news agency."
+    (c,) = [c for c in cands(gaz, text) if c.event_type == "rocket"]
+    assert (c.site_id, c.place_method, c.date) == ("ain-al-asad", "descriptive", dt.date(2023, 5, 8))
+
+
+def test_a_base_named_by_its_country_stays_unplaced_when_the_report_names_two_bases_there(gaz):
+    text = "Rockets hit an Iraqi air base on Monday. Ain al-Asad and K-1 air base have both been attacked before."
+    assert not [c for c in cands(gaz, text) if c.event_type == "rocket" and c.date == dt.date(2023, 5, 8)]
