@@ -387,7 +387,8 @@ class _Reader:
             story.lead_date = (m.date.date, m.date.precision)
         countries = {t[0].id for t in m.targets if t[0].kind == "country"}
         if len(countries) >= 2 or (
-            countries and all(t[0].kind == "country" for t in m.targets) and _SUMMARY_NOUNS.search(seg) and len(m.targets) > 1
+            countries and all(t[0].kind == "country" for t in m.targets) and _SUMMARY_NOUNS.search(seg)
+            and (len(m.targets) > 1 or generic)  # "several US bases in Syria were targeted in a series of attacks"
         ):
             # "bases in Iraq and Syria came under fire": a summary of attacks told one by one below.
             if m.date is not None and not m.date_is_past_only:

@@ -242,7 +242,9 @@ GENERIC = re.compile(
     # "nine rockets have been fired at the base" is a lead's perfect tense, not a habit (counts of
     # times, "since ...", "in recent weeks" still mark the campaign summaries).
     r"(?:targeted|attacked|hit|come|launched|carried|been(?!\s+(?:fired|launched)\b)|conducted|struck|counted|faced|stopped|become|blamed)"
-    r"|to\s+have\s+been\s+(?:fired|launched)"  # "appeared to have been fired from ...": about, not an attack
+    r"|to\s+have\s+been\s+(?:fired|launched)"
+    # "the groups had paused attacks", "resumed their attacks": the campaign, not an attack
+    r"|(?:paused|halted|suspended|resumed|ceased|stopped|renewed)\s+(?:their\s+|its\s+|the\s+)?(?:[\w-]+\s+)?attacks"  # "appeared to have been fired from ...": about, not an attack
     r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+attacks|\d+\s+times|several\s+times"
     r"|usually|typically|repeatedly|regularly|frequently|routinely|(?:such|similar)\s+attacks|attacks\s+like|since\s+(?:then|late|early|mid|October|November|December|January|\d{4})"
     r"|pace\s+of|in\s+recent\s+(?:weeks|months|days)|almost\s+\d+|the\s+latest\s+in"
