@@ -346,3 +346,14 @@ def test_a_base_named_by_its_country_is_the_one_base_of_that_country_the_report_
 def test_a_base_named_by_its_country_stays_unplaced_when_the_report_names_two_bases_there(gaz):
     text = "Rockets hit an Iraqi air base on Monday. Ain al-Asad and K-1 air base have both been attacked before."
     assert not [c for c in cands(gaz, text) if c.event_type == "rocket" and c.date == dt.date(2023, 5, 8)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The groups had paused attacks on US forces in Syria for months.",
+        "In March several US bases in Syria were targeted in a series of attacks by militias.",
+    ],
+)
+def test_a_campaign_told_at_a_country_is_no_incident(gaz, text):
+    assert cands(gaz, text) == ()
