@@ -343,6 +343,12 @@ _NEXT_TO = re.compile(
     r",?\s*(?:which\s+is\s+)?(?:adjacent\s+to|next\s+to|at|inside|on\s+the\s+grounds\s+of|near|close\s+to|in|within)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+# "the Harir base belonging to the US military near Erbil airport": a few words about the base, then
+# the place it is near (no "and", no comma: not a list of targets).
+_LOCATED_NEAR = re.compile(
+    r"(?:\s+(?!and\b|or\b)[\w'’-]+){1,6}?\s+(?:near|close\s+to|outside|in\s+the\s+vicinity\s+of|adjacent\s+to|next\s+to)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _GLOSS_OPEN = re.compile(r"\s*[(\[]\s*(?:(?:near|at|in|by|next\s+to|outside)\s+)?(?:the\s+)?", re.IGNORECASE)
 _GLOSS_CLOSE = re.compile(r"[^()\[\]\n]{0,30}?[)\]]")
 _LEADER_OF = re.compile(r"\b(?:commander|leader|chief|head|deputy|spokesman)\s+of\s+", re.IGNORECASE)
@@ -414,7 +420,9 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
     kept: list[tuple[Place, int]] = []
     for p, gp in cand:
         prev = kept[-1][0] if kept else None
-        if prev is not None and not is_coarse(prev.site) and not is_coarse(p.site) and _NEXT_TO.fullmatch(text[prev.end : p.start]):
+        if prev is not None and not is_coarse(prev.site) and not is_coarse(p.site) and (
+            _NEXT_TO.fullmatch(text[prev.end : p.start]) or _LOCATED_NEAR.fullmatch(text[prev.end : p.start])
+        ):
             continue
         if prev is not None and _GLOSS_OPEN.fullmatch(text[prev.end : p.start]) and _GLOSS_CLOSE.match(text, p.end):
             continue  # "Victory base (Baghdad airport)": a bracketed gloss says where the named place is

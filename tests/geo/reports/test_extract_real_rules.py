@@ -357,3 +357,13 @@ def test_a_base_named_by_its_country_stays_unplaced_when_the_report_names_two_ba
 )
 def test_a_campaign_told_at_a_country_is_no_incident(gaz, text):
     assert cands(gaz, text) == ()
+
+
+def test_the_place_a_base_is_near_is_not_a_second_target(gaz):
+    text = "On Monday the Harir base belonging to the US military near Erbil airport was targeted by a drone."
+    assert [(c.site_id, c.event_type) for c in cands(gaz, text)] == [("harir-air-base", "drone")]
+
+
+def test_two_bases_listed_as_targets_stay_two(gaz):
+    text = "On Monday drones targeted the Harir base and Erbil airport."
+    assert sorted(c.site_id for c in cands(gaz, text)) == ["erbil-airport", "harir-air-base"]
