@@ -97,6 +97,8 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
+# A clause split off at "after" that tells the earlier event ("It comes after drones targeted a base").
+_EARLIER = re.compile(r"(?:[\w-]+\s+){0,3}?after\s", re.IGNORECASE)
 _TWICE = re.compile(
     r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
     # "rocket and drone attacks on the base", "a dual rocket and drone attack": one attack per weapon
@@ -418,6 +420,7 @@ class _Reader:
             m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
             if m.anaphor is None and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
                 m.targets = [(*national, 1, "descriptive")]  # "an Iraqi air base": the one Iraqi base the report names
+        m.earlier = bool(_EARLIER.match(text, start) or OTHER_EVENT_CLAUSE.match(text, start))
         for piece in self._per_target(m):
             for one in self._per_weapon(piece):
                 story.link(one, attribution)

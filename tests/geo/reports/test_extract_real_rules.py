@@ -367,3 +367,11 @@ def test_the_place_a_base_is_near_is_not_a_second_target(gaz):
 def test_two_bases_listed_as_targets_stay_two(gaz):
     text = "On Monday drones targeted the Harir base and Erbil airport."
     assert sorted(c.site_id for c in cands(gaz, text)) == ["erbil-airport", "harir-air-base"]
+
+
+def test_an_earlier_attack_told_after_it_comes_after_takes_no_place_from_the_story(gaz):
+    text = (
+        "US aircraft struck militia depots in Deir ez-Zor province on Monday. "
+        "The strikes came after drones launched by militias targeted a US base."
+    )
+    assert [(c.site_id, c.event_type) for c in cands(gaz, text)] == [("deir-ez-zor-province", "airstrike")]
