@@ -135,6 +135,7 @@ def test_a_country_that_locates_a_neighbour_or_a_campaign_is_no_target(gaz, text
     [
         "The group has claimed most similar attacks on US forces in Syria since mid-October.",
         "Militias have carried out similar attacks against American troops in Iraq.",
+        "Officials say the groups are behind at least five drone attacks on Ain al-Asad since April.",
     ],
 )
 def test_a_summary_of_similar_attacks_is_no_incident(gaz, text):
