@@ -92,6 +92,12 @@ _STATE_BEFORE = re.compile(
 _AIR_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|air|aerial|precision|retaliatory)\b[\w\s.-]{0,20}$", re.IGNORECASE)
 _CARRIED_BEFORE = re.compile(r"\b(?:conducted|carried(?:\s+out)?|launched)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _STATE_NAMED = re.compile(r"\b(?:U\.?S\.?|American|[Cc]oalition|Israeli)\b", re.IGNORECASE)
+_ON_MILITIA_SITE = re.compile(
+    r"\s+(?:on|against|targeting|that\s+(?:hit|targeted))\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?"
+    r"(?:headquarters|positions?|convoy|vehicle|car|depot|office|compound)\s+(?:of|belonging\s+to|used\s+by)\s+(?:the\s+|an?\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:Popular\s+Mobili[sz]ation|PMF|Hashd|militias?|Kata[’'e]?ib|Hezbollah|Harakat|Nujaba|paramilitary)",
+    re.IGNORECASE,
+)
 _STRIKE_AFTER = re.compile(r"\s+strikes?\b", re.IGNORECASE)
 _GUN_BEFORE = re.compile(r"\b(?:artillery|mortar)\s+$", re.IGNORECASE)
 _KATYUSHA_BEFORE = re.compile(r"\bKatyusha\s*$")
@@ -130,8 +136,10 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
             if kind == "strike":
                 before = seg[max(0, s - 40) : s]
                 if _DRONE_BEFORE.search(before):
-                    # "a US drone strike" is an airstrike; a militia's "drone strike" a drone attack.
-                    vote = "airstrike" if _STATE_BEFORE.search(before) else "drone"
+                    # "a US drone strike" is an airstrike; a militia's "drone strike" a drone attack, and
+                    # "a drone strike on the headquarters of the PMF" (a militia's site) a state's strike.
+                    state = _STATE_BEFORE.search(before) or _ON_MILITIA_SITE.match(seg, e)
+                    vote = "airstrike" if state else "drone"
                 elif _AIR_BEFORE.search(before):
                     vote = "airstrike"
                 elif _CARRIED_BEFORE.search(before):

@@ -376,3 +376,15 @@ def test_an_earlier_attack_told_after_it_comes_after_takes_no_place_from_the_sto
         "The strikes came after drones launched by militias targeted a US base."
     )
     assert [(c.site_id, c.event_type) for c in cands(gaz, text)] == [("deir-ez-zor-province", "airstrike")]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("A militia commander was killed on Monday in a drone strike on the headquarters of the Popular Mobilization Forces in Baghdad.", "airstrike"),
+        ("A drone strike on Erbil airport on Monday caused no casualties.", "drone"),
+    ],
+)
+def test_a_drone_strike_on_a_militia_site_is_a_states_airstrike(gaz, text, kind):
+    (c,) = cands(gaz, text)
+    assert c.event_type == kind
