@@ -420,7 +420,8 @@ class _Reader:
             m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
             if m.anaphor is None and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
                 m.targets = [(*national, 1, "descriptive")]  # "an Iraqi air base": the one Iraqi base the report names
-        m.earlier = bool(_EARLIER.match(text, start) or OTHER_EVENT_CLAUSE.match(text, start))
+        # ("Minutes after the missile attack, ...": "the attack" is the one told, not an earlier one.)
+        m.earlier = not m.definite and bool(_EARLIER.match(text, start) or OTHER_EVENT_CLAUSE.match(text, start))
         for piece in self._per_target(m):
             for one in self._per_weapon(piece):
                 story.link(one, attribution)

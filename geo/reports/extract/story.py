@@ -372,8 +372,11 @@ class Story:
         return ev
 
     def merge(self, ev: Event, m: Mention, target, date) -> None:
+        # "the missile attack" said of rockets already told: a back-reference words the weapon loosely,
+        # the telling itself is the better witness.
+        weight = 0.5 if m.definite and any(k not in _VAGUE_TYPES for k in ev.types) else 1.0
         for k, v in m.types.items():
-            ev.types[k] = ev.types.get(k, 0.0) + v
+            ev.types[k] = ev.types.get(k, 0.0) + v * weight
         if m.sent not in ev.sentences:
             ev.sentences.append(m.sent)
         ev.spans.extend(("event_type", s, e) for s, e in m.type_spans)

@@ -388,3 +388,9 @@ def test_an_earlier_attack_told_after_it_comes_after_takes_no_place_from_the_sto
 def test_a_drone_strike_on_a_militia_site_is_a_states_airstrike(gaz, text, kind):
     (c,) = cands(gaz, text)
     assert c.event_type == kind
+
+
+def test_a_back_reference_does_not_reword_the_weapon_told(gaz):
+    text = "Two rockets struck Ain al-Asad air base on Monday. The missile attack wounded two soldiers."
+    (c,) = cands(gaz, text)
+    assert (c.site_id, c.event_type) == ("ain-al-asad", "rocket")
