@@ -61,6 +61,26 @@ _VICTIM_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _AGENT_BEFORE = re.compile(r"\b(?:carried\s+out|launched|fired|conducted|targeted|struck|hit)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", re.IGNORECASE)
+# "rockets were fired at two bases in eastern Syria on Monday by Iran-backed militias": the agent of a
+# passive attack verb, however far after the verb.
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", re.IGNORECASE)
+_PASSIVE_ATTACK = re.compile(
+    r"\b(?:was|were|been|being)\s+(?:\w+\s+)?(?:carried\s+out|launched|fired|conducted|targeted|struck|hit|attacked|shelled)\b",
+    re.IGNORECASE,
+)
+# Between the attack verb and "by" no other verb: "fired at the Green Zone ..., one of them brought
+# down by the embassy's defences" is the embassy's interception, not its attack.
+_OTHER_VERB = re.compile(r"\b(?:\w+ed|said|says|brought|shot|down|that|which|who|adding|saying)\b", re.IGNORECASE)
+
+
+def _passive_agent(text: str, start: int, by: int) -> bool:
+    """Whether the "by" at ``by`` names the agent of the clause's passive attack verb."""
+    last = None
+    for last in _PASSIVE_ATTACK.finditer(text, start, by):
+        pass
+    return last is not None and not _OTHER_VERB.search(text, last.end(), by)
+
+
 _ACTIVE_VERB = re.compile(
     r"\.?(?P<gap>(?:[\s,]+[\w.'’-]+){0,4}?)[\s,]+(?:launched|fired|shelled|struck|hit|targeted|attacked|conducted|carried\s+out|"
     r"responded|retaliated|bombed|sent|opened\s+fire)\b",
@@ -76,7 +96,11 @@ _STATE_STRIKE_AFTER = re.compile(
     r"(?:air\s?strikes?|airstrikes?|strikes?|air\s+raids?|raids?|bombing)\b",
     re.IGNORECASE,
 )
-_GAP_STOP = re.compile(r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops)\b", re.IGNORECASE)
+# ("US personnel injured after rockets fired at ...": a headline's victims, harmed before the verb.)
+_GAP_STOP = re.compile(
+    r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops|injured|wounded|killed|hurt|after|before)\b",
+    re.IGNORECASE,
+)
 _MODIFIER_GAP = re.compile(r"[\s\w.-]*")
 # The actor is the subject of a verb of saying: "the coalition said ...", "US Central Command
 # reported that ...", "Pentagon officials confirmed ...". (Up to three words may stand between
@@ -111,6 +135,8 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
         before = text[max(start, a.start - 45) : a.start]
         if _AGENT_BEFORE.search(before):
             return a  # "carried out by Iran-backed militias"
+        if (by := _BY_BEFORE.search(before)) and _passive_agent(text, start, a.start - len(before) + by.start()):
+            return a
         if side_of(a.name) in ("us", "israel") and (own := _STATE_STRIKE_AFTER.match(text, a.end, end)):
             # "mourners of the victims of the US airstrike": a state's strike is the state's, whatever
             # preposition comes before, when it is the clause's only weapon.

@@ -30,10 +30,14 @@ class ClauseDate:
 
 _COMMEMORATION_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:anniversary|commemorat\w*|memorial)\b", re.IGNORECASE)
 _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w+\s+){0,2}(?:commemorat|anniversar)", re.IGNORECASE)
-_SINCE_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+)?$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
-_SPEECH_BEFORE = re.compile(r"\b(?:said|told|added|stated|announced|reported|vowed|warned)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE)
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|told|added|stated|announced|reported|vowed|warned|speaking|spoke|interviewed|briefed|wrote|tweeted|posted)\b(?:\s+[\w.-]+){0,4}\s*$", re.IGNORECASE
+)
+# "at a Monday press conference", "in a Tuesday briefing": the date of the speaking, not of what is spoken of.
+_SPEECH_AFTER = re.compile(r"\s*(?:(?:press|news)\s+(?:conference|briefing)|briefing|interview)\b", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b")
 # A date that belongs to a statement: a speech or publication word shortly before it.
 _STATEMENT_BEFORE = re.compile(
@@ -130,7 +134,7 @@ def clause_date(
         if _COMMEMORATION_AFTER.match(after) or _HELD_AFTER.match(after):
             anniversary = d
             continue
-        if _SINCE_BEFORE.search(seg[max(0, d.start - 8) : d.start]):
+        if _SINCE_BEFORE.search(seg[max(0, d.start - 30) : d.start]):
             continue
         usable.append(replace(d, start=d.start + start, end=d.end + start))
     past_only = False
@@ -147,11 +151,14 @@ def clause_date(
     attack_pos = weapon_starts or [start + (mm.start() if (mm := ATTACK_NOUN.search(seg)) else 0)]
     scored = []
     for d in usable:
-        speech = bool(_SPEECH_BEFORE.search(text[max(start, d.start - 45) : d.start]))
+        speech = bool(_SPEECH_BEFORE.search(text[max(start, d.start - 45) : d.start]) or _SPEECH_AFTER.match(text, d.end))
         dist = min(abs(d.start - p) for p in attack_pos)
-        scored.append((d.precision == "year", speech, dist, d))
-    scored.sort(key=lambda t: (t[0], t[1], t[2]))
-    year_only, speech, _, best = scored[0]
+        # "on Monday, with the spokesman posting: 'rockets landed tonight'": the quoted "tonight" is
+        # the day of the post; the reporter's own date outside the quotation dates the attack.
+        quoted = len(usable) > 1 and d.basis != "absolute" and inside_quotes(text, sentence_start, d.start)
+        scored.append((d.precision == "year", speech, quoted, dist, d))
+    scored.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
+    year_only, speech, _, _, best = scored[0]
     if year_only:
         return ClauseDate(past_only=True, year_hint=best.date.year)
     said_on = best.date if _STATEMENT_BEFORE.search(text[max(start, best.start - 60) : best.start]) else None
@@ -164,6 +171,10 @@ def clause_date(
         # the days before (the one already told, if any), not a new attack on the day of the claim.
         return ClauseDate(said_on=said_on)
     if speech and attack_pos[0] > best.end and _THAT.search(text[best.end : attack_pos[0]]):
+        if best.precision == "day" and dt.timedelta(0) <= published - best.date <= dt.timedelta(days=7):
+            # "Speaking on Monday, officials said that drones had struck ...": the attack of that day
+            # or the days before, the one the report already tells if there is one.
+            return ClauseDate(said_on=best.date)
         return ClauseDate(past_only=True)  # "told the Council last week that it targeted ...": earlier, unknown
     if best.basis == "anchor" and _AFTER_LATER.match(best.text):
         follow = text[best.end : best.end + 40]

@@ -84,13 +84,32 @@ class TypeVotes:
 
 
 _DRONE_BEFORE = re.compile(r"\bdrone\s*$", re.IGNORECASE)
-_STATE_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|targeted)\b", re.IGNORECASE)
+# "a US drone strike" (the state struck), not "the US coalition confirms a drone strike on its base" (it speaks).
+_STATE_BEFORE = re.compile(
+    r"\b(?:U\.?S\.?|American|coalition|Israeli|targeted)\b(?![^.]*\b(?:confirm\w*|sa(?:id|ys)|report\w*|announc\w*|denie[sd]|acknowledg\w*)\b)",
+    re.IGNORECASE,
+)
 _AIR_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|air|aerial|precision|retaliatory)\b[\w\s.-]{0,20}$", re.IGNORECASE)
 _CARRIED_BEFORE = re.compile(r"\b(?:conducted|carried(?:\s+out)?|launched)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _STATE_NAMED = re.compile(r"\b(?:U\.?S\.?|American|[Cc]oalition|Israeli)\b", re.IGNORECASE)
+_ON_MILITIA_SITE = re.compile(
+    r"\s+(?:on|against|targeting|that\s+(?:hit|targeted))\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?"
+    r"(?:headquarters|positions?|convoy|vehicle|car|depot|office|compound)\s+(?:of|belonging\s+to|used\s+by)\s+(?:the\s+|an?\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:Popular\s+Mobili[sz]ation|PMF|Hashd|militias?|Kata[’'e]?ib|Hezbollah|Harakat|Nujaba|paramilitary)",
+    re.IGNORECASE,
+)
 _STRIKE_AFTER = re.compile(r"\s+strikes?\b", re.IGNORECASE)
 _GUN_BEFORE = re.compile(r"\b(?:artillery|mortar)\s+$", re.IGNORECASE)
 _KATYUSHA_BEFORE = re.compile(r"\bKatyusha\s*$")
+# "militants getting ready to launch drones", "missiles that had not been launched", "equipment used to
+# launch the rockets": weapons that were not used in the event told (a strike's targets' weapons,
+# munitions found unfired), so they do not type it.
+_UNUSED_BEFORE = re.compile(
+    r"\b(?:(?:planning|preparing|attempting|trying|ready|about|set|intending|plotting|used)\s+to\s+(?:launch|fire|use)"
+    r"|(?:stockpil\w+|stor(?:e|ed|ing|age\s+of)|cache\s+of|caches\s+of|found)\b)\s+(?:[\w'’-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+_UNUSED_AFTER = re.compile(r"\s+(?:that|which)\s+(?:had|have|has)\s+not\s+(?:yet\s+)?been\s+(?:launched|fired|used)\b", re.IGNORECASE)
 
 
 def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None = None) -> TypeVotes:
@@ -117,8 +136,10 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
             if kind == "strike":
                 before = seg[max(0, s - 40) : s]
                 if _DRONE_BEFORE.search(before):
-                    # "a US drone strike" is an airstrike; a militia's "drone strike" a drone attack.
-                    vote = "airstrike" if _STATE_BEFORE.search(before) else "drone"
+                    # "a US drone strike" is an airstrike; a militia's "drone strike" a drone attack, and
+                    # "a drone strike on the headquarters of the PMF" (a militia's site) a state's strike.
+                    state = _STATE_BEFORE.search(before) or _ON_MILITIA_SITE.match(seg, e)
+                    vote = "airstrike" if state else "drone"
                 elif _AIR_BEFORE.search(before):
                     vote = "airstrike"
                 elif _CARRIED_BEFORE.search(before):
@@ -133,6 +154,8 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
             if kind == "rounds" and _GUN_BEFORE.search(seg, max(0, s - 12), s):
                 continue
             if kind == "rocket" and _KATYUSHA_BEFORE.search(seg, max(0, s - 10), s):
+                continue
+            if kind not in ("airstrike", "strike") and (_UNUSED_BEFORE.search(seg, max(0, s - 60), s) or _UNUSED_AFTER.match(seg, e)):
                 continue
             votes.append((vote, 1.0))
             spans.append((start + s, start + e))

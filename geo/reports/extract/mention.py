@@ -51,6 +51,7 @@ class Mention:
     unknown_place: bool = False  # names a place the gazetteer cannot map
     base_nouns: list[tuple[str, str, int, int]] = field(default_factory=list)  # (det, noun, start, end)
     anaphor: tuple | None = None  # (site, start, end) "the base" refers back to
+    earlier: bool = False  # "(it comes) after drones targeted ...", "follows a rocket attack": an earlier event
 
     @property
     def event_type(self) -> str:

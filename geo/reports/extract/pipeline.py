@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from geo.reports.dates import find_dates
+from geo.reports.dates import DateMention, find_dates
 from geo.reports.extract.attribution import (
     CLAIM,
     HEDGE,
@@ -35,8 +35,8 @@ from geo.reports.extract.candidates import ExtractionResult
 from geo.reports.extract.clause_dates import clause_date
 from geo.reports.extract.events import count_munitions, find_damage, find_interception, read_casualties, type_votes
 from geo.reports.extract.mention import Mention
-from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, place_scanner, places_in
-from geo.reports.extract.sentences import find_datelines, split_clauses, split_sentences
+from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, national_base, place_scanner, places_in
+from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
 from geo.reports.extract.vocabulary import (
     ATTACK_NOUN,
@@ -97,7 +97,15 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
-_TWICE = re.compile(r"\btwice\b|\btwo\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b", re.IGNORECASE)
+# A clause split off at "after" that tells the earlier event ("It comes after drones targeted a base").
+_EARLIER = re.compile(r"(?:[\w-]+\s+){0,3}?after\s", re.IGNORECASE)
+_TWICE = re.compile(
+    r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
+    # "rocket and drone attacks on the base", "a dual rocket and drone attack": one attack per weapon
+    r"|\b(?:rocket|drone|missile|mortar)s?\s+and\s+(?:rocket|drone|missile|mortar)s?\s+attacks\b"
+    r"|\b(?:dual|twin|double)\s+(?:rocket|drone|missile|mortar)s?\s+and\s+(?:rocket|drone|missile|mortar)s?\s+attack\b",
+    re.IGNORECASE,
+)
 _NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
 # Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
 _LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
@@ -109,6 +117,15 @@ _COORDINATED = re.compile(r"\s+and\s+had\s+|,\s+and\s+")
 _VERB_FIRST = re.compile(
     r"(?:(?:then|later|earlier|also|subsequently|again|afterwards)\s+)*(?:[a-z]+ed|hit|shot|struck|fired|launched|carried|conducted|sent)\b"
 )
+
+
+# "in response to repeated rocket and drone attacks": the campaign a strike answers, not two attacks told.
+_ANSWERING = re.compile(r"\b(?:response|retaliation|reply|revenge|repeated|series\s+of|wave\s+of)\b[\w\s-]{0,20}$", re.IGNORECASE)
+
+
+def _twice(seg: str) -> bool:
+    """The clause tells two attacks on its place ("twice", "rocket and drone attacks on the base")."""
+    return any(not _ANSWERING.search(seg, max(0, t.start() - 40), t.start()) for t in _TWICE.finditer(seg))
 
 
 def _is_threat(seg: str) -> bool:
@@ -330,6 +347,10 @@ class _Reader:
                     story.lead_date = story.context_date = (m.date.date, m.date.precision)
             return
         self._date_of(m, start, end)
+        if m.date is None and CAUSE_CLAUSE.match(text, start) and (told := story.context_date or story.lead_date):
+            # "The strikes follow a rocket attack on ...": an attack before the one told, in the days
+            # before it: the week of the day before, not the day of the strikes.
+            m.date = DateMention(start, start, "", told[0] - dt.timedelta(days=1), "week", "anchor")
         if generic and m.date is not None and not m.types and _NOW.search(m.date.text):
             return  # "Today, attacks are rare": the present of a habit, not an attack of that day
         # A habitual summary dated only by when it was said ("have come under attack 60 times, the
@@ -355,7 +376,7 @@ class _Reader:
         m.another = bool(_ANOTHER.search(seg))
         where = self._clause_places(start, end, m.types)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
-        if m.date is not None and m.targets and _TWICE.search(seg):
+        if m.date is not None and m.targets and _twice(seg):
             # "Ain al-Asad was attacked twice on Tuesday": that day's attacks there with different
             # weapons are separate incidents, however closely the report tells them.
             story.repeated.update((t[0].id, (m.date.date, m.date.precision)) for t in m.targets)
@@ -368,7 +389,8 @@ class _Reader:
             story.lead_date = (m.date.date, m.date.precision)
         countries = {t[0].id for t in m.targets if t[0].kind == "country"}
         if len(countries) >= 2 or (
-            countries and all(t[0].kind == "country" for t in m.targets) and _SUMMARY_NOUNS.search(seg) and len(m.targets) > 1
+            countries and all(t[0].kind == "country" for t in m.targets) and _SUMMARY_NOUNS.search(seg)
+            and (len(m.targets) > 1 or generic)  # "several US bases in Syria were targeted in a series of attacks"
         ):
             # "bases in Iraq and Syria came under fire": a summary of attacks told one by one below.
             if m.date is not None and not m.date_is_past_only:
@@ -396,6 +418,10 @@ class _Reader:
             self._all_unharmed(si, m.killed, m.injured)  # "Nobody was hurt in the attacks": also those told later
         if not m.targets and not m.unknown_place:
             m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
+            if m.anaphor is None and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
+                m.targets = [(*national, 1, "descriptive")]  # "an Iraqi air base": the one Iraqi base the report names
+        # ("Minutes after the missile attack, ...": "the attack" is the one told, not an earlier one.)
+        m.earlier = not m.definite and bool(_EARLIER.match(text, start) or OTHER_EVENT_CLAUSE.match(text, start))
         for piece in self._per_target(m):
             for one in self._per_weapon(piece):
                 story.link(one, attribution)
@@ -466,7 +492,7 @@ class _Reader:
         if (m.targets[0][0].id, (m.date.date, m.date.precision)) not in self.story.repeated:
             return [m]
         kinds = [k for k in m.types if k not in ("rounds", "strike", "other")]
-        if len(kinds) < 2:
+        if len(kinds) < 2 or "airstrike" in kinds:  # a strike answering two kinds of attack is one strike
             return [m]
         pieces = [replace(m, types={kinds[0]: m.types[kinds[0]]})]
         for kind in kinds[1:]:
@@ -509,6 +535,10 @@ class _Reader:
         """A clause without a place takes the place of the other clauses of its sentence."""
         for c_start, c_end in self._clauses(si):
             if (c_start, c_end) == (m.start, m.end):
+                continue
+            if OTHER_EVENT_CLAUSE.match(self.text, max(c_start, m.start)):
+                # "the strikes | follow a rocket attack on K-1", "rockets hit the base | along with another
+                # attack in Syria": the other event's place is not this one's.
                 continue
             targets = self._clause_places(c_start, c_end, m.types).targets
             found = [t for t in targets if m.place_constraint is None or t[0].country == m.place_constraint]

@@ -29,8 +29,8 @@ from geo.places.normalize import name_key
 
 __all__ = [
     "BASE_KINDS",
-    "GEO_PRECISION_BY_KIND",
     "ClausePlaces",
+    "GEO_PRECISION_BY_KIND",
     "Place",
     "PlaceScanner",
     "Target",
@@ -40,6 +40,7 @@ __all__ = [
     "finer",
     "is_coarse",
     "kind_rank",
+    "national_base",
     "place_scanner",
     "regions_overlap",
     "same_place",
@@ -285,6 +286,19 @@ _NEAR = re.compile(
 )
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+$", re.IGNORECASE)
 _DEMONYM = {"iraqi": "IQ", "syrian": "SY", "jordanian": "JO"}
+# "a province that borders Iraq", "on the border with Iraq": the country locates its neighbour.
+_BORDERING = re.compile(r"\b(?:borders?|bordering|border\s+with|neighbou?ring|adjacent\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
+# "in response to repeated attacks on US forces in Syria and Iraq": the areas of the attacks a
+# strike answers (plural: a campaign, not one attack told), not where the strike fell.
+_CAUSE_OF_STRIKE = re.compile(
+    r"\b(?:retaliation|response|revenge|reprisal|reply)\b(?:\s+[\w.-]+){0,4}?\s+(?:for|to)\s+(?:the|its|their|an?)\b[^.;]*$", re.IGNORECASE
+)
+_STRIKE_WORD = re.compile(r"\b(?:attacks?|strikes?|airstrikes?|raids?|bombing|shelling|rockets?|missiles?|drones?)\b", re.IGNORECASE)
+_ANSWERED = re.compile(
+    r"\b(?:in\s+(?:response|retaliation|reply)\s+(?:to|for)|retaliat\w*\s+for|to\s+avenge)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:attacks|strikes)\b[^.;]*$",
+    re.IGNORECASE,
+)
 
 
 def is_coarse(site) -> bool:
@@ -327,6 +341,12 @@ _QUALIFIER_LINK = re.compile(
 
 _NEXT_TO = re.compile(
     r",?\s*(?:which\s+is\s+)?(?:adjacent\s+to|next\s+to|at|inside|on\s+the\s+grounds\s+of|near|close\s+to|in|within)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+# "the Harir base belonging to the US military near Erbil airport": a few words about the base, then
+# the place it is near (no "and", no comma: not a list of targets).
+_LOCATED_NEAR = re.compile(
+    r"(?:\s+(?!and\b|or\b)[\w'’-]+){1,6}?\s+(?:near|close\s+to|outside|in\s+the\s+vicinity\s+of|adjacent\s+to|next\s+to)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 _GLOSS_OPEN = re.compile(r"\s*[(\[]\s*(?:(?:near|at|in|by|next\s+to|outside)\s+)?(?:the\s+)?", re.IGNORECASE)
@@ -383,6 +403,12 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
             continue
         if _ORIGIN.search(before[-60:]) or _DIRECTION_OF.search(before[-30:]):
             continue  # "fired from ...", "west of Baghdad": not the target
+        if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):
+            continue
+        if airstrike and (cause := _CAUSE_OF_STRIKE.search(text, start, p.start)) and not _STRIKE_WORD.search(cause.group(0), 8):
+            # "the strikes were retaliation for the killing of soldiers at Camp Taji": the cause's place
+            # (a cause told as an attack, "in retaliation for an Israeli strike in Syria", is an event of its own).
+            continue
         gp = GEO_PRECISION_BY_KIND.get(p.site.kind, 1)
         if gp < 3 and _NEAR.search(before[-45:]):
             gp = 2
@@ -394,7 +420,9 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
     kept: list[tuple[Place, int]] = []
     for p, gp in cand:
         prev = kept[-1][0] if kept else None
-        if prev is not None and not is_coarse(prev.site) and not is_coarse(p.site) and _NEXT_TO.fullmatch(text[prev.end : p.start]):
+        if prev is not None and not is_coarse(prev.site) and not is_coarse(p.site) and (
+            _NEXT_TO.fullmatch(text[prev.end : p.start]) or _LOCATED_NEAR.fullmatch(text[prev.end : p.start])
+        ):
             continue
         if prev is not None and _GLOSS_OPEN.fullmatch(text[prev.end : p.start]) and _GLOSS_CLOSE.match(text, p.end):
             continue  # "Victory base (Baghdad airport)": a bracketed gloss says where the named place is
@@ -461,6 +489,23 @@ def _descriptive(area: Place, base_nouns, report_sites: list[Any], clause_start:
     counts = {s.id: sum(1 for r in report_sites if r.id == s.id) for s in exact}
     best = sorted(exact, key=lambda s: -counts[s.id])
     return best[0] if counts[best[0].id] > counts[best[1].id] else None
+
+
+def national_base(report_sites: list[Any], base_nouns, place_constraint: str | None):
+    """ "an Iraqi air base", "a Syrian military outpost" -> (site, start, end): the one base-like site of
+    that country the report names (anywhere in it), if it names exactly one of that kind."""
+    if place_constraint is None:
+        return None
+    nouns = [b for b in base_nouns if b[0] not in ("the", "its", "their")]
+    if not nouns:
+        return None
+    _det, noun, s, e = nouns[0]
+    found = [site for site in dict.fromkeys(report_sites) if site.kind in BASE_KINDS and site.country == place_constraint]
+    for kinds in _noun_tiers(noun):
+        if tier := [site for site in found if site.kind in kinds]:
+            found = tier
+            break
+    return (found[0], s, e) if len({site.id for site in found}) == 1 else None
 
 
 def anaphor(places: list[Place], base_nouns, place_constraint: str | None, before: int):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["find_datelines", "split_clauses", "split_sentences"]
+__all__ = ["CAUSE_CLAUSE", "OTHER_EVENT_CLAUSE", "find_datelines", "split_clauses", "split_sentences"]
 
 
 _ABBREV = frozenset(
@@ -19,11 +19,26 @@ _ABBREV = frozenset(
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+")
 
 
+# A page's own time stamp at the top of a saved report ("date 2024-08-06", "Published:
+# 2024-08-06T10:00Z"): when the page was posted, glued to the first sentence by the copy.
+_STAMP = re.compile(
+    r"\s*(?:(?:date|published|posted|updated)\s*:?\s*)?\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?(?=\s)",
+    re.IGNORECASE,
+)
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` spans of the sentences of ``text`` (line breaks always split)."""
+    """``(start, end)`` spans of the sentences of ``text`` (line breaks always split).
+
+    A time stamp opening the text is a sentence of its own: it dates the page, and read
+    with the first sentence it would date that sentence's attack.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
+    if stamp := _STAMP.match(text):
+        spans.append(_strip_span(text, 0, stamp.end()))
+        start = stamp.end()
+    for m in _BOUNDARY.finditer(text, start):
         if m.group(0)[0] != "\n":
             before = text[start : m.start()].rsplit(None, 1)
             last = before[-1].lower().rstrip(".") if before else ""
@@ -47,12 +62,22 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_CAUSE_WORDS = r"(?:follow(?:s|ed)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for)"
+#: A clause that opens on these words tells an earlier event, the cause of the one before it.
+CAUSE_CLAUSE = re.compile(_CAUSE_WORDS + r"\s", re.IGNORECASE)
+_ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:another|a\s+second|a\s+separate|an\s+earlier)\s"
+#: A clause that tells another event than the one before it (a cause, "along with another attack in ...").
+OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + ")", re.IGNORECASE)
+
 # Clause boundaries: conjunctions that join two events in one sentence. For
 # "after"/"before" the second clause keeps a leading duration ("a week after
 # ..."), which dates the event that follows it.
 _CLAUSE = re.compile(
-    r";\s+|,\s+(?:while|whereas|but)\s+|\s+while\s+|\s+and\s+had\s+"
+    r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|,?\s+(?=" + _ANOTHER_WORDS + r")|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
+    # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
+    # event told next is another one, earlier (its own place, date and weapon).
+    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
     # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.

@@ -26,8 +26,18 @@ from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
 from geo.reports.extract.vocabulary import side_of
+from geo.reports.merge import distance_km
 
 __all__ = ["DateSpec", "Event", "Story", "more_precise", "overlap"]
+
+#: Two places of one report closer than this (km) can be two names of the spot one attack hit.
+NEIGHBOUR_KM = 15.0
+
+# How sure a place is, by how it was found: a name the text gives beats one inferred.
+_METHOD_RANK = {"named": 0, "descriptive": 1, "anaphor": 2, "area": 3, "context": 4}
+
+# Weapons militias fire at bases: an attack with one of them is no US strike.
+_GROUND_FIRE = frozenset({"rocket", "missile", "drone", "indirect_fire", "artillery", "small_arms", "rpg", "ied"})
 
 # Type votes that name no weapon ("rounds", "strikes").
 _VAGUE_TYPES = frozenset({"rounds", "strike", "other"})
@@ -91,6 +101,28 @@ def _within(a: DateSpec, b: DateSpec) -> bool:
 # How many days before a statement the attacks it speaks of may be ("claimed on Tuesday" the attack of
 # Sunday night): wire copy rarely waits longer, and a longer reach would take in earlier, unrelated attacks.
 _SAID_REACH = dt.timedelta(days=2)
+
+
+def _keeps(a: Event, b: Event) -> bool:
+    """Whether ``a`` rather than ``b`` stands for the attack both tell: the finer place, then the
+    place the text names, then the named weapon, then the place named first."""
+
+    def rank(ev: Event):
+        # "X in Y", "X near Y": the place named first is the target, the other one locates it.
+        first = ev.place_span[0] if ev.place_span else min(ev.sentences, default=0)
+        return (is_coarse(ev.site), _METHOD_RANK.get(ev.place_method, 5), ev.event_type == "other", first)
+
+    return rank(a) <= rank(b)
+
+
+def _weapon_vague(ev: Event) -> bool:
+    """No weapon named, only "rounds", "fire" or "an attack"."""
+    return all(k in _VAGUE_TYPES for k in ev.types)
+
+
+def _vague(ev: Event) -> bool:
+    """An attack told vaguely: no weapon, or a place that is a city or area, or inferred from context."""
+    return ev.event_type == "other" or is_coarse(ev.site) or ev.place_method in ("area", "context", "anaphor")
 
 
 def _said_about(date: DateSpec, said_on: dt.date) -> bool:
@@ -160,6 +192,8 @@ class Story:
     def summarise(self, types: dict[str, float], *, on: DateSpec | None) -> None:
         """A lead summing up a day's attacks names these weapons (see :meth:`finish`)."""
         kinds = frozenset(k for k in types if k not in _VAGUE_TYPES)
+        if kinds and "rounds" in types:
+            kinds |= {"indirect_fire"}  # "rockets and indirect fire": the fire besides the rockets is mortars
         if kinds:
             self.summaries.append((on or self.context_date or self.lead_date, kinds))
 
@@ -207,7 +241,7 @@ class Story:
                 touched.append(ev)
             elif date is not None or m.date_is_past_only:
                 touched.append(self._new_event(m, None, date))  # its place may come in the next sentence
-            elif (last := self.last_event) is not None and last.site is not None and m.sent - self.last_event_sentence <= 2:
+            elif not m.earlier and (last := self.last_event) is not None and last.site is not None and m.sent - self.last_event_sentence <= 2:
                 # "The coalition responded by firing six artillery rounds": where the story is.
                 ev = self._new_event(m, (last.site, last.place_span[0], last.place_span[1], max(2, last.geo_precision), "context"), last.date)
                 touched.append(ev)
@@ -243,7 +277,10 @@ class Story:
             return False  # the coalition's counter-fire is not the militia attack it answers
         if m.actor is not None and ev.actor == "Unknown" and ev.side == "other" and side_of(m.actor.name) != "other":
             # An unattributed airstrike is some state's: the US strike told later may be it.
-            return ev.event_type in ("other", "airstrike") or m.event_type == "other" or "strike" in m.types
+            # A rocket, drone or missile attack is not: "US forces responded to the attack ..." is the answer to it.
+            return ev.event_type in ("other", "airstrike") or (
+                (m.event_type == "other" or "strike" in m.types) and ev.event_type not in _GROUND_FIRE
+            )
         return True
 
     def _find_event(self, site, date, m: Mention) -> Event | None:
@@ -335,8 +372,11 @@ class Story:
         return ev
 
     def merge(self, ev: Event, m: Mention, target, date) -> None:
+        # "the missile attack" said of rockets already told: a back-reference words the weapon loosely,
+        # the telling itself is the better witness.
+        weight = 0.5 if m.definite and any(k not in _VAGUE_TYPES for k in ev.types) else 1.0
         for k, v in m.types.items():
-            ev.types[k] = ev.types.get(k, 0.0) + v
+            ev.types[k] = ev.types.get(k, 0.0) + v * weight
         if m.sent not in ev.sentences:
             ev.sentences.append(m.sent)
         ev.spans.extend(("event_type", s, e) for s, e in m.type_spans)
@@ -388,6 +428,7 @@ class Story:
         """Fold vague events into precise ones, then apply what the report says of all its attacks."""
         self._type_from_summaries()
         self.absorb()
+        self.fold_neighbours()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
         for (kind, actor, by, span), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
             for ev in self._attacks_on(day):
@@ -447,21 +488,78 @@ class Story:
                     continue
                 if not ev.date_defaulted and not (ev.date and other.date and overlap(ev.date, other.date)):
                     continue
-                for k, v in ev.types.items():
-                    other.types[k] = other.types.get(k, 0.0) + v
-                other.sentences.extend(s for s in ev.sentences if s not in other.sentences)
-                other.spans.extend(sp for sp in ev.spans if sp[0] not in ("place", "date"))
-                for attr in ("munitions", "killed", "injured"):
-                    if getattr(other, attr) is None and getattr(ev, attr) is not None:
-                        setattr(other, attr, getattr(ev, attr))
-                other.intercepted = other.intercepted or ev.intercepted
-                if RANK[ev.attribution] > RANK[other.attribution] and ev.side == "other":
-                    other.actor, other.attribution, other.attributed_by = ev.actor, ev.attribution, ev.attributed_by
-                    other.who_span = ev.who_span
-                elif other.actor == "Unknown":
-                    other.actor, other.who_span = ev.actor, ev.who_span
-                self.events.remove(ev)
+                self._fold(ev, other)
                 break
+        self._place_siblings()
+
+    def _place_siblings(self) -> None:
+        """ "Rocket and drone attacks on a base in northeastern Syria ... the drone hit al-Shaddadi": the
+        attack left at a region or province, the same day as an attack on the one site of that area
+        the report names (the same side), was on that site too, with its own weapon."""
+        for ev in self.events:
+            if ev.site is None or ev.date is None or ev.site.kind not in ("region", "province") or ev.event_type == "airstrike":
+                continue
+            inside = {
+                id(o.site): o for o in self.events
+                if o is not ev and o.site is not None and o.date is not None and not is_coarse(o.site)
+                and contains(ev.site, o.site) and overlap(ev.date, o.date) and o.side == ev.side and o.event_type != "airstrike"
+            }
+            sites = {o.site.id for o in inside.values()}
+            if len(sites) == 1:
+                (o,) = list(inside.values())[:1]
+                ev.site, ev.place_method, ev.geo_precision = o.site, "descriptive", 1
+
+    def fold_neighbours(self) -> None:
+        """One attack on a site told twice under two names of one spot is one attack.
+
+        "Rockets hit Green Village in the Al-Omar field", "a rocket landed near Camp Victory by
+        Baghdad airport", "indirect fire landed in Erbil" beside "rockets hit Erbil airport": on
+        one day, at places at most :data:`NEIGHBOUR_KM` apart, with weapons one report may word
+        either way ("indirect fire" may be rockets; "an attack" names no weapon), the two are one
+        attack at the finer place when one sentence names both places or one of the two is told
+        vaguely (no weapon, a city, a place inferred). Two sites named in two sentences, each
+        with its weapon, are two attacks (mortars on the embassy, rockets on a base nearby), so
+        are a drone and a rocket on one base, and strikes *by* the US on neighbouring targets.
+        """
+        attacks = [ev for ev in self.events if ev.date and ev.site is not None and ev.side == "other" and ev.event_type != "airstrike"]
+        if len(attacks) < 2:
+            return
+        folded: set[int] = set()  # ids: events compare by value, and that is slow and not what is meant here
+        for ev in attacks:
+            for other in attacks:
+                if other is ev or id(other) in folded:
+                    continue
+                if not overlap(ev.date, other.date):
+                    continue
+                if ev.actor != "Unknown" and other.actor != "Unknown" and ev.actor != other.actor:
+                    continue
+                if distance_km(float(ev.site.lat), float(ev.site.lon), float(other.site.lat), float(other.site.lon)) > NEIGHBOUR_KM:
+                    continue
+                if not type_fits(ev.event_type, other.event_type, _weapon_vague(ev) or _weapon_vague(other)):
+                    continue
+                if _keeps(other, ev) and (set(ev.sentences) & set(other.sentences) or _vague(ev)):
+                    self._fold(ev, other)
+                    folded.add(id(ev))
+                    break
+
+    def _fold(self, ev: Event, other: Event) -> None:
+        """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""
+        for k, v in ev.types.items():
+            other.types[k] = other.types.get(k, 0.0) + v
+        other.sentences.extend(s for s in ev.sentences if s not in other.sentences)
+        other.spans.extend(sp for sp in ev.spans if sp[0] not in ("place", "date"))
+        for attr in ("munitions", "killed", "injured"):
+            if getattr(other, attr) is None and getattr(ev, attr) is not None:
+                setattr(other, attr, getattr(ev, attr))
+        other.intercepted = other.intercepted or ev.intercepted
+        if RANK[ev.attribution] > RANK[other.attribution] and ev.side == "other":
+            other.actor, other.attribution, other.attributed_by = ev.actor, ev.attribution, ev.attributed_by
+            other.who_span = ev.who_span
+        elif other.actor == "Unknown":
+            other.actor, other.who_span = ev.actor, ev.who_span
+        if other.date_defaulted and not ev.date_defaulted:
+            other.date, other.date_defaulted = ev.date, False
+        del self.events[next(i for i, e in enumerate(self.events) if e is ev)]
 
     # -------------------------------------------------------------- results
 
@@ -477,8 +575,8 @@ class Story:
                 self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")
                 continue
             etype = ev.event_type
-            if etype == "other" and "strike" in ev.types and ev.side in ("us", "israel"):
-                etype = "airstrike"
+            if ev.side in ("us", "israel") and (etype == "drone" or (etype == "other" and "strike" in ev.types)):
+                etype = "airstrike"  # a state's drone strike is an airstrike; a militia's drone is a drone attack
             date, precision = ev.date
             if precision == "week":
                 date -= dt.timedelta(days=date.weekday())

@@ -170,14 +170,16 @@ def side_of(actor: str) -> str:
 TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("rpg", re.compile(r"(?i:\brocket[- ]propelled\s+grenades?\b)|\bRPGs?\b")),
     ("airstrike", re.compile(r"\bair\s?strikes?\b|\bairstrik\w+|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b|\baircraft\s+(?:struck|hit|carried|bombed|targeted)", re.IGNORECASE)),
-    ("indirect_fire", re.compile(r"\bmortars?(?:\s+(?:rounds?|shells?|bombs?))?\b|\bindirect[- ]fire\b", re.IGNORECASE)),
+    ("indirect_fire", re.compile(r"\bmortars?(?:\s+(?:rounds?|shells?|bombs?))?\b", re.IGNORECASE)),
     ("artillery", re.compile(r"\bartillery\b|\bshells\b|\bshelling\b|\bshelled\b|\bhowitzers?\b", re.IGNORECASE)),
     ("missile", re.compile(r"\b(?:ballistic\s+|cruise\s+)?missiles?\b", re.IGNORECASE)),
     ("rocket", re.compile(r"\brockets?\b|\bKatyushas?\b|\bGrad\s+rockets?\b", re.IGNORECASE)),
     ("drone", re.compile(r"\bdrones?\b|\bUAVs?\b|\bUAS\b|\bunmanned\s+(?:aerial|aircraft)(?:\s+(?:system|vehicle)s?)?\b|\bquadcopters?\b", re.IGNORECASE)),
     ("ied", re.compile(r"\bIEDs?\b|\broadside\s+bombs?\b|\bexplosive\s+devices?\b|\bcar\s+bombs?\b|\bbomb(?:ing)?s?\b(?!ers)", re.IGNORECASE)),
     ("small_arms", re.compile(r"\bgunmen\b|\bopened\s+fire\b|\bgunfire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bmachine[- ]?guns?\b", re.IGNORECASE)),
-    ("rounds", re.compile(r"\brounds\b|\bprojectiles?\b", re.IGNORECASE)),
+    # "Indirect fire" is the military's word for rockets and mortars alike: like "rounds", it names
+    # no weapon (alone it still reads as indirect fire; beside "rockets" it is those rockets).
+    ("rounds", re.compile(r"\brounds\b|\bprojectiles?\b|\bindirect[- ]fire\b", re.IGNORECASE)),
     ("strike", re.compile(r"\bstrikes?\b|\braids?\b", re.IGNORECASE)),
 )
 #: Per type cue, lower-case stems without which its pattern cannot match: a clause is searched
@@ -185,14 +187,14 @@ TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 CUE_STEMS: dict[str, tuple[str, ...]] = {
     "rpg": ("rocket", "rpg"),
     "airstrike": ("air", "warplane", "fighter", "bomber"),
-    "indirect_fire": ("mortar", "indirect"),
+    "indirect_fire": ("mortar",),
     "artillery": ("artillery", "shell", "howitzer"),
     "missile": ("missile",),
     "rocket": ("rocket", "katyusha"),
     "drone": ("drone", "uav", "uas", "unmanned", "quadcopter"),
     "ied": ("ied", "roadside", "explosive", "bomb"),
     "small_arms": ("gun", "fire", "arms", "sniper"),
-    "rounds": ("round", "projectile"),
+    "rounds": ("round", "projectile", "indirect"),
     "strike": ("strike", "raid"),
 }
 # Lower-case stems without which no type cue can match (a cheap first test).
@@ -221,7 +223,12 @@ HAPPENED = re.compile(
     r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight))\b",
     re.IGNORECASE,
 )
-ATTACK_VERB = re.compile(r"\b(?:fired|opened\s+fire|shelled|attacked)\s+(?:on|at|toward|towards|upon)\b", re.IGNORECASE)
+ATTACK_VERB = re.compile(
+    r"\b(?:fired|opened\s+fire|shelled|attacked)\s+(?:on|at|toward|towards|upon)\b"
+    # "the group targeted the Ain al-Asad base": an attack verb with a base as its object, no weapon named
+    r"|\b(?:targeted|attacked|struck)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’.-]+\s+){0,4}?(?:base|air\s?base|outpost|garrison|camp|airport)\b",
+    re.IGNORECASE,
+)
 NP_EVENT = re.compile(
     r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|shelling|bombing)\s+(?:on|against|at|along|near|targeting|in)\b", re.IGNORECASE
 )
@@ -232,9 +239,14 @@ MODAL = re.compile(
 )
 GENERIC = re.compile(
     r"\b(?:ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+)?"
-    r"(?:targeted|attacked|hit|come|launched|carried|been|conducted|struck|counted|faced|stopped|become|blamed)"
+    # "nine rockets have been fired at the base" is a lead's perfect tense, not a habit (counts of
+    # times, "since ...", "in recent weeks" still mark the campaign summaries).
+    r"(?:targeted|attacked|hit|come|launched|carried|been(?!\s+(?:fired|launched)\b)|conducted|struck|counted|faced|stopped|become|blamed)"
+    r"|to\s+have\s+been\s+(?:fired|launched)"
+    # "the groups had paused attacks", "resumed their attacks": the campaign, not an attack
+    r"|(?:paused|halted|suspended|resumed|ceased|stopped|renewed)\s+(?:their\s+|its\s+|the\s+)?(?:[\w-]+\s+)?attacks"  # "appeared to have been fired from ...": about, not an attack
     r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+attacks|\d+\s+times|several\s+times"
-    r"|usually|typically|repeatedly|regularly|frequently|routinely|such\s+attacks|attacks\s+like|since\s+(?:then|late|early|October|November|December|January|\d{4})"
+    r"|usually|typically|repeatedly|regularly|frequently|routinely|(?:such|similar)\s+attacks|attacks\s+like|since\s+(?:then|late|early|mid|January|February|March|April|May|June|July|August|September|October|November|December|\d{4})"
     r"|pace\s+of|in\s+recent\s+(?:weeks|months|days)|almost\s+\d+|the\s+latest\s+in"
     # "attacks are rare now", "such strikes remain common": how often, not an attack.
     r"|(?:attacks|strikes)\s+(?:are|remain|have\s+become|had\s+become)\s+(?:\w+\s+)?(?:rare|common|frequent|infrequent|routine|sporadic))\b",
