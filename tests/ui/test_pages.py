@@ -76,6 +76,25 @@ def test_gazetteer_unknown_name_and_search(run_page):
     assert len(found) >= 1 and all("erbil" in " ".join(map(str, row)).lower() for row in found.itertuples())
 
 
+REGIONAL = {
+    "muwaffaq-salti-air-base": "Muwaffaq Salti Air Base", "ali-al-salem-air-base": "Ali Al Salem Air Base",
+    "camp-arifjan": "Camp Arifjan", "prince-sultan-air-base": "Prince Sultan Air Base",
+    "nsa-bahrain": "Naval Support Activity Bahrain", "sulaymaniyah-airport": "Sulaymaniyah International Airport",
+}  # fmt: skip
+
+
+def test_gazetteer_page_lists_maps_and_finds_the_regional_sites(run_page):
+    at = run_page("pages/2_Gazetteer.py")
+    assert not at.exception
+    assert set(REGIONAL) <= set(at.dataframe[0].value["id"])
+    (sites_map,) = at.get("component_instance")
+    script = sites_map.proto.json_args
+    assert all(name in script for name in REGIONAL.values())  # every site is drawn, Gulf and Jordan included
+    at.text_input(key="ia_try_name").input("Muwaffaq al-Salti airbase").run()
+    assert "Muwaffaq Salti Air Base" in at.success[0].value
+    assert at.dataframe[0].value["id"].iloc[0] == "muwaffaq-salti-air-base"
+
+
 def test_about_page_explains_every_field_and_precision_code(run_page):
     at = run_page("pages/9_About.py")
     assert not at.exception

@@ -58,10 +58,11 @@ _DIRECTION_WORDS = frozenset(
 _GENERIC_WORDS = frozenset(
     ["air", "base", "airbase", "airport", "international", "airfield", "field", "landing", "oil", "gas", "oilfield", "gasfield", "province", "governorate", "military", "camp", "complex", "garrison", "outpost", "station", "plant", "border", "crossing", "region", "area", "zone", "of", "the"]
 )
-# Single words that are also ordinary English or first names: they only count
-# as a place with a generic word ("Victory base") or an article ("al-Omar").
+# Single words that are also ordinary English or first names, or a river
+# ("the Euphrates", while "MSS Euphrates" is a base): they only count as a place
+# with a generic word ("Victory base") or an article ("al-Omar").
 _WEAK_NAMES = frozenset(
-    ["victory", "liberty", "striker", "slayer", "endurance", "warrior", "union", "water", "green", "tower", "hit", "camp", "field", "palace", "base", "omar", "umar", "nasr", "cuke", "cooke", "conoco", "jordan"]
+    ["victory", "liberty", "striker", "slayer", "endurance", "warrior", "union", "water", "green", "tower", "hit", "camp", "field", "palace", "base", "omar", "umar", "nasr", "cuke", "cooke", "conoco", "jordan", "euphrates"]
 )
 BASE_KINDS = frozenset({"air_base", "airport", "base", "outpost", "oil_field", "gas_field", "facility", "border_crossing"})
 _COARSE_KINDS = frozenset({"country", "region", "province", "city", "district"})

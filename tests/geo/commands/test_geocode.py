@@ -99,6 +99,58 @@ def test_python_dash_m_geo_geocode_end_to_end(env):
     assert missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
 
 
+# --------------------------------------------------------------------------- the curated gazetteer's regional sites
+
+# Sites of attacks on US/coalition forces and of US strikes across Iraq, Syria, Jordan and the Gulf
+# (issue 11), each by the names reports give it: (name, site id, country).
+REGIONAL_SITES = [
+    ("Muwaffaq Salti Air Base", "muwaffaq-salti-air-base", "JO"),
+    ("Muwaffaq al-Salti airbase", "muwaffaq-salti-air-base", "JO"),
+    ("Azraq air base", "muwaffaq-salti-air-base", "JO"),
+    ("Ali Al Salem Air Base", "ali-al-salem-air-base", "KW"),
+    ("Ali al-Salem airbase", "ali-al-salem-air-base", "KW"),
+    ("Camp Arifjan", "camp-arifjan", "KW"),
+    ("Camp Buehring", "camp-buehring", "KW"),
+    ("Camp Udairi", "camp-buehring", "KW"),
+    ("Prince Sultan Air Base", "prince-sultan-air-base", "SA"),
+    ("PSAB", "prince-sultan-air-base", "SA"),
+    ("Al Kharj Air Base", "prince-sultan-air-base", "SA"),
+    ("Al-Kharj", "al-kharj", "SA"),  # the town, not the air base named after it
+    ("NSA Bahrain", "nsa-bahrain", "BH"),
+    ("Naval Support Activity Bahrain", "nsa-bahrain", "BH"),
+    ("Basra airport", "basra-airport", "IQ"),
+    ("Basrah International Airport", "basra-airport", "IQ"),
+    ("Sulaymaniyah airport", "sulaymaniyah-airport", "IQ"),
+    ("Slemani International Airport", "sulaymaniyah-airport", "IQ"),
+    ("Sulaymaniyah", "sulaymaniyah", "IQ"),  # the city keeps its bare name
+    ("Abu Ghraib", "abu-ghraib", "IQ"),
+    ("Diwaniyah", "diwaniyah", "IQ"),
+    ("Al-Diwaniya", "diwaniyah", "IQ"),
+    ("Samawah", "samawah", "IQ"),
+    ("As Samawah", "samawah", "IQ"),
+    ("MSS Euphrates", "conoco-gas-field", "SY"),
+    ("Mission Support Site Euphrates", "conoco-gas-field", "SY"),
+    ("Baghdad Diplomatic Support Center", "baghdad-airport", "IQ"),
+    ("Tower 22", "tower-22", "JO"),
+    ("Al Udeid Air Base", "al-udeid-air-base", "QA"),
+]
+
+
+@pytest.fixture
+def curated_env(env, monkeypatch):
+    """The CLI's environment with the project's curated gazetteer."""
+    monkeypatch.setenv("GEO_GAZETTEER", str(PROJECT_ROOT / "gazetteer.csv"))
+
+
+@pytest.mark.parametrize("name, site_id, country", REGIONAL_SITES, ids=[n for n, _, _ in REGIONAL_SITES])
+def test_geocode_finds_regional_sites_by_the_names_reports_use(curated_env, capsys, name, site_id, country):
+    code, out, err = run(capsys, "geocode", name)
+    assert (code, err) == (0, "")
+    found = json.loads(out)
+    assert (found["site_id"], found["country"]) == (site_id, country)
+    assert found["score"] >= 90  # a confident answer, not a fuzzy guess
+
+
 # --------------------------------------------------------------------------- gazetteer
 
 

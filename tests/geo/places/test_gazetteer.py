@@ -15,6 +15,7 @@ import pytest
 
 from geo.errors import Ambiguous, NotFound, ValidationError
 from geo.places.gazetteer import FuzzyIndex, Gazetteer, Site, SiteMatch, load_default
+from geo.places.normalize import NameKey, name_key
 
 from tests.geo.conftest import DATA, REAL_GAZETTEER, REAL_SPELLINGS, SMALL_CSV
 
@@ -441,6 +442,22 @@ def test_the_real_gazetteer_is_valid(real):
 @pytest.mark.parametrize("site_id, country, name", _real_names())
 def test_every_name_and_alias_of_the_real_gazetteer_resolves_to_its_site(real, site_id, country, name):
     assert real.lookup(name, country=country).site.id == site_id
+
+
+@pytest.mark.parametrize("site_id, country, name", _real_names())
+def test_every_name_and_alias_of_the_real_gazetteer_resolves_without_a_country(real, site_id, country, name):
+    # Reports rarely say which country a site is in, and the gazetteer now spans seven.
+    assert real.lookup(name).site.id == site_id
+
+
+def test_no_two_sites_of_the_real_gazetteer_share_a_name(real):
+    # Validation refuses a name two sites of one country claim; across countries it would make the
+    # name ambiguous wherever the country is not given.
+    owners: dict[NameKey, set[str]] = {}
+    for s in real.curated_sites:
+        for text in s.names:
+            owners.setdefault(name_key(text), set()).add(s.id)
+    assert {str(key): sorted(ids) for key, ids in owners.items() if len(ids) > 1} == {}
 
 
 @pytest.mark.parametrize("spelling, expected_id, country", _real_spellings())

@@ -489,6 +489,10 @@ def test_town_through_the_geonames_layer(tmp_path):
         ("A drone was downed near at-Tanf on Tuesday.", ["al-tanf"]),
         # A place inside a group's name is where the group is from, not where it struck.
         ("The Islamic Resistance in Iraq said it had fired two drones at al-Tanf on Tuesday.", ["al-tanf"]),
+        # "Euphrates" alone is the river; with a generic word it is the Conoco site (MSS Euphrates).
+        ("Two rockets hit a base on the Euphrates on Tuesday.", []),
+        ("Two rockets hit the Conoco gas field, east of the Euphrates, on Tuesday.", ["conoco-gas-field"]),
+        ("Drones targeted Mission Support Site Euphrates on Tuesday.", ["conoco-gas-field"]),
     ],
 )
 def test_words_around_a_name_that_are_no_place(gaz, text, site_ids):
