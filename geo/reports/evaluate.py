@@ -9,7 +9,13 @@ An extracted candidate *matches* an annotated incident when all three agree:
 * **event type**: equal.
 
 Each annotation matches at most one candidate (closest first). Annotations
-marked ``unlocated`` (the report gives no place) are listed but not scored.
+marked ``unlocated`` (the report gives no place) are listed but not scored,
+and so is a candidate placed no finer than a province or a country
+(``geo_precision`` >= 3) whose date and type match such an annotation: that is
+the behaviour asked for where a report describes an attack without placing it
+(keep the honest, coarse precision), so it is neither a hit nor a false
+positive. A coarse candidate matching no described attack is still a false
+positive.
 For matched pairs the other fields (munitions, casualties, interception,
 actor, attribution) are compared where the annotation states them, so field
 accuracy is reported beside the headline numbers.
@@ -53,6 +59,7 @@ __all__ = [
     "Scores",
     "evaluate_reports",
     "evaluate_set",
+    "split_coarse_unlocated",
     "format_evaluation",
     "load_annotations",
     "match_incidents",
@@ -114,6 +121,8 @@ class ReportResult:
     false_positives: tuple[Any, ...]
     false_negatives: tuple[Mapping[str, Any], ...]
     unscored: tuple[Mapping[str, Any], ...]
+    # Candidates at a province/country that stand for an unlocated annotated attack.
+    coarse_unscored: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,39 @@ def match_incidents(
     return pairs, fps, fns
 
 
+#: geo_precision from which a candidate says no more than a province or a country.
+COARSE_PRECISION = 3
+
+
+def split_coarse_unlocated(
+    false_positives: Sequence[Any], unlocated: Sequence[Mapping[str, Any]]
+) -> tuple[list[Any], list[Any]]:
+    """(still false positives, coarse candidates standing for an unlocated annotated attack).
+
+    Each unlocated annotation excuses at most one candidate: one placed at a
+    province or country whose date overlaps the annotation's and whose event
+    type is the same. A candidate at a named site is never excused, since it
+    claims a place the report does not give.
+    """
+    left = list(unlocated)
+    kept, excused = [], []
+    for cand in false_positives:
+        hit = None
+        if getattr(cand, "geo_precision", 0) >= COARSE_PRECISION:
+            c0, c1 = date_window(cand.date, cand.date_precision)
+            for i, ann in enumerate(left):
+                a0, a1 = _annotation_window(ann)
+                if c0 <= a1 and a0 <= c1 and cand.event_type == ann["event_type"]:
+                    hit = i
+                    break
+        if hit is None:
+            kept.append(cand)
+        else:
+            excused.append(cand)
+            del left[hit]
+    return kept, excused
+
+
 def load_annotations(path: str | Path) -> list[dict[str, Any]]:
     """The ``reports`` list of an annotation file (InputError if unreadable)."""
     path = Path(path)
@@ -251,7 +293,8 @@ def evaluate_reports(
         scored = [a for a in rep.get("incidents", []) if not a.get("unlocated")]
         unscored = [a for a in rep.get("incidents", []) if a.get("unlocated")]
         pairs, fps, fns = match_incidents(candidates, scored, km=km)
-        results.append(ReportResult(rep["file"], tuple(pairs), tuple(fps), tuple(fns), tuple(unscored)))
+        fps, coarse = split_coarse_unlocated(fps, unscored)
+        results.append(ReportResult(rep["file"], tuple(pairs), tuple(fps), tuple(fns), tuple(unscored), tuple(coarse)))
     return Evaluation(name, tuple(results), missing=tuple(missing))
 
 
@@ -306,10 +349,15 @@ def format_evaluation(ev: Evaluation, *, verbose: bool = False) -> str:
     unscored = sum(len(r.unscored) for r in ev.reports)
     if unscored:
         lines.append(f"  {unscored} annotated incident(s) without a place in the report: not scored")
+    coarse = sum(len(r.coarse_unscored) for r in ev.reports)
+    if coarse:
+        lines.append(f"  {coarse} of them proposed at a province or country (honest coarse place): not scored")
     if verbose:
         for r in ev.reports:
             for c in r.false_positives:
                 lines.append(f"  FP {r.file}: {_describe(c)}")
+            for c in r.coarse_unscored:
+                lines.append(f"  coarse {r.file}: {_describe(c)} (an unlocated attack; not scored)")
             for a in r.false_negatives:
                 lines.append(f"  FN {r.file}: {_describe(a)}")
             for ann, cand in r.matched:

@@ -409,3 +409,29 @@ def test_min_f1_gates_the_in_house_sets_only(tmp_path, capsys):
     # holdout4 (0.784) passes 0.75; the real sets, far lower, are reported but never fail the gate.
     assert main(["evaluate", "--seeds-dir", str(tmp_path), "--min-f1", "0.75"]) == 0
     assert "below --min-f1" not in capsys.readouterr().err
+
+
+def test_an_attack_the_report_does_not_place_may_be_proposed_at_its_country_without_a_penalty(tmp_path):
+    """Issue 11 item 6: a described attack with a vague place keeps its honest, coarse precision."""
+    from geo.reports.evaluate import evaluate_reports
+
+    (tmp_path / "a.txt").write_text("text a", encoding="utf-8")
+    unlocated = _ann(unlocated=True, event_type="rocket", site_id=None, lat=None, lon=None)
+    reports = [{"file": "a.txt", "published": "2024-01-10", "incidents": [unlocated]}]
+    at_country = _cand(event_type="rocket", geo_precision=4, site_id="syria", lat=35.0, lon=38.5)
+    answers = {
+        # at the country, same day and type: stands for the unlocated attack, neither hit nor miss
+        "coarse": [at_country],
+        # at a named base: claims a place the report does not give, still a false positive
+        "site": [_cand(event_type="rocket", geo_precision=1)],
+        # at the country but another weapon, or a second country-level guess for the one attack
+        "other type": [_cand(event_type="drone", geo_precision=4)],
+        "twice": [at_country, at_country],
+    }
+    fps = {}
+    for name, cands in answers.items():
+        ev = evaluate_reports("t", reports, tmp_path, lambda text, published, outlet, c=cands: c)
+        fps[name] = (ev.scores.fp, sum(len(r.coarse_unscored) for r in ev.reports))
+    assert fps == {"coarse": (0, 1), "site": (1, 0), "other type": (1, 0), "twice": (1, 1)}
+    ev = evaluate_reports("t", reports, tmp_path, lambda *a: [at_country])
+    assert "1 of them proposed at a province or country" in format_evaluation(ev)
