@@ -60,7 +60,12 @@ _VICTIM_BEFORE = re.compile(
     r"among|members|aligned|backed|supported|between)\s+(?:the\s+|a\s+|an\s+|other\s+)?(?:[\w.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_AGENT_BEFORE = re.compile(r"\b(?:carried\s+out|launched|fired|conducted|targeted|struck|hit)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", re.IGNORECASE)
+_AGENT_BEFORE = re.compile(
+    r"\b(?:carried\s+out|launched|fired|conducted|targeted|struck|hit)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$"
+    # "came under drone attack from X", "rocket fire from X": the attack's origin is its author.
+    r"|\b(?:attacks?|fire|strikes?|barrages?|shelling)\s+from\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # "rockets were fired at two bases in eastern Syria on Monday by Iran-backed militias": the agent of a
 # passive attack verb, however far after the verb.
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", re.IGNORECASE)
@@ -82,8 +87,20 @@ def _passive_agent(text: str, start: int, by: int) -> bool:
 
 
 _ACTIVE_VERB = re.compile(
-    r"\.?(?P<gap>(?:[\s,]+[\w.'’-]+){0,4}?)[\s,]+(?:launched|fired|shelled|struck|hit|targeted|attacked|conducted|carried\s+out|"
-    r"responded|retaliated|bombed|sent|opened\s+fire)\b",
+    r"\.?(?P<gap>(?:[\s,]+[\w.'’-]+){0,4}?)[\s,]+"
+    # ("X attempted to launch an attack", "X tried to target"): an attempt is still the attacker's.
+    r"(?:(?:attempted|tried|sought)\s+to\s+(?:launch|fire|target|attack|strike|hit|shell|carry\s+out)\b|"
+    # A headline's present tense: "X target US base with drones".
+    r"(?:launched|fired|shelled|struck|hit|targeted|attacked|conducted|carried\s+out|"
+    r"responded|retaliated|bombed|sent|opened\s+fire|target|launch)\b)",
+    re.IGNORECASE,
+)
+# "X stationed on the western bank of the river attacked ...": a participle describing the subject
+# (where it is) stands between it and its verb, with no verb of its own.
+_SUBJECT_PARTICIPLE = re.compile(
+    r"(?:\s+(?:militias?|groups?|factions?|fighters|militants|forces))?"
+    r"\s+(?:stationed|based|deployed|positioned|operating|active|entrenched)\s+(?:in|on|at|near|along|around|across|west|east|north|south)\b"
+    r"(?P<gap>(?:[\s,]+[\w.'’-]+){0,9}?)[\s,]+(?:launched|fired|shelled|struck|targeted|attacked|bombed|opened\s+fire)\b",
     re.IGNORECASE,
 )
 # "... on Wednesday when Iran-backed militias launched": a conjunction opens a clause whose
@@ -101,7 +118,8 @@ _GAP_STOP = re.compile(
     r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops|injured|wounded|killed|hurt|after|before)\b",
     re.IGNORECASE,
 )
-_MODIFIER_GAP = re.compile(r"[\s\w.-]*")
+# ("Iran's missile strike": a possessive owner is the author too.)
+_MODIFIER_GAP = re.compile(r"(?:['’]s)?[\s\w.-]*")
 # The actor is the subject of a verb of saying: "the coalition said ...", "US Central Command
 # reported that ...", "Pentagon officials confirmed ...". (Up to three words may stand between
 # the name and the verb: "the US military's Central Command said", "coalition officials told".)
@@ -150,7 +168,7 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
             if _SELF_SUBJECT.match(text, said.end(), end):
                 return a
             continue
-        verb = _ACTIVE_VERB.match(text, a.end, end)
+        verb = _ACTIVE_VERB.match(text, a.end, end) or _SUBJECT_PARTICIPLE.match(text, a.end, end)
         if verb and not _GAP_STOP.search(verb.group("gap")):
             return a  # "Iran-backed militias launched", "US forces shelled"
         nxt = min((t for t in weapon_starts if t >= a.end), default=None)

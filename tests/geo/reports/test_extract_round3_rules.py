@@ -1,0 +1,76 @@
+"""Round 3 rules from the real-report corpus: structures that name who attacked.
+
+Written on all 98 real reports and kept only where they did not lower the other side of the
+split (see SCORES.md, "Round 3 rules"). Every text is written for these tests in our own words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.config import PROJECT_ROOT
+from geo.places.gazetteer import Gazetteer
+from geo.reports.extract import extract
+from geo.reports.extract.attribution import perpetrator
+from geo.reports.extract.vocabulary import find_actors
+
+TUE = dt.date(2023, 5, 9)  # a Tuesday: "Monday" is 8 May
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load(PROJECT_ROOT / "gazetteer.csv")
+
+
+def cands(gaz, text: str, published: dt.date = TUE):
+    return extract(text, published=published, gazetteer=gaz).candidates
+
+
+def author(text: str, weapons: tuple[str, ...] = ()) -> str | None:
+    starts = [text.index(w) for w in weapons]
+    found = perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), starts)
+    return found.name if found is not None else None
+
+
+# --- the structures that make an actor the author ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, weapons",
+    [
+        # the origin of the fire
+        ("The outpost came under rocket fire from pro-Iran militias late on Monday.", ("rocket",)),
+        ("A base in the east came under a drone attack from Iran-aligned groups.", ("drone",)),
+        # a participle saying where the subject is, before its verb
+        ("Iran-backed factions stationed along the eastern bank of the river attacked the oil field.", ()),
+        ("Pro-Iran militias based in the desert near the border fired rockets at the garrison.", ("rockets",)),
+        # an attempt is still the attacker's
+        ("Iran-backed groups in the province attempted to launch an attack on a US base.", ()),
+        # a headline's present tense
+        ("Iran-backed groups target US base with drones", ("drones",)),
+        # a possessive owner of the weapon
+        ("Officials condemned Iran's missile strike on the base.", ("missile",)),
+    ],
+)
+def test_the_attacker_is_read_from_the_structure_of_the_clause(text, weapons):
+    assert author(text, weapons) is not None
+    assert author(text, weapons) != "US forces / US-led coalition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets were launched from an area east of the river, officials said.",  # a place, not an actor
+        "Iran warned that Israeli attacks on Gaza would widen the war.",  # a noun after an adjective, no verb
+        "The militias were stationed near the base that was attacked.",  # the participle has no attack verb of its own
+    ],
+)
+def test_no_author_where_the_structure_names_none(text):
+    assert author(text) in (None, "Israel") and author(text) != "Iran-backed militias"
+
+
+def test_an_attack_from_a_group_is_the_groups_in_the_proposed_incident(gaz):
+    (c,) = cands(gaz, "Al-Tanf garrison came under drone attack from Iran-backed groups on Monday.")
+    assert c.actor == "Iran-backed militias"
