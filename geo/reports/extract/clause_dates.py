@@ -30,7 +30,7 @@ class ClauseDate:
 
 _COMMEMORATION_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:anniversary|commemorat\w*|memorial)\b", re.IGNORECASE)
 _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w+\s+){0,2}(?:commemorat|anniversar)", re.IGNORECASE)
-_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+)?$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(

@@ -74,3 +74,16 @@ def test_no_author_where_the_structure_names_none(text):
 def test_an_attack_from_a_group_is_the_groups_in_the_proposed_incident(gaz):
     (c,) = cands(gaz, "Al-Tanf garrison came under drone attack from Iran-backed groups on Monday.")
     assert c.actor == "Iran-backed militias"
+
+
+# --- "since last <date>" opens a campaign, it dates no attack --------------------------------------
+
+
+@pytest.mark.parametrize("since", ["since last March 3", "since this March 3", "since the March 3"])
+def test_a_tally_since_a_day_is_no_attack_of_that_day(gaz, since):
+    text = (
+        "A drone hit Al-Tanf garrison on Monday. "
+        f"A monitor counted 40 attacks on US bases in Syria {since}, including 12 attacks on Conoco gas field."
+    )
+    found = cands(gaz, text)
+    assert [(c.site_id, c.date) for c in found] == [("al-tanf", dt.date(2023, 5, 8))]
