@@ -99,6 +99,12 @@ _ANOTHER = re.compile(
 )
 # A clause split off at "after" that tells the earlier event ("It comes after drones targeted a base").
 _EARLIER = re.compile(r"(?:[\w-]+\s+){0,3}?after\s", re.IGNORECASE)
+# "A few days earlier", "two days before": counted back from an event already told, so never the
+# day of the report's own story (which a later "Separately, ..." attack would take).
+_BEFORE_TOLD = re.compile(r"\b(?:earlier|before|prior)$", re.IGNORECASE)
+# "Separately, ...", "In a separate incident, ...": another attack of the report's own day, not of the
+# day of the event told just before (which may be a recalled, earlier one).
+_SEPARATELY = re.compile(r"\W*(?:separately|elsewhere|in\s+a\s+separate\s+(?:[\w-]+\s+)?(?:incident|attack|development))\b", re.IGNORECASE)
 _TWICE = re.compile(
     r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
     # "rocket and drone attacks on the base", "a dual rocket and drone attack": one attack per weapon
@@ -343,7 +349,7 @@ class _Reader:
                 self._aftermath(si, start, end)
             if vocabulary and not generic and not (threat if threat is not None else _is_threat(seg)):
                 self._date_of(m, start, end)
-                if m.date is not None and story.lead_date is None and self._recent(m.date.date):
+                if m.date is not None and story.lead_date is None and self._recent(m.date.date) and not _BEFORE_TOLD.search(m.date.text):
                     story.lead_date = story.context_date = (m.date.date, m.date.precision)
             return
         self._date_of(m, start, end)
@@ -351,6 +357,9 @@ class _Reader:
             # "The strikes follow a rocket attack on ...": an attack before the one told, in the days
             # before it: the week of the day before, not the day of the strikes.
             m.date = DateMention(start, start, "", told[0] - dt.timedelta(days=1), "week", "anchor")
+        if m.date is None and _SEPARATELY.match(text, self.sentences[si][0]) and story.context_date != story.lead_date:
+            day = story.lead_date or (self.published, "day")
+            m.date = DateMention(start, start, "", day[0], day[1], "anchor")
         if generic and m.date is not None and not m.types and _NOW.search(m.date.text):
             return  # "Today, attacks are rare": the present of a habit, not an attack of that day
         # A habitual summary dated only by when it was said ("have come under attack 60 times, the
@@ -386,7 +395,8 @@ class _Reader:
             # being told, not an attack at the place of the clause beside it.)
             self._sibling_targets(m, si)
         if m.date is not None and story.lead_date is None and not m.date_is_past_only and self._recent(m.date.date):
-            story.lead_date = (m.date.date, m.date.precision)
+            if not _BEFORE_TOLD.search(m.date.text):
+                story.lead_date = (m.date.date, m.date.precision)
         countries = {t[0].id for t in m.targets if t[0].kind == "country"}
         if len(countries) >= 2 or (
             countries and all(t[0].kind == "country" for t in m.targets) and _SUMMARY_NOUNS.search(seg)

@@ -87,3 +87,29 @@ def test_a_tally_since_a_day_is_no_attack_of_that_day(gaz, since):
     )
     found = cands(gaz, text)
     assert [(c.site_id, c.date) for c in found] == [("al-tanf", dt.date(2023, 5, 8))]
+
+
+# --- a date counted back from an event told is not the story's day --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kirkuk_day",
+    [
+        # the story's day is told first: a separate attack is of that day
+        (
+            "Rockets struck Ain al-Asad on Monday. Two days earlier a drone hit Erbil airport. "
+            "Separately, a drone struck Kirkuk airport.",
+            dt.date(2023, 5, 8),
+        ),
+        # no day of its own: a separate attack is of the report's day, not of the one counted back
+        (
+            "A few days earlier, residents had reported a drone attack on Erbil airport. "
+            "In a separate incident, a drone struck Kirkuk airport.",
+            TUE,
+        ),
+    ],
+)
+def test_a_separate_attack_takes_the_storys_day_not_the_day_counted_back(gaz, text, kirkuk_day):
+    by_site = {c.site_id: c.date for c in cands(gaz, text)}
+    assert by_site["kirkuk-airport"] == kirkuk_day
+    assert by_site["erbil-airport"] < kirkuk_day
