@@ -184,7 +184,8 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
 # A claim: the attackers say they did it ("claimed responsibility", "took credit", "said on its
 # Telegram channel that its fighters had struck ...", "announced it had targeted ...").
 CLAIM = re.compile(
-    r"\b(?:claimed(?:\s+responsibility)?|took\s+credit|claiming\s+(?:responsibility|credit)|claims?\s+of\s+responsibility|has\s+claimed|"
+    # ("the attack that claimed the lives of three soldiers" is a death toll, not a claim.)
+    r"\b(?:claimed(?!\s+(?:the\s+)?(?:[\w-]+\s+)?(?:lives?|victims?)\b)(?:\s+responsibility)?|took\s+credit|claiming\s+(?:responsibility|credit)|claims?\s+of\s+responsibility|has\s+claimed|"
     # ("said in a statement carried by state media that they had targeted ...")
     r"(?:said|says|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?)?(?:that\s+)?"
     r"(?:it|they|its\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"

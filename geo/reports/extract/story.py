@@ -241,8 +241,14 @@ class Story:
                 touched.append(ev)
             elif date is not None or m.date_is_past_only:
                 touched.append(self._new_event(m, None, date))  # its place may come in the next sentence
-            elif not m.earlier and (last := self.last_event) is not None and last.site is not None and m.sent - self.last_event_sentence <= 2:
-                # "The coalition responded by firing six artillery rounds": where the story is.
+            elif (
+                not m.earlier and (last := self.last_event) is not None and last.site is not None
+                and m.sent - self.last_event_sentence <= 2
+                and (m.event_type != "airstrike" or last.event_type == "airstrike" or last.date == self.lead_date)
+            ):
+                # "The coalition responded by firing six artillery rounds": where the story is. Not
+                # strikes after an attack of another day ("after a drone attack in Jordan last month"):
+                # they answer it elsewhere.
                 ev = self._new_event(m, (last.site, last.place_span[0], last.place_span[1], max(2, last.geo_precision), "context"), last.date)
                 touched.append(ev)
         else:

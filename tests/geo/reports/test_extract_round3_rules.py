@@ -113,3 +113,34 @@ def test_a_separate_attack_takes_the_storys_day_not_the_day_counted_back(gaz, te
     by_site = {c.site_id: c.date for c in cands(gaz, text)}
     assert by_site["kirkuk-airport"] == kirkuk_day
     assert by_site["erbil-airport"] < kirkuk_day
+
+
+# --- a death toll is no claim ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, claimed",
+    [
+        ("The drone attack on the outpost, which claimed the lives of two soldiers, was last month.", False),
+        ("The blast claimed three lives at the gate.", False),
+        ("Kataib Hezbollah claimed the drone attack on the outpost.", True),
+        ("Kataib Hezbollah claimed responsibility for the attack.", True),
+    ],
+)
+def test_claimed_the_lives_of_is_a_toll_not_a_claim(sentence, claimed):
+    from geo.reports.extract.attribution import CLAIM
+
+    assert bool(CLAIM.search(sentence)) is claimed
+
+
+# --- strikes answering an attack of another day fall elsewhere --------------------------------------
+
+
+def test_strikes_after_an_attack_of_last_month_are_not_placed_where_that_attack_was(gaz):
+    text = (
+        "US jets struck targets in Iraq and Syria on Friday after a drone attack killed three soldiers at "
+        "Tower 22 in Jordan last month. The strikes were carried out by long-range bombers, officials said."
+    )
+    found = cands(gaz, text, published=dt.date(2024, 2, 5))
+    assert not [c for c in found if c.event_type == "airstrike" and c.country == "JO"]
+    assert [c.site_id for c in found if c.event_type == "drone"] == ["tower-22"]
