@@ -350,6 +350,13 @@ _LOCATED_NEAR = re.compile(
     r"(?:\s+(?!and\b|or\b)[\w'’-]+){1,6}?\s+(?:near|close\s+to|outside|in\s+the\s+vicinity\s+of|adjacent\s+to|next\s+to)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+# "Harir air base, which houses US forces in the northern city of Erbil": a relative clause about
+# who the base hosts ends on where it is (a list of targets would have an attack word, not "hosts").
+_HOSTING_IN = re.compile(
+    r",?\s*(?:which|that|where)\s+(?:hosts?|houses?|is\s+home\s+to|accommodates?|hosted|housed)\s+[^,;:!?]{0,70}?\s+"
+    r"(?:near|in|outside|close\s+to|at)\s+(?:the\s+)?(?:(?!and\b|or\b)[\w'’-]+\s+){0,4}?(?:(?:city|town|capital|province|region)\s+of\s+)?",
+    re.IGNORECASE,
+)
 _GLOSS_OPEN = re.compile(r"\s*[(\[]\s*(?:(?:near|at|in|by|next\s+to|outside)\s+)?(?:the\s+)?", re.IGNORECASE)
 _GLOSS_CLOSE = re.compile(r"[^()\[\]\n]{0,30}?[)\]]")
 _LEADER_OF = re.compile(r"\b(?:commander|leader|chief|head|deputy|spokesman)\s+of\s+", re.IGNORECASE)
@@ -437,6 +444,8 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
                 continue  # "Anbar province" around "Ain al-Asad": a qualifier
             if i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start]):
                 continue  # "al-Omar oil field in the eastern countryside of Deir Ezzor"
+            if i > 0 and not is_coarse(kept[i - 1][0].site) and _HOSTING_IN.fullmatch(text[kept[i - 1][0].end : p.start]):
+                continue  # "Harir base, which hosts US forces near Erbil": where the base is
             resolved = _descriptive(p, base_nouns, report_sites, start, text)
             if resolved is not None:
                 targets.append((resolved, p.start, p.end, 1, "descriptive"))

@@ -144,3 +144,23 @@ def test_strikes_after_an_attack_of_last_month_are_not_placed_where_that_attack_
     found = cands(gaz, text, published=dt.date(2024, 2, 5))
     assert not [c for c in found if c.event_type == "airstrike" and c.country == "JO"]
     assert [c.site_id for c in found if c.event_type == "drone"] == ["tower-22"]
+
+
+# --- a relative clause on who a base hosts ends on where the base is --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone hit Harir air base, which hosts US and allied troops near Erbil, on Monday.",
+        "A drone hit Harir air base, which houses U.S. forces in the northern Iraqi city of Erbil, on Monday.",
+        "A drone hit Harir air base, which is home to coalition advisers outside Erbil, on Monday.",
+    ],
+)
+def test_the_city_a_hosting_clause_names_only_locates_the_base(gaz, text):
+    assert [c.site_id for c in cands(gaz, text)] == ["harir-air-base"]
+
+
+def test_a_second_target_in_a_list_is_still_a_target(gaz):
+    found = cands(gaz, "Drones hit Harir air base and Erbil airport on Monday.")
+    assert {c.site_id for c in found} == {"harir-air-base", "erbil-airport"}
