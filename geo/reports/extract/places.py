@@ -285,7 +285,12 @@ _NEAR = re.compile(
     r"in\s+the\s+vicinity\s+of|the\s+road\s+to|on\s+the\s+highway\s+near)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$",
     re.IGNORECASE,
 )
-_DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+$", re.IGNORECASE)
+# ("80 km north of the capital Baghdad", "west of the city of Mosul": a bearing locates, it is no target.)
+_DIRECTION_OF = re.compile(
+    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+"
+    r"(?:the\s+(?:(?:Iraqi|Syrian|Kurdish|provincial|regional)\s+)?(?:capital|city|town|village|province|region)\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
 _DEMONYM = {"iraqi": "IQ", "syrian": "SY", "jordanian": "JO"}
 # "a province that borders Iraq", "on the border with Iraq": the country locates its neighbour.
 _BORDERING = re.compile(r"\b(?:borders?|bordering|border\s+with|neighbou?ring|adjacent\s+to)\s+(?:the\s+)?$", re.IGNORECASE)

@@ -164,3 +164,15 @@ def test_the_city_a_hosting_clause_names_only_locates_the_base(gaz, text):
 def test_a_second_target_in_a_list_is_still_a_target(gaz):
     found = cands(gaz, "Drones hit Harir air base and Erbil airport on Monday.")
     assert {c.site_id for c in found} == {"harir-air-base", "erbil-airport"}
+
+
+# --- a bearing locates a base, it names no target ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["80 km north of the capital Baghdad", "some 50 miles north of the city of Baghdad", "north of Baghdad"],
+)
+def test_a_city_after_a_bearing_is_no_second_target(gaz, where):
+    found = cands(gaz, f"Three rockets fell inside Balad air base, {where}, on Monday.")
+    assert [c.site_id for c in found] == ["balad-air-base"]
