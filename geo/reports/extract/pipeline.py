@@ -341,6 +341,8 @@ class _Reader:
                 actor = perpetrator(text, start, end, self._actors(start, end), [])
                 if actor is not None and not (threat if threat is not None else _is_threat(seg)):
                     attribution = self._reported(si, start, end, actor)
+                    if happened:
+                        story.note_striker(actor.name, m.types, (start, end))  # "US jets struck militia sites"
             if attribution:
                 said = [d for d in find_dates(seg, self.published) if d.precision != "year"]
                 on = (said[0].date, said[0].precision) if said else self._day_of_sentence(si)
@@ -379,6 +381,7 @@ class _Reader:
             m.actor = self._inherited_actor(si, start, prev_end)
         if m.actor is not None:
             self._clause_actor = (si, m.actor)
+            story.note_striker(m.actor.name, m.types, (start, end))
         if attribution is None:
             attribution = self._reported(si, start, end, m.actor)
         m.definite = bool(DEFINITE_EVENT.search(seg))

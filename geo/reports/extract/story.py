@@ -144,6 +144,8 @@ class Story:
         self.last_event_sentence = -10
         # Statements about "the attacks" of a day, kept for the attacks the report tells later.
         self.pending: list[tuple[Attribution, DateSpec | None]] = []
+        # The states the report names as the authors of an airstrike: (actor, where it says so).
+        self.strikers: dict[str, tuple[int, int]] = {}
         self.unharmed: list[tuple[DateSpec | None, bool, bool]] = []  # (day, no one killed, no one injured)
         # The weapons a summary lead names for a day's attacks ("came under rocket and mortar fire").
         self.summaries: list[tuple[DateSpec | None, frozenset[str]]] = []
@@ -216,6 +218,11 @@ class Story:
         return same_day or [self.last_event]
 
     # -------------------------------------------------------------- linking
+
+    def note_striker(self, actor: str, types: dict[str, float], span: tuple[int, int]) -> None:
+        """Remember a state the report names as the author of a strike (a clause with no weapon strikes too)."""
+        if side_of(actor) in ("us", "israel") and (not types or "airstrike" in types or "strike" in types):
+            self.strikers.setdefault(actor, span)
 
     def link(self, m: Mention, attribution: Attribution | None) -> None:
         """Add the attack ``m`` tells to the event it continues, or start a new one."""
@@ -448,6 +455,13 @@ class Story:
                     ev.killed = 0
                 if injured and ev.injured is None:
                     ev.injured = 0
+        if len(self.strikers) == 1:
+            # "US warplanes struck militias in Syria. ... the airstrikes hit a depot in Deir ez-Zor": the
+            # one state the report names striking is the author of its strikes told without one.
+            ((striker, span),) = self.strikers.items()
+            for ev in self.events:
+                if ev.event_type == "airstrike" and ev.actor == "Unknown" and ev.attribution == "unknown":
+                    ev.actor, ev.who_span = striker, span
         for ev in self.events:
             if ev.side == "us" and RANK[ev.attribution] < RANK["claimed"]:
                 # The coalition and the US announce their own strikes: the attacker says it acted.

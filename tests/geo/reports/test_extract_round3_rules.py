@@ -176,3 +176,28 @@ def test_a_second_target_in_a_list_is_still_a_target(gaz):
 def test_a_city_after_a_bearing_is_no_second_target(gaz, where):
     found = cands(gaz, f"Three rockets fell inside Balad air base, {where}, on Monday.")
     assert [c.site_id for c in found] == ["balad-air-base"]
+
+
+# --- the one state a report names striking is the author of its unattributed strikes -------------------
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "US jets struck militia sites in eastern Syria on Thursday.",  # no weapon word, no target to map
+        "US warplanes bombed an Iran-backed militia on Thursday, the Pentagon said.",
+    ],
+)
+def test_strikes_told_later_without_an_author_are_the_one_named_states(gaz, first):
+    text = first + " On Friday, airstrikes hit a depot in Mayadin, monitors said."
+    (strike,) = [c for c in cands(gaz, text) if c.site_id == "mayadin"]
+    assert (strike.actor, strike.attribution) == ("US forces / US-led coalition", "claimed")
+
+
+def test_strikes_stay_unattributed_when_two_states_strike_in_the_report(gaz):
+    text = (
+        "US jets struck militia sites in eastern Syria on Thursday. Israeli jets struck a convoy on Friday. "
+        "On Saturday, airstrikes hit a depot in Mayadin, monitors said."
+    )
+    (strike,) = [c for c in cands(gaz, text) if c.site_id == "mayadin"]
+    assert strike.actor == "Unknown"
