@@ -47,6 +47,7 @@ class Mention:
     damage: str = ""
     actor: ActorMention | None = None
     definite: bool = False  # "the attack", "Wednesday's strikes": refers to an attack already told
+    the_strikes: bool = False  # "the retaliatory strikes" anywhere in the clause: strikes already told
     another: bool = False  # "a second attack", "another drone", "was hit again": not the attack already told
     unknown_place: bool = False  # names a place the gazetteer cannot map
     base_nouns: list[tuple[str, str, int, int]] = field(default_factory=list)  # (det, noun, start, end)

@@ -300,6 +300,11 @@ class Story:
         for ev in reversed(self.events):
             if not self._compatible(ev, m):
                 continue
+            if (
+                site is None and date is None and not m.date_is_past_only and (m.definite or m.the_strikes)
+                and m.event_type == ev.event_type == "airstrike" and ev.site is not None
+            ):
+                return ev  # "the retaliatory strikes", told after the attack they answer: the strikes already told
             if date is None and m.definite and not m.date_is_past_only:
                 pass  # "the rocket attack near Ain al-Asad": an attack already told, whatever its day
             elif date is not None:
