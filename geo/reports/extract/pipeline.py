@@ -67,9 +67,8 @@ _SENTENCE_HINTS = CUE_HINTS + (
 # One search of the lower-cased sentence (a literal alternation, case-sensitive: several times
 # faster than a substring test per hint, and than the same pattern with IGNORECASE).
 _SENTENCE_HINT = re.compile("|".join(re.escape(h) for h in _SENTENCE_HINTS))
-# A link pasted with the page ("https://.../us-strikes-iraq/index.html"): its words are a slug, not a sentence.
+# "the retaliatory strikes" anywhere in a clause: strikes the report has told already.
 _THE_STRIKES = re.compile(r"\b(?:the|these|those|its|their)\s+(?:[\w-]+\s+)?(?:air\s?)?strikes\b", re.IGNORECASE)
-_BARE_LINK = re.compile(r"\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
@@ -212,8 +211,6 @@ class _Reader:
         for si, (s_start, s_end) in enumerate(self.sentences):
             if not _SENTENCE_HINT.search(self.text[s_start:s_end].lower()) and si != self._summary_sentence + 1:
                 continue  # no weapon, attack, casualty or claim word: nothing to read here
-            if _BARE_LINK.match(self.text, s_start, s_end):
-                continue
             prev_end = None
             for c_start, c_end in self._clauses(si):
                 self._read_clause(si, c_start, c_end, prev_end)

@@ -203,7 +203,7 @@ def test_strikes_stay_unattributed_when_two_states_strike_in_the_report(gaz):
     assert strike.actor == "Unknown"
 
 
-# --- noise and back-references around a strike ----------------------------------------------------------
+# --- the strikes named again later ----------------------------------------------------------
 
 
 def test_the_strikes_named_again_later_are_the_strikes_told_not_a_strike_on_the_attacked_base(gaz):
@@ -215,9 +215,3 @@ def test_the_strikes_named_again_later_are_the_strikes_told_not_a_strike_on_the_
     found = cands(gaz, text)
     assert [c.site_id for c in found if c.event_type == "airstrike" and c.site_id == "erbil-airport"] == []
     assert [c.site_id for c in found if c.event_type == "drone"] == ["erbil-airport"]
-
-
-@pytest.mark.parametrize("link", ["https://example.org/2023/05/08/us-strikes-erbil-drone/index.html", "www.example.org/drone-attack-erbil"])
-def test_a_pasted_link_is_not_read_as_a_sentence(gaz, link):
-    text = f"A drone struck Harir air base on Monday.\n{link}\n"
-    assert [c.site_id for c in cands(gaz, text)] == ["harir-air-base"]
