@@ -240,8 +240,9 @@ MODAL = re.compile(
 GENERIC = re.compile(
     r"\b(?:ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+)?"
     # "nine rockets have been fired at the base" is a lead's perfect tense, not a habit (counts of
-    # times, "since ...", "in recent weeks" still mark the campaign summaries).
-    r"(?:targeted|attacked|hit|come|launched|carried|been(?!\s+(?:fired|launched)\b)|conducted|struck|counted|faced|stopped|become|blamed)"
+    # times, "since ...", "in recent weeks" still mark the campaign summaries); "fighters are believed
+    # to have been killed in US strikes" is a toll, not a habit.
+    r"(?:targeted|attacked|hit|come|launched|carried|been(?!\s+(?:fired|launched|killed|wounded|injured)\b)|conducted|struck|counted|faced|stopped|become|blamed)"
     r"|to\s+have\s+been\s+(?:fired|launched)"
     # "the groups had paused attacks", "resumed their attacks": the campaign, not an attack
     r"|(?:paused|halted|suspended|resumed|ceased|stopped|renewed)\s+(?:their\s+|its\s+|the\s+)?(?:[\w-]+\s+)?attacks"  # "appeared to have been fired from ...": about, not an attack

@@ -215,3 +215,16 @@ def test_the_strikes_named_again_later_are_the_strikes_told_not_a_strike_on_the_
     found = cands(gaz, text)
     assert [c.site_id for c in found if c.event_type == "airstrike" and c.site_id == "erbil-airport"] == []
     assert [c.site_id for c in found if c.event_type == "drone"] == ["erbil-airport"]
+
+
+# --- a toll in the perfect tense is no habit ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("toll", ["are believed to have been killed", "have been killed", "have been wounded"])
+def test_a_toll_in_the_perfect_tense_still_tells_the_strike(gaz, toll):
+    text = f"US carries out strike on militias. Around 17 fighters {toll} in US air strikes on Mayadin."
+    assert [c.site_id for c in cands(gaz, text) if c.event_type == "airstrike"] == ["mayadin"]
+
+
+def test_attacks_that_have_been_frequent_are_still_a_habit(gaz):
+    assert cands(gaz, "Bases near Mayadin have been targeted by drones for years.") == ()
