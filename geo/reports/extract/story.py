@@ -14,6 +14,7 @@ turns them into immutable :class:`~geo.reports.extract.candidates.Candidate` val
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,7 @@ class Event:
     attribution: str = "unknown"
     attributed_by: str = ""
     date_defaulted: bool = False  # no date phrase at all: the publication date stands in
+    night: bool = False  # dated by "overnight", "last night": a night spans two calendar days
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
 
     @property
@@ -76,6 +78,21 @@ class Event:
     @property
     def side(self) -> str:
         return side_of(self.actor)
+
+
+_NIGHT = re.compile(r"\b(?:overnight|(?:last|late|the)\s+night|night)\b", re.IGNORECASE)
+
+
+def _night(m: Mention) -> bool:
+    return m.date is not None and _NIGHT.search(m.date.text) is not None
+
+
+def _one_night(ev: Event, m: Mention, date: DateSpec) -> bool:
+    """ "An overnight drone attack" (dated the morning after) and "a drone ... last night" (the evening
+    before), of one weapon: one night, told twice, whichever calendar day each phrase resolves to."""
+    if not (ev.night or _night(m)) or ev.date is None or ev.date[1] != "day" or date[1] != "day":
+        return False
+    return abs((ev.date[0] - date[0]).days) == 1 and ev.event_type == m.event_type != "other"
 
 
 def more_precise(a: DateSpec, b: DateSpec) -> DateSpec:
@@ -308,7 +325,7 @@ class Story:
             if date is None and m.definite and not m.date_is_past_only:
                 pass  # "the rocket attack near Ain al-Asad": an attack already told, whatever its day
             elif date is not None:
-                if ev.date is not None and not overlap(ev.date, date) and not ev.date_defaulted:
+                if ev.date is not None and not overlap(ev.date, date) and not ev.date_defaulted and not _one_night(ev, m, date):
                     continue
             elif m.said_on is not None:
                 if ev.date is None or not _said_about(ev.date, m.said_on):
@@ -401,9 +418,10 @@ class Story:
         if date is not None:
             if ev.date is None or ev.date_defaulted:
                 ev.date, ev.date_defaulted = date, False
-            else:
+            elif not _one_night(ev, m, date):  # (one night told twice keeps the day it was first told on)
                 ev.date = more_precise(date, ev.date)
             ev.spans.append(("date", m.date.start, m.date.end))
+            ev.night = ev.night or _night(m)
         if target is not None:
             site, s, e, gp, method = target
             if ev.site is None or finer(site, gp, ev.site, ev.geo_precision):

@@ -228,3 +228,26 @@ def test_a_toll_in_the_perfect_tense_still_tells_the_strike(gaz, toll):
 
 def test_attacks_that_have_been_frequent_are_still_a_habit(gaz):
     assert cands(gaz, "Bases near Mayadin have been targeted by drones for years.") == ()
+
+
+# --- one night told twice ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Officials said three soldiers were killed by a drone striking Tower 22 last night.",
+        "A drone hit Tower 22 on Saturday night, officials said.",
+    ],
+)
+def test_an_overnight_attack_and_last_nights_are_one_night(gaz, second):
+    sunday = dt.date(2024, 1, 28)
+    text = "An overnight drone attack on Tower 22 in Jordan killed three soldiers. " + second
+    (c,) = cands(gaz, text, published=sunday)
+    assert (c.site_id, c.date, c.event_type) == ("tower-22", sunday, "drone")
+
+
+def test_two_nights_with_two_weapons_stay_two(gaz):
+    text = "An overnight drone attack hit Tower 22. Rockets struck Tower 22 on Saturday night."
+    found = cands(gaz, text, published=dt.date(2024, 1, 28))
+    assert sorted(c.event_type for c in found) == ["drone", "rocket"]
