@@ -166,6 +166,7 @@ class _Reader:
         self._lower: dict[int, str] = {}  # lower-cased sentences, for the cheap tests of _may_link
         self._summary_sentence = -1  # the sentence of the last "bases in Iraq and Syria came under fire"
         self._summary: Mention | None = None  # and what it said
+        self._campaign_sentence = -2  # the last sentence with a habitual summary ("attacks have hit bases in recent months")
         self._clause_actor: tuple[int, ActorMention] | None = None  # (sentence, perpetrator) of the last clause
         self.sentences = split_sentences(text)
         places, unresolved = place_scanner(gazetteer).scan(text)
@@ -315,6 +316,11 @@ class _Reader:
             m.types[kind] = m.types.get(kind, 0.0) + weight
         m.type_spans.extend(votes.spans)
         generic = bool(GENERIC.search(seg))
+        # "Attacks have hit bases in recent months. The United States blames militias.": a statement
+        # right after a campaign, with no attack or day of its own, is about the campaign.
+        about_campaign = si == self._campaign_sentence + 1 and statement_scope(seg) != "singular" and not find_dates(seg, self.published)
+        if generic:
+            self._campaign_sentence = si
         # "... said the attacks were carried out by militias, who have targeted bases for days": the
         # habitual relative clause does not make the statement before it generic.
         head = seg[: rel.start()] if (rel := _RELATIVE.search(seg)) else seg
@@ -329,7 +335,7 @@ class _Reader:
             # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
             # said of the report's attacks, never of the campaign it recalls.
             background = self._background(si, start, end)
-            if background is not None:
+            if background is not None and not about_campaign:
                 story.attribute(background, scope="plural")
                 attribution = None
         # A threat, plan or vow (a claim is none): decided only where it matters, the modal search
@@ -345,7 +351,7 @@ class _Reader:
                     attribution = self._reported(si, start, end, actor)
                     if happened:
                         story.note_striker(actor.name, m.types, (start, end))  # "US jets struck militia sites"
-            if attribution:
+            if attribution and not about_campaign:
                 said = [d for d in find_dates(seg, self.published) if d.precision != "year"]
                 on = (said[0].date, said[0].precision) if said else self._day_of_sentence(si)
                 story.attribute(attribution, scope=statement_scope(seg), on=on)

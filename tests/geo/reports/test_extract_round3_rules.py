@@ -251,3 +251,29 @@ def test_two_nights_with_two_weapons_stay_two(gaz):
     text = "An overnight drone attack hit Tower 22. Rockets struck Tower 22 on Saturday night."
     found = cands(gaz, text, published=dt.date(2024, 1, 28))
     assert sorted(c.event_type for c in found) == ["drone", "rocket"]
+
+
+# --- a statement right after a campaign summary is about the campaign --------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["Washington blames Iran-backed militias.", "These incidents are widely believed to be the work of Iran-aligned factions."],
+)
+def test_blame_following_a_campaign_summary_is_not_carried_to_the_attack(gaz, statement):
+    text = (
+        "Two rockets struck Balad air base on Monday, causing no casualties. "
+        "Rocket attacks have hit bases hosting US troops in recent months. " + statement
+    )
+    (c,) = cands(gaz, text)
+    assert (c.actor, c.attribution) == ("Unknown", "unknown")
+
+
+def test_blame_of_the_attack_after_a_campaign_summary_still_counts(gaz):
+    text = (
+        "Two rockets struck Balad air base on Monday. "
+        "Rocket attacks have hit bases hosting US troops in recent months. "
+        "Officials blamed Monday's attack on Iran-backed militias."
+    )
+    (c,) = cands(gaz, text)
+    assert (c.actor, c.attribution) == ("Iran-backed militias", "blamed")
