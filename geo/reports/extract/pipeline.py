@@ -69,6 +69,12 @@ _SENTENCE_HINTS = CUE_HINTS + (
 _SENTENCE_HINT = re.compile("|".join(re.escape(h) for h in _SENTENCE_HINTS))
 # "the retaliatory strikes" anywhere in a clause: strikes the report has told already.
 _THE_STRIKES = re.compile(r"\b(?:the|these|those|its|their)\s+(?:[\w-]+\s+)?(?:air\s?)?strikes\b", re.IGNORECASE)
+# A clause whose subject is an armed group named by a common noun, doing the attacking.
+_GROUP_SUBJECT = re.compile(
+    r"\W*(?:the|these|those)\s+(?P<noun>militias|militia|groups|factions|militants|fighters)\s+(?:have\s+been\s+|had\s+been\s+|were\s+|have\s+|had\s+)?"
+    r"(?:firing|launching|targeting|attacking|shelling|fired|launched|targeted|attacked|shelled|struck|hit)\b",
+    re.IGNORECASE,
+)
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
@@ -386,7 +392,7 @@ class _Reader:
         m.damage = find_damage(text, start, end)
         m.actor = perpetrator(text, start, end, self._actors(start, end), [s for s, _ in m.type_spans])
         if m.actor is None:
-            m.actor = self._inherited_actor(si, start, prev_end)
+            m.actor = self._inherited_actor(si, start, prev_end) or self._group_subject(si, start, end)
         if m.actor is not None:
             self._clause_actor = (si, m.actor)
             story.note_striker(m.actor.name, m.types, (start, end))
@@ -547,6 +553,13 @@ class _Reader:
         if _COORDINATED.fullmatch(self.text, prev_end, start) and _VERB_FIRST.match(self.text, start):
             return last[1]
         return None
+
+    def _group_subject(self, si: int, start: int, end: int) -> ActorMention | None:
+        """ "The militias have been firing rockets at ...": the armed group the report just named."""
+        if (gm := _GROUP_SUBJECT.match(self.text, start, end)) is None:
+            return None
+        group = self._recent_group(si, start)
+        return ActorMention(group, gm.start("noun"), gm.end("noun")) if group else None
 
     def _set_casualties(self, m: Mention, start: int, end: int) -> None:
         cas = read_casualties(self.text, start, end)

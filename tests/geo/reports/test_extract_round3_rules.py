@@ -277,3 +277,19 @@ def test_blame_of_the_attack_after_a_campaign_summary_still_counts(gaz):
     )
     (c,) = cands(gaz, text)
     assert (c.actor, c.attribution) == ("Iran-backed militias", "blamed")
+
+
+# --- "the militias" as the subject of an attack are the group just named --------------------------------
+
+
+@pytest.mark.parametrize("verb", ["fired mortars at", "fired rockets at", "launched drones at"])
+def test_the_militias_attacking_are_the_group_named_before(gaz, verb):
+    text = f"US airstrikes hit Iran-backed militias near Mayadin on Monday. The militias {verb} the base at al-Tanf last week."
+    (tanf,) = [c for c in cands(gaz, text) if c.site_id == "al-tanf"]
+    assert tanf.actor == "Iran-backed militias"
+
+
+def test_the_militias_as_victims_are_not_the_attackers(gaz):
+    text = "Iran-backed militias fired rockets at the base at al-Tanf on Monday. US airstrikes hit the militias near Mayadin on Tuesday."
+    (strike,) = [c for c in cands(gaz, text) if c.site_id == "mayadin"]
+    assert strike.actor == "US forces / US-led coalition"
