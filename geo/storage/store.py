@@ -50,7 +50,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from geo.config import Settings, get_settings
 from geo.errors import ConflictError, GeoError, NotFound, Problem, StoreError, ValidationError
-from geo.incidents import FIELDS, Incident, incident_from_row, validate_incident
+from geo.incidents import FIELDS, Incident, incident_from_row, incident_problems
 from geo.reports.merge import combine
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built, not on every CLI start
@@ -417,6 +417,20 @@ class Store:
             query = query.where(incidents_table.c.deleted_at.is_(None))
         with self._guard("reading"), self._engine.connect() as conn:
             return [_incident(row) for row in conn.execute(query)]
+
+    def problems(self, *, batch: int = 2_000) -> Iterator[tuple[str, bool, list[Problem]]]:
+        """``(id, deleted, problems)`` of each stored incident that breaks today's rules, by id.
+
+        The rules every write applies (:func:`~geo.incidents.incident_problems`, borders
+        included). Reads are lenient, so a row stored before a limit was introduced still
+        loads; this finds such rows. Rows stream in batches, so memory stays flat at any size.
+        """
+        query = sa.select(incidents_table).order_by(incidents_table.c.id)
+        with self._guard("reading"), self._engine.connect() as conn:
+            for row in conn.execution_options(yield_per=batch).execute(query):
+                found = incident_problems(_incident(row), source="store")
+                if found:
+                    yield row.id, row.deleted_at is not None, found
 
     def get_version(self, incident_id: str) -> int:
         """The row version an edit must quote as ``expected_version`` (deleted rows too)."""
@@ -1029,13 +1043,15 @@ def _bump_data_version(conn: Connection) -> int:
 def _incident(row) -> Incident:
     values = {name: getattr(row, name) for name in _MODEL_COLUMNS}
     values["sources"] = row.sources_json
-    return incident_from_row(values, source="store")
+    # Lenient: a row stored before today's limits must still load (to be fixed and saved, when
+    # every write validates again); `python -m geo check` lists such rows.
+    return incident_from_row(values, source="store", strict=False)
 
 
 def _refuse_invalid(batch: Sequence[Incident]) -> None:
     """Refuse the whole batch when any incident breaks the model's limits or repeats an id.
 
-    The same :func:`~geo.incidents.validate_incident` the importers and forms apply, here
+    The same limits (:func:`~geo.incidents.validate_incident`) the importers and forms apply, here
     so that SQLite holds exactly what PostgreSQL would (it would take a 65-character id,
     a NUL or a 64-bit count that PostgreSQL refuses) and a bad value never reaches the
     database as a driver error.
@@ -1043,9 +1059,7 @@ def _refuse_invalid(batch: Sequence[Incident]) -> None:
     seen: set[str] = set()
     problems = []
     for pos, inc in enumerate(batch, start=1):
-        problems += [
-            Problem("import", pos, r.split(":", 1)[0], r.split(": ", 1)[1]) for r in validate_incident(inc)
-        ]
+        problems += incident_problems(inc, source="import", row=pos, borders=False)
         if inc.id in seen:
             problems.append(Problem("import", pos, "id", f"duplicate id {inc.id!r} in one import"))
         seen.add(inc.id)
