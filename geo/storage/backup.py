@@ -61,6 +61,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from geo.config import utc_instant
 from geo.errors import InputError, StoreError, ValidationError
 from geo.incidents import incident_from_row
 from geo.storage.store import Store, incidents_table, meta_table, metadata
@@ -283,7 +284,7 @@ def backup(store: Store, path: str | os.PathLike, *, created_at: dt.datetime | N
     when ``path`` cannot be written.
     """
     path = Path(path)
-    created_at = _utc_instant(created_at)
+    created_at = utc_instant(created_at, name="created_at")
     tables = metadata.sorted_tables  # parents before children: the order a restore inserts in
     codecs = {t.name: [_codec(c)[0] for c in t.columns] for t in tables}  # fail before any I/O
     try:
@@ -328,13 +329,6 @@ def backup(store: Store, path: str | os.PathLike, *, created_at: dt.datetime | N
         size=path.stat().st_size,
     )
 
-
-def _utc_instant(value: dt.datetime | None) -> dt.datetime:
-    if value is None:
-        return dt.datetime.now(_UTC)
-    if value.tzinfo is None:
-        raise ValueError("created_at must be timezone-aware (a naive time is ambiguous in a backup)")
-    return value.astimezone(_UTC)
 
 
 def _zip_info(name: str, created_at: dt.datetime) -> zipfile.ZipInfo:

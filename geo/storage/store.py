@@ -48,7 +48,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from geo.config import Settings, get_settings
+from geo.config import Settings, get_settings, utc_instant
 from geo.errors import ConflictError, GeoError, NotFound, Problem, StoreError, ValidationError
 from geo.incidents import FIELDS, Incident, incident_from_row, incident_problems
 from geo.reports.merge import combine
@@ -484,7 +484,7 @@ class Store:
         batch = list(incidents)
         _refuse_invalid(batch)
         counts = {"added": 0, "updated": 0, "unchanged": 0}
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             for start in range(0, len(batch), _CHUNK):
                 chunk = batch[start : start + _CHUNK]
@@ -553,7 +553,7 @@ class Store:
         :class:`NotFound` when the incident does not exist or is deleted.
         """
         _refuse_invalid([incident])
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             old = _fetch_live_row(conn, incident.id, expected_version)
             if not _same(old, _values(incident)):
@@ -585,7 +585,7 @@ class Store:
         missing = {keep_id, other_id} - set(expected_versions)
         if missing:
             raise ValueError(f"expected_versions names no version for {', '.join(sorted(missing))}")
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             # Rows are locked in id order, so two opposite merges wait instead of deadlocking.
             rows = {i: _fetch_live_row(conn, i, expected_versions[i]) for i in sorted((keep_id, other_id))}
@@ -615,7 +615,7 @@ class Store:
         :class:`ConflictError` when the version moved on, :class:`NotFound`
         for a missing incident or source. Returns the changed incident.
         """
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             old = _fetch_live_row(conn, incident_id, expected_version)
             inc = _incident(old)
@@ -646,7 +646,7 @@ class Store:
     # --- internals --------------------------------------------------------------------
 
     def _set_deleted(self, incident_id: str, *, user: str, deleted: bool) -> None:
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             old = _fetch_row(conn, incident_id)
             if old is None:
@@ -1065,10 +1065,6 @@ def _refuse_invalid(batch: Sequence[Incident]) -> None:
         seen.add(inc.id)
     if problems:
         raise ValidationError(problems)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
