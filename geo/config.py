@@ -144,15 +144,19 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
 # --- the clock: like the settings, passed in (``now=``), read here only when not given -------------
 
 
-def utc_instant(now: dt.datetime | None = None, *, name: str = "now") -> dt.datetime:
+def utc_instant(now: dt.datetime | None = None, *, name: str = "now", stored: bool = False) -> dt.datetime:
     """``now`` in UTC, or the current instant when it is None.
 
     Every time the store keeps is UTC (SQLite compares the stored text), so lockouts, team
-    sites and backups take their times through here. A naive ``now`` is refused (ValueError
-    naming ``name``): it could be any zone, and guessing would shift it by hours.
+    sites, backups and the store take their times through here. A naive ``now`` is refused
+    (ValueError naming ``name``): it could be any zone, and guessing would shift it by hours.
+    ``stored=True`` is for a time read back from the store, which SQLite hands back naive:
+    the store wrote it in UTC, so naive means UTC there.
     """
     if now is None:
         return dt.datetime.now(dt.timezone.utc)
     if now.tzinfo is None or now.utcoffset() is None:
+        if stored:
+            return now.replace(tzinfo=dt.timezone.utc)
         raise ValueError(f"{name} must be timezone-aware (a naive time could be in any zone)")
     return now.astimezone(dt.timezone.utc)

@@ -24,10 +24,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from geo.config import get_settings
     from geo.storage.store import Store
 
-    store = Store.open(get_settings(), seed=False)
+    store = Store.open(seed=False)
     rows = 0
     for incident_id, deleted, problems in store.problems():
         rows += 1

@@ -69,7 +69,6 @@ MAX_ID_LENGTH = 64 - len(AUDIT_PREFIX)
 #: The ``source`` of the problems :func:`check_site` reports.
 SOURCE = "new site"
 _VERSION_KEY = "sites_version"
-_UTC = dt.timezone.utc
 _LAYER_WORD = {"curated": "curated site", "team": "team site"}
 
 
@@ -183,8 +182,7 @@ def _record(site: Site, user: str, at: dt.datetime) -> dict[str, Any]:
 def _as_utc(value: dt.datetime | str) -> dt.datetime:
     if isinstance(value, str):  # sqlite3 without SQLAlchemy's type processing
         value = dt.datetime.fromisoformat(value)
-    # SQLite keeps timestamps as naive text; the store writes them in UTC.
-    return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
+    return utc_instant(value, stored=True)
 
 
 def _team_site(row: Mapping[str, Any]) -> TeamSite:

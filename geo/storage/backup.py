@@ -192,9 +192,7 @@ def _decode_date(value):
 def _encode_datetime(value):
     if value is None:
         return None
-    # SQLite hands timestamps back naive; the store writes them in UTC.
-    value = value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
-    return value.isoformat(timespec="microseconds")
+    return utc_instant(value, stored=True).isoformat(timespec="microseconds")
 
 
 def _decode_datetime(value):

@@ -1068,10 +1068,7 @@ def _refuse_invalid(batch: Sequence[Incident]) -> None:
 
 
 def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands timestamps back naive; they were written in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value
+    return None if value is None else utc_instant(value, stored=True)
 
 
 def _first_line(exc: BaseException | object) -> str:

@@ -85,6 +85,10 @@ def test_utc_instant_is_the_given_time_in_utc_or_now():
     assert before <= utc_instant() <= dt.datetime.now(dt.timezone.utc)
     with pytest.raises(ValueError, match="created_at must be timezone-aware"):
         utc_instant(dt.datetime(2024, 3, 4, 12, 30), name="created_at")
+    # Read back from the store (SQLite hands times back naive), naive means the UTC it was written in.
+    assert utc_instant(dt.datetime(2024, 3, 4, 12, 30), stored=True) == dt.datetime(
+        2024, 3, 4, 12, 30, tzinfo=dt.timezone.utc
+    )
 
 
 def test_every_injectable_now_goes_through_the_one_helper():
