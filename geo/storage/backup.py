@@ -632,14 +632,21 @@ _INCIDENT_COLUMNS = [c.name for c in incidents_table.columns]
 
 
 def _check_incident(row: list, where: str) -> None:
-    """The incident limits every other way in applies (:func:`geo.incidents.validate_incident`)."""
+    """The incident limits every other way in applies (:func:`geo.incidents.validate_incident`).
+
+    Strict, as every write is: a row the source store kept from before a limit existed is
+    refused here too, with the way to find and fix such rows where they are (``geo check``).
+    """
     values = dict(zip(_INCIDENT_COLUMNS, row))
     values["sources"] = values["sources_json"]
     try:
         incident_from_row(values, source=where)
     except ValidationError as exc:
         first = exc.problems[0]
-        raise _BadValue(f"{where}: {first.field}: {first.reason}") from None
+        raise _BadValue(
+            f"{where}: {first.field}: {first.reason} (`python -m geo check` on the store this backup came from "
+            "lists every such row; fix them there, in the Edit tab, and back up again)"
+        ) from None
 
 
 def _batches(rows: Iterator[list]) -> Iterator[list[list]]:
