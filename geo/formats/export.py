@@ -45,6 +45,7 @@ __all__ = [
     "FORMATS",
     "STREAM_FORMATS",
     "Chunk",
+    "Features",
     "chunk_of",
     "csv_safe",
     "paused_gc",
@@ -81,6 +82,16 @@ class Chunk:
         return len(self.columns["id"])
 
 
+@dataclass(frozen=True)
+class Features:
+    """Some incidents as ready-made GeoJSON Feature texts, one per incident (see :func:`geo.storage.query.iter_features`)."""
+
+    texts: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
 def chunk_of(df: pd.DataFrame) -> Chunk:
     """A frame (the :mod:`geo.view.frame` contract) as a :class:`Chunk`."""
     columns = {name: _json_column(df, name) for name in FIELDS if name != "sources"}
@@ -106,11 +117,12 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return out.getvalue()
 
 
-def write_export(chunks: Iterable[Chunk], fmt: str, out: BinaryIO) -> int:
+def write_export(chunks: Iterable[Chunk | Features], fmt: str, out: BinaryIO) -> int:
     """Write ``chunks`` to ``out`` as ``fmt`` (one of :data:`STREAM_FORMATS`); the number of incidents.
 
     Each chunk is serialised and written before the next is read, so memory
-    holds one chunk whatever the total.
+    holds one chunk whatever the total. :class:`Features` (GeoJSON and GeoJSON
+    Lines only) are written as they are.
     """
     if fmt not in STREAM_FORMATS:
         raise ValueError(f"not a streamable export format: {fmt!r}")
@@ -124,6 +136,17 @@ def write_export(chunks: Iterable[Chunk], fmt: str, out: BinaryIO) -> int:
             continue
         # The collector is paused while one chunk's objects are made (none form cycles), not
         # across chunks: whatever the reading side leaves in cycles is collected as usual.
+        if isinstance(chunk, Features):
+            if fmt == "csv":
+                raise ValueError("a CSV export needs column chunks, not feature texts")
+            separator = "," if fmt == "geojson" else "\n"
+            data = ((separator if total and fmt == "geojson" else "") + separator.join(chunk.texts)).encode("utf-8")
+            if fmt == "geojsonl":
+                data += b"\n"
+            out.write(data)
+            del data
+            total += len(chunk)
+            continue
         with paused_gc():
             if fmt == "geojson":
                 # The features of one chunk as one JSON array, written without its brackets.

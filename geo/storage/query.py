@@ -15,6 +15,17 @@ batch on as a :class:`geo.formats.export.Chunk` before reading the next: memory 
 that of one chunk whatever the store holds. The sources come with their rows
 (``incidents.sources_json``, the store's denormalised copy), so there is no
 second query per chunk.
+
+:func:`iter_features` is the fast path of the GeoJSON exports: the database
+itself writes each passing incident as its GeoJSON Feature text
+(:func:`feature_sql`: SQLite's ``printf``/``json_quote``, PostgreSQL's
+``to_json``), so Python only joins and writes bytes. The text means exactly
+what :func:`geo.formats.export.write_export` makes of a :class:`Chunk`: the same
+members in the same order, coordinates rounded to
+:data:`~geo.formats.export.COORDINATE_DECIMALS` decimals, ``lat``/``lon``
+properties in full (the shortest text that reads back as the same float, or 17
+digits), ``intercepted`` a boolean, missing figures ``null``, the sources' JSON
+text spliced in as stored.
 """
 
 from __future__ import annotations
@@ -24,17 +35,21 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from geo.formats.export import Chunk
+from geo.formats.export import COORDINATE_DECIMALS, Chunk, Features
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
 from geo.storage.store import Store, incidents_table, sources_table
 
-__all__ = ["CHUNK_ROWS", "count", "iter_chunks", "where"]
+__all__ = ["CHUNK_ROWS", "count", "feature_sql", "iter_chunks", "iter_features", "where"]
 
 CHUNK_ROWS = 10_000
 # What free text searches (as geo.storage.snapshot.TEXT_COLUMNS, and the sources' text fields).
 _TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site_id")
 _SOURCE_TEXT = ("outlet", "url", "title", "evidence")
+_INT_FIELDS = ("geo_precision", "munitions", "killed", "injured")
+# SQLite maps the whole file for an export's read (no read() call per page: a date range's rows lie
+# all over a big file); bounded, so a huge store is mapped only in part.
+_SQLITE_MMAP_BYTES = 1 << 32
 
 
 def where(filters: Filters) -> sa.ColumnElement[bool]:
@@ -82,6 +97,87 @@ def count(store: Store, filters: Filters) -> int:
     query = sa.select(sa.func.count()).select_from(incidents_table).where(where(filters))
     with store._guard("reading"), store._engine.connect() as conn:
         return conn.execute(query).scalar_one()
+
+
+def feature_sql(dialect: str) -> str:
+    """The SQL expression (over ``incidents``) of one incident's GeoJSON Feature text, for ``dialect``."""
+    if dialect == "sqlite":
+        # One printf with a %s per member: SQLite copies each value once (a chain of || copies the
+        # growing text at every step). Floats: '%!.15g' reads back as the same double for nearly
+        # every coordinate and is what Python writes for them; the rest get 17 digits, always exact.
+        def value(name: str) -> str:
+            if name == "sources":
+                return "sources_json"
+            if name in _INT_FIELDS:
+                return f"coalesce({name}, 'null')"
+            if name in ("lat", "lon"):
+                short = f"printf('%!.15g', {name})"
+                return f"CASE WHEN CAST({short} AS REAL) = {name} THEN {short} ELSE printf('%!.17g', {name}) END"
+            if name == "intercepted":
+                return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
+            return f"json_quote({name})"  # text and ISO dates; NULL gives null
+
+        members = ",".join(f'"{name}":%s' for name in FIELDS)
+        template = '{"type":"Feature","geometry":{"type":"Point","coordinates":[%!.15g,%!.15g]},"properties":{'
+        rounded = [f"round({axis}, {COORDINATE_DECIMALS})" for axis in ("lon", "lat")]
+        return f"printf('{template}{members}}}}}', {', '.join([*rounded, *(value(n) for n in FIELDS)])})"
+
+    # PostgreSQL (extra_float_digits > 0: float8 as its shortest exact text). A whole float prints
+    # as "33" there: ".0" keeps it a JSON float, as Python writes it.
+    def number(expr: str) -> str:
+        return f"CASE WHEN {expr} = trunc({expr}) THEN trunc({expr})::bigint::text || '.0' ELSE ({expr})::text END"
+
+    def pg_value(name: str) -> str:
+        if name == "sources":
+            return "sources_json"
+        if name in _INT_FIELDS:
+            return f"coalesce({name}::text, 'null')"
+        if name in ("lat", "lon"):
+            return number(name)
+        if name == "intercepted":
+            return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
+        if name == "date":
+            return "'\"' || to_char(date, 'YYYY-MM-DD') || '\"'"
+        return f"coalesce(to_json({name})::text, 'null')"
+
+    coordinates = [number(f"round({axis}::numeric, {COORDINATE_DECIMALS})::float8") for axis in ("lon", "lat")]
+    parts = [
+        """'{"type":"Feature","geometry":{"type":"Point","coordinates":['""",
+        coordinates[0],
+        "','",
+        coordinates[1],
+        """']},"properties":{'""",
+    ]
+    for i, name in enumerate(FIELDS):
+        parts += [f"""'{"," if i else ""}"{name}":'""", pg_value(name)]
+    parts.append("""'}}'""")
+    return "concat(" + ", ".join(parts) + ")"
+
+
+def iter_features(store: Store, filters: Filters, *, rows: int = CHUNK_ROWS) -> Iterator[Features]:
+    """The incidents passing ``filters``, oldest first, as GeoJSON Feature texts the database wrote."""
+    t = incidents_table
+    engine = store._engine
+    postgres = engine.dialect.name == "postgresql"
+    tiebreak = t.c.id if postgres else sa.literal_column("rowid")
+    feature = sa.literal_column(feature_sql(engine.dialect.name))
+    query = sa.select(feature).where(where(filters)).order_by(t.c.date, tiebreak)
+    with store._guard("reading the incidents"), engine.connect() as conn:
+        with conn.begin():
+            if postgres:
+                conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
+            else:
+                conn.exec_driver_sql(f"PRAGMA mmap_size = {_SQLITE_MMAP_BYTES}")
+            try:
+                result = conn.execute(query, execution_options={"stream_results": True, "yield_per": rows})
+                try:
+                    while batch := result.scalars().fetchmany(rows):
+                        yield Features(batch)
+                finally:
+                    result.close()
+            finally:
+                if not postgres:  # the pooled connection goes back as it came
+                    conn.exec_driver_sql("PRAGMA mmap_size = 0")
 
 
 def iter_chunks(store: Store, filters: Filters, *, rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
