@@ -32,13 +32,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import numpy as np
 import orjson
-import pandas as pd
 
 from geo.incidents import FIELDS
+
+if TYPE_CHECKING:  # loaded by the functions that take frames: a database export needs neither (faster start)
+    import pandas as pd
 
 __all__ = [
     "COORDINATE_DECIMALS",
@@ -170,9 +171,15 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
 
     Each chunk is appended in turn through pyogrio. Columns are the CSV's
     fields (``sources`` as its JSON text) with ``date`` as a GeoPackage date.
-    An existing file at ``path`` is replaced.
+    The file is written beside ``path`` under a temporary name and renamed over
+    it once complete: a failed export leaves no half-written file and an
+    existing one as it was.
     """
+    import os
+    import tempfile
+
     import geopandas as gpd
+    import pandas as pd
     import pyogrio
 
     from pyogrio.errors import DataSourceError
@@ -180,32 +187,40 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
-    path.unlink(missing_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part.gpkg", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL creates the file itself
     total = 0
     written = False
-    for chunk in _at_least_one(chunks):
-        if not len(chunk) and written:
-            continue
-        cols = chunk.columns
-        data: dict[str, Any] = {}
-        for name in FIELDS:
-            values = cols[name]
-            if name == "date":
-                data[name] = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").dt.date
-            elif name in _FIGURES:
-                data[name] = pd.array(values, dtype="Int64")
-            elif name == "sources":
-                data[name] = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
-            else:
-                data[name] = values
-        geometry = gpd.points_from_xy(cols["lon"], cols["lat"], crs="EPSG:4326")
-        frame = gpd.GeoDataFrame(data, geometry=geometry)
-        try:
-            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", append=written)
-        except DataSourceError as exc:  # GDAL could not write the file: an I/O error like any other
-            raise OSError(errno.EIO, str(exc).splitlines()[0] if str(exc) else "GDAL error") from exc
-        written = True
-        total += len(chunk)
+    try:
+        for chunk in _at_least_one(chunks):
+            if not len(chunk) and written:
+                continue
+            cols = chunk.columns
+            data: dict[str, Any] = {}
+            for field in FIELDS:
+                values = cols[field]
+                if field == "date":
+                    data[field] = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").dt.date
+                elif field in _FIGURES:
+                    data[field] = pd.array(values, dtype="Int64")
+                elif field == "sources":
+                    data[field] = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
+                else:
+                    data[field] = values
+            geometry = gpd.points_from_xy(cols["lon"], cols["lat"], crs="EPSG:4326")
+            frame = gpd.GeoDataFrame(data, geometry=geometry)
+            try:
+                pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", append=written)
+            except DataSourceError as exc:  # GDAL could not write the file: an I/O error like any other
+                raise OSError(errno.EIO, str(exc).splitlines()[0] if str(exc) else "GDAL error") from exc
+            written = True
+            total += len(chunk)
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, *(Path(f"{tmp}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
     return total
 
 
@@ -245,6 +260,8 @@ def paused_gc() -> Iterator[None]:
 
 def _features(chunk: Chunk) -> list[dict]:
     """The GeoJSON features of ``chunk`` (``sources`` spliced in as ready-made JSON)."""
+    import numpy as np
+
     cols = chunk.columns
     lon = np.round(np.asarray(cols["lon"], dtype="float64"), COORDINATE_DECIMALS).tolist()
     lat = np.round(np.asarray(cols["lat"], dtype="float64"), COORDINATE_DECIMALS).tolist()
@@ -282,21 +299,35 @@ def _csv_columns(chunk: Chunk) -> list[list]:
 
 
 def _csv_lines(rows: Iterable) -> bytes:
+    rows = list(rows)
     text = io.StringIO(newline="")
     csv.writer(text, lineterminator="\n").writerows(rows)
-    return text.getvalue().encode("utf-8")
+    data = text.getvalue()
+    if "\r" in data:  # a cell holds a CR, which csv leaves bare with "\n" line ends: quote its row
+        from geo.formats.csvio import CsvWriter
+
+        text = io.StringIO(newline="")
+        CsvWriter(text).writerows(rows)
+        data = text.getvalue()
+    return data.encode("utf-8")
 
 
 # --- frame columns -----------------------------------------------------------------------------
 
 
 def _iso_dates(series: pd.Series) -> list[str | None]:
+    import numpy as np
+    import pandas as pd
+
     days = pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
     text = days.astype(str)
     return [None if t == "NaT" else t for t in text.tolist()]
 
 
 def _json_column(df: pd.DataFrame, name: str) -> list[Any]:
+    import numpy as np
+    import pandas as pd
+
     series = df[name]
     if name == "date":
         return _iso_dates(series)

@@ -6,7 +6,8 @@ the indexed ``date`` column. It means what :meth:`geo.storage.snapshot.Snapshot.
 means, so an export from the command line holds what the map shows for the
 same filters: a week- or month-precision incident passes a range that overlaps
 its period, and free text matches the text columns or a source's outlet, URL,
-title or evidence (case-insensitive; on SQLite only ASCII letters fold case).
+title or evidence (case-insensitive for every letter, on SQLite too: a needle
+that is not ASCII folds the text with the store's ``geo_lower``).
 
 :func:`iter_chunks` reads the passing incidents in the snapshot's canonical
 order (date, then SQLite's rowid or PostgreSQL's id) through one cursor, a few
@@ -34,6 +35,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 from geo.formats.export import COORDINATE_DECIMALS, Chunk, Features
 from geo.view.filters import Filters
@@ -80,8 +82,11 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
     if needle:
         s = sources_table
 
+        # An ASCII needle can only match ASCII letters, which SQLite's own lower() folds (fast, in C).
+        fold = sa.func.lower if needle.isascii() else _unicode_lower
+
         def has(column) -> sa.ColumnElement[bool]:
-            return sa.func.lower(column).contains(needle, autoescape=True)
+            return fold(column).contains(needle, autoescape=True)
 
         in_sources = (
             sa.select(sa.literal(1))
@@ -90,6 +95,26 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
         )
         conditions.append(sa.or_(*(has(t.c[name]) for name in _TEXT_COLUMNS), in_sources))
     return sa.and_(*conditions)
+
+
+class _unicode_lower(sa.sql.functions.FunctionElement):
+    """lower() folding every letter: PostgreSQL's does; on SQLite the store's ``geo_lower`` (Python's).
+
+    A FunctionElement, not a GenericFunction: those register their name for ``sa.func`` everywhere.
+    """
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(_unicode_lower)
+def _lower(element, compiler, **kw) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_unicode_lower, "sqlite")
+def _sqlite_unicode_lower(element, compiler, **kw) -> str:
+    return f"geo_lower({compiler.process(element.clauses, **kw)})"
 
 
 def count(store: Store, filters: Filters) -> int:

@@ -546,7 +546,7 @@ def _typed_frame(raw: dict[str, Any], order: np.ndarray | None) -> pd.DataFrame:
             missing = np.isnan(floats)
             data[name] = pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, floats).astype("int64"), missing))
         else:
-            array = _text_array(values)
+            array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.large_string())
             categorical = name in CATEGORY_COLUMNS or (
                 name in MAYBE_CATEGORY_COLUMNS and n > 0 and pc.count_distinct(array).as_py() <= n // 4
             )

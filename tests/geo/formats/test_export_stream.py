@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import tracemalloc
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -142,3 +143,42 @@ def test_an_empty_gpkg_export_still_has_its_layer_and_a_bad_folder_is_one_line(f
     assert main(["export", "--format", "gpkg", "-o", str(tmp_path / "no" / "x.gpkg")]) == 1
     err = capsys.readouterr().err
     assert "error: cannot write" in err and err.strip().count("\n") == 1
+
+
+def test_a_failed_gpkg_export_leaves_no_half_file_and_the_old_one_as_it_was(filled, tmp_path, monkeypatch, capsys):
+    import pyogrio
+
+    store, _ = filled
+    monkeypatch.setenv("GEO_DATABASE_URL", store.url)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "out.gpkg"
+    target.write_bytes(b"the previous export")
+    real = pyogrio.write_dataframe
+    calls = []
+
+    def failing_on_the_second_chunk(*args, **kwargs):
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", failing_on_the_second_chunk)
+    monkeypatch.setattr(iter_chunks, "__kwdefaults__", {"rows": 100})  # four chunks of the 400
+    assert main(["export", "--format", "gpkg", "-o", str(target)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert target.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in folder.iterdir()) == ["out.gpkg"]  # no temporary file left behind
+    assert calls and all(Path(p).parent == folder and Path(p) != target for p in calls)
+
+
+def test_a_gpkg_export_replaces_the_old_file_when_complete(filled, tmp_path, monkeypatch, capsys):
+    store, _ = filled
+    monkeypatch.setenv("GEO_DATABASE_URL", store.url)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "out.gpkg"
+    target.write_bytes(b"the previous export")
+    assert main(["export", "--format", "gpkg", "-o", str(target)]) == 0
+    assert len(gpd.read_file(target)) == N
+    assert sorted(p.name for p in folder.iterdir()) == ["out.gpkg"]
