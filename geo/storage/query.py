@@ -123,57 +123,48 @@ def count(store: Store, filters: Filters) -> int:
 
 def feature_sql(dialect: str) -> str:
     """The SQL expression (over ``incidents``) of one incident's GeoJSON Feature text, for ``dialect``."""
-    if dialect == "sqlite":
+    sqlite = dialect == "sqlite"
+    values = [_member_sql(name, sqlite=sqlite) for name in FIELDS]
+    if sqlite:
         # One printf with a %s per member: SQLite copies each value once (a chain of || copies the
-        # growing text at every step). Floats: '%!.15g' reads back as the same double for nearly
-        # every coordinate and is what Python writes for them; the rest get 17 digits, always exact.
-        def value(name: str) -> str:
-            if name == "sources":
-                return "sources_json"
-            if name in _INT_FIELDS:
-                return f"coalesce({name}, 'null')"
-            if name in ("lat", "lon"):
-                short = f"printf('%!.15g', {name})"
-                return f"CASE WHEN CAST({short} AS REAL) = {name} THEN {short} ELSE printf('%!.17g', {name}) END"
-            if name == "intercepted":
-                return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
-            return f"json_quote({name})"  # text and ISO dates; NULL gives null
-
+        # growing text at every step).
         members = ",".join(f'"{name}":%s' for name in FIELDS)
         template = '{"type":"Feature","geometry":{"type":"Point","coordinates":[%!.15g,%!.15g]},"properties":{'
         rounded = [f"round({axis}, {COORDINATE_DECIMALS})" for axis in ("lon", "lat")]
-        return f"printf('{template}{members}}}}}', {', '.join([*rounded, *(value(n) for n in FIELDS)])})"
-
-    # PostgreSQL (extra_float_digits > 0: float8 as its shortest exact text). A whole float prints
-    # as "33" there: ".0" keeps it a JSON float, as Python writes it.
-    def number(expr: str) -> str:
-        return f"CASE WHEN {expr} = trunc({expr}) THEN trunc({expr})::bigint::text || '.0' ELSE ({expr})::text END"
-
-    def pg_value(name: str) -> str:
-        if name == "sources":
-            return "sources_json"
-        if name in _INT_FIELDS:
-            return f"coalesce({name}::text, 'null')"
-        if name in ("lat", "lon"):
-            return number(name)
-        if name == "intercepted":
-            return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
-        if name == "date":
-            return "'\"' || to_char(date, 'YYYY-MM-DD') || '\"'"
-        return f"coalesce(to_json({name})::text, 'null')"
-
-    coordinates = [number(f"round({axis}::numeric, {COORDINATE_DECIMALS})::float8") for axis in ("lon", "lat")]
-    parts = [
-        """'{"type":"Feature","geometry":{"type":"Point","coordinates":['""",
-        coordinates[0],
-        "','",
-        coordinates[1],
-        """']},"properties":{'""",
-    ]
-    for i, name in enumerate(FIELDS):
-        parts += [f"""'{"," if i else ""}"{name}":'""", pg_value(name)]
+        return f"printf('{template}{members}}}}}', {', '.join([*rounded, *values])})"
+    lon, lat = (_pg_float(f"round({axis}::numeric, {COORDINATE_DECIMALS})::float8") for axis in ("lon", "lat"))
+    parts = ["""'{"type":"Feature","geometry":{"type":"Point","coordinates":['""", lon, "','", lat, """']},"properties":{'"""]
+    for i, (name, value) in enumerate(zip(FIELDS, values)):
+        parts += [f"""'{"," if i else ""}"{name}":'""", value]
     parts.append("""'}}'""")
     return "concat(" + ", ".join(parts) + ")"
+
+
+def _member_sql(name: str, *, sqlite: bool) -> str:
+    """The JSON text of one property of :func:`feature_sql` (text escaped by the database, NULL as null)."""
+    if name == "sources":
+        return "sources_json"
+    if name == "intercepted":
+        return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
+    if name in _INT_FIELDS:
+        return f"coalesce({name}, 'null')" if sqlite else f"coalesce({name}::text, 'null')"
+    if name in ("lat", "lon"):
+        if not sqlite:
+            return _pg_float(name)
+        # '%!.15g' reads back as the same double for nearly every coordinate and is what Python writes
+        # for them; the rest get 17 digits, always exact.
+        short = f"printf('%!.15g', {name})"
+        return f"CASE WHEN CAST({short} AS REAL) = {name} THEN {short} ELSE printf('%!.17g', {name}) END"
+    if sqlite:
+        return f"json_quote({name})"  # text and ISO dates
+    if name == "date":
+        return "'\"' || to_char(date, 'YYYY-MM-DD') || '\"'"
+    return f"coalesce(to_json({name})::text, 'null')"
+
+
+def _pg_float(expr: str) -> str:
+    """PostgreSQL float8 as JSON (extra_float_digits > 0: its shortest exact text); "33" made "33.0", as Python writes."""
+    return f"CASE WHEN {expr} = trunc({expr}) THEN trunc({expr})::bigint::text || '.0' ELSE ({expr})::text END"
 
 
 def iter_features(store: Store, filters: Filters, *, rows: int = CHUNK_ROWS) -> Iterator[Features]:

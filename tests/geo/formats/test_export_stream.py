@@ -145,15 +145,22 @@ def test_an_empty_gpkg_export_still_has_its_layer_and_a_bad_folder_is_one_line(f
     assert "error: cannot write" in err and err.strip().count("\n") == 1
 
 
-def test_a_failed_gpkg_export_leaves_no_half_file_and_the_old_one_as_it_was(filled, tmp_path, monkeypatch, capsys):
-    import pyogrio
-
+@pytest.fixture
+def previous_gpkg(filled, tmp_path, monkeypatch):
+    """(folder, target): the store set for the CLI, and an earlier export at target, alone in its folder."""
     store, _ = filled
     monkeypatch.setenv("GEO_DATABASE_URL", store.url)
     folder = tmp_path / "exports"
     folder.mkdir()
     target = folder / "out.gpkg"
     target.write_bytes(b"the previous export")
+    return folder, target
+
+
+def test_a_failed_gpkg_export_leaves_no_half_file_and_the_old_one_as_it_was(previous_gpkg, monkeypatch, capsys):
+    import pyogrio
+
+    folder, target = previous_gpkg
     real = pyogrio.write_dataframe
     calls = []
 
@@ -172,13 +179,8 @@ def test_a_failed_gpkg_export_leaves_no_half_file_and_the_old_one_as_it_was(fill
     assert calls and all(Path(p).parent == folder and Path(p) != target for p in calls)
 
 
-def test_a_gpkg_export_replaces_the_old_file_when_complete(filled, tmp_path, monkeypatch, capsys):
-    store, _ = filled
-    monkeypatch.setenv("GEO_DATABASE_URL", store.url)
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    target = folder / "out.gpkg"
-    target.write_bytes(b"the previous export")
+def test_a_gpkg_export_replaces_the_old_file_when_complete(previous_gpkg):
+    folder, target = previous_gpkg
     assert main(["export", "--format", "gpkg", "-o", str(target)]) == 0
     assert len(gpd.read_file(target)) == N
     assert sorted(p.name for p in folder.iterdir()) == ["out.gpkg"]
