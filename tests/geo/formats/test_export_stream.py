@@ -16,7 +16,7 @@ from geo.storage.bulkload import bulk_insert
 from geo.cli import main
 from geo.formats.export import write_export
 from geo.view.filters import Filters
-from geo.storage.query import iter_chunks
+from geo.storage.query import iter_chunks, iter_features
 from geo.storage.store import Store
 from geo.testing.synth import synth_frame
 
@@ -108,12 +108,12 @@ def big_store(tmp_path_factory):
     store.dispose()
 
 
-def peak_of_export(store, filters, fmt) -> tuple[int, int, int]:
+def peak_of_export(store, filters, fmt, chunks=iter_chunks) -> tuple[int, int, int]:
     """(incidents, bytes written, tracemalloc peak) of one export."""
     sink = Counting()
     tracemalloc.start()
     try:
-        n = write_export(iter_chunks(store, filters, rows=2_000), fmt, sink)
+        n = write_export(chunks(store, filters, rows=2_000), fmt, sink)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -184,3 +184,14 @@ def test_a_gpkg_export_replaces_the_old_file_when_complete(previous_gpkg):
     assert main(["export", "--format", "gpkg", "-o", str(target)]) == 0
     assert len(gpd.read_file(target)) == N
     assert sorted(p.name for p in folder.iterdir()) == ["out.gpkg"]
+
+
+def test_database_written_features_stream_too(big_store):
+    """The CLI's GeoJSON path (feature texts from the database) holds one chunk of texts, whatever the total."""
+    small_n, small_bytes, small_peak = peak_of_export(
+        big_store, Filters(date_to=dt.date(2021, 6, 30)), "geojson", iter_features
+    )
+    big_n, big_bytes, big_peak = peak_of_export(big_store, Filters(), "geojson", iter_features)
+    assert big_n == BIG and big_bytes > 2.5 * small_bytes
+    assert big_peak < 1.25 * small_peak, (small_peak, big_peak)
+    assert big_peak < big_bytes / 10, (big_peak, big_bytes)
