@@ -842,6 +842,8 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool = Tr
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # SQLite's lower() folds ASCII only: the text filter (geo.storage.query) folds non-ASCII with this.
+            dbapi_conn.create_function("geo_lower", 1, _unicode_lower, deterministic=True)
             if wal:
                 cursor.execute("PRAGMA journal_mode = WAL")
         finally:
@@ -850,6 +852,10 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool = Tr
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("geo_immediate") else "BEGIN")
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def _install_postgresql_hooks(engine: Engine, busy_timeout: float) -> None:
