@@ -51,10 +51,12 @@ def map_page() -> None:
             )
 
     selected = result.clicked or view.selected
+    # Until the map reports a move, it shows the view it opened with: the URL says so.
+    opened_center, opened_zoom = mapview.initial_view(ctx.loaded.view, dataset)
     new_view = ViewState(
         filters=ctx.filters,
-        center=result.center or view.center,
-        zoom=result.zoom or view.zoom,
+        center=result.center or view.center or opened_center,
+        zoom=result.zoom or view.zoom or opened_zoom,
         selected=selected if selected in dataset.ids else None,
     )
     root = common.app_root_url()
