@@ -155,7 +155,9 @@ def show_map(dataset: Dataset, filters: Filters, view: ViewState, opened: Loaded
     center, zoom = initial_view(opened.view, dataset)
     legend = legend_html(dataset.colours, dataset.actors, dataset.event_types)
     tiles = get_settings().tiles
-    base = rendered_base(st.get_option("server.baseUrlPath") or "", legend, center, zoom, tiles=tiles)
+    base = rendered_base(
+        st.get_option("server.baseUrlPath") or "", legend, center, zoom, tiles=tiles, team_sites=_team_sites()
+    )
     bounds, now_zoom, now_center = current_view(opened, view, dataset)
     layer = map_layer(dataset, filters, bounds=bounds, zoom=now_zoom, center=now_center)
 
@@ -275,17 +277,34 @@ _BASES: OrderedDict = OrderedDict()
 _BASES_LOCK = threading.Lock()
 
 
+def _team_sites() -> tuple:
+    """The sites editors added (labelled on the offline map), from the per-process gazetteer."""
+    from ui.sites import load_gazetteer
+
+    return tuple(load_gazetteer().team_sites)
+
+
 def rendered_base(
-    base_url_path: str, legend: str, center: tuple[float, float], zoom: int, *, tiles: TileSource | None
+    base_url_path: str,
+    legend: str,
+    center: tuple[float, float],
+    zoom: int,
+    *,
+    tiles: TileSource | None,
+    team_sites: tuple = (),
 ) -> RenderedBase:
-    """The base map for these assets, legend, initial view and tiles, rendered once per process (a few kept)."""
-    cache_key = (base_url_path, legend, tuple(center), zoom, tiles)
+    """The base map for these assets, legend, initial view, tiles and team sites, rendered once per process
+    (a few kept; a team site added or removed makes a new one, so its label shows)."""
+    cache_key = (base_url_path, legend, tuple(center), zoom, tiles, team_sites)
     with _BASES_LOCK:
         hit = _BASES.get(cache_key)
         if hit is not None:
             _BASES.move_to_end(cache_key)
             return hit
-    fmap = base_map(vendor_assets(base_url_path), legend=legend, center=center, zoom=zoom, tiles=tiles, fit_button=True)
+    fmap = base_map(
+        vendor_assets(base_url_path), legend=legend, center=center, zoom=zoom, tiles=tiles, fit_button=True,
+        team_sites=team_sites,
+    )  # fmt: skip
     fmap.add_child(QuietFirstReport(fallback_cover_px()))
     rendered = render_base(fmap, key=MAP_KEY)
     with _BASES_LOCK:

@@ -123,7 +123,10 @@ def show_sites_map(df: pd.DataFrame, *, height: int = 460, focus=None) -> None:
         )
         if len(part)
     ]
-    fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), overlays=layers)
+    fmap = base_map(
+        vendor_assets(st.get_option("server.baseUrlPath") or ""), overlays=layers,
+        team_sites=load_gazetteer().team_sites,
+    )  # fmt: skip
     extra = {}
     if focus is not None:
         ring = folium.FeatureGroup(name="Match")
