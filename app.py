@@ -27,7 +27,7 @@ def map_page() -> None:
     dataset, view = ctx.dataset, ctx.view
 
     layout.map_page_style()
-    with st.container(key=layout.HEAD_KEY, horizontal=True, vertical_alignment="bottom", gap="large"):
+    with st.container(key=layout.HEAD_KEY, horizontal=True, vertical_alignment="bottom", gap="medium"):
         st.title(
             "Incident Atlas", width="content",
             help="Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.",
