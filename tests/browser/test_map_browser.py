@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.view.viewstate import DEFAULT_ZOOM
+from ui.assets import BUNDLE
 from tests.browser.conftest import TILE_HOST
 from ui.maplayers import LEGEND_OPEN_FROM_PX
 from tests.ui.seed import INCIDENTS, TEMPLATE_TEXT, XSS_ID
@@ -49,7 +50,8 @@ def test_map_draws_every_incident_from_local_files_only(session, app_url):
     leaving = [u for u in session.requests if not u.startswith((app_url, "data:", "blob:", "about:", TILE_HOST + "/"))]
     assert leaving == [], leaving
     vendored = {u: t for u, t in js_types.items() if "/app/static/vendor/" in u}
-    assert len(vendored) == 2, js_types  # leaflet + markercluster, served by the app
+    # Leaflet + markercluster in one file (one script to wait for in the map's iframe), served by the app.
+    assert [u.rsplit("/", 1)[1] for u in vendored] == [BUNDLE], js_types
     assert all("javascript" in t for t in vendored.values()), vendored
 
 
