@@ -69,8 +69,10 @@ MARKS_JS = """
     if (window.map) { mark("leaflet"); }
     const pane = document.querySelector(".leaflet-marker-pane");
     if (pane) {
+      // The text length too: a filter change can keep the number of bins and the first and last
+      // ones' markup, and change only the counts written on them (it then never "settled").
       const n = pane.childElementCount, sig = n + ":" + (pane.lastElementChild ? pane.lastElementChild.outerHTML.length : 0)
-        + ":" + (pane.firstElementChild ? pane.firstElementChild.style.transform : "");
+        + ":" + (pane.firstElementChild ? pane.firstElementChild.style.transform : "") + ":" + pane.textContent.length;
       if (n) { mark("layer"); }
       state.n = n;
       if (sig !== state.sig) { state.sig = sig; state.last = Date.now(); }
