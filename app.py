@@ -27,7 +27,7 @@ def map_page() -> None:
     dataset, view = ctx.dataset, ctx.view
 
     layout.map_page_style()
-    with st.container(key=layout.HEAD_KEY, horizontal=True, vertical_alignment="bottom", gap="large"):
+    with st.container(key=layout.HEAD_KEY, horizontal=True, vertical_alignment="bottom", gap="medium"):
         st.title(
             "Incident Atlas", width="content",
             help="Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.",
@@ -51,10 +51,12 @@ def map_page() -> None:
             )
 
     selected = result.clicked or view.selected
+    # Until the map reports a move, it shows the view it opened with: the URL says so.
+    opened_center, opened_zoom = mapview.initial_view(ctx.loaded.view, dataset)
     new_view = ViewState(
         filters=ctx.filters,
-        center=result.center or view.center,
-        zoom=result.zoom or view.zoom,
+        center=result.center or view.center or opened_center,
+        zoom=result.zoom or view.zoom or opened_zoom,
         selected=selected if selected in dataset.ids else None,
     )
     root = common.app_root_url()

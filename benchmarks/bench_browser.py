@@ -19,6 +19,8 @@ headless Chromium opens the page ``--repeat`` times in a fresh context:
   or bins in Leaflet's marker pane with no change for 300 ms (pydeck: the script run
   has finished and deck.gl's canvas is in the page, as the layer is drawn on the GPU
   without DOM changes);
+* **script runs**: how many script runs the first load caused (counted 1 s after the
+  map settled; streamlit-folium's first report of the map's view used to add one);
 * **filter change**: from the click on an "Event type" option until the layer has
   settled again (pydeck: until the server's "script finished" message arrived).
 
@@ -67,8 +69,10 @@ MARKS_JS = """
     if (window.map) { mark("leaflet"); }
     const pane = document.querySelector(".leaflet-marker-pane");
     if (pane) {
+      // The text length too: a filter change can keep the number of bins and the first and last
+      // ones' markup, and change only the counts written on them (it then never "settled").
       const n = pane.childElementCount, sig = n + ":" + (pane.lastElementChild ? pane.lastElementChild.outerHTML.length : 0)
-        + ":" + (pane.firstElementChild ? pane.firstElementChild.style.transform : "");
+        + ":" + (pane.firstElementChild ? pane.firstElementChild.style.transform : "") + ":" + pane.textContent.length;
       if (n) { mark("layer"); }
       state.n = n;
       if (sig !== state.sig) { state.sig = sig; state.last = Date.now(); }
@@ -166,6 +170,8 @@ class Probe:
                 out["iframe_at"] = (main.get("iframe", start) - start) / 1000
         if "timeline" in main:
             out["timeline_at"] = (main["timeline"] - start) / 1000
+        self.page.wait_for_timeout(1000)  # a rerun the map's first report asks for would have finished by now
+        out["runs"] = sum(kind == "script_finished" for _, kind in self.messages)
         return out
 
     def filter_change(self, option: str, *, deck: bool) -> float:
@@ -272,12 +278,12 @@ def main(argv: list[str] | None = None) -> None:
     if "atlas" in args.apps:
         print("\nwhere the app's first map goes (median s, from navigation):")
         print(f"{'incidents':>10} {'page scripts':>12} {'to session':>10} {'server run':>10} "
-              f"{'iframe at':>9} {'component':>9} {'layer':>6} {'timeline at':>11}")  # fmt: skip
+              f"{'iframe at':>9} {'component':>9} {'layer':>6} {'timeline at':>11} {'script runs':>11}")  # fmt: skip
         for n, row in table.items():
             r = row["atlas"]
             print(f"{n:>10,} {r.get('scripts', 0):>12.2f} {r.get('to_session', 0):>10.2f} {r.get('server_run', 0):>10.2f} "
                   f"{r.get('iframe_at', 0):>9.2f} {r.get('component', 0):>9.2f} {r.get('layer', 0):>6.2f} "
-                  f"{r.get('timeline_at', 0):>11.2f}")  # fmt: skip
+                  f"{r.get('timeline_at', 0):>11.2f} {r.get('runs', 0):>11.0f}")  # fmt: skip
 
 
 if __name__ == "__main__":

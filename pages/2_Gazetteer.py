@@ -17,12 +17,14 @@ team = sites.team_sites()
 # Team sites first: they are the few a curator still has to review.
 frame = sites.sites_frame([*gazetteer.team_sites, *gazetteer.curated_sites], team)
 
-st.title("Gazetteer")
-st.caption(
-    f"{len(gazetteer.curated_sites):,} curated sites: bases, airports, towns and provinces that reports name; "
-    f"{len(gazetteer.team_sites):,} team-added site(s), added by editors from the Ingest page "
-    "(`python -m geo gazetteer export-team` writes them as gazetteer.csv rows for curators)."
-)
+sites.gazetteer_page_style()
+with st.container(key=sites.HEAD_KEY):
+    st.title("Gazetteer")
+    st.caption(
+        f"{len(gazetteer.curated_sites):,} curated sites: bases, airports, towns and provinces that reports name; "
+        f"{len(gazetteer.team_sites):,} team-added site(s), added by editors from the Ingest page "
+        "(`python -m geo gazetteer export-team` writes them as gazetteer.csv rows for curators)."
+    )
 if gazetteer.shadowed_team_sites:
     names = ", ".join(f"{s.name} ({s.id})" for s in gazetteer.shadowed_team_sites)
     st.info(
@@ -39,9 +41,10 @@ query = st.text_input(
     "Search sites", key="ia_site_search", placeholder="name, alias, province, notes, team…", max_chars=200
 )
 found = sites.search_sites(frame, query)
-sites.show_sites_map(found, focus=matched)
-if len(gazetteer.team_sites):
-    st.caption("On the map: curated sites in blue, team-added sites in orange.")
-if matched is not None:
-    st.caption(f"The map is centred on {common.md_escape(matched.name)}, the match for the name tried above.")
+with st.container(key=sites.MAP_KEY):  # right under the title on a phone (sites.gazetteer_page_style)
+    sites.show_sites_map(found, focus=matched)
+    if len(gazetteer.team_sites):
+        st.caption("On the map: curated sites in blue, team-added sites in orange.")
+    if matched is not None:
+        st.caption(f"The map is centred on {common.md_escape(matched.name)}, the match for the name you tried.")
 st.dataframe(found, hide_index=True, key="ia_sites_table")

@@ -36,7 +36,8 @@ def show_details(row: pd.Series, *, permalink: str, on_clear=None, in_filters: b
         date = row["date"].strftime("%Y-%m-%d")
         precision = row["date_precision"]
         when = date if precision == "day" else f"{date} ({precision} precision)"
-        st.markdown(f"#### {md_escape(EVENT_TYPES.get(row['event_type'], row['event_type']))} · {md_escape(when)}")
+        # The type as the heading and the date under it: together they wrapped mid-date in a narrow panel.
+        st.markdown(f"#### {md_escape(EVENT_TYPES.get(row['event_type'], row['event_type']))}\n**{md_escape(when)}**")
         if not in_filters:
             st.caption("This incident is outside the current filters, so it is not drawn on the map.")
         place = row["location"] or row["site_id"] or "(no place name)"

@@ -23,6 +23,7 @@ import streamlit as st
 __all__ = [
     "COVER_KEY",
     "DETAILS_KEY",
+    "DETAILS_MIN_PX",
     "HEAD_KEY",
     "HINT_KEY",
     "MAP_KEY",
@@ -41,6 +42,9 @@ DETAILS_KEY = "ia_details"  # the details panel's container
 SHEET_KEY = "ia_sheet"  # the selected incident's details (the bottom sheet on a phone)
 HINT_KEY = "ia_hint"  # "click a marker" when nothing is selected (left out on a phone)
 NARROW_PX = 640  # Streamlit stacks columns below this width
+# The details panel (with an incident in it) is at least this wide beside the map: at 1280 px its 2/7 share left the
+# heading ("Missile (ballistic or cruise)") three lines, the date split at a hyphen.
+DETAILS_MIN_PX = 300
 # What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header
 # and the data's coverage under it.
 MAP_OFFSET_PX = 142
@@ -52,15 +56,21 @@ def map_page_css() -> str:
     """The map page's style sheet (a ``<style>`` element)."""
     iframe = f".st-key-{MAP_KEY} iframe"
     details = f".st-key-{DETAILS_KEY}"
+    sheet = f".st-key-{SHEET_KEY}"  # only while an incident is shown: the hint alone leaves the map its width
     return f"""<style>
 [data-testid="stMainBlockContainer"]{{padding-top:3.25rem;padding-bottom:2rem;}}
-.st-key-{HEAD_KEY}{{row-gap:0;}}
+.st-key-{HEAD_KEY}{{row-gap:0;align-items:baseline;}}  /* the figures sit on the title's line, not above it */
 .st-key-{HEAD_KEY} h1{{font-size:1.45rem;padding:0;}}
 .st-key-{HEAD_KEY} p{{margin:0;}}
 .st-key-{COVER_KEY} p{{margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}}
 .st-key-{COVER_KEY}{{margin-top:-.6rem;}}
 {iframe}{{height:calc(100vh - {MAP_OFFSET_PX}px) !important;min-height:320px;display:block;}}
 {details}{{max-height:calc(100vh - {MAP_OFFSET_PX}px);overflow-y:auto;}}
+{details} h4{{font-size:1.1rem;padding:0 0 .2rem;}}
+@media (min-width:{NARROW_PX + 1}px){{  /* the map's column gives way (no wrapping under the map) */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] {sheet}){{flex-wrap:nowrap;}}
+  [data-testid="stColumn"]:has({sheet}){{min-width:{DETAILS_MIN_PX}px;}}
+}}
 @media (max-width:{NARROW_PX}px){{
   [data-testid="stMainBlockContainer"]{{padding-top:4rem;}}  /* below the phone's top bar */
   {iframe}{{height:calc(100vh - {MAP_OFFSET_NARROW_PX}px) !important;}}

@@ -622,6 +622,7 @@ def base_map(
     overlays: Iterable[MacroElement] = (),
     tiles: TileSource | None | object = _FROM_SETTINGS,
     fit_button: bool = False,
+    team_sites: Iterable = (),
 ) -> folium.Map:
     """The part of a map that does not change with the filters.
 
@@ -631,6 +632,7 @@ def base_map(
     ``tiles`` is the online tile source (default: ``GEO_TILES`` from the settings;
     None: no tile layer at all, so the browser asks no tile host for anything).
     ``fit_button`` adds "zoom to results" (fed by :func:`incident_group`'s extent).
+    ``team_sites`` (gazetteer sites editors added) are labelled with the curated ones offline.
     """
     if tiles is _FROM_SETTINGS:
         tiles = get_settings().tiles
@@ -646,7 +648,7 @@ def base_map(
     _Borders("Country borders (offline)").add_to(m)
     from ui.placelabels import place_labels  # imports script_json from here
 
-    m.add_child(place_labels())  # place names without tiles, and the Natural Earth credit
+    m.add_child(place_labels(team_sites=team_sites))  # place names without tiles, and the Natural Earth credit
     for layer in overlays:  # before the layer control, whose script refers to them
         m.add_child(layer)
     if legend is not None:

@@ -25,6 +25,13 @@ Why the map is built the way it is:
 * Online tiles (``GEO_TILES``) are part of the base map: the browser tries one
   tile and switches them on by itself (:class:`ui.maplayers._ProbedTiles`);
   Python never contacts the tile host.
+* No second script run on the first load. streamlit-folium reports the map's
+  view as soon as the map exists (``initComponent``), and every report is a
+  whole script run: on a first load it was a second run, whose only news was
+  the bounds of the view the first run had just drawn (:class:`QuietFirstReport`).
+  The map keeps that first view as its last report, so the next pan or click
+  reports as before; it stays quiet only when the map is no larger than the
+  region the first run drew around the view (:func:`~geo.view.aggregate.fallback_cover_px`).
 * "Zoom to results" is a button on the map; the incident layer carries the
   bounds of every incident passing the filters (:func:`results_extent`), so the
   click needs no script run, and the map then reports its new view as after any
@@ -42,8 +49,11 @@ from dataclasses import dataclass
 import folium
 import streamlit as st
 import streamlit_folium
+from branca.element import MacroElement
+from jinja2 import Template
 
 from geo.config import TileSource, get_settings
+from geo.view.aggregate import fallback_cover_px
 from geo.view.filters import Filters
 from geo.view.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM, ViewState
 from ui.assets import vendor_assets
@@ -55,6 +65,7 @@ __all__ = [
     "MAP_KEY",
     "RETURNED",
     "MapResult",
+    "QuietFirstReport",
     "clicked_id",
     "current_view",
     "initial_view",
@@ -144,7 +155,9 @@ def show_map(dataset: Dataset, filters: Filters, view: ViewState, opened: Loaded
     center, zoom = initial_view(opened.view, dataset)
     legend = legend_html(dataset.colours, dataset.actors, dataset.event_types)
     tiles = get_settings().tiles
-    base = rendered_base(st.get_option("server.baseUrlPath") or "", legend, center, zoom, tiles=tiles)
+    base = rendered_base(
+        st.get_option("server.baseUrlPath") or "", legend, center, zoom, tiles=tiles, team_sites=_team_sites()
+    )
     bounds, now_zoom, now_center = current_view(opened, view, dataset)
     layer = map_layer(dataset, filters, bounds=bounds, zoom=now_zoom, center=now_center)
 
@@ -264,23 +277,78 @@ _BASES: OrderedDict = OrderedDict()
 _BASES_LOCK = threading.Lock()
 
 
+def _team_sites() -> tuple:
+    """The sites editors added (labelled on the offline map), from the per-process gazetteer."""
+    from ui.sites import load_gazetteer
+
+    return tuple(load_gazetteer().team_sites)
+
+
 def rendered_base(
-    base_url_path: str, legend: str, center: tuple[float, float], zoom: int, *, tiles: TileSource | None
+    base_url_path: str,
+    legend: str,
+    center: tuple[float, float],
+    zoom: int,
+    *,
+    tiles: TileSource | None,
+    team_sites: tuple = (),
 ) -> RenderedBase:
-    """The base map for these assets, legend, initial view and tiles, rendered once per process (a few kept)."""
-    cache_key = (base_url_path, legend, tuple(center), zoom, tiles)
+    """The base map for these assets, legend, initial view, tiles and team sites, rendered once per process
+    (a few kept; a team site added or removed makes a new one, so its label shows)."""
+    cache_key = (base_url_path, legend, tuple(center), zoom, tiles, team_sites)
     with _BASES_LOCK:
         hit = _BASES.get(cache_key)
         if hit is not None:
             _BASES.move_to_end(cache_key)
             return hit
-    fmap = base_map(vendor_assets(base_url_path), legend=legend, center=center, zoom=zoom, tiles=tiles, fit_button=True)
+    fmap = base_map(
+        vendor_assets(base_url_path), legend=legend, center=center, zoom=zoom, tiles=tiles, fit_button=True,
+        team_sites=team_sites,
+    )  # fmt: skip
+    fmap.add_child(QuietFirstReport(fallback_cover_px()))
     rendered = render_base(fmap, key=MAP_KEY)
     with _BASES_LOCK:
         _BASES[cache_key] = rendered
         while len(_BASES) > 8:
             _BASES.popitem(last=False)
     return rendered
+
+
+class QuietFirstReport(MacroElement):
+    """Skip streamlit-folium's report of the view the map opens with (one script run, not two).
+
+    streamlit-folium's ``initComponent`` ends with ``updateComponentValue``, which
+    remembers the value as its last report and sends it (a script run) when it
+    differs from the component's ``default``; the bounds always differ (only the
+    browser knows the map's size). The first run drew the map for that view
+    already (the link's centre and zoom, around :func:`~geo.view.aggregate.region_for_view`),
+    so this wraps ``initComponent`` once to let it remember the value without
+    sending it. A map larger than ``cover_px`` reports as before: the region
+    drawn may not reach its edges.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var init = window.initComponent, lib = window.Streamlit;
+            if (typeof init !== "function" || !lib) { return; }
+            window.initComponent = function (map, hover) {
+                window.initComponent = init;  // once: a remount reports again
+                var size = map.getSize(), send = lib.setComponentValue;
+                var quiet = size.x <= {{ this.cover_px[0] }} && size.y <= {{ this.cover_px[1] }};
+                if (quiet) { lib.setComponentValue = function () { window.__iaQuietFirst = true; }; }
+                try { return init(map, hover); } finally { lib.setComponentValue = send; }
+            };
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, cover_px: tuple[int, int]):
+        super().__init__()
+        self._name = "QuietFirstReport"
+        self.cover_px = (int(cover_px[0]), int(cover_px[1]))
 
 
 def render_base(fmap: folium.Map, *, key: str) -> RenderedBase:

@@ -81,13 +81,17 @@ def label_rows(sites: Iterable, geonames: Sequence[tuple[str, float, float, int]
     return rows
 
 
-def place_labels(settings=None) -> PlaceLabels:
-    """The layer for the configured gazetteer CSV and GeoNames database (if imported)."""
+def place_labels(settings=None, *, team_sites: Iterable = ()) -> PlaceLabels:
+    """The layer for the configured gazetteer CSV, the team's sites and the GeoNames database (if imported).
+
+    ``team_sites`` are the sites editors added (:attr:`~geo.places.gazetteer.Gazetteer.team_sites`
+    of the store's gazetteer): labelled like the curated ones, as they are where incidents are placed.
+    """
     from geo.config import get_settings
     from geo.places.gazetteer import Gazetteer
 
     settings = settings or get_settings()
-    sites = Gazetteer.load(settings.gazetteer_path).sites
+    sites = [*Gazetteer.load(settings.gazetteer_path).sites, *team_sites]
     geonames: list = []
     if settings.geonames_db.is_file():
         from geo.errors import GeoError

@@ -20,8 +20,11 @@ from ui.maplayers import base_map, point_layer
 
 __all__ = [
     "CURATED_COLOUR",
+    "HEAD_KEY",
+    "MAP_KEY",
     "TEAM_COLOUR",
     "MATCH_COLOUR",
+    "gazetteer_page_style",
     "load_gazetteer",
     "match_facts",
     "match_rows",
@@ -35,6 +38,8 @@ __all__ = [
     "team_sites",
 ]
 
+HEAD_KEY = "ia_gaz_head"  # the Gazetteer page's title and caption
+MAP_KEY = "ia_gaz_map"  # its map and the captions about it
 CURATED_COLOUR = "#0072b2"  # Okabe-Ito blue, as point_layer's default
 TEAM_COLOUR = "#e69f00"  # Okabe-Ito orange: team-added sites stand out from curated ones
 _COLUMNS = [
@@ -107,6 +112,20 @@ MATCH_COLOUR = "#d55e00"  # Okabe-Ito vermillion: the site "try a name" resolved
 MATCH_ZOOM = 10
 
 
+def gazetteer_page_style() -> None:
+    """On a phone the Gazetteer's map comes right under the title (it was below the fold, under the forms).
+
+    CSS ``order`` in the page's column (the forms stay first on wide screens, above the map
+    they move); the map container's code runs after the forms, whose values it needs.
+    """
+    from ui.layout import NARROW_PX
+
+    def box(key: str) -> str:  # the keyed container, or the wrapper Streamlit may put around it
+        return f'.st-key-{key}, [data-testid="stLayoutWrapper"]:has(> .st-key-{key})'
+
+    st.html(f"<style>@media (max-width:{NARROW_PX}px){{{box(HEAD_KEY)}{{order:-2;}}{box(MAP_KEY)}{{order:-1;}}}}</style>")
+
+
 def show_sites_map(df: pd.DataFrame, *, height: int = 460, focus=None) -> None:
     """All sites of ``df`` as points on the offline base map (a static map: no reruns);
     team-added sites in their own colour. ``focus`` (a gazetteer site, the match of
@@ -123,7 +142,10 @@ def show_sites_map(df: pd.DataFrame, *, height: int = 460, focus=None) -> None:
         )
         if len(part)
     ]
-    fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), overlays=layers)
+    fmap = base_map(
+        vendor_assets(st.get_option("server.baseUrlPath") or ""), overlays=layers,
+        team_sites=load_gazetteer().team_sites,
+    )  # fmt: skip
     extra = {}
     if focus is not None:
         ring = folium.FeatureGroup(name="Match")

@@ -29,6 +29,7 @@ from geo.places.countries import point_problem
 from geo.incidents import FIELDS, Incident, incident_from_row, incident_id, incident_to_row, place_key
 
 __all__ = [
+    "CsvWriter",
     "MAX_BYTES",
     "REQUIRED_COLUMNS",
     "convert_incidents_csv",
@@ -71,9 +72,10 @@ def convert_incidents_csv(text: str, *, source: str = "upload", keep_reasons: bo
     _check_header(header, name)
     width = len(header)
 
+    def misfit(record: list[str]) -> str | None:
+        return None if len(record) == width else f"has {len(record)} fields but the header has {width}"
+
     def convert(record: list[str], rownum: int) -> Incident:
-        if len(record) != width:
-            raise ValidationError([Problem(name, rownum, None, f"has {len(record)} fields but the header has {width}")])
         row = dict(zip(header, record))
         problems = _point_problems(row, name, rownum)
         try:
@@ -86,8 +88,9 @@ def convert_incidents_csv(text: str, *, source: str = "upload", keep_reasons: bo
 
     # Blank spreadsheet rows are skipped but keep their number, so later rows are numbered as shown.
     # Records are read as they are converted: a file of junk never exists as a list of rows.
-    rows = ((n, rec) for n, rec in enumerate(records, start=2) if any(cell.strip() for cell in rec))
-    return convert_rows(rows, convert, source=name, keep_reasons=keep_reasons)
+    # (A joined strip is the C-speed form of any(cell.strip() for cell in rec), which cost ~0.5 µs a row.)
+    rows = ((n, rec) for n, rec in enumerate(records, start=2) if "".join(rec).strip())
+    return convert_rows(rows, convert, source=name, keep_reasons=keep_reasons, misfit=misfit)
 
 
 def _default_name(path_or_file: Any) -> str:
@@ -216,9 +219,31 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+class CsvWriter:
+    """``csv.writer`` with ``\n`` line ends that also quotes a row whose cells hold a lone CR.
+
+    The csv module quotes only the line terminator's characters, so with ``\n``
+    a cell ``"a\rb"`` went out bare and a reader split the row there. Such a
+    row is written with every cell quoted (rare; the others stay minimal).
+    """
+
+    def __init__(self, fh: IO[str]):
+        self._minimal = csv.writer(fh, lineterminator="\n")
+        self._quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        row = list(row)
+        has_cr = any(isinstance(cell, str) and "\r" in cell for cell in row)
+        (self._quoted if has_cr else self._minimal).writerow(row)
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def write_rows(rows: Iterable[Mapping[str, Any]], fh: IO[str]) -> None:
     """Write the header and ``rows`` (dicts keyed by :data:`FIELDS`) to a text handle."""
-    writer = csv.writer(fh, lineterminator="\n")
+    writer = CsvWriter(fh)
     writer.writerow(FIELDS)
     for row in rows:
         writer.writerow([format_value(row.get(name)) for name in FIELDS])

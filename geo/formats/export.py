@@ -32,19 +32,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import numpy as np
 import orjson
-import pandas as pd
 
 from geo.incidents import FIELDS
+
+if TYPE_CHECKING:  # loaded by the functions that take frames: a database export needs neither (faster start)
+    import pandas as pd
 
 __all__ = [
     "COORDINATE_DECIMALS",
     "FORMATS",
     "STREAM_FORMATS",
     "Chunk",
+    "Features",
     "chunk_of",
     "csv_safe",
     "paused_gc",
@@ -81,6 +83,16 @@ class Chunk:
         return len(self.columns["id"])
 
 
+@dataclass(frozen=True)
+class Features:
+    """Some incidents as ready-made GeoJSON Feature texts, one per incident (see :func:`geo.storage.query.iter_features`)."""
+
+    texts: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
 def chunk_of(df: pd.DataFrame) -> Chunk:
     """A frame (the :mod:`geo.view.frame` contract) as a :class:`Chunk`."""
     columns = {name: _json_column(df, name) for name in FIELDS if name != "sources"}
@@ -106,11 +118,12 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return out.getvalue()
 
 
-def write_export(chunks: Iterable[Chunk], fmt: str, out: BinaryIO) -> int:
+def write_export(chunks: Iterable[Chunk | Features], fmt: str, out: BinaryIO) -> int:
     """Write ``chunks`` to ``out`` as ``fmt`` (one of :data:`STREAM_FORMATS`); the number of incidents.
 
     Each chunk is serialised and written before the next is read, so memory
-    holds one chunk whatever the total.
+    holds one chunk whatever the total. :class:`Features` (GeoJSON and GeoJSON
+    Lines only) are written as they are.
     """
     if fmt not in STREAM_FORMATS:
         raise ValueError(f"not a streamable export format: {fmt!r}")
@@ -124,6 +137,17 @@ def write_export(chunks: Iterable[Chunk], fmt: str, out: BinaryIO) -> int:
             continue
         # The collector is paused while one chunk's objects are made (none form cycles), not
         # across chunks: whatever the reading side leaves in cycles is collected as usual.
+        if isinstance(chunk, Features):
+            if fmt == "csv":
+                raise ValueError("a CSV export needs column chunks, not feature texts")
+            separator = "," if fmt == "geojson" else "\n"
+            data = ((separator if total and fmt == "geojson" else "") + separator.join(chunk.texts)).encode("utf-8")
+            if fmt == "geojsonl":
+                data += b"\n"
+            out.write(data)
+            del data
+            total += len(chunk)
+            continue
         with paused_gc():
             if fmt == "geojson":
                 # The features of one chunk as one JSON array, written without its brackets.
@@ -147,9 +171,15 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
 
     Each chunk is appended in turn through pyogrio. Columns are the CSV's
     fields (``sources`` as its JSON text) with ``date`` as a GeoPackage date.
-    An existing file at ``path`` is replaced.
+    The file is written beside ``path`` under a temporary name and renamed over
+    it once complete: a failed export leaves no half-written file and an
+    existing one as it was.
     """
+    import os
+    import tempfile
+
     import geopandas as gpd
+    import pandas as pd
     import pyogrio
 
     from pyogrio.errors import DataSourceError
@@ -157,32 +187,40 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
-    path.unlink(missing_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part.gpkg", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL creates the file itself
     total = 0
     written = False
-    for chunk in _at_least_one(chunks):
-        if not len(chunk) and written:
-            continue
-        cols = chunk.columns
-        data: dict[str, Any] = {}
-        for name in FIELDS:
-            values = cols[name]
-            if name == "date":
-                data[name] = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").dt.date
-            elif name in _FIGURES:
-                data[name] = pd.array(values, dtype="Int64")
-            elif name == "sources":
-                data[name] = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
-            else:
-                data[name] = values
-        geometry = gpd.points_from_xy(cols["lon"], cols["lat"], crs="EPSG:4326")
-        frame = gpd.GeoDataFrame(data, geometry=geometry)
-        try:
-            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", append=written)
-        except DataSourceError as exc:  # GDAL could not write the file: an I/O error like any other
-            raise OSError(errno.EIO, str(exc).splitlines()[0] if str(exc) else "GDAL error") from exc
-        written = True
-        total += len(chunk)
+    try:
+        for chunk in _at_least_one(chunks):
+            if not len(chunk) and written:
+                continue
+            cols = chunk.columns
+            data: dict[str, Any] = {}
+            for field in FIELDS:
+                values = cols[field]
+                if field == "date":
+                    data[field] = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").dt.date
+                elif field in _FIGURES:
+                    data[field] = pd.array(values, dtype="Int64")
+                elif field == "sources":
+                    data[field] = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
+                else:
+                    data[field] = values
+            geometry = gpd.points_from_xy(cols["lon"], cols["lat"], crs="EPSG:4326")
+            frame = gpd.GeoDataFrame(data, geometry=geometry)
+            try:
+                pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", append=written)
+            except DataSourceError as exc:  # GDAL could not write the file: an I/O error like any other
+                raise OSError(errno.EIO, str(exc).splitlines()[0] if str(exc) else "GDAL error") from exc
+            written = True
+            total += len(chunk)
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, *(Path(f"{tmp}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
     return total
 
 
@@ -222,6 +260,8 @@ def paused_gc() -> Iterator[None]:
 
 def _features(chunk: Chunk) -> list[dict]:
     """The GeoJSON features of ``chunk`` (``sources`` spliced in as ready-made JSON)."""
+    import numpy as np
+
     cols = chunk.columns
     lon = np.round(np.asarray(cols["lon"], dtype="float64"), COORDINATE_DECIMALS).tolist()
     lat = np.round(np.asarray(cols["lat"], dtype="float64"), COORDINATE_DECIMALS).tolist()
@@ -259,21 +299,35 @@ def _csv_columns(chunk: Chunk) -> list[list]:
 
 
 def _csv_lines(rows: Iterable) -> bytes:
+    rows = list(rows)
     text = io.StringIO(newline="")
     csv.writer(text, lineterminator="\n").writerows(rows)
-    return text.getvalue().encode("utf-8")
+    data = text.getvalue()
+    if "\r" in data:  # a cell holds a CR, which csv leaves bare with "\n" line ends: quote its row
+        from geo.formats.csvio import CsvWriter
+
+        text = io.StringIO(newline="")
+        CsvWriter(text).writerows(rows)
+        data = text.getvalue()
+    return data.encode("utf-8")
 
 
 # --- frame columns -----------------------------------------------------------------------------
 
 
 def _iso_dates(series: pd.Series) -> list[str | None]:
+    import numpy as np
+    import pandas as pd
+
     days = pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
     text = days.astype(str)
     return [None if t == "NaT" else t for t in text.tolist()]
 
 
 def _json_column(df: pd.DataFrame, name: str) -> list[Any]:
+    import numpy as np
+    import pandas as pd
+
     series = df[name]
     if name == "date":
         return _iso_dates(series)

@@ -35,6 +35,7 @@ __all__ = [
     "Bins",
     "Region",
     "bin_points",
+    "fallback_cover_px",
     "project",
     "region_for_bounds",
     "region_for_view",
@@ -107,6 +108,20 @@ def region_for_view(center: tuple[float, float], zoom, size_px: tuple[float, flo
     return _region(z, float(cx) * scale, float(cy) * scale, float(size_px[0]), float(size_px[1]))
 
 
+def fallback_cover_px(size_px: tuple[float, float] = DEFAULT_VIEW_PX) -> tuple[int, int]:
+    """The largest map (width, height in pixels) that :func:`region_for_view` is sure to cover.
+
+    The region is the assumed size rounded up to whole 256 px, plus :data:`BUCKET_PX` on
+    every side, around a centre snapped to the :data:`BUCKET_PX` grid (off by up to half
+    of it): a map up to this size, centred where the region was asked for, lies inside it.
+    The browser uses it to decide whether the region drawn before it reported its bounds
+    already covers what it shows (``ui.mapview``).
+    """
+    width, height = _rounded(size_px[0]), _rounded(size_px[1])
+    slack = BUCKET_PX - BUCKET_PX / 2  # margin minus the worst snap of the centre
+    return int(width + 2 * slack), int(height + 2 * slack)
+
+
 def region_for_bounds(bounds: Mapping | None, zoom, fallback_center: tuple[float, float]) -> Region:
     """The region around the bounds Leaflet reports (``{"_southWest": {lat, lng}, "_northEast": ...}``).
 
@@ -129,11 +144,15 @@ def region_for_bounds(bounds: Mapping | None, zoom, fallback_center: tuple[float
     return _region(z, (x0 + x1) / 2 * scale, (y0 + y1) / 2 * scale, width, height)
 
 
+def _rounded(px: float) -> float:
+    """A view's side in pixels rounded up to whole 256 px, within 256..8192 (few distinct region keys)."""
+    return min(max(256.0, math.ceil(px / 256.0) * 256.0), 8192.0)
+
+
 def _region(z: int, cx_px: float, cy_px: float, width: float, height: float) -> Region:
     """View centre (pixels) snapped to the bucket grid, size rounded up, plus the margin."""
     scale = TILE_PX * 2.0**z
-    width = min(max(256.0, math.ceil(width / 256.0) * 256.0), 8192.0)
-    height = min(max(256.0, math.ceil(height / 256.0) * 256.0), 8192.0)
+    width, height = _rounded(width), _rounded(height)
     sx = round(cx_px / BUCKET_PX) * BUCKET_PX
     sy = round(cy_px / BUCKET_PX) * BUCKET_PX
     half_w, half_h = width / 2 + BUCKET_PX, height / 2 + BUCKET_PX

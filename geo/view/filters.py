@@ -13,8 +13,11 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy and pandas load with the first mask: `geo export` needs only Filters (~0.4 s less)
+    import numpy as np
+    import pandas as pd
 
 __all__ = ["Filters", "DATE_PRESETS", "preset_range", "filter_mask", "apply_filters", "TEXT_COLUMNS"]
 
@@ -77,6 +80,8 @@ def _period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
     period with the requested range keeps month-precision events visible in a
     range that covers part of their month.
     """
+    import pandas as pd
+
     end = dates.copy()
     week = precision.eq("week").to_numpy()
     month = precision.eq("month").to_numpy()
@@ -89,6 +94,9 @@ def _period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
 
 def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
     """Boolean mask of the rows of ``df`` that pass ``f``."""
+    import numpy as np
+    import pandas as pd
+
     mask = np.ones(len(df), dtype=bool)
     if len(df) == 0:
         return mask

@@ -53,6 +53,11 @@ def test_the_map_fills_the_first_screen(sized):
     assert session.page.locator('[data-testid="stMetric"]').count() == 0
     session.page.screenshot(path=str(session.screenshot(f"15_map_{width}x{height}")))  # the first screen only
     assert not [u for u in session.requests if HIGHLIGHTER in u]
+    title, figures = (session.page.locator(f".st-key-ia_head {s}").first.bounding_box() for s in ("h1", "p"))
+    if figures["x"] >= title["x"] + title["width"]:  # beside the title: on its line (they floated above it)
+        assert abs((figures["y"] + figures["height"]) - (title["y"] + title["height"])) < 12
+    else:  # wrapped: right under it, flush left
+        assert abs(figures["x"] - title["x"]) < 2 and figures["y"] >= title["y"] + title["height"] - 2
 
 
 def test_a_link_to_a_stacked_incident_shows_it_highlighted_and_open(sized):
@@ -128,5 +133,35 @@ def test_the_copy_button_puts_the_permalink_on_the_clipboard(browser, bundled_ap
         box.locator("button").click()
         session.page.wait_for_function("b => b.textContent === 'Copied'", arg=box.locator("button").element_handle())
         assert session.page.evaluate("navigator.clipboard.readText()").endswith(f"/?sel={STACKED}")
+    finally:
+        session.close()
+
+
+def test_the_details_heading_is_one_line_and_the_date_whole_at_laptop_width(browser, bundled_app_url):
+    session = Session(browser, bundled_app_url, viewport=(1280, 800))
+    try:
+        session.open(f"/?sel={STACKED}")
+        heading = session.page.locator(".st-key-ia_sheet h4").first
+        heading.wait_for(timeout=30_000)
+        line = float(heading.evaluate("h => parseFloat(getComputedStyle(h).lineHeight) || 1.2 * parseFloat(getComputedStyle(h).fontSize)"))
+        assert heading.bounding_box()["height"] < 1.6 * line, "the heading wraps"
+        date = session.page.locator(".st-key-ia_sheet strong").first
+        assert date.bounding_box()["height"] < 40 and len(date.inner_text()) >= 10  # 2020-01-08 on one line
+        # Still beside the map, not under it.
+        assert date.bounding_box()["x"] > session.page.locator(MAP_IFRAME).bounding_box()["x"] + 300
+    finally:
+        session.close()
+
+
+def test_on_a_phone_the_gazetteer_map_is_on_the_first_screen(browser, bundled_app_url):
+    session = Session(browser, bundled_app_url, viewport=(390, 844))
+    try:
+        session.page.goto(session.app_url + "/Gazetteer")
+        frame = session.page.locator(".st-key-ia_gaz_map iframe")
+        frame.wait_for(timeout=60_000)
+        session.wait_idle()
+        box = frame.bounding_box()
+        assert box["y"] + 0.5 * box["height"] < 844, f"the map starts at y={box['y']:.0f}"
+        session.page.screenshot(path=str(session.screenshot("15_gazetteer_390x844")))
     finally:
         session.close()

@@ -116,6 +116,12 @@ def test_preset_link_shows_the_preset(run_page):
     assert at.selectbox(key="ia_period").value == "Last 30 days"
 
 
+def _opening_view_params() -> dict[str, list[str]]:
+    from geo.view.viewstate import DEFAULT_CENTER, DEFAULT_ZOOM
+
+    return {"lat": [f"{DEFAULT_CENTER[0]:.4f}"], "lon": [f"{DEFAULT_CENTER[1]:.4f}"], "z": [str(DEFAULT_ZOOM)]}
+
+
 def test_bad_parameters_are_dropped_with_a_visible_notice(run_page):
     at = run_page(
         params={
@@ -136,7 +142,8 @@ def test_bad_parameters_are_dropped_with_a_visible_notice(run_page):
         assert f"Ignored link parameter {key}" in notice.replace("\\", "")
     # The good part of the link still applies, and the URL is rewritten without the bad parts.
     assert metrics(at)["Incidents"] == ("3", "of 8")
-    assert qp(at) == {"type": ["rocket"]}
+    # The map's opening view (the region, as no valid lat/lon/z was given) is part of the view.
+    assert qp(at) == {"type": ["rocket"], **_opening_view_params()}
 
 
 def test_markup_in_a_selected_link_id_is_refused(run_page):
@@ -169,7 +176,8 @@ def test_permalink_and_view_link(run_page):
     assert not at.code  # a code block would pull in a 1.5 MB syntax highlighter
     boxes = " ".join(h.proto.body for h in at.get("html"))
     assert 'value="/?sel=inc-t2"' in boxes  # the incident's permalink: no filters, so it always shows
-    assert 'value="/?type=drone&amp;sel=inc-t2"' in boxes  # the whole view
+    # The whole view, with the map's opening view: zoomed in on the incident.
+    assert re.search(r'value="/\?type=drone&amp;lat=[\d.]+&amp;lon=[\d.]+&amp;z=9&amp;sel=inc-t2"', boxes)
 
 
 def test_clear_selection_removes_it_from_the_url(run_page):

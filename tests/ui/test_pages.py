@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from geo.incidents import FIELDS, GEO_PRECISIONS
 from tests.ui.test_app import download_links
@@ -200,3 +203,20 @@ def test_precision_text_reads_like_a_distance():
 
     got = [precision_text(m) for m in (500, 1500, 10000, None, 0)]
     assert got == ["±500\u00a0m", "±1.5\u00a0km", "±10\u00a0km", "unknown", "unknown"]
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/2_Gazetteer.py"])
+def test_team_sites_are_labelled_on_the_offline_map_like_curated_ones(open_page, store, page):
+    from tests.ui.test_mapview import component_args
+
+    def labels(at) -> str:
+        if page == "app.py":
+            return component_args(at)["script"]
+        (component,) = [e for e in at.main if e.type == "component_instance"]
+        return json.loads(component.proto.json_args)["script"]
+
+    label = re.compile(r'\[36\.2696,43\.3767,"Qaraqosh",\d+,\d\]')  # a row of the place-label layer
+    before = labels(open_page(page))
+    assert '"Ain al-Asad Air Base"' in before and not label.search(before)
+    add_qaraqosh(store)
+    assert label.search(labels(open_page(page)))  # the next run on the same server draws its label

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 
+import folium
 import pandas as pd
 import pytest
 import streamlit_folium as sf
@@ -340,12 +341,29 @@ def test_safe_url_accepts_only_absolute_http():
 
 def test_vendor_assets_are_copied_once_and_kept_in_sync(tmp_path):
     written = assets.ensure_vendor_assets(tmp_path)
-    assert {p.relative_to(tmp_path / "vendor").as_posix() for p in written} == {t for _, _, t in assets.VENDOR_FILES}
+    assert {p.relative_to(tmp_path / "vendor").as_posix() for p in written} == {
+        *(t for _, _, t in assets.VENDOR_FILES), assets.BUNDLE,
+    }  # fmt: skip
     assert assets.ensure_vendor_assets(tmp_path) == []  # idempotent
     js = tmp_path / "vendor" / "leaflet" / "leaflet.js"
     js.write_text("tampered")
     assert assets.ensure_vendor_assets(tmp_path) == [js]
     assert "Leaflet" in js.read_text()[:2000]
+    bundle = tmp_path / "vendor" / assets.BUNDLE
+    bundle.write_text("tampered")
+    assert assets.ensure_vendor_assets(tmp_path) == [bundle]
+
+
+def test_maps_load_leaflet_and_the_cluster_plugin_as_one_script(tmp_path):
+    assets.ensure_vendor_assets(tmp_path)
+    vendor = tmp_path / "vendor"
+    bundle = (vendor / assets.BUNDLE).read_text(encoding="utf-8")
+    leaflet = (vendor / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    cluster = (vendor / "leaflet.markercluster" / "leaflet.markercluster.js").read_text(encoding="utf-8")
+    assert bundle.index(leaflet) < bundle.index(cluster)  # the plugin needs L first
+    fmap = folium.Map(tiles=None)
+    assets.localize(fmap, assets.vendor_assets(""))
+    assert [src for _, src in fmap.default_js] == ["/app/static/vendor/" + assets.BUNDLE]
 
 
 def test_vendor_urls_follow_the_base_path():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import dataclasses
 import io
 import json
 import math
@@ -314,3 +315,16 @@ def test_cli_csv_export_neutralises_formulas(monkeypatch, tmp_path, capsys):
     code, out, _ = export(capsys, "--format", "csv")
     (row,) = csv.DictReader(io.StringIO(out))
     assert code == 0 and row["summary"] == "'=1+1" and row["target"] == "'@x"
+
+
+@pytest.mark.parametrize("text", ["before\rafter", "crlf\r\ninside", "a\r\rb"])
+def test_csv_cells_with_a_lone_cr_are_quoted_and_read_back(incidents, text):
+    """csv quotes only the line terminator's characters: with "\\n" ends a bare CR split the row for readers."""
+    changed = [dataclasses.replace(incidents[0], summary=text, damage=text), *incidents[1:]]
+    data = to_csv(to_frame(changed))
+    back = read_incidents_csv(io.BytesIO(data), source_name="export.csv")
+    assert back == changed
+    out = io.StringIO()
+    write_incidents_csv(changed, out)
+    assert out.getvalue() == data.decode("utf-8")  # the incidents CSV writer quotes it the same way
+    assert read_incidents_csv(io.BytesIO(out.getvalue().encode()), source_name="w.csv") == changed

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import tracemalloc
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -15,7 +16,7 @@ from geo.storage.bulkload import bulk_insert
 from geo.cli import main
 from geo.formats.export import write_export
 from geo.view.filters import Filters
-from geo.storage.query import iter_chunks
+from geo.storage.query import iter_chunks, iter_features
 from geo.storage.store import Store
 from geo.testing.synth import synth_frame
 
@@ -107,12 +108,12 @@ def big_store(tmp_path_factory):
     store.dispose()
 
 
-def peak_of_export(store, filters, fmt) -> tuple[int, int, int]:
+def peak_of_export(store, filters, fmt, chunks=iter_chunks) -> tuple[int, int, int]:
     """(incidents, bytes written, tracemalloc peak) of one export."""
     sink = Counting()
     tracemalloc.start()
     try:
-        n = write_export(iter_chunks(store, filters, rows=2_000), fmt, sink)
+        n = write_export(chunks(store, filters, rows=2_000), fmt, sink)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -142,3 +143,55 @@ def test_an_empty_gpkg_export_still_has_its_layer_and_a_bad_folder_is_one_line(f
     assert main(["export", "--format", "gpkg", "-o", str(tmp_path / "no" / "x.gpkg")]) == 1
     err = capsys.readouterr().err
     assert "error: cannot write" in err and err.strip().count("\n") == 1
+
+
+@pytest.fixture
+def previous_gpkg(filled, tmp_path, monkeypatch):
+    """(folder, target): the store set for the CLI, and an earlier export at target, alone in its folder."""
+    store, _ = filled
+    monkeypatch.setenv("GEO_DATABASE_URL", store.url)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "out.gpkg"
+    target.write_bytes(b"the previous export")
+    return folder, target
+
+
+def test_a_failed_gpkg_export_leaves_no_half_file_and_the_old_one_as_it_was(previous_gpkg, monkeypatch, capsys):
+    import pyogrio
+
+    folder, target = previous_gpkg
+    real = pyogrio.write_dataframe
+    calls = []
+
+    def failing_on_the_second_chunk(*args, **kwargs):
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", failing_on_the_second_chunk)
+    monkeypatch.setattr(iter_chunks, "__kwdefaults__", {"rows": 100})  # four chunks of the 400
+    assert main(["export", "--format", "gpkg", "-o", str(target)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert target.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in folder.iterdir()) == ["out.gpkg"]  # no temporary file left behind
+    assert calls and all(Path(p).parent == folder and Path(p) != target for p in calls)
+
+
+def test_a_gpkg_export_replaces_the_old_file_when_complete(previous_gpkg):
+    folder, target = previous_gpkg
+    assert main(["export", "--format", "gpkg", "-o", str(target)]) == 0
+    assert len(gpd.read_file(target)) == N
+    assert sorted(p.name for p in folder.iterdir()) == ["out.gpkg"]
+
+
+def test_database_written_features_stream_too(big_store):
+    """The CLI's GeoJSON path (feature texts from the database) holds one chunk of texts, whatever the total."""
+    small_n, small_bytes, small_peak = peak_of_export(
+        big_store, Filters(date_to=dt.date(2021, 6, 30)), "geojson", iter_features
+    )
+    big_n, big_bytes, big_peak = peak_of_export(big_store, Filters(), "geojson", iter_features)
+    assert big_n == BIG and big_bytes > 2.5 * small_bytes
+    assert big_peak < 1.25 * small_peak, (small_peak, big_peak)
+    assert big_peak < big_bytes / 10, (big_peak, big_bytes)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
+import numpy as np
 import pytest
 
 from geo.storage import snapshot
 from geo.storage.bulkload import bulk_insert
 from geo.view.filters import Filters
-from geo.storage.query import count, iter_chunks
+from geo.formats.export import write_export
+from geo.storage.query import count, iter_chunks, iter_features
 from geo.testing.synth import synth_frame
 
 D = dt.date
@@ -70,3 +74,77 @@ def test_chunks_hold_json_typed_values(filled):
     assert all(isinstance(v, bool) for v in cols["intercepted"])
     assert all(isinstance(v, float) for v in cols["lat"])
     assert all(isinstance(s, str) and s.startswith("[") for s in cols["sources"])
+
+
+# --- features written by the database -----------------------------------------------------------
+
+TRICKY_TEXT = 'quote " backslash \\ tab \t newline \n cr \r bell \x07 100% É Ḥamdāniyah 🚀 \u2028 </script>'
+
+
+@pytest.fixture
+def tricky(store):
+    """Synthetic incidents with what a feature's text must survive: escapes, every JSON type, full-precision floats."""
+    frame = synth_frame(300, seed=11)
+    rng = np.random.default_rng(4)
+    frame["lat"] = frame["lat"] + rng.random(len(frame)) * 1e-3  # 15-17 significant digits
+    frame["lon"] = frame["lon"] - rng.random(len(frame)) * 1e-3
+    frame.loc[0, ["lat", "lon"]] = [33.0, 44.0]  # whole numbers stay JSON floats
+    frame.loc[1, ["lat", "lon"]] = [33.1234565, -0.0000004]  # rounding ties and a tiny negative
+    frame.loc[2, ["summary", "target", "actor"]] = [TRICKY_TEXT, "", "Unknown"]
+    frame.loc[3, ["site_id", "munitions", "killed", "injured"]] = [None, None, 0, None]
+    bulk_insert(store, frame)
+    return store
+
+
+def python_features(store, filters) -> list[dict]:
+    out = io.BytesIO()
+    write_export(iter_chunks(store, filters, rows=128), "geojson", out)
+    return json.loads(out.getvalue())["features"]
+
+
+def database_features(store, filters, fmt="geojson") -> list[dict]:
+    out = io.BytesIO()
+    n = write_export(iter_features(store, filters, rows=128), fmt, out)
+    data = out.getvalue()
+    if fmt == "geojsonl":
+        return [json.loads(line) for line in data.decode("utf-8").split("\n")[:-1]]
+    features = json.loads(data)["features"]
+    assert n == len(features)
+    return features
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(date_from=D(2021, 1, 1)), Filters(text="ḥamd")], ids=repr)
+def test_features_the_database_writes_equal_the_ones_python_writes(tricky, filters):
+    want = python_features(tricky, filters)
+    got = database_features(tricky, filters)
+    assert got and got == want  # the same members, order, values and JSON types (floats exactly)
+    assert [list(f["properties"]) for f in got] == [list(f["properties"]) for f in want]
+    for f in got:
+        assert all(isinstance(v, float) for v in (*f["geometry"]["coordinates"], f["properties"]["lat"]))
+
+
+def test_feature_lines_are_the_same_features(tricky):
+    assert database_features(tricky, Filters(), "geojsonl") == python_features(tricky, Filters())
+
+
+def test_feature_text_keeps_text_exactly_and_coordinates_to_six_decimals(tricky):
+    by_id = {f["properties"]["id"]: f for f in database_features(tricky, Filters())}
+    frame = synth_frame(300, seed=11)
+    tricky_one = by_id[frame.loc[2, "id"]]["properties"]
+    assert tricky_one["summary"] == TRICKY_TEXT and tricky_one["target"] == ""
+    assert by_id[frame.loc[0, "id"]]["geometry"]["coordinates"] == [44.0, 33.0]
+    assert by_id[frame.loc[3, "id"]]["properties"]["site_id"] is None
+    assert by_id[frame.loc[3, "id"]]["properties"]["killed"] == 0
+    for f in by_id.values():
+        for value in f["geometry"]["coordinates"]:
+            assert round(value, 6) == value
+
+
+@pytest.mark.parametrize("needle", ["ḥamdāniyah", "ḤAMDĀNIYAH", "é", "🚀"])
+def test_text_filter_folds_case_beyond_ascii(tricky, needle):
+    """SQLite's lower() folds ASCII only; the filter matches as PostgreSQL and the dashboard's snapshot do."""
+    snap = snapshot.build(tricky)
+    want = snap.frame["id"].astype(object)[snap.mask(Filters(text=needle))].tolist()
+    assert want  # the tricky summary holds "É Ḥamdāniyah 🚀"
+    assert exported_ids(tricky, Filters(text=needle)) == want
+    assert count(tricky, Filters(text=needle)) == len(want)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+import sqlalchemy as sa
 
 from geo.storage import snapshot as snap
 from geo.storage.backup import backup, restore
@@ -469,3 +470,38 @@ def test_a_nul_in_the_source_text_column_is_read_as_it_is(store):
     texts = built.source_text.to_pylist()
     assert texts[100] == "a\x00b"
     assert texts[:100] + texts[101:] == before.source_text.to_pylist()[:100] + before.source_text.to_pylist()[101:]
+
+
+@pytest.mark.parametrize("column", ["summary", "actor", "location"])
+def test_a_separator_inside_a_text_column_is_read_as_it_is(any_store, column):
+    """A build reads text columns joined by a separator (SQLite NUL, PostgreSQL U+001F); a value holding it
+    makes the count differ and that column is read as JSON instead: the same rows, the same values."""
+    before = BUILD(any_store)
+    postgres = any_store._engine.dialect.name == "postgresql"
+    target = before.frame["id"].astype(object).iloc[10]
+    separator = "chr(31)" if postgres else "char(0)"
+    with any_store._engine.begin() as conn:
+        conn.execute(
+            sa.text(f"UPDATE incidents SET {column} = 'a' || {separator} || 'b', site_id = NULL WHERE id = :t"),
+            {"t": target},
+        )
+    built = BUILD(any_store)
+    assert len(built.frame) == len(before.frame) == len(built.source_text)
+    row = built.frame.astype(object).set_index(built.frame["id"].astype(object))
+    key = target
+    assert row.loc[key, column] == "a" + ("\x1f" if postgres else "\x00") + "b"
+    assert pd.isna(row.loc[key, "site_id"])  # a NULL stays missing, not ""
+    others = before.frame.astype(object).set_index(before.frame["id"].astype(object)).drop(index=target)
+    pd.testing.assert_frame_equal(row.drop(index=key).loc[others.index, others.columns].drop(columns="id"),
+                                  others.drop(columns="id"), check_dtype=False)
+
+
+def test_null_text_is_missing_and_empty_text_is_empty(any_store):
+    before = BUILD(any_store)
+    ids = before.frame["id"].astype(object)
+    with any_store._engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE incidents SET site_id = NULL WHERE id = '{ids.iloc[0]}'")
+        conn.exec_driver_sql(f"UPDATE incidents SET site_id = '' WHERE id = '{ids.iloc[1]}'")
+    built = BUILD(any_store)
+    site = built.frame.set_index(built.frame["id"].astype(object))["site_id"].astype(object)
+    assert pd.isna(site[ids.iloc[0]]) and site[ids.iloc[1]] == ""

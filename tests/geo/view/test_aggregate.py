@@ -13,6 +13,7 @@ from geo.view.aggregate import (
     MAX_MARKER_PX,
     TILE_PX,
     bin_points,
+    fallback_cover_px,
     project,
     region_for_bounds,
     region_for_view,
@@ -141,3 +142,24 @@ def test_binning_is_deterministic(zoom):
     first = bin_points(x, y, lat, lon, group, kind, region=region, n_groups=4, n_kinds=3).rows()
     again = bin_points(x, y, lat, lon, group, kind, region=region, n_groups=4, n_kinds=3).rows()
     assert first == again
+
+
+@pytest.mark.parametrize("zoom", [5, 6, 9, 12])
+def test_a_map_up_to_the_fallback_cover_size_lies_inside_the_region_drawn_before_it_reported(zoom):
+    """What lets the browser skip its first report (ui.mapview.QuietFirstReport): for any centre."""
+    width, height = fallback_cover_px()
+    assert (width, height) == (1792, 1280)  # the default assumed size, 1100 x 560, rounded up plus the margins
+    scale = TILE_PX * 2**zoom
+    rng = np.random.default_rng(zoom)
+    for lat, lon in zip(rng.uniform(28, 38, 200), rng.uniform(36, 50, 200)):
+        region = region_for_view((float(lat), float(lon)), zoom)
+        cx, cy = pixels(float(lat), float(lon), zoom)
+        assert region.x0 * scale <= cx - width / 2 and cx + width / 2 <= region.x1 * scale
+        assert region.y0 * scale <= cy - height / 2 and cy + height / 2 <= region.y1 * scale
+    # A map one bucket larger is not always covered: the size is the largest safe one, not any.
+    misses = 0
+    for lat, lon in zip(rng.uniform(28, 38, 200), rng.uniform(36, 50, 200)):
+        region = region_for_view((float(lat), float(lon)), zoom)
+        cx, cy = pixels(float(lat), float(lon), zoom)
+        misses += not (region.x0 * scale <= cx - (width + 2 * BUCKET_PX) / 2)
+    assert misses > 0
