@@ -234,6 +234,8 @@ NP_EVENT = re.compile(
 )
 MODAL = re.compile(
     r"\b(?:will|would|could|might|may|should|shall|plans?\s+to|planning\s+to|threaten\w*|vow\w*|pledg\w*|warn\w*|"
+    # "arrested fighters who were allegedly planning a new attack on ...": a plot, not an attack.
+    r"(?:plann|plott)(?:ed|ing)\s+(?:an?\s+|the\s+|further\s+|more\s+)?(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?)|"
     r"expects?|expected|prepar\w+\s+for|risk\s+of|reserves?\s+the\s+right|to\s+(?:retaliate|respond|attack|strike|resume|keep))\b",
     re.IGNORECASE,
 )

@@ -280,3 +280,16 @@ def test_the_militias_as_victims_are_not_the_attackers(gaz):
     text = "Iran-backed militias fired rockets at the base at al-Tanf on Monday. US airstrikes hit the militias near Mayadin on Tuesday."
     (strike,) = [c for c in cands(gaz, text) if c.site_id == "mayadin"]
     assert strike.actor == "US forces / US-led coalition"
+
+
+# --- a plot is no attack ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plot", ["were allegedly planning a new rocket attack on", "had plotted attacks on"])
+def test_a_foiled_plot_is_no_attack_and_takes_nothing_from_the_real_one(gaz, plot):
+    text = (
+        "Rockets struck Baghdad's Green Zone early on Monday, police said. "
+        f"In April, troops arrested fighters who {plot} the Green Zone."
+    )
+    found = cands(gaz, text)
+    assert [(c.site_id, c.date) for c in found] == [("green-zone", dt.date(2023, 5, 8))]
