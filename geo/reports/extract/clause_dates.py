@@ -30,6 +30,9 @@ class ClauseDate:
 
 _COMMEMORATION_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:anniversary|commemorat\w*|memorial)\b", re.IGNORECASE)
 _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w+\s+){0,2}(?:commemorat|anniversar)", re.IGNORECASE)
+# An embedded post's signature ("— Name (@handle) January 8, 2020"): the day it was posted, not
+# the day of what it shows.
+_POST_SIGNATURE = re.compile(r"\(@\w{1,30}\)\s*$")
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
@@ -134,7 +137,7 @@ def clause_date(
         if _COMMEMORATION_AFTER.match(after) or _HELD_AFTER.match(after):
             anniversary = d
             continue
-        if _SINCE_BEFORE.search(seg[max(0, d.start - 30) : d.start]):
+        if _SINCE_BEFORE.search(seg[max(0, d.start - 30) : d.start]) or _POST_SIGNATURE.search(seg[max(0, d.start - 60) : d.start]):
             continue
         usable.append(replace(d, start=d.start + start, end=d.end + start))
     past_only = False

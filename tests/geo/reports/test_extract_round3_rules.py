@@ -293,3 +293,20 @@ def test_a_foiled_plot_is_no_attack_and_takes_nothing_from_the_real_one(gaz, plo
     )
     found = cands(gaz, text)
     assert [(c.site_id, c.date) for c in found] == [("green-zone", dt.date(2023, 5, 8))]
+
+
+# --- an embedded post's signature dates the post ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "clause, day",
+    [
+        ("A clip shows missiles hitting the base. pic.example/abc— Some Outlet (@someoutlet) May 9, 2023", None),
+        ("A clip shows missiles hitting the base on May 8, 2023.", dt.date(2023, 5, 8)),
+    ],
+)
+def test_the_date_of_an_embedded_post_is_not_the_attacks(clause, day):
+    from geo.reports.extract.clause_dates import clause_date
+
+    when = clause_date(clause, 0, len(clause), published=TUE, anchor=TUE, story_day=None, sentence_start=0, weapon_starts=[])
+    assert (when.date.date if when.date is not None else None) == day
