@@ -32,6 +32,7 @@ GEO_TILES_ATTRIBUTION  credit shown for a tile URL (HTML, as Leaflet takes it: i
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -41,7 +42,7 @@ from urllib.parse import urlsplit
 
 from geo.errors import Problem, ValidationError
 
-__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles"]
+__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles", "utc_instant"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,3 +139,24 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         tiles=parse_tiles(env.get("GEO_TILES"), env.get("GEO_TILES_ATTRIBUTION")),
         reports_dir=Path(env.get("GEO_REPORTS_DIR") or var / "reports"),
     )
+
+
+# --- the clock: like the settings, passed in (``now=``), read here only when not given -------------
+
+
+def utc_instant(now: dt.datetime | None = None, *, name: str = "now", stored: bool = False) -> dt.datetime:
+    """``now`` in UTC, or the current instant when it is None.
+
+    Every time the store keeps is UTC (SQLite compares the stored text), so lockouts, team
+    sites, backups and the store take their times through here. A naive ``now`` is refused
+    (ValueError naming ``name``): it could be any zone, and guessing would shift it by hours.
+    ``stored=True`` is for a time read back from the store, which SQLite hands back naive:
+    the store wrote it in UTC, so naive means UTC there.
+    """
+    if now is None:
+        return dt.datetime.now(dt.timezone.utc)
+    if now.tzinfo is None or now.utcoffset() is None:
+        if stored:
+            return now.replace(tzinfo=dt.timezone.utc)
+        raise ValueError(f"{name} must be timezone-aware (a naive time could be in any zone)")
+    return now.astimezone(dt.timezone.utc)

@@ -302,21 +302,29 @@ def validate_incident(inc: Incident) -> list[str]:
     return reasons
 
 
-def incident_problems(inc: Incident, *, source: str = "input", row: int | None = None) -> list[Problem]:
+def incident_problems(
+    inc: Incident, *, source: str = "input", row: int | None = None, borders: bool = True
+) -> list[Problem]:
     """Everything wrong with ``inc`` as problems naming ``source``, ``row`` and the field.
 
     The one validation of an incident: :func:`validate_incident` (the model and its limits)
     plus the point-in-country check (:func:`geo.places.countries.point_problem`). Every importer,
-    the Ingest and Edit forms use it; stores and restore apply :func:`validate_incident`,
-    which is the part that decides what a database can hold.
+    the Ingest and Edit forms and ``geo check`` use it; stores and restore leave the borders
+    out (``borders=False``): the limits are what decides what a database can hold.
     """
-    problems = [Problem(source, row, r.split(":", 1)[0], r.split(": ", 1)[1]) for r in validate_incident(inc)]
+    problems = [_problem(source, row, r) for r in validate_incident(inc)]
     fields_with_problems = {p.field for p in problems}
-    if not fields_with_problems & {"lat", "lon", "country"}:
+    if borders and not fields_with_problems & {"lat", "lon", "country"}:
         reason = point_problem(inc.lat, inc.lon, inc.country)
         if reason:
             problems.append(Problem(source, row, "lon" if reason.startswith("longitude") else "lat", reason))
     return problems
+
+
+def _problem(source: str, row: int | None, reason: str) -> Problem:
+    """A :func:`validate_incident` reason (``"field: why"``) as a :class:`Problem`."""
+    name, why = reason.split(": ", 1)
+    return Problem(source, row, name, why)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -412,11 +420,16 @@ def incident_to_row(inc: Incident) -> dict[str, Any]:
     return {name: row[name] for name in FIELDS}
 
 
-def incident_from_row(row: Mapping[str, Any], *, source: str = "input", rownum: int | None = None) -> Incident:
+def incident_from_row(
+    row: Mapping[str, Any], *, source: str = "input", rownum: int | None = None, strict: bool = True
+) -> Incident:
     """Parse one row of strings (or already-typed values) into an :class:`Incident`.
 
     Raises :class:`ValidationError` listing every problem in the row, each naming
-    ``source``, ``rownum`` and the field.
+    ``source``, ``rownum`` and the field. ``strict=False`` only parses (a value that is
+    not a date or number still raises) and skips :func:`validate_incident`: how stores
+    read, so that a row written before today's limits still loads and can be fixed;
+    every write validates again.
     """
     problems: list[Problem] = []
 
@@ -496,11 +509,9 @@ def incident_from_row(row: Mapping[str, Any], *, source: str = "input", rownum: 
     if problems:
         raise ValidationError(problems)
     inc = Incident(**values)
-    reasons = validate_incident(inc)
+    reasons = validate_incident(inc) if strict else ()
     if reasons:
-        raise ValidationError(
-            [Problem(source, rownum, r.split(":", 1)[0], r.split(": ", 1)[1]) for r in reasons]
-        )
+        raise ValidationError([_problem(source, rownum, r) for r in reasons])
     return inc
 
 

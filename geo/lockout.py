@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from geo.config import utc_instant
 from geo.errors import StoreError
 
 __all__ = ["LockoutPolicy", "MemoryBook", "SignInGuard", "StoreBook", "sign_in_keys"]
@@ -134,11 +135,11 @@ class SignInGuard:
 
     def retry_after(self, keys: Sequence[str], *, now: dt.datetime) -> float:
         """Seconds until an attempt with these keys may be tried (0: now)."""
-        return self._remaining(self.book.failures(keys), _utc(now))
+        return self._remaining(self.book.failures(keys), utc_instant(now))
 
     def failed(self, keys: Sequence[str], *, now: dt.datetime) -> float:
         """Count a failed attempt; the seconds until the next may be tried."""
-        now = _utc(now)
+        now = utc_instant(now)
         forget_before = now - dt.timedelta(seconds=self.policy.forget_after)
         return self._remaining(self.book.add_failure(keys, now=now, forget_before=forget_before), now)
 
@@ -154,7 +155,3 @@ class SignInGuard:
         ]
         return max([0.0, *waits])
 
-
-def _utc(now: dt.datetime) -> dt.datetime:
-    # The store keeps UTC (SQLite compares the stored text): every time is handled in UTC.
-    return now.astimezone(dt.timezone.utc)

@@ -70,6 +70,13 @@ FORM_FIELDS = (
     "munitions", "killed", "injured", "target", "damage", "summary",
 )  # fmt: skip
 FIGURES = ("munitions", "killed", "injured")
+# The form's pick-one fields and their options. A stored value that is not an option (a row
+# saved before today's rules) shows as an empty choice: Streamlit would otherwise show, and
+# save, the first option in its place without a word.
+_CHOICES: dict[str, tuple] = {
+    "date_precision": DATE_PRECISIONS, "status": STATUSES, "geo_precision": tuple(GEO_PRECISIONS),
+    "event_type": tuple(EVENT_TYPES), "attribution": tuple(ATTRIBUTIONS),
+}  # fmt: skip
 _TEXT_FIELDS = ("location", "admin1", "actor", "attributed_by", "target", "damage", "summary")
 # The form shows coordinates to 6 decimals (~0.1 m); a browser may send that rounded text
 # back for a field nobody touched, and that must not count as moving the incident.
@@ -110,12 +117,15 @@ def form_values(inc: Incident) -> dict[str, Any]:
     """The form's widget values showing ``inc`` (unknown figures are empty boxes)."""
     values = {name: getattr(inc, name) for name in FORM_FIELDS}
     values["site_id"] = inc.site_id or ""
+    for name, options in _CHOICES.items():
+        if values[name] not in options:
+            values[name] = None
     return values
 
 
 def incident_from_form(opened: Incident, values: Mapping[str, Any]) -> tuple[Incident | None, list[str]]:
     """(``opened`` with the form's values, []) or (None, reasons the values are not an incident)."""
-    missing = [f"{name}: missing" for name in ("date", "lat", "lon") if values.get(name) is None]
+    missing = [f"{name}: missing" for name in ("date", "lat", "lon", *_CHOICES) if values.get(name) is None]
     if missing:
         return None, missing
     changes: dict[str, Any] = {name: values.get(name) for name in FORM_FIELDS}
@@ -361,6 +371,7 @@ def editing_section(ctx: FilteredPage) -> None:
     opened = _opened_for(incident_id) if incident_id else None
     if opened is not None:
         _stale_banner(opened)
+        _stored_problems(opened.incident)
         _edit_form(opened, editor)
         st.caption("Merging, detaching and deleting act on the stored incident; unsaved form changes are discarded.")
         _sources(opened, editor)
@@ -428,43 +439,59 @@ def _stale_banner(opened: Opened) -> None:
     st.button("Reload (discards your input)", key=widget_key("reload"), on_click=_reload)
 
 
+def _stored_problems(inc: Incident) -> None:
+    """What the stored incident breaks of today's rules (a row written before they existed):
+    reads are lenient so that it opens here, and the form's save validates it again."""
+    problems = incident_problems(inc, source="store")
+    if problems:
+        st.warning(
+            f"This stored incident breaks {len(problems)} of today's rules. It was saved before them; fix these "
+            "fields and save (saving checks every rule):"
+            + "".join(f"\n- {md_escape(f'{p.field}: {p.reason}')}" for p in problems)
+        )
+
+
 def _edit_form(opened: Opened, editor: str) -> None:
     k = widget_key
     with st.form("ia_edit_form"):
         st.markdown(f"**{md_escape(opened.incident.id)}** · version {opened.version}")
-        # One st.columns per row, so that the rows line up whatever each widget's height.
+        # One st.columns per row, so that the rows line up whatever each widget's height. Text boxes
+        # have no max_chars: a browser cuts longer text silently, and a text stored before today's
+        # limits must show whole; saving refuses what is too long, with the limit.
         # value=None throughout: a box the editor clears must come back empty (a figure unknown,
         # a date or coordinate missing), never as Streamlit's default for it (the minimum, today).
         c1, c2, c3 = st.columns(3)
         c1.date_input("Date", value=None, key=k("date"), min_value=_DATES[0], max_value=_DATES[1], format="YYYY-MM-DD")
-        c2.selectbox("Date precision", DATE_PRECISIONS, key=k("date_precision"))
-        c3.selectbox("Status", STATUSES, key=k("status"))
+        c2.selectbox("Date precision", _CHOICES["date_precision"], key=k("date_precision"))
+        c3.selectbox("Status", _CHOICES["status"], key=k("status"))
         c1, c2, c3 = st.columns(3)
-        c1.text_input("Place", key=k("location"), max_chars=300)
-        c2.text_input("Gazetteer site id", key=k("site_id"), max_chars=100, help="Empty when not a gazetteer site")
-        c3.text_input("Province (admin1)", key=k("admin1"), max_chars=200)
+        c1.text_input("Place", key=k("location"))
+        c2.text_input("Gazetteer site id", key=k("site_id"), help="Empty when not a gazetteer site")
+        c3.text_input("Province (admin1)", key=k("admin1"))
         c1, c2, c3 = st.columns(3)
         c1.number_input(
             "Latitude", value=None, min_value=-90.0, max_value=90.0, step=0.0001, format="%.6f", key=k("lat")
         )
         c2.number_input("Longitude", value=None, min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f",
                         key=k("lon"))  # fmt: skip
-        c3.selectbox("Location precision", list(GEO_PRECISIONS), key=k("geo_precision"),
+        c3.selectbox("Location precision", _CHOICES["geo_precision"], key=k("geo_precision"),
                      format_func=lambda p: f"{p}: {GEO_PRECISIONS[p]}")  # fmt: skip
         c1, c2, c3 = st.columns(3, vertical_alignment="bottom")
-        c1.text_input("Country (ISO code)", key=k("country"), max_chars=2)
-        c2.selectbox("Event type", list(EVENT_TYPES), key=k("event_type"), format_func=EVENT_TYPES.get)
+        c1.text_input("Country (ISO code)", key=k("country"))
+        c2.selectbox("Event type", _CHOICES["event_type"], key=k("event_type"), format_func=EVENT_TYPES.get)
         c3.checkbox("Intercepted", key=k("intercepted"))
         c1, c2, c3 = st.columns(3)
-        c1.text_input("Actor", key=k("actor"), max_chars=200)
-        c2.selectbox("Attribution", list(ATTRIBUTIONS), key=k("attribution"), format_func=ATTRIBUTIONS.get)
-        c3.text_input("Attributed by", key=k("attributed_by"), max_chars=200)
+        c1.text_input("Actor", key=k("actor"))
+        c2.selectbox("Attribution", _CHOICES["attribution"], key=k("attribution"), format_func=ATTRIBUTIONS.get)
+        c3.text_input("Attributed by", key=k("attributed_by"))
         for column, name in zip(st.columns(3), FIGURES):
-            column.number_input(name.capitalize(), value=None, min_value=0, step=1, key=k(name), placeholder="unknown",
+            # No min_value: a negative figure stored before today's rules must show as it is (a widget
+            # would empty it without a word), and saving refuses it with the reason.
+            column.number_input(name.capitalize(), value=None, step=1, key=k(name), placeholder="unknown",
                                 help="Leave empty when no source states it (unknown is not 0)")  # fmt: skip
-        st.text_input("Target", key=k("target"), max_chars=300)
-        st.text_input("Damage", key=k("damage"), max_chars=1000)
-        st.text_area("Summary", key=k("summary"), max_chars=10_000)
+        st.text_input("Target", key=k("target"))
+        st.text_input("Damage", key=k("damage"))
+        st.text_area("Summary", key=k("summary"))
         st.form_submit_button(
             "Save changes", type="primary", key=k("save"), on_click=_run, args=("Not saved", partial(_save, editor))
         )

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from geo.view.timespan import bucket_starts
 from ui.symbols import ActorColours
 
 __all__ = ["BRUSH", "Timeline", "brushable", "bucket_for", "prepare", "show_timeline", "timeline_counts"]
@@ -43,11 +44,8 @@ def _bucket_for_span(span: int) -> str:
 def timeline_counts(df: pd.DataFrame, colours: ActorColours) -> tuple[pd.DataFrame, str]:
     """(rows of period, actor group, incidents; bucket name) for ``df``."""
     bucket = bucket_for(df["date"])
-    dates = df["date"].dt.normalize()
-    if bucket == "week":
-        dates = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")  # Monday of the week
-    elif bucket == "month":
-        dates = dates.dt.to_period("M").dt.start_time
+    days = df["date"].to_numpy("datetime64[D]").astype(np.int64)
+    dates = pd.Series(bucket_starts(days, bucket).astype("datetime64[D]").astype("datetime64[ns]"), index=df.index)
     counts = (
         pd.DataFrame({"period": dates, "actor": df["actor"].map(colours.group)})
         .groupby(["period", "actor"], as_index=False)
@@ -72,17 +70,11 @@ def fast_counts(days: np.ndarray, groups: np.ndarray, labels: Sequence[str]) -> 
     NumPy on integer codes: a few milliseconds even for a million incidents.
     """
     bucket = _bucket_for_days(days)
-    if bucket == "week":
-        periods = days - (days + 3) % 7  # 1970-01-01 was a Thursday: back to Monday
-    elif bucket == "month":
-        periods = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    else:
-        periods = days
+    periods = bucket_starts(days, bucket)
     n = max(len(labels), 1)
     codes, sizes = np.unique(periods.astype(np.int64) * n + groups.astype(np.int64), return_counts=True)
     period_codes, group_codes = np.divmod(codes, n)
-    unit = "M" if bucket == "month" else "D"
-    period = pd.Series(period_codes.astype(f"datetime64[{unit}]").astype("datetime64[ns]"))
+    period = pd.Series(period_codes.astype("datetime64[D]").astype("datetime64[ns]"))
     counts = pd.DataFrame(
         {"period": period, "actor": np.asarray(labels, dtype=object)[group_codes], "incidents": sizes.astype(np.int64)}
     )

@@ -11,7 +11,14 @@ import sys
 import time
 from typing import TextIO
 
-__all__ = ["ProgressLine", "progress_for"]
+__all__ = ["ProgressLine", "add_progress_option", "progress_for"]
+
+
+def add_progress_option(parser) -> None:
+    """The ``--progress`` flag of every long command."""
+    parser.add_argument(
+        "--progress", action="store_true", help="show a progress line even when stderr is not a terminal"
+    )
 
 
 class ProgressLine:

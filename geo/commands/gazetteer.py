@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import sys
 
+from geo.commands._progress import add_progress_option
+
 __all__ = [
     "register",
     "run_add_team",
@@ -58,9 +60,7 @@ def register(subparsers) -> None:
     importer.add_argument("files", nargs="+", metavar="FILE", help="GeoNames tab-separated dump (IQ.txt, ...)")
     importer.add_argument("--db", help="database to write (default: GEO_GEONAMES_DB)")
     importer.add_argument("--strict", action="store_true", help="fail, changing nothing, if any line is bad")
-    importer.add_argument(
-        "--progress", action="store_true", help="show a progress line even when stderr is not a terminal"
-    )
+    add_progress_option(importer)
     importer.set_defaults(func=run_import)
 
     validate = actions.add_parser("validate", help="check the curated gazetteer CSV")

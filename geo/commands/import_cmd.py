@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from geo.commands._progress import add_progress_option
+
 __all__ = ["register", "run"]
 
 # Dry runs list at most this many ids per kind; the counts are always complete.
@@ -43,9 +45,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--rejects", metavar="PATH", help="where --skip-invalid writes refused rows")
     parser.add_argument("--user", default="system", help="who the change is recorded as (default: system)")
-    parser.add_argument(
-        "--progress", action="store_true", help="show a progress line even when stderr is not a terminal"
-    )
+    add_progress_option(parser)
     parser.set_defaults(func=run)
 
 

@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from geo.commands._progress import add_progress_option
+
 __all__ = ["register", "run"]
 
 
@@ -26,9 +28,7 @@ def register(subparsers) -> None:
     parser.add_argument("--output", metavar="FILE", help="write to FILE.csv or FILE.geojson")
     parser.add_argument("--into-store", action="store_true", help="add the incidents to the incident store")
     parser.add_argument("--user", default="synth", help="who store changes are recorded as (default: synth)")
-    parser.add_argument(
-        "--progress", action="store_true", help="show a progress line even when stderr is not a terminal"
-    )
+    add_progress_option(parser)
     parser.set_defaults(func=run)
 
 

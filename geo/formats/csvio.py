@@ -71,9 +71,10 @@ def convert_incidents_csv(text: str, *, source: str = "upload", keep_reasons: bo
     _check_header(header, name)
     width = len(header)
 
+    def misfit(record: list[str]) -> str | None:
+        return None if len(record) == width else f"has {len(record)} fields but the header has {width}"
+
     def convert(record: list[str], rownum: int) -> Incident:
-        if len(record) != width:
-            raise ValidationError([Problem(name, rownum, None, f"has {len(record)} fields but the header has {width}")])
         row = dict(zip(header, record))
         problems = _point_problems(row, name, rownum)
         try:
@@ -86,8 +87,9 @@ def convert_incidents_csv(text: str, *, source: str = "upload", keep_reasons: bo
 
     # Blank spreadsheet rows are skipped but keep their number, so later rows are numbered as shown.
     # Records are read as they are converted: a file of junk never exists as a list of rows.
-    rows = ((n, rec) for n, rec in enumerate(records, start=2) if any(cell.strip() for cell in rec))
-    return convert_rows(rows, convert, source=name, keep_reasons=keep_reasons)
+    # (A joined strip is the C-speed form of any(cell.strip() for cell in rec), which cost ~0.5 µs a row.)
+    rows = ((n, rec) for n, rec in enumerate(records, start=2) if "".join(rec).strip())
+    return convert_rows(rows, convert, source=name, keep_reasons=keep_reasons, misfit=misfit)
 
 
 def _default_name(path_or_file: Any) -> str:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from geo.config import utc_instant
 from geo.errors import NotFound, Problem, StoreError, ValidationError
 from geo.places.normalize import name_key
 from geo.places.sites import COLUMNS, Site, parse_sites
@@ -68,7 +69,6 @@ MAX_ID_LENGTH = 64 - len(AUDIT_PREFIX)
 #: The ``source`` of the problems :func:`check_site` reports.
 SOURCE = "new site"
 _VERSION_KEY = "sites_version"
-_UTC = dt.timezone.utc
 _LAYER_WORD = {"curated": "curated site", "team": "team site"}
 
 
@@ -182,8 +182,7 @@ def _record(site: Site, user: str, at: dt.datetime) -> dict[str, Any]:
 def _as_utc(value: dt.datetime | str) -> dt.datetime:
     if isinstance(value, str):  # sqlite3 without SQLAlchemy's type processing
         value = dt.datetime.fromisoformat(value)
-    # SQLite keeps timestamps as naive text; the store writes them in UTC.
-    return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
+    return utc_instant(value, stored=True)
 
 
 def _team_site(row: Mapping[str, Any]) -> TeamSite:
@@ -271,13 +270,6 @@ def _audit(conn, *, at, user, action, site_id, before, after) -> None:
     )  # fmt: skip
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(_UTC)
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    return now.astimezone(_UTC)
-
 
 def _editor(user: str) -> str:
     user = (user or "").strip()
@@ -294,7 +286,7 @@ def add_site(
 
     :class:`ValidationError` (nothing stored) when the row is invalid or clashes.
     """
-    user, at = _editor(user), _now(now)
+    user, at = _editor(user), utc_instant(now)
     import sqlalchemy as sa
 
     from geo.storage.store import sites_table
@@ -313,7 +305,7 @@ def add_site(
 
 def remove_site(store: Store, site_id: str, *, user: str, now: dt.datetime | None = None) -> TeamSite:
     """Remove team site ``site_id`` (audited under ``user``); :class:`NotFound` when there is none."""
-    user, at = _editor(user), _now(now)
+    user, at = _editor(user), utc_instant(now)
     import sqlalchemy as sa
 
     from geo.storage.store import sites_table

@@ -61,6 +61,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from geo.config import utc_instant
 from geo.errors import InputError, StoreError, ValidationError
 from geo.incidents import incident_from_row
 from geo.storage.store import Store, incidents_table, meta_table, metadata
@@ -191,9 +192,7 @@ def _decode_date(value):
 def _encode_datetime(value):
     if value is None:
         return None
-    # SQLite hands timestamps back naive; the store writes them in UTC.
-    value = value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
-    return value.isoformat(timespec="microseconds")
+    return utc_instant(value, stored=True).isoformat(timespec="microseconds")
 
 
 def _decode_datetime(value):
@@ -283,7 +282,7 @@ def backup(store: Store, path: str | os.PathLike, *, created_at: dt.datetime | N
     when ``path`` cannot be written.
     """
     path = Path(path)
-    created_at = _utc_instant(created_at)
+    created_at = utc_instant(created_at, name="created_at")
     tables = metadata.sorted_tables  # parents before children: the order a restore inserts in
     codecs = {t.name: [_codec(c)[0] for c in t.columns] for t in tables}  # fail before any I/O
     try:
@@ -328,13 +327,6 @@ def backup(store: Store, path: str | os.PathLike, *, created_at: dt.datetime | N
         size=path.stat().st_size,
     )
 
-
-def _utc_instant(value: dt.datetime | None) -> dt.datetime:
-    if value is None:
-        return dt.datetime.now(_UTC)
-    if value.tzinfo is None:
-        raise ValueError("created_at must be timezone-aware (a naive time is ambiguous in a backup)")
-    return value.astimezone(_UTC)
 
 
 def _zip_info(name: str, created_at: dt.datetime) -> zipfile.ZipInfo:
@@ -640,14 +632,21 @@ _INCIDENT_COLUMNS = [c.name for c in incidents_table.columns]
 
 
 def _check_incident(row: list, where: str) -> None:
-    """The incident limits every other way in applies (:func:`geo.incidents.validate_incident`)."""
+    """The incident limits every other way in applies (:func:`geo.incidents.validate_incident`).
+
+    Strict, as every write is: a row the source store kept from before a limit existed is
+    refused here too, with the way to find and fix such rows where they are (``geo check``).
+    """
     values = dict(zip(_INCIDENT_COLUMNS, row))
     values["sources"] = values["sources_json"]
     try:
         incident_from_row(values, source=where)
     except ValidationError as exc:
         first = exc.problems[0]
-        raise _BadValue(f"{where}: {first.field}: {first.reason}") from None
+        raise _BadValue(
+            f"{where}: {first.field}: {first.reason} (`python -m geo check` on the store this backup came from "
+            "lists every such row; fix them there, in the Edit tab, and back up again)"
+        ) from None
 
 
 def _batches(rows: Iterator[list]) -> Iterator[list[list]]:

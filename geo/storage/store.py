@@ -48,9 +48,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from geo.config import Settings, get_settings
+from geo.config import Settings, get_settings, utc_instant
 from geo.errors import ConflictError, GeoError, NotFound, Problem, StoreError, ValidationError
-from geo.incidents import FIELDS, Incident, incident_from_row, validate_incident
+from geo.incidents import FIELDS, Incident, incident_from_row, incident_problems
 from geo.reports.merge import combine
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built, not on every CLI start
@@ -418,6 +418,20 @@ class Store:
         with self._guard("reading"), self._engine.connect() as conn:
             return [_incident(row) for row in conn.execute(query)]
 
+    def problems(self, *, batch: int = 2_000) -> Iterator[tuple[str, bool, list[Problem]]]:
+        """``(id, deleted, problems)`` of each stored incident that breaks today's rules, by id.
+
+        The rules every write applies (:func:`~geo.incidents.incident_problems`, borders
+        included). Reads are lenient, so a row stored before a limit was introduced still
+        loads; this finds such rows. Rows stream in batches, so memory stays flat at any size.
+        """
+        query = sa.select(incidents_table).order_by(incidents_table.c.id)
+        with self._guard("reading"), self._engine.connect() as conn:
+            for row in conn.execution_options(yield_per=batch).execute(query):
+                found = incident_problems(_incident(row), source="store")
+                if found:
+                    yield row.id, row.deleted_at is not None, found
+
     def get_version(self, incident_id: str) -> int:
         """The row version an edit must quote as ``expected_version`` (deleted rows too)."""
         with self._guard("reading"), self._engine.connect() as conn:
@@ -470,7 +484,7 @@ class Store:
         batch = list(incidents)
         _refuse_invalid(batch)
         counts = {"added": 0, "updated": 0, "unchanged": 0}
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             for start in range(0, len(batch), _CHUNK):
                 chunk = batch[start : start + _CHUNK]
@@ -539,7 +553,7 @@ class Store:
         :class:`NotFound` when the incident does not exist or is deleted.
         """
         _refuse_invalid([incident])
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             old = _fetch_live_row(conn, incident.id, expected_version)
             if not _same(old, _values(incident)):
@@ -571,7 +585,7 @@ class Store:
         missing = {keep_id, other_id} - set(expected_versions)
         if missing:
             raise ValueError(f"expected_versions names no version for {', '.join(sorted(missing))}")
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             # Rows are locked in id order, so two opposite merges wait instead of deadlocking.
             rows = {i: _fetch_live_row(conn, i, expected_versions[i]) for i in sorted((keep_id, other_id))}
@@ -601,7 +615,7 @@ class Store:
         :class:`ConflictError` when the version moved on, :class:`NotFound`
         for a missing incident or source. Returns the changed incident.
         """
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             old = _fetch_live_row(conn, incident_id, expected_version)
             inc = _incident(old)
@@ -632,7 +646,7 @@ class Store:
     # --- internals --------------------------------------------------------------------
 
     def _set_deleted(self, incident_id: str, *, user: str, deleted: bool) -> None:
-        now = _now()
+        now = utc_instant()
         with self._guard("writing"), self._write() as conn:
             old = _fetch_row(conn, incident_id)
             if old is None:
@@ -1029,13 +1043,15 @@ def _bump_data_version(conn: Connection) -> int:
 def _incident(row) -> Incident:
     values = {name: getattr(row, name) for name in _MODEL_COLUMNS}
     values["sources"] = row.sources_json
-    return incident_from_row(values, source="store")
+    # Lenient: a row stored before today's limits must still load (to be fixed and saved, when
+    # every write validates again); `python -m geo check` lists such rows.
+    return incident_from_row(values, source="store", strict=False)
 
 
 def _refuse_invalid(batch: Sequence[Incident]) -> None:
     """Refuse the whole batch when any incident breaks the model's limits or repeats an id.
 
-    The same :func:`~geo.incidents.validate_incident` the importers and forms apply, here
+    The same limits (:func:`~geo.incidents.validate_incident`) the importers and forms apply, here
     so that SQLite holds exactly what PostgreSQL would (it would take a 65-character id,
     a NUL or a 64-bit count that PostgreSQL refuses) and a bad value never reaches the
     database as a driver error.
@@ -1043,9 +1059,7 @@ def _refuse_invalid(batch: Sequence[Incident]) -> None:
     seen: set[str] = set()
     problems = []
     for pos, inc in enumerate(batch, start=1):
-        problems += [
-            Problem("import", pos, r.split(":", 1)[0], r.split(": ", 1)[1]) for r in validate_incident(inc)
-        ]
+        problems += incident_problems(inc, source="import", row=pos, borders=False)
         if inc.id in seen:
             problems.append(Problem("import", pos, "id", f"duplicate id {inc.id!r} in one import"))
         seen.add(inc.id)
@@ -1053,15 +1067,8 @@ def _refuse_invalid(batch: Sequence[Incident]) -> None:
         raise ValidationError(problems)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands timestamps back naive; they were written in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value
+    return None if value is None else utc_instant(value, stored=True)
 
 
 def _first_line(exc: BaseException | object) -> str:

@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
     "Coverage",
     "Window",
+    "bucket_end",
+    "bucket_ends",
+    "bucket_start",
+    "bucket_starts",
     "brush_window",
     "coverage",
     "first_window",
@@ -61,21 +66,39 @@ def coverage(dates: pd.Series) -> Coverage | None:
     return Coverage(known.min().date(), known.max().date(), len(known))
 
 
-def _bucket_start(day: dt.date, bucket: str) -> dt.date:
-    if bucket == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if bucket == "month":
-        return day.replace(day=1)
-    return day
+# --- buckets: the timeline's bars (ui.timeline) and the brush's snapping share these ------------
 
 
-def _bucket_end(day: dt.date, bucket: str) -> dt.date:
-    """The last day of the bucket holding ``day``."""
+def bucket_starts(days: np.ndarray, bucket: str) -> np.ndarray:
+    """The first day of the ``bucket`` ("day", "week" from Monday, calendar "month") holding each
+    of ``days`` (day numbers: days since 1970-01-01), as day numbers. The one definition of a bar."""
+    days = np.asarray(days, dtype=np.int64)
     if bucket == "week":
-        return _bucket_start(day, bucket) + dt.timedelta(days=6)
+        return days - (days + 3) % 7  # 1970-01-01 was a Thursday: back to Monday (% floors, also before 1970)
     if bucket == "month":
-        return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
-    return day
+        return days.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return days
+
+
+def bucket_ends(days: np.ndarray, bucket: str) -> np.ndarray:
+    """The last day of the bucket holding each of ``days`` (day numbers, inclusive)."""
+    starts = bucket_starts(days, bucket)
+    if bucket == "week":
+        return starts + 6
+    if bucket == "month":
+        following = starts.astype("datetime64[D]").astype("datetime64[M]") + 1
+        return following.astype("datetime64[D]").astype(np.int64) - 1
+    return starts
+
+
+def bucket_start(day: dt.date, bucket: str) -> dt.date:
+    """:func:`bucket_starts` of one date."""
+    return _EPOCH + dt.timedelta(days=int(bucket_starts(np.array([(day - _EPOCH).days]), bucket)[0]))
+
+
+def bucket_end(day: dt.date, bucket: str) -> dt.date:
+    """:func:`bucket_ends` of one date."""
+    return _EPOCH + dt.timedelta(days=int(bucket_ends(np.array([(day - _EPOCH).days]), bucket)[0]))
 
 
 def snap_span(start_ms: float, end_ms: float, bucket: str) -> Window:
@@ -90,7 +113,7 @@ def snap_span(start_ms: float, end_ms: float, bucket: str) -> Window:
     # date + timedelta keeps whole days only: this floors to the day the instant falls in.
     first = _EPOCH + dt.timedelta(milliseconds=lo)
     last = _EPOCH + dt.timedelta(milliseconds=max(lo, hi - 1))
-    return Window(_bucket_start(first, bucket), _bucket_end(last, bucket))
+    return Window(bucket_start(first, bucket), bucket_end(last, bucket))
 
 
 def first_window(day: dt.date, bucket: str) -> Window:
@@ -99,8 +122,8 @@ def first_window(day: dt.date, bucket: str) -> Window:
     ``day`` when the bars are days."""
     if bucket == "day":
         return Window(day, day + dt.timedelta(days=6))
-    start = _bucket_start(day, bucket)
-    return Window(start, _bucket_end(start, bucket))
+    start = bucket_start(day, bucket)
+    return Window(start, bucket_end(start, bucket))
 
 
 def play_start(date_from: dt.date | None, date_to: dt.date | None, cover: Coverage, bucket: str) -> Window:
@@ -123,7 +146,7 @@ def step_window(window: Window, direction: int = 1) -> Window:
     does not drift across month boundaries.
     """
     start, end = window.start, window.end
-    if start.day == 1 and _bucket_end(end, "month") == end:
+    if start.day == 1 and bucket_end(end, "month") == end:
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         new_start = (pd.Timestamp(start) + pd.DateOffset(months=months * direction)).date()
         new_end = (pd.Timestamp(new_start) + pd.DateOffset(months=months) - pd.Timedelta(days=1)).date()

@@ -140,6 +140,54 @@ def test_report_text_in_the_form_stays_text(editor_page):
     assert not [m for m in at.markdown if "<script" in m.value or "<img" in m.value]
 
 
+def _break_behind_the_models_back(store, incident_id: str, **columns) -> None:
+    """Write ``columns`` into a stored row by raw SQL, past every validation, as a store written
+    before today's limits holds them."""
+    import sqlalchemy as sa
+
+    from geo.storage.store import incidents_table
+
+    with store._engine.begin() as conn:
+        conn.execute(sa.update(incidents_table).where(incidents_table.c.id == incident_id).values(**columns))
+
+
+def test_a_stored_row_breaking_todays_rules_opens_shows_its_problems_and_can_be_fixed(editor_page, store):
+    _break_behind_the_models_back(
+        store, "inc-t1", country="XX", killed=-3, location="L" * 1_500, event_type="flamethrower", status="odd"
+    )
+    at = editor_page("inc-t1")
+    (warning,) = messages(at, "warning")
+    assert warning.startswith("This stored incident breaks 5 of today's rules")
+    for text in ("country: 'XX' is not an ISO 3166-1", "killed: -3 is negative", "location: 1,500 characters",
+                 "event_type: 'flamethrower' is not one of", "status: 'odd' is not one of"):  # fmt: skip
+        assert text in warning
+    # The form shows what is stored; a choice that is no longer an option is empty, never the first one.
+    assert at.text_input(key=widget_key("country")).value == "XX"
+    assert at.number_input(key=widget_key("killed")).value == -3
+    assert at.text_input(key=widget_key("location")).value == "L" * 1_500
+    assert at.selectbox(key=widget_key("event_type")).value is None
+    assert at.selectbox(key=widget_key("status")).value is None
+    # Saving as it is stays refused: writes keep today's rules.
+    save(at)
+    assert messages(at, "error") == ["Not saved: these fields need fixing.\n- status: missing\n- event_type: missing"]
+    at.selectbox(key=widget_key("event_type")).set_value("rocket")
+    at.selectbox(key=widget_key("status")).set_value("reviewed")
+    save(at)
+    (error,) = messages(at, "error")
+    assert "country: 'XX' is not an ISO 3166-1" in error and "killed: -3 is negative" in error
+    assert "location: 1,500 characters" in error
+    assert store.get_version("inc-t1") == 1
+    # Fixed in the form, it saves, and the notice is gone.
+    at.text_input(key=widget_key("country")).input("IQ")
+    at.number_input(key=widget_key("killed")).set_value(0)
+    at.text_input(key=widget_key("location")).input("Ain al-Asad")
+    save(at)
+    assert messages(at, "success") == ["Saved inc-t1 (now version 2)."]
+    saved = store.get("inc-t1")
+    assert (saved.country, saved.killed, saved.location, saved.event_type) == ("IQ", 0, "Ain al-Asad", "rocket")
+    assert not messages(at, "warning")
+
+
 # --- merge, detach ------------------------------------------------------------------------------
 
 

@@ -41,3 +41,43 @@ def test_convert_rows_keeps_the_good_rows_and_says_which_were_refused():
     assert result.rejected_rows == (3, 5)  # 5 repeats row 2's id
     assert [(p.row, p.field) for p in result.problems] == [(3, "x"), (5, "id")]
     assert result.reasons[5].startswith("id: duplicate of row 2")
+
+
+@pytest.fixture
+def problems_built(monkeypatch):
+    """How many Problem objects are made (in geo.formats.batch and csvio) while the test runs."""
+    import geo.formats.batch
+    import geo.formats.csvio
+
+    made = []
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return Problem(*args, **kwargs)
+
+    for module in (geo.formats.batch, geo.formats.csvio):
+        monkeypatch.setattr(module, "Problem", counting)
+    return made
+
+
+def test_past_the_cap_a_junk_csv_is_only_counted_so_refusing_it_costs_what_reading_it_does(problems_built):
+    # 4 MB of junk took ~40 s to refuse: a Problem and an exception for each of its 2 M rows.
+    junk = "id,date,lat,lon,country,event_type\n" + "x\n" * 20_000
+    with pytest.raises(ValidationError) as info:
+        read_incidents_csv(io.StringIO(junk), source_name="junk.csv")
+    assert info.value.total == 20_000 and len(problems_built) == MAX_PROBLEMS
+
+
+def test_misfits_and_bad_values_are_kept_in_file_order_and_all_counted():
+    header = "id,date,lat,lon,country,event_type\n"
+    good = "{n},2022-01-05,33.79,42.44,IQ,rocket\n"
+    lines = [good.format(n=f"a{n}") for n in range(5)]
+    lines[1] = "only,three,cells\n"  # row 3
+    lines[3] = "a3,2022-01-05,95,42.44,IQ,rocket\n"  # row 5: a latitude out of range
+    tail = "x\n" * (MAX_PROBLEMS + 10) + "a9,2022-01-05,33.79,42.44,XX,rocket\n"  # then one bad value past the cap
+    with pytest.raises(ValidationError) as info:
+        read_incidents_csv(io.StringIO(header + "".join(lines) + "\n" + tail), source_name="f.csv")
+    err = info.value
+    assert [(p.row, p.field) for p in err.problems[:3]] == [(3, None), (5, "lat"), (8, None)]  # row 7 is blank
+    assert err.problems[0].reason == "has 3 fields but the header has 6"
+    assert len(err.problems) == MAX_PROBLEMS and err.total == 2 + MAX_PROBLEMS + 10 + 1

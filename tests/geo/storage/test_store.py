@@ -422,6 +422,62 @@ def test_deleted_lists_deleted_incidents_latest_first(store, rockets):
     assert [inc.id for inc, _ in store.deleted()] == [rockets[1].id]
 
 
+# --- rows stored before today's rules: reads are lenient, writes strict -------------------------
+
+
+def insert_past_validation(store, inc) -> None:
+    """Insert ``inc`` by plain SQL, past every check, as an older version (or another program) did."""
+    values = geo.storage.store._values(inc)
+    now = dt.datetime.now(dt.timezone.utc)
+    with store._engine.begin() as conn:
+        conn.execute(
+            sa.insert(geo.storage.store.incidents_table),
+            {**values, "version": 1, "created_at": now, "updated_at": now, "deleted_at": None, "changed_in": 0},
+        )
+
+
+@pytest.fixture
+def legacy(store, rockets):
+    """The rockets, and one incident breaking three of today's rules, inserted past the validation."""
+    store.upsert_many(rockets)
+    old = make_incident(date=D(2019, 12, 31), country="XX", killed=-3, target="t" * 1_500)
+    insert_past_validation(store, old)
+    return old
+
+
+LEGACY_PROBLEMS = [
+    ("country", "'XX' is not an ISO 3166-1 alpha-2 code of a country"),
+    ("killed", "-3 is negative"),
+    ("target", "1,500 characters; at most 1,000"),
+]
+
+
+def test_a_row_stored_before_todays_rules_still_loads_everywhere(store, legacy):
+    assert store.get(legacy.id) == legacy
+    assert legacy in store.all() and store.count() == 4
+    assert legacy.id in set(store.frame()["id"])
+    store.soft_delete(legacy.id, user="alice")
+    assert [inc for inc, _ in store.deleted()] == [legacy]
+    assert store.get(legacy.id, include_deleted=True) == legacy
+
+
+def test_check_lists_each_stored_row_breaking_todays_rules_with_its_problems(store, legacy):
+    ((incident_id, deleted, problems),) = list(store.problems())
+    assert (incident_id, deleted) == (legacy.id, False)
+    assert [(p.field, p.reason) for p in problems] == LEGACY_PROBLEMS
+    store.soft_delete(legacy.id, user="alice")  # deleted rows too: they can be restored
+    assert [(i, d) for i, d, _ in store.problems(batch=1)] == [(legacy.id, True)]
+
+
+def test_saving_a_row_stored_before_todays_rules_still_validates(store, legacy):
+    with pytest.raises(ValidationError, match="country"):
+        store.update(legacy.with_changes(summary="Re-read."), expected_version=1, user="alice")
+    assert store.get(legacy.id) == legacy and store.get_version(legacy.id) == 1
+    fixed = legacy.with_changes(country="IQ", killed=0, target="Air base")
+    store.update(fixed, expected_version=1, user="alice")
+    assert store.get(legacy.id) == fixed and list(store.problems()) == []
+
+
 # --- audit log ----------------------------------------------------------------------------------
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from geo.view.timespan import (
     Coverage,
     Window,
+    bucket_end,
+    bucket_ends,
+    bucket_start,
+    bucket_starts,
     brush_window,
     coverage,
     nearest_window,
@@ -102,3 +107,37 @@ def test_playing_steps_on_until_the_window_would_start_after_the_newest_incident
         D("2024-03-18"), D("2024-03-24")
     )  # still holds the 20th
     assert next_play_window(Window(D("2024-03-18"), D("2024-03-24")), D("2024-03-20")) is None
+
+
+# --- buckets: one definition for the timeline's bars and the brush -------------------------------
+
+EPOCH = dt.date(1970, 1, 1)
+# Every day of 1899-12-25 .. 2101-01-07: before and after the epoch, leap days, 1900 and 2100 (not leap).
+ALL_DAYS = np.arange((dt.date(1899, 12, 25) - EPOCH).days, (dt.date(2101, 1, 7) - EPOCH).days + 1)
+
+
+def as_dates(day_numbers) -> list[dt.date]:
+    return [EPOCH + dt.timedelta(days=int(n)) for n in day_numbers]
+
+
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+def test_a_bucket_holds_its_day_and_starts_on_day_one_of_its_week_or_month(bucket):
+    starts, ends = bucket_starts(ALL_DAYS, bucket), bucket_ends(ALL_DAYS, bucket)
+    assert ((starts <= ALL_DAYS) & (ALL_DAYS <= ends)).all()
+    first, last = as_dates(starts), as_dates(ends)
+    if bucket == "day":
+        assert (starts == ALL_DAYS).all() and (ends == ALL_DAYS).all()
+    elif bucket == "week":
+        assert {d.weekday() for d in first} == {0} and set(ends - starts) == {6}  # Monday to Sunday
+    else:
+        assert {d.day for d in first} == {1} and all(a.month == b.month for a, b in zip(first, last))
+        assert all((b + dt.timedelta(days=1)).day == 1 for b in last)  # the month's last day
+        assert last[as_dates(ALL_DAYS).index(dt.date(2100, 2, 3))] == dt.date(2100, 2, 28)
+        assert last[as_dates(ALL_DAYS).index(dt.date(2000, 2, 3))] == dt.date(2000, 2, 29)
+
+
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+def test_the_one_date_forms_are_the_vectorised_ones(bucket):
+    some = ALL_DAYS[::37]
+    assert [bucket_start(d, bucket) for d in as_dates(some)] == as_dates(bucket_starts(some, bucket))
+    assert [bucket_end(d, bucket) for d in as_dates(some)] == as_dates(bucket_ends(some, bucket))
