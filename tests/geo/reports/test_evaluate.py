@@ -218,7 +218,9 @@ def test_evaluate_command_min_f1(capsys, tmp_path):
 # --------------------------------------------------------------------------- the real-report corpus
 
 REAL = EVAL / "real"
-DEV, HELDOUT1, HELDOUT2 = (name for name, _ in REAL_SETS)
+DEV, HELDOUT1, HELDOUT2, HELDOUT3 = (name for name, _ in REAL_SETS)
+#: The held-out parts added before a round, each with all its reports held out (no hash split).
+FRESH_PARTS = {HELDOUT2: "heldout2", HELDOUT3: "heldout3"}
 
 
 def _real_reports():
@@ -235,31 +237,37 @@ def test_real_corpus_size_outlets_and_split():
     rows, parts = _real_reports()
     assert len(rows) >= 60 and len({r.outlet for r in rows.values()}) >= 15
     assert len(parts[HELDOUT1]) >= 20
-    for name, split in ((DEV, "dev"), (HELDOUT1, "heldout"), (HELDOUT2, "heldout2")):
+    for name, split in ((DEV, "dev"), (HELDOUT1, "heldout"), *FRESH_PARTS.items()):
         for rep in parts[name]:
             row = rows[rep["file"].removesuffix(".txt")]
             assert row.split == split and rep["published"] == row.published.isoformat() and rep["url"] == row.url
     # The first split is the documented rule on the URL alone, so nobody picked the held-out reports;
-    # the second held-out part holds every report added for round 2.
+    # each later held-out part holds every report added for its round.
     for row in rows.values():
-        if row.split == "heldout2":
+        if row.split in FRESH_PARTS.values():
             continue
         held = int(hashlib.sha1(row.url.encode()).hexdigest()[:8], 16) % 5 < 2
         assert row.split == ("heldout" if held else "dev"), row.id
     assert sum(len(p) for p in parts.values()) == len(rows)
 
 
-def test_the_second_held_out_part_is_new_varied_and_well_formed():
+@pytest.mark.parametrize("part", FRESH_PARTS)
+def test_each_later_held_out_part_is_new_varied_and_well_formed(part):
     # Validated without the texts (they are not in the repository), so CI checks it too.
     rows, parts = _real_reports()
-    reports = parts[HELDOUT2]
-    new = [r for r in rows.values() if r.split == "heldout2"]
+    split = FRESH_PARTS[part]
+    reports = parts[part]
+    new = [r for r in rows.values() if r.split == split]
     assert {rep["file"] for rep in reports} == {r.file for r in new}
     assert len(reports) >= 25 and len({r.outlet for r in new}) >= 12
     assert len({r.published.year for r in new}) >= 5  # a spread of years, not one campaign
-    older = [r for r in rows.values() if r.split != "heldout2"]
-    assert not {r.url for r in new} & {r.url for r in older}, "a held-out-2 report is already in the corpus"
-    assert int(min(r.id[1:] for r in new)) > int(max(r.id[1:] for r in older))  # ids continue the old ones
+    first_id = min(int(r.id[1:]) for r in new)
+    older = [r for r in rows.values() if int(r.id[1:]) < first_id]
+    assert not {r.url for r in new} & {r.url for r in older}, f"a {split} report is already in the corpus"
+    ids = sorted(int(r.id[1:]) for r in new)  # ids continue the old ones, in one run
+    assert ids == list(range(max(int(r.id[1:]) for r in older) + 1, first_id + len(new)))
+    # outlets the corpus had not seen before this part, so it is not the same sources again
+    assert len({r.outlet for r in new} - {r.outlet for r in older}) >= 5
     for rep in reports:
         for inc in rep["incidents"]:
             day = dt.date.fromisoformat(inc["date"])
@@ -400,6 +408,7 @@ def test_evaluate_command_says_which_real_texts_are_missing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{HELDOUT1}: skipped - none of its 29 report texts is in {tmp_path}" in out
     assert f"{HELDOUT2}: skipped - none of its 29 report texts is in {tmp_path}" in out
+    assert f"{HELDOUT3}: skipped - none of its 27 report texts is in {tmp_path}" in out
     assert "holdout4: 14 reports" in out  # the in-house sets are scored as before
 
 
