@@ -23,11 +23,9 @@ few milliseconds); larger ones when the viewer asks (one click, then the links).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shlex
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.formats.export import chunk_of, paused_gc, write_export
+from geo.formats.replacing import replacing
 from geo.view.filters import Filters
 from ui.assets import STATIC_DIR
 from ui.data import Dataset, get_store
@@ -204,14 +203,8 @@ def _write(dataset: Dataset, positions: np.ndarray, download: Download) -> None:
             yield chunk
 
     download.path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", dir=download.path.parent)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
-            write_export(chunks(), download.fmt, out)
-        os.replace(tmp, download.path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(download.path) as tmp, open(tmp, "wb", buffering=1 << 20) as out:
+        write_export(chunks(), download.fmt, out)
 
 
 def _remove_stale(current: Path) -> None:

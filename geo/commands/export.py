@@ -125,20 +125,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _to_file(path: str, write) -> int:
     """``write(fh)`` into a temporary file beside ``path``, renamed over it when complete."""
-    import os
-    import tempfile
-    from pathlib import Path
+    from geo.formats.replacing import replacing
 
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            count = write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count
+    with replacing(path) as tmp, open(tmp, "wb", buffering=1 << 20) as fh:
+        return write(fh)
 
 
 class _TextWriter:

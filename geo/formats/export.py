@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
+from geo.formats.replacing import replacing
 from geo.incidents import FIELDS
 
 if TYPE_CHECKING:  # loaded by the functions that take frames: a database export needs neither (faster start)
@@ -175,9 +176,6 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
     it once complete: a failed export leaves no half-written file and an
     existing one as it was.
     """
-    import os
-    import tempfile
-
     import geopandas as gpd
     import pandas as pd
     import pyogrio
@@ -187,13 +185,10 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part.gpkg", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # GDAL creates the file itself
     total = 0
     written = False
-    try:
+    with replacing(path, suffix=".part.gpkg") as tmp:
+        tmp.unlink()  # GDAL creates the file itself
         for chunk in _at_least_one(chunks):
             if not len(chunk) and written:
                 continue
@@ -217,10 +212,6 @@ def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incid
                 raise OSError(errno.EIO, str(exc).splitlines()[0] if str(exc) else "GDAL error") from exc
             written = True
             total += len(chunk)
-        os.replace(tmp, path)
-    finally:
-        for leftover in (tmp, *(Path(f"{tmp}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
     return total
 
 
@@ -316,7 +307,6 @@ def _csv_lines(rows: Iterable) -> bytes:
 
 
 def _iso_dates(series: pd.Series) -> list[str | None]:
-    import numpy as np
     import pandas as pd
 
     days = pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
@@ -325,9 +315,6 @@ def _iso_dates(series: pd.Series) -> list[str | None]:
 
 
 def _json_column(df: pd.DataFrame, name: str) -> list[Any]:
-    import numpy as np
-    import pandas as pd
-
     series = df[name]
     if name == "date":
         return _iso_dates(series)

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import GeoError, NotFound, Problem, ValidationError
+from geo.formats.replacing import replacing
 from geo.places.fuzzy import FuzzyIndex
 from geo.places.normalize import NameKey, name_key
 from geo.places.sites import Site, SiteMatch, hint_fits
@@ -255,10 +255,8 @@ def import_geonames(
     files = [Path(f) for f in files]
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-    os.close(handle)
     problems: list[Problem] = []
-    try:
+    with replacing(db_path, suffix=".tmp") as temp_name:
         connection = sqlite3.connect(temp_name)
         try:
             connection.executescript(_SCHEMA)
@@ -278,10 +276,6 @@ def import_geonames(
                 )
         finally:
             connection.close()
-        os.replace(temp_name, db_path)
-    except BaseException:
-        os.unlink(temp_name)
-        raise
     return ImportReport(db_path, tuple(map(str, files)), places, names, tuple(problems))
 
 

@@ -47,7 +47,6 @@ import datetime as dt
 import hashlib
 import math
 import os
-import tempfile
 import uuid
 import zipfile
 import zlib
@@ -63,6 +62,7 @@ from sqlalchemy.engine import Connection
 
 from geo.config import utc_instant
 from geo.errors import InputError, StoreError, ValidationError
+from geo.formats.replacing import replacing
 from geo.incidents import incident_from_row
 from geo.storage.store import Store, incidents_table, meta_table, metadata
 
@@ -286,12 +286,7 @@ def backup(store: Store, path: str | os.PathLike, *, created_at: dt.datetime | N
     tables = metadata.sorted_tables  # parents before children: the order a restore inserts in
     codecs = {t.name: [_codec(c)[0] for c in t.columns] for t in tables}  # fail before any I/O
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with replacing(path, suffix=".partial") as tmp, open(tmp, "wb") as fh:
             with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 with store._guard("backing up"), _snapshot(store) as conn:
                     revision = _current_revision(conn)
@@ -311,14 +306,9 @@ def backup(store: Store, path: str | os.PathLike, *, created_at: dt.datetime | N
                     orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n",
                 )
             fh.flush()
-            os.fsync(fh.fileno())  # the rename below must not publish a file whose bytes are not on disk
-        os.replace(tmp, path)
+            os.fsync(fh.fileno())  # the rename at the block's end must not publish bytes not yet on disk
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return BackupReport(
         path=path,
         schema_revision=revision,

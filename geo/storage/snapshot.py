@@ -46,10 +46,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import os
 import re
 import sys
-import tempfile
 import time
 import zlib
 from collections import OrderedDict
@@ -65,6 +63,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.formats.replacing import replacing
 from geo.view.filters import Filters
 from geo.view.frame import FRAME_COLUMNS
 
@@ -880,20 +879,15 @@ def write_snapshot(snapshot: Snapshot, path: str | Path) -> Path:
     meta[_META_VERSION] = snapshot.version.encode("utf-8")
     meta[_META_FORMAT] = str(FORMAT).encode()
     table = table.replace_schema_metadata(meta)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    with replacing(path, suffix=".tmp") as tmp:
+        with open(tmp, "wb") as fh:
             sink = pa.PythonFile(fh, mode="w")
             with pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table, max_chunksize=1 << 20)
-        crc = _crc(Path(tmp))
+        crc = _crc(tmp)
         with open(tmp, "ab") as fh:
             # A trailer after the Arrow footer (read_snapshot passes footer_offset to skip it).
             fh.write(crc.to_bytes(4, "little") + b"IACRC")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
