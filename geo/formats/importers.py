@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from geo.formats.acled import convert_acled, is_acled_header, parse_acled
+from geo.formats.acled import convert_acled, is_acled_header
 from geo.errors import InputError, NotFound
-from geo.formats.geojson_in import convert_geojson, parse_geojson
+from geo.formats.geojson_in import convert_geojson
 from geo.incidents import Incident
 from geo.formats.readfile import TextSource, read_text
 

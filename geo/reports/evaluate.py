@@ -187,6 +187,15 @@ def _annotation_window(ann: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
     return date_window(dt.date.fromisoformat(ann["date"]), ann.get("date_precision", "day"))
 
 
+def _same_days_and_type(cand: Any, ann: Mapping[str, Any]) -> bool:
+    """The candidate's days overlap the annotation's and its event type is the annotated one."""
+    if cand.event_type != ann["event_type"]:
+        return False
+    a0, a1 = _annotation_window(ann)
+    c0, c1 = date_window(cand.date, cand.date_precision)
+    return c0 <= a1 and a0 <= c1
+
+
 def match_incidents(
     candidates: Sequence[Any], annotations: Sequence[Mapping[str, Any]], *, km: float = 25.0
 ) -> tuple[list[tuple[Mapping[str, Any], Any]], list[Any], list[Mapping[str, Any]]]:
@@ -197,13 +206,13 @@ def match_incidents(
     """
     options = []
     for ai, ann in enumerate(annotations):
-        a0, a1 = _annotation_window(ann)
+        a0, _ = _annotation_window(ann)
         for ci, cand in enumerate(candidates):
-            c0, c1 = date_window(cand.date, cand.date_precision)
-            if not (c0 <= a1 and a0 <= c1) or cand.event_type != ann["event_type"]:
+            if not _same_days_and_type(cand, ann):
                 continue
             d = _km(cand.lat, cand.lon, float(ann["lat"]), float(ann["lon"]))
             if d <= km:
+                c0, c1 = date_window(cand.date, cand.date_precision)
                 exact_day = int(c0 == c1 == a0)
                 options.append((d, -exact_day, ai, ci))
     options.sort()
@@ -240,12 +249,7 @@ def split_coarse_unlocated(
     for cand in false_positives:
         hit = None
         if getattr(cand, "geo_precision", 0) >= COARSE_PRECISION:
-            c0, c1 = date_window(cand.date, cand.date_precision)
-            for i, ann in enumerate(left):
-                a0, a1 = _annotation_window(ann)
-                if c0 <= a1 and a0 <= c1 and cand.event_type == ann["event_type"]:
-                    hit = i
-                    break
+            hit = next((i for i, ann in enumerate(left) if _same_days_and_type(cand, ann)), None)
         if hit is None:
             kept.append(cand)
         else:

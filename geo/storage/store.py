@@ -308,7 +308,6 @@ class Store:
         import holds it). A store that is behind and cannot be written raises
         a :class:`StoreError` naming the command to run.
         """
-        from alembic import command
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
 
