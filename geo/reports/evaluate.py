@@ -85,13 +85,16 @@ ANNOTATED_SETS = (
 #: Held-out part 1 was scored once before any rule change, then again after round 1's changes: it is
 #: used now. Held-out part 2 (29 newer reports, all held out) was added before round 2, first
 #: scored with the code before that round's rule changes and again after them: it is used now.
-#: Held-out part 3 (27 newer reports, all held out) was added before round 3 and first scored with
-#: the code before that round's rule changes: it is the honest figure for round 3.
+#: Held-out part 3 (27 newer reports, all held out) was added before round 3, first scored with the
+#: code before that round's rule changes and again after them: it is used now. Held-out part 4 (34
+#: newer reports, all held out) was added before round 4 and first scored with the code before that
+#: round's rule changes: it is the honest figure for round 4.
 REAL_SETS = (
     ("real-dev", "real/dev.json"),
     ("real-heldout1 (used)", "real/heldout.json"),
     ("real-heldout2 (used)", "real/heldout2.json"),
-    ("real-heldout3 (round 3, the honest figure)", "real/heldout3.json"),
+    ("real-heldout3 (used)", "real/heldout3.json"),
+    ("real-heldout4 (round 4, the honest figure)", "real/heldout4.json"),
 )
 
 _SIDE_OF_THE_REPORTERS = frozenset({"us", "coalition"})
