@@ -26,7 +26,7 @@ from geo.reports.extract.confidence import score
 from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
-from geo.reports.extract.vocabulary import side_of
+from geo.reports.extract.vocabulary import ATTACK_VERB, side_of
 from geo.reports.merge import distance_km
 
 __all__ = ["DateSpec", "Event", "Story", "more_precise", "overlap"]
@@ -606,6 +606,12 @@ class Story:
 
     # -------------------------------------------------------------- results
 
+    @staticmethod
+    def _told_with_verb(text: str, sentences: list[tuple[int, int]], ev) -> bool:
+        """Whether the sentence naming the event's place tells it with an attack verb ("fired on", "targeted the base")."""
+        where = ev.place_span[0] if ev.place_span else None
+        return any(s <= where < e and ATTACK_VERB.search(text, s, e) for s, e in sentences) if where is not None else False
+
     def candidates(self, text: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
         """The events that have a place and a usable date, as candidates; the others become notes."""
         out: list[Candidate] = []
@@ -618,6 +624,12 @@ class Story:
                 self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")
                 continue
             etype = ev.event_type
+            if ev.site.kind == "country" and etype == "other" and not self._told_with_verb(text, sentences, ev):
+                # "expanding the attacks to Syria", "along with another attack in Iraq": no site, no weapon
+                # and no attack verb ("militants fired on an outpost in Syria" has one): the report
+                # names attacks in a country but describes none there.
+                self.notes.append(f"attack with neither a site nor a weapon left out ({ev.site.name}): {text[first[0] : first[1]][:120]}")
+                continue
             if ev.side in ("us", "israel") and (etype == "drone" or (etype == "other" and "strike" in ev.types)):
                 etype = "airstrike"  # a state's drone strike is an airstrike; a militia's drone is a drone attack
             date, precision = ev.date

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from geo.reports.extract import extract
 from geo.reports.extract.events import read_casualties
+from tests.geo.reports.test_extract_real_rules import TUE, cands, gaz  # noqa: F401  (gaz is a fixture)
 
 
 def toll(text: str) -> tuple[int | None, int | None]:
@@ -66,3 +68,36 @@ def test_tolls_told_together(text, killed, injured):
 )
 def test_people_are_counted_by_whole_words(text, killed):
     assert toll(text)[0] == killed
+
+
+# --- a country with no weapon is no incident -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militias began their attacks again in mid-April, first targeting US forces at Ain al-Asad and then expanding the attacks to Syria.",
+        "Gunmen fired two rockets at Ain al-Asad on Monday, along with another attack in Syria, officials said.",
+        "A US attack in Syria killed three fighters on Monday.",
+    ],
+)
+def test_a_country_with_no_weapon_is_left_to_the_notes(gaz, text):
+    found = extract(text, published=TUE, gazetteer=gaz)
+    assert all(c.site_id not in ("syria", "iraq") for c in found.candidates)
+    assert any("neither a site nor a weapon" in n for n in found.notes)
+
+
+@pytest.mark.parametrize(
+    "text, country, event_type",
+    [
+        # a weapon named: an honest country-level proposal, kept with its coarse place
+        ("A drone attacked US troops at a base in Syria on Monday, officials said.", "syria", "drone"),
+        ("US jets carried out airstrikes in Iraq on Monday against militia depots.", "iraq", "airstrike"),
+        # no weapon, but an attack verb tells the event itself
+        ("Militants fired on a coalition outpost in Syria on Monday.", "syria", "other"),
+    ],
+)
+def test_a_country_with_a_weapon_stays_a_coarse_proposal(gaz, text, country, event_type):
+    found = [c for c in cands(gaz, text) if c.site_id == country]
+    assert [(c.event_type, c.geo_precision) for c in found] == [(event_type, 4)]
+    assert found[0].confidence.place < 0.5
