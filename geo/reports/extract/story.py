@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from geo.reports.dates import date_window
@@ -25,7 +26,7 @@ from geo.reports.extract.candidates import Candidate
 from geo.reports.extract.confidence import score
 from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
-from geo.reports.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
+from geo.reports.extract.places import BASE_KINDS, GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
 from geo.reports.extract.vocabulary import ATTACK_VERB, side_of
 from geo.reports.merge import distance_km
 
@@ -460,9 +461,13 @@ class Story:
             if side_of(m.actor.name) == "other" and ev.attribution == "unknown":
                 ev.attribution = "suspected"  # named by the report itself, not by a claim or an official
 
-    def finish(self) -> None:
-        """Fold vague events into precise ones, then apply what the report says of all its attacks."""
+    def finish(self, report_sites: Sequence[Any] = ()) -> None:
+        """Fold vague events into precise ones, then apply what the report says of all its attacks.
+
+        ``report_sites``: every gazetteer site the report names, in any role (see :meth:`_site_of_the_report`).
+        """
         self._type_from_summaries()
+        self._site_of_the_report(report_sites)
         self.absorb()
         self.fold_neighbours()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
@@ -534,6 +539,23 @@ class Story:
                 self._fold(ev, other)
                 break
         self._place_siblings()
+
+    def _site_of_the_report(self, report_sites: Sequence[Any]) -> None:
+        """An attack placed only at an area goes to the one base of that area the report names anywhere.
+
+        "A drone struck US forces in northeast Jordan" with "Tower 22" named in a caption, a quote or a
+        later paragraph: wire copy names the base once and then says where it is. Only attacks *on*
+        bases (a strike by the US or the coalition is not placed at a base that hosts it), only when
+        the report names exactly one base-like site in the area, and the place stays marked as
+        inferred ("context", lower confidence).
+        """
+        bases = {site.id: site for site in report_sites if site.kind in BASE_KINDS}
+        for ev in self.events:
+            if ev.site is None or not is_coarse(ev.site) or ev.place_method != "area" or ev.side != "other" or ev.event_type == "airstrike":
+                continue
+            inside = [site for site in bases.values() if contains(ev.site, site)]
+            if len(inside) == 1:
+                ev.site, ev.place_method, ev.geo_precision = inside[0], "context", 1
 
     def _place_siblings(self) -> None:
         """ "Rocket and drone attacks on a base in northeastern Syria ... the drone hit al-Shaddadi": the

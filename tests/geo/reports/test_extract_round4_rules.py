@@ -101,3 +101,52 @@ def test_a_country_with_a_weapon_stays_a_coarse_proposal(gaz, text, country, eve
     found = [c for c in cands(gaz, text) if c.site_id == country]
     assert [(c.event_type, c.geo_precision) for c in found] == [(event_type, 4)]
     assert found[0].confidence.place < 0.5
+
+
+# --- an attack placed only at an area takes the one base of that area the report names ----------
+
+
+@pytest.mark.parametrize(
+    "text, site_id",
+    [
+        # the base named in a later sentence that tells no attack of its own
+        (
+            "A drone struck US troops in northeast Jordan on Sunday, killing two. "
+            "Officials later said the outpost hit was Tower 22, near the Syrian border.",
+            "tower-22",
+        ),
+        # a base outside the area does not count against the one inside it
+        (
+            "A drone struck US troops in northeast Jordan on Sunday, killing two. "
+            "Tower 22 and the Muwaffaq Salti air base both host US forces.",
+            "tower-22",
+        ),
+        # a country and a sentence that only says where the troops are
+        ("Rockets were fired at coalition forces in Syria on Sunday, officials said. The coalition has troops at al-Tanf.", "al-tanf"),
+    ],
+)
+def test_an_area_attack_goes_to_the_one_base_the_report_names_there(gaz, text, site_id):
+    (found,) = cands(gaz, text)
+    assert (found.site_id, found.place_method) == (site_id, "context")
+    # inferred, so below a site named in the attack's own sentence
+    assert found.confidence.place < 0.95
+
+
+@pytest.mark.parametrize(
+    "text, site_id",
+    [
+        # two bases of the area named: nothing says which
+        ("Rockets hit coalition forces in Syria on Sunday. Al-Tanf and Green Village host the coalition.", "syria"),
+        # the only base named lies outside the area
+        ("A drone struck US troops in northeast Jordan on Sunday. Reporters were shown the Muwaffaq Salti air base.", "mafraq-province"),
+    ],
+)
+def test_an_area_attack_stays_coarse_without_one_base_there(gaz, text, site_id):
+    (found,) = cands(gaz, text)
+    assert (found.site_id, found.place_method) == (site_id, "area")
+
+
+def test_a_us_strike_in_an_area_is_not_placed_at_a_base_there(gaz):
+    text = "US aircraft carried out an airstrike in Syria on Sunday against militia depots. The coalition has troops at al-Tanf."
+    found = [c for c in cands(gaz, text) if c.event_type == "airstrike"]
+    assert [c.site_id for c in found] == ["syria"]
