@@ -468,6 +468,7 @@ class Story:
         """
         self._type_from_summaries()
         self._site_of_the_report(report_sites)
+        self._day_from_another_sentence()
         self.absorb()
         self.fold_neighbours()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
@@ -539,6 +540,27 @@ class Story:
                 self._fold(ev, other)
                 break
         self._place_siblings()
+
+    def _day_from_another_sentence(self) -> None:
+        """One attack told in two sentences, one with its place and no day, the other with its day and no place.
+
+        "US jets hit militia depots in Iraq. ... Flown on Monday night, the
+        strikes were a reply to ...": the event with a place took the publication date for want of a day; the
+        dated one has no place. When exactly one placed event lacks a day and exactly one placeless,
+        dated event of the same kind (and side, or no actor yet) is left, they are one.
+        """
+        undated = [ev for ev in self.events if ev.site is not None and ev.date_defaulted]
+        if len(undated) != 1:
+            return
+        (ev,) = undated
+        dated = [
+            o for o in self.events
+            if o.site is None and o.date is not None and not o.date_defaulted and o.date[1] == "day"
+            and (o.side == ev.side or o.actor == "Unknown")
+            and (o.event_type == ev.event_type or (ev.event_type == "airstrike" and "strike" in o.types))
+        ]
+        if len(dated) == 1:
+            self._fold(dated[0], ev)
 
     def _site_of_the_report(self, report_sites: Sequence[Any]) -> None:
         """An attack placed only at an area goes to the one base of that area the report names anywhere.

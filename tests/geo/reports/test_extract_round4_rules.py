@@ -7,6 +7,8 @@ only where the parts it was not written from stayed where they were or rose (see
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from geo.reports.extract import extract
@@ -150,3 +152,30 @@ def test_a_us_strike_in_an_area_is_not_placed_at_a_base_there(gaz):
     text = "US aircraft carried out an airstrike in Syria on Sunday against militia depots. The coalition has troops at al-Tanf."
     found = [c for c in cands(gaz, text) if c.event_type == "airstrike"]
     assert [c.site_id for c in found] == ["syria"]
+
+
+# --- one attack, its place in one sentence and its day in another ---------------------------------
+
+WED = dt.date(2023, 5, 10)
+PLACED = "US aircraft carried out airstrikes on militia depots in Iraq, officials said. "
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        # the day told in a sentence without a place: the attack with a place and no day takes it
+        (PLACED + "Launched late on Monday, the strikes were a reply to attacks on coalition troops.", dt.date(2023, 5, 8)),
+        # two placeless days: nothing says which, so the publication date stays (and says so)
+        (PLACED + "Launched late on Monday, the strikes were a reply to attacks. Other strikes were carried out on Sunday.", WED),
+    ],
+)
+def test_the_day_from_another_sentence(gaz, text, day):
+    (found,) = [c for c in cands(gaz, text, WED) if c.event_type == "airstrike"]
+    assert found.date == day
+    assert (found.confidence.date < 0.5) == (day == WED)
+
+
+def test_another_weapon_does_not_lend_its_day(gaz):
+    text = "A drone attacked the Conoco gas field, officials said. Launched late on Monday, the strikes were a reply to attacks on coalition troops."
+    (found,) = cands(gaz, text, WED)
+    assert (found.site_id, found.date) == ("conoco-gas-field", WED)  # undated: the publication date, marked as such
