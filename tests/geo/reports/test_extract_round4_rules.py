@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+from geo.reports.dates import find_dates
 from geo.reports.extract import extract
 from geo.reports.extract.events import read_casualties
 from tests.geo.reports.test_extract_real_rules import TUE, cands, gaz  # noqa: F401  (gaz is a fixture)
@@ -179,3 +180,27 @@ def test_another_weapon_does_not_lend_its_day(gaz):
     text = "A drone attacked the Conoco gas field, officials said. Launched late on Monday, the strikes were a reply to attacks on coalition troops."
     (found,) = cands(gaz, text, WED)
     assert (found.site_id, found.date) == ("conoco-gas-field", WED)  # undated: the publication date, marked as such
+
+
+# --- a week counted from the event told -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase, monday",
+    [
+        ("the previous week", dt.date(2024, 7, 8)),
+        ("the preceding week", dt.date(2024, 7, 8)),
+        ("the week before", dt.date(2024, 7, 8)),
+        ("the following week", dt.date(2024, 7, 22)),
+        ("the week after", dt.date(2024, 7, 22)),
+    ],
+)
+def test_the_previous_week_is_counted_from_the_event_told(phrase, monday):
+    # the event told was on Wednesday 17 July; the report is of 6 August
+    (found,) = find_dates(f"Drones had hit the base {phrase} too.", dt.date(2024, 8, 6), anchor=dt.date(2024, 7, 17))
+    assert (found.date, found.precision, found.basis) == (monday, "week", "anchor")
+
+
+def test_last_week_is_still_counted_from_the_report():
+    (found,) = find_dates("Drones hit the base last week.", dt.date(2024, 8, 6), anchor=dt.date(2024, 7, 17))
+    assert (found.date, found.basis) == (dt.date(2024, 7, 29), "published")
