@@ -204,3 +204,28 @@ def test_the_previous_week_is_counted_from_the_event_told(phrase, monday):
 def test_last_week_is_still_counted_from_the_report():
     (found,) = find_dates("Drones hit the base last week.", dt.date(2024, 8, 6), anchor=dt.date(2024, 7, 17))
     assert (found.date, found.basis) == (dt.date(2024, 7, 29), "published")
+
+
+# --- "N days after" an event told as a clause ------------------------------------------------------
+
+STRIKE = "US aircraft carried out airstrikes on militia sites in Al-Qaim on Sunday, the Pentagon said, "
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "two days after a contractor was killed in a rocket attack on K-1 Air Base.",  # the event as a passive clause
+        "two days after rockets struck K-1 Air Base.",  # the event as a weapon and its verb
+        "two days after two guards were wounded when rockets hit K-1 Air Base.",
+    ],
+)
+def test_an_event_told_after_n_days_after_is_n_days_before(gaz, after):
+    got = {(c.site_id, c.event_type): c.date for c in cands(gaz, STRIKE + after)}
+    assert got[("al-qaim", "airstrike")] == dt.date(2023, 5, 7)  # Sunday
+    assert got[("k1-air-base", "rocket")] == dt.date(2023, 5, 5)  # two days before it, never after the report
+
+
+def test_n_days_after_an_event_dates_the_main_clause(gaz):
+    text = "Rockets struck K-1 Air Base on Sunday. Two days after the attack, a drone was shot down over the base."
+    got = {c.event_type: c.date for c in cands(gaz, text)}
+    assert got == {"rocket": dt.date(2023, 5, 7), "drone": dt.date(2023, 5, 9)}
