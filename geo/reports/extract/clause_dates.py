@@ -57,7 +57,7 @@ _AFTER_LATER = re.compile(
 )
 _EVENT_FOLLOWS = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,2}?(?:air\s?strikes?|strikes?|attacks?|rockets?|drones?|missiles?|raids?|shelling)\b"
-    # "..., two days after a contractor was killed in a rocket attack": an event told as a clause
+    # "..., two days after a guard was killed when a rocket landed": an event told as a clause
     r"|\s+(?:[\w.'’-]+\s+){1,6}?(?:was|were|had\s+been|has\s+been)\s+(?:killed|wounded|injured|hit|struck|attacked|targeted)\b",
     re.IGNORECASE,
 )

@@ -669,7 +669,7 @@ class Story:
                 continue
             etype = ev.event_type
             if ev.site.kind == "country" and etype == "other" and not self._told_with_verb(text, sentences, ev):
-                # "expanding the attacks to Syria", "along with another attack in Iraq": no site, no weapon
+                # "then carrying the attacks into Syria", "as well as another attack in Iraq": no site, no weapon
                 # and no attack verb ("militants fired on an outpost in Syria" has one): the report
                 # names attacks in a country but describes none there.
                 self.notes.append(f"attack with neither a site nor a weapon left out ({ev.site.name}): {text[first[0] : first[1]][:120]}")

@@ -32,10 +32,10 @@ def toll(text: str) -> tuple[int | None, int | None]:
         ("Amman, 3 March 2024: at least two soldiers were killed in the strike.", 2, None),
         ("In 2023 four guards were wounded at the gate.", None, 4),
         # a day after its month is a date, not people
-        ("These are the first troops killed here since October 7 attacks began.", None, None),
+        ("Officials listed the staff killed since October 7 raids on the depot.", None, None),
         ("Five soldiers have died in the region since Oct. 12 raids on the depot.", None, None),
         # a count after "killed by" names the weapon's target, not the dead
-        ("Two engineers were killed by a drone hitting the Tower 9 compound.", 2, None),
+        ("Two engineers were killed by shrapnel from a drone that hit the Tower 9 compound.", 2, None),
     ],
 )
 def test_years_and_days_are_not_tolls(text, killed, injured):
@@ -47,7 +47,7 @@ def test_years_and_days_are_not_tolls(text, killed, injured):
     [
         # the injured counted after the dead, sharing one verb
         ("Officials said two guards were killed and 14 injured in the barrage.", 2, 14),
-        ("Three contractors have been killed and another 9 wounded at the airfield.", 3, 9),
+        ("By nightfall three contractors had been killed and another 9 wounded, the airfield said.", 3, 9),
         # "have been" and an adverb before the participle
         ("One technician was slightly injured when the rocket hit the hangar.", None, 1),
         ("Two sentries had been wounded by shrapnel.", None, 2),
@@ -79,8 +79,8 @@ def test_people_are_counted_by_whole_words(text, killed):
 @pytest.mark.parametrize(
     "text",
     [
-        "Militias began their attacks again in mid-April, first targeting US forces at Ain al-Asad and then expanding the attacks to Syria.",
-        "Gunmen fired two rockets at Ain al-Asad on Monday, along with another attack in Syria, officials said.",
+        "In April the armed groups took up their attacks anew, first targeting US forces at Ain al-Asad and then carrying the attacks into Syria.",
+        "Two rockets struck Ain al-Asad on Monday, as well as another attack in Syria, a security source said.",
         "A US attack in Syria killed three fighters on Monday.",
     ],
 )
@@ -214,7 +214,7 @@ STRIKE = "US aircraft carried out airstrikes on militia sites in Al-Qaim on Sund
 @pytest.mark.parametrize(
     "after",
     [
-        "two days after a contractor was killed in a rocket attack on K-1 Air Base.",  # the event as a passive clause
+        "two days after a guard was killed when a rocket landed at K-1 Air Base.",  # the event as a passive clause
         "two days after rockets struck K-1 Air Base.",  # the event as a weapon and its verb
         "two days after two guards were wounded when rockets hit K-1 Air Base.",
     ],
