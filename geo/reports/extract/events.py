@@ -228,19 +228,22 @@ _NO_DEATHS = re.compile(r"\bno\s+(?:deaths|fatalities|one\s+was\s+killed)\b|\bno
 _KILL_VERB = re.compile(r"\b(?:killing|killed|kills|deaths\s+of|left)\s+(?!by\b)", re.IGNORECASE)
 # "causing minor injuries to four service members": the injured are counted after "injuries to".
 _INJURE_VERB = re.compile(r"\b(?:wounding|wounded|injuring|injured|hurting|(?:[a-z]+\s+)?injuries\s+to)\s+", re.IGNORECASE)
-# Neither a four-digit year nor a day after its month is a count of people ("January 2024: three
-# soldiers were killed", "the first deaths since October 7").
+# Neither a four-digit year nor a day after its month is a count of people ("May 2023: two
+# guards were killed", "the staff killed since October 7 raids").
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
            "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.")  # fmt: skip
+_MONTH_NAMES = "|".join(re.escape(m) for m in _MONTHS)
 _TOLL = (
-    "".join(rf"(?<!{re.escape(m)}\s)" for m in _MONTHS)
-    + rf"(?!(?:1[89]|20)\d\d\b)(?:{NUM})(?!\s+(?:{'|'.join(re.escape(m) for m in _MONTHS)})(?!\w))"
+    # figures: not a year, not a day after or before its month (names matched case-sensitively)
+    "(?:" + "".join(rf"(?<!(?-i:{re.escape(m)})\s)" for m in _MONTHS)
+    + rf"(?!(?:1[89]|20)\d\d\b)\d+(?!\s+(?-i:{_MONTH_NAMES})(?!\w))"
+    + rf"|(?!\d){NUM})"  # words ("two", "a dozen")
 )
 _PASSIVE_CAS = re.compile(
     rf"(?<!\bno\s)(?<!\bNo\s)\b(?P<n>{_TOLL}|more\s+than\s+\d+|at\s+least\s+\w+)\b(?P<who>(?:[^.;]|\.(?!\s+(?-i:[A-Z]))){{0,90}}?)\s+(?:were|was|ha(?:ve|s|d)\s+been)\s+(?:also\s+|[a-z]+ly\s+)?(?P<what>killed|wounded|injured|hurt|dead)\b",
     re.IGNORECASE,
 )
-# "three were killed and 25 injured", "left one dead and six others, including a soldier, injured": the
+# "two were killed and 14 injured", "left one dead and four others, among them a guard, injured": the
 # injured counted after the dead, with the verb after them.
 _AND_INJURED = re.compile(
     rf"\b(?:killed|dead)\s+and\s+(?:at\s+least\s+|another\s+|a\s+further\s+)?(?P<n>{_TOLL})\b(?P<who>[^.;]{{0,60}}?)\s+(?:were\s+)?(?:injured|wounded|hurt)\b",

@@ -34,6 +34,9 @@ def toll(text: str) -> tuple[int | None, int | None]:
         # a day after its month is a date, not people
         ("Officials listed the staff killed since October 7 raids on the depot.", None, None),
         ("Five soldiers have died in the region since Oct. 12 raids on the depot.", None, None),
+        # a word number after a month is still a count, and "may" is no month
+        ("On 3 May two guards were killed at the gate.", 2, None),
+        ("At least two may have been killed in the blast.", 2, None),
         # a count after "killed by" names the weapon's target, not the dead
         ("Two engineers were killed by shrapnel from a drone that hit the Tower 9 compound.", 2, None),
     ],
