@@ -156,7 +156,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("next_day", re.compile(r"(?i)\bthe\s+(?:following|next)\s+(?:day|night|morning|evening)\b")),
     ("same_day", re.compile(r"(?i)\b(?:hours|minutes)\s+(?:earlier|later|before|after)\b|\bovernight\b|\bthe\s+same\s+day\b")),
     ("this_week", re.compile(r"(?i)\b(?:earlier\s+|later\s+)?this\s+week\b")),
-    ("last_week", re.compile(r"(?i)\blast\s+week(?:end)?\b|\bthe\s+(?:previous|past)\s+week\b")),
+    # "the previous week", "the following week": counted from the event told, like "the previous night".
+    ("other_week", re.compile(r"(?i)\bthe\s+(?P<dir>previous|preceding|prior|following|next)\s+week\b|\bthe\s+week\s+(?P<dir2>before|after)\b")),
+    ("last_week", re.compile(r"(?i)\blast\s+week(?:end)?\b|\bthe\s+past\s+week\b")),
     ("this_month", re.compile(r"(?i)\b(?:earlier\s+|later\s+)?this\s+month\b")),
     ("last_month", re.compile(r"(?i)\blast\s+month(?:'s|’s)?\b|\bthe\s+previous\s+month\b")),
     ("year_only", re.compile(r"(?i)\b(?:last|this)\s+year\b|\b(?P<year>(?:19|20)\d\d)\b")),
@@ -258,6 +260,9 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, anchor: dt.date) -
         return _monday(published), "week", "published"
     if kind == "last_week":
         return _monday(published) - dt.timedelta(days=7), "week", "published"
+    if kind == "other_week":
+        sign = 1 if (g["dir"] or g["dir2"]).lower() in ("following", "next", "after") else -1
+        return _monday(anchor) + dt.timedelta(days=7 * sign), "week", "anchor"
     if kind == "this_month":
         return published.replace(day=1), "month", "published"
     if kind == "last_month":
@@ -302,6 +307,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "next_day": ("following", "next"),
     "same_day": ("hours", "minutes", "overnight", "same day"),
     "this_week": ("this week",),
+    "other_week": ("week",),
     "last_week": ("week",),
     "this_month": ("this month",),
     "last_month": ("month",),

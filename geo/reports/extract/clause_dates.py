@@ -56,7 +56,10 @@ _AFTER_LATER = re.compile(
     r"(?i)(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?)\s+(?:after|later)"
 )
 _EVENT_FOLLOWS = re.compile(
-    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,2}?(?:air\s?strikes?|strikes?|attacks?|rockets?|drones?|missiles?|raids?|shelling)\b", re.IGNORECASE
+    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,2}?(?:air\s?strikes?|strikes?|attacks?|rockets?|drones?|missiles?|raids?|shelling)\b"
+    # "..., two days after a guard was killed when a rocket landed": an event told as a clause
+    r"|\s+(?:[\w.'’-]+\s+){1,6}?(?:was|were|had\s+been|has\s+been)\s+(?:killed|wounded|injured|hit|struck|attacked|targeted)\b",
+    re.IGNORECASE,
 )
 _WEAPON_CUES = tuple(rx for _, rx in TYPE_CUES[:9])  # the specific weapons, not "rounds"/"strikes"
 
@@ -180,7 +183,7 @@ def clause_date(
             return ClauseDate(said_on=best.date)
         return ClauseDate(past_only=True)  # "told the Council last week that it targeted ...": earlier, unknown
     if best.basis == "anchor" and _AFTER_LATER.match(best.text):
-        follow = text[best.end : best.end + 40]
+        follow = text[best.end : best.end + 80]
         rest = text[best.end : end]
         main = rest.split(",", 1)[1] if "," in rest else ""
         told_here = HAPPENED.search(main) and (ATTACK_VERB.search(main) or any(rx.search(main) for rx in _WEAPON_CUES))

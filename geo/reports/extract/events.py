@@ -225,20 +225,38 @@ _NO_CASUALTIES = re.compile(
 _NO_INJURIES = re.compile(r"\bno\s+(?:injuries|one\s+was\s+(?:hurt|injured)|wounded)\b|\bunhurt\b|\bno\s+(?:service\s+members|troops|personnel)\s+were\s+(?:hurt|injured)", re.IGNORECASE)
 # "No Americans were killed": nobody of those there died (injuries are another matter).
 _NO_DEATHS = re.compile(r"\bno\s+(?:deaths|fatalities|one\s+was\s+killed)\b|\bno\s+(?:[\w-]+\s+){1,2}?(?:were|was)\s+killed\b", re.IGNORECASE)
-_KILL_VERB = re.compile(r"\b(?:killing|killed|kills|deaths\s+of|left)\s+", re.IGNORECASE)
+_KILL_VERB = re.compile(r"\b(?:killing|killed|kills|deaths\s+of|left)\s+(?!by\b)", re.IGNORECASE)
 # "causing minor injuries to four service members": the injured are counted after "injuries to".
 _INJURE_VERB = re.compile(r"\b(?:wounding|wounded|injuring|injured|hurting|(?:[a-z]+\s+)?injuries\s+to)\s+", re.IGNORECASE)
+# Neither a four-digit year nor a day after its month is a count of people ("May 2023: two
+# guards were killed", "the staff killed since October 7 raids").
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+           "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.")  # fmt: skip
+_MONTH_NAMES = "|".join(re.escape(m) for m in _MONTHS)
+_TOLL = (
+    # figures: not a year, not a day after or before its month (names matched case-sensitively)
+    "(?:" + "".join(rf"(?<!(?-i:{re.escape(m)})\s)" for m in _MONTHS)
+    + rf"(?!(?:1[89]|20)\d\d\b)\d+(?!\s+(?-i:{_MONTH_NAMES})(?!\w))"
+    + rf"|(?!\d){NUM})"  # words ("two", "a dozen")
+)
 _PASSIVE_CAS = re.compile(
-    rf"(?<!\bno\s)(?<!\bNo\s)\b(?P<n>{NUM}|more\s+than\s+\d+|at\s+least\s+\w+)\b(?P<who>(?:[^.;]|\.(?!\s+(?-i:[A-Z]))){{0,90}}?)\s+(?:were|was)\s+(?:also\s+)?(?P<what>killed|wounded|injured|hurt|dead)\b",
+    rf"(?<!\bno\s)(?<!\bNo\s)\b(?P<n>{_TOLL}|more\s+than\s+\d+|at\s+least\s+\w+)\b(?P<who>(?:[^.;]|\.(?!\s+(?-i:[A-Z]))){{0,90}}?)\s+(?:were|was|ha(?:ve|s|d)\s+been)\s+(?:also\s+|[a-z]+ly\s+)?(?P<what>killed|wounded|injured|hurt|dead)\b",
     re.IGNORECASE,
 )
+# "two were killed and 14 injured", "left one dead and four others, among them a guard, injured": the
+# injured counted after the dead, with the verb after them.
+_AND_INJURED = re.compile(
+    rf"\b(?:killed|dead)\s+and\s+(?:at\s+least\s+|another\s+|a\s+further\s+)?(?P<n>{_TOLL})\b(?P<who>[^.;]{{0,60}}?)\s+(?:were\s+)?(?:injured|wounded|hurt)\b",
+    re.IGNORECASE,
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be)\s+(?:[a-z]+ly\s+)?$", re.IGNORECASE)
 # Where the victims of "killing ..." end: the next clause, another casualty verb, the circumstances.
 _VICTIMS_END = re.compile(r"\.(?=\s+[A-Z]|\s*$)|[;,]|\band\s+(?:wound|injur|kill|hurt)|\bin\s+(?:an?|the)\s+|\bwhen\b|\bwhile\b|\bafter\b")
 _BARE_COUNT = re.compile(
-    rf"\s*(?:(?:at\s+least|more\s+than|about|around|some)\s+)?({NUM})\b(?!\s+(?:years?|months?|days?|weeks?|hours?|times?)\b)", re.IGNORECASE
+    rf"\s*(?:(?:at\s+least|more\s+than|about|around|some)\s+)?({_TOLL})\b(?!\s+(?:years?|months?|days?|weeks?|hours?|times?)\b)", re.IGNORECASE
 )
 _PEOPLE_COUNT = re.compile(
-    rf"\b(?P<n>{NUM})\b(?!\s+(?:years?|months?|weeks?|days?|hours?|minutes?|times?)\b)(?=\s+(?:[\w.-]+\s+){{0,3}}?(?:[a-z]+s|people|personnel|men|women|children|staff|crew|medic|contractor|soldier|civilian|member|person|child|woman|man|officer|worker|guard|employee|fighter|militiaman|of\s+(?:his|their|its|the)))",
+    rf"\b(?P<n>{_TOLL})\b(?!\s+(?:years?|months?|weeks?|days?|hours?|minutes?|times?)\b)(?=\s+(?:[\w.-]+\s+){{0,3}}?(?:[a-z]+s|people|personnel|men|women|children|staff|crew|medic|contractor|soldier|civilian|member|person|child|woman|man|officer|worker|guard|employee|fighter|militiaman|national|citizen|resident|of\s+(?:his|their|its|the))\b)",
     re.IGNORECASE,
 )
 
@@ -287,8 +305,12 @@ def read_casualties(text: str, start: int, end: int) -> Casualties:
             tail = seg[vm.end() :]
             stop = _VICTIMS_END.search(tail)
             tail = tail[: stop.start()] if stop else tail[:80]
-            if vm.group(0).lower().startswith("left") and "dead" not in tail:
-                continue
+            if _PASSIVE_BEFORE.search(seg, 0, vm.start()):
+                continue  # "one guard was killed and six others were hurt": the victims come before a passive verb
+            if vm.group(0).lower().startswith("left"):
+                if "dead" not in tail:
+                    continue
+                tail = tail[: tail.index("dead")]  # "left one dead and six injured": the dead are before "dead"
             n = _sum_numbers(tail)
             if n is None and (bare := _BARE_COUNT.match(tail)):
                 n = num_value(bare.group(1))  # "wounding four", "killing a contractor"
@@ -304,6 +326,8 @@ def read_casualties(text: str, start: int, end: int) -> Casualties:
             additive = True
         if got[attr] in (None, 0):
             got[attr], got[f"{attr}_span"] = n, (start + pm.start(), start + pm.end())
+    if got["injured"] in (None, 0) and (am := _AND_INJURED.search(seg)) and (n := num_value(am.group("n"))) is not None:
+        got["injured"], got["injured_span"] = n, (start + am.start(), start + am.end())
     return Casualties(additive=additive, **got)  # type: ignore[arg-type]
 
 

@@ -222,7 +222,7 @@ class _Reader:
             for c_start, c_end in self._clauses(si):
                 self._read_clause(si, c_start, c_end, prev_end)
                 prev_end = c_end
-        self.story.finish()
+        self.story.finish(self.report_sites)
 
     def _statement(self, si: int, start: int, end: int) -> Attribution | None:
         """A claim, blame or suspicion the clause states in so many words."""

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from geo.reports.dates import date_window
@@ -25,8 +26,8 @@ from geo.reports.extract.candidates import Candidate
 from geo.reports.extract.confidence import score
 from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
-from geo.reports.extract.places import GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
-from geo.reports.extract.vocabulary import side_of
+from geo.reports.extract.places import BASE_KINDS, GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
+from geo.reports.extract.vocabulary import ATTACK_VERB, side_of
 from geo.reports.merge import distance_km
 
 __all__ = ["DateSpec", "Event", "Story", "more_precise", "overlap"]
@@ -460,9 +461,14 @@ class Story:
             if side_of(m.actor.name) == "other" and ev.attribution == "unknown":
                 ev.attribution = "suspected"  # named by the report itself, not by a claim or an official
 
-    def finish(self) -> None:
-        """Fold vague events into precise ones, then apply what the report says of all its attacks."""
+    def finish(self, report_sites: Sequence[Any] = ()) -> None:
+        """Fold vague events into precise ones, then apply what the report says of all its attacks.
+
+        ``report_sites``: every gazetteer site the report names, in any role (see :meth:`_site_of_the_report`).
+        """
         self._type_from_summaries()
+        self._site_of_the_report(report_sites)
+        self._day_from_another_sentence()
         self.absorb()
         self.fold_neighbours()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
@@ -535,6 +541,44 @@ class Story:
                 break
         self._place_siblings()
 
+    def _day_from_another_sentence(self) -> None:
+        """One attack told in two sentences, one with its place and no day, the other with its day and no place.
+
+        "US jets hit militia depots in Iraq. ... Flown on Monday night, the
+        strikes were a reply to ...": the event with a place took the publication date for want of a day; the
+        dated one has no place. When exactly one placed event lacks a day and exactly one placeless,
+        dated event of the same kind (and side, or no actor yet) is left, they are one.
+        """
+        undated = [ev for ev in self.events if ev.site is not None and ev.date_defaulted]
+        if len(undated) != 1:
+            return
+        (ev,) = undated
+        dated = [
+            o for o in self.events
+            if o.site is None and o.date is not None and not o.date_defaulted and o.date[1] == "day"
+            and (o.side == ev.side or o.actor == "Unknown")
+            and (o.event_type == ev.event_type or (ev.event_type == "airstrike" and "strike" in o.types))
+        ]
+        if len(dated) == 1:
+            self._fold(dated[0], ev)
+
+    def _site_of_the_report(self, report_sites: Sequence[Any]) -> None:
+        """An attack placed only at an area goes to the one base of that area the report names anywhere.
+
+        "A drone struck US forces in northeast Jordan" with "Tower 22" named in a caption, a quote or a
+        later paragraph: wire copy names the base once and then says where it is. Only attacks *on*
+        bases (a strike by the US or the coalition is not placed at a base that hosts it), only when
+        the report names exactly one base-like site in the area, and the place stays marked as
+        inferred ("context", lower confidence).
+        """
+        bases = {site.id: site for site in report_sites if site.kind in BASE_KINDS}
+        for ev in self.events:
+            if ev.site is None or not is_coarse(ev.site) or ev.place_method != "area" or ev.side != "other" or ev.event_type == "airstrike":
+                continue
+            inside = [site for site in bases.values() if contains(ev.site, site)]
+            if len(inside) == 1:
+                ev.site, ev.place_method, ev.geo_precision = inside[0], "context", 1
+
     def _place_siblings(self) -> None:
         """ "Rocket and drone attacks on a base in northeastern Syria ... the drone hit al-Shaddadi": the
         attack left at a region or province, the same day as an attack on the one site of that area
@@ -606,6 +650,12 @@ class Story:
 
     # -------------------------------------------------------------- results
 
+    @staticmethod
+    def _told_with_verb(text: str, sentences: list[tuple[int, int]], ev) -> bool:
+        """Whether the sentence naming the event's place tells it with an attack verb ("fired on", "targeted the base")."""
+        where = ev.place_span[0] if ev.place_span else None
+        return any(s <= where < e and ATTACK_VERB.search(text, s, e) for s, e in sentences) if where is not None else False
+
     def candidates(self, text: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
         """The events that have a place and a usable date, as candidates; the others become notes."""
         out: list[Candidate] = []
@@ -618,6 +668,12 @@ class Story:
                 self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")
                 continue
             etype = ev.event_type
+            if ev.site.kind == "country" and etype == "other" and not self._told_with_verb(text, sentences, ev):
+                # "then carrying the attacks into Syria", "as well as another attack in Iraq": no site, no weapon
+                # and no attack verb ("militants fired on an outpost in Syria" has one): the report
+                # names attacks in a country but describes none there.
+                self.notes.append(f"attack with neither a site nor a weapon left out ({ev.site.name}): {text[first[0] : first[1]][:120]}")
+                continue
             if ev.side in ("us", "israel") and (etype == "drone" or (etype == "other" and "strike" in ev.types)):
                 etype = "airstrike"  # a state's drone strike is an airstrike; a militia's drone is a drone attack
             date, precision = ev.date
