@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from geo.auth import Editors, OidcConfig, oidc_config
+from geo.config import utc_instant
 from geo.lockout import SignInGuard, StoreBook, sign_in_keys
 
 __all__ = [
@@ -108,7 +109,9 @@ def client_address() -> str | None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    # The page's one reading of the clock (through the project's one UTC helper), kept as a
+    # function so tests can replace it with a fake clock.
+    return utc_instant()
 
 
 def _locked_message(seconds: float) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from geo.config import utc_instant
 from geo.storage.store import Store, incidents_table, source_text, sources_table
 
 __all__ = ["bulk_insert"]
@@ -23,9 +24,12 @@ __all__ = ["bulk_insert"]
 _EXTRA = ("sources_json", "source_text", "version", "created_at", "updated_at", "deleted_at", "changed_in")
 
 
-def bulk_insert(store: Store, frame: pd.DataFrame, *, chunk: int = 50_000) -> int:
-    """Insert the rows of ``frame`` (the :mod:`geo.view.frame` contract, new ids) in one transaction; the count."""
-    now = dt.datetime.now(dt.timezone.utc)
+def bulk_insert(store: Store, frame: pd.DataFrame, *, chunk: int = 50_000, now: dt.datetime | None = None) -> int:
+    """Insert the rows of ``frame`` (the :mod:`geo.view.frame` contract, new ids) in one transaction; the count.
+
+    ``now`` (timezone-aware) stamps ``created_at``/``updated_at``; the current instant when None.
+    """
+    now = utc_instant(now)
     model = [c.name for c in incidents_table.columns if c.name not in _EXTRA]
     columns = {name: _column(frame[name], name) for name in model}
     sources_json = frame["sources"].tolist()
