@@ -1,0 +1,304 @@
+"""How far two annotations of the same reports agree: the ceiling for any extractor score.
+
+Two people annotating the same reports by the same rules will not write identical files. Their
+agreement, measured with the very matching the extractor is scored by
+(:func:`geo.reports.evaluate.match_incidents`: overlapping days, places at most ``km`` apart,
+the same event type), says how high a target on those reports can sensibly be set. Annotation A
+is read as the truth and annotation B as proposals; F1 is symmetric (swapping the two swaps
+precision and recall).
+
+What is compared, report by report (reports are paired by ``file``):
+
+* **scored incidents**: both sides' located incidents, matched as the extractor's candidates are;
+  an incident *unlocated* on one side (the report gives no place) is not scored, and an incident
+  the other side placed only at a province, region or country that matches it in days and type is
+  excused in both directions, as :func:`geo.reports.evaluate.split_coarse_unlocated` excuses a
+  coarse candidate;
+* on matched pairs, the **actor family** (:func:`geo.actors.family_of`) where both name an actor,
+  and the **attribution kind** where both state one (a pair where only one side states it, e.g.
+  one annotator reads the outlet's own wording as having no speaker, is counted apart);
+* **the incidents listed at all**: every incident, located or not, paired on overlapping days
+  and a compatible place (within ``km`` when both are located, anything when either is not),
+  whatever the event type; on those pairs, whether both made the same **located / unlocated**
+  decision and gave the same event type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from geo.actors import family_of
+from geo.reports.evaluate import (
+    Scores,
+    annotation_window,
+    match_incidents,
+    pair_greedily,
+    same_days,
+    split_coarse_unlocated,
+)
+from geo.reports.merge import distance_km
+
+__all__ = [
+    "Agreement",
+    "AsProposal",
+    "ReportAgreement",
+    "as_proposal",
+    "cohen_kappa",
+    "compare_annotations",
+    "format_agreement",
+    "list_together",
+]
+
+#: gazetteer kind -> the ``geo_precision`` a site of that kind gives (coarse from province up).
+_PRECISION_BY_KIND = {"country": 4, "region": 3, "province": 3, "district": 2, "city": 2}
+
+
+@dataclass(frozen=True)
+class AsProposal:
+    """One annotated incident in the shape :func:`match_incidents` asks of a candidate."""
+
+    ann: Mapping[str, Any]
+    date: dt.date
+    date_precision: str
+    date_window: tuple[dt.date, dt.date]
+    event_type: str
+    lat: float | None
+    lon: float | None
+    geo_precision: int
+
+
+def as_proposal(ann: Mapping[str, Any], site_kinds: Mapping[str, str]) -> AsProposal:
+    """``ann`` read as a proposal; ``site_kinds`` (site id -> gazetteer kind) tells how coarse its place is."""
+    located = not ann.get("unlocated") and ann.get("lat") is not None
+    kind = site_kinds.get(ann.get("site_id") or "", "")
+    return AsProposal(
+        ann=ann,
+        date=dt.date.fromisoformat(ann["date"]),
+        date_precision=ann.get("date_precision", "day"),
+        date_window=annotation_window(ann),
+        event_type=ann["event_type"],
+        lat=float(ann["lat"]) if located else None,
+        lon=float(ann["lon"]) if located else None,
+        geo_precision=_PRECISION_BY_KIND.get(kind, 1) if located else 4,
+    )
+
+
+def _located(ann: Mapping[str, Any]) -> bool:
+    return not ann.get("unlocated") and ann.get("lat") is not None
+
+
+def list_together(
+    a: Sequence[Mapping[str, Any]], b: Sequence[AsProposal], *, km: float = 25.0
+) -> list[tuple[Mapping[str, Any], AsProposal]]:
+    """Pairs of incidents both sides listed: overlapping days and a compatible place, any event type.
+
+    Same event type first, then the nearer place, so a report's two attacks on one day pair with
+    their own counterparts.
+    """
+    options = []
+    for ai, ann in enumerate(a):
+        for bi, prop in enumerate(b):
+            if not same_days(prop, ann):
+                continue
+            if _located(ann) and prop.lat is not None:
+                d = distance_km(prop.lat, prop.lon, float(ann["lat"]), float(ann["lon"]))
+                if d > km:
+                    continue
+            else:
+                d = km  # an unlocated side fits any place, after every located pairing
+            options.append((int(prop.event_type != ann["event_type"]), d, ai, bi))
+    return [(a[ai], b[bi]) for ai, bi in pair_greedily(options)]
+
+
+@dataclass(frozen=True)
+class ReportAgreement:
+    file: str
+    matched: tuple[tuple[Mapping[str, Any], Mapping[str, Any]], ...]  # (A, B), scored
+    a_only: tuple[Mapping[str, Any], ...]  # A's located incidents B has no match for
+    b_only: tuple[Mapping[str, Any], ...]  # B's located incidents A has no match for
+    coarse_vs_unlocated: tuple[Mapping[str, Any], ...]  # a coarse place on one side, unlocated on the other
+    listed: tuple[tuple[Mapping[str, Any], Mapping[str, Any]], ...]  # (A, B), any type, located or not
+    listed_a_only: tuple[Mapping[str, Any], ...]
+    listed_b_only: tuple[Mapping[str, Any], ...]
+
+
+def _compare_report(file: str, a: Sequence[Mapping], b: Sequence[Mapping], site_kinds, km: float) -> ReportAgreement:
+    a_scored = [x for x in a if _located(x)]
+    a_unlocated = [x for x in a if not _located(x)]
+    b_props = [as_proposal(x, site_kinds) for x in b]
+    b_scored = [p for p in b_props if p.lat is not None]
+    b_unlocated = [x for x in b if not _located(x)]
+    pairs, b_left, a_left = match_incidents(b_scored, a_scored, km=km)
+    b_left, b_coarse = split_coarse_unlocated(b_left, a_unlocated)
+    a_left_props, a_coarse = split_coarse_unlocated([as_proposal(x, site_kinds) for x in a_left], b_unlocated)
+    listed = list_together(a, b_props, km=km)
+    in_a = {id(x) for x, _ in listed}
+    in_b = {id(p) for _, p in listed}
+    return ReportAgreement(
+        file=file,
+        matched=tuple((x, p.ann) for x, p in pairs),
+        a_only=tuple(p.ann for p in a_left_props),
+        b_only=tuple(p.ann for p in b_left),
+        coarse_vs_unlocated=tuple(p.ann for p in (*b_coarse, *a_coarse)),
+        listed=tuple((x, p.ann) for x, p in listed),
+        listed_a_only=tuple(x for x in a if id(x) not in in_a),
+        listed_b_only=tuple(p.ann for p in b_props if id(p) not in in_b),
+    )
+
+
+def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
+    """Cohen's kappa of two raters' labels: 1 is full agreement, 0 what chance alone would give."""
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(x == y for x, y in pairs) / n
+    left, right = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(left[k] * right[k] for k in left) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def _rate(pairs: Sequence[tuple[str, str]]) -> tuple[int, int]:
+    return sum(x == y for x, y in pairs), len(pairs)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    a_name: str
+    b_name: str
+    reports: tuple[ReportAgreement, ...]
+    only_in_a: tuple[str, ...] = ()  # report files one side did not annotate at all
+    only_in_b: tuple[str, ...] = ()
+
+    def _matched(self):
+        return [pair for r in self.reports for pair in r.matched]
+
+    @property
+    def scores(self) -> Scores:
+        """A as truth, B as proposals, on located incidents."""
+        return Scores(
+            tp=sum(len(r.matched) for r in self.reports),
+            fp=sum(len(r.b_only) for r in self.reports),
+            fn=sum(len(r.a_only) for r in self.reports),
+        )
+
+    def family_pairs(self) -> list[tuple[str, str]]:
+        """(A's family, B's family) on matched incidents where both name an actor."""
+        return [
+            (x.get("actor_family") or family_of(x["actor"]), y.get("actor_family") or family_of(y["actor"]))
+            for x, y in self._matched()
+            if "actor" in x and "actor" in y
+        ]
+
+    def attribution_pairs(self) -> list[tuple[str, str]]:
+        """(A's kind, B's kind) on matched incidents where both state an attribution."""
+        return [(x["attribution"], y["attribution"]) for x, y in self._matched() if "attribution" in x and "attribution" in y]
+
+    def attribution_one_sided(self) -> int:
+        """Matched incidents where exactly one side states an attribution."""
+        return sum(("attribution" in x) != ("attribution" in y) for x, y in self._matched())
+
+    @property
+    def listing(self) -> Scores:
+        """Incidents listed at all (located or not, any event type): A as truth, B as proposals."""
+        return Scores(
+            tp=sum(len(r.listed) for r in self.reports),
+            fp=sum(len(r.listed_b_only) for r in self.reports),
+            fn=sum(len(r.listed_a_only) for r in self.reports),
+        )
+
+    def located_pairs(self) -> list[tuple[str, str]]:
+        """('located'|'unlocated' by A, by B) on incidents both listed."""
+        word = lambda x: "located" if _located(x) else "unlocated"  # noqa: E731
+        return [(word(x), word(y)) for r in self.reports for x, y in r.listed]
+
+    def type_pairs(self) -> list[tuple[str, str]]:
+        """(A's event type, B's) on incidents both listed."""
+        return [(x["event_type"], y["event_type"]) for r in self.reports for x, y in r.listed]
+
+
+def compare_annotations(
+    a_reports: Iterable[Mapping[str, Any]],
+    b_reports: Iterable[Mapping[str, Any]],
+    *,
+    site_kinds: Mapping[str, str],
+    km: float = 25.0,
+    a_name: str = "A",
+    b_name: str = "B",
+) -> Agreement:
+    """Compare two annotations (``reports`` lists, as :func:`load_annotations` returns) report by report."""
+    a_by = {r["file"]: r.get("incidents", []) for r in a_reports}
+    b_by = {r["file"]: r.get("incidents", []) for r in b_reports}
+    files = [f for f in a_by if f in b_by]
+    return Agreement(
+        a_name,
+        b_name,
+        tuple(_compare_report(f, a_by[f], b_by[f], site_kinds, km) for f in files),
+        only_in_a=tuple(f for f in a_by if f not in b_by),
+        only_in_b=tuple(f for f in b_by if f not in a_by),
+    )
+
+
+def _share(good: int, total: int) -> str:
+    return f"{good}/{total} ({good / total:.0%})" if total else "0/0"
+
+
+def _kappa(pairs) -> str:
+    k = cohen_kappa(pairs)
+    return "" if k is None else f", kappa {k:.2f}"
+
+
+def _describe(x: Mapping[str, Any]) -> str:
+    where = x.get("site_id") or x.get("site_name") or ("unlocated" if not _located(x) else f"{x['lat']},{x['lon']}")
+    days = "..".join(d.isoformat() for d in sorted(set(annotation_window(x))))
+    who = f" {x['actor']}" if "actor" in x else ""
+    how = f"/{x['attribution']}" if "attribution" in x else ""
+    return f"{days} {where} {x['event_type']}{who}{how}"
+
+
+def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
+    """Human-readable agreement figures and (verbose) every disagreement."""
+    s, listing = ag.scores, ag.listing
+    fam, att = ag.family_pairs(), ag.attribution_pairs()
+    loc, types = ag.located_pairs(), ag.type_pairs()
+    coarse = sum(len(r.coarse_vs_unlocated) for r in ag.reports)
+    lines = [
+        f"agreement {ag.a_name} (truth) vs {ag.b_name} (proposals): {len(ag.reports)} reports, "
+        f"{s.tp + s.fn} located incidents in {ag.a_name}, {s.tp + s.fp} in {ag.b_name}",
+        f"  date, place within the tolerance, event type: precision {s.precision:.3f}  recall {s.recall:.3f}  "
+        f"F1 {s.f1:.3f}  (matched {s.tp}, {ag.b_name} only {s.fp}, {ag.a_name} only {s.fn}; "
+        f"{coarse} coarse place against unlocated, not scored)",
+        f"  on matched incidents: actor family {_share(*_rate(fam))}{_kappa(fam)}; "
+        f"attribution kind {_share(*_rate(att))}{_kappa(att)} "
+        f"(+{ag.attribution_one_sided()} stated by one side only)",
+        f"  incidents listed at all (any place, any type): F1 {listing.f1:.3f} (both {listing.tp}, "
+        f"{ag.a_name} only {listing.fn}, {ag.b_name} only {listing.fp}); on those, located/unlocated "
+        f"{_share(*_rate(loc))}{_kappa(loc)}, event type {_share(*_rate(types))}",
+    ]
+    for side, files in ((ag.a_name, ag.only_in_a), (ag.b_name, ag.only_in_b)):
+        if files:
+            lines.append(f"  reports only {side} annotated: {', '.join(files)}")
+    if verbose:
+        for r in ag.reports:
+            for x in r.a_only:
+                lines.append(f"  {ag.a_name} only {r.file}: {_describe(x)}")
+            for y in r.b_only:
+                lines.append(f"  {ag.b_name} only {r.file}: {_describe(y)}")
+            for z in r.coarse_vs_unlocated:
+                lines.append(f"  coarse/unlocated {r.file}: {_describe(z)}")
+            for x in r.listed_a_only:
+                lines.append(f"  not listed by {ag.b_name} {r.file}: {_describe(x)}")
+            for y in r.listed_b_only:
+                lines.append(f"  not listed by {ag.a_name} {r.file}: {_describe(y)}")
+            for x, y in r.listed:
+                if _located(x) != _located(y) or x["event_type"] != y["event_type"]:
+                    lines.append(f"  listed differently {r.file}: {_describe(x)} | {_describe(y)}")
+            for x, y in r.matched:
+                fa = x.get("actor_family") or family_of(x["actor"]) if "actor" in x else None
+                fb = y.get("actor_family") or family_of(y["actor"]) if "actor" in y else None
+                if fa != fb or x.get("attribution") != y.get("attribution"):
+                    lines.append(f"  who/how {r.file}: {_describe(x)} | {_describe(y)}")
+    return "\n".join(lines)
