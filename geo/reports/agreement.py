@@ -91,26 +91,34 @@ def _located(ann: Mapping[str, Any]) -> bool:
     return not ann.get("unlocated") and ann.get("lat") is not None
 
 
+def _mid_day(window: tuple[dt.date, dt.date]) -> float:
+    return (window[0].toordinal() + window[1].toordinal()) / 2
+
+
 def list_together(
     a: Sequence[Mapping[str, Any]], b: Sequence[AsProposal], *, km: float = 25.0
 ) -> list[tuple[Mapping[str, Any], AsProposal]]:
-    """Pairs of incidents both sides listed: overlapping days and a compatible place, any event type.
+    """Pairs of incidents both sides listed: overlapping days, whatever the place and event type.
 
-    Same event type first, then the nearer place, so a report's two attacks on one day pair with
-    their own counterparts.
+    Among several counterparts the closest description wins: the same event type, then the same
+    located/unlocated decision, then a place within ``km``, then the nearer days, then the nearer
+    place, so that a report's two attacks on one day pair with their own counterparts.
     """
     options = []
     for ai, ann in enumerate(a):
         for bi, prop in enumerate(b):
             if not same_days(prop, ann):
                 continue
-            if _located(ann) and prop.lat is not None:
-                d = distance_km(prop.lat, prop.lon, float(ann["lat"]), float(ann["lon"]))
-                if d > km:
-                    continue
-            else:
-                d = km  # an unlocated side fits any place, after every located pairing
-            options.append((int(prop.event_type != ann["event_type"]), d, ai, bi))
+            both = _located(ann) and prop.lat is not None
+            d = distance_km(prop.lat, prop.lon, float(ann["lat"]), float(ann["lon"])) if both else 0.0
+            rank = (
+                int(prop.event_type != ann["event_type"]),
+                int(_located(ann) != (prop.lat is not None)),
+                int(d > km),
+                abs(_mid_day(prop.date_window) - _mid_day(annotation_window(ann))),
+                d,
+            )
+            options.append((*rank, ai, bi))
     return [(a[ai], b[bi]) for ai, bi in pair_greedily(options)]
 
 
@@ -120,7 +128,9 @@ class ReportAgreement:
     matched: tuple[tuple[Mapping[str, Any], Mapping[str, Any]], ...]  # (A, B), scored
     a_only: tuple[Mapping[str, Any], ...]  # A's located incidents B has no match for
     b_only: tuple[Mapping[str, Any], ...]  # B's located incidents A has no match for
-    coarse_vs_unlocated: tuple[Mapping[str, Any], ...]  # a coarse place on one side, unlocated on the other
+    # A coarse place (province, region, country) on one side where the other side left the attack unlocated.
+    a_coarse: tuple[Mapping[str, Any], ...]
+    b_coarse: tuple[Mapping[str, Any], ...]
     listed: tuple[tuple[Mapping[str, Any], Mapping[str, Any]], ...]  # (A, B), any type, located or not
     listed_a_only: tuple[Mapping[str, Any], ...]
     listed_b_only: tuple[Mapping[str, Any], ...]
@@ -143,7 +153,8 @@ def _compare_report(file: str, a: Sequence[Mapping], b: Sequence[Mapping], site_
         matched=tuple((x, p.ann) for x, p in pairs),
         a_only=tuple(p.ann for p in a_left_props),
         b_only=tuple(p.ann for p in b_left),
-        coarse_vs_unlocated=tuple(p.ann for p in (*b_coarse, *a_coarse)),
+        a_coarse=tuple(p.ann for p in a_coarse),
+        b_coarse=tuple(p.ann for p in b_coarse),
         listed=tuple((x, p.ann) for x, p in listed),
         listed_a_only=tuple(x for x in a if id(x) not in in_a),
         listed_b_only=tuple(p.ann for p in b_props if id(p) not in in_b),
@@ -172,6 +183,7 @@ class Agreement:
     reports: tuple[ReportAgreement, ...]
     only_in_a: tuple[str, ...] = ()  # report files one side did not annotate at all
     only_in_b: tuple[str, ...] = ()
+    km: float = 25.0
 
     def _matched(self):
         return [pair for r in self.reports for pair in r.matched]
@@ -210,10 +222,25 @@ class Agreement:
             fn=sum(len(r.listed_a_only) for r in self.reports),
         )
 
+    def located_counts(self) -> tuple[int, int]:
+        """Located incidents (A, B), matched or not."""
+        n_a = sum(len(r.matched) + len(r.a_only) + len(r.a_coarse) for r in self.reports)
+        n_b = sum(len(r.matched) + len(r.b_only) + len(r.b_coarse) for r in self.reports)
+        return n_a, n_b
+
     def located_pairs(self) -> list[tuple[str, str]]:
         """('located'|'unlocated' by A, by B) on incidents both listed."""
         word = lambda x: "located" if _located(x) else "unlocated"  # noqa: E731
         return [(word(x), word(y)) for r in self.reports for x, y in r.listed]
+
+    def place_pairs(self) -> list[tuple[str, str]]:
+        """('here', 'here'|'elsewhere') on incidents both listed and both located: within ``km`` or not."""
+        return [
+            ("here", "here" if distance_km(float(x["lat"]), float(x["lon"]), float(y["lat"]), float(y["lon"])) <= self.km else "elsewhere")
+            for r in self.reports
+            for x, y in r.listed
+            if _located(x) and _located(y)
+        ]
 
     def type_pairs(self) -> list[tuple[str, str]]:
         """(A's event type, B's) on incidents both listed."""
@@ -239,6 +266,7 @@ def compare_annotations(
         tuple(_compare_report(f, a_by[f], b_by[f], site_kinds, km) for f in files),
         only_in_a=tuple(f for f in a_by if f not in b_by),
         only_in_b=tuple(f for f in b_by if f not in a_by),
+        km=km,
     )
 
 
@@ -263,11 +291,12 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
     """Human-readable agreement figures and (verbose) every disagreement."""
     s, listing = ag.scores, ag.listing
     fam, att = ag.family_pairs(), ag.attribution_pairs()
-    loc, types = ag.located_pairs(), ag.type_pairs()
-    coarse = sum(len(r.coarse_vs_unlocated) for r in ag.reports)
+    loc, types, places = ag.located_pairs(), ag.type_pairs(), ag.place_pairs()
+    coarse = sum(len(r.a_coarse) + len(r.b_coarse) for r in ag.reports)
+    n_a, n_b = ag.located_counts()
     lines = [
         f"agreement {ag.a_name} (truth) vs {ag.b_name} (proposals): {len(ag.reports)} reports, "
-        f"{s.tp + s.fn} located incidents in {ag.a_name}, {s.tp + s.fp} in {ag.b_name}",
+        f"{n_a} located incidents in {ag.a_name}, {n_b} in {ag.b_name}",
         f"  date, place within the tolerance, event type: precision {s.precision:.3f}  recall {s.recall:.3f}  "
         f"F1 {s.f1:.3f}  (matched {s.tp}, {ag.b_name} only {s.fp}, {ag.a_name} only {s.fn}; "
         f"{coarse} coarse place against unlocated, not scored)",
@@ -276,7 +305,8 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
         f"(+{ag.attribution_one_sided()} stated by one side only)",
         f"  incidents listed at all (any place, any type): F1 {listing.f1:.3f} (both {listing.tp}, "
         f"{ag.a_name} only {listing.fn}, {ag.b_name} only {listing.fp}); on those, located/unlocated "
-        f"{_share(*_rate(loc))}{_kappa(loc)}, event type {_share(*_rate(types))}",
+        f"{_share(*_rate(loc))}{_kappa(loc)}, event type {_share(*_rate(types))}, "
+        f"place within {ag.km:g} km where both located {_share(*_rate(places))}",
     ]
     for side, files in ((ag.a_name, ag.only_in_a), (ag.b_name, ag.only_in_b)):
         if files:
@@ -287,14 +317,18 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
                 lines.append(f"  {ag.a_name} only {r.file}: {_describe(x)}")
             for y in r.b_only:
                 lines.append(f"  {ag.b_name} only {r.file}: {_describe(y)}")
-            for z in r.coarse_vs_unlocated:
-                lines.append(f"  coarse/unlocated {r.file}: {_describe(z)}")
+            for side, coarse_side in ((ag.a_name, r.a_coarse), (ag.b_name, r.b_coarse)):
+                for z in coarse_side:
+                    lines.append(f"  coarse place by {side} against unlocated {r.file}: {_describe(z)}")
             for x in r.listed_a_only:
                 lines.append(f"  not listed by {ag.b_name} {r.file}: {_describe(x)}")
             for y in r.listed_b_only:
                 lines.append(f"  not listed by {ag.a_name} {r.file}: {_describe(y)}")
             for x, y in r.listed:
-                if _located(x) != _located(y) or x["event_type"] != y["event_type"]:
+                far = _located(x) and _located(y) and distance_km(
+                    float(x["lat"]), float(x["lon"]), float(y["lat"]), float(y["lon"])
+                ) > ag.km
+                if _located(x) != _located(y) or x["event_type"] != y["event_type"] or far:
                     lines.append(f"  listed differently {r.file}: {_describe(x)} | {_describe(y)}")
             for x, y in r.matched:
                 fa = x.get("actor_family") or family_of(x["actor"]) if "actor" in x else None
