@@ -209,9 +209,9 @@ class Agreement:
         """(A's kind, B's kind) on matched incidents where both state an attribution."""
         return [(x["attribution"], y["attribution"]) for x, y in self._matched() if "attribution" in x and "attribution" in y]
 
-    def attribution_one_sided(self) -> int:
-        """Matched incidents where exactly one side states an attribution."""
-        return sum(("attribution" in x) != ("attribution" in y) for x, y in self._matched())
+    def one_sided(self, field: str) -> int:
+        """Matched incidents where exactly one side states ``field`` (an actor, an attribution)."""
+        return sum((field in x) != (field in y) for x, y in self._matched())
 
     @property
     def listing(self) -> Scores:
@@ -300,9 +300,9 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
         f"  date, place within the tolerance, event type: precision {s.precision:.3f}  recall {s.recall:.3f}  "
         f"F1 {s.f1:.3f}  (matched {s.tp}, {ag.b_name} only {s.fp}, {ag.a_name} only {s.fn}; "
         f"{coarse} coarse place against unlocated, not scored)",
-        f"  on matched incidents: actor family {_share(*_rate(fam))}{_kappa(fam)}; "
-        f"attribution kind {_share(*_rate(att))}{_kappa(att)} "
-        f"(+{ag.attribution_one_sided()} stated by one side only)",
+        f"  on matched incidents: actor family {_share(*_rate(fam))}{_kappa(fam)} "
+        f"(+{ag.one_sided('actor')} named by one side only); attribution kind {_share(*_rate(att))}{_kappa(att)} "
+        f"(+{ag.one_sided('attribution')} stated by one side only)",
         f"  incidents listed at all (any place, any type): F1 {listing.f1:.3f} (both {listing.tp}, "
         f"{ag.a_name} only {listing.fn}, {ag.b_name} only {listing.fp}); on those, located/unlocated "
         f"{_share(*_rate(loc))}{_kappa(loc)}, event type {_share(*_rate(types))}, "

@@ -110,7 +110,12 @@ def test_actor_agreement_is_by_family(a_who, b_who, same_family):
 def test_attribution_agreement_counts_a_kind_stated_by_one_side_apart(a_how, b_how, compared, same, one_sided):
     ag = compare([attack(actor="Iran (IRGC)", **a_how)], [attack(actor="Iran (IRGC)", **b_how)])
     pairs = ag.attribution_pairs()
-    assert (len(pairs), sum(x == y for x, y in pairs), ag.attribution_one_sided()) == (compared, same, one_sided)
+    assert (len(pairs), sum(x == y for x, y in pairs), ag.one_sided("attribution")) == (compared, same, one_sided)
+
+
+def test_an_actor_named_by_one_side_only_is_counted_apart():
+    ag = compare([attack()], [attack(actor="Iran-backed militias", attribution="suspected")])
+    assert ag.family_pairs() == [] and ag.one_sided("actor") == 1
 
 
 def test_who_is_compared_only_on_incidents_both_sides_matched():
