@@ -91,6 +91,13 @@ def _located(ann: Mapping[str, Any]) -> bool:
     return not ann.get("unlocated") and ann.get("lat") is not None
 
 
+def _apart(x: Mapping[str, Any], y: Mapping[str, Any], km: float) -> bool:
+    """Both located, more than ``km`` apart."""
+    if not (_located(x) and _located(y)):
+        return False
+    return distance_km(float(x["lat"]), float(x["lon"]), float(y["lat"]), float(y["lon"])) > km
+
+
 def _mid_day(window: tuple[dt.date, dt.date]) -> float:
     return (window[0].toordinal() + window[1].toordinal()) / 2
 
@@ -188,14 +195,13 @@ class Agreement:
     def _matched(self):
         return [pair for r in self.reports for pair in r.matched]
 
+    def _count(self, tp: str, fp: str, fn: str) -> Scores:
+        return Scores(*(sum(len(getattr(r, name)) for r in self.reports) for name in (tp, fp, fn)))
+
     @property
     def scores(self) -> Scores:
         """A as truth, B as proposals, on located incidents."""
-        return Scores(
-            tp=sum(len(r.matched) for r in self.reports),
-            fp=sum(len(r.b_only) for r in self.reports),
-            fn=sum(len(r.a_only) for r in self.reports),
-        )
+        return self._count("matched", "b_only", "a_only")
 
     def family_pairs(self) -> list[tuple[str, str]]:
         """(A's family, B's family) on matched incidents where both name an actor."""
@@ -216,11 +222,7 @@ class Agreement:
     @property
     def listing(self) -> Scores:
         """Incidents listed at all (located or not, any event type): A as truth, B as proposals."""
-        return Scores(
-            tp=sum(len(r.listed) for r in self.reports),
-            fp=sum(len(r.listed_b_only) for r in self.reports),
-            fn=sum(len(r.listed_a_only) for r in self.reports),
-        )
+        return self._count("listed", "listed_b_only", "listed_a_only")
 
     def located_counts(self) -> tuple[int, int]:
         """Located incidents (A, B), matched or not."""
@@ -236,7 +238,7 @@ class Agreement:
     def place_pairs(self) -> list[tuple[str, str]]:
         """('here', 'here'|'elsewhere') on incidents both listed and both located: within ``km`` or not."""
         return [
-            ("here", "here" if distance_km(float(x["lat"]), float(x["lon"]), float(y["lat"]), float(y["lon"])) <= self.km else "elsewhere")
+            ("here", "elsewhere" if _apart(x, y, self.km) else "here")
             for r in self.reports
             for x, y in r.listed
             if _located(x) and _located(y)
@@ -312,23 +314,19 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
         if files:
             lines.append(f"  reports only {side} annotated: {', '.join(files)}")
     if verbose:
+        a, b = ag.a_name, ag.b_name
         for r in ag.reports:
-            for x in r.a_only:
-                lines.append(f"  {ag.a_name} only {r.file}: {_describe(x)}")
-            for y in r.b_only:
-                lines.append(f"  {ag.b_name} only {r.file}: {_describe(y)}")
-            for side, coarse_side in ((ag.a_name, r.a_coarse), (ag.b_name, r.b_coarse)):
-                for z in coarse_side:
-                    lines.append(f"  coarse place by {side} against unlocated {r.file}: {_describe(z)}")
-            for x in r.listed_a_only:
-                lines.append(f"  not listed by {ag.b_name} {r.file}: {_describe(x)}")
-            for y in r.listed_b_only:
-                lines.append(f"  not listed by {ag.a_name} {r.file}: {_describe(y)}")
+            for label, items in (
+                (f"{a} only", r.a_only),
+                (f"{b} only", r.b_only),
+                (f"coarse place by {a} against unlocated", r.a_coarse),
+                (f"coarse place by {b} against unlocated", r.b_coarse),
+                (f"not listed by {b}", r.listed_a_only),
+                (f"not listed by {a}", r.listed_b_only),
+            ):
+                lines += [f"  {label} {r.file}: {_describe(x)}" for x in items]
             for x, y in r.listed:
-                far = _located(x) and _located(y) and distance_km(
-                    float(x["lat"]), float(x["lon"]), float(y["lat"]), float(y["lon"])
-                ) > ag.km
-                if _located(x) != _located(y) or x["event_type"] != y["event_type"] or far:
+                if _located(x) != _located(y) or x["event_type"] != y["event_type"] or _apart(x, y, ag.km):
                     lines.append(f"  listed differently {r.file}: {_describe(x)} | {_describe(y)}")
             for x, y in r.matched:
                 fa = x.get("actor_family") or family_of(x["actor"]) if "actor" in x else None
