@@ -26,9 +26,10 @@ What is compared, report by report (reports are paired by ``file``):
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from geo.actors import family_of
@@ -47,6 +48,7 @@ __all__ = [
     "AsProposal",
     "ReportAgreement",
     "as_proposal",
+    "bootstrap_interval",
     "cohen_kappa",
     "compare_annotations",
     "format_agreement",
@@ -249,6 +251,40 @@ class Agreement:
         return [(x["event_type"], y["event_type"]) for r in self.reports for x, y in r.listed]
 
 
+def _family_rate(ag: Agreement) -> float | None:
+    good, total = _rate(ag.family_pairs())
+    return good / total if total else None
+
+
+def _attribution_rate(ag: Agreement) -> float | None:
+    good, total = _rate(ag.attribution_pairs())
+    return good / total if total else None
+
+
+def bootstrap_interval(
+    ag: Agreement, statistic, *, resamples: int = 2000, level: float = 0.9, seed: int = 0
+) -> tuple[float, float] | None:
+    """A percentile interval for ``statistic(agreement)`` over reports drawn with replacement.
+
+    Reports, not incidents, are drawn: a report's incidents share one reading of one text, so they are
+    not independent. Seeded, so a rerun prints the same interval.
+    """
+    if not ag.reports:
+        return None
+    rng = random.Random(seed)
+    values = []
+    for _ in range(resamples):
+        sample = replace(ag, reports=tuple(rng.choice(ag.reports) for _ in ag.reports))
+        value = statistic(sample)
+        if value is not None:
+            values.append(value)
+    if not values:
+        return None
+    values.sort()
+    tail = (1 - level) / 2
+    return values[int(tail * (len(values) - 1))], values[int((1 - tail) * (len(values) - 1))]
+
+
 def compare_annotations(
     a_reports: Iterable[Mapping[str, Any]],
     b_reports: Iterable[Mapping[str, Any]],
@@ -310,6 +346,15 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
         f"{_share(*_rate(loc))}{_kappa(loc)}, event type {_share(*_rate(types))}, "
         f"place within {ag.km:g} km where both located {_share(*_rate(places))}",
     ]
+    spans = [
+        (name, bootstrap_interval(ag, stat))
+        for name, stat in (("F1", lambda g: g.scores.f1), ("family", _family_rate), ("attribution", _attribution_rate))
+    ]
+    if all(span for _, span in spans):
+        lines.append(
+            "  90% interval over reports (bootstrap): "
+            + ", ".join(f"{name} {lo:.2f}-{hi:.2f}" for name, (lo, hi) in spans)
+        )
     for side, files in ((ag.a_name, ag.only_in_a), (ag.b_name, ag.only_in_b)):
         if files:
             lines.append(f"  reports only {side} annotated: {', '.join(files)}")

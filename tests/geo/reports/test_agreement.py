@@ -205,3 +205,35 @@ def test_the_second_annotation_of_held_out_part_4_is_well_formed():
                 assert (site.lat, site.lon) == (inc["lat"], inc["lon"]), (rep["file"], inc["site_id"])
             else:
                 assert inc.get("unlocated") or {"site_name", "lat", "lon"} <= inc.keys(), rep["file"]
+
+
+# ----------------------------------------------------------------------- how sure the figures are
+
+
+def _many_reports(n_same: int, n_differ: int):
+    same = [{"file": f"s{i}.txt", "incidents": [attack(actor="Kataib Hezbollah", attribution="claimed")]} for i in range(n_same)]
+    a_differ = [{"file": f"d{i}.txt", "incidents": [attack(actor="Unknown", attribution="unknown")]} for i in range(n_differ)]
+    b_differ = [{"file": f"d{i}.txt", "incidents": [attack(actor="Iran-backed militias", attribution="suspected")]} for i in range(n_differ)]
+    return compare_annotations(same + a_differ, same + b_differ, site_kinds=KINDS)
+
+
+def test_full_agreement_has_no_spread():
+    from geo.reports.agreement import bootstrap_interval
+
+    ag = _many_reports(10, 0)
+    assert bootstrap_interval(ag, lambda g: g.scores.f1) == (1.0, 1.0)
+
+
+def test_the_interval_holds_the_figure_and_is_wide_on_few_reports_and_repeatable():
+    from geo.reports.agreement import bootstrap_interval
+
+    def family(g):
+        pairs = g.family_pairs()
+        return sum(x == y for x, y in pairs) / len(pairs)
+
+    few, many = _many_reports(8, 2), _many_reports(80, 20)  # both agree on 80%
+    lo_few, hi_few = bootstrap_interval(few, family)
+    lo_many, hi_many = bootstrap_interval(many, family)
+    assert lo_few <= 0.8 <= hi_few and lo_many <= 0.8 <= hi_many
+    assert hi_few - lo_few > 2 * (hi_many - lo_many)
+    assert bootstrap_interval(few, family) == (lo_few, hi_few)
