@@ -143,6 +143,17 @@ def test_incidents_listed_at_all_ignore_place_and_type(why, a, b, both, located_
     assert sum(x == y for x, y in ag.place_pairs()) == place_same, why
 
 
+def test_a_strike_placed_elsewhere_pairs_with_its_counterpart_not_with_an_unplaced_neighbour():
+    # Three strikes one night: the second placed apart by one side, the third placed by neither.
+    # Three listed pairs, one place disagreement, no located/unlocated one.
+    a = [attack(kind="airstrike"), attack(AL_TANF, kind="airstrike"), attack(NOWHERE, kind="airstrike")]
+    b = [attack(kind="airstrike"), attack(kind="airstrike"), attack(NOWHERE, kind="airstrike")]
+    ag = compare(a, b)
+    assert ag.listing.tp == 3
+    assert all(x == y for x, y in ag.located_pairs())
+    assert sorted(y for _, y in ag.place_pairs()) == ["elsewhere", "here"]
+
+
 def test_a_background_attack_one_side_lists_is_a_listing_disagreement():
     earlier = attack(NOWHERE, date="2023-12-15", date_precision="month", kind="airstrike")
     ag = compare([attack(), earlier], [attack()])
