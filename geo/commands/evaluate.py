@@ -37,10 +37,29 @@ def register(subparsers) -> None:
         help="exit 1 when an in-house set scores below this F1 (the real-report sets are reported, not gated)",
     )  # fmt: skip
     p.add_argument("-v", "--verbose", action="store_true", help="list every false positive, false negative and wrong field")
+    p.add_argument(
+        "--agreement", nargs=2, type=Path, metavar=("A.json", "B.json"), default=None,
+        help="instead, compare two annotations of the same reports (A as truth, B as proposals) with the same "
+        "matching: the ceiling a target on those reports can have (tests/data/eval/real/AGREEMENT.md)",
+    )  # fmt: skip
     p.set_defaults(func=run)
 
 
+def _agreement(args: argparse.Namespace) -> int:
+    from geo.places.gazetteer import load_default
+    from geo.reports.agreement import compare_annotations, format_agreement
+    from geo.reports.evaluate import load_annotations
+
+    a, b = args.agreement
+    kinds = {site.id: site.kind for site in load_default(team=False).sites}
+    ag = compare_annotations(load_annotations(a), load_annotations(b), site_kinds=kinds, km=args.km, a_name=a.stem, b_name=b.stem)
+    print(format_agreement(ag, verbose=args.verbose))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.agreement:
+        return _agreement(args)
     from geo.config import get_settings
     from geo.reports.evaluate import ANNOTATED_SETS, REAL_SETS, evaluate_set, format_evaluation
     from geo.places.gazetteer import load_default

@@ -57,12 +57,16 @@ __all__ = [
     "Evaluation",
     "ReportResult",
     "Scores",
+    "annotation_window",
+    "candidate_window",
     "evaluate_reports",
     "evaluate_set",
     "split_coarse_unlocated",
     "format_evaluation",
     "load_annotations",
     "match_incidents",
+    "pair_greedily",
+    "same_days",
 ]
 
 FIELDS_COMPARED = ("munitions", "killed", "injured", "intercepted", "actor", "attribution")
@@ -184,20 +188,44 @@ class Evaluation:
 
 
 
-def _annotation_window(ann: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
+def annotation_window(ann: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
     if ann.get("date_window"):
         a, b = ann["date_window"]
         return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
     return date_window(dt.date.fromisoformat(ann["date"]), ann.get("date_precision", "day"))
 
 
+def candidate_window(cand: Any) -> tuple[dt.date, dt.date]:
+    """First and last day a candidate allows: its own ``date_window`` where it has one (a second
+    annotation read as proposals, see :mod:`geo.reports.agreement`), else its date and precision."""
+    return getattr(cand, "date_window", None) or date_window(cand.date, cand.date_precision)
+
+
+def same_days(cand: Any, ann: Mapping[str, Any]) -> bool:
+    """The candidate's days overlap the annotation's."""
+    a0, a1 = annotation_window(ann)
+    c0, c1 = candidate_window(cand)
+    return c0 <= a1 and a0 <= c1
+
+
 def _same_days_and_type(cand: Any, ann: Mapping[str, Any]) -> bool:
     """The candidate's days overlap the annotation's and its event type is the annotated one."""
-    if cand.event_type != ann["event_type"]:
-        return False
-    a0, a1 = _annotation_window(ann)
-    c0, c1 = date_window(cand.date, cand.date_precision)
-    return c0 <= a1 and a0 <= c1
+    return cand.event_type == ann["event_type"] and same_days(cand, ann)
+
+
+def pair_greedily(options: Iterable[tuple[Any, ...]]) -> list[tuple[int, int]]:
+    """(annotation index, candidate index) pairs from ``(rank..., ai, ci)`` options, best rank first,
+    each index used at most once."""
+    used_a: set[int] = set()
+    used_c: set[int] = set()
+    pairs = []
+    for *_, ai, ci in sorted(options):
+        if ai in used_a or ci in used_c:
+            continue
+        used_a.add(ai)
+        used_c.add(ci)
+        pairs.append((ai, ci))
+    return pairs
 
 
 def match_incidents(
@@ -210,25 +238,19 @@ def match_incidents(
     """
     options = []
     for ai, ann in enumerate(annotations):
-        a0, _ = _annotation_window(ann)
+        a0, _ = annotation_window(ann)
         for ci, cand in enumerate(candidates):
             if not _same_days_and_type(cand, ann):
                 continue
             d = _km(cand.lat, cand.lon, float(ann["lat"]), float(ann["lon"]))
             if d <= km:
-                c0, c1 = date_window(cand.date, cand.date_precision)
+                c0, c1 = candidate_window(cand)
                 exact_day = int(c0 == c1 == a0)
                 options.append((d, -exact_day, ai, ci))
-    options.sort()
-    used_a: set[int] = set()
-    used_c: set[int] = set()
-    pairs = []
-    for _, _, ai, ci in options:
-        if ai in used_a or ci in used_c:
-            continue
-        used_a.add(ai)
-        used_c.add(ci)
-        pairs.append((annotations[ai], candidates[ci]))
+    chosen = pair_greedily(options)
+    used_a = {ai for ai, _ in chosen}
+    used_c = {ci for _, ci in chosen}
+    pairs = [(annotations[ai], candidates[ci]) for ai, ci in chosen]
     fps = [c for i, c in enumerate(candidates) if i not in used_c]
     fns = [a for i, a in enumerate(annotations) if i not in used_a]
     return pairs, fps, fns
