@@ -203,7 +203,7 @@ def test_the_second_annotation_of_held_out_part_4_is_well_formed():
     from geo.places.gazetteer import Gazetteer
 
     gaz = Gazetteer.load(PROJECT_ROOT / "gazetteer.csv")
-    a, b = load_annotations(AGREEMENT / "heldout4_a.json"), load_annotations(AGREEMENT / "heldout4_b.json")
+    a, b = load_annotations(AGREEMENT.parent / "heldout4.json"), load_annotations(AGREEMENT / "heldout4_b.json")
     assert [r["file"] for r in a] == [r["file"] for r in b] and len(b) == 34
     canonical = {x.name for x in ACTORS} | {"Unknown"}
     for rep in b:
