@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 MANIFEST_COLUMNS = ("id", "url", "outlet", "published", "headline", "split")
-_SPLITS = {"dev", "heldout", "heldout2", "heldout3", "heldout4"}  # heldout2-4: the fresh held-out parts of rounds 2-4
+_SPLITS = {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"}  # heldout2-5: the fresh held-out parts of rounds 2-5
 
 
 @dataclass(frozen=True)
