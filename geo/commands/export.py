@@ -102,17 +102,22 @@ def run(args: argparse.Namespace) -> int:
     from geo.storage.store import Store
 
     store = Store.open()
-    # GeoJSON: the database writes each feature's text (query.iter_features); CSV and GeoPackage need columns.
-    chunks = iter_features if args.format in ("geojson", "geojsonl") else iter_chunks
+
+    def chunks():
+        # GeoJSON: the database writes each feature's text (query.iter_features); CSV and GeoPackage need columns.
+        if args.format in ("geojson", "geojsonl"):
+            return iter_features(store, filters, fmt=args.format)
+        return iter_chunks(store, filters)
+
     try:
         if args.format == "gpkg":
             count = write_gpkg(iter_chunks(store, filters), args.output)
         elif args.output:
-            count = _to_file(args.output, lambda out: write_export(chunks(store, filters), args.format, out))
+            count = _to_file(args.output, lambda out: write_export(chunks(), args.format, out))
         else:
             sys.stdout.flush()
             out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else _TextWriter(sys.stdout)
-            write_export(chunks(store, filters), args.format, out)
+            write_export(chunks(), args.format, out)
             out.flush()
             return 0
     except OSError as exc:

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # loaded by the functions that take frames: a database export
 __all__ = [
     "COORDINATE_DECIMALS",
     "FORMATS",
+    "SEPARATORS",
     "STREAM_FORMATS",
     "Chunk",
     "Features",
@@ -66,6 +67,7 @@ _NUMERIC = frozenset(("lat", "lon", "geo_precision", "intercepted", "date", *_FI
 TEXT_FIELDS = tuple(name for name in FIELDS if name not in _NUMERIC and name != "sources")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _GEOJSON_HEAD = b'{"type":"FeatureCollection","features":['
+SEPARATORS = {"geojson": ",", "geojsonl": "\n"}  # between two features
 _GEOJSON_TAIL = b"]}"
 
 
@@ -86,12 +88,17 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Features:
-    """Some incidents as ready-made GeoJSON Feature texts, one per incident (see :func:`geo.storage.query.iter_features`)."""
+    """Some incidents as ready-made GeoJSON Feature texts (see :func:`geo.storage.query.iter_features`).
 
-    texts: list[str]
+    ``data`` is ``count`` features' UTF-8 text joined by the format's separator
+    (:data:`SEPARATORS`), without one before the first or after the last.
+    """
+
+    data: bytes
+    count: int
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return self.count
 
 
 def chunk_of(df: pd.DataFrame) -> Chunk:
@@ -141,12 +148,12 @@ def write_export(chunks: Iterable[Chunk | Features], fmt: str, out: BinaryIO) ->
         if isinstance(chunk, Features):
             if fmt == "csv":
                 raise ValueError("a CSV export needs column chunks, not feature texts")
-            separator = "," if fmt == "geojson" else "\n"
-            data = ((separator if total and fmt == "geojson" else "") + separator.join(chunk.texts)).encode("utf-8")
+            # Written as they are (no copy of a chunk's megabytes to add one separator).
+            if fmt == "geojson" and total:
+                out.write(b",")
+            out.write(chunk.data)
             if fmt == "geojsonl":
-                data += b"\n"
-            out.write(data)
-            del data
+                out.write(b"\n")
             total += len(chunk)
             continue
         with paused_gc():
