@@ -98,16 +98,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--format gpkg writes a file: give it with --output FILE.gpkg")
 
     from geo.formats.export import write_export, write_gpkg
-    from geo.storage.query import iter_chunks, iter_features
+    from geo.storage.query import iter_chunks, iter_encoded
     from geo.storage.store import Store
 
     store = Store.open()
 
     def chunks():
-        # GeoJSON: the database writes each feature's text (query.iter_features); CSV and GeoPackage need columns.
-        if args.format in ("geojson", "geojsonl"):
-            return iter_features(store, filters, fmt=args.format)
-        return iter_chunks(store, filters)
+        # The database writes the GeoJSON features and (SQLite) CSV lines (query.iter_encoded).
+        return iter_encoded(store, filters, fmt=args.format)
 
     try:
         if args.format == "gpkg":

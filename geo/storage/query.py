@@ -17,7 +17,7 @@ that of one chunk whatever the store holds. The sources come with their rows
 (``incidents.sources_json``, the store's denormalised copy), so there is no
 second query per chunk.
 
-:func:`iter_features` is the fast path of the GeoJSON exports: the database
+:func:`iter_encoded` is the fast path of the GeoJSON exports: the database
 itself writes each passing incident as its GeoJSON Feature text
 (:func:`feature_sql`: SQLite's ``printf``/``json_quote``, PostgreSQL's
 ``to_json``), so Python only joins and writes bytes. The text means exactly
@@ -40,12 +40,12 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, Chunk, Features
+from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded, encode
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
 from geo.storage.store import Store, incidents_table, meta_table, sources_table
 
-__all__ = ["CHUNK_ROWS", "MAX_WORKERS", "count", "feature_sql", "iter_chunks", "iter_features", "where"]
+__all__ = ["CHUNK_ROWS", "MAX_WORKERS", "count", "csv_row_sql", "feature_sql", "iter_chunks", "iter_encoded", "where"]
 
 CHUNK_ROWS = 10_000
 MAX_WORKERS = 4  # threads of a SQLite GeoJSON export (one per core up to this)
@@ -167,12 +167,7 @@ def _member_sql(name: str, *, sqlite: bool) -> str:
     if name in _INT_FIELDS:
         return f"coalesce({name}, 'null')" if sqlite else f"coalesce({name}::text, 'null')"
     if name in ("lat", "lon"):
-        if not sqlite:
-            return _pg_float(name)
-        # '%!.15g' reads back as the same double for nearly every coordinate and is what Python writes
-        # for them; the rest get 17 digits, always exact.
-        short = f"printf('%!.15g', {name})"
-        return f"CASE WHEN CAST({short} AS REAL) = {name} THEN {short} ELSE printf('%!.17g', {name}) END"
+        return _sqlite_float(name) if sqlite else _pg_float(name)
     if sqlite:
         return f"json_quote({name})"  # text and ISO dates
     if name == "date":
@@ -180,27 +175,94 @@ def _member_sql(name: str, *, sqlite: bool) -> str:
     return f"coalesce(to_json({name})::text, 'null')"
 
 
+def _sqlite_float(column: str) -> str:
+    """The text Python's ``repr`` (and orjson) writes for a float column's value.
+
+    SQLite's ``printf('%!.15g')`` writes the same for nearly every coordinate (the
+    ``!`` keeps the ``.0`` of a whole number, as Python writes ``33.0``). The rest
+    -- values that need 16 or 17 digits, whose 17th digit printf does not round
+    exactly, and magnitudes under 1e-4 or from 1e15 that Python writes with an
+    exponent of its own style -- are written by Python (the store's
+    ``geo_float_text``): one call per such value, none in most stores.
+    """
+    short = f"printf('%!.15g', {column})"
+    usual = f"abs({column}) BETWEEN 1e-4 AND 1e15 AND CAST({short} AS REAL) = {column}"
+    return f"CASE WHEN {usual} OR {column} = 0 THEN {short} ELSE geo_float_text({column}) END"
+
+
+def csv_row_sql() -> str:
+    """The SQLite expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
+
+    The line :func:`geo.formats.export.write_export` writes for a :class:`Chunk`
+    (Python's ``csv`` module, ``\\n`` line ends): text cells guarded against
+    spreadsheet formulas (a leading ``'``), a cell quoted when it holds a comma, a
+    double quote or a newline (its quotes doubled), and every cell of a line quoted
+    when one holds a carriage return (:class:`geo.formats.csvio.CsvWriter`);
+    ``true``/``false``, floats as Python writes them, NULL as an empty cell.
+    """
+    values = {name: _csv_value_sql(name) for name in FIELDS}
+    template = ",".join(["%s"] * len(FIELDS))
+    quoted_template = ",".join(['"%s"'] * len(FIELDS))
+    texts = [name for name in FIELDS if name in (*TEXT_FIELDS, "sources", "date")]
+    minimal = [_csv_quoted(values[name]) if name in texts else values[name] for name in FIELDS]
+    quoted = [f"""replace(coalesce({values[name]}, ''), '"', '""')""" for name in FIELDS]
+    has_cr = " OR ".join(f"instr({_COLUMN.get(name, name)}, char(13))" for name in texts)
+    return (
+        f"CASE WHEN {has_cr} THEN printf('{quoted_template}', {', '.join(quoted)})"
+        f" ELSE printf('{template}', {', '.join(minimal)}) END"
+    )
+
+
+_COLUMN = {"sources": "sources_json"}
+_FORMULA_CODES = "9, 13, 43, 45, 61, 64"  # tab, CR, + - = @: what geo.formats.export.csv_safe guards
+
+
+def _csv_value_sql(name: str) -> str:
+    """A cell's text before CSV quoting (NULL for an empty cell), as geo.formats.export's _csv_columns makes it."""
+    if name == "intercepted":
+        return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
+    if name in ("lat", "lon"):
+        return _sqlite_float(name)
+    if name in TEXT_FIELDS:
+        return f"CASE WHEN unicode({name}) IN ({_FORMULA_CODES}) THEN '''' || {name} ELSE {name} END"
+    return _COLUMN.get(name, name)  # sources' JSON text, the ISO date, whole numbers
+
+
+def _csv_quoted(value: str) -> str:
+    """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline."""
+    needs = " OR ".join(f"instr({value}, {char})" for char in ("','", "'\"'", "char(10)"))
+    return f"""CASE WHEN {needs} THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END"""
+
+
 def _pg_float(expr: str) -> str:
     """PostgreSQL float8 as JSON (extra_float_digits > 0: its shortest exact text); "33" made "33.0", as Python writes."""
     return f"CASE WHEN {expr} = trunc({expr}) THEN trunc({expr})::bigint::text || '.0' ELSE ({expr})::text END"
 
 
-def iter_features(
+def iter_encoded(
     store: Store, filters: Filters, *, fmt: str = "geojson", rows: int = CHUNK_ROWS, workers: int | None = None
-) -> Iterator[Features]:
-    """The incidents passing ``filters``, oldest first, as GeoJSON Feature texts the database wrote.
+) -> Iterator[Encoded]:
+    """The incidents passing ``filters``, oldest first, already written as ``fmt`` (a stream format).
 
-    Each :class:`Features` holds the texts of up to ``rows`` incidents joined by
-    ``fmt``'s separator. On SQLite the work is split into pieces of at most
-    ``rows`` index entries, read by ``workers`` threads (default: one per core,
-    at most :data:`MAX_WORKERS`) on connections of their own and handed on in
-    order (:func:`_sqlite_features`).
+    Each :class:`Encoded` holds up to ``rows`` incidents' GeoJSON features or CSV
+    lines joined by ``fmt``'s separator, as the database wrote them (on
+    PostgreSQL, CSV is written from :func:`iter_chunks` by
+    :func:`geo.formats.export.encode`). On SQLite the work is split into pieces
+    of at most ``rows`` index entries, read by ``workers`` threads (default: one
+    per core, at most :data:`MAX_WORKERS`) on connections of their own and
+    handed on in order (:func:`_sqlite_encoded`).
     """
     separator = SEPARATORS[fmt]
     t = incidents_table
     engine = store._engine
     if engine.dialect.name == "sqlite":
-        yield from _sqlite_features(store, filters, separator, rows, _workers() if workers is None else workers)
+        row_sql = csv_row_sql() if fmt == "csv" else feature_sql("sqlite")
+        workers = _workers() if workers is None else workers
+        yield from _sqlite_encoded(store, filters, row_sql, separator, rows, workers)
+        return
+    if fmt == "csv":
+        for chunk in iter_chunks(store, filters, rows=rows):
+            yield encode(chunk, fmt)
         return
     feature = sa.literal_column(feature_sql(engine.dialect.name))
     query = sa.select(feature).where(where(filters)).order_by(t.c.date, t.c.id)
@@ -210,7 +272,7 @@ def iter_features(
             result = conn.execute(query, execution_options={"stream_results": True, "yield_per": rows})
             try:
                 while batch := result.scalars().fetchmany(rows):
-                    yield Features(separator.join(batch).encode("utf-8"), len(batch))
+                    yield Encoded(separator.join(batch).encode("utf-8"), len(batch))
             finally:
                 result.close()
 
@@ -240,7 +302,9 @@ _AHEAD = 2  # pieces a thread may have read before the caller takes them
 _ATTEMPTS = 3  # tries at getting every connection onto the same version before reading on one
 
 
-def _sqlite_features(store: Store, filters: Filters, separator: str, rows: int, workers: int) -> Iterator[Features]:
+def _sqlite_encoded(
+    store: Store, filters: Filters, row_sql: str, separator: str, rows: int, workers: int
+) -> Iterator[Encoded]:
     engine = store._engine
     with store._guard("reading the incidents"):
         with engine.connect() as conn, conn.begin():
@@ -248,7 +312,7 @@ def _sqlite_features(store: Store, filters: Filters, separator: str, rows: int, 
         pieces = list(zip([None, *bounds], [*bounds, None]))
         workers = min(workers, len(pieces))
         for _attempt in range(_ATTEMPTS if workers > 1 else 0):
-            reader = _PieceReaders(engine, filters, separator, pieces, workers)
+            reader = _PieceReaders(engine, filters, row_sql, separator, pieces, workers)
             try:
                 if reader.same_version():
                     yield from reader
@@ -257,7 +321,7 @@ def _sqlite_features(store: Store, filters: Filters, separator: str, rows: int, 
                 reader.close()
         with engine.connect() as conn, conn.begin():  # one connection, one transaction
             for lo, hi in pieces:
-                yield from _read_piece(conn, filters, separator, lo, hi)
+                yield from _read_piece(conn, filters, row_sql, separator, lo, hi)
 
 
 def _piece_bounds(conn, filters: Filters, rows: int) -> list[_Key]:
@@ -293,11 +357,13 @@ def _key_value(key: _Key):
     return sa.tuple_(sa.literal(key[0], sa.Date), sa.literal(key[1], sa.Integer))
 
 
-def _read_piece(conn, filters: Filters, separator: str, lo: _Key | None, hi: _Key | None) -> list[Features]:
-    """The incidents passing ``filters`` with keys in (``lo``, ``hi``], as one :class:`Features` (none if empty)."""
+def _read_piece(
+    conn, filters: Filters, row_sql: str, separator: str, lo: _Key | None, hi: _Key | None
+) -> list[Encoded]:
+    """The incidents passing ``filters`` with keys in (``lo``, ``hi``], as one :class:`Encoded` (none if empty)."""
     t = incidents_table
     conditions = [where(filters), *(_after(lo) if lo else ()), *(_up_to(hi) if hi else ())]
-    feature = sa.literal_column(feature_sql("sqlite")).label("feature")
+    feature = sa.literal_column(row_sql).label("feature")
     ordered = sa.select(feature).where(*conditions).order_by(t.c.date, sa.literal_column("rowid"))
     # group_concat in the order of an ordered subquery: SQLite never flattens one into an aggregate.
     inner = ordered.subquery()
@@ -310,27 +376,27 @@ def _read_piece(conn, filters: Filters, separator: str, lo: _Key | None, hi: _Ke
         # The piece's text is over SQLite's 1 GB limit for one value (incidents with huge sources): joined here.
         texts = conn.execute(ordered).scalars().all()
         data, n = separator.join(texts).encode("utf-8"), len(texts)
-    return [Features(data, n)] if n else []
+    return [Encoded(data, n)] if n else []
 
 
 class _PieceReaders:
     """``workers`` threads reading ``pieces`` (thread k: pieces k, k + workers, ...), iterated in order."""
 
-    def __init__(self, engine, filters: Filters, separator: str, pieces: list, workers: int) -> None:
+    def __init__(self, engine, filters: Filters, row_sql: str, separator: str, pieces: list, workers: int) -> None:
         self._pieces = pieces
         self._stop = threading.Event()
         self._versions: queue.Queue = queue.Queue()
         self._outboxes = [queue.Queue(maxsize=_AHEAD) for _ in range(workers)]
         self._threads = [
             threading.Thread(
-                target=self._work, args=(engine, filters, separator, k), name=f"geo-export-{k}", daemon=True
+                target=self._work, args=(engine, filters, row_sql, separator, k), name=f"geo-export-{k}", daemon=True
             )
             for k in range(workers)
         ]
         for thread in self._threads:
             thread.start()
 
-    def _work(self, engine, filters: Filters, separator: str, k: int) -> None:
+    def _work(self, engine, filters: Filters, row_sql: str, separator: str, k: int) -> None:
         outbox = self._outboxes[k]
         reported = False
         try:
@@ -341,7 +407,7 @@ class _PieceReaders:
                 for i in range(k, len(self._pieces), len(self._threads)):
                     if self._stop.is_set():
                         return
-                    self._hand_on(outbox, _read_piece(conn, filters, separator, *self._pieces[i]))
+                    self._hand_on(outbox, _read_piece(conn, filters, row_sql, separator, *self._pieces[i]))
         except BaseException as exc:  # handed to the caller, which raises it in its own thread
             if reported:
                 self._hand_on(outbox, exc)
@@ -364,7 +430,7 @@ class _PieceReaders:
                 raise v
         return all(v == versions[0] for v in versions)
 
-    def __iter__(self) -> Iterator[Features]:
+    def __iter__(self) -> Iterator[Encoded]:
         for i in range(len(self._pieces)):
             item = self._outboxes[i % len(self._threads)].get()
             if isinstance(item, BaseException):

@@ -843,6 +843,8 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool = Tr
             cursor.execute("PRAGMA foreign_keys = ON")
             # SQLite's lower() folds ASCII only: the text filter (geo.storage.query) folds non-ASCII with this.
             dbapi_conn.create_function("geo_lower", 1, _unicode_lower, deterministic=True)
+            # Exports write floats as Python does; SQLite's printf does for nearly all (geo.storage.query).
+            dbapi_conn.create_function("geo_float_text", 1, _float_text, deterministic=True)
             if wal:
                 cursor.execute("PRAGMA journal_mode = WAL")
         finally:
@@ -855,6 +857,10 @@ def _install_sqlite_hooks(engine: Engine, busy_timeout: float, *, wal: bool = Tr
 
 def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+def _float_text(value):
+    return None if value is None else repr(float(value))
 
 
 def _install_postgresql_hooks(engine: Engine, busy_timeout: float) -> None:

@@ -17,7 +17,7 @@ from geo.storage.bulkload import bulk_insert
 from geo.cli import main
 from geo.formats.export import write_export
 from geo.view.filters import Filters
-from geo.storage.query import iter_chunks, iter_features
+from geo.storage.query import iter_chunks, iter_encoded
 from geo.storage.store import Store
 from geo.testing.synth import synth_frame
 
@@ -201,7 +201,7 @@ def test_database_written_features_stream_too(big_store, workers):
     holds a few pieces of text, whatever the total."""
 
     def features(store, filters, rows):
-        return iter_features(store, filters, rows=rows, workers=workers)
+        return iter_encoded(store, filters, rows=rows, workers=workers)
 
     def peak(filters):
         return peak_of_export(big_store, filters, "geojson", features, Counting(delay=0.01 if workers > 1 else 0))

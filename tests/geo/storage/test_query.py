@@ -16,7 +16,7 @@ from geo.storage import query, snapshot
 from geo.storage.bulkload import bulk_insert
 from geo.view.filters import Filters
 from geo.formats.export import write_export
-from geo.storage.query import count, iter_chunks, iter_features
+from geo.storage.query import count, iter_chunks, iter_encoded
 from geo.testing.synth import synth_frame
 
 D = dt.date
@@ -95,6 +95,11 @@ def tricky(store):
     frame.loc[1, ["lat", "lon"]] = [33.1234565, -0.0000004]  # rounding ties and a tiny negative
     frame.loc[2, ["summary", "target", "actor"]] = [TRICKY_TEXT, "", "Unknown"]
     frame.loc[3, ["site_id", "munitions", "killed", "injured"]] = [None, None, 0, None]
+    # What a spreadsheet would run as a formula, and what CSV must quote.
+    frame.loc[4, ["summary", "target", "damage", "location", "admin1"]] = [
+        '=HYPERLINK("http://x")', "+44 1", "-", '@home, "quoted"', "\ttabbed"
+    ]
+    frame.loc[5, ["summary", "target"]] = ["two\nlines, one comma", "\rstarts with a CR"]
     bulk_insert(store, frame)
     return store
 
@@ -107,7 +112,7 @@ def python_features(store, filters) -> list[dict]:
 
 def database_features(store, filters, fmt="geojson") -> list[dict]:
     out = io.BytesIO()
-    n = write_export(iter_features(store, filters, fmt=fmt, rows=128), fmt, out)
+    n = write_export(iter_encoded(store, filters, fmt=fmt, rows=128), fmt, out)
     data = out.getvalue()
     if fmt == "geojsonl":
         return [json.loads(line) for line in data.decode("utf-8").split("\n")[:-1]]
@@ -124,6 +129,15 @@ def test_features_the_database_writes_equal_the_ones_python_writes(tricky, filte
     assert [list(f["properties"]) for f in got] == [list(f["properties"]) for f in want]
     for f in got:
         assert all(isinstance(v, float) for v in (*f["geometry"]["coordinates"], f["properties"]["lat"]))
+
+
+def test_csv_the_database_writes_is_the_csv_python_writes(tricky):
+    """Byte for byte: formula guards, quoting (a CR quotes its whole line), NULLs, floats as Python writes them."""
+    want, got = io.BytesIO(), io.BytesIO()
+    write_export(iter_chunks(tricky, Filters(), rows=128), "csv", want)
+    n = write_export(iter_encoded(tricky, Filters(), fmt="csv", rows=128), "csv", got)
+    assert n == 300 and got.getvalue() == want.getvalue()
+    assert b"\"'=HYPERLINK(\"\"http://x\"\")\"" in got.getvalue() and b"-4e-07" in got.getvalue()
 
 
 def test_feature_lines_are_the_same_features(tricky):
@@ -174,14 +188,14 @@ def crowded(tmp_path):
 
 def feature_bytes(store, filters, fmt="geojson", **kw) -> tuple[int, bytes]:
     out = io.BytesIO()
-    n = write_export(iter_features(store, filters, fmt=fmt, **kw), fmt, out)
+    n = write_export(iter_encoded(store, filters, fmt=fmt, **kw), fmt, out)
     return n, out.getvalue()
 
 
 @pytest.mark.parametrize(
     "filters", [Filters(), Filters(date_from=D(2021, 3, 10)), Filters(event_types=("drone",)), Filters(text="ḥamd")], ids=repr
 )
-@pytest.mark.parametrize("fmt", ["geojson", "geojsonl"])
+@pytest.mark.parametrize("fmt", ["geojson", "geojsonl", "csv"])
 def test_pieces_read_in_parallel_make_the_bytes_of_one_connection(crowded, filters, fmt):
     one = feature_bytes(crowded, filters, fmt, rows=10_000, workers=1)  # a single piece
     assert one[0] > 0
@@ -211,7 +225,8 @@ def test_a_write_between_the_connections_starts_the_export_again(crowded, monkey
     work = query._PieceReaders._work
     reported, written = threading.Event(), threading.Event()
 
-    def work_with_a_write(self, engine, filters, separator, k):
+    def work_with_a_write(self, *args):
+        k = args[-1]
         if k == 0 and not written.is_set():
             put = self._versions.put
             self._versions.put = lambda item: (put(item), reported.set())
@@ -219,7 +234,7 @@ def test_a_write_between_the_connections_starts_the_export_again(crowded, monkey
             if reported.wait(timeout=30):  # thread 0 holds its version: now a write lands
                 crowded.soft_delete(first, user="test")
                 written.set()
-        work(self, engine, filters, separator, k)
+        work(self, *args)
 
     monkeypatch.setattr(query._PieceReaders, "_work", work_with_a_write)
     n, data = feature_bytes(crowded, Filters(), rows=20, workers=2)
@@ -242,11 +257,11 @@ def test_a_failing_piece_fails_the_export_and_stops_every_thread(crowded, monkey
     read_piece = query._read_piece
     calls = []
 
-    def failing(conn, filters, separator, lo, hi):
-        calls.append(lo)
+    def failing(*args):
+        calls.append(args)
         if len(calls) == 4:
             raise sqlite3.OperationalError("disk I/O error")
-        return read_piece(conn, filters, separator, lo, hi)
+        return read_piece(*args)
 
     monkeypatch.setattr(query, "_read_piece", failing)
     with pytest.raises(StoreError, match="disk I/O error"):
