@@ -152,8 +152,8 @@ def write_export(chunks: Iterable[Chunk | Encoded], fmt: str, out: BinaryIO) -> 
         out.write(encoded.data)
         if fmt != "geojson":
             out.write(b"\n")  # every line ends with one
-        del encoded
         total += len(chunk)
+        del encoded, chunk  # not held while the next one is read
     if fmt == "geojson":
         out.write(_GEOJSON_TAIL)
     return total

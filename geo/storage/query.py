@@ -36,6 +36,7 @@ import os
 import queue
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -190,7 +191,7 @@ def _sqlite_float(column: str) -> str:
     return f"CASE WHEN {usual} OR {column} = 0 THEN {short} ELSE geo_float_text({column}) END"
 
 
-def csv_row_sql() -> str:
+def csv_row_sql(*, carriage_returns: bool = True) -> str:
     """The SQLite expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
 
     The line :func:`geo.formats.export.write_export` writes for a :class:`Chunk`
@@ -199,18 +200,20 @@ def csv_row_sql() -> str:
     double quote or a newline (its quotes doubled), and every cell of a line quoted
     when one holds a carriage return (:class:`geo.formats.csvio.CsvWriter`);
     ``true``/``false``, floats as Python writes them, NULL as an empty cell.
+
+    ``carriage_returns=False`` leaves out that last rule (and its check of every
+    cell of every line): exact for lines without a CR, which the minimal line
+    then shows by holding none.
     """
     values = {name: _csv_value_sql(name) for name in FIELDS}
-    template = ",".join(["%s"] * len(FIELDS))
-    quoted_template = ",".join(['"%s"'] * len(FIELDS))
     texts = [name for name in FIELDS if name in (*TEXT_FIELDS, "sources", "date")]
-    minimal = [_csv_quoted(values[name]) if name in texts else values[name] for name in FIELDS]
+    minimal = [_csv_quoted(name, values[name]) if name in texts else values[name] for name in FIELDS]
+    line = f"printf('{','.join(['%s'] * len(FIELDS))}', {', '.join(minimal)})"
+    if not carriage_returns:
+        return line
     quoted = [f"""replace(coalesce({values[name]}, ''), '"', '""')""" for name in FIELDS]
     has_cr = " OR ".join(f"instr({_COLUMN.get(name, name)}, char(13))" for name in texts)
-    return (
-        f"CASE WHEN {has_cr} THEN printf('{quoted_template}', {', '.join(quoted)})"
-        f" ELSE printf('{template}', {', '.join(minimal)}) END"
-    )
+    return f"""CASE WHEN {has_cr} THEN printf('{','.join(['"%s"'] * len(FIELDS))}', {', '.join(quoted)}) ELSE {line} END"""
 
 
 _COLUMN = {"sources": "sources_json"}
@@ -228,9 +231,13 @@ def _csv_value_sql(name: str) -> str:
     return _COLUMN.get(name, name)  # sources' JSON text, the ISO date, whole numbers
 
 
-def _csv_quoted(value: str) -> str:
-    """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline."""
-    needs = " OR ".join(f"instr({value}, {char})" for char in ("','", "'\"'", "char(10)"))
+def _csv_quoted(name: str, value: str) -> str:
+    """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline.
+
+    The column itself is checked: the formula guard adds none of them.
+    """
+    column = _COLUMN.get(name, name)
+    needs = " OR ".join(f"instr({column}, {char})" for char in ("','", "'\"'", "char(10)"))
     return f"""CASE WHEN {needs} THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END"""
 
 
@@ -256,9 +263,11 @@ def iter_encoded(
     t = incidents_table
     engine = store._engine
     if engine.dialect.name == "sqlite":
-        row_sql = csv_row_sql() if fmt == "csv" else feature_sql("sqlite")
-        workers = _workers() if workers is None else workers
-        yield from _sqlite_encoded(store, filters, row_sql, separator, rows, workers)
+        if fmt == "csv":
+            encoding = _Encoding(csv_row_sql(carriage_returns=False), separator, if_cr=csv_row_sql())
+        else:
+            encoding = _Encoding(feature_sql("sqlite"), separator)
+        yield from _sqlite_encoded(store, filters, encoding, rows, _workers() if workers is None else workers)
         return
     if fmt == "csv":
         for chunk in iter_chunks(store, filters, rows=rows):
@@ -302,9 +311,7 @@ _AHEAD = 2  # pieces a thread may have read before the caller takes them
 _ATTEMPTS = 3  # tries at getting every connection onto the same version before reading on one
 
 
-def _sqlite_encoded(
-    store: Store, filters: Filters, row_sql: str, separator: str, rows: int, workers: int
-) -> Iterator[Encoded]:
+def _sqlite_encoded(store: Store, filters: Filters, encoding: _Encoding, rows: int, workers: int) -> Iterator[Encoded]:
     engine = store._engine
     with store._guard("reading the incidents"):
         with engine.connect() as conn, conn.begin():
@@ -312,7 +319,7 @@ def _sqlite_encoded(
         pieces = list(zip([None, *bounds], [*bounds, None]))
         workers = min(workers, len(pieces))
         for _attempt in range(_ATTEMPTS if workers > 1 else 0):
-            reader = _PieceReaders(engine, filters, row_sql, separator, pieces, workers)
+            reader = _PieceReaders(engine, filters, encoding, pieces, workers)
             try:
                 if reader.same_version():
                     yield from reader
@@ -321,7 +328,7 @@ def _sqlite_encoded(
                 reader.close()
         with engine.connect() as conn, conn.begin():  # one connection, one transaction
             for lo, hi in pieces:
-                yield from _read_piece(conn, filters, row_sql, separator, lo, hi)
+                yield from _read_piece(conn, filters, encoding, lo, hi)
 
 
 def _piece_bounds(conn, filters: Filters, rows: int) -> list[_Key]:
@@ -357,46 +364,60 @@ def _key_value(key: _Key):
     return sa.tuple_(sa.literal(key[0], sa.Date), sa.literal(key[1], sa.Integer))
 
 
-def _read_piece(
-    conn, filters: Filters, row_sql: str, separator: str, lo: _Key | None, hi: _Key | None
-) -> list[Encoded]:
+@dataclass(frozen=True)
+class _Encoding:
+    """How SQLite writes an export's incidents: each one's text, the text between two."""
+
+    row_sql: str
+    separator: str
+    if_cr: str | None = None  # the row SQL for a piece whose text holds a carriage return (CSV)
+
+
+def _read_piece(conn, filters: Filters, encoding: _Encoding, lo: _Key | None, hi: _Key | None) -> list[Encoded]:
     """The incidents passing ``filters`` with keys in (``lo``, ``hi``], as one :class:`Encoded` (none if empty)."""
+    data, n = _read_joined(conn, filters, encoding.row_sql, encoding.separator, lo, hi)
+    if encoding.if_cr and n and b"\r" in data:  # rare: such a CSV line is written another way
+        data, n = _read_joined(conn, filters, encoding.if_cr, encoding.separator, lo, hi)
+    return [Encoded(data, n)] if n else []
+
+
+def _read_joined(conn, filters: Filters, row_sql: str, separator: str, lo: _Key | None, hi: _Key | None):
+    """(the texts ``row_sql`` writes for the piece's incidents joined by ``separator``, how many)."""
     t = incidents_table
     conditions = [where(filters), *(_after(lo) if lo else ()), *(_up_to(hi) if hi else ())]
-    feature = sa.literal_column(row_sql).label("feature")
-    ordered = sa.select(feature).where(*conditions).order_by(t.c.date, sa.literal_column("rowid"))
+    text = sa.literal_column(row_sql).label("text")
+    ordered = sa.select(text).where(*conditions).order_by(t.c.date, sa.literal_column("rowid"))
     # group_concat in the order of an ordered subquery: SQLite never flattens one into an aggregate.
     inner = ordered.subquery()
-    joined = sa.select(sa.cast(sa.func.group_concat(inner.c.feature, separator), sa.LargeBinary), sa.func.count())
+    joined = sa.select(sa.cast(sa.func.group_concat(inner.c.text, separator), sa.LargeBinary), sa.func.count())
     try:
-        data, n = conn.execute(joined).one()
+        return conn.execute(joined).one()
     except sa.exc.DBAPIError as exc:
         if "too big" not in str(exc.orig):
             raise
         # The piece's text is over SQLite's 1 GB limit for one value (incidents with huge sources): joined here.
         texts = conn.execute(ordered).scalars().all()
-        data, n = separator.join(texts).encode("utf-8"), len(texts)
-    return [Encoded(data, n)] if n else []
+        return separator.join(texts).encode("utf-8"), len(texts)
 
 
 class _PieceReaders:
     """``workers`` threads reading ``pieces`` (thread k: pieces k, k + workers, ...), iterated in order."""
 
-    def __init__(self, engine, filters: Filters, row_sql: str, separator: str, pieces: list, workers: int) -> None:
+    def __init__(self, engine, filters: Filters, encoding: _Encoding, pieces: list, workers: int) -> None:
         self._pieces = pieces
         self._stop = threading.Event()
         self._versions: queue.Queue = queue.Queue()
         self._outboxes = [queue.Queue(maxsize=_AHEAD) for _ in range(workers)]
         self._threads = [
             threading.Thread(
-                target=self._work, args=(engine, filters, row_sql, separator, k), name=f"geo-export-{k}", daemon=True
+                target=self._work, args=(engine, filters, encoding, k), name=f"geo-export-{k}", daemon=True
             )
             for k in range(workers)
         ]
         for thread in self._threads:
             thread.start()
 
-    def _work(self, engine, filters: Filters, row_sql: str, separator: str, k: int) -> None:
+    def _work(self, engine, filters: Filters, encoding: _Encoding, k: int) -> None:
         outbox = self._outboxes[k]
         reported = False
         try:
@@ -407,7 +428,7 @@ class _PieceReaders:
                 for i in range(k, len(self._pieces), len(self._threads)):
                     if self._stop.is_set():
                         return
-                    self._hand_on(outbox, _read_piece(conn, filters, row_sql, separator, *self._pieces[i]))
+                    self._hand_on(outbox, _read_piece(conn, filters, encoding, *self._pieces[i]))
         except BaseException as exc:  # handed to the caller, which raises it in its own thread
             if reported:
                 self._hand_on(outbox, exc)
@@ -436,6 +457,7 @@ class _PieceReaders:
             if isinstance(item, BaseException):
                 raise item
             yield from item
+            del item  # not held while the next one is awaited
 
     def close(self) -> None:
         self._stop.set()
