@@ -213,7 +213,8 @@ def csv_row_sql(*, carriage_returns: bool = True) -> str:
         return line
     quoted = [f"""replace(coalesce({values[name]}, ''), '"', '""')""" for name in FIELDS]
     has_cr = " OR ".join(f"instr({_COLUMN.get(name, name)}, char(13))" for name in texts)
-    return f"""CASE WHEN {has_cr} THEN printf('{','.join(['"%s"'] * len(FIELDS))}', {', '.join(quoted)}) ELSE {line} END"""
+    all_quoted = f"""printf('{','.join(['"%s"'] * len(FIELDS))}', {', '.join(quoted)})"""
+    return f"CASE WHEN {has_cr} THEN {all_quoted} ELSE {line} END"
 
 
 _COLUMN = {"sources": "sources_json"}
