@@ -98,21 +98,24 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--format gpkg writes a file: give it with --output FILE.gpkg")
 
     from geo.formats.export import write_export, write_gpkg
-    from geo.storage.query import iter_chunks, iter_features
+    from geo.storage.query import iter_chunks, iter_encoded
     from geo.storage.store import Store
 
     store = Store.open()
-    # GeoJSON: the database writes each feature's text (query.iter_features); CSV and GeoPackage need columns.
-    chunks = iter_features if args.format in ("geojson", "geojsonl") else iter_chunks
+
+    def chunks():
+        # The database writes the GeoJSON features and (SQLite) CSV lines (query.iter_encoded).
+        return iter_encoded(store, filters, fmt=args.format)
+
     try:
         if args.format == "gpkg":
             count = write_gpkg(iter_chunks(store, filters), args.output)
         elif args.output:
-            count = _to_file(args.output, lambda out: write_export(chunks(store, filters), args.format, out))
+            count = _to_file(args.output, lambda out: write_export(chunks(), args.format, out))
         else:
             sys.stdout.flush()
             out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else _TextWriter(sys.stdout)
-            write_export(chunks(store, filters), args.format, out)
+            write_export(chunks(), args.format, out)
             out.flush()
             return 0
     except OSError as exc:

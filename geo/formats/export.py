@@ -45,11 +45,13 @@ if TYPE_CHECKING:  # loaded by the functions that take frames: a database export
 __all__ = [
     "COORDINATE_DECIMALS",
     "FORMATS",
+    "SEPARATORS",
     "STREAM_FORMATS",
     "Chunk",
-    "Features",
+    "Encoded",
     "chunk_of",
     "csv_safe",
+    "encode",
     "paused_gc",
     "to_csv",
     "to_geojson",
@@ -66,6 +68,7 @@ _NUMERIC = frozenset(("lat", "lon", "geo_precision", "intercepted", "date", *_FI
 TEXT_FIELDS = tuple(name for name in FIELDS if name not in _NUMERIC and name != "sources")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _GEOJSON_HEAD = b'{"type":"FeatureCollection","features":['
+SEPARATORS = {"geojson": ",", "geojsonl": "\n", "csv": "\n"}  # between two incidents
 _GEOJSON_TAIL = b"]}"
 
 
@@ -85,13 +88,19 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class Features:
-    """Some incidents as ready-made GeoJSON Feature texts, one per incident (see :func:`geo.storage.query.iter_features`)."""
+class Encoded:
+    """Some incidents already written in an export's format (see :func:`geo.storage.query.iter_encoded`).
 
-    texts: list[str]
+    ``data`` is ``count`` incidents' UTF-8 text -- GeoJSON features or CSV rows --
+    joined by the format's separator (:data:`SEPARATORS`), with none before the
+    first or after the last.
+    """
+
+    data: bytes | memoryview
+    count: int
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return self.count
 
 
 def chunk_of(df: pd.DataFrame) -> Chunk:
@@ -119,12 +128,12 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return out.getvalue()
 
 
-def write_export(chunks: Iterable[Chunk | Features], fmt: str, out: BinaryIO) -> int:
+def write_export(chunks: Iterable[Chunk | Encoded], fmt: str, out: BinaryIO) -> int:
     """Write ``chunks`` to ``out`` as ``fmt`` (one of :data:`STREAM_FORMATS`); the number of incidents.
 
-    Each chunk is serialised and written before the next is read, so memory
-    holds one chunk whatever the total. :class:`Features` (GeoJSON and GeoJSON
-    Lines only) are written as they are.
+    Each chunk is serialised (:func:`encode`; :class:`Encoded` ones are written
+    as they are) and written before the next is read, so memory holds one chunk
+    whatever the total.
     """
     if fmt not in STREAM_FORMATS:
         raise ValueError(f"not a streamable export format: {fmt!r}")
@@ -136,35 +145,36 @@ def write_export(chunks: Iterable[Chunk | Features], fmt: str, out: BinaryIO) ->
     for chunk in chunks:
         if not len(chunk):
             continue
-        # The collector is paused while one chunk's objects are made (none form cycles), not
-        # across chunks: whatever the reading side leaves in cycles is collected as usual.
-        if isinstance(chunk, Features):
-            if fmt == "csv":
-                raise ValueError("a CSV export needs column chunks, not feature texts")
-            separator = "," if fmt == "geojson" else "\n"
-            data = ((separator if total and fmt == "geojson" else "") + separator.join(chunk.texts)).encode("utf-8")
-            if fmt == "geojsonl":
-                data += b"\n"
-            out.write(data)
-            del data
-            total += len(chunk)
-            continue
-        with paused_gc():
-            if fmt == "geojson":
-                # The features of one chunk as one JSON array, written without its brackets.
-                data = orjson.dumps(_features(chunk))
-                data = (b"," if total else b"") + memoryview(data)[1:-1]
-            elif fmt == "geojsonl":
-                dumps = orjson.dumps
-                data = b"".join(dumps(feature) + b"\n" for feature in _features(chunk))
-            else:
-                data = _csv_lines(zip(*_csv_columns(chunk)))
-        out.write(data)
-        del data
+        encoded = chunk if isinstance(chunk, Encoded) else encode(chunk, fmt)
+        # The separators are written on their own: no copy of a chunk's megabytes to add one byte.
+        if fmt == "geojson" and total:
+            out.write(b",")
+        out.write(encoded.data)
+        if fmt != "geojson":
+            out.write(b"\n")  # every line ends with one
         total += len(chunk)
+        del encoded, chunk  # not held while the next one is read
     if fmt == "geojson":
         out.write(_GEOJSON_TAIL)
     return total
+
+
+def encode(chunk: Chunk, fmt: str) -> Encoded:
+    """``chunk`` written as ``fmt`` (one of :data:`STREAM_FORMATS`)."""
+    # The collector is paused while one chunk's objects are made (none form cycles), not across
+    # chunks: whatever the reading side leaves in cycles is collected as usual.
+    with paused_gc():
+        if fmt == "geojson":
+            # The features of one chunk as one JSON array, without its brackets.
+            data = memoryview(orjson.dumps(_features(chunk)))[1:-1]
+        elif fmt == "geojsonl":
+            dumps = orjson.dumps
+            data = b"\n".join([dumps(feature) for feature in _features(chunk)])
+        elif fmt == "csv":
+            data = memoryview(_csv_lines(zip(*_csv_columns(chunk))))[:-1]
+        else:
+            raise ValueError(f"not a streamable export format: {fmt!r}")
+    return Encoded(data, len(chunk))
 
 
 def write_gpkg(chunks: Iterable[Chunk], path: str | Path, *, layer: str = "incidents") -> int:

@@ -17,7 +17,7 @@ that of one chunk whatever the store holds. The sources come with their rows
 (``incidents.sources_json``, the store's denormalised copy), so there is no
 second query per chunk.
 
-:func:`iter_features` is the fast path of the GeoJSON exports: the database
+:func:`iter_encoded` is the fast path of the GeoJSON exports: the database
 itself writes each passing incident as its GeoJSON Feature text
 (:func:`feature_sql`: SQLite's ``printf``/``json_quote``, PostgreSQL's
 ``to_json``), so Python only joins and writes bytes. The text means exactly
@@ -32,19 +32,24 @@ text spliced in as stored.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import queue
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from geo.formats.export import COORDINATE_DECIMALS, Chunk, Features
+from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded, encode
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
-from geo.storage.store import Store, incidents_table, sources_table
+from geo.storage.store import Store, incidents_table, meta_table, sources_table
 
-__all__ = ["CHUNK_ROWS", "count", "feature_sql", "iter_chunks", "iter_features", "where"]
+__all__ = ["CHUNK_ROWS", "MAX_WORKERS", "count", "csv_row_sql", "feature_sql", "iter_chunks", "iter_encoded", "where"]
 
 CHUNK_ROWS = 10_000
+MAX_WORKERS = 4  # threads of a SQLite GeoJSON export (one per core up to this)
 # What free text searches (as geo.storage.snapshot.TEXT_COLUMNS, and the sources' text fields).
 _TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site_id")
 _SOURCE_TEXT = ("outlet", "url", "title", "evidence")
@@ -55,12 +60,12 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
     """The SQL condition an incident row must meet to pass ``filters`` (deleted rows never do)."""
     t = incidents_table
     conditions: list[sa.ColumnElement[bool]] = [t.c.deleted_at.is_(None)]
-    if filters.date_from is not None:
+    low, high = _date_range(filters)
+    if low is not None:
         start = filters.date_from
-        week_start = start - dt.timedelta(days=6)  # a week-precision incident covers 7 days
-        month_start = start.replace(day=1)  # a month-precision one is stored on the 1st
+        week_start, month_start = _period_starts(start)
         # The first condition bounds the indexed range; the second says exactly which rows overlap.
-        conditions.append(t.c.date >= min(week_start, month_start))
+        conditions.append(t.c.date >= low)
         conditions.append(
             sa.or_(
                 t.c.date >= start,
@@ -68,8 +73,8 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
                 sa.and_(t.c.date_precision == "month", t.c.date >= month_start),
             )
         )
-    if filters.date_to is not None:
-        conditions.append(t.c.date <= filters.date_to)
+    if high is not None:
+        conditions.append(t.c.date <= high)
     for column, wanted in filters.choices():
         if wanted:
             conditions.append(t.c[column].in_(list(wanted)))
@@ -92,6 +97,20 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
         )
         conditions.append(sa.or_(*(has(t.c[name]) for name in _TEXT_COLUMNS), in_sources))
     return sa.and_(*conditions)
+
+
+def _date_range(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
+    """The stored dates (indexed) an incident passing ``filters`` can have: first and last, None for open."""
+    low = None if filters.date_from is None else min(_period_starts(filters.date_from))
+    return low, filters.date_to
+
+
+def _period_starts(start: dt.date) -> tuple[dt.date, dt.date]:
+    """The earliest stored dates of a week- and a month-precision incident overlapping ``start``.
+
+    A week-precision incident covers 7 days; a month-precision one is stored on the 1st.
+    """
+    return start - dt.timedelta(days=6), start.replace(day=1)
 
 
 class _unicode_lower(sa.sql.functions.FunctionElement):
@@ -149,12 +168,7 @@ def _member_sql(name: str, *, sqlite: bool) -> str:
     if name in _INT_FIELDS:
         return f"coalesce({name}, 'null')" if sqlite else f"coalesce({name}::text, 'null')"
     if name in ("lat", "lon"):
-        if not sqlite:
-            return _pg_float(name)
-        # '%!.15g' reads back as the same double for nearly every coordinate and is what Python writes
-        # for them; the rest get 17 digits, always exact.
-        short = f"printf('%!.15g', {name})"
-        return f"CASE WHEN CAST({short} AS REAL) = {name} THEN {short} ELSE printf('%!.17g', {name}) END"
+        return _sqlite_float(name) if sqlite else _pg_float(name)
     if sqlite:
         return f"json_quote({name})"  # text and ISO dates
     if name == "date":
@@ -162,31 +176,294 @@ def _member_sql(name: str, *, sqlite: bool) -> str:
     return f"coalesce(to_json({name})::text, 'null')"
 
 
+def _sqlite_float(column: str) -> str:
+    """The text Python's ``repr`` (and orjson) writes for a float column's value.
+
+    SQLite's ``printf('%!.15g')`` writes the same for nearly every coordinate (the
+    ``!`` keeps the ``.0`` of a whole number, as Python writes ``33.0``). The rest
+    -- values that need 16 or 17 digits, whose 17th digit printf does not round
+    exactly, and magnitudes under 1e-4 or from 1e15 that Python writes with an
+    exponent of its own style -- are written by Python (the store's
+    ``geo_float_text``): one call per such value, none in most stores.
+    """
+    short = f"printf('%!.15g', {column})"
+    usual = f"abs({column}) BETWEEN 1e-4 AND 1e15 AND CAST({short} AS REAL) = {column}"
+    return f"CASE WHEN {usual} OR {column} = 0 THEN {short} ELSE geo_float_text({column}) END"
+
+
+def csv_row_sql(*, carriage_returns: bool = True) -> str:
+    """The SQLite expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
+
+    The line :func:`geo.formats.export.write_export` writes for a :class:`Chunk`
+    (Python's ``csv`` module, ``\\n`` line ends): text cells guarded against
+    spreadsheet formulas (a leading ``'``), a cell quoted when it holds a comma, a
+    double quote or a newline (its quotes doubled), and every cell of a line quoted
+    when one holds a carriage return (:class:`geo.formats.csvio.CsvWriter`);
+    ``true``/``false``, floats as Python writes them, NULL as an empty cell.
+
+    ``carriage_returns=False`` leaves out that last rule (and its check of every
+    cell of every line): exact for lines without a CR, which the minimal line
+    then shows by holding none.
+    """
+    values = {name: _csv_value_sql(name) for name in FIELDS}
+    texts = [name for name in FIELDS if name in (*TEXT_FIELDS, "sources", "date")]
+    minimal = [_csv_quoted(name, values[name]) if name in texts else values[name] for name in FIELDS]
+    line = f"printf('{','.join(['%s'] * len(FIELDS))}', {', '.join(minimal)})"
+    if not carriage_returns:
+        return line
+    quoted = [f"""replace(coalesce({values[name]}, ''), '"', '""')""" for name in FIELDS]
+    has_cr = " OR ".join(f"instr({_COLUMN.get(name, name)}, char(13))" for name in texts)
+    all_quoted = f"""printf('{','.join(['"%s"'] * len(FIELDS))}', {', '.join(quoted)})"""
+    return f"CASE WHEN {has_cr} THEN {all_quoted} ELSE {line} END"
+
+
+_COLUMN = {"sources": "sources_json"}
+_FORMULA_CODES = "9, 13, 43, 45, 61, 64"  # tab, CR, + - = @: what geo.formats.export.csv_safe guards
+
+
+def _csv_value_sql(name: str) -> str:
+    """A cell's text before CSV quoting (NULL for an empty cell), as geo.formats.export's _csv_columns makes it."""
+    if name == "intercepted":
+        return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
+    if name in ("lat", "lon"):
+        return _sqlite_float(name)
+    if name in TEXT_FIELDS:
+        return f"CASE WHEN unicode({name}) IN ({_FORMULA_CODES}) THEN '''' || {name} ELSE {name} END"
+    return _COLUMN.get(name, name)  # sources' JSON text, the ISO date, whole numbers
+
+
+def _csv_quoted(name: str, value: str) -> str:
+    """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline.
+
+    The column itself is checked: the formula guard adds none of them.
+    """
+    column = _COLUMN.get(name, name)
+    needs = " OR ".join(f"instr({column}, {char})" for char in ("','", "'\"'", "char(10)"))
+    return f"""CASE WHEN {needs} THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END"""
+
+
 def _pg_float(expr: str) -> str:
     """PostgreSQL float8 as JSON (extra_float_digits > 0: its shortest exact text); "33" made "33.0", as Python writes."""
     return f"CASE WHEN {expr} = trunc({expr}) THEN trunc({expr})::bigint::text || '.0' ELSE ({expr})::text END"
 
 
-def iter_features(store: Store, filters: Filters, *, rows: int = CHUNK_ROWS) -> Iterator[Features]:
-    """The incidents passing ``filters``, oldest first, as GeoJSON Feature texts the database wrote."""
+def iter_encoded(
+    store: Store, filters: Filters, *, fmt: str = "geojson", rows: int = CHUNK_ROWS, workers: int | None = None
+) -> Iterator[Encoded]:
+    """The incidents passing ``filters``, oldest first, already written as ``fmt`` (a stream format).
+
+    Each :class:`Encoded` holds up to ``rows`` incidents' GeoJSON features or CSV
+    lines joined by ``fmt``'s separator, as the database wrote them (on
+    PostgreSQL, CSV is written from :func:`iter_chunks` by
+    :func:`geo.formats.export.encode`). On SQLite the work is split into pieces
+    of at most ``rows`` index entries, read by ``workers`` threads (default: one
+    per core, at most :data:`MAX_WORKERS`) on connections of their own and
+    handed on in order (:func:`_sqlite_encoded`).
+    """
+    separator = SEPARATORS[fmt]
     t = incidents_table
     engine = store._engine
-    postgres = engine.dialect.name == "postgresql"
-    tiebreak = t.c.id if postgres else sa.literal_column("rowid")
+    if engine.dialect.name == "sqlite":
+        if fmt == "csv":
+            encoding = _Encoding(csv_row_sql(carriage_returns=False), separator, if_cr=csv_row_sql())
+        else:
+            encoding = _Encoding(feature_sql("sqlite"), separator)
+        yield from _sqlite_encoded(store, filters, encoding, rows, _workers() if workers is None else workers)
+        return
+    if fmt == "csv":
+        for chunk in iter_chunks(store, filters, rows=rows):
+            yield encode(chunk, fmt)
+        return
     feature = sa.literal_column(feature_sql(engine.dialect.name))
-    query = sa.select(feature).where(where(filters)).order_by(t.c.date, tiebreak)
+    query = sa.select(feature).where(where(filters)).order_by(t.c.date, t.c.id)
     with store._guard("reading the incidents"), engine.connect() as conn:
         with conn.begin():
-            # (SQLite's mmap_size would save ~2 s of CPU at 1M, but every page of the file it maps counts
-            # in the process's resident memory: 1.1 GB for a 1.3 GB store. Plain reads keep it at ~200 MB.)
-            if postgres:
-                conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
+            conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
             result = conn.execute(query, execution_options={"stream_results": True, "yield_per": rows})
             try:
                 while batch := result.scalars().fetchmany(rows):
-                    yield Features(batch)
+                    yield Encoded(separator.join(batch).encode("utf-8"), len(batch))
             finally:
                 result.close()
+
+
+def _workers() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may run on (taskset, containers)
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
+
+
+# --- SQLite: pieces of the export on parallel connections ------------------------------------------
+#
+# SQLite spends nearly all of a GeoJSON export's time building the feature texts, on one core per
+# connection, and releases the GIL while it does. So the rows in (date, rowid) order -- the date
+# index holds rowid as its last column -- are cut into consecutive pieces of at most `rows` index
+# entries (found on the index alone: cheap), each piece is read as ONE value (its features joined
+# by the database), and the pieces are shared out among threads that each read on a connection of
+# their own. The caller gets the pieces in order; each thread runs at most a couple of pieces
+# ahead, so memory stays a few pieces whatever the size of the export. All connections must read
+# the same version of the store: each reports the `meta` its read transaction sees before any of
+# the export is handed on, and the export starts again when a write landed between them.
+
+_Key = tuple[dt.date, int]  # (date, rowid): an incident's place in the export's order
+_AHEAD = 2  # pieces a thread may have read before the caller takes them
+_ATTEMPTS = 3  # tries at getting every connection onto the same version before reading on one
+
+
+def _sqlite_encoded(store: Store, filters: Filters, encoding: _Encoding, rows: int, workers: int) -> Iterator[Encoded]:
+    engine = store._engine
+    with store._guard("reading the incidents"):
+        with engine.connect() as conn, conn.begin():
+            bounds = _piece_bounds(conn, filters, rows)
+        pieces = list(zip([None, *bounds], [*bounds, None]))
+        workers = min(workers, len(pieces))
+        for _attempt in range(_ATTEMPTS if workers > 1 else 0):
+            reader = _PieceReaders(engine, filters, encoding, pieces, workers)
+            try:
+                if reader.same_version():
+                    yield from reader
+                    return
+            finally:
+                reader.close()
+        with engine.connect() as conn, conn.begin():  # one connection, one transaction
+            for lo, hi in pieces:
+                yield from _read_piece(conn, filters, encoding, lo, hi)
+
+
+def _piece_bounds(conn, filters: Filters, rows: int) -> list[_Key]:
+    """The last key of each full piece of ``rows`` index entries within the filters' date range."""
+    t = incidents_table
+    rowid = sa.literal_column("rowid")
+    low, high = _date_range(filters)
+    conditions = [t.c.date >= low] if low is not None else []
+    if high is not None:
+        conditions.append(t.c.date <= high)
+    bounds: list[_Key] = []
+    while True:
+        after = _after(bounds[-1]) if bounds else []
+        query = sa.select(t.c.date, rowid).where(*conditions, *after).order_by(t.c.date, rowid)
+        key = conn.execute(query.limit(1).offset(rows - 1)).one_or_none()
+        if key is None:
+            return bounds
+        bounds.append((key[0], key[1]))
+
+
+def _after(key: _Key) -> list[sa.ColumnElement[bool]]:
+    t = incidents_table
+    # The date alone bounds the index range; the row value says exactly where the piece starts.
+    return [t.c.date >= key[0], sa.tuple_(t.c.date, sa.literal_column("rowid")) > _key_value(key)]
+
+
+def _up_to(key: _Key) -> list[sa.ColumnElement[bool]]:
+    t = incidents_table
+    return [t.c.date <= key[0], sa.tuple_(t.c.date, sa.literal_column("rowid")) <= _key_value(key)]
+
+
+def _key_value(key: _Key):
+    return sa.tuple_(sa.literal(key[0], sa.Date), sa.literal(key[1], sa.Integer))
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    """How SQLite writes an export's incidents: each one's text, the text between two."""
+
+    row_sql: str
+    separator: str
+    if_cr: str | None = None  # the row SQL for a piece whose text holds a carriage return (CSV)
+
+
+def _read_piece(conn, filters: Filters, encoding: _Encoding, lo: _Key | None, hi: _Key | None) -> list[Encoded]:
+    """The incidents passing ``filters`` with keys in (``lo``, ``hi``], as one :class:`Encoded` (none if empty)."""
+    data, n = _read_joined(conn, filters, encoding.row_sql, encoding.separator, lo, hi)
+    if encoding.if_cr and n and b"\r" in data:  # rare: such a CSV line is written another way
+        data, n = _read_joined(conn, filters, encoding.if_cr, encoding.separator, lo, hi)
+    return [Encoded(data, n)] if n else []
+
+
+def _read_joined(conn, filters: Filters, row_sql: str, separator: str, lo: _Key | None, hi: _Key | None):
+    """(the texts ``row_sql`` writes for the piece's incidents joined by ``separator``, how many)."""
+    t = incidents_table
+    conditions = [where(filters), *(_after(lo) if lo else ()), *(_up_to(hi) if hi else ())]
+    text = sa.literal_column(row_sql).label("text")
+    ordered = sa.select(text).where(*conditions).order_by(t.c.date, sa.literal_column("rowid"))
+    # group_concat in the order of an ordered subquery: SQLite never flattens one into an aggregate.
+    inner = ordered.subquery()
+    joined = sa.select(sa.cast(sa.func.group_concat(inner.c.text, separator), sa.LargeBinary), sa.func.count())
+    try:
+        return conn.execute(joined).one()
+    except sa.exc.DBAPIError as exc:
+        if "too big" not in str(exc.orig):
+            raise
+        # The piece's text is over SQLite's 1 GB limit for one value (incidents with huge sources): joined here.
+        texts = conn.execute(ordered).scalars().all()
+        return separator.join(texts).encode("utf-8"), len(texts)
+
+
+class _PieceReaders:
+    """``workers`` threads reading ``pieces`` (thread k: pieces k, k + workers, ...), iterated in order."""
+
+    def __init__(self, engine, filters: Filters, encoding: _Encoding, pieces: list, workers: int) -> None:
+        self._pieces = pieces
+        self._stop = threading.Event()
+        self._versions: queue.Queue = queue.Queue()
+        self._outboxes = [queue.Queue(maxsize=_AHEAD) for _ in range(workers)]
+        self._threads = [
+            threading.Thread(
+                target=self._work, args=(engine, filters, encoding, k), name=f"geo-export-{k}", daemon=True
+            )
+            for k in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _work(self, engine, filters: Filters, encoding: _Encoding, k: int) -> None:
+        outbox = self._outboxes[k]
+        reported = False
+        try:
+            with engine.connect() as conn, conn.begin():
+                # The first read fixes the version this transaction sees (WAL): report it.
+                self._versions.put(dict(conn.execute(sa.select(meta_table.c.key, meta_table.c.value)).all()))
+                reported = True
+                for i in range(k, len(self._pieces), len(self._threads)):
+                    if self._stop.is_set():
+                        return
+                    self._hand_on(outbox, _read_piece(conn, filters, encoding, *self._pieces[i]))
+        except BaseException as exc:  # handed to the caller, which raises it in its own thread
+            if reported:
+                self._hand_on(outbox, exc)
+            else:
+                self._versions.put(exc)
+
+    def _hand_on(self, outbox: queue.Queue, item) -> None:
+        while not self._stop.is_set():
+            try:
+                outbox.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def same_version(self) -> bool:
+        """Whether every thread reads the same version of the store (raises what a thread failed with)."""
+        versions = [self._versions.get() for _ in self._threads]
+        for v in versions:
+            if isinstance(v, BaseException):
+                raise v
+        return all(v == versions[0] for v in versions)
+
+    def __iter__(self) -> Iterator[Encoded]:
+        for i in range(len(self._pieces)):
+            item = self._outboxes[i % len(self._threads)].get()
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+            del item  # not held while the next one is awaited
+
+    def close(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
 
 
 def iter_chunks(store: Store, filters: Filters, *, rows: int = CHUNK_ROWS) -> Iterator[Chunk]:

@@ -111,12 +111,17 @@ _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str"
 _TEXT_CACHE = 8  # needles whose hits are kept per snapshot
 
 # Column expressions for the light frame (see Store.frame: dates as day numbers, SQLite
-# floats as 17-digit text because its JSON writer keeps only 15 digits).
+# floats written with 17 digits because its JSON writer keeps only 15). json() puts the digits
+# in the array as a JSON number, not a string: parsing numbers is ~0.3 s less per column at 1M.
+# (Infinity, which no JSON number spells, stays text; numpy reads both.)
+_SQLITE_FLOAT = (
+    "CASE WHEN abs({0}) <= 1.7976931348623157e308 THEN json(printf('%!.17g', {0})) ELSE printf('%!.17g', {0}) END"
+)
 _EXPRESSIONS = {
     "sqlite": {
         "date": "CAST(round(julianday(date) - 2440587.5) AS INTEGER)",
-        "lat": "printf('%!.17g', lat)",
-        "lon": "printf('%!.17g', lon)",
+        "lat": _SQLITE_FLOAT.format("lat"),
+        "lon": _SQLITE_FLOAT.format("lon"),
     },
     "postgresql": {"date": "(date - DATE '1970-01-01')"},
 }

@@ -16,7 +16,8 @@ from geo.storage.bulkload import bulk_insert
 from geo.cli import main
 from geo.formats.export import write_export
 from geo.view.filters import Filters
-from geo.storage.query import iter_chunks, iter_features
+from geo.storage import query
+from geo.storage.query import iter_chunks, iter_encoded
 from geo.storage.store import Store
 from geo.testing.synth import synth_frame
 
@@ -91,10 +92,13 @@ BIG = 200_000
 class Counting:
     """A sink that keeps nothing: what an export holds in memory is the export's own doing."""
 
-    size = 0
+    def __init__(self) -> None:
+        self.size = 0
+        self.largest = 0  # the largest single write
 
     def write(self, data) -> int:
         self.size += len(data)
+        self.largest = max(self.largest, len(data))
         return len(data)
 
 
@@ -108,9 +112,9 @@ def big_store(tmp_path_factory):
     store.dispose()
 
 
-def peak_of_export(store, filters, fmt, chunks=iter_chunks) -> tuple[int, int, int]:
+def peak_of_export(store, filters, fmt, chunks=iter_chunks, sink: Counting | None = None) -> tuple[int, int, int]:
     """(incidents, bytes written, tracemalloc peak) of one export."""
-    sink = Counting()
+    sink = sink or Counting()
     tracemalloc.start()
     try:
         n = write_export(chunks(store, filters, rows=2_000), fmt, sink)
@@ -186,12 +190,23 @@ def test_a_gpkg_export_replaces_the_old_file_when_complete(previous_gpkg):
     assert sorted(p.name for p in folder.iterdir()) == ["out.gpkg"]
 
 
-def test_database_written_features_stream_too(big_store):
-    """The CLI's GeoJSON path (feature texts from the database) holds one chunk of texts, whatever the total."""
-    small_n, small_bytes, small_peak = peak_of_export(
-        big_store, Filters(date_to=dt.date(2021, 6, 30)), "geojson", iter_features
-    )
-    big_n, big_bytes, big_peak = peak_of_export(big_store, Filters(), "geojson", iter_features)
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_database_written_exports_stream_too(big_store, workers, fmt):
+    """The CLI's path (texts the database wrote, read by one or more threads) holds a few pieces
+    of text, whatever the total."""
+
+    def encoded(store, filters, rows):
+        return iter_encoded(store, filters, fmt=fmt, rows=rows, workers=workers)
+
+    sink = Counting()
+    small_n, small_bytes, small_peak = peak_of_export(big_store, Filters(date_to=dt.date(2021, 6, 30)), fmt, encoded)
+    big_n, big_bytes, big_peak = peak_of_export(big_store, Filters(), fmt, encoded, sink)
     assert big_n == BIG and big_bytes > 2.5 * small_bytes
-    assert big_peak < 1.25 * small_peak, (small_peak, big_peak)
     assert big_peak < big_bytes / 10, (big_peak, big_bytes)
+    # At most each thread's pieces read ahead and the one it reads, and the one being written
+    # (a piece is one write), whatever the total...
+    pieces = workers * (query._AHEAD + 1) + 1 if workers > 1 else 1
+    assert big_peak < pieces * sink.largest + 1_000_000, (big_peak, sink.largest)
+    if workers == 1:  # ...and, with no threads' timing in it, four times the output in the same memory
+        assert big_peak < 1.25 * small_peak, (small_peak, big_peak)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import sqlite3
+import threading
 
 import numpy as np
 import pytest
 
-from geo.storage import snapshot
+from geo.errors import StoreError
+from geo.storage import query, snapshot
 from geo.storage.bulkload import bulk_insert
 from geo.view.filters import Filters
 from geo.formats.export import write_export
-from geo.storage.query import count, iter_chunks, iter_features
+from geo.storage.query import count, iter_chunks, iter_encoded
 from geo.testing.synth import synth_frame
 
 D = dt.date
@@ -92,6 +95,11 @@ def tricky(store):
     frame.loc[1, ["lat", "lon"]] = [33.1234565, -0.0000004]  # rounding ties and a tiny negative
     frame.loc[2, ["summary", "target", "actor"]] = [TRICKY_TEXT, "", "Unknown"]
     frame.loc[3, ["site_id", "munitions", "killed", "injured"]] = [None, None, 0, None]
+    # What a spreadsheet would run as a formula, and what CSV must quote.
+    frame.loc[4, ["summary", "target", "damage", "location", "admin1"]] = [
+        '=HYPERLINK("http://x")', "+44 1", "-", '@home, "quoted"', "\ttabbed"
+    ]
+    frame.loc[5, ["summary", "target"]] = ["two\nlines, one comma", "\rstarts with a CR"]
     bulk_insert(store, frame)
     return store
 
@@ -104,7 +112,7 @@ def python_features(store, filters) -> list[dict]:
 
 def database_features(store, filters, fmt="geojson") -> list[dict]:
     out = io.BytesIO()
-    n = write_export(iter_features(store, filters, rows=128), fmt, out)
+    n = write_export(iter_encoded(store, filters, fmt=fmt, rows=128), fmt, out)
     data = out.getvalue()
     if fmt == "geojsonl":
         return [json.loads(line) for line in data.decode("utf-8").split("\n")[:-1]]
@@ -121,6 +129,15 @@ def test_features_the_database_writes_equal_the_ones_python_writes(tricky, filte
     assert [list(f["properties"]) for f in got] == [list(f["properties"]) for f in want]
     for f in got:
         assert all(isinstance(v, float) for v in (*f["geometry"]["coordinates"], f["properties"]["lat"]))
+
+
+def test_csv_the_database_writes_is_the_csv_python_writes(tricky):
+    """Byte for byte: formula guards, quoting (a CR quotes its whole line), NULLs, floats as Python writes them."""
+    want, got = io.BytesIO(), io.BytesIO()
+    write_export(iter_chunks(tricky, Filters(), rows=128), "csv", want)
+    n = write_export(iter_encoded(tricky, Filters(), fmt="csv", rows=128), "csv", got)
+    assert n == 300 and got.getvalue() == want.getvalue()
+    assert b"\"'=HYPERLINK(\"\"http://x\"\")\"" in got.getvalue() and b"-4e-07" in got.getvalue()
 
 
 def test_feature_lines_are_the_same_features(tricky):
@@ -148,3 +165,105 @@ def test_text_filter_folds_case_beyond_ascii(tricky, needle):
     assert want  # the tricky summary holds "É Ḥamdāniyah 🚀"
     assert exported_ids(tricky, Filters(text=needle)) == want
     assert count(tricky, Filters(text=needle)) == len(want)
+
+
+# --- SQLite: the export read in pieces by parallel connections -----------------------------------
+
+
+@pytest.fixture
+def crowded(tmp_path):
+    """A SQLite store whose incidents crowd onto few dates: pieces must cut between incidents of one day."""
+    from geo.storage.store import Store
+
+    frame = synth_frame(400, seed=12)
+    frame.loc[:149, "date"] = frame.loc[0, "date"]  # 150 incidents on one day
+    frame.loc[150:199, "date"] = frame.loc[150, "date"]
+    frame.loc[5, "summary"] = TRICKY_TEXT
+    s = Store(f"sqlite:///{tmp_path / 'crowded.sqlite'}")
+    s.migrate()
+    bulk_insert(s, frame)
+    yield s
+    s.dispose()
+
+
+def feature_bytes(store, filters, fmt="geojson", **kw) -> tuple[int, bytes]:
+    out = io.BytesIO()
+    n = write_export(iter_encoded(store, filters, fmt=fmt, **kw), fmt, out)
+    return n, out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(date_from=D(2021, 3, 10)), Filters(event_types=("drone",)), Filters(text="ḥamd")], ids=repr
+)
+@pytest.mark.parametrize("fmt", ["geojson", "geojsonl", "csv"])
+def test_pieces_read_in_parallel_make_the_bytes_of_one_connection(crowded, filters, fmt):
+    one = feature_bytes(crowded, filters, fmt, rows=10_000, workers=1)  # a single piece
+    assert one[0] > 0
+    for rows, workers in [(7, 1), (7, 2), (13, 3), (1, 2)]:
+        assert feature_bytes(crowded, filters, fmt, rows=rows, workers=workers) == one, (rows, workers)
+    if fmt == "geojson":
+        ids = [f["properties"]["id"] for f in json.loads(one[1])["features"]]
+        assert ids == exported_ids(crowded, filters)  # the snapshot's order: date, then rowid
+
+
+def test_a_piece_over_sqlites_length_limit_is_joined_in_python(crowded):
+    import sqlalchemy as sa
+
+    want = feature_bytes(crowded, Filters(), rows=50, workers=2)
+
+    @sa.event.listens_for(crowded._engine, "connect")
+    def small_limit(dbapi_conn, _record):
+        dbapi_conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 20_000)  # a feature fits, fifty do not
+
+    crowded._engine.dispose()  # new connections, with the limit
+    assert feature_bytes(crowded, Filters(), rows=50, workers=2) == want
+
+
+def test_a_write_between_the_connections_starts_the_export_again(crowded, monkeypatch):
+    """Every piece comes from the same version of the store, even when a write lands as the threads start."""
+    first = exported_ids(crowded, Filters())[0]
+    work = query._PieceReaders._work
+    reported, written = threading.Event(), threading.Event()
+
+    def work_with_a_write(self, *args):
+        k = args[-1]
+        if k == 0 and not written.is_set():
+            put = self._versions.put
+            self._versions.put = lambda item: (put(item), reported.set())
+        elif k == 1 and not written.is_set():
+            if reported.wait(timeout=30):  # thread 0 holds its version: now a write lands
+                crowded.soft_delete(first, user="test")
+                written.set()
+        work(self, *args)
+
+    monkeypatch.setattr(query._PieceReaders, "_work", work_with_a_write)
+    n, data = feature_bytes(crowded, Filters(), rows=20, workers=2)
+    assert written.is_set()
+    ids = [f["properties"]["id"] for f in json.loads(data)["features"]]
+    assert n == len(ids) == 399 and first not in ids
+    monkeypatch.undo()
+    assert (n, data) == feature_bytes(crowded, Filters(), rows=1_000, workers=1)
+
+
+def test_versions_that_never_agree_fall_back_to_one_connection(crowded, monkeypatch):
+    want = feature_bytes(crowded, Filters(), rows=1_000, workers=1)
+    attempts = []
+    monkeypatch.setattr(query._PieceReaders, "same_version", lambda self: attempts.append(1) or False)
+    assert feature_bytes(crowded, Filters(), rows=30, workers=2) == want
+    assert len(attempts) == query._ATTEMPTS
+
+
+def test_a_failing_piece_fails_the_export_and_stops_every_thread(crowded, monkeypatch):
+    read_piece = query._read_piece
+    calls = []
+
+    def failing(*args):
+        calls.append(args)
+        if len(calls) == 4:
+            raise sqlite3.OperationalError("disk I/O error")
+        return read_piece(*args)
+
+    monkeypatch.setattr(query, "_read_piece", failing)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        feature_bytes(crowded, Filters(), rows=20, workers=2)
+    assert not [t for t in threading.enumerate() if t.name.startswith("geo-export-")]
