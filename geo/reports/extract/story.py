@@ -713,6 +713,7 @@ class Story:
                     evidence=" ".join(text[sentences[i][0] : sentences[i][1]] for i in sorted(ev.sentences)),
                     evidence_spans=tuple(sorted(spans, key=lambda t: (t[1], t[0]))),
                     place_method=ev.place_method,
+                    date_window=(date - dt.timedelta(days=1), date) if ev.date_defaulted and precision == "day" else None,
                     attribution_evidence=text[sentences[who][0] : sentences[who][1]] if who is not None else "",
                     confidence=score(
                         geo_precision=gp,
