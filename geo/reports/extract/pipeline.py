@@ -369,7 +369,7 @@ class _Reader:
                     story.lead_date = story.context_date = (m.date.date, m.date.precision)
             return
         self._date_of(m, start, end)
-        if m.date is None and CAUSE_CLAUSE.match(text, start) and (told := story.context_date or story.lead_date):
+        if m.date is None and CAUSE_CLAUSE.match(text, start) and not DEFINITE_EVENT.search(seg) and (told := story.context_date or story.lead_date):
             # "The strikes follow a rocket attack on ...": an attack before the one told, in the days
             # before it: the week of the day before, not the day of the strikes.
             m.date = DateMention(start, start, "", told[0] - dt.timedelta(days=1), "week", "anchor")

@@ -62,7 +62,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_CAUSE_WORDS = r"(?:follow(?:s|ed)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for)"
+_CAUSE_WORDS = r"(?:follow(?:s|ed|ing)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for)"
 #: A clause that opens on these words tells an earlier event, the cause of the one before it.
 CAUSE_CLAUSE = re.compile(_CAUSE_WORDS + r"\s", re.IGNORECASE)
 _ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:another|a\s+second|a\s+separate|an\s+earlier)\s"
@@ -78,6 +78,8 @@ _CLAUSE = re.compile(
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
     # event told next is another one, earlier (its own place, date and weapon).
     r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
+    # "..., a move that raised tensions following recent US strikes on ...": the same, told as a participle.
+    r"|,?\s+(?=following\s+(?:(?:recent|last|earlier|previous)\s+)?(?:an?|the|its|their|US|U\.S\.|American|Israeli|Iranian)\s)"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
     # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.
