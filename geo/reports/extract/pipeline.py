@@ -571,7 +571,7 @@ class _Reader:
         for c_start, c_end in self._clauses(si):
             if (c_start, c_end) == (m.start, m.end):
                 continue
-            if OTHER_EVENT_CLAUSE.match(self.text, max(c_start, m.start)):
+            if OTHER_EVENT_CLAUSE.match(self.text, max(c_start, m.start)) or (c_start < m.start and _EARLIER.match(self.text, c_start)):
                 # "the strikes | follow a rocket attack on K-1", "rockets hit the base | along with another
                 # attack in Syria": the other event's place is not this one's.
                 continue

@@ -88,8 +88,38 @@ _CLAUSE = re.compile(
 )
 
 
+# "After rockets hit the base on Monday, US jets struck ...": a sentence opening on a subordinate
+# clause of an earlier event; the main clause starts after the comma that closes it.
+_PREPOSED = re.compile(
+    # A count of days ("Five days after his killing, ...") dates the main clause from the event told
+    # first: such a sentence is left whole.
+    r"\W*(?:(?:shortly|soon|just|only|hours|minutes|(?:a\s+few|several)\s+hours)\s+)?(?:after|following)\s"
+    r"(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)",
+    re.IGNORECASE,
+)
+# A comma followed by these continues the subordinate clause (a day, a relative clause, an apposition).
+_NOT_MAIN = re.compile(
+    r",\s+(?:that|which|who|whom|whose|where|when|including|and|or|on|in|at|near|an?|late|early|\d"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+
+
+def _preposed_end(text: str, start: int, end: int) -> int | None:
+    """Where the main clause of a sentence opening on "After ..., " starts, or None."""
+    if not _PREPOSED.match(text, start, end):
+        return None
+    for comma in re.finditer(r",\s+", text[start:end]):
+        if not _NOT_MAIN.match(text, start + comma.start(), end):
+            return start + comma.end()
+    return None
+
+
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, pos = [], start
+    if (main := _preposed_end(text, start, end)) is not None:
+        out.append((start, main))
+        pos = main
     for m in _CLAUSE.finditer(text, start, end):
         if m.start() - pos <= 8:
             continue

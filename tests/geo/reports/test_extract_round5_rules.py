@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 from geo.reports.evaluate import candidate_window
+from geo.reports.extract.sentences import split_clauses
 from tests.geo.reports.test_extract_real_rules import TUE, cands, gaz  # noqa: F401  (gaz is a fixture)
 
 MON = TUE - dt.timedelta(days=1)
@@ -49,3 +50,70 @@ def test_a_dated_attack_keeps_its_one_day(gaz, text, day):
     assert c.date == day
     assert c.date_window is None
     assert candidate_window(c) == (day, day)
+
+
+# --- the event a clause is told after: its place and weapon stay with it ---------------------------
+
+
+def told(gaz, text):
+    return sorted((c.site_id, c.event_type, c.actor) for c in cands(gaz, text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # ", following <an earlier event>": the missiles are the attack, the strikes another event
+        (
+            "Iran fired missiles at Al Udeid Air Base on Monday, a move that raised tensions following recent US strikes on Iranian nuclear sites.",
+            [("al-udeid-air-base", "missile", "Iran (IRGC)")],
+        ),
+        (
+            "Rockets hit the Green Zone on Monday evening, and following the Baghdad barrage officials said missile units were on alert.",
+            [("green-zone", "rocket", "Unknown")],
+        ),
+        # "After <earlier event>, <main clause>": the main clause does not take the earlier event's place
+        # nor lend it its actor
+        (
+            "After rockets hit Camp Taji on Monday, US jets struck five depots of Kataib Hezbollah.",
+            [("camp-taji", "rocket", "Unknown")],
+        ),
+        (
+            "After a rocket attack on Camp Taji on Monday that killed two soldiers, the US military carried out airstrikes on Tuesday.",
+            [("camp-taji", "rocket", "Unknown")],
+        ),
+    ],
+)
+def test_an_event_told_as_what_came_first_keeps_its_own_place_and_weapon(gaz, text, expected):
+    assert told(gaz, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        # an opening "After ..." clause ends at the comma before the main clause
+        ("After rockets hit the depot, US jets struck the launchers.", "After rockets hit the depot, "),
+        ("Hours after drones hit the base, the coalition struck back.", "Hours after drones hit the base, "),
+        # a day, a relative clause or an apposition after a comma still belong to it
+        (
+            "After a drone hit the airport, Monday, which hosts coalition troops, officials said nobody was hurt.",
+            "After a drone hit the airport, Monday, which hosts coalition troops, ",
+        ),
+        # a count of days dates the main clause from the first event: the sentence stays whole
+        ("Five days after the raid, militias fired rockets at the camp.", None),
+        ("After his killing, militias fired rockets at the camp.", None),
+        # no comma closing it: nothing to split
+        ("After midnight the guards heard explosions near the gate.", None),
+    ],
+)
+def test_where_an_opening_after_clause_ends(text, first):
+    clauses = split_clauses(text, 0, len(text))
+    if first is None:
+        assert clauses[0] != (0, len(text)) or len(clauses) == 1
+        assert not text[clauses[0][0] : clauses[0][1]].endswith(", ")
+    else:
+        assert text[clauses[0][0] : clauses[0][1]] == first
+
+
+def test_a_definite_following_the_attack_keeps_the_day_of_the_attack_told(gaz):
+    text = "Rockets hit Ain al-Asad air base on Monday. Following the attack, US helicopters flew over the base."
+    assert [(c.date, c.site_id, c.event_type) for c in cands(gaz, text)] == [(MON, "ain-al-asad", "rocket")]
