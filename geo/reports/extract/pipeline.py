@@ -105,6 +105,8 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
+# "a previous rocket attack on an Iraqi base": an attack before the story's, told in passing.
+_PREVIOUS = re.compile(r"\b(?:an?|one)\s+(?:previous|prior|earlier|separate)\s", re.IGNORECASE)
 # A clause split off at "after" that tells the earlier event ("It comes after drones targeted a base").
 _EARLIER = re.compile(r"(?:[\w-]+\s+){0,3}?after\s", re.IGNORECASE)
 # "A few days earlier", "two days before": counted back from an event already told, so never the
@@ -204,9 +206,11 @@ class _Reader:
     def _places_in(self, start: int, end: int) -> list[Place]:
         return places_in(self.places, self._starts, start, end)
 
-    def _clause_places(self, start: int, end: int, types: dict[str, float]):
+    def _clause_places(self, start: int, end: int, types: dict[str, float], *, in_passing: bool = False):
         airstrike = "airstrike" in types or "strike" in types
-        return clause_places(self.text, self._places_in(start, end), self.report_sites, start, end, airstrike=airstrike)
+        return clause_places(
+            self.text, self._places_in(start, end), self.report_sites, start, end, airstrike=airstrike, in_passing=in_passing
+        )
 
     def _recent(self, date: dt.date) -> bool:
         """Within a month before publication: the report's own story, not history it recalls."""
@@ -401,7 +405,14 @@ class _Reader:
         m.definite = bool(DEFINITE_EVENT.search(seg))
         m.another = bool(_ANOTHER.search(seg))
         m.the_strikes = bool(_THE_STRIKES.search(seg))
-        where = self._clause_places(start, end, m.types)
+        # An earlier attack told in passing ("since a rocket attack on an Iraqi base in December", "a
+        # previous attack on a base in Syria"): a base described, not named, is another base than the
+        # story's, so it stays at the area the words give.
+        # ("Five days after his killing, Iran fired ..." is one clause: the sentence's own attack.)
+        split_after = _EARLIER.match(text, start) and (start > self.sentences[si][0] or seg.rstrip().endswith(","))
+        in_passing = not m.definite and bool(split_after or OTHER_EVENT_CLAUSE.match(text, start) or _PREVIOUS.search(seg))
+        m.in_passing = in_passing
+        where = self._clause_places(start, end, m.types, in_passing=in_passing)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
         if m.date is not None and m.targets and _twice(seg):
             # "Ain al-Asad was attacked twice on Tuesday": that day's attacks there with different
@@ -444,12 +455,13 @@ class _Reader:
             return
         if not m.targets and _THE_ATTACKS.search(seg):
             self._all_unharmed(si, m.killed, m.injured)  # "Nobody was hurt in the attacks": also those told later
-        if not m.targets and not m.unknown_place:
-            m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
-            if m.anaphor is None and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
-                m.targets = [(*national, 1, "descriptive")]  # "an Iraqi air base": the one Iraqi base the report names
         # ("Minutes after the missile attack, ...": "the attack" is the one told, not an earlier one.)
         m.earlier = not m.definite and bool(_EARLIER.match(text, start) or OTHER_EVENT_CLAUSE.match(text, start))
+        if not m.targets and not m.unknown_place:
+            m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
+            # "an Iraqi air base": the one Iraqi base the report names (not for an attack told in passing).
+            if m.anaphor is None and not in_passing and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
+                m.targets = [(*national, 1, "descriptive")]
         for piece in self._per_target(m):
             for one in self._per_weapon(piece):
                 story.link(one, attribution)

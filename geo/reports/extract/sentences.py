@@ -67,7 +67,9 @@ _CAUSE_WORDS = r"(?:follow(?:s|ed|ing)?|(?:in\s+|as\s+)?(?:retaliation|revenge|r
 CAUSE_CLAUSE = re.compile(_CAUSE_WORDS + r"\s", re.IGNORECASE)
 _ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:another|a\s+second|a\s+separate|an\s+earlier)\s"
 #: A clause that tells another event than the one before it (a cause, "along with another attack in ...").
-OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + ")", re.IGNORECASE)
+# "the deadliest attack since a rocket attack on ...": a measure against an earlier event.
+_SINCE_WORDS = r"since\s+(?:an?|the|its|their|US|U\.S\.)\s"
+OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + "|" + _SINCE_WORDS + ")", re.IGNORECASE)
 
 # Clause boundaries: conjunctions that join two events in one sentence. For
 # "after"/"before" the second clause keeps a leading duration ("a week after
@@ -78,6 +80,7 @@ _CLAUSE = re.compile(
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
     # event told next is another one, earlier (its own place, date and weapon).
     r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
+    r"|,?\s+(?=" + _SINCE_WORDS + ")"
     # "..., a move that raised tensions following recent US strikes on ...": the same, told as a participle.
     r"|,?\s+(?=following\s+(?:(?:recent|last|earlier|previous)\s+)?(?:an?|the|its|their|US|U\.S\.|American|Israeli|Iranian)\s)"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"

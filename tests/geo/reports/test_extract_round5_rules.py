@@ -117,3 +117,37 @@ def test_where_an_opening_after_clause_ends(text, first):
 def test_a_definite_following_the_attack_keeps_the_day_of_the_attack_told(gaz):
     text = "Rockets hit Ain al-Asad air base on Monday. Following the attack, US helicopters flew over the base."
     assert [(c.date, c.site_id, c.event_type) for c in cands(gaz, text)] == [(MON, "ain-al-asad", "rocket")]
+
+
+# --- an earlier attack recalled in passing -------------------------------------------------------
+
+MAR11 = dt.date(2020, 3, 11)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "since <an earlier event>" opens a clause of its own: its weapon and place stay there
+        (
+            "Rockets hit Ain al-Asad air base on Tuesday, the heaviest barrage since a drone attack on Erbil airport in December.",
+            [("2019-12-01", "month", "erbil-airport", "drone"), ("2020-03-10", "day", "ain-al-asad", "rocket")],
+        ),
+        # a base it only describes is another base than the story's: it stays at the area named
+        (
+            "Rockets hit Ain al-Asad air base on Tuesday, the deadliest attack since a drone attack on a base in Anbar province in December.",
+            [("2019-12-01", "month", "anbar-province", "drone"), ("2020-03-10", "day", "ain-al-asad", "rocket")],
+        ),
+        (
+            "Rockets hit Ain al-Asad air base on Tuesday. Militias were behind a previous drone attack on a base in Anbar province in December.",
+            [("2019-12-01", "month", "anbar-province", "drone"), ("2020-03-10", "day", "ain-al-asad", "rocket")],
+        ),
+        # told as an attack of its own (not in passing), the described base is still the one named
+        (
+            "Rockets hit Ain al-Asad air base on Tuesday. A drone hit an Iraqi air base in Anbar province in December.",
+            [("2019-12-01", "month", "ain-al-asad", "drone"), ("2020-03-10", "day", "ain-al-asad", "rocket")],
+        ),
+    ],
+)
+def test_an_attack_recalled_in_passing_keeps_its_own_weapon_and_area(gaz, text, expected):
+    got = sorted((c.date.isoformat(), c.date_precision, c.site_id, c.event_type) for c in cands(gaz, text, MAR11))
+    assert got == expected
