@@ -209,13 +209,20 @@ _BLAME = re.compile(
     r"pinn?(?:ed|ing|s)\s+(?:[\w'’-]+\s+){1,5}?on|la(?:id|ys|ying)\s+(?:the\s+)?blame)\b",
     re.IGNORECASE,
 )
+_OF_A_KIND = re.compile(r"\b(?:such|similar|in\s+the\s+past|previous(?:ly)?|often|usually|regularly|typically|frequently)\b", re.IGNORECASE)
+# "a militia blamed for the attack", "groups which are blamed for these attacks": a passive participle
+# after the group it describes.
+_BLAMED_FOR = re.compile(
+    r"\b(?:(?:which|who|that)\s+(?:was|were|is|are|(?:has|have|had)\s+been)\s+)?(?:widely\s+)?blamed\s+for\s+(?:the|this|that|these|both)\b",
+    re.IGNORECASE,
+)
 _ACTIVE_BLAME = re.compile(r"blam|accus|held|holds|assess|attribut(?!ed\s+to)|put|pinn?|la(?:id|ys|ying)", re.IGNORECASE)
 # Words between a subject and its verb that are no part of the subject ("the Pentagon has since blamed").
 _AUXILIARY = re.compile(r"(?:\s+(?:has|have|had|also|since|again|publicly|quickly|formally|already|swiftly|later|earlier))+$", re.IGNORECASE)
 #: Hedges: the source believes, but does not say, that the actor did it.
 HEDGE = re.compile(
     r"\b(?:likely|suspected|suspects?|working[- ](?:level\s+)?assumption|believed\s+to|believe[sd]?\s+(?:that\s+)?|probably|presumably|"
-    r"thought\s+to|appears?\s+to|appeared\s+to|possibly|may\s+have|might\s+have|allegedly|purportedly)\b",
+    r"thought\s+to|appears?\s+to|appeared\s+to|seems?\s+to|seemed\s+to|possibly|may\s+have|might\s+have|allegedly|purportedly)\b",
     re.IGNORECASE,
 )
 #: Suspicion the signs, not a person, voice: "bore the hallmarks of X", "indications point to X",
@@ -238,7 +245,7 @@ _GROUP_ANAPHOR = re.compile(r"\b(?:the|this)\s+(?:group|militia|faction|organi[s
 # Substrings without which no statement pattern can match (most clauses have none).
 _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
-    "suspect", "assumption", "believ", "probabl", "presum", "said it", "saying it", "said that it", "said its", "said on", "said in a",
+    "suspect", "assumption", "believ", "probabl", "presum", "seem", "said it", "saying it", "said that it", "said its", "said on", "said in a",
     "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
     "indicat", "point", "suggest", "consistent with", "evidence", "employed", "have used", "has used", "had used",
@@ -267,8 +274,11 @@ def attribution_statement(
     if not has_statement_words(seg):
         return None
     if _NO_CLAIM.search(seg):
-        return None
-    if cm := CLAIM.search(seg):
+        # "..., although no group has claimed it": no claim, but a blame or suspicion of this attack beside
+        # it stands; one of attacks of its kind ("have in the past blamed such rocket fire on X") does not.
+        if _OF_A_KIND.search(seg):
+            return None
+    elif cm := CLAIM.search(seg):
         named = [a for a in actors if side_of(a.name) == "other" and a.start < start + cm.start()]
         if named:
             return Attribution("claimed", named[0].name, "")  # the subject, not an apposition describing it
@@ -294,6 +304,10 @@ def attribution_statement(
             else:
                 who = source_label(text[by[-1].start : min(verb, by[-1].end + 20)]) if by else ""
             return Attribution(kind, blamed[0].name, who)
+        if (pm := _BLAMED_FOR.search(seg)) and (before := [a for a in actors if a.end <= start + pm.start() and side_of(a.name) == "other"]):
+            # "depots of a militia group blamed for the attack": the group the participle describes
+            kind = "suspected" if HEDGE.search(seg) else "blamed"
+            return Attribution(kind, before[-1].name, source.label if source is not None and not source.anaphoric else "")
     if sm := HEDGE.search(seg):
         near = [a for a in actors if abs(a.start - (start + sm.start())) < 80 and side_of(a.name) == "other"]
         if not near and recent_actor and side_of(recent_actor) == "other" and (gm := _GROUP_REF.search(seg, sm.end())):

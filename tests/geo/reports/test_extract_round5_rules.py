@@ -151,3 +151,28 @@ MAR11 = dt.date(2020, 3, 11)  # a Wednesday
 def test_an_attack_recalled_in_passing_keeps_its_own_weapon_and_area(gaz, text, expected):
     got = sorted((c.date.isoformat(), c.date_precision, c.site_id, c.event_type) for c in cands(gaz, text, MAR11))
     assert got == expected
+
+
+# --- who did it: blame beside a denial of any claim, hedges, a participle ------------------------
+
+TAJI = "Rockets hit Camp Taji on Tuesday. "
+
+
+@pytest.mark.parametrize(
+    "text, actor, attribution",
+    [
+        # "no group claimed it" denies a claim, not the blame or suspicion beside it
+        (TAJI + "The attack appears to have been carried out by Kataib Hezbollah, although no group claimed it.", "Kataib Hezbollah", "suspected"),
+        (TAJI + "No group claimed the attack, though Kataib Hezbollah was suspected of it.", "Kataib Hezbollah", "suspected"),
+        # "seems to" hedges like "appears to"
+        (TAJI + "The attack seems to have been carried out by Kataib Hezbollah, although no group claimed it.", "Kataib Hezbollah", "suspected"),
+        # a group described by "blamed for the attack"
+        (TAJI + "Kataib Hezbollah, the militia blamed for the attack, denied any role.", "Kataib Hezbollah", "blamed"),
+        # a blame of attacks of its kind is background, with or without a denied claim
+        (TAJI + "No group claimed the attack, though officials have in the past blamed such rocket fire on Kataib Hezbollah.", "Unknown", "unknown"),
+        (TAJI + "Nobody has claimed the attack.", "Unknown", "unknown"),
+    ],
+)
+def test_blame_and_suspicion_beside_a_denied_claim(gaz, text, actor, attribution):
+    (c,) = cands(gaz, text)
+    assert (c.actor, c.attribution) == (actor, attribution)
