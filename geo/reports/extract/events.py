@@ -31,7 +31,10 @@ __all__ = [
 # =============================================================================== event type
 
 # Tie-break: the more specific weapon wins.
-_TYPE_PRIORITY = ("other", "small_arms", "ied", "artillery", "indirect_fire", "rocket", "missile", "rpg", "drone", "airstrike")
+_MISSILE_KIND = re.compile(r"(?:ballistic|cruise)\s", re.IGNORECASE)
+# Ties between weapon words go to the later entry: "rocket" after "missile", since reports call
+# rockets missiles far more often than the other way round.
+_TYPE_PRIORITY = ("other", "small_arms", "ied", "artillery", "indirect_fire", "missile", "rocket", "rpg", "drone", "airstrike")
 _FAMILIES = ({"rocket", "missile", "indirect_fire", "artillery", "rpg"},)
 _ROCKETLIKE = frozenset({"rocket", "missile"})
 _SHELLLIKE = frozenset({"indirect_fire", "artillery"})
@@ -157,7 +160,9 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
                 continue
             if kind not in ("airstrike", "strike") and (_UNUSED_BEFORE.search(seg, max(0, s - 60), s) or _UNUSED_AFTER.match(seg, e)):
                 continue
-            votes.append((vote, 1.0))
+            # A "ballistic" or "cruise" missile is that weapon; a bare "missile" beside "rockets" is the
+            # loose word for the same launch (the tie goes to the rocket, see _TYPE_PRIORITY).
+            votes.append((vote, 1.1 if vote == "missile" and _MISSILE_KIND.match(seg, s) else 1.0))
             spans.append((start + s, start + e))
     return TypeVotes(tuple(votes), tuple(spans))
 

@@ -176,3 +176,25 @@ TAJI = "Rockets hit Camp Taji on Tuesday. "
 def test_blame_and_suspicion_beside_a_denied_claim(gaz, text, actor, attribution):
     (c,) = cands(gaz, text)
     assert (c.actor, c.attribution) == (actor, attribution)
+
+
+# --- rocket or missile: the loose word and the specific one --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, event_type",
+    [
+        # one launch called both: "missile" is the loose word for the rockets
+        ("Reports say several missiles or rockets landed at Balad air base on Monday.", "rocket"),
+        ("Two missiles struck Green Village on Monday evening. A rocket attack targeted the troops at Green Village, CENTCOM said.", "rocket"),
+        # a ballistic or cruise missile is that weapon
+        ("Militants fired ballistic missiles and rockets at Ain al-Asad air base on Monday.", "missile"),
+        ("A cruise missile and a rocket struck Ain al-Asad air base on Monday.", "missile"),
+        # one word alone keeps its weapon
+        ("Two missiles struck Green Village on Monday.", "missile"),
+        ("Two rockets struck Green Village on Monday.", "rocket"),
+    ],
+)
+def test_rocket_and_missile_for_one_launch(gaz, text, event_type):
+    (c,) = cands(gaz, text)
+    assert c.event_type == event_type
