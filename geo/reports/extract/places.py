@@ -389,6 +389,13 @@ def places_in(places: list[Place], starts: list[int], start: int, end: int) -> l
     return out
 
 
+# A town's name read as a speaker: an outlet named after it ("Lebanon's al-Mayadeen said", "Mayadeen TV").
+_MEDIA_AFTER = re.compile(
+    r"(?:\s+(?:TV|television|channel|news(?:\s+(?:agency|website|channel))?|newspaper|website|reported|reports|said|says|quoted|cited|citing|added))\b"
+    r"|,\s+(?:citing|quoting)\b"
+)
+
+
 def clause_places(
     text: str, in_clause: list[Place], report_sites: list[Any], start: int, end: int, *, airstrike: bool, in_passing: bool = False
 ) -> ClausePlaces:
@@ -419,6 +426,8 @@ def clause_places(
             continue
         if _ORIGIN.search(before[-60:]) or _DIRECTION_OF.search(before[-30:]):
             continue  # "fired from ...", "west of Baghdad": not the target
+        if p.site.kind in ("town", "city", "village") and _MEDIA_AFTER.match(text, p.end):
+            continue  # "al-Mayadeen said", "Baghdad TV reported": an outlet named after a town speaks
         if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):
             continue
         if airstrike and (cause := _CAUSE_OF_STRIKE.search(text, start, p.start)) and not _STRIKE_WORD.search(cause.group(0), 8):

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from geo.reports.evaluate import candidate_window
-from geo.reports.extract.sentences import split_clauses
+from geo.reports.extract.sentences import find_datelines, split_clauses
 from tests.geo.reports.test_extract_real_rules import TUE, cands, gaz  # noqa: F401  (gaz is a fixture)
 
 MON = TUE - dt.timedelta(days=1)
@@ -198,3 +198,44 @@ def test_blame_and_suspicion_beside_a_denied_claim(gaz, text, actor, attribution
 def test_rocket_and_missile_for_one_launch(gaz, text, event_type):
     (c,) = cands(gaz, text)
     assert c.event_type == event_type
+
+
+# --- where the reporter or the speaker is, not where the attack was -------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, dateline",
+    [
+        ("BAGHDAD, Jan 4 (Reuters) - Two drones were downed.", "BAGHDAD, Jan 4 (Reuters) - "),
+        ("ERBIL, March 6, 2021 (AFP) — Rockets fell.", "ERBIL, March 6, 2021 (AFP) — "),
+        ("(Wire- Some Network) DAMASCUS, Aug 14 (SANA) – A rocket fell.", "(Wire- Some Network) DAMASCUS, Aug 14 (SANA) – "),
+        ("date 2024-08-14 (Wire- Some Network) DAMASCUS, Aug 14 (SANA) – A rocket fell.", "date 2024-08-14 (Wire- Some Network) DAMASCUS, Aug 14 (SANA) – "),
+    ],
+)
+def test_datelines_with_a_day_or_a_republishers_tag(line, dateline):
+    assert [line[a:b] for a, b in find_datelines(line)] == [dateline]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the dateline's city is where the reporter is
+        (
+            "DAMASCUS, May 9 (Wire) - A rocket attack targeted the US base in the Conoco field last night, state television reported.",
+            [("conoco-gas-field", "rocket")],
+        ),
+        # a town's name as an outlet that speaks is no target
+        (
+            "Rockets hit Camp Taji on Monday. Hours later airstrikes hit eastern Syria. Lebanon's al-Mayadeen said the airstrikes were flown by drones.",
+            [("camp-taji", "rocket"), ("eastern-syria", "airstrike")],
+        ),
+        (
+            "Airstrikes hit militia positions near Al Bukamal on Monday, Mayadeen TV reported.",
+            [("al-bukamal", "airstrike")],
+        ),
+        # the town as a target is still one
+        ("Airstrikes hit militia positions in Mayadin on Monday, the monitor said.", [("mayadin", "airstrike")]),
+    ],
+)
+def test_a_place_that_speaks_or_reports_is_no_target(gaz, text, expected):
+    assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == expected
