@@ -95,6 +95,8 @@ _ACTIVE_VERB = re.compile(
     r"responded|retaliated|bombed|sent|opened\s+fire|target|launch)\b)",
     re.IGNORECASE,
 )
+# Fire that answers fire in the air: "opened fire to intercept", "fired to shoot down".
+_DEFENDING = re.compile(r"\s+(?:(?:in\s+an\s+attempt\s+)?to\s+|and\s+)(?:intercept|shoot\s+down|down|bring\s+down|repel)\b", re.IGNORECASE)
 # "X stationed on the western bank of the river attacked ...": a participle describing the subject
 # (where it is) stands between it and its verb, with no verb of its own.
 _SUBJECT_PARTICIPLE = re.compile(
@@ -130,13 +132,16 @@ _SPOKE = re.compile(
     r"(?:\s+(?:on|in|late|early|that|,|\w+day|reporters|journalists|a\s+statement|an?\s+\w+)\b)*",
     re.IGNORECASE,
 )
+# Where the speaker's own forces are ("its forces in Erbil", "its troops stationed at the airport").
+_WHERE = r"(?:\s+(?:(?:based|stationed|deployed)\s+)?(?:in|at|near|on)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?[\w.'’-]+)?"
 # After a verb of saying: the speaker speaks of itself ("it had struck", "its aircraft hit",
 # "they launched", "US forces conducted" needs no speaker).
 _SELF_SUBJECT = re.compile(
     r"[\s,]*(?:that\s+)?(?:it|they|we|its\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|warplanes|troops|units|drones|"
     r"members|artillery|mujahideen)|our\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|troops))\b"
-    # ("said its forces had been targeted": the speaker was the target.)
-    r"(?!\s+(?:had|have|has)\s+been\b|\s+(?:were|was|are|is|came|come|being|got)\b)",
+    # ("said its forces had been targeted", "confirmed its forces in Erbil were attacked": the speaker
+    # was the target.)
+    r"(?!" + _WHERE + r"\s+(?:had|have|has)\s+been\b|" + _WHERE + r"\s+(?:were|was|are|is|came|come|being|got)\b)",
     re.IGNORECASE,
 )
 # ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
@@ -170,6 +175,8 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
             continue
         verb = _ACTIVE_VERB.match(text, a.end, end) or _SUBJECT_PARTICIPLE.match(text, a.end, end)
         if verb and not _GAP_STOP.search(verb.group("gap")):
+            if _DEFENDING.match(text, verb.end(), end):
+                continue  # "the embassy's air defences opened fire to intercept the rockets": the defender
             return a  # "Iran-backed militias launched", "US forces shelled"
         nxt = min((t for t in weapon_starts if t >= a.end), default=None)
         if nxt is not None and nxt - a.end <= 25:

@@ -239,3 +239,34 @@ def test_datelines_with_a_day_or_a_republishers_tag(line, dateline):
 )
 def test_a_place_that_speaks_or_reports_is_no_target(gaz, text, expected):
     assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == expected
+
+
+# --- the speaker and the defender are not the attacker ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the coalition confirming that its forces somewhere were attacked is the target, not the author
+        (
+            "The coalition confirmed on Sunday that its forces in Erbil were attacked by two drones on Saturday.",
+            [("erbil", "drone", "Unknown", "unknown")],
+        ),
+        (
+            "The coalition confirmed that its troops stationed at Erbil airport were attacked by two drones on Saturday.",
+            [("erbil-airport", "drone", "Unknown", "unknown")],
+        ),
+        # speaking of its own strike, it is the author
+        (
+            "The coalition said its aircraft struck a militia depot at Jurf al-Sakhar on Saturday.",
+            [("jurf-al-sakhar", "airstrike", "US forces / US-led coalition", "claimed")],
+        ),
+        # air defences firing to intercept the rockets defend; they did not attack
+        (
+            "The embassy's C-RAM system opened fire to intercept rockets over Baghdad on Sunday.",
+            [("baghdad", "rocket", "Unknown", "unknown")],
+        ),
+    ],
+)
+def test_the_speaker_and_the_defender_are_not_the_attacker(gaz, text, expected):
+    assert sorted((c.site_id, c.event_type, c.actor, c.attribution) for c in cands(gaz, text)) == expected
