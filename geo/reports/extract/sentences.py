@@ -62,7 +62,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_CAUSE_WORDS = r"(?:follow(?:s|ed|ing)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for)"
+_CAUSE_WORDS = r"(?:follow(?:s|ed|ing)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for|(?:a|in)\s+(?:response|reply)\s+to)"
 #: A clause that opens on these words tells an earlier event, the cause of the one before it.
 CAUSE_CLAUSE = re.compile(_CAUSE_WORDS + r"\s", re.IGNORECASE)
 _ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:another|a\s+second|a\s+separate|an\s+earlier)\s"

@@ -270,3 +270,21 @@ def test_a_place_that_speaks_or_reports_is_no_target(gaz, text, expected):
 )
 def test_the_speaker_and_the_defender_are_not_the_attacker(gaz, text, expected):
     assert sorted((c.site_id, c.event_type, c.actor, c.attribution) for c in cands(gaz, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "a response to <an attack>" tells the attack answered: its place and weapon are its own
+        (
+            "US jets struck militia depots on Tuesday. Those strikes were a response to a rocket attack on US forces near Erbil airport on Sunday.",
+            [("2023-05-07", "erbil-airport", "rocket")],
+        ),
+        (
+            "Militias fired rockets at Ain al-Asad air base on Monday in response to an airstrike on their headquarters.",
+            [("2023-05-08", "ain-al-asad", "rocket")],
+        ),
+    ],
+)
+def test_the_attack_a_response_answers_keeps_its_own_place_and_weapon(gaz, text, expected):
+    assert sorted((c.date.isoformat(), c.site_id, c.event_type) for c in cands(gaz, text)) == expected
