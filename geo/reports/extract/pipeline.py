@@ -105,6 +105,10 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
+_DENIED = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|rejected|rejects|disavow(?:ed|s)?)\s+(?:any\s+)?(?:involvement|role|responsibility|part|links?|connection)\s+(?:in|for|with|to)\b",
+    re.IGNORECASE,
+)
 # "a previous rocket attack on an Iraqi base": an attack before the story's, told in passing.
 _PREVIOUS = re.compile(r"\b(?:an?|one)\s+(?:previous|prior|earlier|separate)\s", re.IGNORECASE)
 # A clause split off at "after" that tells the earlier event ("It comes after drones targeted a base").
@@ -338,7 +342,8 @@ class _Reader:
         if not m.types and self.last_types and _ONE_MORE.search(seg):
             m.types = {k: v * 0.5 for k, v in self.last_types.items()}  # "the last one, on 30 September, ..."
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
-        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
+        # "Iran denied involvement in the Jordan strike": a denial names an attack told elsewhere, it tells none.
+        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not _DENIED.search(seg)
         attribution = None if statement_generic else self._statement(si, start, end)
         if (attribution is None or statement_generic) and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks

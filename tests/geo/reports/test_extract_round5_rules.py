@@ -288,3 +288,17 @@ def test_the_speaker_and_the_defender_are_not_the_attacker(gaz, text, expected):
 )
 def test_the_attack_a_response_answers_keeps_its_own_place_and_weapon(gaz, text, expected):
     assert sorted((c.date.isoformat(), c.site_id, c.event_type) for c in cands(gaz, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a denial names an attack, it tells none
+        ("Amman denies involvement in US strikes in Iraq", []),
+        ("Rockets hit Camp Taji on Monday. Tehran denied any role in the strikes on Iraq.", [("camp-taji", "rocket")]),
+        # the attack told beside it is still one
+        ("Rockets hit Camp Taji on Monday. The group denied involvement in the attack.", [("camp-taji", "rocket")]),
+    ],
+)
+def test_a_denial_tells_no_attack(gaz, text, expected):
+    assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == expected
