@@ -302,3 +302,15 @@ def test_the_attack_a_response_answers_keeps_its_own_place_and_weapon(gaz, text,
 )
 def test_a_denial_tells_no_attack(gaz, text, expected):
     assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "have in the past come under fire": a habit, not an attack of the story's day
+        "Missiles hit Erbil on Sunday. US troops at Erbil airport have in the past come under fire from drone attacks.",
+        "Missiles hit Erbil on Sunday. The base at Erbil airport has previously been targeted by drones.",
+    ],
+)
+def test_what_has_happened_in_the_past_is_a_habit(gaz, text):
+    assert [c.event_type for c in cands(gaz, text)] == ["missile"]
