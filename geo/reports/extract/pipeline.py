@@ -105,6 +105,11 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
+_ANCHOR = re.compile(
+    r"(?:\b(?:\w+\s+){0,2}?(?:days?|weeks?|hours?|months?)\s+|^\W*)(?:before|after|since)\s+(?P<ref>the\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:attacks?|strikes?|bombing|barrage|assault))\b",
+    re.IGNORECASE,
+)
 _DENIED = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|rejected|rejects|disavow(?:ed|s)?)\s+(?:any\s+)?(?:involvement|role|responsibility|part|links?|connection)\s+(?:in|for|with|to)\b",
     re.IGNORECASE,
@@ -210,11 +215,14 @@ class _Reader:
     def _places_in(self, start: int, end: int) -> list[Place]:
         return places_in(self.places, self._starts, start, end)
 
-    def _clause_places(self, start: int, end: int, types: dict[str, float], *, in_passing: bool = False):
+    def _clause_places(
+        self, start: int, end: int, types: dict[str, float], *, in_passing: bool = False, skip: tuple[int, int] | None = None
+    ):
         airstrike = "airstrike" in types or "strike" in types
-        return clause_places(
-            self.text, self._places_in(start, end), self.report_sites, start, end, airstrike=airstrike, in_passing=in_passing
-        )
+        places = self._places_in(start, end)
+        if skip is not None:
+            places = [p for p in places if not skip[0] <= p.start < skip[1]]
+        return clause_places(self.text, places, self.report_sites, start, end, airstrike=airstrike, in_passing=in_passing)
 
     def _recent(self, date: dt.date) -> bool:
         """Within a month before publication: the report's own story, not history it recalls."""
@@ -326,9 +334,14 @@ class _Reader:
             return
         m = Mention(si, start, end)
         votes = type_votes(text, start, end, sentence=self.sentences[si])
-        for kind, weight in votes.votes:
-            m.types[kind] = m.types.get(kind, 0.0) + weight
-        m.type_spans.extend(votes.spans)
+        # "Two weeks before the Al-Tanf drone attack, the Conoco base came under rocket fire": the attack
+        # a span of time is counted from is told elsewhere; its weapon and place are not this clause's.
+        anchor = _ANCHOR.search(seg)
+        skip = (start + anchor.start("ref"), start + anchor.end()) if anchor and anchor.end() < len(seg.rstrip(" ,.")) else None
+        for (kind, weight), (ws, we) in zip(votes.votes, votes.spans):
+            if skip is None or not skip[0] <= ws < skip[1]:
+                m.types[kind] = m.types.get(kind, 0.0) + weight
+                m.type_spans.append((ws, we))
         generic = bool(GENERIC.search(seg))
         # "Attacks have hit bases in recent months. The United States blames militias.": a statement
         # right after a campaign, with no attack or day of its own, is about the campaign.
@@ -407,7 +420,8 @@ class _Reader:
             story.note_striker(m.actor.name, m.types, (start, end))
         if attribution is None:
             attribution = self._reported(si, start, end, m.actor)
-        m.definite = bool(DEFINITE_EVENT.search(seg))
+        # ("Two weeks before the Al-Tanf drone attack, ...": "the attack" is the anchor, not this clause's event.)
+        m.definite = bool(DEFINITE_EVENT.search(seg)) and skip is None
         m.another = bool(_ANOTHER.search(seg))
         m.the_strikes = bool(_THE_STRIKES.search(seg))
         # An earlier attack told in passing ("since a rocket attack on an Iraqi base in December", "a
@@ -417,7 +431,7 @@ class _Reader:
         split_after = _EARLIER.match(text, start) and (start > self.sentences[si][0] or seg.rstrip().endswith(","))
         in_passing = not m.definite and bool(split_after or OTHER_EVENT_CLAUSE.match(text, start) or _PREVIOUS.search(seg))
         m.in_passing = in_passing
-        where = self._clause_places(start, end, m.types, in_passing=in_passing)
+        where = self._clause_places(start, end, m.types, in_passing=in_passing, skip=skip)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
         if m.date is not None and m.targets and _twice(seg):
             # "Ain al-Asad was attacked twice on Tuesday": that day's attacks there with different

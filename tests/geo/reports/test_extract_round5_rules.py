@@ -314,3 +314,21 @@ def test_a_denial_tells_no_attack(gaz, text, expected):
 )
 def test_what_has_happened_in_the_past_is_a_habit(gaz, text):
     assert [c.event_type for c in cands(gaz, text)] == ["missile"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the attack a span of time is counted from is told elsewhere: its weapon and place stay there
+        (
+            "A drone hit Al-Tanf on 20 April. About two weeks before the Al-Tanf drone attack, the US base at the Conoco field came under rocket fire.",
+            [("2023-04-06", "conoco-gas-field", "rocket"), ("2023-04-20", "al-tanf", "drone")],
+        ),
+        (
+            "A drone hit Al-Tanf on 20 April. Three days after the Al-Tanf drone attack, rockets hit Green Village.",
+            [("2023-04-20", "al-tanf", "drone"), ("2023-04-23", "green-village", "rocket")],
+        ),
+    ],
+)
+def test_the_attack_a_span_of_time_counts_from_keeps_its_weapon_and_place(gaz, text, expected):
+    assert sorted((c.date.isoformat(), c.site_id, c.event_type) for c in cands(gaz, text)) == expected
