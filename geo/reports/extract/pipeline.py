@@ -336,7 +336,8 @@ class _Reader:
         votes = type_votes(text, start, end, sentence=self.sentences[si])
         # "Two weeks before the Al-Tanf drone attack, the Conoco base came under rocket fire": the attack
         # a span of time is counted from is told elsewhere; its weapon and place are not this clause's.
-        anchor = _ANCHOR.search(seg)
+        low = seg.lower()
+        anchor = _ANCHOR.search(seg) if ("before" in low or "after" in low or "since" in low) else None
         skip = (start + anchor.start("ref"), start + anchor.end()) if anchor and anchor.end() < len(seg.rstrip(" ,.")) else None
         for (kind, weight), (ws, we) in zip(votes.votes, votes.spans):
             if skip is None or not skip[0] <= ws < skip[1]:
@@ -356,7 +357,9 @@ class _Reader:
             m.types = {k: v * 0.5 for k, v in self.last_types.items()}  # "the last one, on 30 September, ..."
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         # "Iran denied involvement in the Jordan strike": a denial names an attack told elsewhere, it tells none.
-        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not _DENIED.search(seg)
+        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not (
+            ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
+        )
         attribution = None if statement_generic else self._statement(si, start, end)
         if (attribution is None or statement_generic) and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
