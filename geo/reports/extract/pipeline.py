@@ -110,6 +110,11 @@ _ANCHOR = re.compile(
     r"(?:attacks?|strikes?|bombing|barrage|assault))\b",
     re.IGNORECASE,
 )
+_FOILED = re.compile(
+    r"\b(?:thwart(?:ed|s|ing)?|foil(?:ed|s|ing)?|prevent(?:ed|s|ing)?|avert(?:ed|s|ing)?)\s+(?:an?\s+|another\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|attempts?|plots?|launch(?:es)?)\b",
+    re.IGNORECASE,
+)
 _DENIED = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|rejected|rejects|disavow(?:ed|s)?)\s+(?:any\s+)?(?:involvement|role|responsibility|part|links?|connection)\s+(?:in|for|with|to)\b",
     re.IGNORECASE,
@@ -357,9 +362,10 @@ class _Reader:
             m.types = {k: v * 0.5 for k, v in self.last_types.items()}  # "the last one, on 30 September, ..."
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         # "Iran denied involvement in the Jordan strike": a denial names an attack told elsewhere, it tells none.
+        # A foiled attack ("thwarted another attack and seized the rockets") did not happen either.
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
-        )
+        ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
         if (attribution is None or statement_generic) and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks

@@ -298,9 +298,15 @@ def test_the_attack_a_response_answers_keeps_its_own_place_and_weapon(gaz, text,
         ("Rockets hit Camp Taji on Monday. Tehran denied any role in the strikes on Iraq.", [("camp-taji", "rocket")]),
         # the attack told beside it is still one
         ("Rockets hit Camp Taji on Monday. The group denied involvement in the attack.", [("camp-taji", "rocket")]),
+        # nor does a foiled one
+        (
+            "Rockets hit the Green Zone on Sunday. Police also thwarted another attack, seizing a rocket aimed at Camp Taji.",
+            [("green-zone", "rocket")],
+        ),
+        ("Security forces foiled a rocket attack on Camp Taji on Sunday, seizing the launcher.", []),
     ],
 )
-def test_a_denial_tells_no_attack(gaz, text, expected):
+def test_a_denial_or_a_foiled_attack_tells_no_attack(gaz, text, expected):
     assert sorted((c.site_id, c.event_type) for c in cands(gaz, text)) == expected
 
 
