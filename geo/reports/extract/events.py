@@ -95,6 +95,14 @@ _STATE_BEFORE = re.compile(
 _AIR_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|air|aerial|precision|retaliatory)\b[\w\s.-]{0,20}$", re.IGNORECASE)
 _CARRIED_BEFORE = re.compile(r"\b(?:conducted|carried(?:\s+out)?|launched)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _STATE_NAMED = re.compile(r"\b(?:U\.?S\.?|American|[Cc]oalition|Israeli)\b", re.IGNORECASE)
+# "a drone strike in Baghdad killed two commanders of an Iraqi militia", "... resulted in the death of three
+# Kataib Hezbollah members": a strike that kills a militia's men is a state's strike on them.
+_KILLED_MILITIA = re.compile(
+    r"\b(?:killed|killing|kills|death\s+of|deaths\s+of)\s+(?:[\w'’-]+\s+){0,5}?"
+    r"(?:(?:commanders?|leaders?|officials?|fighters)\s+of\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,3}?(?:militias?|Kata[’'e]?ib|Hezbollah|Harakat|Nujaba|PMF|Popular\s+Mobili[sz]ation)"
+    r"|(?:Kata[’'e]?ib\s+Hezbollah|Nujaba|PMF|militia|Hashd)\s+(?:members|commanders?|leaders?|fighters))\b",
+    re.IGNORECASE,
+)
 _ON_MILITIA_SITE = re.compile(
     r"\s+(?:on|against|targeting|that\s+(?:hit|targeted))\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?"
     r"(?:headquarters|positions?|convoy|vehicle|car|depot|office|compound)\s+(?:of|belonging\s+to|used\s+by)\s+(?:the\s+|an?\s+)?"
@@ -141,7 +149,7 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
                 if _DRONE_BEFORE.search(before):
                     # "a US drone strike" is an airstrike; a militia's "drone strike" a drone attack, and
                     # "a drone strike on the headquarters of the PMF" (a militia's site) a state's strike.
-                    state = _STATE_BEFORE.search(before) or _ON_MILITIA_SITE.match(seg, e)
+                    state = _STATE_BEFORE.search(before) or _ON_MILITIA_SITE.match(seg, e) or _KILLED_MILITIA.search(seg, e, e + 140)
                     vote = "airstrike" if state else "drone"
                 elif _AIR_BEFORE.search(before):
                     vote = "airstrike"

@@ -338,3 +338,17 @@ def test_what_has_happened_in_the_past_is_a_habit(gaz, text):
 )
 def test_the_attack_a_span_of_time_counts_from_keeps_its_weapon_and_place(gaz, text, expected):
     assert sorted((c.date.isoformat(), c.site_id, c.event_type) for c in cands(gaz, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, event_type",
+    [
+        # a drone strike that kills a militia's men is a state's airstrike on them
+        ("A drone strike on a car in Baghdad on Monday killed two commanders of an Iraqi militia.", "airstrike"),
+        ("The drone strike in Baghdad on Monday resulted in the death of three Kataib Hezbollah members.", "airstrike"),
+        # one that kills soldiers at a base is the militia's drone attack
+        ("A drone strike on Tower 22 on Monday killed three US service members.", "drone"),
+    ],
+)
+def test_a_drone_strike_that_kills_militia_men_is_an_airstrike(gaz, text, event_type):
+    assert [c.event_type for c in cands(gaz, text)] == [event_type]
