@@ -130,6 +130,7 @@ def feature(candidate, report: Report) -> dict[str, Any]:
         "properties": {
             "date": c.date.isoformat(),
             "date_precision": c.date_precision,
+            "date_window": [d.isoformat() for d in c.date_window] if c.date_window else None,
             "event_type": c.event_type,
             "intercepted": c.intercepted,
             "actor": c.actor,

@@ -95,6 +95,8 @@ _ACTIVE_VERB = re.compile(
     r"responded|retaliated|bombed|sent|opened\s+fire|target|launch)\b)",
     re.IGNORECASE,
 )
+# Fire that answers fire in the air: "opened fire to intercept", "fired to shoot down".
+_DEFENDING = re.compile(r"\s+(?:(?:in\s+an\s+attempt\s+)?to\s+|and\s+)(?:intercept|shoot\s+down|down|bring\s+down|repel)\b", re.IGNORECASE)
 # "X stationed on the western bank of the river attacked ...": a participle describing the subject
 # (where it is) stands between it and its verb, with no verb of its own.
 _SUBJECT_PARTICIPLE = re.compile(
@@ -130,13 +132,16 @@ _SPOKE = re.compile(
     r"(?:\s+(?:on|in|late|early|that|,|\w+day|reporters|journalists|a\s+statement|an?\s+\w+)\b)*",
     re.IGNORECASE,
 )
+# Where the speaker's own forces are ("its forces in Erbil", "its troops stationed at the airport").
+_WHERE = r"(?:\s+(?:(?:based|stationed|deployed)\s+)?(?:in|at|near|on)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?[\w.'’-]+)?"
 # After a verb of saying: the speaker speaks of itself ("it had struck", "its aircraft hit",
 # "they launched", "US forces conducted" needs no speaker).
 _SELF_SUBJECT = re.compile(
     r"[\s,]*(?:that\s+)?(?:it|they|we|its\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|warplanes|troops|units|drones|"
     r"members|artillery|mujahideen)|our\s+(?:[\w-]+\s+){0,2}?(?:forces|fighters|aircraft|jets|troops))\b"
-    # ("said its forces had been targeted": the speaker was the target.)
-    r"(?!\s+(?:had|have|has)\s+been\b|\s+(?:were|was|are|is|came|come|being|got)\b)",
+    # ("said its forces had been targeted", "confirmed its forces in Erbil were attacked": the speaker
+    # was the target.)
+    r"(?!" + _WHERE + r"\s+(?:had|have|has)\s+been\b|" + _WHERE + r"\s+(?:were|was|are|is|came|come|being|got)\b)",
     re.IGNORECASE,
 )
 # ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
@@ -170,6 +175,8 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
             continue
         verb = _ACTIVE_VERB.match(text, a.end, end) or _SUBJECT_PARTICIPLE.match(text, a.end, end)
         if verb and not _GAP_STOP.search(verb.group("gap")):
+            if _DEFENDING.match(text, verb.end(), end):
+                continue  # "the embassy's air defences opened fire to intercept the rockets": the defender
             return a  # "Iran-backed militias launched", "US forces shelled"
         nxt = min((t for t in weapon_starts if t >= a.end), default=None)
         if nxt is not None and nxt - a.end <= 25:
@@ -209,13 +216,20 @@ _BLAME = re.compile(
     r"pinn?(?:ed|ing|s)\s+(?:[\w'’-]+\s+){1,5}?on|la(?:id|ys|ying)\s+(?:the\s+)?blame)\b",
     re.IGNORECASE,
 )
+_OF_A_KIND = re.compile(r"\b(?:such|similar|in\s+the\s+past|previous(?:ly)?|often|usually|regularly|typically|frequently)\b", re.IGNORECASE)
+# "a militia blamed for the attack", "groups which are blamed for these attacks": a passive participle
+# after the group it describes.
+_BLAMED_FOR = re.compile(
+    r"\b(?:(?:which|who|that)\s+(?:was|were|is|are|(?:has|have|had)\s+been)\s+)?(?:widely\s+)?blamed\s+for\s+(?:the|this|that|these|both)\b",
+    re.IGNORECASE,
+)
 _ACTIVE_BLAME = re.compile(r"blam|accus|held|holds|assess|attribut(?!ed\s+to)|put|pinn?|la(?:id|ys|ying)", re.IGNORECASE)
 # Words between a subject and its verb that are no part of the subject ("the Pentagon has since blamed").
 _AUXILIARY = re.compile(r"(?:\s+(?:has|have|had|also|since|again|publicly|quickly|formally|already|swiftly|later|earlier))+$", re.IGNORECASE)
 #: Hedges: the source believes, but does not say, that the actor did it.
 HEDGE = re.compile(
     r"\b(?:likely|suspected|suspects?|working[- ](?:level\s+)?assumption|believed\s+to|believe[sd]?\s+(?:that\s+)?|probably|presumably|"
-    r"thought\s+to|appears?\s+to|appeared\s+to|possibly|may\s+have|might\s+have|allegedly|purportedly)\b",
+    r"thought\s+to|appears?\s+to|appeared\s+to|seems?\s+to|seemed\s+to|possibly|may\s+have|might\s+have|allegedly|purportedly)\b",
     re.IGNORECASE,
 )
 #: Suspicion the signs, not a person, voice: "bore the hallmarks of X", "indications point to X",
@@ -238,7 +252,7 @@ _GROUP_ANAPHOR = re.compile(r"\b(?:the|this)\s+(?:group|militia|faction|organi[s
 # Substrings without which no statement pattern can match (most clauses have none).
 _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
-    "suspect", "assumption", "believ", "probabl", "presum", "said it", "saying it", "said that it", "said its", "said on", "said in a",
+    "suspect", "assumption", "believ", "probabl", "presum", "seem", "said it", "saying it", "said that it", "said its", "said on", "said in a",
     "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
     "indicat", "point", "suggest", "consistent with", "evidence", "employed", "have used", "has used", "had used",
@@ -267,8 +281,11 @@ def attribution_statement(
     if not has_statement_words(seg):
         return None
     if _NO_CLAIM.search(seg):
-        return None
-    if cm := CLAIM.search(seg):
+        # "..., although no group has claimed it": no claim, but a blame or suspicion of this attack beside
+        # it stands; one of attacks of its kind ("have in the past blamed such rocket fire on X") does not.
+        if _OF_A_KIND.search(seg):
+            return None
+    elif cm := CLAIM.search(seg):
         named = [a for a in actors if side_of(a.name) == "other" and a.start < start + cm.start()]
         if named:
             return Attribution("claimed", named[0].name, "")  # the subject, not an apposition describing it
@@ -294,6 +311,10 @@ def attribution_statement(
             else:
                 who = source_label(text[by[-1].start : min(verb, by[-1].end + 20)]) if by else ""
             return Attribution(kind, blamed[0].name, who)
+        if (pm := _BLAMED_FOR.search(seg)) and (before := [a for a in actors if a.end <= start + pm.start() and side_of(a.name) == "other"]):
+            # "depots of a militia group blamed for the attack": the group the participle describes
+            kind = "suspected" if HEDGE.search(seg) else "blamed"
+            return Attribution(kind, before[-1].name, source.label if source is not None and not source.anaphoric else "")
     if sm := HEDGE.search(seg):
         near = [a for a in actors if abs(a.start - (start + sm.start())) < 80 and side_of(a.name) == "other"]
         if not near and recent_actor and side_of(recent_actor) == "other" and (gm := _GROUP_REF.search(seg, sm.end())):

@@ -52,6 +52,10 @@ class Candidate:
     # attack's own subject), so a reviewer sees *why* this actor; empty when the actor is Unknown.
     attribution_evidence: str = ""
     confidence: Confidence = field(default_factory=lambda: Confidence(1.0, 1.0, 1.0))
+    # First and last day the attack may have happened, where the report leaves more than ``date``
+    # and ``date_precision`` say: a report that gives no date at all tells of an attack on its
+    # publication day or the day before (news of a night attack is published the next morning).
+    date_window: tuple[dt.date, dt.date] | None = None
 
     @property
     def actor_family(self) -> str:

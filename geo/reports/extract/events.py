@@ -31,7 +31,10 @@ __all__ = [
 # =============================================================================== event type
 
 # Tie-break: the more specific weapon wins.
-_TYPE_PRIORITY = ("other", "small_arms", "ied", "artillery", "indirect_fire", "rocket", "missile", "rpg", "drone", "airstrike")
+_MISSILE_KIND = re.compile(r"(?:ballistic|cruise)\s", re.IGNORECASE)
+# Ties between weapon words go to the later entry: "rocket" after "missile", since reports call
+# rockets missiles far more often than the other way round.
+_TYPE_PRIORITY = ("other", "small_arms", "ied", "artillery", "indirect_fire", "missile", "rocket", "rpg", "drone", "airstrike")
 _FAMILIES = ({"rocket", "missile", "indirect_fire", "artillery", "rpg"},)
 _ROCKETLIKE = frozenset({"rocket", "missile"})
 _SHELLLIKE = frozenset({"indirect_fire", "artillery"})
@@ -92,6 +95,14 @@ _STATE_BEFORE = re.compile(
 _AIR_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|air|aerial|precision|retaliatory)\b[\w\s.-]{0,20}$", re.IGNORECASE)
 _CARRIED_BEFORE = re.compile(r"\b(?:conducted|carried(?:\s+out)?|launched)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _STATE_NAMED = re.compile(r"\b(?:U\.?S\.?|American|[Cc]oalition|Israeli)\b", re.IGNORECASE)
+# "a drone strike in Baghdad killed two commanders of an Iraqi militia", "... resulted in the death of three
+# Kataib Hezbollah members": a strike that kills a militia's men is a state's strike on them.
+_KILLED_MILITIA = re.compile(
+    r"\b(?:killed|killing|kills|death\s+of|deaths\s+of)\s+(?:[\w'’-]+\s+){0,5}?"
+    r"(?:(?:commanders?|leaders?|officials?|fighters)\s+of\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,3}?(?:militias?|Kata[’'e]?ib|Hezbollah|Harakat|Nujaba|PMF|Popular\s+Mobili[sz]ation)"
+    r"|(?:Kata[’'e]?ib\s+Hezbollah|Nujaba|PMF|militia|Hashd)\s+(?:members|commanders?|leaders?|fighters))\b",
+    re.IGNORECASE,
+)
 _ON_MILITIA_SITE = re.compile(
     r"\s+(?:on|against|targeting|that\s+(?:hit|targeted))\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?"
     r"(?:headquarters|positions?|convoy|vehicle|car|depot|office|compound)\s+(?:of|belonging\s+to|used\s+by)\s+(?:the\s+|an?\s+)?"
@@ -138,7 +149,7 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
                 if _DRONE_BEFORE.search(before):
                     # "a US drone strike" is an airstrike; a militia's "drone strike" a drone attack, and
                     # "a drone strike on the headquarters of the PMF" (a militia's site) a state's strike.
-                    state = _STATE_BEFORE.search(before) or _ON_MILITIA_SITE.match(seg, e)
+                    state = _STATE_BEFORE.search(before) or _ON_MILITIA_SITE.match(seg, e) or _KILLED_MILITIA.search(seg, e, e + 140)
                     vote = "airstrike" if state else "drone"
                 elif _AIR_BEFORE.search(before):
                     vote = "airstrike"
@@ -157,7 +168,9 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
                 continue
             if kind not in ("airstrike", "strike") and (_UNUSED_BEFORE.search(seg, max(0, s - 60), s) or _UNUSED_AFTER.match(seg, e)):
                 continue
-            votes.append((vote, 1.0))
+            # A "ballistic" or "cruise" missile is that weapon; a bare "missile" beside "rockets" is the
+            # loose word for the same launch (the tie goes to the rocket, see _TYPE_PRIORITY).
+            votes.append((vote, 1.1 if vote == "missile" and _MISSILE_KIND.match(seg, s) else 1.0))
             spans.append((start + s, start + e))
     return TypeVotes(tuple(votes), tuple(spans))
 

@@ -53,6 +53,7 @@ class Mention:
     base_nouns: list[tuple[str, str, int, int]] = field(default_factory=list)  # (det, noun, start, end)
     anaphor: tuple | None = None  # (site, start, end) "the base" refers back to
     earlier: bool = False  # "(it comes) after drones targeted ...", "follows a rocket attack": an earlier event
+    in_passing: bool = False  # "since a rocket attack on a base in Syria", "a previous attack": recalled, not told
 
     @property
     def event_type(self) -> str:

@@ -105,6 +105,22 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
+_ANCHOR = re.compile(
+    r"(?:\b(?:\w+\s+){0,2}?(?:days?|weeks?|hours?|months?)\s+|^\W*)(?:before|after|since)\s+(?P<ref>the\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:attacks?|strikes?|bombing|barrage|assault))\b",
+    re.IGNORECASE,
+)
+_FOILED = re.compile(
+    r"\b(?:thwart(?:ed|s|ing)?|foil(?:ed|s|ing)?|prevent(?:ed|s|ing)?|avert(?:ed|s|ing)?)\s+(?:an?\s+|another\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|attempts?|plots?|launch(?:es)?)\b",
+    re.IGNORECASE,
+)
+_DENIED = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|rejected|rejects|disavow(?:ed|s)?)\s+(?:any\s+)?(?:involvement|role|responsibility|part|links?|connection)\s+(?:in|for|with|to)\b",
+    re.IGNORECASE,
+)
+# "a previous rocket attack on an Iraqi base": an attack before the story's, told in passing.
+_PREVIOUS = re.compile(r"\b(?:an?|one)\s+(?:previous|prior|earlier|separate)\s", re.IGNORECASE)
 # A clause split off at "after" that tells the earlier event ("It comes after drones targeted a base").
 _EARLIER = re.compile(r"(?:[\w-]+\s+){0,3}?after\s", re.IGNORECASE)
 # "A few days earlier", "two days before": counted back from an event already told, so never the
@@ -204,9 +220,14 @@ class _Reader:
     def _places_in(self, start: int, end: int) -> list[Place]:
         return places_in(self.places, self._starts, start, end)
 
-    def _clause_places(self, start: int, end: int, types: dict[str, float]):
+    def _clause_places(
+        self, start: int, end: int, types: dict[str, float], *, in_passing: bool = False, skip: tuple[int, int] | None = None
+    ):
         airstrike = "airstrike" in types or "strike" in types
-        return clause_places(self.text, self._places_in(start, end), self.report_sites, start, end, airstrike=airstrike)
+        places = self._places_in(start, end)
+        if skip is not None:
+            places = [p for p in places if not skip[0] <= p.start < skip[1]]
+        return clause_places(self.text, places, self.report_sites, start, end, airstrike=airstrike, in_passing=in_passing)
 
     def _recent(self, date: dt.date) -> bool:
         """Within a month before publication: the report's own story, not history it recalls."""
@@ -318,9 +339,15 @@ class _Reader:
             return
         m = Mention(si, start, end)
         votes = type_votes(text, start, end, sentence=self.sentences[si])
-        for kind, weight in votes.votes:
-            m.types[kind] = m.types.get(kind, 0.0) + weight
-        m.type_spans.extend(votes.spans)
+        # "Two weeks before the Al-Tanf drone attack, the Conoco base came under rocket fire": the attack
+        # a span of time is counted from is told elsewhere; its weapon and place are not this clause's.
+        low = seg.lower()
+        anchor = _ANCHOR.search(seg) if ("before" in low or "after" in low or "since" in low) else None
+        skip = (start + anchor.start("ref"), start + anchor.end()) if anchor and anchor.end() < len(seg.rstrip(" ,.")) else None
+        for (kind, weight), (ws, we) in zip(votes.votes, votes.spans):
+            if skip is None or not skip[0] <= ws < skip[1]:
+                m.types[kind] = m.types.get(kind, 0.0) + weight
+                m.type_spans.append((ws, we))
         generic = bool(GENERIC.search(seg))
         # "Attacks have hit bases in recent months. The United States blames militias.": a statement
         # right after a campaign, with no attack or day of its own, is about the campaign.
@@ -334,7 +361,11 @@ class _Reader:
         if not m.types and self.last_types and _ONE_MORE.search(seg):
             m.types = {k: v * 0.5 for k, v in self.last_types.items()}  # "the last one, on 30 September, ..."
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
-        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg))
+        # "Iran denied involvement in the Jordan strike": a denial names an attack told elsewhere, it tells none.
+        # A foiled attack ("thwarted another attack and seized the rockets") did not happen either.
+        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not (
+            ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
+        ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
         if (attribution is None or statement_generic) and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
@@ -369,7 +400,7 @@ class _Reader:
                     story.lead_date = story.context_date = (m.date.date, m.date.precision)
             return
         self._date_of(m, start, end)
-        if m.date is None and CAUSE_CLAUSE.match(text, start) and (told := story.context_date or story.lead_date):
+        if m.date is None and CAUSE_CLAUSE.match(text, start) and not DEFINITE_EVENT.search(seg) and (told := story.context_date or story.lead_date):
             # "The strikes follow a rocket attack on ...": an attack before the one told, in the days
             # before it: the week of the day before, not the day of the strikes.
             m.date = DateMention(start, start, "", told[0] - dt.timedelta(days=1), "week", "anchor")
@@ -398,10 +429,18 @@ class _Reader:
             story.note_striker(m.actor.name, m.types, (start, end))
         if attribution is None:
             attribution = self._reported(si, start, end, m.actor)
-        m.definite = bool(DEFINITE_EVENT.search(seg))
+        # ("Two weeks before the Al-Tanf drone attack, ...": "the attack" is the anchor, not this clause's event.)
+        m.definite = bool(DEFINITE_EVENT.search(seg)) and skip is None
         m.another = bool(_ANOTHER.search(seg))
         m.the_strikes = bool(_THE_STRIKES.search(seg))
-        where = self._clause_places(start, end, m.types)
+        # An earlier attack told in passing ("since a rocket attack on an Iraqi base in December", "a
+        # previous attack on a base in Syria"): a base described, not named, is another base than the
+        # story's, so it stays at the area the words give.
+        # ("Five days after his killing, Iran fired ..." is one clause: the sentence's own attack.)
+        split_after = _EARLIER.match(text, start) and (start > self.sentences[si][0] or seg.rstrip().endswith(","))
+        in_passing = not m.definite and bool(split_after or OTHER_EVENT_CLAUSE.match(text, start) or _PREVIOUS.search(seg))
+        m.in_passing = in_passing
+        where = self._clause_places(start, end, m.types, in_passing=in_passing, skip=skip)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
         if m.date is not None and m.targets and _twice(seg):
             # "Ain al-Asad was attacked twice on Tuesday": that day's attacks there with different
@@ -444,12 +483,13 @@ class _Reader:
             return
         if not m.targets and _THE_ATTACKS.search(seg):
             self._all_unharmed(si, m.killed, m.injured)  # "Nobody was hurt in the attacks": also those told later
-        if not m.targets and not m.unknown_place:
-            m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
-            if m.anaphor is None and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
-                m.targets = [(*national, 1, "descriptive")]  # "an Iraqi air base": the one Iraqi base the report names
         # ("Minutes after the missile attack, ...": "the attack" is the one told, not an earlier one.)
         m.earlier = not m.definite and bool(_EARLIER.match(text, start) or OTHER_EVENT_CLAUSE.match(text, start))
+        if not m.targets and not m.unknown_place:
+            m.anaphor = anaphor(self.places, m.base_nouns, m.place_constraint, m.start)
+            # "an Iraqi air base": the one Iraqi base the report names (not for an attack told in passing).
+            if m.anaphor is None and not in_passing and (national := national_base(self.report_sites, m.base_nouns, m.place_constraint)):
+                m.targets = [(*national, 1, "descriptive")]
         for piece in self._per_target(m):
             for one in self._per_weapon(piece):
                 story.link(one, attribution)
@@ -571,7 +611,7 @@ class _Reader:
         for c_start, c_end in self._clauses(si):
             if (c_start, c_end) == (m.start, m.end):
                 continue
-            if OTHER_EVENT_CLAUSE.match(self.text, max(c_start, m.start)):
+            if OTHER_EVENT_CLAUSE.match(self.text, max(c_start, m.start)) or (c_start < m.start and _EARLIER.match(self.text, c_start)):
                 # "the strikes | follow a rocket attack on K-1", "rockets hit the base | along with another
                 # attack in Syria": the other event's place is not this one's.
                 continue

@@ -389,12 +389,22 @@ def places_in(places: list[Place], starts: list[int], start: int, end: int) -> l
     return out
 
 
-def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], start: int, end: int, *, airstrike: bool) -> ClausePlaces:
+# A town's name read as a speaker: an outlet named after it ("Lebanon's al-Mayadeen said", "Mayadeen TV").
+_MEDIA_AFTER = re.compile(
+    r"(?:\s+(?:TV|television|channel|news(?:\s+(?:agency|website|channel))?|newspaper|website|reported|reports|said|says|quoted|cited|citing|added))\b"
+    r"|,\s+(?:citing|quoting)\b"
+)
+
+
+def clause_places(
+    text: str, in_clause: list[Place], report_sites: list[Any], start: int, end: int, *, airstrike: bool, in_passing: bool = False
+) -> ClausePlaces:
     """The targets of the clause ``text[start:end]`` among the places ``in_clause`` found in it.
 
     ``report_sites`` are the sites of every place of the report (with repeats),
     for descriptive references; ``airstrike`` says the clause is about a strike,
-    whose target may be where the militias are.
+    whose target may be where the militias are; ``in_passing`` says it tells an
+    earlier attack in passing, whose described base is not resolved to a named one.
     """
     base_nouns = []
     for bm in _BASE_NOUN.finditer(text, start, end):
@@ -416,6 +426,8 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
             continue
         if _ORIGIN.search(before[-60:]) or _DIRECTION_OF.search(before[-30:]):
             continue  # "fired from ...", "west of Baghdad": not the target
+        if p.site.kind in ("town", "city", "village") and _MEDIA_AFTER.match(text, p.end):
+            continue  # "al-Mayadeen said", "Baghdad TV reported": an outlet named after a town speaks
         if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):
             continue
         if airstrike and (cause := _CAUSE_OF_STRIKE.search(text, start, p.start)) and not _STRIKE_WORD.search(cause.group(0), 8):
@@ -451,7 +463,7 @@ def clause_places(text: str, in_clause: list[Place], report_sites: list[Any], st
                 continue  # "al-Omar oil field in the eastern countryside of Deir Ezzor"
             if i > 0 and not is_coarse(kept[i - 1][0].site) and _HOSTING_IN.fullmatch(text[kept[i - 1][0].end : p.start]):
                 continue  # "Harir base, which hosts US forces near Erbil": where the base is
-            resolved = _descriptive(p, base_nouns, report_sites, start, text)
+            resolved = None if in_passing else _descriptive(p, base_nouns, report_sites, start, text)
             if resolved is not None:
                 targets.append((resolved, p.start, p.end, 1, "descriptive"))
                 continue

@@ -62,12 +62,14 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_CAUSE_WORDS = r"(?:follow(?:s|ed)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for)"
+_CAUSE_WORDS = r"(?:follow(?:s|ed|ing)?|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for|(?:a|in)\s+(?:response|reply)\s+to)"
 #: A clause that opens on these words tells an earlier event, the cause of the one before it.
 CAUSE_CLAUSE = re.compile(_CAUSE_WORDS + r"\s", re.IGNORECASE)
 _ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:another|a\s+second|a\s+separate|an\s+earlier)\s"
 #: A clause that tells another event than the one before it (a cause, "along with another attack in ...").
-OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + ")", re.IGNORECASE)
+# "the deadliest attack since a rocket attack on ...": a measure against an earlier event.
+_SINCE_WORDS = r"since\s+(?:an?|the|its|their|US|U\.S\.)\s"
+OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + "|" + _SINCE_WORDS + ")", re.IGNORECASE)
 
 # Clause boundaries: conjunctions that join two events in one sentence. For
 # "after"/"before" the second clause keeps a leading duration ("a week after
@@ -78,6 +80,10 @@ _CLAUSE = re.compile(
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
     # event told next is another one, earlier (its own place, date and weapon).
     r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
+    # "..., a move that raised tensions following recent US strikes on ...": the same, told as a participle.
+    # "the deadliest since a rocket attack on ...": the same, an earlier event measured against.
+    r"|,?\s+(?=(?:following\s+(?:(?:recent|last|earlier|previous)\s+)?(?:an?|the|its|their|US|U\.S\.|American|Israeli|Iranian)"
+    r"|" + _SINCE_WORDS[:-2] + r")\s)"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
     # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.
@@ -86,8 +92,38 @@ _CLAUSE = re.compile(
 )
 
 
+# "After rockets hit the base on Monday, US jets struck ...": a sentence opening on a subordinate
+# clause of an earlier event; the main clause starts after the comma that closes it.
+_PREPOSED = re.compile(
+    # A count of days ("Five days after his killing, ...") dates the main clause from the event told
+    # first: such a sentence is left whole.
+    r"\W*(?:(?:shortly|soon|just|only|hours|minutes|(?:a\s+few|several)\s+hours)\s+)?(?:after|following)\s"
+    r"(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)",
+    re.IGNORECASE,
+)
+# A comma followed by these continues the subordinate clause (a day, a relative clause, an apposition).
+_NOT_MAIN = re.compile(
+    r",\s+(?:that|which|who|whom|whose|where|when|including|and|or|on|in|at|near|an?|late|early|\d"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+
+
+def _preposed_end(text: str, start: int, end: int) -> int | None:
+    """Where the main clause of a sentence opening on "After ..., " starts, or None."""
+    if not _PREPOSED.match(text, start, end):
+        return None
+    for comma in re.finditer(r",\s+", text[start:end]):
+        if not _NOT_MAIN.match(text, start + comma.start(), end):
+            return start + comma.end()
+    return None
+
+
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, pos = [], start
+    if (main := _preposed_end(text, start, end)) is not None:
+        out.append((start, main))
+        pos = main
     for m in _CLAUSE.finditer(text, start, end):
         if m.start() - pos <= 8:
             continue
@@ -101,7 +137,8 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,30}\))?\s*[-—–:]\s"
+    # "BAGHDAD, Jan 4 (Reuters) -", also behind a re-publisher's tag "(MENAFN- Agency) DAMASCUS, Aug 14 (...) -".
+    r"^(?:\s*(?:date|published|posted|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\S*\s+)?(?:\([^)\n]{1,40}\)\s*)?(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d{1,2}(?:,\s+\d{4})?))?)?\s*(?:\([^)\n]{1,30}\))?\s*[-—–:]\s"
     r"|[A-Z][\w'’ -]{1,30}:\s|[A-Z]{2,}(?:,\s+[A-Z]{2,})+\s*$)",
     re.MULTILINE,
 )

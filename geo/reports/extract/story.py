@@ -71,6 +71,7 @@ class Event:
     date_defaulted: bool = False  # no date phrase at all: the publication date stands in
     night: bool = False  # dated by "overnight", "last night": a night spans two calendar days
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
+    in_passing: bool = False  # first told as an earlier attack recalled in passing (its described base is another)
 
     @property
     def event_type(self) -> str:
@@ -400,7 +401,7 @@ class Story:
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True
-        ev = Event(date=date, date_defaulted=defaulted)
+        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing)
         self.events.append(ev)
         self.merge(ev, m, target, None)
         if m.date is not None:
@@ -575,6 +576,8 @@ class Story:
         for ev in self.events:
             if ev.site is None or not is_coarse(ev.site) or ev.place_method != "area" or ev.side != "other" or ev.event_type == "airstrike":
                 continue
+            if ev.in_passing:
+                continue  # "since a drone attack on a base in Anbar in December": not the story's base
             inside = [site for site in bases.values() if contains(ev.site, site)]
             if len(inside) == 1:
                 ev.site, ev.place_method, ev.geo_precision = inside[0], "context", 1
@@ -713,6 +716,7 @@ class Story:
                     evidence=" ".join(text[sentences[i][0] : sentences[i][1]] for i in sorted(ev.sentences)),
                     evidence_spans=tuple(sorted(spans, key=lambda t: (t[1], t[0]))),
                     place_method=ev.place_method,
+                    date_window=(date - dt.timedelta(days=1), date) if ev.date_defaulted and precision == "day" else None,
                     attribution_evidence=text[sentences[who][0] : sentences[who][1]] if who is not None else "",
                     confidence=score(
                         geo_precision=gp,

@@ -240,7 +240,7 @@ MODAL = re.compile(
     re.IGNORECASE,
 )
 GENERIC = re.compile(
-    r"\b(?:ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+)?"
+    r"\b(?:ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+|in\s+the\s+past\s+|previously\s+)?"
     # "nine rockets have been fired at the base" is a lead's perfect tense, not a habit (counts of
     # times, "since ...", "in recent weeks" still mark the campaign summaries); "fighters are believed
     # to have been killed in US strikes" is a toll, not a habit.

@@ -38,7 +38,7 @@ def test_extract_prints_geojson_and_unresolved_places_on_stderr(env, capsys):
     (feat,) = doc["features"]
     props = feat["properties"]
     assert feat["geometry"]["coordinates"] == [42.4411, 33.7856]
-    for key in ("date", "date_precision", "event_type", "actor", "attribution", "site_id", "site_name", "geo_precision",
+    for key in ("date", "date_precision", "date_window", "event_type", "actor", "attribution", "site_id", "site_name", "geo_precision",
                 "killed", "injured", "munitions", "evidence"):
         assert key in props
     assert (props["date"], props["site_id"], props["munitions"], props["killed"]) == ("2023-05-10", "ain-al-asad", 5, 0)
@@ -136,3 +136,10 @@ def test_failed_ingest_stores_nothing(env, capsys):
 def test_ingest_needs_input(env, capsys):
     assert main(["ingest"]) == 1
     assert "nothing to ingest" in capsys.readouterr().err
+
+
+def test_an_undated_attack_carries_its_two_day_window(env, capsys):
+    path = write(env, "c.txt", "Five rockets hit Ain al-Asad air base, causing no casualties.")
+    assert main(["extract", str(path), "--published", "2023-05-10"]) == 0
+    (feat,) = json.loads(capsys.readouterr().out)["features"]
+    assert feat["properties"]["date_window"] == ["2023-05-09", "2023-05-10"]
