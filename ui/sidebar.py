@@ -19,7 +19,7 @@ from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from ui.data import Dataset
 from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, current_view, filters_from_widgets
 
-__all__ = ["country_name", "filter_sidebar"]
+__all__ = ["country_name", "filter_sidebar", "sidebar_filters"]
 
 _COUNTRY_NAMES = {c.iso2: c.name for c in COUNTRIES}
 
@@ -68,6 +68,12 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
         st.multiselect("Country", countries, format_func=country_name, key=KEYS["countries"], placeholder="Any country")
         st.radio("Intercepted", list(INTERCEPTED_CHOICES), key=KEYS["intercepted"], horizontal=True)
         st.text_input("Search text", key=KEYS["text"], placeholder="summary, place, source…", max_chars=200)
+    return sidebar_filters(today)
+
+
+def sidebar_filters(today: dt.date) -> Filters:
+    """What the sidebar's widgets select, read from session state (before or after they are drawn)."""
+    ss = st.session_state
     return filters_from_widgets({name: ss.get(key) for name, key in KEYS.items()}, today)
 
 
