@@ -133,10 +133,20 @@ def filtered_page(page: str, title: str, *, draw_sidebar: bool = True) -> Filter
     return FilteredPage(dataset, today, loaded, filters, state.current_view(), shown)
 
 
+_REDRAWN = "_ia_filters_redrawn"
+
+
 def draw_filters(ctx: FilteredPage) -> None:
-    """Draw the sidebar's filter widgets for a page set up with ``draw_sidebar=False``."""
-    if sidebar.filter_sidebar(ctx.dataset, ctx.today) != ctx.filters:
-        st.rerun()  # cannot happen unless a widget changed its value while drawn: show it consistently
+    """Draw the sidebar's filter widgets for a page set up with ``draw_sidebar=False``.
+
+    When the drawn widgets hold other values than the session state read before them
+    (a forged widget value the widget refused), the page runs again with theirs, once.
+    """
+    drawn = sidebar.filter_sidebar(ctx.dataset, ctx.today)
+    if drawn != ctx.filters and not st.session_state.pop(_REDRAWN, False):
+        st.session_state[_REDRAWN] = True
+        st.rerun()
+    st.session_state.pop(_REDRAWN, None)
 
 
 def share_and_export(ctx: FilteredPage, link_label: str, link: str, *, help_text: str | None = None) -> None:
