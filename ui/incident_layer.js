@@ -63,6 +63,27 @@ function (data, opt) {
     return html + '<div class="ia-id">#' + esc(p.i) + "</div></div>";
   }
 
+  // A popup lies wholly inside the map: no taller than the map (it scrolls inside), panned into
+  // view when it opens, and again whenever the map moves or is resized while it is open
+  // (keepInView): the map's frame is sized by the page's CSS and may shrink after the popup
+  // opened, which used to leave the popup's top rows above the map's top edge.
+  var PAD = 10, POPUP = {maxWidth: 340, keepInView: true, autoPanPadding: [PAD, PAD]};
+  var POPUP_CHROME = 50;  // the tip under the popup and the close button above the content
+  function fitPopup(p) {
+    var map = p._map;
+    if (!map) { return; }
+    var room = Math.max(120, map.getSize().y - 2 * PAD - POPUP_CHROME);
+    if (p.options.maxHeight !== room) {
+      p.options.maxHeight = room;
+      p.update();  // lays it out again and pans it into view
+    }
+    if (!p.__iaRefit) {  // a resized map (a new viewport height) gets a new room
+      p.__iaRefit = function () { fitPopup(p); };
+      map.on("resize", p.__iaRefit);
+      p.once("remove", function () { map.off("resize", p.__iaRefit); p.__iaRefit = null; });
+    }
+  }
+
   function select(layer) {
     // Highlight at once in the browser; Python learns of the click through
     // streamlit-folium and shows the details panel on its rerun.
@@ -120,8 +141,19 @@ function (data, opt) {
       },
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(tooltip(feature.properties), {direction: "top", offset: [0, -7]});
-        layer.bindPopup(function () { return popup(feature.properties); }, {maxWidth: 340});
-        layer.on("click", function () { select(layer); });
+        // Before bindPopup's own click handler (handlers run in the order they were added):
+        // on a phone-sized map a tap selects, and the page's details sheet shows the incident.
+        layer.on("click", function () {
+          select(layer);
+          var p = layer.getPopup(), map = layer._map;
+          p.__iaSkip = !!map && map.getSize().x < opt.popupFromPx;
+          p.options.autoPan = !p.__iaSkip;  // no pan for a popup that will not show
+        });
+        layer.bindPopup(function () { return popup(feature.properties); }, POPUP);
+        layer.on("popupopen", function (e) {
+          if (e.popup.__iaSkip) { e.popup.__iaSkip = false; layer.closePopup(); return; }  // before any paint
+          fitPopup(e.popup);
+        });
         if (feature.properties.i === opt.selected) { window.__iaSelected = layer; }
       }
     });
