@@ -176,6 +176,28 @@ def test_the_details_heading_is_one_line_and_the_date_whole_at_laptop_width(brow
         session.close()
 
 
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_the_gazetteer_map_opens_on_every_listed_site(browser, bundled_app_url, viewport):
+    """It opened on the incident map's view of Iraq and Syria: the Gulf and Jordan sites were off screen."""
+    with open(ROOT / "gazetteer.csv", newline="", encoding="utf-8") as f:
+        sites = [(r["id"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)]
+    assert min(lon for _, _, lon in sites) < 37 and max(lon for _, _, lon in sites) > 50  # Jordan to the Gulf
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        session.page.goto(session.app_url + "/Gazetteer")
+        iframe = session.page.locator(".st-key-ia_gaz_map iframe")
+        iframe.wait_for(timeout=60_000)
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_function("() => window.map && document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
+        session.wait_idle()
+        outside = frame.evaluate(
+            "sites => sites.filter(s => !window.map.getBounds().contains([s[1], s[2]])).map(s => s[0])", sites
+        )
+        assert outside == []
+    finally:
+        session.close()
+
+
 def test_on_a_phone_the_gazetteer_map_is_on_the_first_screen(browser, bundled_app_url):
     session = Session(browser, bundled_app_url, viewport=(390, 844))
     try:
