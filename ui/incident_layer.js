@@ -84,6 +84,18 @@ function (data, opt) {
     }
   }
 
+  // A tooltip is centred above its marker: near the map's side it ran off the map (on a phone,
+  // where a tap shows it, off both sides). Wrapped in CSS (ui/maplayers.py), and moved sideways here.
+  function keepTooltipIn(e) {
+    var el = e.tooltip.getElement(), map = e.tooltip._map;
+    if (!el || !map) { return; }
+    el.style.marginLeft = "";
+    var box = el.getBoundingClientRect(), width = map.getSize().x, shift = 0;
+    if (box.left < PAD / 2) { shift = PAD / 2 - box.left; }
+    else if (box.right > width - PAD / 2) { shift = width - PAD / 2 - box.right; }
+    if (shift) { el.style.marginLeft = Math.round(shift) + "px"; }
+  }
+
   function select(layer) {
     // Highlight at once in the browser; Python learns of the click through
     // streamlit-folium and shows the details panel on its rerun.
@@ -141,6 +153,7 @@ function (data, opt) {
       },
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(tooltip(feature.properties), {direction: "top", offset: [0, -7]});
+        layer.on("tooltipopen", keepTooltipIn);
         // Before bindPopup's own click handler (handlers run in the order they were added):
         // on a phone-sized map a tap selects, and the page's details sheet shows the incident.
         layer.on("click", function () {
@@ -206,6 +219,7 @@ function (data, opt) {
       });
       tip += "<br>Mostly " + esc(opt.types[kind] || kind) + "<br><i>Click to zoom in</i>";
       marker.bindTooltip(tip, {direction: "top", offset: [0, -size / 2]});
+      marker.on("tooltipopen", keepTooltipIn);
       marker.on("click", function () {
         var map = marker._map;
         if (map) { map.fitBounds([[b[4], b[5]], [b[6], b[7]]], {maxZoom: map.getMaxZoom()}); }

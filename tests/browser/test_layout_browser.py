@@ -98,11 +98,11 @@ def test_a_link_to_a_stacked_incident_shows_it_highlighted_and_open(sized):
     assert not [u for u in session.requests if HIGHLIGHTER in u]
 
 
-def assert_popup_inside_the_map(session: Session, frame) -> None:
-    """The open popup's box lies inside the map's frame (Leaflet pans it into view with an
-    animation: on a busy machine the first measurement can come before the pan has ended)."""
+def assert_popup_inside_the_map(session: Session, frame, selector: str = ".leaflet-popup") -> None:
+    """The open popup's (or tooltip's) box lies inside the map's frame (Leaflet pans a popup into view
+    with an animation: on a busy machine the first measurement can come before the pan has ended)."""
     map_box = session.page.locator(MAP_IFRAME).bounding_box()
-    popup = frame.locator(".leaflet-popup")
+    popup = frame.locator(selector)
 
     def outside() -> list[str]:
         box = popup.bounding_box()
@@ -142,6 +142,24 @@ def test_on_a_phone_a_tap_shows_the_details_sheet_not_a_popup(browser, bundled_a
         frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").click()
         frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
         assert_popup_inside_the_map(session, frame)
+    finally:
+        session.close()
+
+
+def test_on_a_phone_a_long_tooltip_wraps_inside_the_map(browser, bundled_app_url):
+    """A tap shows the marker's tooltip; one line of "type — place" ran off both sides of the map."""
+    session = Session(browser, bundled_app_url, viewport=(390, 844))
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        markers = frame.locator(".leaflet-marker-pane .ia-mk")
+        assert markers.count() >= 2  # the lone ones (the others are in clusters)
+        for i in range(markers.count()):
+            markers.nth(i).hover()
+            frame.locator(".leaflet-tooltip").wait_for(timeout=5_000)
+            assert_popup_inside_the_map(session, frame, ".leaflet-tooltip")
+            session.page.mouse.move(1, 1)  # off the map: the tooltip closes
+            frame.locator(".leaflet-tooltip").wait_for(state="detached", timeout=5_000)
     finally:
         session.close()
 
