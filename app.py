@@ -7,8 +7,9 @@ names; for the map that is this same file, run a second time as the page.
 The map page is thin on purpose: every piece lives in ``ui/`` (one concern per
 module) and the other pages reuse them. The run order matters:
 
-1. ``page.filtered_page`` reads a link into the widgets (before they exist)
-   and turns the widgets into :class:`~geo.view.filters.Filters`,
+1. ``page.filtered_page`` reads a link into the widgets' session state and turns
+   it into :class:`~geo.view.filters.Filters` (the widgets themselves are drawn
+   after the map, by ``page.draw_filters``: the browser then draws the map first),
 2. the map reports its view and clicks,
 3. ``state.commit`` writes the whole view back into the URL.
 """
