@@ -82,6 +82,7 @@ async def session(
     try:
         async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
             timers: dict[str, float] = {}  # fragment id -> seconds (auto_rerun), as a browser keeps them
+            last_query = ""
             for n in range(limit):
                 if time.monotonic() >= deadline:
                     break
