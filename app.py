@@ -7,8 +7,9 @@ names; for the map that is this same file, run a second time as the page.
 The map page is thin on purpose: every piece lives in ``ui/`` (one concern per
 module) and the other pages reuse them. The run order matters:
 
-1. ``page.filtered_page`` reads a link into the widgets (before they exist)
-   and turns the widgets into :class:`~geo.view.filters.Filters`,
+1. ``page.filtered_page`` reads a link into the widgets' session state and turns
+   it into :class:`~geo.view.filters.Filters` (the widgets themselves are drawn
+   after the map, by ``page.draw_filters``: the browser then draws the map first),
 2. the map reports its view and clicks,
 3. ``state.commit`` writes the whole view back into the URL.
 """
@@ -23,24 +24,16 @@ from ui import common, data, details, headline, layout, mapview, page, state, ti
 
 def map_page() -> None:
     timecontrols.apply_pending()  # the play control's next window, before the sidebar draws
-    ctx = page.filtered_page("map", "Map")
+    ctx = page.filtered_page("map", "Map", draw_sidebar=False)
     dataset, view = ctx.dataset, ctx.view
 
-    layout.map_page_style()
-    with st.container(key=layout.HEAD_KEY, horizontal=True, vertical_alignment="bottom", gap="medium"):
-        st.title(
-            "Incident Atlas", width="content",
-            help="Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.",
-        )  # fmt: skip
-        headline.show_headline(
-            ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown)
-        )
-    with st.container(key=layout.COVER_KEY):
-        st.caption(timecontrols.coverage_caption(dataset, ctx.today))
-    common.show_notices(ctx.loaded.notices)
-    if ctx.shown.empty:
-        timecontrols.empty_period_notice(dataset, ctx.filters)
-
+    # The map's element goes first: the browser renders elements as they arrive and loads each
+    # kind's script on first use, so the sidebar's widgets, drawn after it, no longer delay
+    # the map's frame. Containers keep the page's order.
+    layout.map_page_style()  # before the map: it is born at its final size (a resize would report)
+    head = st.container(key=layout.HEAD_KEY, horizontal=True, vertical_alignment="bottom", gap="medium")
+    cover = st.container(key=layout.COVER_KEY)
+    notices = st.container()
     map_column, details_column = st.columns([5, 2], gap="small")
     with map_column, st.container(key=layout.MAP_KEY):
         result = mapview.show_map(dataset, ctx.filters, view, ctx.loaded)
@@ -49,6 +42,21 @@ def map_page() -> None:
                 f"{result.layer.total:,} incidents match the filters: where many are in view they are counted "
                 "per area. Zoom in, or narrow the filters, to see each incident."
             )
+    with head:
+        st.title(
+            "Incident Atlas", width="content",
+            help="Rocket, drone and indirect-fire attacks in Iraq and Syria, as reported. Click a marker for details.",
+        )  # fmt: skip
+        headline.show_headline(
+            ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown)
+        )
+    with cover:
+        st.caption(timecontrols.coverage_caption(dataset, ctx.today))
+    with notices:
+        common.show_notices(ctx.loaded.notices)
+        if ctx.shown.empty:
+            timecontrols.empty_period_notice(dataset, ctx.filters)
+    page.draw_filters(ctx)
 
     selected = result.clicked or view.selected
     # Until the map reports a move, it shows the view it opened with: the URL says so.

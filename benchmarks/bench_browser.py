@@ -20,7 +20,9 @@ headless Chromium opens the page ``--repeat`` times in a fresh context:
   has finished and deck.gl's canvas is in the page, as the layer is drawn on the GPU
   without DOM changes);
 * **script runs**: how many script runs the first load caused (counted 1 s after the
-  map settled; streamlit-folium's first report of the map's view used to add one);
+  map settled; streamlit-folium's first report of the map's view used to add one). A
+  first load now counts 3: the page, then one second later the timeline's (a fragment
+  run that ends at once to ask for it, and the page run that draws it);
 * **filter change**: from the click on an "Event type" option until the layer has
   settled again (pydeck: until the server's "script finished" message arrived).
 

@@ -12,6 +12,10 @@ a random think time (0.5x to 1.5x ``--think`` seconds). Like a browser, a
 client tells the server which large messages it already holds
 (``cached_message_hashes``), so unchanged elements come back as references.
 
+A session's first page may leave part of the page to a timed fragment (the map
+page's timeline): the client then does what a browser does, and asks for that
+fragment's run after its interval, reported on its own line.
+
 Reports the rerun latency (send -> ``script_finished``) p50/p95/max, reruns
 per second, bytes received, and errors (exceptions drawn by the page,
 unsuccessful script ends, dropped connections). Everything stays on
@@ -60,6 +64,7 @@ class Stats:
     def __init__(self) -> None:
         self.latencies: list[float] = []
         self.first: list[float] = []
+        self.timed: list[float] = []  # the run a browser's fragment timer asks for after the first page
         self.errors: list[str] = []
         self.bytes = 0
         self.reruns = 0
@@ -76,13 +81,27 @@ async def session(
     cached: set[str] = set()
     try:
         async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
+            timers: dict[str, float] = {}  # fragment id -> seconds (auto_rerun), as a browser keeps them
+            last_query = ""
             for n in range(limit):
                 if time.monotonic() >= deadline:
                     break
                 back = BackMsg()
-                back.rerun_script.query_string = query_for(rng)
+                if n == 1 and timers:
+                    # What a browser does next after a first page with a timed fragment (the map page's
+                    # timeline, ui.timecontrols): after its interval, that fragment's run, which asks
+                    # for the whole page's; timed until the page's run finished.
+                    fragment_id, interval = next(iter(timers.items()))
+                    await asyncio.sleep(interval)
+                    back.rerun_script.fragment_id = fragment_id
+                    back.rerun_script.is_auto_rerun = True
+                    query = last_query
+                else:
+                    query = query_for(rng)
+                back.rerun_script.query_string = query
                 back.rerun_script.page_script_hash = ""
                 back.rerun_script.cached_message_hashes.extend(sorted(cached))
+                last_query = query
                 start = time.monotonic()
                 await ws.send(back.SerializeToString())
                 while True:
@@ -97,14 +116,19 @@ async def session(
                     if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                         if msg.delta.new_element.WhichOneof("type") == "exception":
                             stats.errors.append(f"session {idx}: page exception {msg.delta.new_element.exception.message}")
+                    elif kind == "auto_rerun" and n == 0:
+                        timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
                     elif kind == "script_finished":
                         took = time.monotonic() - start
                         if msg.script_finished not in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_EARLY_FOR_RERUN):
                             stats.errors.append(f"session {idx}: script finished with status {msg.script_finished}")
-                        (stats.first if n == 0 else stats.latencies).append(took)
+                        if back.rerun_script.fragment_id and msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                            continue  # the fragment asked for the page's run: it follows on this socket
+                        (stats.first if n == 0 else stats.timed if back.rerun_script.fragment_id else stats.latencies).append(took)
                         stats.reruns += 1
                         break
-                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+                if not (n == 0 and timers):  # the timed run comes first, on its own clock
+                    await asyncio.sleep(think * rng.uniform(0.5, 1.5))
     except Exception as exc:  # noqa: BLE001 - every failure is a reported error, not a crash
         stats.errors.append(f"session {idx}: {type(exc).__name__}: {exc}")
 
@@ -172,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.sessions} sessions for {took:.0f} s: {stats.reruns} reruns ({stats.reruns / took:.1f}/s), "
           f"{stats.bytes / 1e6:.1f} MB received")  # fmt: skip
     print(f"first page per session: p50 {pct(stats.first, .5) * 1000:.0f} ms, p95 {pct(stats.first, .95) * 1000:.0f} ms")
+    if stats.timed:
+        print(f"timed run after it (the timeline's): p50 {pct(stats.timed, .5) * 1000:.0f} ms, "
+              f"p95 {pct(stats.timed, .95) * 1000:.0f} ms over {len(stats.timed)}")  # fmt: skip
     print(f"rerun (filter change): p50 {pct(lat, .5) * 1000:.0f} ms, p95 {pct(lat, .95) * 1000:.0f} ms, "
           f"max {max(lat, default=float('nan')) * 1000:.0f} ms, mean {statistics.fmean(lat) * 1000 if lat else 0:.0f} ms"
           f" over {len(lat)}")  # fmt: skip

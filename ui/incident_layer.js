@@ -63,6 +63,39 @@ function (data, opt) {
     return html + '<div class="ia-id">#' + esc(p.i) + "</div></div>";
   }
 
+  // A popup lies wholly inside the map: no taller than the map (it scrolls inside), panned into
+  // view when it opens, and again whenever the map moves or is resized while it is open
+  // (keepInView): the map's frame is sized by the page's CSS and may shrink after the popup
+  // opened, which used to leave the popup's top rows above the map's top edge.
+  var PAD = 10, POPUP = {maxWidth: 340, keepInView: true, autoPanPadding: [PAD, PAD]};
+  var POPUP_CHROME = 50;  // the tip under the popup and the close button above the content
+  function fitPopup(p) {
+    var map = p._map;
+    if (!map) { return; }
+    var room = Math.max(120, map.getSize().y - 2 * PAD - POPUP_CHROME);
+    if (p.options.maxHeight !== room) {
+      p.options.maxHeight = room;
+      p.update();  // lays it out again and pans it into view
+    }
+    if (!p.__iaRefit) {  // a resized map (a new viewport height) gets a new room
+      p.__iaRefit = function () { fitPopup(p); };
+      map.on("resize", p.__iaRefit);
+      p.once("remove", function () { map.off("resize", p.__iaRefit); p.__iaRefit = null; });
+    }
+  }
+
+  // A tooltip is centred above its marker: near the map's side it ran off the map (on a phone,
+  // where a tap shows it, off both sides). Wrapped in CSS (ui/maplayers.py), and moved sideways here.
+  function keepTooltipIn(e) {
+    var el = e.tooltip.getElement(), map = e.tooltip._map;
+    if (!el || !map) { return; }
+    el.style.marginLeft = "";
+    var box = el.getBoundingClientRect(), width = map.getSize().x, shift = 0;
+    if (box.left < PAD / 2) { shift = PAD / 2 - box.left; }
+    else if (box.right > width - PAD / 2) { shift = width - PAD / 2 - box.right; }
+    if (shift) { el.style.marginLeft = Math.round(shift) + "px"; }
+  }
+
   function select(layer) {
     // Highlight at once in the browser; Python learns of the click through
     // streamlit-folium and shows the details panel on its rerun.
@@ -120,8 +153,20 @@ function (data, opt) {
       },
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(tooltip(feature.properties), {direction: "top", offset: [0, -7]});
-        layer.bindPopup(function () { return popup(feature.properties); }, {maxWidth: 340});
-        layer.on("click", function () { select(layer); });
+        layer.on("tooltipopen", keepTooltipIn);
+        // Before bindPopup's own click handler (handlers run in the order they were added):
+        // on a phone-sized map a tap selects, and the page's details sheet shows the incident.
+        layer.on("click", function () {
+          select(layer);
+          var p = layer.getPopup(), map = layer._map;
+          p.__iaSkip = !!map && map.getSize().x < opt.popupFromPx;
+          p.options.autoPan = !p.__iaSkip;  // no pan for a popup that will not show
+        });
+        layer.bindPopup(function () { return popup(feature.properties); }, POPUP);
+        layer.on("popupopen", function (e) {
+          if (e.popup.__iaSkip) { e.popup.__iaSkip = false; layer.closePopup(); return; }  // before any paint
+          fitPopup(e.popup);
+        });
         if (feature.properties.i === opt.selected) { window.__iaSelected = layer; }
       }
     });
@@ -174,6 +219,7 @@ function (data, opt) {
       });
       tip += "<br>Mostly " + esc(opt.types[kind] || kind) + "<br><i>Click to zoom in</i>";
       marker.bindTooltip(tip, {direction: "top", offset: [0, -size / 2]});
+      marker.on("tooltipopen", keepTooltipIn);
       marker.on("click", function () {
         var map = marker._map;
         if (map) { map.fitBounds([[b[4], b[5]], [b[6], b[7]]], {maxZoom: map.getMaxZoom()}); }

@@ -118,15 +118,35 @@ class FilteredPage:
     shown: pd.DataFrame  # the incidents passing the filters (rows of the light frame)
 
 
-def filtered_page(page: str, title: str) -> FilteredPage:
-    """Set up a page whose sidebar holds the shared filters; show the link notices."""
+def filtered_page(page: str, title: str, *, draw_sidebar: bool = True) -> FilteredPage:
+    """Set up a page whose sidebar holds the shared filters; show the link notices.
+
+    ``draw_sidebar=False`` leaves the filter widgets to :func:`draw_filters` later in the run
+    (the filters are read from session state, where :func:`ui.state.begin` put them).
+    """
     common.page_setup(title)
     dataset = data.load_dataset()
     today = data.reference_today()
     loaded = state.begin(page, today=today, known_actors=dataset.actors, known_ids=dataset.ids)
-    filters = sidebar.filter_sidebar(dataset, today)
+    filters = sidebar.filter_sidebar(dataset, today) if draw_sidebar else sidebar.sidebar_filters(today)
     shown = data.filtered(dataset, filters)
     return FilteredPage(dataset, today, loaded, filters, state.current_view(), shown)
+
+
+_REDRAWN = "_ia_filters_redrawn"
+
+
+def draw_filters(ctx: FilteredPage) -> None:
+    """Draw the sidebar's filter widgets for a page set up with ``draw_sidebar=False``.
+
+    When the drawn widgets hold other values than the session state read before them
+    (a forged widget value the widget refused), the page runs again with theirs, once.
+    """
+    drawn = sidebar.filter_sidebar(ctx.dataset, ctx.today)
+    if drawn != ctx.filters and not st.session_state.pop(_REDRAWN, False):
+        st.session_state[_REDRAWN] = True
+        st.rerun()
+    st.session_state.pop(_REDRAWN, None)
 
 
 def share_and_export(ctx: FilteredPage, link_label: str, link: str, *, help_text: str | None = None) -> None:

@@ -19,7 +19,7 @@ from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from ui.data import Dataset
 from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, current_view, filters_from_widgets
 
-__all__ = ["country_name", "filter_sidebar"]
+__all__ = ["country_name", "filter_sidebar", "sidebar_filters"]
 
 _COUNTRY_NAMES = {c.iso2: c.name for c in COUNTRIES}
 
@@ -67,8 +67,37 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
         countries = sorted({*dataset.countries, *ss.get(KEYS["countries"], [])})
         st.multiselect("Country", countries, format_func=country_name, key=KEYS["countries"], placeholder="Any country")
         st.radio("Intercepted", list(INTERCEPTED_CHOICES), key=KEYS["intercepted"], horizontal=True)
-        st.text_input("Search text", key=KEYS["text"], placeholder="summary, place, source…", max_chars=200)
-    return filters_from_widgets({name: ss.get(key) for name, key in KEYS.items()}, today)
+        st.text_input("Search text", key=KEYS["text"], placeholder="summary, place, source…", max_chars=_TEXT_CHARS)
+    return sidebar_filters(today)
+
+
+# The widgets whose options are fixed: a value outside them is what a forged message sent
+# (the widget, once drawn, would not hold it).
+_FIXED_OPTIONS = {
+    "period": {*DATE_PRESETS, CUSTOM},
+    "intercepted": set(INTERCEPTED_CHOICES),
+    "families": set(FAMILIES),
+    "attributions": set(ATTRIBUTIONS),
+    "event_types": set(EVENT_TYPES),
+}
+_TEXT_CHARS = 200
+
+
+def sidebar_filters(today: dt.date) -> Filters:
+    """What the sidebar's widgets select, read from session state: before they are drawn
+    (the map goes first), values the widgets would refuse are left out."""
+    ss = st.session_state
+    values = {name: ss.get(key) for name, key in KEYS.items()}
+    for name, options in _FIXED_OPTIONS.items():
+        value = values[name]
+        if isinstance(value, (list, tuple)):
+            values[name] = [v for v in value if isinstance(v, str) and v in options]
+        elif not (isinstance(value, str) and value in options):
+            values[name] = None
+    for name in ("actors", "countries"):
+        values[name] = [v for v in values[name] or () if isinstance(v, str)]
+    values["text"] = str(values["text"] or "")[:_TEXT_CHARS]
+    return filters_from_widgets(values, today)
 
 
 def _period_changed() -> None:

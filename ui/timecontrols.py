@@ -30,6 +30,7 @@ from ui import data, timeline
 from ui.state import CUSTOM, KEYS, current_view
 
 __all__ = [
+    "DEFER_SECONDS",
     "PLAY_SECONDS",
     "apply_pending",
     "coverage_caption",
@@ -39,10 +40,17 @@ __all__ = [
 ]
 
 PLAY_SECONDS = 1.5  # one step of the play control
+# A session's first page draws the timeline this long after its script run ended (see show_time_controls).
+DEFER_SECONDS = 1.0
+_DRAWN = "_ia_time_drawn"  # the session has drawn the timeline once
+_DEFER_FULL_RUN = "_ia_time_defer_full_run"  # set while the whole page draws the waker
 _PENDING = "_ia_time_pending"  # the window the play fragment wants next
 _PLAYING = "_ia_time_playing"
 _FULL_RUN = "_ia_time_full_run"  # set while the whole page draws the ticker: it steps only on its own reruns
 _CONTEXT = "_ia_time_context"  # (coverage, bucket) of the last drawn timeline, for the callbacks
+
+
+_PLACEHOLDER_PX = 330  # about the chart's height, so the page below does not jump when it comes
 
 
 def undated(filters: Filters) -> Filters:
@@ -176,9 +184,31 @@ def _ticker() -> None:
     st.rerun(scope="app")
 
 
+@st.fragment(run_every=DEFER_SECONDS)
+def _waker() -> None:
+    """Once, :data:`DEFER_SECONDS` after a session's first page: the run that draws the timeline."""
+    if st.session_state.pop(_DEFER_FULL_RUN, False):
+        return  # drawn by the page run itself: wait for the timer
+    st.rerun(scope="app")  # a whole-page run ends this fragment's timer (the browser drops it)
+
+
 def show_time_controls(dataset: data.Dataset, filters: Filters) -> None:
     """The timeline of the incidents passing the other filters, with the date filter as a brush,
-    and the step and play buttons under it."""
+    and the step and play buttons under it.
+
+    A session's first page leaves a placeholder and draws them :data:`DEFER_SECONDS` later: the
+    chart's scripts (about thirty files) and its drawing shared the browser's connections and
+    main thread with the map's, which is above it, the only thing on the first screen. Measured
+    with ``benchmarks/bench_browser.py``, the README has the figures.
+    """
+    ss = st.session_state
+    if not ss.get(_DRAWN):
+        ss[_DRAWN] = True
+        with st.container(height=_PLACEHOLDER_PX, border=False):
+            st.caption("The timeline is being drawn…")
+        ss[_DEFER_FULL_RUN] = True
+        _waker()
+        return
     context_filters = undated(filters)
     context = data.filtered(dataset, context_filters)
     chart = data.timeline(dataset, context_filters, context)

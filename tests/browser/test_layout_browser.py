@@ -79,46 +79,87 @@ def test_a_link_to_a_stacked_incident_shows_it_highlighted_and_open(sized):
         popup = frame.locator(".leaflet-popup-content")
         popup.wait_for(timeout=10_000)
         assert f"#{STACKED}" in popup.inner_text()
-        # The popup stays inside the map.
-        map_box = session.page.locator(MAP_IFRAME).bounding_box()
-        pop_box = popup.bounding_box()
-        assert pop_box["width"] <= map_box["width"]
     else:  # a phone: the details sheet over the lower map holds the same, with the permalink
         sheet = session.page.locator(".st-key-ia_sheet")
         sheet.wait_for(timeout=10_000)
         box = sheet.bounding_box()
         assert box["y"] >= 0.5 * height and box["y"] + box["height"] <= height + 1
         assert STACKED in sheet.inner_text()
+        assert frame.locator(".leaflet-popup").count() == 0  # no popup over the map too
     assert _visible_map_height(session, height) >= 0.6 * height
     session.page.screenshot(path=str(session.screenshot(f"15_stacked_{width}x{height}")))
+    if width >= 500:
+        # The whole popup (its top row, its tip) lies inside the map, also after the page settled,
+        assert_popup_inside_the_map(session, frame)
+        # and when the map's frame gets shorter while the popup is open (the page's CSS sizes it:
+        # Leaflet keeps the map's centre, which moved a popup near the top edge above it).
+        session.page.set_viewport_size({"width": width, "height": height - 120})
+        assert_popup_inside_the_map(session, frame)
     assert not [u for u in session.requests if HIGHLIGHTER in u]
 
 
-def test_on_a_phone_a_popup_fits_inside_the_map(browser, bundled_app_url):
+def assert_popup_inside_the_map(session: Session, frame, selector: str = ".leaflet-popup") -> None:
+    """The open popup's (or tooltip's) box lies inside the map's frame (Leaflet pans a popup into view
+    with an animation: on a busy machine the first measurement can come before the pan has ended)."""
+    map_box = session.page.locator(MAP_IFRAME).bounding_box()
+    popup = frame.locator(selector)
+
+    def outside() -> list[str]:
+        box = popup.bounding_box()
+        sides = {
+            "left": box["x"] - map_box["x"], "top": box["y"] - map_box["y"],
+            "right": map_box["x"] + map_box["width"] - (box["x"] + box["width"]),
+            "bottom": map_box["y"] + map_box["height"] - (box["y"] + box["height"]),
+        }  # fmt: skip
+        return [f"{side} by {-gap:.0f} px" for side, gap in sides.items() if gap < -1]
+
+    for _ in range(50):
+        if not outside():
+            break
+        session.page.wait_for_timeout(100)
+    assert not outside(), f"the popup sticks out of the map: {outside()}"
+
+
+def test_on_a_phone_a_tap_shows_the_details_sheet_not_a_popup(browser, bundled_app_url):
+    """On a phone the sheet over the lower map holds the details: a popup too covered the rest of
+    the map (and went under the sheet and the map's buttons) with the same text."""
     session = Session(browser, bundled_app_url, viewport=(390, 844))
     try:
         session.open("/")
         frame = session.map_frame()
-        # The lone markers (not in a cluster) of the bundled data: open one's popup.
-        frame.locator(".leaflet-marker-pane .ia-mk").first.click()
-        popup = frame.locator(".leaflet-popup")
-        popup.wait_for(timeout=10_000)
-        map_width = frame.evaluate("() => window.map.getSize().x")
-        frame_box = session.page.locator(MAP_IFRAME).bounding_box()
+        # The lone markers (not in a cluster) of the bundled data: tap one.
+        marker = frame.locator(".leaflet-marker-pane .ia-mk").first
+        centre = frame.evaluate("() => window.map.getCenter()")
+        marker.click()
+        sheet = session.page.locator(".st-key-ia_sheet")
+        sheet.wait_for(timeout=30_000)
+        assert frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").count() == 1
+        assert frame.locator(".leaflet-popup").count() == 0
+        assert frame.evaluate("() => window.map.getCenter()") == centre  # nor did the map pan for one
+        # A wide map still opens it, inside the map.
+        session.page.set_viewport_size({"width": 1280, "height": 800})
+        session.wait_idle()
+        frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").click()
+        frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+        assert_popup_inside_the_map(session, frame)
+    finally:
+        session.close()
 
-        def inside(box) -> bool:
-            return frame_box["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame_box["x"] + frame_box["width"] + 1
 
-        # Leaflet pans the map to bring an opened popup into view, with an animation: on a
-        # busy machine the first measurement can come before the pan has ended.
-        box = popup.bounding_box()
-        for _ in range(50):
-            if inside(box):
-                break
-            session.page.wait_for_timeout(100)
-            box = popup.bounding_box()
-        assert box["width"] <= map_width
-        assert inside(box), (box, frame_box)
+def test_on_a_phone_a_long_tooltip_wraps_inside_the_map(browser, bundled_app_url):
+    """A tap shows the marker's tooltip; one line of "type — place" ran off both sides of the map."""
+    session = Session(browser, bundled_app_url, viewport=(390, 844))
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        markers = frame.locator(".leaflet-marker-pane .ia-mk")
+        assert markers.count() >= 2  # the lone ones (the others are in clusters)
+        for i in range(markers.count()):
+            markers.nth(i).hover()
+            frame.locator(".leaflet-tooltip").wait_for(timeout=5_000)
+            assert_popup_inside_the_map(session, frame, ".leaflet-tooltip")
+            session.page.mouse.move(1, 1)  # off the map: the tooltip closes
+            frame.locator(".leaflet-tooltip").wait_for(state="detached", timeout=5_000)
     finally:
         session.close()
 
@@ -149,6 +190,28 @@ def test_the_details_heading_is_one_line_and_the_date_whole_at_laptop_width(brow
         assert date.bounding_box()["height"] < 40 and len(date.inner_text()) >= 10  # 2020-01-08 on one line
         # Still beside the map, not under it.
         assert date.bounding_box()["x"] > session.page.locator(MAP_IFRAME).bounding_box()["x"] + 300
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_the_gazetteer_map_opens_on_every_listed_site(browser, bundled_app_url, viewport):
+    """It opened on the incident map's view of Iraq and Syria: the Gulf and Jordan sites were off screen."""
+    with open(ROOT / "gazetteer.csv", newline="", encoding="utf-8") as f:
+        sites = [(r["id"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)]
+    assert min(lon for _, _, lon in sites) < 37 and max(lon for _, _, lon in sites) > 50  # Jordan to the Gulf
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        session.page.goto(session.app_url + "/Gazetteer")
+        iframe = session.page.locator(".st-key-ia_gaz_map iframe")
+        iframe.wait_for(timeout=60_000)
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_function("() => window.map && document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
+        session.wait_idle()
+        outside = frame.evaluate(
+            "sites => sites.filter(s => !window.map.getBounds().contains([s[1], s[2]])).map(s => s[0])", sites
+        )
+        assert outside == []
     finally:
         session.close()
 

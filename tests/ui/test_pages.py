@@ -86,6 +86,13 @@ REGIONAL = {
 }  # fmt: skip
 
 
+def fitted_bounds(sites_map) -> list:
+    """The bounds the Gazetteer's map fits (ui.sites.FitSites), read from its script."""
+    script = json.loads(sites_map.proto.json_args)["script"]
+    start = script.index("L.latLngBounds(") + len("L.latLngBounds(")
+    return json.loads(script[start : script.index("]]", start) + 2])
+
+
 def test_gazetteer_page_lists_maps_and_finds_the_regional_sites(run_page):
     at = run_page("pages/2_Gazetteer.py")
     assert not at.exception
@@ -93,6 +100,14 @@ def test_gazetteer_page_lists_maps_and_finds_the_regional_sites(run_page):
     (sites_map,) = at.get("component_instance")
     script = sites_map.proto.json_args
     assert all(name in script for name in REGIONAL.values())  # every site is drawn, Gulf and Jordan included
+    # It opens on the listed sites: the bounds of all of them, Gulf and Jordan included.
+    sites = at.dataframe[0].value
+    assert fitted_bounds(sites_map) == [[sites["lat"].min(), sites["lon"].min()], [sites["lat"].max(), sites["lon"].max()]]
+    at.text_input(key="ia_site_search").input("erbil").run()  # a search: the map fits what it found
+    found = at.dataframe[-1].value
+    assert fitted_bounds(at.get("component_instance")[0]) == [
+        [found["lat"].min(), found["lon"].min()], [found["lat"].max(), found["lon"].max()]
+    ]  # fmt: skip
     at.text_input(key="ia_try_name").input("Muwaffaq al-Salti airbase").run()
     assert "Muwaffaq Salti Air Base" in at.success[0].value
     assert at.dataframe[0].value["id"].iloc[0] == "muwaffaq-salti-air-base"

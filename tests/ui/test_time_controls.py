@@ -10,6 +10,19 @@ import pytest
 from tests.ui.test_app import metrics, plain, qp
 
 
+@pytest.fixture
+def timeline_page(run_page):
+    """``run_page`` for the map, then the run a browser asks for :data:`~ui.timecontrols.DEFER_SECONDS`
+    later (the session's first page leaves the timeline to it)."""
+
+    def run(params: dict | None = None):
+        at = run_page(params=params)
+        assert not at.get("vega_lite_chart"), "a session's first page draws no timeline yet"
+        return at.run()
+
+    return run
+
+
 def timeline_spec(at) -> dict:
     (chart,) = at.get("vega_lite_chart")
     return json.loads(chart.proto.spec)
@@ -43,8 +56,8 @@ def test_the_empty_state_respects_the_other_filters(run_page):
     assert "is on 2023-11-10" in plain(at.warning[0].value)  # the one missile, not the newest incident
 
 
-def test_the_timeline_draws_every_date_with_the_filtered_ones_in_full_colour(run_page):
-    at = run_page(params={"from": "2024-01-01", "to": "2024-01-31"})
+def test_the_timeline_draws_every_date_with_the_filtered_ones_in_full_colour(timeline_page):
+    at = timeline_page(params={"from": "2024-01-01", "to": "2024-01-31"})
     spec = timeline_spec(at)
     (brush,) = spec["params"]
     assert brush["name"] == "span" and brush["select"] == {"type": "interval", "encodings": ["x"]}
@@ -55,8 +68,20 @@ def test_the_timeline_draws_every_date_with_the_filtered_ones_in_full_colour(run
     assert metrics(at)["Incidents"] == ("2", "of 8")
 
 
-def test_stepping_moves_the_window_by_its_length(run_page):
-    at = run_page(params={"from": "2024-01-01", "to": "2024-01-14"})
+def test_a_sessions_first_page_leaves_the_timeline_to_a_timed_run(run_page):
+    """The map's first screen loads without the chart's scripts: the page holds a placeholder and a
+    fragment that asks, once, for the whole-page run that draws the timeline."""
+    at = run_page()
+    assert not at.get("vega_lite_chart")
+    assert "The timeline is being drawn" in " ".join(plain(c.value) for c in at.caption)
+    assert not [b for b in at.button if b.key and b.key.startswith("ia_time_")]  # they come with the chart
+    at.run()  # what the fragment's timer asks for (st.rerun(scope="app"))
+    assert len(at.get("vega_lite_chart")) == 1 and at.button(key="ia_time_play")
+    assert "The timeline is being drawn" not in " ".join(plain(c.value) for c in at.caption)
+
+
+def test_stepping_moves_the_window_by_its_length(timeline_page):
+    at = timeline_page(params={"from": "2024-01-01", "to": "2024-01-14"})
     at.button(key="ia_time_forward").click().run()
     assert (qp(at)["from"], qp(at)["to"]) == (["2024-01-15"], ["2024-01-28"])
     assert metrics(at)["Incidents"] == ("1", "of 8")  # incident 2, 2024-01-20
@@ -65,10 +90,10 @@ def test_stepping_moves_the_window_by_its_length(run_page):
     assert (qp(at)["from"], qp(at)["to"]) == (["2023-12-18"], ["2023-12-31"])
 
 
-def test_play_starts_at_the_first_bar_and_pause_stops_it(run_page):
+def test_play_starts_at_the_first_bar_and_pause_stops_it(timeline_page):
     """The steps themselves come from a timed fragment rerun, which only a browser runs
     (tests/browser/test_time_browser.py); a page run never steps on its own."""
-    at = run_page()
+    at = timeline_page()
     at.button(key="ia_time_play").click().run()
     # No date range: playing starts with the first weekly bar of the data.
     assert (qp(at)["from"], qp(at)["to"]) == (["2023-11-06"], ["2023-11-12"])
@@ -80,8 +105,8 @@ def test_play_starts_at_the_first_bar_and_pause_stops_it(run_page):
     assert at.button(key="ia_time_play") and qp(at)["from"] == ["2023-11-06"]
 
 
-def test_play_from_past_the_end_starts_again_at_the_beginning(run_page):
-    at = run_page(params={"from": "2024-04-01", "to": "2024-04-07"})
+def test_play_from_past_the_end_starts_again_at_the_beginning(timeline_page):
+    at = timeline_page(params={"from": "2024-04-01", "to": "2024-04-07"})
     at.button(key="ia_time_play").click().run()
     assert (qp(at)["from"], qp(at)["to"]) == (["2023-11-06"], ["2023-11-12"])
 
