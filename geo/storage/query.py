@@ -59,13 +59,11 @@ _INT_FIELDS = ("geo_precision", "munitions", "killed", "injured")
 def where(filters: Filters) -> sa.ColumnElement[bool]:
     """The SQL condition an incident row must meet to pass ``filters`` (deleted rows never do)."""
     t = incidents_table
-    conditions: list[sa.ColumnElement[bool]] = [t.c.deleted_at.is_(None)]
-    low, high = _date_range(filters)
-    if low is not None:
+    # The date bounds limit the indexed range; the overlap test then says exactly which rows pass.
+    conditions: list[sa.ColumnElement[bool]] = [t.c.deleted_at.is_(None), *_date_bounds(filters)]
+    if filters.date_from is not None:
         start = filters.date_from
         week_start, month_start = _period_starts(start)
-        # The first condition bounds the indexed range; the second says exactly which rows overlap.
-        conditions.append(t.c.date >= low)
         conditions.append(
             sa.or_(
                 t.c.date >= start,
@@ -73,8 +71,6 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
                 sa.and_(t.c.date_precision == "month", t.c.date >= month_start),
             )
         )
-    if high is not None:
-        conditions.append(t.c.date <= high)
     for column, wanted in filters.choices():
         if wanted:
             conditions.append(t.c[column].in_(list(wanted)))
@@ -99,10 +95,15 @@ def where(filters: Filters) -> sa.ColumnElement[bool]:
     return sa.and_(*conditions)
 
 
-def _date_range(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
-    """The stored dates (indexed) an incident passing ``filters`` can have: first and last, None for open."""
-    low = None if filters.date_from is None else min(_period_starts(filters.date_from))
-    return low, filters.date_to
+def _date_bounds(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    """The range of stored (indexed) dates an incident passing ``filters`` can have, as conditions."""
+    t = incidents_table
+    bounds = []
+    if filters.date_from is not None:
+        bounds.append(t.c.date >= min(_period_starts(filters.date_from)))
+    if filters.date_to is not None:
+        bounds.append(t.c.date <= filters.date_to)
+    return bounds
 
 
 def _period_starts(start: dt.date) -> tuple[dt.date, dt.date]:
@@ -336,10 +337,7 @@ def _piece_bounds(conn, filters: Filters, rows: int) -> list[_Key]:
     """The last key of each full piece of ``rows`` index entries within the filters' date range."""
     t = incidents_table
     rowid = sa.literal_column("rowid")
-    low, high = _date_range(filters)
-    conditions = [t.c.date >= low] if low is not None else []
-    if high is not None:
-        conditions.append(t.c.date <= high)
+    conditions = _date_bounds(filters)
     bounds: list[_Key] = []
     while True:
         after = _after(bounds[-1]) if bounds else []
