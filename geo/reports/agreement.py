@@ -75,7 +75,7 @@ class AsProposal:
 
 def as_proposal(ann: Mapping[str, Any], site_kinds: Mapping[str, str]) -> AsProposal:
     """``ann`` read as a proposal; ``site_kinds`` (site id -> gazetteer kind) tells how coarse its place is."""
-    located = not ann.get("unlocated") and ann.get("lat") is not None
+    located = _located(ann)
     kind = site_kinds.get(ann.get("site_id") or "", "")
     return AsProposal(
         ann=ann,
@@ -91,6 +91,11 @@ def as_proposal(ann: Mapping[str, Any], site_kinds: Mapping[str, str]) -> AsProp
 
 def _located(ann: Mapping[str, Any]) -> bool:
     return not ann.get("unlocated") and ann.get("lat") is not None
+
+
+def _family(ann: Mapping[str, Any]) -> str | None:
+    """The actor family an annotation gives (written out, or the family of its actor); None with no actor."""
+    return ann.get("actor_family") or family_of(ann["actor"]) if "actor" in ann else None
 
 
 def _apart(x: Mapping[str, Any], y: Mapping[str, Any], km: float) -> bool:
@@ -207,11 +212,7 @@ class Agreement:
 
     def family_pairs(self) -> list[tuple[str, str]]:
         """(A's family, B's family) on matched incidents where both name an actor."""
-        return [
-            (x.get("actor_family") or family_of(x["actor"]), y.get("actor_family") or family_of(y["actor"]))
-            for x, y in self._matched()
-            if "actor" in x and "actor" in y
-        ]
+        return [(_family(x), _family(y)) for x, y in self._matched() if "actor" in x and "actor" in y]
 
     def attribution_pairs(self) -> list[tuple[str, str]]:
         """(A's kind, B's kind) on matched incidents where both state an attribution."""
@@ -251,13 +252,9 @@ class Agreement:
         return [(x["event_type"], y["event_type"]) for r in self.reports for x, y in r.listed]
 
 
-def _family_rate(ag: Agreement) -> float | None:
-    good, total = _rate(ag.family_pairs())
-    return good / total if total else None
-
-
-def _attribution_rate(ag: Agreement) -> float | None:
-    good, total = _rate(ag.attribution_pairs())
+def _agreeing(pairs: Sequence[tuple[str, str]]) -> float | None:
+    """The share of ``pairs`` whose two labels are the same; None for no pairs."""
+    good, total = _rate(pairs)
     return good / total if total else None
 
 
@@ -348,7 +345,11 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
     ]
     spans = [
         (name, bootstrap_interval(ag, stat))
-        for name, stat in (("F1", lambda g: g.scores.f1), ("family", _family_rate), ("attribution", _attribution_rate))
+        for name, stat in (
+            ("F1", lambda g: g.scores.f1),
+            ("family", lambda g: _agreeing(g.family_pairs())),
+            ("attribution", lambda g: _agreeing(g.attribution_pairs())),
+        )
     ]
     if all(span for _, span in spans):
         lines.append(
@@ -374,8 +375,6 @@ def format_agreement(ag: Agreement, *, verbose: bool = False) -> str:
                 if _located(x) != _located(y) or x["event_type"] != y["event_type"] or _apart(x, y, ag.km):
                     lines.append(f"  listed differently {r.file}: {_describe(x)} | {_describe(y)}")
             for x, y in r.matched:
-                fa = x.get("actor_family") or family_of(x["actor"]) if "actor" in x else None
-                fb = y.get("actor_family") or family_of(y["actor"]) if "actor" in y else None
-                if fa != fb or x.get("attribution") != y.get("attribution"):
+                if _family(x) != _family(y) or x.get("attribution") != y.get("attribution"):
                     lines.append(f"  who/how {r.file}: {_describe(x)} | {_describe(y)}")
     return "\n".join(lines)
