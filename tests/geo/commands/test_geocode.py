@@ -136,8 +136,8 @@ REGIONAL_SITES = [
     ("Isa Air Base", "isa-air-base", "BH"),
     ("Shaikh Isa Air Base", "isa-air-base", "BH"),
     ("Akashat", "akashat", "IQ"),
-    ("US consulate in Erbil", "us-consulate-erbil", "IQ"),
-    ("U.S. Consulate General in Erbil", "us-consulate-erbil", "IQ"),
+    ("Erbil consulate", "us-consulate-erbil", "IQ"),
+    ("Consulate General in Erbil", "us-consulate-erbil", "IQ"),
     ("Erbil", "erbil", "IQ"),  # the city keeps its bare name
     ("Imam Ali compound", "imam-ali-compound", "SY"),
     ("Ayyash warehouses", "ayyash-depots", "SY"),
