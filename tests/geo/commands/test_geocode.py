@@ -140,7 +140,8 @@ REGIONAL_SITES = [
     ("Consulate General in Erbil", "us-consulate-erbil", "IQ"),
     ("Erbil", "erbil", "IQ"),  # the city keeps its bare name
     ("Imam Ali compound", "imam-ali-compound", "SY"),
-    ("Ayyash warehouses", "ayyash-depots", "SY"),
+    ("Ayyash warehouses", "ayyash-camp", "SY"),
+    ("Ayash Camp", "ayyash-camp", "SY"),
     ("Harabish", "harabish", "SY"),
     ("Hrabesh", "harabish", "SY"),
     ("Abu Kamal", "al-bukamal", "SY"),  # the town, not the compound placed on its point
@@ -154,8 +155,7 @@ NEAR_MISSES = [
     ("Imam Ali shrine", "imam-ali-compound"),
     ("Imam Ali", "imam-ali-compound"),
     ("Imam Ali military base", "imam-ali-compound"),  # its core is the bare name: deliberately not an alias
-    ("Yahya Ayyash", "ayyash-depots"),
-    ("Ayyash", "ayyash-depots"),
+    ("Yahya Ayyash", "ayyash-camp"),
     ("consulate", "us-consulate-erbil"),
     ("Isa Town", "isa-air-base"),
     ("Hamdan", "imam-ali-compound"),
