@@ -41,6 +41,8 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "MONTH_ABBREVIATIONS",
+    "MONTH_NAMES",
     "DateMention",
     "date_window",
     "find_dates",
@@ -92,12 +94,12 @@ def windows_overlap(a: tuple[dt.date, str], b: tuple[dt.date, str], *, slack_day
 # --- vocabulary ----------------------------------------------------------------------
 
 _WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)}  # Monday=0
-_MONTHS: dict[str, int] = {}
-for _i in range(1, 13):
-    _full = calendar.month_name[_i]
-    _MONTHS[_full.lower()] = _i
-    _MONTHS[_full[:3].lower()] = _i
-_MONTHS["sept"] = 9
+#: Month names as reports spell them, full and abbreviated ("Sept" before "Sep": alternations try
+#: them in this order). The one list of them: the extractor's toll patterns import it too.
+MONTH_NAMES = tuple(calendar.month_name[1:])
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
+_MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
+_MONTHS |= {abbr.lower(): i for abbr in MONTH_ABBREVIATIONS for i, name in enumerate(MONTH_NAMES, start=1) if name.startswith(abbr[:3])}
 
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -106,10 +108,7 @@ _NUMBERS = {
 _NUM = r"(?:\d{1,2}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 # Month names must be capitalised: "may" and "march" are also verbs.
-_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
+_MONTH = "(?P<month>" + "|".join(MONTH_NAMES + tuple(rf"{abbr}\.?" for abbr in MONTH_ABBREVIATIONS)) + ")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

@@ -191,7 +191,9 @@ class _Reader:
         self._campaign_sentence = -2  # the last sentence with a habitual summary ("attacks have hit bases in recent months")
         self._clause_actor: tuple[int, ActorMention] | None = None  # (sentence, perpetrator) of the last clause
         self.sentences = split_sentences(text)
-        places, unresolved = place_scanner(gazetteer).scan(text)
+        scanner = place_scanner(gazetteer)
+        self._countries = scanner.countries
+        places, unresolved = scanner.scan(text)
         datelines = find_datelines(text)
         # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
         # Resistance in Iraq") is a place of the story.
@@ -243,7 +245,7 @@ class _Reader:
             for c_start, c_end in self._clauses(si):
                 self._read_clause(si, c_start, c_end, prev_end)
                 prev_end = c_end
-        self.story.finish(self.report_sites)
+        self.story.finish(self.report_sites, self._countries)
 
     def _statement(self, si: int, start: int, end: int) -> Attribution | None:
         """A claim, blame or suspicion the clause states in so many words."""

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from geo.reports.dates import date_window
@@ -26,7 +26,7 @@ from geo.reports.extract.candidates import Candidate
 from geo.reports.extract.confidence import score
 from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
-from geo.reports.extract.places import BASE_KINDS, GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
+from geo.reports.extract.places import BASE_KINDS, GEO_PRECISION_BY_KIND, HOST_KINDS, contains, finer, is_coarse, regions_overlap, same_place
 from geo.reports.extract.vocabulary import ATTACK_VERB, side_of
 from geo.reports.merge import distance_km
 
@@ -462,10 +462,11 @@ class Story:
             if side_of(m.actor.name) == "other" and ev.attribution == "unknown":
                 ev.attribution = "suspected"  # named by the report itself, not by a claim or an official
 
-    def finish(self, report_sites: Sequence[Any] = ()) -> None:
+    def finish(self, report_sites: Sequence[Any] = (), countries: Mapping[str, Any] | None = None) -> None:
         """Fold vague events into precise ones, then apply what the report says of all its attacks.
 
         ``report_sites``: every gazetteer site the report names, in any role (see :meth:`_site_of_the_report`).
+        ``countries``: country code -> the gazetteer's country site (see :meth:`_strikes_where_they_landed`).
         """
         self._type_from_summaries()
         self._site_of_the_report(report_sites)
@@ -496,6 +497,25 @@ class Story:
             if ev.side == "us" and RANK[ev.attribution] < RANK["claimed"]:
                 # The coalition and the US announce their own strikes: the attacker says it acted.
                 ev.attribution, ev.attributed_by = "claimed", ""
+        self._strikes_where_they_landed(countries or {})
+
+    def _strikes_where_they_landed(self, countries: Mapping[str, Any]) -> None:
+        """An incident is placed where its munitions landed: a US or coalition strike is never at a US base.
+
+        "Rockets hit the base; the coalition responded with six artillery rounds": the reply fell on the
+        launch point, not on the base it answers. A strike by the US or the coalition placed at a site
+        hosting their forces (a base, an oil or gas field they hold), or placed only by inference
+        (context, a description, an anaphor) at a site the report's own attacks hit, goes to that
+        site's country, the level the report allows, or is left out where the gazetteer has no entry
+        for the country.
+        """
+        attacks = self._attacks_on(None)
+        for ev in self.events:
+            if ev.side != "us" or ev.site is None or is_coarse(ev.site):
+                continue
+            if ev.site.kind in HOST_KINDS or any(_answers(ev, a) for a in attacks):
+                ev.site, ev.place_span, ev.place_method = countries.get(ev.site.country), None, "area"
+                ev.geo_precision = GEO_PRECISION_BY_KIND["country"]
 
     def _type_from_summaries(self) -> None:
         """An attack told without a weapon takes the weapon its day's summary names and no other attack has.
@@ -731,6 +751,20 @@ class Story:
                 )
             )
         return out
+
+
+def _answers(strike: Event, attack: Event) -> bool:
+    """Whether ``strike`` may be told at the place of ``attack`` only because it answered it: the same
+    site, and a place only inferred or a day no more than one apart from the attack's."""
+    if strike.site.id != attack.site.id:
+        return False
+    if strike.place_method != "named":
+        return True
+    if strike.date is None or attack.date is None:
+        return False
+    s0, s1 = date_window(*strike.date)
+    a0, a1 = date_window(*attack.date)
+    return s0 <= a1 + dt.timedelta(days=1) and a0 <= s1 + dt.timedelta(days=1)
 
 
 def _sentence_of(sentences: list[tuple[int, int]], span: tuple[int, int]) -> int | None:

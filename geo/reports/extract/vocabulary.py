@@ -220,6 +220,8 @@ HAPPENED = re.compile(
     r"came\s+under|come\s+under|under\s+fire|under\s+attack|was\s+(?:targeted|attacked|hit|struck)|"
     r"were\s+(?:targeted|attacked|hit|struck|fired)|responded|retaliated|opened\s+fire|went\s+after|"
     r"engaged(?!\s+in\b)|destroyed|destroying|neutrali[sz]ed|"  # what air defences do to a drone that was launched
+    # "claimed credit for using a drone to target the troops": the claimed use of a weapon is the attack.
+    r"(?:credit|responsibility)\s+for\s+using\s+(?:[\w-]+\s+){1,5}?to\s+(?:target|strike|attack|hit)|"
     r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight))\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,105 @@
+"""Round 6 mechanisms (issue 11): the reply-strike convention and the classes left after round 5.
+
+The lead's decision: **an incident is placed where the munitions landed.** A US or coalition reply
+strike is its own incident at the place struck, or at the country when the report names no place,
+never at the base whose attack it answers. Every text is written for these tests in our own words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.reports.extract import extract
+from tests.geo.reports.test_extract_real_rules import TUE, cands, gaz  # noqa: F401  (gaz is a fixture)
+
+US = "US forces / US-led coalition"
+
+
+def told(gaz, text):
+    return sorted((c.site_id, c.event_type, c.actor, c.geo_precision) for c in cands(gaz, text))
+
+
+# --- a reply strike lands on the other side, never on the base it answers ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text, strike_at",
+    [
+        # counter-fire with no place of its own: the country of the base, not the base
+        (
+            "Rockets struck the Green Village base on Monday. The coalition responded by firing four artillery rounds.",
+            "syria",
+        ),
+        # a strike told at a base that hosts US troops names the base only as the thing defended
+        (
+            "On Monday drones hit Ain al-Asad air base. US aircraft struck back at Ain al-Asad within hours.",
+            "iraq",
+        ),
+        # a reply strike whose place is only inferred from the attack it answers
+        (
+            "Two rockets hit Tower 22 on Monday. Later that day American jets carried out strikes in response.",
+            "jordan",
+        ),
+    ],
+)
+def test_reply_strike_is_not_placed_at_the_attacked_base(gaz, text, strike_at):
+    out = cands(gaz, text)
+    strikes = [c for c in out if c.actor == US]
+    assert strikes, out
+    assert {c.site_id for c in strikes} == {strike_at}
+    assert all(c.geo_precision == 4 for c in strikes)
+    # the attack on the base stays at the base
+    assert any(c.actor != US and c.geo_precision == 1 for c in out)
+
+
+def test_reply_strike_at_a_named_militia_site_keeps_that_site(gaz):
+    text = "Rockets hit Ain al-Asad air base on Monday. On Tuesday US warplanes struck a militia depot in Jurf al-Sakhar, the Pentagon said."
+    assert ("jurf-al-sakhar", "airstrike") in {(c.site_id, c.event_type) for c in cands(gaz, text)}
+
+
+def test_an_old_strike_named_at_an_airport_attacked_years_later_keeps_the_airport(gaz):
+    # The 2020 strike at Baghdad airport is not a reply to this week's rockets there: another day.
+    text = (
+        "Rockets hit Baghdad airport on Monday. The anniversary of the US drone strike at Baghdad airport "
+        "on January 3, 2020 fell this week."
+    )
+    sites = {(c.site_id, c.event_type) for c in cands(gaz, text)}
+    assert ("baghdad-airport", "airstrike") in sites
+
+
+def test_a_strike_on_the_day_of_an_attack_on_the_same_airport_is_moved_off_it(gaz):
+    text = (
+        "A drone hit US troops at Erbil airport on Monday morning. "
+        "On Monday night the US military carried out airstrikes at Erbil airport, officials said."
+    )
+    strikes = [c for c in cands(gaz, text) if c.actor == US]
+    assert strikes and all(c.site_id == "iraq" for c in strikes)
+
+
+def test_a_strike_at_a_base_in_a_country_without_a_gazetteer_entry_is_left_out(gaz):
+    # Qatar has no country entry: a strike that could only be put at Al Udeid is not proposed there.
+    text = "Missiles hit Al Udeid air base on Monday. American jets carried out strikes at Al Udeid the same night."
+    result = extract(text, published=TUE, gazetteer=gaz)
+    assert [(c.site_id, c.event_type) for c in result.candidates] == [("al-udeid-air-base", "missile")]
+    assert any(n.startswith("attack without a place left out: American jets") for n in result.notes)
+
+
+# --- a claim of using a weapon is the attack it tells ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group claimed credit for using an explosive drone to target US troops at Erbil airport on Monday.",
+        "A militia claimed responsibility for using two drones to strike the Tower 22 base on Monday.",
+    ],
+)
+def test_claimed_use_of_a_weapon_is_an_attack(gaz, text):
+    (c,) = cands(gaz, text)
+    assert c.event_type == "drone"
+    assert c.geo_precision == 1
+
+
+def test_using_a_weapon_outside_a_claim_is_not_read_as_an_attack_by_that_pattern(gaz):
+    # "used ... to target" alone stays a description (here of a militia training, no attack told)
+    assert cands(gaz, "Militias have used small drones to target farmland in the past.") == ()
