@@ -7,6 +7,8 @@ never at the base whose attack it answers. Every text is written for these tests
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from geo.reports.extract import extract
@@ -103,3 +105,34 @@ def test_claimed_use_of_a_weapon_is_an_attack(gaz, text):
 def test_using_a_weapon_outside_a_claim_is_not_read_as_an_attack_by_that_pattern(gaz):
     # "used ... to target" alone stays a description (here of a militia training, no attack told)
     assert cands(gaz, "Militias have used small drones to target farmland in the past.") == ()
+
+
+# --- a calendar day keeps its year and its rank inside a quotation ---------------------------------
+
+
+def test_a_quoted_calendar_day_after_the_story_day_keeps_the_publication_year(gaz):
+    # The story's day is 11 March; a statement quoted later gives 14 March: the same year, not the year before.
+    text = (
+        "Rockets hit Camp Taji on Wednesday, killing three.\n"
+        'A spokesman said that "more than twenty rockets hit Camp Taji base, March 14 in the morning."'
+    )
+    days = sorted(c.date.isoformat() for c in cands(gaz, text, dt.date(2020, 3, 17)))
+    assert days == ["2020-03-11", "2020-03-14"]
+
+
+def test_a_quoted_calendar_day_dates_the_attack_not_the_day_the_statement_opens_with(gaz):
+    text = 'On May 5, the coalition says "mortar rounds landed inside the perimeter of Camp Taji, May 4."'
+    (c,) = cands(gaz, text)
+    assert c.date == dt.date(2023, 5, 4)
+
+
+def test_a_quoted_this_morning_is_still_the_story_day(gaz):
+    # Deictic words in a quotation keep round 3's reading: the day the statement was made.
+    text = 'Rockets hit Camp Taji on Monday. "Two more rockets hit Camp Taji this morning," a spokesman said.'
+    assert {c.date for c in cands(gaz, text)} == {TUE - dt.timedelta(days=1)}
+
+
+def test_a_lone_date_opening_the_speakers_sentence_still_dates_the_attack(gaz):
+    text = "On Monday, local sources announced that Harir air base was targeted by a drone."
+    (c,) = cands(gaz, text)
+    assert c.date == TUE - dt.timedelta(days=1)
