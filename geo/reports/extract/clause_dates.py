@@ -35,7 +35,7 @@ _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w
 # A date that names its month ("March 14") is a calendar day wherever it is quoted.
 _NAMES_MONTH = re.compile(r"\b(?:" + "|".join(MONTH_NAMES + MONTH_ABBREVIATIONS) + r")\b")
 _POST_SIGNATURE = re.compile(r"\(@\w{1,30}\)\s*$")
-_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?(?:(?:late|early|mid)[\s-]+)?$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(

@@ -128,6 +128,8 @@ _EARLIER = re.compile(r"(?:[\w-]+\s+){0,3}?after\s", re.IGNORECASE)
 _BEFORE_TOLD = re.compile(r"\b(?:earlier|before|prior)$", re.IGNORECASE)
 # "Separately, ...", "In a separate incident, ...": another attack of the report's own day, not of the
 # day of the event told just before (which may be a recalled, earlier one).
+# "The latest attack on US forces comes a day after ...": the report's own attack, whatever was told just before.
+_THE_LATEST = re.compile(r"\W*the\s+(?:latest|newest|most\s+recent)\s+(?:[\w.-]+\s+){0,2}?(?:attack|strike|incident)\b", re.IGNORECASE)
 _SEPARATELY = re.compile(r"\W*(?:separately|elsewhere|in\s+a\s+separate\s+(?:[\w-]+\s+)?(?:incident|attack|development))\b", re.IGNORECASE)
 _TWICE = re.compile(
     r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
@@ -321,12 +323,15 @@ class _Reader:
     def _date_of(self, m: Mention, start: int, end: int) -> None:
         story = self.story
         told = story.lead_date or story.context_date
+        anchor = story.context_date
+        if story.lead_date is not None and _THE_LATEST.match(self.text, self.sentences[m.sent][0]):
+            anchor = story.lead_date  # "The latest attack comes a day after ...": counted from the story's attack
         when = clause_date(
             self.text,
             start,
             end,
             published=self.published,
-            anchor=story.context_date[0] if story.context_date else self.published,
+            anchor=anchor[0] if anchor else self.published,
             story_day=told[0] if told else None,
             sentence_start=self.sentences[m.sent][0],
             weapon_starts=[s for s, _ in m.type_spans],

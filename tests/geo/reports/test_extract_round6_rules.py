@@ -136,3 +136,23 @@ def test_a_lone_date_opening_the_speakers_sentence_still_dates_the_attack(gaz):
     text = "On Monday, local sources announced that Harir air base was targeted by a drone."
     (c,) = cands(gaz, text)
     assert c.date == TUE - dt.timedelta(days=1)
+
+
+# --- "since late last month" is a range's start; "the latest attack" counts from the story's attack ---
+
+
+def test_since_late_last_month_does_not_date_the_strike_beside_it(gaz):
+    text = "Such attacks, which have grown since late last month, follow US airstrikes on militias on the Iraq-Syria border on June 27."
+    (c,) = cands(gaz, text, dt.date(2021, 7, 7))
+    assert (c.date, c.date_precision) == (dt.date(2021, 6, 27), "day")
+
+
+def test_the_latest_attack_counts_a_day_after_from_the_story_not_from_the_event_told_just_before(gaz):
+    text = (
+        "Rockets hit Ain al-Asad air base on Wednesday.\n"
+        "Such attacks follow US airstrikes on militias on the Iraq-Syria border on June 27. "
+        "The latest attack on US forces in Iraq comes just a day after two similar rocket attacks in the country. "
+        "Three rockets were launched at al-Asad, landing on the perimeter."
+    )
+    rockets = sorted(c.date.isoformat() for c in cands(gaz, text, dt.date(2021, 7, 7)) if c.event_type == "rocket")
+    assert rockets == ["2021-07-06", "2021-07-07"]
