@@ -133,7 +133,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "bare_month",
         re.compile(
-            rf"(?i:\b(?:in|during|since|until|by|through|last|this|of|early|late|mid|mid-|earlier in|later in)\s+)"
+            rf"(?i:\b(?:(?:in|during|since|until|by|through|last|this|of|early|late|mid|earlier in|later in)\s+|mid-))"
             rf"{_MONTH}\b(?!\s+\d)"
         ),
     ),
@@ -162,6 +162,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("last_month", re.compile(r"(?i)\blast\s+month(?:'s|’s)?\b|\bthe\s+previous\s+month\b")),
     ("year_only", re.compile(r"(?i)\b(?:last|this)\s+year\b|\b(?P<year>(?:19|20)\d\d)\b")),
 ]
+
+
+# The day a month's part stands for when later phrases count from it (the precision stays "month").
+_PART_OF_MONTH = {"early": 5, "mid": 15, "late": 25}
 
 
 def _num(word: str) -> int:
@@ -231,7 +235,10 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, anchor: dt.date) -
         year = published.year if month <= published.month else published.year - 1
         if m.group(0).lower().startswith("last") and month == published.month:
             year -= 1
-        return dt.date(year, month, 1), "month", "published"
+        # Still the whole month, but "the previous week" counted from "late July" is late in July.
+        part = re.match(r"(?i)(early|mid|late)\b", m.group(0))
+        day = _PART_OF_MONTH[part.group(1).lower()] if part else 1
+        return dt.date(year, month, day), "month", "published"
     if kind == "years_ago":
         n = _num(g["n"])
         return _add_months(published, -12 * n), "month", "published"

@@ -156,3 +156,26 @@ def test_the_latest_attack_counts_a_day_after_from_the_story_not_from_the_event_
     )
     rockets = sorted(c.date.isoformat() for c in cands(gaz, text, dt.date(2021, 7, 7)) if c.event_type == "rocket")
     assert rockets == ["2021-07-06", "2021-07-07"]
+
+
+# --- the part of a month a later phrase counts from ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase, day",
+    [("in late July", 25), ("in mid-July", 15), ("in mid July", 15), ("in early July", 5), ("in July", 1), ("earlier in July", 1)],
+)
+def test_a_part_of_a_month_is_still_the_month_but_anchors_at_its_part(phrase, day):
+    from geo.reports.dates import find_dates
+
+    (d,) = find_dates(phrase, dt.date(2024, 8, 6))
+    assert (d.date, d.precision) == (dt.date(2024, 7, day), "month")
+
+
+def test_the_previous_week_counted_from_late_july_is_in_july(gaz):
+    text = (
+        "In late July, several rockets were launched at Ain al-Asad air base. "
+        "The base had come under attack by two drones the previous week as well."
+    )
+    drone = next(c for c in cands(gaz, text, dt.date(2024, 8, 6)) if c.event_type == "drone")
+    assert (drone.date, drone.date_precision) == (dt.date(2024, 7, 15), "week")
