@@ -58,7 +58,9 @@ _STATEMENT_BEFORE = re.compile(
 )
 # "said on Thursday it had attacked ...": what was said follows the date, with its own subject.
 _REPORTED_ACT = re.compile(
-    r"\s*,?\s*(?:that\s+)?(?:it|they|he|she|we|the\s+group|its\s+[\w-]+|their\s+[\w-]+)\s+(?:had\s+|has\s+|have\s+)?[a-z]+ed\b",
+    # ("said on Monday the attack hit a training ground": the attack already told, seen from that day.)
+    r"\s*,?\s*(?:that\s+)?(?:it|they|he|she|we|the\s+group|its\s+[\w-]+|their\s+[\w-]+|the\s+(?:attack|strike|assault)s?)"
+    r"\s+(?:had\s+|has\s+|have\s+)?(?:[a-z]+ed|hit|struck)\b",
 )
 _AFTER_LATER = re.compile(
     r"(?i)(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?)\s+(?:after|later)"

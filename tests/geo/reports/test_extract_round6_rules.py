@@ -179,3 +179,12 @@ def test_the_previous_week_counted_from_late_july_is_in_july(gaz):
     )
     drone = next(c for c in cands(gaz, text, dt.date(2024, 8, 6)) if c.event_type == "drone")
     assert (drone.date, drone.date_precision) == (dt.date(2024, 7, 15), "week")
+
+
+def test_said_on_a_later_day_that_the_attack_hit_is_the_attack_already_told(gaz):
+    text = (
+        "A drone hit the al-Omar oil field base late on Sunday, killing two fighters. "
+        "The SDF said on Monday the attack hit a training ground at the al-Omar base."
+    )
+    out = cands(gaz, text)
+    assert [(c.date, c.site_id) for c in out] == [(TUE - dt.timedelta(days=2), "al-omar-oil-field")]
