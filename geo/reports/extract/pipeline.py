@@ -130,6 +130,13 @@ _BEFORE_TOLD = re.compile(r"\b(?:earlier|before|prior)$", re.IGNORECASE)
 # day of the event told just before (which may be a recalled, earlier one).
 # "The latest attack on US forces comes a day after ...": the report's own attack, whatever was told just before.
 _THE_LATEST = re.compile(r"\W*the\s+(?:latest|newest|most\s+recent)\s+(?:[\w.-]+\s+){0,2}?(?:attack|strike|incident)\b", re.IGNORECASE)
+# "the first significant attack in Syria or Iraq since", "the deadliest attack on US troops in Iraq since": the
+# place after a record's words is the scope the record is kept over, not the place attacked.
+_RECORD_WORDS = ("first", "deadliest", "largest", "biggest", "worst")
+_RECORD_SCOPE = re.compile(
+    r"\b(?:first|deadliest|largest|biggest|worst)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?)\s+(?:(?:on|against)\s+(?:[\w.-]+\s+){1,4}?)?in\s+(?:the\s+)?(?:[\w-]+\s+or\s+)?$",
+    re.IGNORECASE,
+)
 _SEPARATELY = re.compile(r"\W*(?:separately|elsewhere|in\s+a\s+separate\s+(?:[\w-]+\s+)?(?:incident|attack|development))\b", re.IGNORECASE)
 _TWICE = re.compile(
     r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
@@ -231,6 +238,9 @@ class _Reader:
         places = self._places_in(start, end)
         if skip is not None:
             places = [p for p in places if not skip[0] <= p.start < skip[1]]
+        if places and any(w in low for low in (self.text[start:end].lower(),) for w in _RECORD_WORDS):
+            # "the first significant attack in Syria or Iraq since ...": the places a record is kept over.
+            places = [p for p in places if not _RECORD_SCOPE.search(self.text, max(start, p.start - 80), p.start)]
         return clause_places(self.text, places, self.report_sites, start, end, airstrike=airstrike, in_passing=in_passing)
 
     def _recent(self, date: dt.date) -> bool:

@@ -188,3 +188,15 @@ def test_said_on_a_later_day_that_the_attack_hit_is_the_attack_already_told(gaz)
     )
     out = cands(gaz, text)
     assert [(c.date, c.site_id) for c in out] == [(TUE - dt.timedelta(days=2), "al-omar-oil-field")]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        "in the first significant attack in Syria or Iraq since the truce",
+        "the deadliest attack on US troops in Iraq since January",
+    ],
+)
+def test_the_place_a_record_is_kept_over_is_not_attacked(gaz, record):
+    text = f"A drone hit the Tower 22 base on Monday, {record}."
+    assert [(c.site_id, c.event_type) for c in cands(gaz, text)] == [("tower-22", "drone")]
