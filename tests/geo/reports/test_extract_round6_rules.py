@@ -200,3 +200,15 @@ def test_said_on_a_later_day_that_the_attack_hit_is_the_attack_already_told(gaz)
 def test_the_place_a_record_is_kept_over_is_not_attacked(gaz, record):
     text = f"A drone hit the Tower 22 base on Monday, {record}."
     assert [(c.site_id, c.event_type) for c in cands(gaz, text)] == [("tower-22", "drone")]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Five fighters were killed by aerial bombing in Jurf al-Sakhar on Monday, an Iraqi official said.", "airstrike"),
+        ("Five fighters were killed by a bombing in Jurf al-Sakhar on Monday, an Iraqi official said.", "ied"),
+    ],
+)
+def test_aerial_bombing_is_an_airstrike_a_bombing_is_not(gaz, text, kind):
+    (c,) = cands(gaz, text)
+    assert c.event_type == kind
