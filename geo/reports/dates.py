@@ -66,6 +66,8 @@ class DateMention:
     date: dt.date
     precision: str  # day | week | month | year
     basis: str
+    # First and last day a vague count allows ("days after": two to seven days), else None.
+    window: tuple[dt.date, dt.date] | None = None
 
 
 def date_window(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
@@ -142,6 +144,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weeks_ago", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+weeks?\s+ago\b")),
     ("days_ago", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+days?\s+ago\b")),
     ("days_after", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+days?\s+(?P<dir>after|later|before|earlier|prior)\b")),
+    # "days after", "several days later": no count, so a span of days (SOME_DAYS), nearest first.
+    # ("the second attack in days after ...": "in days" is a measure of how soon, not a date.)
+    ("some_days", re.compile(r"(?i)(?<!\bin\s)(?<!\bfor\s)\b(?:(?:several|some|many)\s+)?days\s+(?P<dir>after|later|before|earlier|prior)\b")),
     ("weeks_after", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+weeks?\s+(?P<dir>after|later|before|earlier|prior)\b")),
     ("yesterday", re.compile(r"(?i)\byesterday\b|\blast\s+night\b")),
     (
@@ -163,6 +168,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year_only", re.compile(r"(?i)\b(?:last|this)\s+year\b|\b(?P<year>(?:19|20)\d\d)\b")),
 ]
 
+
+#: How many days "days after" / "days before" may span: from two to a week.
+SOME_DAYS = (2, 7)
 
 # The day a month's part stands for when later phrases count from it (the precision stays "month").
 _PART_OF_MONTH = {"early": 5, "mid": 15, "late": 25}
@@ -252,6 +260,9 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, anchor: dt.date) -
         n = _num(g["n"]) * (7 if kind == "weeks_after" else 1)
         sign = 1 if g["dir"].lower() in ("after", "later") else -1
         return anchor + dt.timedelta(days=sign * n), "day", "anchor"
+    if kind == "some_days":
+        sign = 1 if g["dir"].lower() in ("after", "later") else -1
+        return anchor + dt.timedelta(days=sign * SOME_DAYS[0]), "day", "anchor"
     if kind == "yesterday":
         return published - dt.timedelta(days=1), "day", "published"
     if kind == "today":
@@ -306,6 +317,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "weeks_ago": ("ago",),
     "days_ago": ("ago",),
     "days_after": ("day",),
+    "some_days": ("days",),
     "weeks_after": ("week",),
     "yesterday": ("yesterday", "last night"),
     "today": ("today", "tonight", "this morning", "this afternoon", "this evening", "hours"),
@@ -348,7 +360,11 @@ def find_dates(text: str, published: dt.date, *, anchor: dt.date | None = None) 
             if resolved is None:
                 continue
             date, precision, basis = resolved
-            found.append(DateMention(start, end, m.group(0), date, precision, basis))
+            window = None
+            if kind == "some_days":
+                far = anchor + (date - anchor) * SOME_DAYS[1] // SOME_DAYS[0]
+                window = (min(date, far), max(date, far))
+            found.append(DateMention(start, end, m.group(0), date, precision, basis, window))
     return tuple(sorted(found, key=lambda d: d.start))
 
 

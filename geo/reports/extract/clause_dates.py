@@ -34,6 +34,9 @@ _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w
 # the day of what it shows.
 # A date that names its month ("March 14") is a calendar day wherever it is quoted.
 _NAMES_MONTH = re.compile(r"\b(?:" + "|".join(MONTH_NAMES + MONTH_ABBREVIATIONS) + r")\b")
+# "The attack comes days after the group targeted the base": what follows "after" is the earlier event.
+_CAME_BEFORE = re.compile(r"\b(?:comes?|came|coming)\s+(?:just\s+|only\s+|barely\s+)?$", re.IGNORECASE)
+_IN_DAYS = re.compile(r"\b(?:in|for)\s+$", re.IGNORECASE)
 _POST_SIGNATURE = re.compile(r"\(@\w{1,30}\)\s*$")
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?(?:(?:late|early|mid)[\s-]+)?$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
@@ -63,7 +66,7 @@ _REPORTED_ACT = re.compile(
     r"\s+(?:had\s+|has\s+|have\s+)?(?:[a-z]+ed|hit|struck)\b",
 )
 _AFTER_LATER = re.compile(
-    r"(?i)(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?)\s+(?:after|later)"
+    r"(?i)(?:(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+|(?:several\s+|some\s+|many\s+)?(?=days))(?:days?|weeks?)\s+(?:after|later)"
 )
 _EVENT_FOLLOWS = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,2}?(?:air\s?strikes?|strikes?|attacks?|rockets?|drones?|missiles?|raids?|shelling)\b"
@@ -155,6 +158,8 @@ def clause_date(
             continue
         if _SINCE_BEFORE.search(seg[max(0, d.start - 30) : d.start]) or _POST_SIGNATURE.search(seg[max(0, d.start - 60) : d.start]):
             continue
+        if d.window is not None and _IN_DAYS.search(text, max(0, start + d.start - 4), start + d.start):
+            continue  # "the second attack in days, after ...": how soon, not when (the clause may begin at "days")
         usable.append(replace(d, start=d.start + start, end=d.end + start))
     past_only = False
     if anniversary is not None and not any(u.precision != "year" for u in usable):
@@ -204,7 +209,9 @@ def clause_date(
         rest = text[best.end : end]
         main = rest.split(",", 1)[1] if "," in rest else ""
         told_here = HAPPENED.search(main) and (ATTACK_VERB.search(main) or any(rx.search(main) for rx in _WEAPON_CUES))
-        if not told_here and _EVENT_FOLLOWS.match(follow):
+        came = _CAME_BEFORE.search(text, max(0, best.start - 24), best.start)
+        if came or (not told_here and _EVENT_FOLLOWS.match(follow)):
             # "The attack came a week after US airstrikes": the strikes were a week *before*.
-            best = replace(best, date=best.date - 2 * (best.date - anchor))
+            mirror = best.window and (anchor - (best.window[1] - anchor), anchor - (best.window[0] - anchor))
+            best = replace(best, date=best.date - 2 * (best.date - anchor), window=mirror or None)
     return ClauseDate(best, past_only=past_only, said_on=said_on)

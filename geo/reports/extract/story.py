@@ -72,6 +72,7 @@ class Event:
     night: bool = False  # dated by "overnight", "last night": a night spans two calendar days
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
     in_passing: bool = False  # first told as an earlier attack recalled in passing (its described base is another)
+    window: tuple[dt.date, dt.date] | None = None  # the days a vague count allows ("days after"), with its day
 
     @property
     def event_type(self) -> str:
@@ -401,7 +402,7 @@ class Story:
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True
-        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing)
+        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, window=_window_of(m, date))
         self.events.append(ev)
         self.merge(ev, m, target, None)
         if m.date is not None:
@@ -422,6 +423,8 @@ class Story:
                 ev.date, ev.date_defaulted = date, False
             elif not _one_night(ev, m, date):  # (one night told twice keeps the day it was first told on)
                 ev.date = more_precise(date, ev.date)
+            if ev.date == date:
+                ev.window = _window_of(m, date) if ev.window is None or date[0] != ev.window[0] else ev.window
             ev.spans.append(("date", m.date.start, m.date.end))
             ev.night = ev.night or _night(m)
         if target is not None:
@@ -736,7 +739,7 @@ class Story:
                     evidence=" ".join(text[sentences[i][0] : sentences[i][1]] for i in sorted(ev.sentences)),
                     evidence_spans=tuple(sorted(spans, key=lambda t: (t[1], t[0]))),
                     place_method=ev.place_method,
-                    date_window=(date - dt.timedelta(days=1), date) if ev.date_defaulted and precision == "day" else None,
+                    date_window=ev.window if ev.window and precision == "day" else (date - dt.timedelta(days=1), date) if ev.date_defaulted and precision == "day" else None,
                     attribution_evidence=text[sentences[who][0] : sentences[who][1]] if who is not None else "",
                     confidence=score(
                         geo_precision=gp,
@@ -751,6 +754,13 @@ class Story:
                 )
             )
         return out
+
+
+def _window_of(m: Mention, date: DateSpec | None) -> tuple[dt.date, dt.date] | None:
+    """The span of days ``m``'s own date phrase allows, when ``date`` is that phrase's day."""
+    if m.date is None or m.date.window is None or date != (m.date.date, m.date.precision):
+        return None
+    return m.date.window
 
 
 def _answers(strike: Event, attack: Event) -> bool:

@@ -212,3 +212,31 @@ def test_the_place_a_record_is_kept_over_is_not_attacked(gaz, record):
 def test_aerial_bombing_is_an_airstrike_a_bombing_is_not(gaz, text, kind):
     (c,) = cands(gaz, text)
     assert c.event_type == kind
+
+
+# --- "days after": a span of days, not one day ------------------------------------------------------
+
+
+def test_days_after_without_a_count_is_a_span_of_two_to_seven_days():
+    from geo.reports.dates import find_dates
+
+    (d,) = find_dates("several days later", dt.date(2024, 1, 25))
+    assert d.window == (dt.date(2024, 1, 27), dt.date(2024, 2, 1))
+    (d,) = find_dates("two days later", dt.date(2024, 1, 25))
+    assert d.window is None
+
+
+def test_an_attack_that_comes_days_after_another_puts_the_other_in_the_days_before(gaz):
+    text = (
+        "A drone hit Erbil airport on Thursday. "
+        "The attack comes days after the group targeted the Ain al-Asad base with rockets."
+    )
+    asad = next(c for c in cands(gaz, text, dt.date(2024, 1, 25)) if c.site_id == "ain-al-asad")
+    assert asad.date_window == (dt.date(2024, 1, 18), dt.date(2024, 1, 23))
+    assert asad.date_window[0] <= asad.date <= asad.date_window[1]
+
+
+def test_the_second_attack_in_days_is_not_dated_by_days(gaz):
+    text = 'It was the second attack in days after the SDF reported "two rockets landed on the base at Conoco" late on Sunday.'
+    (c,) = cands(gaz, text, dt.date(2021, 7, 9))
+    assert (c.date, c.date_window) == (dt.date(2021, 7, 4), None)
