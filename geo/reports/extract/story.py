@@ -476,6 +476,7 @@ class Story:
         self._day_from_another_sentence()
         self.absorb()
         self.fold_neighbours()
+        self._fold_strikes_told_twice()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
         for (kind, actor, by, span), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
             for ev in self._attacks_on(day):
@@ -654,6 +655,21 @@ class Story:
                     self._fold(ev, other)
                     folded.add(id(ev))
                     break
+
+    def _fold_strikes_told_twice(self) -> None:
+        """ "A US drone strike hit a car in Baghdad on Wednesday night ... TONIGHT: a US drone strike targeted a
+        car in Baghdad": one side's airstrikes at one place on one day are one strike told twice (strikes at
+        two places stay two)."""
+        seen: dict[str, Event] = {}
+        for ev in list(self.events):
+            # (a state's drone strike is an airstrike too: :meth:`candidates` says so)
+            if ev.side == "other" or ev.event_type not in ("airstrike", "drone") or ev.site is None or ev.date is None or ev.date[1] != "day":
+                continue
+            first = seen.get(ev.site.id)
+            if first is not None and first.side == ev.side and first.date == ev.date:
+                self._fold(ev, first)
+            else:
+                seen[ev.site.id] = ev
 
     def _fold(self, ev: Event, other: Event) -> None:
         """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""

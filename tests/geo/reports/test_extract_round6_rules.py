@@ -240,3 +240,17 @@ def test_the_second_attack_in_days_is_not_dated_by_days(gaz):
     text = 'It was the second attack in days after the SDF reported "two rockets landed on the base at Conoco" late on Sunday.'
     (c,) = cands(gaz, text, dt.date(2021, 7, 9))
     assert (c.date, c.date_window) == (dt.date(2021, 7, 4), None)
+
+
+def test_one_strike_told_twice_at_one_place_on_one_day_is_one(gaz):
+    text = (
+        "The United States carried out a drone strike in Baghdad on Wednesday night that killed a militia commander, "
+        "US Central Command said.\nLATEST: A US drone strike targeted a car in Baghdad on Wednesday, killing three members of the group."
+    )
+    strikes = [(c.site_id, c.event_type) for c in cands(gaz, text, dt.date(2024, 2, 8))]
+    assert strikes == [("baghdad", "airstrike")]
+
+
+def test_strikes_at_two_places_on_one_day_stay_two(gaz):
+    text = "On Monday US warplanes struck militia depots in Jurf al-Sakhar and in al-Qaim, the Pentagon said."
+    assert {c.site_id for c in cands(gaz, text)} >= {"jurf-al-sakhar", "al-qaim"}
