@@ -41,6 +41,8 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "MONTH_ABBREVIATIONS",
+    "MONTH_NAMES",
     "DateMention",
     "date_window",
     "find_dates",
@@ -64,6 +66,8 @@ class DateMention:
     date: dt.date
     precision: str  # day | week | month | year
     basis: str
+    # First and last day a vague count allows ("days after": two to seven days), else None.
+    window: tuple[dt.date, dt.date] | None = None
 
 
 def date_window(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
@@ -92,12 +96,12 @@ def windows_overlap(a: tuple[dt.date, str], b: tuple[dt.date, str], *, slack_day
 # --- vocabulary ----------------------------------------------------------------------
 
 _WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)}  # Monday=0
-_MONTHS: dict[str, int] = {}
-for _i in range(1, 13):
-    _full = calendar.month_name[_i]
-    _MONTHS[_full.lower()] = _i
-    _MONTHS[_full[:3].lower()] = _i
-_MONTHS["sept"] = 9
+#: Month names as reports spell them, full and abbreviated ("Sept" before "Sep": alternations try
+#: them in this order). The one list of them: the extractor's toll patterns import it too.
+MONTH_NAMES = tuple(calendar.month_name[1:])
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
+_MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
+_MONTHS |= {abbr.lower(): i for abbr in MONTH_ABBREVIATIONS for i, name in enumerate(MONTH_NAMES, start=1) if name.startswith(abbr[:3])}
 
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -106,10 +110,7 @@ _NUMBERS = {
 _NUM = r"(?:\d{1,2}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 # Month names must be capitalised: "may" and "march" are also verbs.
-_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
+_MONTH = "(?P<month>" + "|".join(MONTH_NAMES + tuple(rf"{abbr}\.?" for abbr in MONTH_ABBREVIATIONS)) + ")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -134,7 +135,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "bare_month",
         re.compile(
-            rf"(?i:\b(?:in|during|since|until|by|through|last|this|of|early|late|mid|mid-|earlier in|later in)\s+)"
+            rf"(?i:\b(?:(?:in|during|since|until|by|through|last|this|of|early|late|mid|earlier in|later in)\s+|mid-))"
             rf"{_MONTH}\b(?!\s+\d)"
         ),
     ),
@@ -143,6 +144,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weeks_ago", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+weeks?\s+ago\b")),
     ("days_ago", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+days?\s+ago\b")),
     ("days_after", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+days?\s+(?P<dir>after|later|before|earlier|prior)\b")),
+    # "days after", "several days later": no count, so a span of days (SOME_DAYS), nearest first.
+    # ("the second attack in days after ...": "in days" is a measure of how soon, not a date.)
+    ("some_days", re.compile(r"(?i)(?<!\bin\s)(?<!\bfor\s)\b(?:(?:several|some|many)\s+)?days\s+(?P<dir>after|later|before|earlier|prior)\b")),
     ("weeks_after", re.compile(rf"(?i)\b(?P<n>{_NUM})\s+weeks?\s+(?P<dir>after|later|before|earlier|prior)\b")),
     ("yesterday", re.compile(r"(?i)\byesterday\b|\blast\s+night\b")),
     (
@@ -163,6 +167,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("last_month", re.compile(r"(?i)\blast\s+month(?:'s|’s)?\b|\bthe\s+previous\s+month\b")),
     ("year_only", re.compile(r"(?i)\b(?:last|this)\s+year\b|\b(?P<year>(?:19|20)\d\d)\b")),
 ]
+
+
+#: How many days "days after" / "days before" may span: from two to a week.
+SOME_DAYS = (2, 7)
+
+# The day a month's part stands for when later phrases count from it (the precision stays "month").
+_PART_OF_MONTH = {"early": 5, "mid": 15, "late": 25}
 
 
 def _num(word: str) -> int:
@@ -232,7 +243,10 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, anchor: dt.date) -
         year = published.year if month <= published.month else published.year - 1
         if m.group(0).lower().startswith("last") and month == published.month:
             year -= 1
-        return dt.date(year, month, 1), "month", "published"
+        # Still the whole month, but "the previous week" counted from "late July" is late in July.
+        part = re.match(r"(?i)(early|mid|late)\b", m.group(0))
+        day = _PART_OF_MONTH[part.group(1).lower()] if part else 1
+        return dt.date(year, month, day), "month", "published"
     if kind == "years_ago":
         n = _num(g["n"])
         return _add_months(published, -12 * n), "month", "published"
@@ -246,6 +260,9 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date, anchor: dt.date) -
         n = _num(g["n"]) * (7 if kind == "weeks_after" else 1)
         sign = 1 if g["dir"].lower() in ("after", "later") else -1
         return anchor + dt.timedelta(days=sign * n), "day", "anchor"
+    if kind == "some_days":
+        sign = 1 if g["dir"].lower() in ("after", "later") else -1
+        return anchor + dt.timedelta(days=sign * SOME_DAYS[0]), "day", "anchor"
     if kind == "yesterday":
         return published - dt.timedelta(days=1), "day", "published"
     if kind == "today":
@@ -300,6 +317,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "weeks_ago": ("ago",),
     "days_ago": ("ago",),
     "days_after": ("day",),
+    "some_days": ("days",),
     "weeks_after": ("week",),
     "yesterday": ("yesterday", "last night"),
     "today": ("today", "tonight", "this morning", "this afternoon", "this evening", "hours"),
@@ -342,7 +360,11 @@ def find_dates(text: str, published: dt.date, *, anchor: dt.date | None = None) 
             if resolved is None:
                 continue
             date, precision, basis = resolved
-            found.append(DateMention(start, end, m.group(0), date, precision, basis))
+            window = None
+            if kind == "some_days":
+                far = anchor + (date - anchor) * SOME_DAYS[1] // SOME_DAYS[0]
+                window = (min(date, far), max(date, far))
+            found.append(DateMention(start, end, m.group(0), date, precision, basis, window))
     return tuple(sorted(found, key=lambda d: d.start))
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from geo.reports.dates import DateMention, find_dates
+from geo.reports.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, DateMention, find_dates
 from geo.reports.extract.vocabulary import ATTACK_NOUN, ATTACK_VERB, HAPPENED, ORDINAL, TYPE_CUES
 
 __all__ = ["ClauseDate", "clause_date", "inside_quotes"]
@@ -32,8 +32,13 @@ _COMMEMORATION_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,3}?(?:anniversary|commemo
 _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w+\s+){0,2}(?:commemorat|anniversar)", re.IGNORECASE)
 # An embedded post's signature ("— Name (@handle) January 8, 2020"): the day it was posted, not
 # the day of what it shows.
+# A date that names its month ("March 14") is a calendar day wherever it is quoted.
+_NAMES_MONTH = re.compile(r"\b(?:" + "|".join(MONTH_NAMES + MONTH_ABBREVIATIONS) + r")\b")
+# "The attack comes days after the group targeted the base": what follows "after" is the earlier event.
+_CAME_BEFORE = re.compile(r"\b(?:comes?|came|coming)\s+(?:just\s+|only\s+|barely\s+)?$", re.IGNORECASE)
+_IN_DAYS = re.compile(r"\b(?:in|for)\s+$", re.IGNORECASE)
 _POST_SIGNATURE = re.compile(r"\(@\w{1,30}\)\s*$")
-_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?(?:(?:late|early|mid)[\s-]+)?$", re.IGNORECASE)
 _NTH_ANNIVERSARY = re.compile(r"\b(" + "|".join(ORDINAL) + r")\s+anniversary\s+of\b", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"\banniversary\s+of\b", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(
@@ -41,6 +46,12 @@ _SPEECH_BEFORE = re.compile(
 )
 # "at a Monday press conference", "in a Tuesday briefing": the date of the speaking, not of what is spoken of.
 _SPEECH_AFTER = re.compile(r"\s*(?:(?:press|news)\s+(?:conference|briefing)|briefing|interview)\b", re.IGNORECASE)
+# "On June 18, the Coalition says '... landed in the base, June 17'": beside another date, a date
+# opening the speaker's sentence is the day of the saying (alone, it may be the attack's day too).
+_SPEAKER_AFTER = re.compile(
+    r",\s+(?:the\s+[\w.-]+|(?-i:[A-Z])[\w.-]*)(?:\s+[\w.-]+){0,3}?\s+(?:says|said|reports|reported|announced|stated)\b",
+    re.IGNORECASE,
+)
 _THAT = re.compile(r"\bthat\b")
 # A date that belongs to a statement: a speech or publication word shortly before it.
 _STATEMENT_BEFORE = re.compile(
@@ -50,10 +61,12 @@ _STATEMENT_BEFORE = re.compile(
 )
 # "said on Thursday it had attacked ...": what was said follows the date, with its own subject.
 _REPORTED_ACT = re.compile(
-    r"\s*,?\s*(?:that\s+)?(?:it|they|he|she|we|the\s+group|its\s+[\w-]+|their\s+[\w-]+)\s+(?:had\s+|has\s+|have\s+)?[a-z]+ed\b",
+    # ("said on Monday the attack hit a training ground": the attack already told, seen from that day.)
+    r"\s*,?\s*(?:that\s+)?(?:it|they|he|she|we|the\s+group|its\s+[\w-]+|their\s+[\w-]+|the\s+(?:attack|strike|assault)s?)"
+    r"\s+(?:had\s+|has\s+|have\s+)?(?:[a-z]+ed|hit|struck)\b",
 )
 _AFTER_LATER = re.compile(
-    r"(?i)(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?)\s+(?:after|later)"
+    r"(?i)(?:(?:an?|a\s+few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+|(?:several\s+|some\s+|many\s+)?(?=days))(?:days?|weeks?)\s+(?:after|later)"
 )
 _EVENT_FOLLOWS = re.compile(
     r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,2}?(?:air\s?strikes?|strikes?|attacks?|rockets?|drones?|missiles?|raids?|shelling)\b"
@@ -133,8 +146,11 @@ def clause_date(
     anniversary = None
     found = _find_dates(seg, published, anchor)
     if found and story_day is not None and inside_quotes(text, sentence_start, start + found[0].start):
-        # Inside a quotation "this morning" is the day the statement was made: the story's day.
-        found = _find_dates(seg, story_day, anchor)
+        # Inside a quotation "this morning" is the day the statement was made: the story's day. A
+        # calendar day ("March 14") is read as outside: counted back from the story's day it would
+        # fall a year early when the statement is about a day after the story's.
+        calendar = {(d.start, d.end): d for d in found if _NAMES_MONTH.search(d.text)}
+        found = tuple(calendar.get((d.start, d.end), d) for d in _find_dates(seg, story_day, anchor))
     for d in found:
         after = seg[d.end : d.end + 60]
         if _COMMEMORATION_AFTER.match(after) or _HELD_AFTER.match(after):
@@ -142,6 +158,8 @@ def clause_date(
             continue
         if _SINCE_BEFORE.search(seg[max(0, d.start - 30) : d.start]) or _POST_SIGNATURE.search(seg[max(0, d.start - 60) : d.start]):
             continue
+        if d.window is not None and _IN_DAYS.search(text, max(0, start + d.start - 4), start + d.start):
+            continue  # "the second attack in days, after ...": how soon, not when (the clause may begin at "days")
         usable.append(replace(d, start=d.start + start, end=d.end + start))
     past_only = False
     if anniversary is not None and not any(u.precision != "year" for u in usable):
@@ -157,11 +175,15 @@ def clause_date(
     attack_pos = weapon_starts or [start + (mm.start() if (mm := ATTACK_NOUN.search(seg)) else 0)]
     scored = []
     for d in usable:
-        speech = bool(_SPEECH_BEFORE.search(text[max(start, d.start - 45) : d.start]) or _SPEECH_AFTER.match(text, d.end))
+        speech = bool(
+            _SPEECH_BEFORE.search(text[max(start, d.start - 45) : d.start]) or _SPEECH_AFTER.match(text, d.end)
+            or (len(usable) > 1 and _SPEAKER_AFTER.match(text, d.end))
+        )
         dist = min(abs(d.start - p) for p in attack_pos)
         # "on Monday, with the spokesman posting: 'rockets landed tonight'": the quoted "tonight" is
         # the day of the post; the reporter's own date outside the quotation dates the attack.
-        quoted = len(usable) > 1 and d.basis != "absolute" and inside_quotes(text, sentence_start, d.start)
+        # A quoted calendar day ("landed in the base, June 17") is the attack's own, as told.
+        quoted = len(usable) > 1 and d.basis != "absolute" and not _NAMES_MONTH.search(d.text) and inside_quotes(text, sentence_start, d.start)
         scored.append((d.precision == "year", speech, quoted, dist, d))
     scored.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
     year_only, speech, _, _, best = scored[0]
@@ -187,7 +209,9 @@ def clause_date(
         rest = text[best.end : end]
         main = rest.split(",", 1)[1] if "," in rest else ""
         told_here = HAPPENED.search(main) and (ATTACK_VERB.search(main) or any(rx.search(main) for rx in _WEAPON_CUES))
-        if not told_here and _EVENT_FOLLOWS.match(follow):
+        came = _CAME_BEFORE.search(text, max(0, best.start - 24), best.start)
+        if came or (not told_here and _EVENT_FOLLOWS.match(follow)):
             # "The attack came a week after US airstrikes": the strikes were a week *before*.
-            best = replace(best, date=best.date - 2 * (best.date - anchor))
+            mirror = best.window and (anchor - (best.window[1] - anchor), anchor - (best.window[0] - anchor))
+            best = replace(best, date=best.date - 2 * (best.date - anchor), window=mirror or None)
     return ClauseDate(best, past_only=past_only, said_on=said_on)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from geo.reports.dates import MONTH_ABBREVIATIONS, MONTH_NAMES
 from geo.reports.extract.vocabulary import CUE_HINTS, CUE_MODIFIER, CUE_STEMS, INTERCEPT, NUM, TYPE_CUES, num_value
 
 __all__ = [
@@ -243,8 +244,7 @@ _KILL_VERB = re.compile(r"\b(?:killing|killed|kills|deaths\s+of|left)\s+(?!by\b)
 _INJURE_VERB = re.compile(r"\b(?:wounding|wounded|injuring|injured|hurting|(?:[a-z]+\s+)?injuries\s+to)\s+", re.IGNORECASE)
 # Neither a four-digit year nor a day after its month is a count of people ("May 2023: two
 # guards were killed", "the staff killed since October 7 raids").
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-           "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.")  # fmt: skip
+_MONTHS = MONTH_NAMES + tuple(f"{abbr}." for abbr in MONTH_ABBREVIATIONS)
 _MONTH_NAMES = "|".join(re.escape(m) for m in _MONTHS)
 _TOLL = (
     # figures: not a year, not a day after or before its month (names matched case-sensitively)

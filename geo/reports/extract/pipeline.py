@@ -128,6 +128,15 @@ _EARLIER = re.compile(r"(?:[\w-]+\s+){0,3}?after\s", re.IGNORECASE)
 _BEFORE_TOLD = re.compile(r"\b(?:earlier|before|prior)$", re.IGNORECASE)
 # "Separately, ...", "In a separate incident, ...": another attack of the report's own day, not of the
 # day of the event told just before (which may be a recalled, earlier one).
+# "The latest attack on US forces comes a day after ...": the report's own attack, whatever was told just before.
+_THE_LATEST = re.compile(r"\W*the\s+(?:latest|newest|most\s+recent)\s+(?:[\w.-]+\s+){0,2}?(?:attack|strike|incident)\b", re.IGNORECASE)
+# "the first significant attack in Syria or Iraq since", "the deadliest attack on US troops in Iraq since": the
+# place after a record's words is the scope the record is kept over, not the place attacked.
+_RECORD_WORDS = ("first", "deadliest", "largest", "biggest", "worst")
+_RECORD_SCOPE = re.compile(
+    r"\b(?:first|deadliest|largest|biggest|worst)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?)\s+(?:(?:on|against)\s+(?:[\w.-]+\s+){1,4}?)?in\s+(?:the\s+)?(?:[\w-]+\s+or\s+)?$",
+    re.IGNORECASE,
+)
 _SEPARATELY = re.compile(r"\W*(?:separately|elsewhere|in\s+a\s+separate\s+(?:[\w-]+\s+)?(?:incident|attack|development))\b", re.IGNORECASE)
 _TWICE = re.compile(
     r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
@@ -191,7 +200,9 @@ class _Reader:
         self._campaign_sentence = -2  # the last sentence with a habitual summary ("attacks have hit bases in recent months")
         self._clause_actor: tuple[int, ActorMention] | None = None  # (sentence, perpetrator) of the last clause
         self.sentences = split_sentences(text)
-        places, unresolved = place_scanner(gazetteer).scan(text)
+        scanner = place_scanner(gazetteer)
+        self._countries = scanner.countries
+        places, unresolved = scanner.scan(text)
         datelines = find_datelines(text)
         # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
         # Resistance in Iraq") is a place of the story.
@@ -227,6 +238,9 @@ class _Reader:
         places = self._places_in(start, end)
         if skip is not None:
             places = [p for p in places if not skip[0] <= p.start < skip[1]]
+        if places and any(w in low for low in (self.text[start:end].lower(),) for w in _RECORD_WORDS):
+            # "the first significant attack in Syria or Iraq since ...": the places a record is kept over.
+            places = [p for p in places if not _RECORD_SCOPE.search(self.text, max(start, p.start - 80), p.start)]
         return clause_places(self.text, places, self.report_sites, start, end, airstrike=airstrike, in_passing=in_passing)
 
     def _recent(self, date: dt.date) -> bool:
@@ -243,7 +257,7 @@ class _Reader:
             for c_start, c_end in self._clauses(si):
                 self._read_clause(si, c_start, c_end, prev_end)
                 prev_end = c_end
-        self.story.finish(self.report_sites)
+        self.story.finish(self.report_sites, self._countries)
 
     def _statement(self, si: int, start: int, end: int) -> Attribution | None:
         """A claim, blame or suspicion the clause states in so many words."""
@@ -319,12 +333,15 @@ class _Reader:
     def _date_of(self, m: Mention, start: int, end: int) -> None:
         story = self.story
         told = story.lead_date or story.context_date
+        anchor = story.context_date
+        if story.lead_date is not None and _THE_LATEST.match(self.text, self.sentences[m.sent][0]):
+            anchor = story.lead_date  # "The latest attack comes a day after ...": counted from the story's attack
         when = clause_date(
             self.text,
             start,
             end,
             published=self.published,
-            anchor=story.context_date[0] if story.context_date else self.published,
+            anchor=anchor[0] if anchor else self.published,
             story_day=told[0] if told else None,
             sentence_start=self.sentences[m.sent][0],
             weapon_starts=[s for s, _ in m.type_spans],

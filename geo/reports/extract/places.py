@@ -29,6 +29,7 @@ from geo.places.normalize import name_key
 
 __all__ = [
     "BASE_KINDS",
+    "HOST_KINDS",
     "ClausePlaces",
     "GEO_PRECISION_BY_KIND",
     "Place",
@@ -64,6 +65,9 @@ _GENERIC_WORDS = frozenset(
 _WEAK_NAMES = frozenset(
     ["victory", "liberty", "striker", "slayer", "endurance", "warrior", "union", "water", "green", "tower", "hit", "camp", "field", "palace", "base", "omar", "umar", "nasr", "cuke", "cooke", "conoco", "jordan", "euphrates"]
 )
+#: Kinds of the gazetteer's sites that host US and coalition forces (its bases and the oil and gas
+#: fields they hold): a strike by the US or the coalition lands on the other side, never on them.
+HOST_KINDS = frozenset({"base", "air_base", "oil_field", "gas_field"})
 BASE_KINDS = frozenset({"air_base", "airport", "base", "outpost", "oil_field", "gas_field", "facility", "border_crossing"})
 _COARSE_KINDS = frozenset({"country", "region", "province", "city", "district"})
 GEO_PRECISION_BY_KIND = {"country": 4, "region": 3, "province": 3, "district": 2, "city": 2}
@@ -91,6 +95,8 @@ class PlaceScanner:
         self.index = index
         self.key_words = frozenset(w for key in index for w in key.split())
         self.first_words = frozenset(key.split()[0] for key in index if key)
+        # country code -> the gazetteer's country entry: where a strike the report does not place goes.
+        self.countries = {site.country: site for site in gazetteer.sites if site.kind == "country"}
 
     def _may_open_name(self, word: str) -> bool:
         """Whether a name in the index can begin with ``word`` (or with what follows a generic

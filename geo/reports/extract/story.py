@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from geo.reports.dates import date_window
@@ -26,7 +26,7 @@ from geo.reports.extract.candidates import Candidate
 from geo.reports.extract.confidence import score
 from geo.reports.extract.events import pick_type, type_fits
 from geo.reports.extract.mention import Mention
-from geo.reports.extract.places import BASE_KINDS, GEO_PRECISION_BY_KIND, contains, finer, is_coarse, regions_overlap, same_place
+from geo.reports.extract.places import BASE_KINDS, GEO_PRECISION_BY_KIND, HOST_KINDS, contains, finer, is_coarse, regions_overlap, same_place
 from geo.reports.extract.vocabulary import ATTACK_VERB, side_of
 from geo.reports.merge import distance_km
 
@@ -72,6 +72,7 @@ class Event:
     night: bool = False  # dated by "overnight", "last night": a night spans two calendar days
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
     in_passing: bool = False  # first told as an earlier attack recalled in passing (its described base is another)
+    window: tuple[dt.date, dt.date] | None = None  # the days a vague count allows ("days after"), with its day
 
     @property
     def event_type(self) -> str:
@@ -401,7 +402,7 @@ class Story:
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True
-        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing)
+        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, window=_window_of(m, date))
         self.events.append(ev)
         self.merge(ev, m, target, None)
         if m.date is not None:
@@ -422,6 +423,8 @@ class Story:
                 ev.date, ev.date_defaulted = date, False
             elif not _one_night(ev, m, date):  # (one night told twice keeps the day it was first told on)
                 ev.date = more_precise(date, ev.date)
+            if ev.date == date:
+                ev.window = _window_of(m, date) if ev.window is None or date[0] != ev.window[0] else ev.window
             ev.spans.append(("date", m.date.start, m.date.end))
             ev.night = ev.night or _night(m)
         if target is not None:
@@ -462,16 +465,18 @@ class Story:
             if side_of(m.actor.name) == "other" and ev.attribution == "unknown":
                 ev.attribution = "suspected"  # named by the report itself, not by a claim or an official
 
-    def finish(self, report_sites: Sequence[Any] = ()) -> None:
+    def finish(self, report_sites: Sequence[Any] = (), countries: Mapping[str, Any] | None = None) -> None:
         """Fold vague events into precise ones, then apply what the report says of all its attacks.
 
         ``report_sites``: every gazetteer site the report names, in any role (see :meth:`_site_of_the_report`).
+        ``countries``: country code -> the gazetteer's country site (see :meth:`_strikes_where_they_landed`).
         """
         self._type_from_summaries()
         self._site_of_the_report(report_sites)
         self._day_from_another_sentence()
         self.absorb()
         self.fold_neighbours()
+        self._fold_strikes_told_twice()
         # Strongest first: a blame of "the attacks" is not undone by a suspicion of them.
         for (kind, actor, by, span), day in sorted(self.pending, key=lambda p: -RANK[p[0].kind]):
             for ev in self._attacks_on(day):
@@ -496,6 +501,25 @@ class Story:
             if ev.side == "us" and RANK[ev.attribution] < RANK["claimed"]:
                 # The coalition and the US announce their own strikes: the attacker says it acted.
                 ev.attribution, ev.attributed_by = "claimed", ""
+        self._strikes_where_they_landed(countries or {})
+
+    def _strikes_where_they_landed(self, countries: Mapping[str, Any]) -> None:
+        """An incident is placed where its munitions landed: a US or coalition strike is never at a US base.
+
+        "Rockets hit the base; the coalition responded with six artillery rounds": the reply fell on the
+        launch point, not on the base it answers. A strike by the US or the coalition placed at a site
+        hosting their forces (a base, an oil or gas field they hold), or placed only by inference
+        (context, a description, an anaphor) at a site the report's own attacks hit, goes to that
+        site's country, the level the report allows, or is left out where the gazetteer has no entry
+        for the country.
+        """
+        attacks = self._attacks_on(None)
+        for ev in self.events:
+            if ev.side != "us" or ev.site is None or is_coarse(ev.site):
+                continue
+            if ev.site.kind in HOST_KINDS or any(_answers(ev, a) for a in attacks):
+                ev.site, ev.place_span, ev.place_method = countries.get(ev.site.country), None, "area"
+                ev.geo_precision = GEO_PRECISION_BY_KIND["country"]
 
     def _type_from_summaries(self) -> None:
         """An attack told without a weapon takes the weapon its day's summary names and no other attack has.
@@ -632,6 +656,21 @@ class Story:
                     folded.add(id(ev))
                     break
 
+    def _fold_strikes_told_twice(self) -> None:
+        """ "A US drone strike hit a car in Baghdad on Wednesday night ... TONIGHT: a US drone strike targeted a
+        car in Baghdad": one side's airstrikes at one place on one day are one strike told twice (strikes at
+        two places stay two)."""
+        seen: dict[str, Event] = {}
+        for ev in list(self.events):
+            # (a state's drone strike is an airstrike too: :meth:`candidates` says so)
+            if ev.side == "other" or ev.event_type not in ("airstrike", "drone") or ev.site is None or ev.date is None or ev.date[1] != "day":
+                continue
+            first = seen.get(ev.site.id)
+            if first is not None and first.side == ev.side and first.date == ev.date:
+                self._fold(ev, first)
+            else:
+                seen[ev.site.id] = ev
+
     def _fold(self, ev: Event, other: Event) -> None:
         """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""
         for k, v in ev.types.items():
@@ -716,7 +755,7 @@ class Story:
                     evidence=" ".join(text[sentences[i][0] : sentences[i][1]] for i in sorted(ev.sentences)),
                     evidence_spans=tuple(sorted(spans, key=lambda t: (t[1], t[0]))),
                     place_method=ev.place_method,
-                    date_window=(date - dt.timedelta(days=1), date) if ev.date_defaulted and precision == "day" else None,
+                    date_window=ev.window if ev.window and precision == "day" else (date - dt.timedelta(days=1), date) if ev.date_defaulted and precision == "day" else None,
                     attribution_evidence=text[sentences[who][0] : sentences[who][1]] if who is not None else "",
                     confidence=score(
                         geo_precision=gp,
@@ -731,6 +770,27 @@ class Story:
                 )
             )
         return out
+
+
+def _window_of(m: Mention, date: DateSpec | None) -> tuple[dt.date, dt.date] | None:
+    """The span of days ``m``'s own date phrase allows, when ``date`` is that phrase's day."""
+    if m.date is None or m.date.window is None or date != (m.date.date, m.date.precision):
+        return None
+    return m.date.window
+
+
+def _answers(strike: Event, attack: Event) -> bool:
+    """Whether ``strike`` may be told at the place of ``attack`` only because it answered it: the same
+    site, and a place only inferred or a day no more than one apart from the attack's."""
+    if strike.site.id != attack.site.id:
+        return False
+    if strike.place_method != "named":
+        return True
+    if strike.date is None or attack.date is None:
+        return False
+    s0, s1 = date_window(*strike.date)
+    a0, a1 = date_window(*attack.date)
+    return s0 <= a1 + dt.timedelta(days=1) and a0 <= s1 + dt.timedelta(days=1)
 
 
 def _sentence_of(sentences: list[tuple[int, int]], span: tuple[int, int]) -> int | None:

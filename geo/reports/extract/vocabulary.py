@@ -169,13 +169,13 @@ def side_of(actor: str) -> str:
 
 TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("rpg", re.compile(r"(?i:\brocket[- ]propelled\s+grenades?\b)|\bRPGs?\b")),
-    ("airstrike", re.compile(r"\bair\s?strikes?\b|\bairstrik\w+|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b|\baircraft\s+(?:struck|hit|carried|bombed|targeted)", re.IGNORECASE)),
+    ("airstrike", re.compile(r"\bair\s?strikes?\b|\bairstrik\w+|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b|\baircraft\s+(?:struck|hit|carried|bombed|targeted)|\baerial\s+(?:bombing|bombardment)s?\b", re.IGNORECASE)),
     ("indirect_fire", re.compile(r"\bmortars?(?:\s+(?:rounds?|shells?|bombs?))?\b", re.IGNORECASE)),
     ("artillery", re.compile(r"\bartillery\b|\bshells\b|\bshelling\b|\bshelled\b|\bhowitzers?\b", re.IGNORECASE)),
     ("missile", re.compile(r"\b(?:ballistic\s+|cruise\s+)?missiles?\b", re.IGNORECASE)),
     ("rocket", re.compile(r"\brockets?\b|\bKatyushas?\b|\bGrad\s+rockets?\b", re.IGNORECASE)),
     ("drone", re.compile(r"\bdrones?\b|\bUAVs?\b|\bUAS\b|\bunmanned\s+(?:aerial|aircraft)(?:\s+(?:system|vehicle)s?)?\b|\bquadcopters?\b", re.IGNORECASE)),
-    ("ied", re.compile(r"\bIEDs?\b|\broadside\s+bombs?\b|\bexplosive\s+devices?\b|\bcar\s+bombs?\b|\bbomb(?:ing)?s?\b(?!ers)", re.IGNORECASE)),
+    ("ied", re.compile(r"\bIEDs?\b|\broadside\s+bombs?\b|\bexplosive\s+devices?\b|\bcar\s+bombs?\b|(?<!aerial\s)\bbomb(?:ing)?s?\b(?!ers)", re.IGNORECASE)),
     ("small_arms", re.compile(r"\bgunmen\b|\bopened\s+fire\b|\bgunfire\b|\bsmall[- ]arms\b|\bsnipers?\b|\bmachine[- ]?guns?\b", re.IGNORECASE)),
     # "Indirect fire" is the military's word for rockets and mortars alike: like "rounds", it names
     # no weapon (alone it still reads as indirect fire; beside "rockets" it is those rockets).
@@ -220,6 +220,8 @@ HAPPENED = re.compile(
     r"came\s+under|come\s+under|under\s+fire|under\s+attack|was\s+(?:targeted|attacked|hit|struck)|"
     r"were\s+(?:targeted|attacked|hit|struck|fired)|responded|retaliated|opened\s+fire|went\s+after|"
     r"engaged(?!\s+in\b)|destroyed|destroying|neutrali[sz]ed|"  # what air defences do to a drone that was launched
+    # "claimed credit for using a drone to target the troops": the claimed use of a weapon is the attack.
+    r"(?:credit|responsibility)\s+for\s+using\s+(?:[\w-]+\s+){1,5}?to\s+(?:target|strike|attack|hit)|"
     r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight))\b",
     re.IGNORECASE,
 )
