@@ -80,7 +80,7 @@ class Actor:
 ACTORS: tuple[Actor, ...] = (
     Actor(
         "Islamic Resistance in Iraq", "iran_aligned",
-        r"Islamic\s+Resistance\s+(?:in|of)\s+Iraq|Iraqi\s+Islamic\s+Resistance|Iraq's\s+Islamic\s+Resistance",
+        r"Islamic\s+[Rr]esistance\s+(?:in|of)\s+Iraq|Iraqi\s+Islamic\s+Resistance|Iraq's\s+Islamic\s+Resistance",
     ),  # fmt: skip
     Actor(
         "Kataib Hezbollah", "iran_aligned",
@@ -116,7 +116,7 @@ ACTORS: tuple[Actor, ...] = (
         "Iran-backed militias", "iran_aligned",
         r"\bIran(?:ian)?[- ](?:backed|aligned|allied|supported|linked)\b|\bpro-Iran(?:ian)?\b|\bPro-Iran(?:ian)?\b"
         r"|militia\s+groups?\s+(?:that\s+are\s+)?(?:backed|supported)\s+by\s+Iran"
-        r"|militia(?:s|\s+groups?)?\s+aligned\s+with\s+Iran|factions?\s+aligned\s+with\s+Iran",
+        r"|militia(?:s|\s+groups?)?\s+aligned\s+with\s+Iran|(?:factions?|groups?)\s+aligned\s+with\s+Iran",
     ),
     Actor(
         "Iran (IRGC)", "iran",

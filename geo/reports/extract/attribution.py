@@ -96,7 +96,12 @@ _ACTIVE_VERB = re.compile(
     re.IGNORECASE,
 )
 # Fire that answers fire in the air: "opened fire to intercept", "fired to shoot down".
-_DEFENDING = re.compile(r"\s+(?:(?:in\s+an\s+attempt\s+)?to\s+|and\s+)(?:intercept|shoot\s+down|down|bring\s+down|repel)\b", re.IGNORECASE)
+# ("launched the air defence system to intercept the rockets": the weapon it fired may stand between.)
+_DEFENDING = re.compile(
+    r"(?:\s+(?:the|its|their|an?|air|defen[cs]es?|systems?|interceptors?|C-RAM|counter-\w+|batter(?:y|ies)|guns?|missiles?)){0,5}"
+    r"\s+(?:(?:in\s+an\s+attempt\s+)?to\s+|and\s+)(?:intercept|shoot\s+down|down|bring\s+down|repel)\b",
+    re.IGNORECASE,
+)
 # "X stationed on the western bank of the river attacked ...": a participle describing the subject
 # (where it is) stands between it and its verb, with no verb of its own.
 _SUBJECT_PARTICIPLE = re.compile(
@@ -194,11 +199,13 @@ CLAIM = re.compile(
     # ("the attack that claimed the lives of three soldiers" is a death toll, not a claim.)
     r"\b(?:claimed(?!\s+(?:the\s+)?(?:[\w-]+\s+)?(?:lives?|victims?)\b)(?:\s+responsibility)?|took\s+credit|claiming\s+(?:responsibility|credit)|claims?\s+of\s+responsibility|has\s+claimed|"
     # ("said in a statement carried by state media that they had targeted ...")
-    r"(?:said|says|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?)?(?:that\s+)?"
-    r"(?:it|they|its\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
+    # ("say they targeted"; "said earlier in the day that it had launched": a time between the verb and "that".)
+    r"(?:said|says?|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?|(?:[\w-]+\s+){1,5}?(?=that\b))?(?:that\s+)?"
+    # ("announcing that resistance fighters attacked": the umbrella's word for its own members.)
+    r"(?:it|they|(?:its|resistance|our)\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
     r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed)"
     # "endorsed the attack", "adopted the drone operation" (the Arabic word for claiming an operation).
-    r"|(?:endorsed|adopted|endorsing|adopting)\s+(?:responsibility\s+for\s+)?(?:the\s+|an?\s+|this\s+|that\s+|both\s+|these\s+)?"
+    r"|(?:endorsed|adopted|endorsing|adopting)\s+(?:responsibility\s+for\s+)?(?:the\s+|an?\s+|this\s+|that\s+|both\s+|these\s+|\w+day['’]s\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|operations?|bombings?))\b",
     re.IGNORECASE,
 )
@@ -248,12 +255,13 @@ _BARE_GROUP = re.compile(r"\b(?:militias?|militia\s+groups?|militia\s+factions?|
 # "the militias", "these groups" after a hedge: the armed group named just before.
 _GROUP_REF = re.compile(r"\b(?:the|these|those)\s+(?:militias?|groups?|factions?|militants|militiamen)\b", re.IGNORECASE)
 # "the group", "the militia": the claimant named in an earlier sentence.
-_GROUP_ANAPHOR = re.compile(r"\b(?:the|this)\s+(?:group|militia|faction|organi[sz]ation|umbrella(?:\s+group)?|alliance|coalition\s+of\s+\w+)\b|^\W*(?:it|they)\b", re.IGNORECASE)
+_GROUP_ANAPHOR = re.compile(r"\b(?:the|this)\s+(?:same\s+)?(?:group|militia|faction|organi[sz]ation|umbrella(?:\s+group)?|alliance|coalition\s+of\s+\w+)\b|^\W*(?:it|they)\b", re.IGNORECASE)
 # Substrings without which no statement pattern can match (most clauses have none).
 _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
     "suspect", "assumption", "believ", "probabl", "presum", "seem", "said it", "saying it", "said that it", "said its", "said on", "said in a",
-    "saying its", "announced", "thought to", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
+    "saying its", "announced", "announcing", "say they", "says they", "says it", "that it had", "that they had", "that its",
+    "thought to", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
     "indicat", "point", "suggest", "consistent with", "evidence", "employed", "have used", "has used", "had used",
     "used before", "used previously", "used in the past", "used repeatedly", "used often",
@@ -293,6 +301,8 @@ def attribution_statement(
             return Attribution("claimed", after[0].name, "")  # "responsibility was claimed by ..."
         if recent_actor and not [a for a in actors if a.start < start + cm.start()] and _GROUP_ANAPHOR.search(seg, 0, cm.start()):
             return Attribution("claimed", recent_actor, "")  # "the group said it had targeted ..."
+        if recent_actor and (cb := _CLAIMED_BY.search(seg)) and _GROUP_ANAPHOR.match(seg, cb.end() + 1):
+            return Attribution("claimed", recent_actor, "")  # "an attack also claimed by the same group"
     if bm := _BLAME.search(seg):
         blamed = [a for a in actors if a.start >= start + bm.start() and side_of(a.name) == "other"]
         if blamed:
