@@ -88,7 +88,7 @@ ACTORS: tuple[Actor, ...] = (
     ),  # fmt: skip
     Actor("Kataib Sayyid al-Shuhada", "iran_aligned", r"Kata'?[ie]b\s+Sayy?id\s+al[- ]Shuhada"),
     Actor("Qassem al-Jabaryn", "iran_aligned", r"Qass?[ei]m\s+al[- ]Jabb?ar[iy]n"),
-    Actor("Saraya Awliya al-Dam", "iran_aligned", r"Saraya\s+Awliya'?\s+al[- ]Dam"),
+    Actor("Saraya Awliya al-Dam", "iran_aligned", r"Saraya\s+Awliya'?\s+al[- ]Dam|Awliya'?\s+al[- ]Dam\s+Brigades?"),
     Actor("Harakat al-Nujaba", "iran_aligned", r"Harakat\s+(?:Hezbollah\s+)?al[- ]Nujaba|al[- ]Nujaba"),
     Actor("Asaib Ahl al-Haq", "iran_aligned", r"Asa'?[ie]b\s+Ahl\s+al[- ]Haq"),
     Actor("Ashab al-Kahf", "iran_aligned", r"Ash?ab\s+al[- ]Kahf"),

@@ -132,7 +132,7 @@ class ActorMention:
 # Substrings without which no actor pattern can match (checked first: most
 # clauses name no actor, and a substring test is far cheaper than 13 regexes).
 _ACTOR_HINTS = (
-    "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
+    "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Awliya", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
     "Syrian Democratic", "Kurdish-led", "Israel", "U.S", "US", "United States", "American", "oalition", "CENTCOM",
     "Central Command", "Pentagon", "Washington", "militia", "faction", "ro-Iran", "itself", "called", "named", "known as",
     "Ash", "Asab", "Tha", "Badr", "Houthi", "Huthi", "Ansar", "ezbollah", "izbollah", "izbullah", "Amaq", "Quds", "QSD",
