@@ -1,0 +1,128 @@
+"""Round 7 mechanisms (issue 11): actor family and attribution kind.
+
+The largest class of attribution misses on the real parts was a claim the extractor did not read
+as one (the group's own statement worded in a way no pattern knew), then aliases the actor list
+did not know, and one defender read as the attacker. Every text is written for these tests in
+our own words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.actors import family_of
+from geo.reports.extract.attribution import attribution_statement, perpetrator
+from geo.reports.extract.vocabulary import find_actors
+from tests.geo.reports.test_extract_real_rules import cands, gaz  # noqa: F401  (gaz is a fixture)
+
+IRI = "Islamic Resistance in Iraq"
+
+
+def statement(text: str, recent_actor: str | None = None):
+    return attribution_statement(text, 0, len(text), find_actors(text, 0, len(text)), recent_actor=recent_actor)
+
+
+def attributed(gaz, text):
+    return sorted((c.site_id, c.event_type, c.actor, c.attribution) for c in cands(gaz, text))
+
+
+# --- claims under more wordings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # a plural present "say", not only "said"/"says"
+        ("Iran's armed forces say they fired missiles at the air base on Monday.", "Iran (IRGC)"),
+        # a time between the verb of saying and "that"
+        ("The Islamic Resistance in Iraq said late on Sunday that it had launched two drones at the base.", IRI),
+        # the umbrella's own word for its members
+        ("The Islamic Resistance in Iraq put out a statement announcing that resistance fighters attacked the base.", IRI),
+        # endorsing an attack named by its weekday
+        ("Kataib Hezbollah has endorsed Friday's attack on the airport.", "Kataib Hezbollah"),
+    ],
+)
+def test_a_group_saying_it_attacked_is_a_claim(text, actor):
+    found = statement(text)
+    assert found is not None and (found.kind, found.actor) == ("claimed", actor)
+
+
+def test_a_claim_by_the_same_group_goes_to_the_group_named_before():
+    found = statement("Four rockets hit the base on Sunday, an attack also claimed by the same group.", recent_actor=IRI)
+    assert found is not None and (found.kind, found.actor) == ("claimed", IRI)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the defender confirming is no claim: "confirmed" is not among the claim words
+        "Qatar's defence ministry said its systems intercepted most of the missiles.",
+        # the speaker's time and "that" with the attack done to it
+        "The coalition said early on Monday that its base had been hit by rockets.",
+    ],
+)
+def test_a_speaker_that_was_attacked_claims_nothing(text):
+    found = statement(text)
+    assert found is None or found.kind != "claimed"
+
+
+def test_a_claim_in_the_second_sentence_attributes_the_attack(gaz):
+    text = (
+        "Drones struck the Ain al-Asad air base on Monday, causing no casualties. "
+        "The Islamic Resistance in Iraq said later in the evening that it had targeted the base."
+    )
+    assert ("ain-al-asad", "drone", IRI, "claimed") in attributed(gaz, text)
+
+
+# --- aliases the list did not read -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # lower-case "resistance" inside quotation marks after "called the"
+        ("A group called the “Islamic resistance in Iraq” spoke of the attack.", IRI),
+        # the brigades' name without "Saraya"
+        ("A faction calling itself the Awliya al-Dam Brigades spoke of the attack.", "Saraya Awliya al-Dam"),
+        # armed groups aligned with Iran are the Iran-backed militias, not Iran
+        ("Armed groups aligned with Iran have threatened the base.", "Iran-backed militias"),
+    ],
+)
+def test_listed_names_under_other_spellings(text, actor):
+    names = [a.name for a in find_actors(text, 0, len(text))]
+    assert names[0] == actor
+    assert family_of(names[0]) == "iran_aligned"
+
+
+def test_a_new_name_after_called_the_is_still_read():
+    text = "A faction called the Sons of the Valley said it fired the rockets."
+    assert [a.name for a in find_actors(text, 0, len(text))][:1] == ["Sons of the Valley"]
+
+
+# --- the defender is not the attacker ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The US embassy launched its air defence system to intercept the rockets.",
+        "US forces fired C-RAM interceptors to shoot down the drones.",
+    ],
+)
+def test_firing_a_defence_system_to_intercept_is_not_the_attack(text):
+    actors = find_actors(text, 0, len(text))
+    assert perpetrator(text, 0, len(text), actors, []) is None
+
+
+def test_the_embassy_intercepting_is_never_the_perpetrator(gaz):
+    text = (
+        "Several rockets were fired at the Green Zone in Baghdad on Sunday evening, damaging cars. "
+        "The US embassy launched its air defence system to intercept the rockets."
+    )
+    assert all(actor == "Unknown" for *_, actor, _ in attributed(gaz, text))
+
+
+def test_an_attacker_firing_rockets_is_still_the_attacker():
+    text = "Iran-backed militias fired rockets at the base."
+    actors = find_actors(text, 0, len(text))
+    assert perpetrator(text, 0, len(text), actors, [text.index("rockets")]).name == "Iran-backed militias"
