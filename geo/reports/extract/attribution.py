@@ -206,7 +206,13 @@ CLAIM = re.compile(
     r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed)"
     # "endorsed the attack", "adopted the drone operation" (the Arabic word for claiming an operation).
     r"|(?:endorsed|adopted|endorsing|adopting)\s+(?:responsibility\s+for\s+)?(?:the\s+|an?\s+|this\s+|that\s+|both\s+|these\s+|\w+day['’]s\s+)?"
-    r"(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|operations?|bombings?))\b",
+    r"(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|operations?|bombings?)"
+    # The attacker's own framing of its attack: "launched missiles, in what it described as retaliation",
+    # "launched what its armed forces called a powerful strike", "in what state media hailed as ...".
+    r"|what\s+(?:it|they|its(?:\s+[\w-]+){1,3}?|(?:its\s+|the\s+)?state\s+(?:media|television|TV))\s+(?:described|called|termed|dubbed|hailed|labell?ed)"
+    # The attacker confirming its operation ("the IRGC confirmed the missile operation"): the subject
+    # must be the named group (see :func:`attribution_statement`).
+    r"|confirmed\s+the\s+(?:[\w-]+\s+){0,2}?(?:operations?|attacks?|strikes?))\b",
     re.IGNORECASE,
 )
 _CLAIMED_BY = re.compile(r"\b(?:claimed|credit(?:ed)?|responsibility\s+was\s+claimed)\s+by\b", re.IGNORECASE)
@@ -261,7 +267,7 @@ _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
     "suspect", "assumption", "believ", "probabl", "presum", "seem", "said it", "saying it", "said that it", "said its", "said on", "said in a",
     "saying its", "announced", "announcing", "say they", "says they", "says it", "that it had", "that they had", "that its",
-    "thought to", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
+    "thought to", "what it", "what they", "what its", "what state", "confirmed the", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
     "indicat", "point", "suggest", "consistent with", "evidence", "employed", "have used", "has used", "had used",
     "used before", "used previously", "used in the past", "used repeatedly", "used often",
@@ -269,6 +275,11 @@ _HINTS = (
 
 
 _HINT = re.compile("|".join(re.escape(h) for h in _HINTS))  # searched in lower-cased text: no IGNORECASE, faster
+
+
+def _subject_of(gap: str) -> bool:
+    """Whether the words between a name and its verb leave the name the subject ("X (IRGC) has", "X's spokesman")."""
+    return len(gap.split()) <= 3 and not _NOT_A_SPEAKER.search(gap) and not re.search(r"[,;:]\s*$", gap)
 
 
 def has_statement_words(segment: str) -> bool:
@@ -295,6 +306,10 @@ def attribution_statement(
             return None
     elif cm := CLAIM.search(seg):
         named = [a for a in actors if side_of(a.name) == "other" and a.start < start + cm.start()]
+        if named and cm.group(0)[:9].lower() == "confirmed":
+            # "the IRGC confirmed the operation": only the group that is the verb's subject confirms its own
+            # attack ("Iraqi officials confirmed the attack", an armed group named earlier, claim nothing).
+            named = [a for a in named if _subject_of(text[a.end : start + cm.start()])]
         if named:
             return Attribution("claimed", named[0].name, "")  # the subject, not an apposition describing it
         if _CLAIMED_BY.search(seg) and (after := [a for a in actors if side_of(a.name) == "other" and a.start > start + cm.start()]):
