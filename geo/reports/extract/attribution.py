@@ -242,7 +242,7 @@ _AUXILIARY = re.compile(r"(?:\s+(?:has|have|had|also|since|again|publicly|quickl
 #: Hedges: the source believes, but does not say, that the actor did it.
 HEDGE = re.compile(
     r"\b(?:likely|suspected|suspects?|working[- ](?:level\s+)?assumption|believed\s+to|believe[sd]?\s+(?:that\s+)?|probably|presumably|"
-    r"thought\s+to|appears?\s+to|appeared\s+to|seems?\s+to|seemed\s+to|possibly|may\s+have|might\s+have|allegedly|purportedly)\b",
+    r"thought\s+to|appears?\s+to|appeared\s+to|seems?\s+to|seemed\s+to|possibly|may\s+have|might\s+have)\b",
     re.IGNORECASE,
 )
 #: Suspicion the signs, not a person, voice: "bore the hallmarks of X", "indications point to X",
@@ -256,6 +256,9 @@ INDIRECT = re.compile(
     r"|\b(?:have|has|had)\s+(?:[\w-]+\s+)?(?:used|employed)\s+(?:it\s+|them\s+)?(?:[\w-]+\s+){0,2}?(?:before|previously|in\s+the\s+past|for\s+(?:previous|earlier|past)\s+attacks)",
     re.IGNORECASE,
 )
+_ALLEGED = re.compile(r"\b(?:allegedly|purportedly)\b", re.IGNORECASE)
+# "sites allegedly belonging to X", "a facility allegedly used by X": the owner of what was struck, not an accused.
+_OWNER_BEFORE = re.compile(r"\b(?:belong(?:ed|ing|s)?\s+to|used\s+by|owned\s+by|run\s+by|operated\s+by)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # An armed group the clause names only by a common noun ("militias have used before").
 _BARE_GROUP = re.compile(r"\b(?:militias?|militia\s+groups?|militia\s+factions?|armed\s+(?:groups?|factions?)|militants|factions?)\b", re.IGNORECASE)
 # "the militias", "these groups" after a hedge: the armed group named just before.
@@ -340,6 +343,17 @@ def attribution_statement(
             # "depots of a militia group blamed for the attack": the group the participle describes
             kind = "suspected" if HEDGE.search(seg) else "blamed"
             return Attribution(kind, before[-1].name, source.label if source is not None and not source.anaphoric else "")
+    if (am := _ALLEGED.search(seg)) and (
+        near := [
+            a for a in actors
+            if abs(a.start - (start + am.start())) < 60 and side_of(a.name) == "other" and not _OWNER_BEFORE.search(text, max(start, a.start - 30), a.start)
+        ]
+    ):  # fmt: skip
+        # "drones allegedly launched by X": someone alleges it, and the word reports that allegation (the
+        # outlet's hedge on a blame, not a suspicion of its own): blamed, by whoever accuses in the clause.
+        by = [a for a in actors if side_of(a.name) == "us" and a.end <= near[0].start]
+        who = source_label(text[by[0].start : min(near[0].start, by[0].end + 20)]) if by else (source.label if source else "")
+        return Attribution("blamed", near[0].name, who)
     if sm := HEDGE.search(seg):
         near = [a for a in actors if abs(a.start - (start + sm.start())) < 80 and side_of(a.name) == "other"]
         if not near and recent_actor and side_of(recent_actor) == "other" and (gm := _GROUP_REF.search(seg, sm.end())):

@@ -126,3 +126,50 @@ def test_an_attacker_firing_rockets_is_still_the_attacker():
     text = "Iran-backed militias fired rockets at the base."
     actors = find_actors(text, 0, len(text))
     assert perpetrator(text, 0, len(text), actors, [text.index("rockets")]).name == "Iran-backed militias"
+
+
+# --- the attacker's own framing, and its confirming its operation ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Iran fired missiles at the air base on Monday, in what it described as a measured reply.", "Iran (IRGC)"),
+        ("Iran launched what its military called a decisive strike on the air base.", "Iran (IRGC)"),
+        ("The IRGC confirmed the missile operation on Tuesday.", "Iran (IRGC)"),
+    ],
+)
+def test_the_attackers_own_framing_is_a_claim(text, actor):
+    found = statement(text)
+    assert found is not None and (found.kind, found.actor) == ("claimed", actor)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the confirming side is not the armed group the clause names before it
+        "After the Iran-backed militias threatened the base, Iraqi officials confirmed the attack.",
+        # framing by someone other than the attacker
+        "Kataib Hezbollah fired rockets, in what US officials described as an escalation.",
+    ],
+)
+def test_confirming_or_framing_by_others_is_no_claim(text):
+    found = statement(text)
+    assert found is None or found.kind != "claimed"
+
+
+# --- "allegedly": the report of someone's accusation -------------------------------------------------
+
+
+def test_allegedly_reports_a_blame_not_a_suspicion():
+    found = statement("Drones allegedly launched by Iran-backed militias struck the garrison.")
+    assert found is not None and (found.kind, found.actor) == ("blamed", "Iran-backed militias")
+
+
+def test_the_alleged_owner_of_a_struck_site_is_not_accused():
+    assert statement("US jets bombed depots allegedly belonging to Kataib Hezbollah.") is None
+
+
+def test_a_belief_is_still_a_suspicion():
+    found = statement("Officials believe Iran-backed militias launched the drones.")
+    assert found is not None and found.kind == "suspected"
