@@ -92,8 +92,14 @@ _ACTIVE_VERB = re.compile(
     r"(?:(?:attempted|tried|sought)\s+to\s+(?:launch|fire|target|attack|strike|hit|shell|carry\s+out)\b|"
     # A headline's present tense: "X target US base with drones".
     r"(?:launched|fired|shelled|struck|hit|targeted|attacked|conducted|carried\s+out|"
-    r"responded|retaliated|bombed|sent|opened\s+fire|target|launch)\b)",
+    r"responded|retaliated|bombed|sent|opened\s+fire|target|launch)\b|"
+    # ("Biden ordered air strikes", "commanded the military to launch strikes"): who orders a strike made it.
+    r"(?:ordered|commanded|authori[sz]ed|directed)\s+(?:[\w-]+\s+){0,5}?(?:launch\b|air\s?strikes?|strikes?\b|raids?\b))",
     re.IGNORECASE,
+)
+_PRESIDENT_ORDERED = re.compile(
+    r"\b(?P<who>(?:(?:US|U\.S\.|American)\s+)?(?i:President\s+)?(?:Joe\s+|Donald\s+)?(?:Biden|Trump))\s+(?:has\s+|had\s+|then\s+|yesterday\s+|(?:on\s+)?\w+day\s+)?"
+    r"(?:ordered|commanded|authori[sz]ed|directed)\s+(?:[\w-]+\s+){0,5}?(?:launch\b|air\s?strikes?|strikes?\b|raids?\b)",
 )
 # Fire that answers fire in the air: "opened fire to intercept", "fired to shoot down".
 # ("launched the air defence system to intercept the rockets": the weapon it fired may stand between.)
@@ -159,6 +165,11 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
     ``actors`` are the actor mentions of the clause, ``weapon_starts`` the
     offsets of its weapon words.
     """
+    if "ordered" in (seg := text[start:end]) or "commanded" in seg or "authori" in seg or "directed" in seg:
+        if om := _PRESIDENT_ORDERED.search(text, start, end):
+            # "Biden ordered air strikes on ...": the president's order is his forces' strike. (The name is
+            # no alias of the US forces: "Biden said", "Trump's threats" name a speaker or a motive.)
+            return ActorMention("US forces / US-led coalition", om.start(), om.end("who"))
     for a in actors:
         before = text[max(start, a.start - 45) : a.start]
         if _AGENT_BEFORE.search(before):

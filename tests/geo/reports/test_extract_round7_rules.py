@@ -173,3 +173,31 @@ def test_the_alleged_owner_of_a_struck_site_is_not_accused():
 def test_a_belief_is_still_a_suspicion():
     found = statement("Officials believe Iran-backed militias launched the drones.")
     assert found is not None and found.kind == "suspected"
+
+
+# --- a president's order is the US forces' strike ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Biden on Friday ordered air strikes on two militia depots.",
+        "PRESIDENT Trump yesterday ordered strikes against the group's camps.",
+        "The president, Joe Biden, was briefed; Biden commanded the armed forces to launch strikes at dawn.",
+    ],
+)
+def test_a_president_ordering_strikes_is_the_us_strike(text):
+    found = perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), [])
+    assert found is not None and found.name == "US forces / US-led coalition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Biden said the attack on the base would be answered.",  # a speaker, not a striker
+        "The militias ordered their fighters to leave the depots.",  # no president, no strike
+    ],
+)
+def test_a_president_speaking_strikes_nothing(text):
+    found = perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), [])
+    assert found is None or found.name != "US forces / US-led coalition"
