@@ -84,16 +84,16 @@ ACTORS: tuple[Actor, ...] = (
     ),  # fmt: skip
     Actor(
         "Kataib Hezbollah", "iran_aligned",
-        r"Kata'?[ie]b\s+Hez?[bi]?[ou]?llah|Kata'?ib\s+Hizb?[oua]llah|Kataeb\s+Hezbollah|Hezbollah\s+Brigades",
+        r"Kata['’]?[ie]b\s+Hez?[bi]?[ou]?llah|Kata['’]?ib\s+Hizb?[oua]llah|Kataeb\s+Hezbollah|Hezbollah\s+Brigades",
     ),  # fmt: skip
-    Actor("Kataib Sayyid al-Shuhada", "iran_aligned", r"Kata'?[ie]b\s+Sayy?id\s+al[- ]Shuhada"),
+    Actor("Kataib Sayyid al-Shuhada", "iran_aligned", r"Kata['’]?[ie]b\s+Sayy?id\s+al[- ]Shuhada"),
     Actor("Qassem al-Jabaryn", "iran_aligned", r"Qass?[ei]m\s+al[- ]Jabb?ar[iy]n"),
-    Actor("Saraya Awliya al-Dam", "iran_aligned", r"Saraya\s+Awliya'?\s+al[- ]Dam|Awliya'?\s+al[- ]Dam\s+Brigades?"),
+    Actor("Saraya Awliya al-Dam", "iran_aligned", r"Saraya\s+Awliya['’]?\s+al[- ]Dam|Awliya['’]?\s+al[- ]Dam\s+Brigades?"),
     Actor("Harakat al-Nujaba", "iran_aligned", r"Harakat\s+(?:Hezbollah\s+)?al[- ]Nujaba|al[- ]Nujaba"),
-    Actor("Asaib Ahl al-Haq", "iran_aligned", r"Asa'?[ie]b\s+Ahl\s+al[- ]Haq"),
+    Actor("Asaib Ahl al-Haq", "iran_aligned", r"Asa['’]?[ie]b\s+Ahl\s+al[- ]Haq"),
     Actor("Ashab al-Kahf", "iran_aligned", r"Ash?ab\s+al[- ]Kahf"),
-    Actor("Thaereen brigade", "iran_aligned", r"\bTha'?[ie]?r(?:een|in|oun|un)\b"),
-    Actor("Thar al-Muhandis Brigade", "iran_aligned", r"Tha'?[ae]r\s+al[- ]Muhandis"),
+    Actor("Thaereen brigade", "iran_aligned", r"\bTha['’]?[ie]?r(?:een|in|oun|un)\b"),
+    Actor("Thar al-Muhandis Brigade", "iran_aligned", r"Tha['’]?[ae]r\s+al[- ]Muhandis"),
     Actor("Badr Organization", "iran_aligned", r"\bBadr\s+(?:Organi[sz]ation|Corps|Brigades?)"),
     Actor("Houthis", "iran_aligned", r"\bHouthis?\b|\bHuthis?\b|\bAnsar\s?Allah\b"),
     Actor("Hezbollah", "iran_aligned", r"\bH[ei]zb[ou]ll?ah\b"),
@@ -114,13 +114,13 @@ ACTORS: tuple[Actor, ...] = (
     Actor("SDF", "other", r"\bSDF\b|Syrian\s+Democratic\s+Forces|Kurdish-led|\bQSD\b"),
     Actor(
         "Iran-backed militias", "iran_aligned",
-        r"\bIran(?:ian)?[- ](?:backed|aligned|allied|supported|linked)\b|\bpro-Iran(?:ian)?\b|\bPro-Iran(?:ian)?\b"
+        r"\bIran(?:ian)?[- ](?i:backed|aligned|allied|supported|linked)\b|\bpro-Iran(?:ian)?\b|\bPro-Iran(?:ian)?\b"
         r"|militia\s+groups?\s+(?:that\s+are\s+)?(?:backed|supported)\s+by\s+Iran"
         r"|militia(?:s|\s+groups?)?\s+aligned\s+with\s+Iran|(?:factions?|groups?)\s+aligned\s+with\s+Iran",
     ),
     Actor(
         "Iran (IRGC)", "iran",
-        r"\bIRGC\b|Revolutionary\s+Guards?(?:\s+Corps)?|Quds\s+Force|(?<![-\w])Iran(?:ian)?\b(?![- ](?:backed|aligned|allied|supported|linked))",
+        r"\bIRGC\b|Revolutionary\s+Guards?(?:\s+Corps)?|Quds\s+Force|(?<![-\w])Iran(?:ian)?\b(?![- ](?i:backed|aligned|allied|supported|linked))",
     ),  # fmt: skip
     Actor("Israel", "other", r"\bIsrael(?:i)?\b"),
     Actor(

@@ -201,3 +201,31 @@ def test_a_president_ordering_strikes_is_the_us_strike(text):
 def test_a_president_speaking_strikes_nothing(text):
     found = perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), [])
     assert found is None or found.name != "US forces / US-led coalition"
+
+
+# --- names as pages print them: curly apostrophes, title case, "U.S." --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Kata’ib Hizbollah fighters fired at the base.", "Kataib Hezbollah"),  # a curly apostrophe
+        ("Asa’ib Ahl al-Haq denied a role.", "Asaib Ahl al-Haq"),
+        ("Iran-Backed Militia Hits Base In Syria", "Iran-backed militias"),  # a headline's title case
+        ("Iran-backed groups fired rockets.", "Iran-backed militias"),
+    ],
+)
+def test_names_as_pages_print_them(text, actor):
+    assert [a.name for a in find_actors(text, 0, len(text))][0] == actor
+
+
+def test_title_case_backed_is_not_iran_itself():
+    text = "Iranian-Aligned Group Claims Attack"
+    assert "Iran (IRGC)" not in [a.name for a in find_actors(text, 0, len(text))]
+
+
+def test_according_to_us_officials_names_the_speaker():
+    from geo.reports.extract.attribution import speaker
+
+    src = speaker("Rockets fired by pro-Iranian militias hit the base, according to U.S. officials.")
+    assert src is not None and src.label == "US officials"
