@@ -145,6 +145,12 @@ _TWICE = re.compile(
     r"|\b(?:dual|twin|double)\s+(?:rocket|drone|missile|mortar)s?\s+and\s+(?:rocket|drone|missile|mortar)s?\s+attack\b",
     re.IGNORECASE,
 )
+# "supported by Iran", "a proxy of Iran": the patron of an armed group, named in its description.
+_PATRON_BEFORE = re.compile(
+    r"\b(?:(?:supported|backed|funded|armed|sponsored|financed|controlled|directed|trained|equipped)\s+by|aligned\s+with|loyal\s+to|"
+    r"prox(?:y|ies)\s+(?:of|for))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
 # Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
 _LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
@@ -326,6 +332,9 @@ class _Reader:
         for j in range(si, max(-1, si - 4), -1):
             s, e = self.sentences[j]
             named = [a for a in self._actors(s, min(e, before)) if side_of(a.name) == "other"]
+            # ("The group ... is likely supported by Iran. The group claimed ...": the patron named after
+            # "supported by" describes the group, it is not the group.)
+            named = [a for a in named if not _PATRON_BEFORE.search(self.text, max(s, a.start - 40), a.start)]
             if named:
                 return named[-1].name
         return None

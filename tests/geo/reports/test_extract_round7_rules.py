@@ -229,3 +229,14 @@ def test_according_to_us_officials_names_the_speaker():
 
     src = speaker("Rockets fired by pro-Iranian militias hit the base, according to U.S. officials.")
     assert src is not None and src.label == "US officials"
+
+
+# --- "the group" is the group, not its patron --------------------------------------------------------
+
+
+def test_the_group_is_not_the_patron_named_in_its_description(gaz):
+    text = (
+        "Kataib Hezbollah is an armed faction that is widely thought to be funded by Iran. "
+        "The group claimed a drone attack that hit the Erbil air base on Monday."
+    )
+    assert ("erbil-airport", "drone", "Kataib Hezbollah", "claimed") in attributed(gaz, text)
