@@ -454,9 +454,10 @@ _TRAILING_SOURCE = re.compile(
     rf"(?:,|[”\"])\s*(?P<who>[^,;“”\"]{{2,90}}?)\s+{_SPEECH}\b(?P<tail>[^,;“”\"]{{0,60}}?)[.!?]?[”\"]?\s*$"
 )
 # A name's characters: no clause punctuation, but the full stops of "U.S." ("according to U.S. officials").
-_NAME_CHARS = r"(?:[^,.;“”\"]|(?<=\b[A-Z])\.)"
-_SAID_WHO = re.compile(rf"[”\"],?\s+(?:said|added)\s+(?P<who>{_NAME_CHARS}{{2,60}})")
-_ACCORDING = re.compile(rf"\baccording\s+to\s+(?P<who>{_NAME_CHARS}{{2,90}})", re.IGNORECASE)
+# (Unrolled: a run of plain characters, then at most a few initials' stops, each with its own run.)
+_NAME = r"[^,.;“”\"]{{1,{n}}}(?:(?<=\b[A-Z])\.[^,.;“”\"]{{0,{n}}}){{0,3}}"
+_SAID_WHO = re.compile(r"[”\"],?\s+(?:said|added)\s+(?P<who>" + _NAME.format(n=60) + ")")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>" + _NAME.format(n=90) + ")", re.IGNORECASE)
 _LEADING_SOURCE = re.compile(rf"^\W*(?P<who>[^;“”\"]{{2,160}}?)\s+(?:(?:also|later|earlier|separately|then|further)\s+)?{_SPEECH}\b")
 # A phrase with one of these is a clause, not the name of a speaker.
 _NOT_A_SPEAKER = re.compile(
