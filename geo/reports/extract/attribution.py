@@ -156,7 +156,12 @@ _SELF_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
-_NOT_MODIFIER = re.compile(r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported)\b", re.IGNORECASE)
+# ("The U.S. has attributed the drone attack to X": a verb between the name and the weapon makes the
+# name a subject, the weapon its object.)
+_NOT_MODIFIER = re.compile(
+    r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported|has|have|had|is|are|was|were|will|would)\b",
+    re.IGNORECASE,
+)
 
 
 def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], weapon_starts: list[int]) -> ActorMention | None:

@@ -240,3 +240,26 @@ def test_the_group_is_not_the_patron_named_in_its_description(gaz):
         "The group claimed a drone attack that hit the Erbil air base on Monday."
     )
     assert ("erbil-airport", "drone", "Kataib Hezbollah", "claimed") in attributed(gaz, text)
+
+
+# --- a speaker before "has blamed the drone attack" is no drone's owner ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. has attributed the drone attack on the base to the Islamic Resistance in Iraq.",
+        "The Pentagon was blaming the rocket fire on Kataib Hezbollah.",
+    ],
+)
+def test_a_subject_with_its_verb_does_not_own_the_weapon(text):
+    actors = find_actors(text, 0, len(text))
+    weapons = [text.index(w) for w in ("drone", "rocket") if w in text]
+    found = perpetrator(text, 0, len(text), actors, weapons)
+    assert found is None or found.name != "US forces / US-led coalition"
+
+
+def test_a_state_weapon_named_by_its_owner_is_still_its_own():
+    text = "US drones struck the depot."
+    found = perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), [text.index("drones")])
+    assert found is not None and found.name == "US forces / US-led coalition"
