@@ -93,7 +93,7 @@ ACTORS: tuple[Actor, ...] = (
     Actor("Asaib Ahl al-Haq", "iran_aligned", r"Asa['’]?[ie]b\s+Ahl\s+al[- ]Haq"),
     Actor("Ashab al-Kahf", "iran_aligned", r"Ash?ab\s+al[- ]Kahf"),
     Actor("Thaereen brigade", "iran_aligned", r"\bTha['’]?[ie]?r(?:een|in|oun|un)\b"),
-    Actor("Thar al-Muhandis Brigade", "iran_aligned", r"Tha['’]?[ae]r\s+al[- ]Muhandis"),
+    Actor("Thar al-Muhandis Brigade", "iran_aligned", r"Tha['’]?[ae]r\s+al[- ]Muhandis|avenge\s+(?:al[- ])?Muhandis|Revenge\s+(?:of|for)\s+(?:al[- ])?Muhandis"),
     Actor("Badr Organization", "iran_aligned", r"\bBadr\s+(?:Organi[sz]ation|Corps|Brigades?)"),
     Actor("Houthis", "iran_aligned", r"\bHouthis?\b|\bHuthis?\b|\bAnsar\s?Allah\b"),
     Actor("Hezbollah", "iran_aligned", r"\bH[ei]zb[ou]ll?ah\b"),

@@ -519,6 +519,15 @@ class _Reader:
         for piece in self._per_target(m):
             for one in self._per_weapon(piece):
                 story.link(one, attribution)
+        if (
+            attribution and attribution.kind == "blamed" and m.actor is not None
+            and side_of(m.actor.name) != "other" and side_of(attribution.actor) == "other"
+        ):  # fmt: skip
+            # "US jets struck depots of a militia blamed for the attack": the clause tells the strike, its
+            # blame is of the attack the strike answers. (Not a suspicion: "positions of suspected
+            # militias" says who was struck, not who attacked.)
+            if scope := statement_scope(seg):
+                story.attribute(attribution, scope=scope)
 
     def _locate_summary(self, si: int, start: int, end: int) -> None:
         """ "Both sites lie in Deir ez-Zor province and in Baghdad", right after a summary: an attack at each.

@@ -132,7 +132,7 @@ class ActorMention:
 # Substrings without which no actor pattern can match (checked first: most
 # clauses name no actor, and a substring test is far cheaper than 13 regexes).
 _ACTOR_HINTS = (
-    "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Awliya", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
+    "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Awliya", "Muhandis", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
     "Syrian Democratic", "Kurdish-led", "Israel", "U.S", "US", "United States", "American", "oalition", "CENTCOM",
     "Central Command", "Pentagon", "Washington", "militia", "faction", "ro-Iran", "itself", "called", "named", "known as",
     "Ash", "Asab", "Tha", "Badr", "Houthi", "Huthi", "Ansar", "ezbollah", "izbollah", "izbullah", "Amaq", "Quds", "QSD",
@@ -149,6 +149,8 @@ def find_actors(text: str, start: int, end: int) -> list[ActorMention]:
     for m in _SELF_NAMED.finditer(segment):
         name = canonical_actor(m.group("name"))
         s, e = m.span("name")
+        if name == "Unknown" and m.group("name") in ("The", "A", "An"):
+            continue  # "calling itself “The brigades to ...”": no name in capitals; the list may still read it
         if name == "Unknown" and any(rx.match(segment, s) and _bounded(segment, s, bound) for _, rx, bound in ACTOR_PATTERNS):
             continue  # a listed name the capitals cut short ("called the Islamic resistance in Iraq"): the list reads it
         taken[s:e] = b"\x01" * (e - s)

@@ -263,3 +263,27 @@ def test_a_state_weapon_named_by_its_owner_is_still_its_own():
     text = "US drones struck the depot."
     found = perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), [text.index("drones")])
     assert found is not None and found.name == "US forces / US-led coalition"
+
+
+# --- a blame told inside the clause of the strike that answers the attack ----------------------------
+
+
+def test_a_blame_in_the_reply_strike_clause_goes_to_the_attack(gaz):
+    text = (
+        "Rockets hit Camp Taji on Wednesday, killing two soldiers. "
+        "US jets struck depots of an Iran-backed militia blamed for the attack on Thursday."
+    )
+    assert ("camp-taji", "rocket", "Iran-backed militias", "blamed") in attributed(gaz, text)
+
+
+def test_suspected_targets_of_a_strike_are_no_suspicion_of_the_attack(gaz):
+    text = (
+        "Rockets hit Camp Taji on Wednesday. "
+        "An hour after the attack, coalition jets struck positions of suspected Iran-backed groups near Mayadin."
+    )
+    assert ("camp-taji", "rocket", "Unknown", "unknown") in attributed(gaz, text)
+
+
+def test_a_new_group_named_in_lower_case_after_the():
+    text = "A faction calling itself “The brigades to avenge al-Muhandis” spoke of the attack."
+    assert [a.name for a in find_actors(text, 0, len(text))] == ["Thar al-Muhandis Brigade"]
