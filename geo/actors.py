@@ -114,13 +114,13 @@ ACTORS: tuple[Actor, ...] = (
     Actor("SDF", "other", r"\bSDF\b|Syrian\s+Democratic\s+Forces|Kurdish-led|\bQSD\b"),
     Actor(
         "Iran-backed militias", "iran_aligned",
-        r"\bIran(?:ian)?[- ](?i:backed|aligned|allied|supported|linked)\b|\bpro-Iran(?:ian)?\b|\bPro-Iran(?:ian)?\b"
+        r"\bIran(?:ian)?[- ](?i:backed|aligned|allied|supported|linked|affiliated|sponsored)\b|\bpro-Iran(?:ian)?\b|\bPro-Iran(?:ian)?\b"
         r"|militia\s+groups?\s+(?:that\s+are\s+)?(?:backed|supported)\s+by\s+Iran"
         r"|militia(?:s|\s+groups?)?\s+aligned\s+with\s+Iran|(?:factions?|groups?)\s+aligned\s+with\s+Iran",
     ),
     Actor(
         "Iran (IRGC)", "iran",
-        r"\bIRGC\b|Revolutionary\s+Guards?(?:\s+Corps)?|Quds\s+Force|(?<![-\w])Iran(?:ian)?\b(?![- ](?i:backed|aligned|allied|supported|linked))",
+        r"\bIRGC\b|Revolutionary\s+Guards?(?:\s+Corps)?|Quds\s+Force|(?<![-\w])Iran(?:ian)?\b(?![- ](?i:backed|aligned|allied|supported|linked|affiliated|sponsored))",
     ),  # fmt: skip
     Actor("Israel", "other", r"\bIsrael(?:i)?\b"),
     Actor(

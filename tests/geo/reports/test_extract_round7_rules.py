@@ -213,6 +213,7 @@ def test_a_president_speaking_strikes_nothing(text):
         ("Asa’ib Ahl al-Haq denied a role.", "Asaib Ahl al-Haq"),
         ("Iran-Backed Militia Hits Base In Syria", "Iran-backed militias"),  # a headline's title case
         ("Iran-backed groups fired rockets.", "Iran-backed militias"),
+        ("Iranian-affiliated groups fired rockets.", "Iran-backed militias"),
     ],
 )
 def test_names_as_pages_print_them(text, actor):
