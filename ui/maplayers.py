@@ -48,6 +48,7 @@ from ui.symbols import SHAPES, ActorColours, marker_css
 __all__ = [
     "CLUSTER_THRESHOLD",
     "FIT_MAX_ZOOM",
+    "GESTURE_HINT",
     "LEGEND_OPEN_FROM_PX",
     "MAX_POPUP_SOURCES",
     "REVEAL_POPUP_FROM_PX",
@@ -104,6 +105,7 @@ html,body{margin:0;overflow:hidden;}
 .ia-legend .ia-bsw{display:inline-block;width:15px;height:15px;border-radius:50%;vertical-align:middle;
   margin-right:4px;background:conic-gradient(#d55e00 0 60%,#0072b2 60% 85%,#4d4d4d 85% 100%);
   box-shadow:0 0 0 1px rgba(0,0,0,.4);}
+.leaflet-container:after{text-align:center;}  /* the two-finger hint (Leaflet.GestureHandling) */
 .ia-fit a{display:flex;align-items:center;justify-content:center;color:#333;}
 .ia-fit a.leaflet-disabled{color:#bbb;}
 .ia-bin{background:none;border:none;}
@@ -611,6 +613,62 @@ class _FitControl(MacroElement):
         self.max_zoom = int(max_zoom)
 
 
+GESTURE_HINT = "Use two fingers to move the map"
+
+
+class _CooperativeGestures(MacroElement):
+    """On a touch screen one finger scrolls the page and two move the map (Google's "cooperative" mode).
+
+    The map is as wide as a phone: when a one-finger swipe panned it, nobody could scroll past
+    it to the timeline and downloads. Leaflet.GestureHandling (``XStatic-Leaflet-GestureHandling``,
+    in the vendored bundle) keeps dragging off until a second finger comes, shows the hint while
+    one finger moves, and leaves the swipe to the browser (Leaflet's ``touch-action`` is then
+    ``pan-x pan-y``; the map's frame has nothing to scroll, so the page scrolls). Two fingers
+    pan and pinch the map (Leaflet's touch zoom); the buttons and taps work as before.
+    Only touch changes: its own wheel handling ("ctrl + scroll to zoom") and its mouse hooks
+    are replaced, so a mouse drags and its wheel zooms as before. Two of its gaps are closed:
+    dragging stays on after a two-finger gesture, and a tap's emulated ``mouseover`` turned it
+    on, either making the next one-finger swipe pan the map again; here it goes off when the
+    last finger lifts, and only a real mouse pointer turns it on.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var lib = window.leafletGestureHandling;
+            if (!lib || !lib.GestureHandling) { return; }
+            var Cooperative = lib.GestureHandling.extend({
+                _disableInteractions: function () { this._map.dragging.disable(); },
+                _enableInteractions: function () { this._map.dragging.enable(); },
+                _handleScroll: function () {},
+                _handleMouseOver: function () {},
+                _handleMouseOut: function () {},
+                _handleTouch: function (e) {
+                    lib.GestureHandling.prototype._handleTouch.call(this, e);
+                    if ((e.type === "touchend" || e.type === "touchcancel") && e.touches.length === 0) {
+                        this._map.dragging.disable();
+                    }
+                }
+            });
+            var hint = {{ this.hint_js }};
+            map.options.gestureHandlingOptions = {text: {touch: hint, scroll: hint, scrollMac: hint}, duration: 1000};
+            map.addHandler("iaGestures", Cooperative);
+            map.iaGestures.enable();
+            map.getContainer().addEventListener("pointerover", function (e) {
+                if (e.pointerType === "mouse") { map.dragging.enable(); }
+            }, true);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CooperativeGestures"
+        self.hint_js = script_json(GESTURE_HINT)
+
+
 _FROM_SETTINGS = object()
 
 
@@ -656,6 +714,7 @@ def base_map(
         m.add_child(_Legend(legend))
     if fit_button:
         m.add_child(_FitControl())
+    m.add_child(_CooperativeGestures())
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     return m
 
