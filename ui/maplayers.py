@@ -92,17 +92,17 @@ html,body{margin:0;overflow:hidden;}
 .ia-pop td{padding:1px 0;}
 .ia-pop .ia-sum{margin:6px 0 4px;font-size:12px;max-height:9em;overflow:auto;}
 .ia-pop .ia-src{margin:0;padding-left:16px;font-size:12px;}
-.ia-legend{background:rgba(255,255,255,.93);padding:4px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);
-  font:11px/1.3 system-ui,sans-serif;}
+.ia-legend{background:rgba(255,255,255,.93);padding:3px 7px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);
+  font:11px/1.2 system-ui,sans-serif;}
 .ia-legend summary{cursor:pointer;font-weight:600;}
-.ia-legend .ia-cols{display:flex;gap:12px;margin-top:3px;max-height:170px;overflow:auto;}
-.ia-legend .ia-col{max-width:170px;}
-.ia-legend h4{margin:0 0 2px;font-size:11px;color:#444;}
-.ia-legend .ia-row{display:flex;align-items:center;gap:5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}
+.ia-legend .ia-cols{display:flex;gap:10px;margin-top:2px;max-height:170px;overflow:auto;}
+.ia-legend .ia-col:first-child{max-width:150px;}
+.ia-legend h4{margin:0 0 1px;font-size:11px;color:#444;}
+.ia-legend .ia-row{display:flex;align-items:center;gap:4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}
 .ia-legend .ia-sw{width:10px;height:10px;border-radius:2px;flex:none;}
 .ia-legend .ia-mk{width:10px;height:10px;flex:none;}
-.ia-legend .ia-note{margin-top:4px;max-width:340px;white-space:normal;color:#444;}
-.ia-legend .ia-bsw{display:inline-block;width:15px;height:15px;border-radius:50%;vertical-align:middle;
+.ia-legend .ia-note{margin-top:3px;white-space:nowrap;color:#444;}
+.ia-legend .ia-bsw{display:inline-block;width:12px;height:12px;border-radius:50%;vertical-align:middle;
   margin-right:4px;background:conic-gradient(#d55e00 0 60%,#0072b2 60% 85%,#4d4d4d 85% 100%);
   box-shadow:0 0 0 1px rgba(0,0,0,.4);}
 .leaflet-container:after{text-align:center;}  /* the two-finger hint (Leaflet.GestureHandling) */
@@ -435,8 +435,9 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
         "faded: intercepted</div>"
     )
     note = (
-        '<div class="ia-note"><span class="ia-bsw"></span>Where many incidents are in view they are '
-        "counted per area; the ring shows the actors' shares. Click a circle to zoom in.</div>"
+        '<div class="ia-note" title="Where many incidents are in view they are counted per area; the ring shows '
+        "the actors' shares. Click a circle to zoom in.\"><span class=\"ia-bsw\"></span>Count per area, ring: actors' "
+        "shares</div>"
     )
     return (
         '<details open><summary>Legend</summary><div class="ia-cols">'
@@ -445,7 +446,13 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
     )
 
 
-LEGEND_OPEN_FROM_PX = 560  # maps at least this wide start with the legend open
+# Maps at least this wide start with the legend open. Open, it covered about a fifth of the
+# map at 1280×800 (356×204 px in the lower right, over southern Iraq, where most incidents
+# are); laid out tighter it is about 305×157 px. On a narrower map (a phone) even that is
+# too much: it starts folded there, one click from open. (Measuring its share of the map in
+# the browser was racy: the map's frame gets its final height from the page's CSS only after
+# the map's script ran, so the same legend folded at 1440×900 and stayed open at 1280×800.)
+LEGEND_OPEN_FROM_PX = 560
 
 
 class _Legend(MacroElement):
@@ -456,8 +463,6 @@ class _Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div", "ia-legend");
             div.innerHTML = {{ this.html_js }};
-            // Open, it takes about 330 x 150 px: on a narrower map that is the lower right of
-            // Iraq, where most incidents are. It starts folded there (one click opens it).
             var details = div.querySelector("details");
             if (details && map.getSize().x < {{ this.open_from_px }}) { details.open = false; }
             L.DomEvent.disableScrollPropagation(div);

@@ -230,3 +230,31 @@ def test_on_a_phone_the_gazetteer_map_is_on_the_first_screen(browser, bundled_ap
         session.page.screenshot(path=str(session.screenshot("15_gazetteer_390x844")))
     finally:
         session.close()
+
+
+LEGEND_SHARE = 0.13  # of the map's area, at most (open, it covered about a fifth at 1280×800)
+
+
+def test_the_legend_leaves_the_map_readable(sized):
+    """Open, the legend covered 356×204 px of a 578×657 map at 1280×800: southern Iraq, where
+    most incidents are. It is laid out tighter and starts folded where it would still cover too much."""
+    session, (width, height) = sized
+    session.open("/")
+    frame = session.map_frame()
+    legend = frame.locator(".ia-legend")
+    legend.wait_for()
+    box = legend.bounding_box()
+    map_box = session.page.locator(MAP_IFRAME).bounding_box()
+    share = box["width"] * box["height"] / (map_box["width"] * map_box["height"])
+    assert share <= LEGEND_SHARE, f"the legend covers {share:.1%} of the map"
+    details = frame.locator(".ia-legend details")
+    if width >= 1280:  # a laptop's or desktop's map has room for it open
+        assert details.evaluate("d => d.open") is True
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()  # one click away, and open it is still compact
+        assert details.evaluate("d => d.open") is True
+    opened = legend.bounding_box()
+    assert opened["width"] <= 330 and opened["height"] <= 175, opened
+    for row in frame.locator(".ia-legend .ia-row").all():  # no label cut short
+        assert row.evaluate("r => r.scrollWidth <= r.clientWidth + 1"), row.inner_text()
+    session.page.screenshot(path=str(session.screenshot(f"16_legend_{width}x{height}")))
