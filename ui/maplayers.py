@@ -392,10 +392,33 @@ class _Borders(folium.map.Layer):
                 map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tiled = true; } });
                 shapes.setStyle(tiled ? outline : filled);
             });
-            return L.layerGroup([shapes].concat({{ this.labels_js }}.map(function (l) {
+            var labels = {{ this.labels_js }}.map(function (l) {
                 return L.marker([l[0], l[1]], {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "ia-label", html: l[2], iconSize: null})});
-            })));
+                    icon: L.divIcon({className: "ia-label ia-country", html: l[2], iconSize: null})});
+            });
+            // Zoomed out, neighbours' names ran into each other ("ISRAELJORDAN"): a name that
+            // would overlap one drawn before it (the list is in order of importance) is hidden.
+            function declutter() {
+                var drawn = [];
+                labels.forEach(function (m) {
+                    var el = m.getElement();
+                    if (!el) { return; }
+                    el.style.visibility = "";
+                    var r = el.getBoundingClientRect();
+                    var hit = drawn.some(function (d) {
+                        return r.left < d.right && r.right > d.left && r.top < d.bottom && r.bottom > d.top;
+                    });
+                    if (hit) { el.style.visibility = "hidden"; } else { drawn.push(r); }
+                });
+            }
+            // Again after every move (ten labels: nothing to measure), and once the label font is in.
+            map.on("zoomend moveend resize", declutter);
+            var group = L.layerGroup([shapes].concat(labels));
+            group.on("add", function () {
+                setTimeout(declutter, 0);
+                if (document.fonts) { document.fonts.ready.then(declutter); }
+            });
+            return group;
         })({{ this._parent.get_name() }});
         {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         {% endmacro %}

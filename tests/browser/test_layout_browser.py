@@ -258,3 +258,43 @@ def test_the_legend_leaves_the_map_readable(sized):
     for row in frame.locator(".ia-legend .ia-row").all():  # no label cut short
         assert row.evaluate("r => r.scrollWidth <= r.clientWidth + 1"), row.inner_text()
     session.page.screenshot(path=str(session.screenshot(f"16_legend_{width}x{height}")))
+
+
+def _overlapping_country_names(frame) -> list[str]:
+    return frame.evaluate(
+        """() => {
+            const boxes = Array.from(document.querySelectorAll('.ia-country'))
+                .filter(e => getComputedStyle(e).visibility !== 'hidden')
+                .map(e => [e.textContent, e.getBoundingClientRect()]);
+            const out = [];
+            boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
+                if (r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top) out.push(a + '/' + b);
+            }));
+            return out;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_country_names_never_run_into_each_other(browser, bundled_app_url, viewport):
+    """Zoomed out, the Gazetteer map read "ISRAELJORDAN" and "LEBANON" over "SYRIA"."""
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        session.page.goto(session.app_url + "/Gazetteer")
+        iframe = session.page.locator(".st-key-ia_gaz_map iframe")
+        iframe.wait_for(timeout=60_000)
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_function("() => window.map && document.querySelectorAll('.ia-country').length > 5")
+        session.wait_idle()
+        frame.wait_for_timeout(300)
+        assert _overlapping_country_names(frame) == []
+        shown = frame.evaluate(
+            "() => Array.from(document.querySelectorAll('.ia-country'))"
+            ".filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.textContent)"
+        )
+        assert {"Iraq", "Syria"} <= set(shown), shown  # the names that matter most stay
+        frame.evaluate("() => window.map.zoomOut(1, {animate: false})")
+        frame.wait_for_timeout(300)
+        assert _overlapping_country_names(frame) == []
+    finally:
+        session.close()
