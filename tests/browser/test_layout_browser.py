@@ -51,6 +51,15 @@ def test_the_map_fills_the_first_screen(sized):
     assert visible >= 0.6 * height, f"the map shows {visible:.0f} of {height} px"
     # The headline figures are one line beside or under the title, not four tall blocks.
     assert session.page.locator('[data-testid="stMetric"]').count() == 0
+    # The data's period is read whole (on a phone it wraps; cut to one line it ended in "…").
+    cover = session.page.locator(".st-key-ia_cover p").first
+    assert cover.evaluate("p => p.scrollWidth <= p.clientWidth + 1"), cover.inner_text()
+    if width <= 640:  # wrapped, it sat on the figures' second line
+        figures = session.page.locator(".st-key-ia_head p").first.bounding_box()
+        assert cover.bounding_box()["y"] >= figures["y"] + figures["height"] - 1
+    map_box = session.page.locator(MAP_IFRAME).bounding_box()
+    assert map_box["y"] >= cover.bounding_box()["y"] + cover.bounding_box()["height"] - 1  # not under the map
+    assert map_box["y"] + map_box["height"] <= height + 1  # and the map still ends on the first screen
     session.page.screenshot(path=str(session.screenshot(f"15_map_{width}x{height}")))  # the first screen only
     assert not [u for u in session.requests if HIGHLIGHTER in u]
     title, figures = (session.page.locator(f".st-key-ia_head {s}").first.bounding_box() for s in ("h1", "p"))
