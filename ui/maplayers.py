@@ -105,6 +105,9 @@ html,body{margin:0;overflow:hidden;}
 .ia-legend .ia-bsw{display:inline-block;width:12px;height:12px;border-radius:50%;vertical-align:middle;
   margin-right:4px;background:conic-gradient(#d55e00 0 60%,#0072b2 60% 85%,#4d4d4d 85% 100%);
   box-shadow:0 0 0 1px rgba(0,0,0,.4);}
+/* Leaflet's own 12px: the component's stylesheet sets the map's font to 1rem, and at 16px the
+   attribution ran into the scale bar on a phone. */
+.leaflet-container .leaflet-control-attribution,.leaflet-container .leaflet-control-scale{font-size:12px;}
 .leaflet-container:after{text-align:center;}  /* the two-finger hint (Leaflet.GestureHandling) */
 .ia-fit a{display:flex;align-items:center;justify-content:center;color:#333;}
 .ia-fit a.leaflet-disabled{color:#bbb;}

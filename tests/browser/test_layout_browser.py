@@ -307,3 +307,18 @@ def test_country_names_never_run_into_each_other(browser, bundled_app_url, viewp
         assert _overlapping_country_names(frame) == []
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_the_scale_bar_and_the_credits_do_not_overlap(browser, bundled_app_url, viewport):
+    """At 16px (the component's 1rem) the credits line ran into the scale bar on a phone."""
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        scale, credits = (frame.locator(s).bounding_box() for s in (".leaflet-control-scale", ".leaflet-control-attribution"))
+        apart = (scale["x"] + scale["width"] <= credits["x"] or scale["y"] + scale["height"] <= credits["y"])
+        assert apart, (scale, credits)
+        assert frame.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.leaflet-control-attribution')).fontSize)") <= 12
+    finally:
+        session.close()
