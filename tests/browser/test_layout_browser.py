@@ -205,6 +205,17 @@ def test_the_details_heading_is_one_line_and_the_date_whole_at_laptop_width(brow
         session.close()
 
 
+def _gazetteer_map(session: Session, ready: str):
+    """The Gazetteer page's map frame, once its map exists and the JS condition ``ready`` holds."""
+    session.page.goto(session.app_url + "/Gazetteer")
+    iframe = session.page.locator(".st-key-ia_gaz_map iframe")
+    iframe.wait_for(timeout=60_000)
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_function(f"() => window.map && {ready}")
+    session.wait_idle()
+    return frame
+
+
 @pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
 def test_the_gazetteer_map_opens_on_every_listed_site(browser, bundled_app_url, viewport):
     """It opened on the incident map's view of Iraq and Syria: the Gulf and Jordan sites were off screen."""
@@ -213,12 +224,7 @@ def test_the_gazetteer_map_opens_on_every_listed_site(browser, bundled_app_url, 
     assert min(lon for _, _, lon in sites) < 37 and max(lon for _, _, lon in sites) > 50  # Jordan to the Gulf
     session = Session(browser, bundled_app_url, viewport=viewport)
     try:
-        session.page.goto(session.app_url + "/Gazetteer")
-        iframe = session.page.locator(".st-key-ia_gaz_map iframe")
-        iframe.wait_for(timeout=60_000)
-        frame = iframe.element_handle().content_frame()
-        frame.wait_for_function("() => window.map && document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
-        session.wait_idle()
+        frame = _gazetteer_map(session, "document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
         outside = frame.evaluate(
             "sites => sites.filter(s => !window.map.getBounds().contains([s[1], s[2]])).map(s => s[0])", sites
         )
@@ -289,12 +295,7 @@ def test_country_names_never_run_into_each_other(browser, bundled_app_url, viewp
     """Zoomed out, the Gazetteer map read "ISRAELJORDAN" and "LEBANON" over "SYRIA"."""
     session = Session(browser, bundled_app_url, viewport=viewport)
     try:
-        session.page.goto(session.app_url + "/Gazetteer")
-        iframe = session.page.locator(".st-key-ia_gaz_map iframe")
-        iframe.wait_for(timeout=60_000)
-        frame = iframe.element_handle().content_frame()
-        frame.wait_for_function("() => window.map && document.querySelectorAll('.ia-country').length > 5")
-        session.wait_idle()
+        frame = _gazetteer_map(session, "document.querySelectorAll('.ia-country').length > 5")
         frame.wait_for_timeout(300)
         assert _overlapping_country_names(frame) == []
         shown = frame.evaluate(
