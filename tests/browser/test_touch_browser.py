@@ -119,3 +119,19 @@ def test_a_mouse_still_drags_the_map(browser, bundled_app_url):
                                 arg=list(before), timeout=10_000)  # fmt: skip
     finally:
         session.close()
+
+
+def test_after_a_tap_on_a_marker_one_finger_still_scrolls_the_page(phone):
+    """A tap is followed by emulated mouse events; the plugin's own mouseover hook turned dragging
+    on with them, and the next one-finger swipe panned the map again."""
+    phone.open("/")
+    frame = phone.map_frame()
+    frame.locator(".leaflet-marker-pane .ia-mk").first.tap()
+    phone.page.locator(".st-key-ia_sheet").wait_for(timeout=30_000)  # the details sheet over the lower map
+    phone.wait_idle()
+    before = _centre(frame)
+    box = phone.page.locator(MAP_IFRAME).bounding_box()
+    cdp = phone.context.new_cdp_session(phone.page)
+    _swipe(phone, cdp, [(box["x"] + box["width"] / 2, box["y"] + 0.3 * box["height"])], 0, -150)
+    assert phone.page.evaluate(MAIN_SCROLL) >= 80, "the page did not scroll"
+    assert _centre(frame) == before, "the swipe panned the map"
