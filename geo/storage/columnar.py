@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -46,8 +46,10 @@ CHILD_MIN_ROWS = 25_000
 _META_SQL = "SELECT key, value FROM meta"
 
 
-def read_tables(store, queries: Sequence[str]) -> tuple[dict[str, str], list[Any]]:
+def read_tables(store, queries: Iterable[str]) -> tuple[dict[str, str], list[Any]]:
     """(the ``meta`` table as a dict, one ``pyarrow.Table`` per query), all read in one read transaction.
+
+    ``queries`` are taken one at a time, after the meta read (by the child: all at once, before).
 
     Database failures leave as :class:`~geo.errors.StoreError`, as the store's own reads do.
     """
@@ -67,7 +69,7 @@ def read_tables(store, queries: Sequence[str]) -> tuple[dict[str, str], list[Any
             raise store._dbapi_error(_first_line(exc)) from exc
 
 
-def _read(database, begin: Sequence[str], queries: Sequence[str], **options: str) -> tuple[dict[str, str], list[Any]]:
+def _read(database, begin: Sequence[str], queries: Iterable[str], **options: str) -> tuple[dict[str, str], list[Any]]:
     """Open a connection to the ADBC ``database``, run ``begin`` then the meta read and ``queries``, roll back.
 
     The low-level ADBC API: its DB-API layer imports pyarrow.dataset, ~0.4 s of CPU per process.
@@ -97,7 +99,7 @@ def _read(database, begin: Sequence[str], queries: Sequence[str], **options: str
         try:
             keys, values = table(_META_SQL).columns
             meta = dict(zip(map(str, keys.to_pylist()), map(str, values.to_pylist())))
-            return meta, [table(sql) for sql in queries]
+            return meta, [table(sql) for sql in queries]  # one by one: a test writes between them
         finally:
             run("ROLLBACK")
 
@@ -110,7 +112,7 @@ def _first_line(exc: BaseException) -> str:
 # --- SQLite, in a child process -----------------------------------------------------------------
 
 
-def _read_small(store, queries: Sequence[str]) -> tuple[dict[str, str], list[Any]] | None:
+def _read_small(store, queries: Iterable[str]) -> tuple[dict[str, str], list[Any]] | None:
     """The tables of a SQLite store of at most :data:`CHILD_MIN_ROWS` incidents, read in this process; else None.
 
     Row tuples through the store's own ``sqlite3`` connection, made Arrow here: for a
@@ -159,7 +161,7 @@ def _read_in_child(store, uri: str, busy_ms: int, queries: list[str]) -> tuple[d
 
     with tempfile.TemporaryDirectory(prefix="geo-columnar-") as folder:
         proc = subprocess.run(
-            [sys.executable, "-m", __name__, uri, str(busy_ms), folder],
+            [sys.executable, "-m", __name__, uri, str(busy_ms), str(SQLITE_BATCH_ROWS), folder],
             cwd=Path(__file__).resolve().parents[2],  # where the geo package is
             input=json.dumps(queries),
             capture_output=True,
@@ -175,7 +177,7 @@ def _read_in_child(store, uri: str, busy_ms: int, queries: list[str]) -> tuple[d
     return meta, tables
 
 
-def _child(uri: str, busy_ms: str, folder: str) -> int:
+def _child(uri: str, busy_ms: str, batch_rows: str, folder: str) -> int:
     """The child's work: read the queries on stdin, write one Arrow file per result, print the meta."""
     import adbc_driver_manager
     import adbc_driver_sqlite
@@ -185,7 +187,7 @@ def _child(uri: str, busy_ms: str, folder: str) -> int:
     begin = [f"PRAGMA busy_timeout = {int(busy_ms)}", "BEGIN"]  # deferred: the first read takes the snapshot
     try:
         meta, tables = _read(
-            adbc_driver_sqlite.connect(uri), begin, queries, **{"adbc.sqlite.query.batch_rows": str(SQLITE_BATCH_ROWS)}
+            adbc_driver_sqlite.connect(uri), begin, queries, **{"adbc.sqlite.query.batch_rows": str(int(batch_rows))}
         )
     except (adbc_driver_manager.Error, OSError) as exc:
         print(_first_line(exc), file=sys.stderr)
