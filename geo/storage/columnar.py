@@ -13,7 +13,9 @@ read of the ``meta`` table, so the version a caller stamps on the result is the
 version of exactly those rows: on SQLite a deferred transaction (its snapshot is
 taken by the first SELECT and held until the end), on PostgreSQL REPEATABLE READ.
 
-**SQLite is read in a child process.** The ADBC SQLite driver carries its own copy
+**SQLite is read in a child process** (stores of more than :data:`CHILD_MIN_ROWS`
+incidents; smaller ones are read as rows through the store's own ``sqlite3``
+connection and made Arrow here, quicker than starting a process). The ADBC SQLite driver carries its own copy
 of the SQLite library, and two copies of SQLite in one process break SQLite's
 locking (https://sqlite.org/howtocorrupt.html, "multiple copies of SQLite linked
 into the same application"): POSIX locks belong to the process, so one copy closing
