@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded, encode
+from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
 from geo.storage.store import Store, incidents_table, meta_table, sources_table
@@ -245,8 +245,8 @@ def _sqlite_decimals(column: str) -> str:
     )
 
 
-def csv_row_sql(*, carriage_returns: bool = True) -> str:
-    """The SQLite expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
+def csv_row_sql(dialect: str = "sqlite", *, carriage_returns: bool = True) -> str:
+    """The expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
 
     The line :func:`geo.formats.export.write_export` writes for a :class:`Chunk`
     (Python's ``csv`` module, ``\\n`` line ends): text cells guarded against
@@ -254,46 +254,76 @@ def csv_row_sql(*, carriage_returns: bool = True) -> str:
     double quote or a newline (its quotes doubled), and every cell of a line quoted
     when one holds a carriage return (:class:`geo.formats.csvio.CsvWriter`);
     ``true``/``false``, floats as Python writes them, NULL as an empty cell.
+    ``dialect`` is ``"sqlite"`` or ``"postgresql"`` (whose session needs ``extra_float_digits`` > 0).
 
     ``carriage_returns=False`` leaves out that last rule (and its check of every
     cell of every line): exact for lines without a CR, which the minimal line
     then shows by holding none.
     """
-    values = {name: _csv_value_sql(name) for name in FIELDS}
+    sql = _CsvSql(dialect == "sqlite")
+    values = {name: sql.value(name) for name in FIELDS}
     texts = [name for name in FIELDS if name in (*TEXT_FIELDS, "sources", "date")]
-    minimal = [_csv_quoted(name, values[name]) if name in texts else values[name] for name in FIELDS]
-    line = f"printf('{','.join(['%s'] * len(FIELDS))}', {', '.join(minimal)})"
+    minimal = [sql.quoted(name, values[name]) if name in texts else values[name] for name in FIELDS]
+    line = sql.join(minimal, ",")
     if not carriage_returns:
         return line
-    quoted = [f"""replace(coalesce({values[name]}, ''), '"', '""')""" for name in FIELDS]
-    has_cr = " OR ".join(f"instr({_COLUMN.get(name, name)}, char(13))" for name in texts)
-    all_quoted = f"""printf('{','.join(['"%s"'] * len(FIELDS))}', {', '.join(quoted)})"""
+    quoted = [f"""replace(coalesce({sql.text(values[name])}, ''), '"', '""')""" for name in FIELDS]
+    has_cr = " OR ".join(sql.holds(sql.column(name), "13") for name in texts)
+    all_quoted = sql.join(quoted, '","', before='"', after='"')
     return f"CASE WHEN {has_cr} THEN {all_quoted} ELSE {line} END"
 
 
-_COLUMN = {"sources": "sources_json"}
 _FORMULA_CODES = "9, 13, 43, 45, 61, 64"  # tab, CR, + - = @: what geo.formats.export.csv_safe guards
 
 
-def _csv_value_sql(name: str) -> str:
-    """A cell's text before CSV quoting (NULL for an empty cell), as geo.formats.export's _csv_columns makes it."""
-    if name == "intercepted":
-        return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
-    if name in ("lat", "lon"):
-        return _sqlite_float(name)
-    if name in TEXT_FIELDS:
-        return f"CASE WHEN unicode({name}) IN ({_FORMULA_CODES}) THEN '''' || {name} ELSE {name} END"
-    return _COLUMN.get(name, name)  # sources' JSON text, the ISO date, whole numbers
+@dataclass(frozen=True)
+class _CsvSql:
+    """The parts of :func:`csv_row_sql` in SQLite's or PostgreSQL's words."""
 
+    sqlite: bool
 
-def _csv_quoted(name: str, value: str) -> str:
-    """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline.
+    def column(self, name: str) -> str:
+        """The column's text as stored (the sources' JSON text, the ISO date)."""
+        if name == "sources":
+            return "sources_json"
+        return "to_char(date, 'YYYY-MM-DD')" if name == "date" and not self.sqlite else name
 
-    The column itself is checked: the formula guard adds none of them.
-    """
-    column = _COLUMN.get(name, name)
-    needs = " OR ".join(f"instr({column}, {char})" for char in ("','", "'\"'", "char(10)"))
-    return f"""CASE WHEN {needs} THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END"""
+    def value(self, name: str) -> str:
+        """A cell's text before CSV quoting (NULL for an empty cell), as geo.formats.export's _csv_columns makes it."""
+        if name == "intercepted":
+            return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
+        if name in ("lat", "lon"):
+            return _sqlite_float(name) if self.sqlite else _pg_float(name)
+        column = self.column(name)
+        if name in TEXT_FIELDS:
+            first = f"unicode({column})" if self.sqlite else f"ascii({column})"
+            return f"CASE WHEN {first} IN ({_FORMULA_CODES}) THEN '''' || {column} ELSE {column} END"
+        return column  # sources' JSON text, whole numbers
+
+    def text(self, value: str) -> str:
+        return value if self.sqlite else f"({value})::text"
+
+    def holds(self, column: str, code: str) -> str:
+        """Whether ``column`` holds the character numbered ``code``."""
+        return f"instr({column}, char({code}))" if self.sqlite else f"strpos({column}, chr({code})) > 0"
+
+    def quoted(self, name: str, value: str) -> str:
+        """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline.
+
+        The column itself is checked: the formula guard adds none of them.
+        """
+        needs = " OR ".join(self.holds(self.column(name), code) for code in ("44", "34", "10"))
+        return f"""CASE WHEN {needs} THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END"""
+
+    def join(self, cells: list[str], between: str, *, before: str = "", after: str = "") -> str:
+        """The cells' texts (NULL as nothing) with ``between`` between them, in one call."""
+        if self.sqlite:
+            return f"printf('{before}{between.join(['%s'] * len(cells))}{after}', {', '.join(cells)})"
+        parts = [f"'{before}'"] if before else []
+        for i, cell in enumerate(cells):
+            parts += [f"'{between}'", cell] if i else [cell]
+        parts += [f"'{after}'"] if after else []
+        return f"concat({', '.join(parts)})"
 
 
 def _pg_float(expr: str) -> str:
@@ -307,9 +337,8 @@ def iter_encoded(
     """The incidents passing ``filters``, oldest first, already written as ``fmt`` (a stream format).
 
     Each :class:`Encoded` holds up to ``rows`` incidents' GeoJSON features or CSV
-    lines joined by ``fmt``'s separator, as the database wrote them (on
-    PostgreSQL, CSV is written from :func:`iter_chunks` by
-    :func:`geo.formats.export.encode`). On SQLite the work is split into pieces
+    lines joined by ``fmt``'s separator, as the database wrote them
+    (:func:`feature_sql`, :func:`csv_row_sql`). On SQLite the work is split into pieces
     of at most ``rows`` index entries, read by ``workers`` threads (default: one
     per core, at most :data:`MAX_WORKERS`) on connections of their own and
     handed on in order (:func:`_sqlite_encoded`).
@@ -324,12 +353,9 @@ def iter_encoded(
             encoding = _Encoding(feature_sql("sqlite"), separator)
         yield from _sqlite_encoded(store, filters, encoding, rows, _workers() if workers is None else workers)
         return
-    if fmt == "csv":
-        for chunk in iter_chunks(store, filters, rows=rows):
-            yield encode(chunk, fmt)
-        return
-    feature = sa.literal_column(feature_sql(engine.dialect.name).text)
-    query = sa.select(feature).where(where(filters)).order_by(t.c.date, t.c.id)
+    dialect = engine.dialect.name
+    text = sa.literal_column(csv_row_sql(dialect) if fmt == "csv" else feature_sql(dialect).text)
+    query = sa.select(text).where(where(filters)).order_by(t.c.date, t.c.id)
     with store._guard("reading the incidents"), engine.connect() as conn:
         with conn.begin():
             conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
