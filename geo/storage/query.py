@@ -17,10 +17,10 @@ that of one chunk whatever the store holds. The sources come with their rows
 (``incidents.sources_json``, the store's denormalised copy), so there is no
 second query per chunk.
 
-:func:`iter_encoded` is the fast path of the GeoJSON exports: the database
-itself writes each passing incident as its GeoJSON Feature text
+:func:`iter_encoded` is the fast path of the GeoJSON and CSV exports: the
+database itself writes each passing incident as its GeoJSON Feature text
 (:func:`feature_sql`: SQLite's ``printf``/``json_quote``, PostgreSQL's
-``to_json``), so Python only joins and writes bytes. The text means exactly
+``to_json``) or CSV line (:func:`csv_row_sql`), so Python only joins and writes bytes. The text means exactly
 what :func:`geo.formats.export.write_export` makes of a :class:`Chunk`: the same
 members in the same order, coordinates rounded to
 :data:`~geo.formats.export.COORDINATE_DECIMALS` decimals, ``lat``/``lon``
