@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     store = Store.open()
 
     def chunks():
-        # The database writes the GeoJSON features and (SQLite) CSV lines (query.iter_encoded).
+        # The database writes the GeoJSON features and CSV lines (query.iter_encoded).
         return iter_encoded(store, filters, fmt=args.format)
 
     try:

@@ -17,10 +17,10 @@ that of one chunk whatever the store holds. The sources come with their rows
 (``incidents.sources_json``, the store's denormalised copy), so there is no
 second query per chunk.
 
-:func:`iter_encoded` is the fast path of the GeoJSON exports: the database
-itself writes each passing incident as its GeoJSON Feature text
+:func:`iter_encoded` is the fast path of the GeoJSON and CSV exports: the
+database itself writes each passing incident as its GeoJSON Feature text
 (:func:`feature_sql`: SQLite's ``printf``/``json_quote``, PostgreSQL's
-``to_json``), so Python only joins and writes bytes. The text means exactly
+``to_json``) or CSV line (:func:`csv_row_sql`), so Python only joins and writes bytes. The text means exactly
 what :func:`geo.formats.export.write_export` makes of a :class:`Chunk`: the same
 members in the same order, coordinates rounded to
 :data:`~geo.formats.export.COORDINATE_DECIMALS` decimals, ``lat``/``lon``
@@ -41,12 +41,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded, encode
+from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
 from geo.storage.store import Store, incidents_table, meta_table, sources_table
 
-__all__ = ["CHUNK_ROWS", "MAX_WORKERS", "count", "csv_row_sql", "feature_sql", "iter_chunks", "iter_encoded", "where"]
+__all__ = ["CHUNK_ROWS", "MAX_WORKERS", "RowSql", "count", "csv_row_sql", "feature_sql", "iter_chunks", "iter_encoded", "where"]
 
 CHUNK_ROWS = 10_000
 MAX_WORKERS = 4  # threads of a SQLite GeoJSON export (one per core up to this)
@@ -141,23 +141,55 @@ def count(store: Store, filters: Filters) -> int:
         return conn.execute(query).scalar_one()
 
 
-def feature_sql(dialect: str) -> str:
-    """The SQL expression (over ``incidents``) of one incident's GeoJSON Feature text, for ``dialect``."""
-    sqlite = dialect == "sqlite"
-    values = [_member_sql(name, sqlite=sqlite) for name in FIELDS]
-    if sqlite:
-        # One printf with a %s per member: SQLite copies each value once (a chain of || copies the
-        # growing text at every step).
-        members = ",".join(f'"{name}":%s' for name in FIELDS)
-        template = '{"type":"Feature","geometry":{"type":"Point","coordinates":[%!.15g,%!.15g]},"properties":{'
-        rounded = [f"round({axis}, {COORDINATE_DECIMALS})" for axis in ("lon", "lat")]
-        return f"printf('{template}{members}}}}}', {', '.join([*rounded, *values])})"
+@dataclass(frozen=True)
+class RowSql:
+    """An incident's text as SQL: ``text`` over ``columns`` (named expressions over ``incidents``), or over the table.
+
+    With ``columns``, an export selects them first, in its ordered subquery (which
+    SQLite never flattens into the aggregate that joins the texts), so each is
+    computed once per row however often ``text`` uses it.
+    """
+
+    text: str
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+def feature_sql(dialect: str) -> RowSql:
+    """One incident's GeoJSON Feature text as SQL, for ``dialect``."""
+    if dialect == "sqlite":
+        return _sqlite_feature()
+    values = [_member_sql(name, sqlite=False) for name in FIELDS]
     lon, lat = (_pg_float(f"round({axis}::numeric, {COORDINATE_DECIMALS})::float8") for axis in ("lon", "lat"))
     parts = ["""'{"type":"Feature","geometry":{"type":"Point","coordinates":['""", lon, "','", lat, """']},"properties":{'"""]
     for i, (name, value) in enumerate(zip(FIELDS, values)):
         parts += [f"""'{"," if i else ""}"{name}":'""", value]
     parts.append("""'}}'""")
-    return "concat(" + ", ".join(parts) + ")"
+    return RowSql("concat(" + ", ".join(parts) + ")")
+
+
+def _sqlite_feature() -> RowSql:
+    """SQLite's Feature text over the members' JSON texts, each computed once per row (:class:`RowSql`).
+
+    So the coordinates reuse the ``lat``/``lon`` properties' text when rounding to
+    :data:`~geo.formats.export.COORDINATE_DECIMALS` decimals leaves the value as it
+    is (:func:`_sqlite_decimals`; every coordinate of most stores): two float
+    conversions per row instead of eight, the costliest thing SQLite does here.
+    """
+    axes = ("lon", "lat")
+    columns = [(f"m_{name}", _member_sql(name, sqlite=True)) for name in FIELDS]
+    columns += [(f"m_{axis}_decimals", _sqlite_decimals(axis)) for axis in axes]
+    columns += [(f"m_{axis}_value", axis) for axis in axes]
+    coordinates = [
+        f"CASE WHEN m_{axis}_decimals THEN m_{axis}"
+        f" ELSE printf('%!.15g', round(m_{axis}_value, {COORDINATE_DECIMALS})) END"
+        for axis in axes
+    ]
+    # One printf with a %s per member: SQLite copies each value once (a chain of || copies the
+    # growing text at every step).
+    template = '{"type":"Feature","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
+    template += ",".join(f'"{name}":%s' for name in FIELDS) + "}}"
+    values = [*coordinates, *(f"m_{name}" for name in FIELDS)]
+    return RowSql(f"printf('{template}', {', '.join(values)})", tuple(columns))
 
 
 def _member_sql(name: str, *, sqlite: bool) -> str:
@@ -186,14 +218,35 @@ def _sqlite_float(column: str) -> str:
     exactly, and magnitudes under 1e-4 or from 1e15 that Python writes with an
     exponent of its own style -- are written by Python (the store's
     ``geo_float_text``): one call per such value, none in most stores.
+
+    A value with at most 6 decimals (:func:`_sqlite_decimals`) needs no check that
+    printf's text reads back as the same float: the check is a second conversion
+    and a parse, as costly as the text itself.
     """
     short = f"printf('%!.15g', {column})"
-    usual = f"abs({column}) BETWEEN 1e-4 AND 1e15 AND CAST({short} AS REAL) = {column}"
-    return f"CASE WHEN {usual} OR {column} = 0 THEN {short} ELSE geo_float_text({column}) END"
+    usual = f"abs({column}) >= 1e-4 AND abs({column}) < 1e15 AND CAST({short} AS REAL) = {column}"
+    return f"CASE WHEN {_sqlite_decimals(column)} OR {usual} OR {column} = 0 THEN {short} ELSE geo_float_text({column}) END"
 
 
-def csv_row_sql(*, carriage_returns: bool = True) -> str:
-    """The SQLite expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
+def _sqlite_decimals(column: str) -> str:
+    """Whether a float column's value is the double nearest a number of at most
+    :data:`~geo.formats.export.COORDINATE_DECIMALS` decimals (6), from 1e-4 and under 1e9.
+
+    Then that number has at most 15 significant digits, so it is the only such
+    number that reads back as this double: printf's ``%!.15g`` writes it, and it is
+    Python's shortest text for the value; rounding to 6 decimals leaves the value
+    as it is. Plain arithmetic decides it: k = the value × 10⁶ rounded, and k / 10⁶
+    is exactly the value (an IEEE division is correctly rounded).
+    """
+    magnitude, scale = f"abs({column})", 10**COORDINATE_DECIMALS
+    return (
+        f"({magnitude} BETWEEN 1e-4 AND {10 ** (15 - COORDINATE_DECIMALS):.0e}"
+        f" AND {magnitude} = CAST({magnitude} * {scale} + 0.5 AS INTEGER) / {scale}.0)"
+    )
+
+
+def csv_row_sql(dialect: str = "sqlite", *, carriage_returns: bool = True) -> str:
+    """The expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
 
     The line :func:`geo.formats.export.write_export` writes for a :class:`Chunk`
     (Python's ``csv`` module, ``\\n`` line ends): text cells guarded against
@@ -201,46 +254,76 @@ def csv_row_sql(*, carriage_returns: bool = True) -> str:
     double quote or a newline (its quotes doubled), and every cell of a line quoted
     when one holds a carriage return (:class:`geo.formats.csvio.CsvWriter`);
     ``true``/``false``, floats as Python writes them, NULL as an empty cell.
+    ``dialect`` is ``"sqlite"`` or ``"postgresql"`` (whose session needs ``extra_float_digits`` > 0).
 
     ``carriage_returns=False`` leaves out that last rule (and its check of every
     cell of every line): exact for lines without a CR, which the minimal line
     then shows by holding none.
     """
-    values = {name: _csv_value_sql(name) for name in FIELDS}
+    sql = _CsvSql(dialect == "sqlite")
+    values = {name: sql.value(name) for name in FIELDS}
     texts = [name for name in FIELDS if name in (*TEXT_FIELDS, "sources", "date")]
-    minimal = [_csv_quoted(name, values[name]) if name in texts else values[name] for name in FIELDS]
-    line = f"printf('{','.join(['%s'] * len(FIELDS))}', {', '.join(minimal)})"
+    minimal = [sql.quoted(name, values[name]) if name in texts else values[name] for name in FIELDS]
+    line = sql.join(minimal, ",")
     if not carriage_returns:
         return line
-    quoted = [f"""replace(coalesce({values[name]}, ''), '"', '""')""" for name in FIELDS]
-    has_cr = " OR ".join(f"instr({_COLUMN.get(name, name)}, char(13))" for name in texts)
-    all_quoted = f"""printf('{','.join(['"%s"'] * len(FIELDS))}', {', '.join(quoted)})"""
+    quoted = [f"""replace(coalesce({sql.text(values[name])}, ''), '"', '""')""" for name in FIELDS]
+    has_cr = " OR ".join(sql.holds(sql.column(name), "13") for name in texts)
+    all_quoted = sql.join(quoted, '","', before='"', after='"')
     return f"CASE WHEN {has_cr} THEN {all_quoted} ELSE {line} END"
 
 
-_COLUMN = {"sources": "sources_json"}
 _FORMULA_CODES = "9, 13, 43, 45, 61, 64"  # tab, CR, + - = @: what geo.formats.export.csv_safe guards
 
 
-def _csv_value_sql(name: str) -> str:
-    """A cell's text before CSV quoting (NULL for an empty cell), as geo.formats.export's _csv_columns makes it."""
-    if name == "intercepted":
-        return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
-    if name in ("lat", "lon"):
-        return _sqlite_float(name)
-    if name in TEXT_FIELDS:
-        return f"CASE WHEN unicode({name}) IN ({_FORMULA_CODES}) THEN '''' || {name} ELSE {name} END"
-    return _COLUMN.get(name, name)  # sources' JSON text, the ISO date, whole numbers
+@dataclass(frozen=True)
+class _CsvSql:
+    """The parts of :func:`csv_row_sql` in SQLite's or PostgreSQL's words."""
 
+    sqlite: bool
 
-def _csv_quoted(name: str, value: str) -> str:
-    """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline.
+    def column(self, name: str) -> str:
+        """The column's text as stored (the sources' JSON text, the ISO date)."""
+        if name == "sources":
+            return "sources_json"
+        return "to_char(date, 'YYYY-MM-DD')" if name == "date" and not self.sqlite else name
 
-    The column itself is checked: the formula guard adds none of them.
-    """
-    column = _COLUMN.get(name, name)
-    needs = " OR ".join(f"instr({column}, {char})" for char in ("','", "'\"'", "char(10)"))
-    return f"""CASE WHEN {needs} THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END"""
+    def value(self, name: str) -> str:
+        """A cell's text before CSV quoting (NULL for an empty cell), as geo.formats.export's _csv_columns makes it."""
+        if name == "intercepted":
+            return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
+        if name in ("lat", "lon"):
+            return _sqlite_float(name) if self.sqlite else _pg_float(name)
+        column = self.column(name)
+        if name in TEXT_FIELDS:
+            first = f"unicode({column})" if self.sqlite else f"ascii({column})"
+            return f"CASE WHEN {first} IN ({_FORMULA_CODES}) THEN '''' || {column} ELSE {column} END"
+        return column  # sources' JSON text, whole numbers
+
+    def text(self, value: str) -> str:
+        return value if self.sqlite else f"({value})::text"
+
+    def holds(self, column: str, code: str) -> str:
+        """Whether ``column`` holds the character numbered ``code``."""
+        return f"instr({column}, char({code}))" if self.sqlite else f"strpos({column}, chr({code})) > 0"
+
+    def quoted(self, name: str, value: str) -> str:
+        """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline.
+
+        The column itself is checked: the formula guard adds none of them.
+        """
+        needs = " OR ".join(self.holds(self.column(name), code) for code in ("44", "34", "10"))
+        return f"""CASE WHEN {needs} THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END"""
+
+    def join(self, cells: list[str], between: str, *, before: str = "", after: str = "") -> str:
+        """The cells' texts (NULL as nothing) with ``between`` between them, in one call."""
+        if self.sqlite:
+            return f"printf('{before}{between.join(['%s'] * len(cells))}{after}', {', '.join(cells)})"
+        parts = [f"'{before}'"] if before else []
+        for i, cell in enumerate(cells):
+            parts += [f"'{between}'", cell] if i else [cell]
+        parts += [f"'{after}'"] if after else []
+        return f"concat({', '.join(parts)})"
 
 
 def _pg_float(expr: str) -> str:
@@ -254,9 +337,8 @@ def iter_encoded(
     """The incidents passing ``filters``, oldest first, already written as ``fmt`` (a stream format).
 
     Each :class:`Encoded` holds up to ``rows`` incidents' GeoJSON features or CSV
-    lines joined by ``fmt``'s separator, as the database wrote them (on
-    PostgreSQL, CSV is written from :func:`iter_chunks` by
-    :func:`geo.formats.export.encode`). On SQLite the work is split into pieces
+    lines joined by ``fmt``'s separator, as the database wrote them
+    (:func:`feature_sql`, :func:`csv_row_sql`). On SQLite the work is split into pieces
     of at most ``rows`` index entries, read by ``workers`` threads (default: one
     per core, at most :data:`MAX_WORKERS`) on connections of their own and
     handed on in order (:func:`_sqlite_encoded`).
@@ -266,17 +348,14 @@ def iter_encoded(
     engine = store._engine
     if engine.dialect.name == "sqlite":
         if fmt == "csv":
-            encoding = _Encoding(csv_row_sql(carriage_returns=False), separator, if_cr=csv_row_sql())
+            encoding = _Encoding(RowSql(csv_row_sql(carriage_returns=False)), separator, if_cr=RowSql(csv_row_sql()))
         else:
             encoding = _Encoding(feature_sql("sqlite"), separator)
         yield from _sqlite_encoded(store, filters, encoding, rows, _workers() if workers is None else workers)
         return
-    if fmt == "csv":
-        for chunk in iter_chunks(store, filters, rows=rows):
-            yield encode(chunk, fmt)
-        return
-    feature = sa.literal_column(feature_sql(engine.dialect.name))
-    query = sa.select(feature).where(where(filters)).order_by(t.c.date, t.c.id)
+    dialect = engine.dialect.name
+    text = sa.literal_column(csv_row_sql(dialect) if fmt == "csv" else feature_sql(dialect).text)
+    query = sa.select(text).where(where(filters)).order_by(t.c.date, t.c.id)
     with store._guard("reading the incidents"), engine.connect() as conn:
         with conn.begin():
             conn.exec_driver_sql("SET LOCAL extra_float_digits = 3")
@@ -367,28 +446,32 @@ def _key_value(key: _Key):
 class _Encoding:
     """How SQLite writes an export's incidents: each one's text, the text between two."""
 
-    row_sql: str
+    row: RowSql
     separator: str
-    if_cr: str | None = None  # the row SQL for a piece whose text holds a carriage return (CSV)
+    if_cr: RowSql | None = None  # for a piece whose text holds a carriage return (CSV)
 
 
 def _read_piece(conn, filters: Filters, encoding: _Encoding, lo: _Key | None, hi: _Key | None) -> list[Encoded]:
     """The incidents passing ``filters`` with keys in (``lo``, ``hi``], as one :class:`Encoded` (none if empty)."""
-    data, n = _read_joined(conn, filters, encoding.row_sql, encoding.separator, lo, hi)
+    data, n = _read_joined(conn, filters, encoding.row, encoding.separator, lo, hi)
     if encoding.if_cr and n and b"\r" in data:  # rare: such a CSV line is written another way
         data, n = _read_joined(conn, filters, encoding.if_cr, encoding.separator, lo, hi)
     return [Encoded(data, n)] if n else []
 
 
-def _read_joined(conn, filters: Filters, row_sql: str, separator: str, lo: _Key | None, hi: _Key | None):
-    """(the texts ``row_sql`` writes for the piece's incidents joined by ``separator``, how many)."""
+def _read_joined(conn, filters: Filters, row: RowSql, separator: str, lo: _Key | None, hi: _Key | None):
+    """(the texts ``row`` writes for the piece's incidents joined by ``separator``, how many)."""
     t = incidents_table
     conditions = [where(filters), *(_after(lo) if lo else ()), *(_up_to(hi) if hi else ())]
-    text = sa.literal_column(row_sql).label("text")
-    ordered = sa.select(text).where(*conditions).order_by(t.c.date, sa.literal_column("rowid"))
-    # group_concat in the order of an ordered subquery: SQLite never flattens one into an aggregate.
-    inner = ordered.subquery()
-    joined = sa.select(sa.cast(sa.func.group_concat(inner.c.text, separator), sa.LargeBinary), sa.func.count())
+    if row.columns:
+        columns, text = [sa.literal_column(sql).label(name) for name, sql in row.columns], sa.literal_column(row.text)
+    else:
+        columns, text = [sa.literal_column(row.text).label("text")], sa.literal_column("text")
+    # group_concat in the order of an ordered subquery: SQLite never flattens one into an aggregate
+    # (so the row's columns are computed once each, there).
+    inner = sa.select(*columns).where(*conditions).order_by(t.c.date, sa.literal_column("rowid")).subquery()
+    ordered = sa.select(text).select_from(inner)
+    joined = sa.select(sa.cast(sa.func.group_concat(text, separator), sa.LargeBinary), sa.func.count()).select_from(inner)
     try:
         return conn.execute(joined).one()
     except sa.exc.DBAPIError as exc:

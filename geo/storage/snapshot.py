@@ -104,7 +104,6 @@ TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site
 _ROWID = "__rowid"
 _LIVE = "__live"  # in a delta: whether the changed row is still there (not soft-deleted)
 _SOURCE_TEXT = "__source_text"
-_NUL_TEXT = "__source_text_nul"  # the same, read NUL-separated (SQLite)
 _META_VERSION = b"geo.storage.snapshot.version"
 _META_FORMAT = b"geo.storage.snapshot.format"
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str"
@@ -317,43 +316,33 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 def build(store) -> Snapshot:
     """Read the light frame, the rowids and the sources text from the store.
 
-    The light columns and ``incidents.source_text`` (the store's denormalised
-    copy of the sources text, see migration 0006), each as one JSON array built
-    by the database (as :meth:`Store.frame` does); see :func:`_read_columns`.
+    Every column comes as Arrow straight from the database driver
+    (:func:`geo.storage.columnar.read_tables`, in one read transaction with the
+    version stamped on the result), including ``incidents.source_text``, the
+    store's denormalised copy of the sources text (migration 0006).
     """
     from geo.formats.export import paused_gc
+    from geo.storage.columnar import read_tables
 
     started = time.perf_counter()
     _say("incident snapshot: reading the store…", end="")
-    engine = store._engine
-    dialect = engine.dialect.name
-    # On SQLite the sources text comes NUL-separated (no JSON to escape and parse: ~3 s less at
-    # a million rows), or as JSON when a text holds a NUL itself (the count then does not match).
-    text_name = _NUL_TEXT if dialect == "sqlite" else _SOURCE_TEXT
-    with paused_gc(), store._guard("reading the incidents"):
-        while True:
-            names = [*LIGHT_COLUMNS, text_name, *([_ROWID] if dialect == "sqlite" else [])]
-            meta, arrays = _read_columns(engine, names)
-            if text_name == _SOURCE_TEXT:
-                text = pa.array(orjson.loads(arrays[names.index(_SOURCE_TEXT)]), type=pa.large_string())
-                break
-            text = _split_nul(arrays[names.index(_NUL_TEXT)])
-            if len(text) == len(orjson.loads(arrays[names.index("date")])):
-                break
-            text_name = _SOURCE_TEXT
+    dialect = store._engine.dialect.name
+    with paused_gc():
+        meta, (table,) = read_tables(store, [_arrow_sql(dialect)])
+        if dialect == "sqlite":
+            table = table.slice(1)  # the typed first row (see _arrow_sql)
         version = f"{meta.get('store_id', '')}:{meta.get('data_version', '0')}"
         read_s = time.perf_counter() - started
         _say(f"\rincident snapshot: read in {read_s:.1f} s, building the frame…", end="")
-        raw = dict(zip(names, arrays))
-        del arrays
-        days = np.asarray(orjson.loads(raw["date"]), dtype="int64")
-        rowid = np.asarray(orjson.loads(raw.pop(_ROWID)), dtype=np.int64) if _ROWID in raw else None
-        ids = None if rowid is not None else pa.array(orjson.loads(raw["id"]), type=pa.large_string())
+        days = _numpy(table.column("date"), np.int64)
+        rowid = _numpy(table.column(_ROWID), np.int64) if dialect == "sqlite" else None
+        ids = None if rowid is not None else _one_array(table.column("id"), pa.large_string())
         order = _canonical_order(days, rowid, ids)
-        raw.pop(text_name)
+        text = _one_array(table.column(_SOURCE_TEXT), pa.large_string())
+        table = table.drop_columns([_SOURCE_TEXT])
         if order is not None:
             text = text.take(pa.array(order))
-        frame = _typed_frame(raw, order)
+        frame = _typed_frame(table, order)
         if rowid is not None and order is not None:
             rowid = rowid[order]
     _say(f"\rincident snapshot: {len(frame):,} incidents built in {time.perf_counter() - started:.1f} s"
@@ -415,91 +404,85 @@ def _first_rows(conn, queries) -> list[list]:
         cursor.close()
 
 
-def _read(engine, *queries: str):
-    """(meta dict, first row of each query...) read in one read transaction."""
-    with _read_transaction(engine) as (conn, meta):
-        return (meta, *_first_rows(conn, queries))
-
-
-# On SQLite the biggest columns are read by a second connection in a thread, side by side with
-# the rest (SQLite releases the GIL while it scans). PostgreSQL reads them in one query: two
-# scans of a big table need not return rows in the same order (synchronised sequential scans).
-_SIDE_COLUMNS = (_SOURCE_TEXT, _NUL_TEXT, "summary")
-
-
-def _read_columns(engine, names: list[str]) -> tuple[dict[str, str], list[str]]:
-    """(meta, one JSON array per name) for the live incidents, all of one version of the store."""
-
-    def sql(columns: list[str]) -> str:
-        return f"SELECT {_aggregated_columns(dialect, columns)} FROM incidents WHERE deleted_at IS NULL"
-
-    dialect = engine.dialect.name
-    side = [n for n in names if n in _SIDE_COLUMNS]
-    main = [n for n in names if n not in _SIDE_COLUMNS]
-    if dialect != "sqlite" or not side or not main:
-        return _read(engine, sql(names))
-    from concurrent.futures import ThreadPoolExecutor
-
-    for _attempt in range(3):
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(_read, engine, sql(side))
-            meta, main_arrays = _read(engine, sql(main))
-            side_meta, side_arrays = pending.result()
-        if meta == side_meta:  # no write committed between the two reads
-            break
-    else:  # writes kept landing between the two reads: read all in one transaction
-        return _read(engine, sql(names))
-    by_name = {**dict(zip(main, main_arrays)), **dict(zip(side, side_arrays))}
-    return meta, [by_name[n] for n in names]
-
-
 def _aggregated_columns(dialect: str, names: list[str]) -> str:
-    """The SELECT list reading each of ``names`` as one JSON array built by the database.
-
-    :data:`_NUL_TEXT` (SQLite): the sources text as one NUL-separated text instead.
-    """
+    """The SELECT list reading each of ``names`` as one JSON array built by the database (a refresh's delta)."""
     exprs = _EXPRESSIONS.get(dialect, _EXPRESSIONS["postgresql"])
     agg = _AGGREGATE.get(dialect, _AGGREGATE["postgresql"])
     special = {_ROWID: "rowid", _LIVE: "deleted_at IS NULL", _SOURCE_TEXT: "source_text"}
-    return ", ".join(
-        "group_concat(source_text, char(0))" if n == _NUL_TEXT else agg.format(special.get(n) or exprs.get(n, n))
-        for n in names
-    )
+    return ", ".join(agg.format(special.get(n) or exprs.get(n, n)) for n in names)
 
 
-def _split_nul(text: str | None) -> pa.Array:
-    """The large_string array of a NUL-separated text (None, as group_concat gives for no rows: empty)."""
-    if text is None:
-        return pa.array([], type=pa.large_string())
-    return pc.split_pattern(pa.scalar(text, pa.large_string()), "\x00").values
+# The light columns as the Arrow read selects them (see build); anything not named here is read as it is.
+_ARROW_EXPRESSIONS = {
+    "sqlite": {"date": _EXPRESSIONS["sqlite"]["date"], _ROWID: "rowid"},
+    "postgresql": {"date": _EXPRESSIONS["postgresql"]["date"]},
+}
 
 
-def _typed_frame(raw: dict[str, str], order: np.ndarray | None) -> pd.DataFrame:
-    """Typed columns from their JSON arrays; each text is parsed, converted and freed in turn."""
+def _kind(name: str) -> str:
+    """How a column read by build is typed: int, float or text."""
+    if name in ("lat", "lon"):
+        return "float"
+    return "int" if name in ("date", "intercepted", _ROWID, *_INT_COLUMNS, *_FIGURES) else "text"
+
+
+def _arrow_sql(dialect: str) -> str:
+    """The query build reads: every light column, the sources text and (SQLite) the rowid of live incidents.
+
+    SQLite's driver types each column from its first rows (geo.storage.columnar), so
+    the query starts with a row holding a value of each column's type, which build
+    drops: a column that is NULL in every row of the first batch (site_id) would
+    otherwise be taken for integers and fail at the first text in a later batch.
+    """
+    names = [*LIGHT_COLUMNS, _SOURCE_TEXT, *([_ROWID] if dialect == "sqlite" else [])]
+    exprs = _ARROW_EXPRESSIONS.get(dialect, _ARROW_EXPRESSIONS["postgresql"])
+    special = {_SOURCE_TEXT: "source_text"}
+    select = ", ".join(f'{exprs.get(n) or special.get(n, n)} AS "{n}"' for n in names)
+    sql = f"SELECT {select} FROM incidents WHERE deleted_at IS NULL"
+    if dialect != "sqlite":
+        return sql
+    typed = {"int": "0", "float": "0.5", "text": "''"}
+    first = ", ".join(f'{typed[_kind(n)]} AS "{n}"' for n in names)
+    return f"SELECT {first} UNION ALL {sql}"
+
+
+def _one_array(column: pa.ChunkedArray, type_: pa.DataType | None = None) -> pa.Array:
+    """A column as one Arrow array (of ``type_`` when given)."""
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    return array if type_ is None or array.type == type_ else array.cast(type_)
+
+
+def _numpy(column: pa.ChunkedArray, dtype) -> np.ndarray:
+    """A column without missing values as a numpy array of ``dtype``."""
+    return np.asarray(_one_array(column).to_numpy(zero_copy_only=False), dtype=dtype)
+
+
+def _typed_frame(table: pa.Table, order: np.ndarray | None) -> pd.DataFrame:
+    """The light frame from the Arrow columns build read, rows put in ``order`` (None: as read)."""
 
     def ordered(values: np.ndarray) -> np.ndarray:
         return values if order is None else values[order]
 
     data: dict[str, Any] = {}
-    n = -1
+    n = table.num_rows
     for name in LIGHT_COLUMNS:
-        values = orjson.loads(raw.pop(name))
-        n = len(values) if n < 0 else n
+        column = table.column(name)
         if name == "date":
-            days = ordered(np.asarray(values, dtype="int64"))
+            days = ordered(_numpy(column, np.int64))
             data[name] = pd.Series(days.astype("datetime64[D]").astype("datetime64[ns]"))
         elif name in ("lat", "lon"):
-            data[name] = pd.Series(ordered(np.asarray(values, dtype="float64")))
+            data[name] = pd.Series(ordered(_numpy(column, np.float64)))
         elif name in _INT_COLUMNS:
-            data[name] = pd.Series(ordered(np.asarray(values, dtype="int64")))
+            data[name] = pd.Series(ordered(_numpy(column, np.int64)))
         elif name == "intercepted":
-            data[name] = pd.Series(ordered(np.asarray(values, dtype=bool)))
+            data[name] = pd.Series(ordered(_numpy(column, np.int64) != 0))
         elif name in _FIGURES:
-            floats = ordered(np.asarray(values, dtype="float64"))  # None -> NaN
-            missing = np.isnan(floats)
-            data[name] = pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, floats).astype("int64"), missing))
+            array = _one_array(column, pa.int64())
+            missing = ordered(np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool))
+            values = ordered(np.asarray(array.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64))
+            data[name] = pd.Series(pd.arrays.IntegerArray(values, missing))
         else:
-            array = pa.array(values, type=pa.large_string())
+            array = _one_array(column, pa.large_string())
             categorical = name in CATEGORY_COLUMNS or (
                 name in MAYBE_CATEGORY_COLUMNS and n > 0 and pc.count_distinct(array).as_py() <= n // 4
             )
@@ -507,7 +490,6 @@ def _typed_frame(raw: dict[str, str], order: np.ndarray | None) -> pd.DataFrame:
                 data[name] = _categorical(array, order)
             else:
                 data[name] = _strings(array if order is None else array.take(pa.array(order)))
-        del values
     return pd.DataFrame(data, columns=list(LIGHT_COLUMNS), copy=False)
 
 

@@ -157,6 +157,39 @@ def test_feature_text_keeps_text_exactly_and_coordinates_to_six_decimals(tricky)
             assert round(value, 6) == value
 
 
+def float_values() -> list[float]:
+    """Floats of every kind a store may hold: short decimals (most coordinates), full precision, edges."""
+    rng = np.random.default_rng(8)
+    values = [0.0, -0.0, 33.0, -44.0, 1e-4, -1e-4, 9.9e-5, 1e-5, 123456.5, 999999999.999999, 1e9, 1e9 + 0.5, 1e15, 3e17]
+    for decimals in range(7):  # a number with at most 6 decimals, as the double nearest it
+        k = rng.integers(-(10**9), 10**9, 2_000) * rng.choice([1, 10, 1000, 10**6], 2_000)
+        values += [float(v) / 10**decimals for v in k]
+    values += [float(v) for v in rng.uniform(-180, 180, 2_000)]  # 15-17 significant digits
+    values += [float(v) for v in rng.uniform(-1, 1, 500) * 1e-3]
+    values += [float(v) / 1e6 + 1e-13 for v in rng.integers(0, 10**8, 500)]  # a hair off 6 decimals
+    return values
+
+
+def test_sqlite_writes_every_float_as_python_does_and_its_short_path_rounds_to_itself():
+    """The properties' text of a float is ``repr``'s; where the 6-decimal shortcut applies, rounding changes nothing."""
+    from geo.storage.store import _float_text
+
+    con = sqlite3.connect(":memory:")
+    con.create_function("geo_float_text", 1, _float_text, deterministic=True)
+    con.execute("CREATE TABLE t (x REAL)")
+    values = float_values()
+    con.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+    shortcut = query._sqlite_decimals("x")
+    rows = con.execute(
+        f"SELECT x, {query._sqlite_float('x')}, {shortcut}, printf('%!.15g', x), printf('%!.15g', round(x, 6)) FROM t"
+    ).fetchall()
+    assert [text for _x, text, *_ in rows] == [repr(x) for x, *_ in rows]  # (SQLite keeps no -0.0)
+    short = [(own, rounded) for _x, _text, is_short, own, rounded in rows if is_short]
+    assert len(short) > len(values) // 2  # the shortcut is the common case...
+    assert all(own == rounded for own, rounded in short)  # ...where the coordinate is the property's own text
+    assert not any(is_short for x, _t, is_short, *_ in rows if x != round(x, 6) or abs(x) > 1e9 or abs(x) < 1e-4)
+
+
 @pytest.mark.parametrize("needle", ["ḥamdāniyah", "ḤAMDĀNIYAH", "é", "🚀"])
 def test_text_filter_folds_case_beyond_ascii(tricky, needle):
     """SQLite's lower() folds ASCII only; the filter matches as PostgreSQL and the dashboard's snapshot do."""

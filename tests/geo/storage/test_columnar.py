@@ -1,0 +1,214 @@
+"""The snapshot built from Arrow columns (geo.storage.columnar) equals the store's own frame, value for value,
+whichever way the columns travel: SQLite rows in this process (small stores), SQLite through ADBC in a child
+process (large stores), PostgreSQL through ADBC; and the version it carries is the version of its rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from geo.errors import StoreError
+from geo.storage import columnar
+from geo.storage import snapshot as snap
+from geo.storage.store import Store
+from geo.testing.synth import synth_incidents
+from tests.conftest import postgres_schema
+from tests.geo.incident_factory import make_incident
+
+BUILD = snap.build
+
+# Awkward values written straight into the columns (the store's own writes would refuse some of them).
+AWKWARD_TEXT = {
+    "summary": "line one\nline two\x00after a NUL",
+    "actor": "Kata'ib \"Hezbollah\" — كتائب حزب الله 🚀",
+    "location": "\x00",
+    "target": "tab\there\r\nand back\\slash",
+    "attributed_by": "",
+}
+# (No -0.0: SQLite stores it as the integer 0.)
+
+
+def awkward_text(store: Store) -> dict[str, str]:
+    """AWKWARD_TEXT as the store can hold it (PostgreSQL text cannot hold NUL: U+001F instead)."""
+    if store._engine.dialect.name == "sqlite":
+        return AWKWARD_TEXT
+    return {column: value.replace("\x00", "\x1f") for column, value in AWKWARD_TEXT.items()}
+
+
+EXTREME_FLOATS = [1.7976931348623157e308, -1.7976931348623157e308, 5e-324, 2.2250738585072014e-308, 0.1 + 0.2, 1 / 3]
+
+
+@pytest.fixture(params=["sqlite rows", "sqlite child", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_url(request, tmp_path, monkeypatch):
+    """An empty database's URL, read each way: SQLite rows in this process (a small store), SQLite through
+    ADBC in a child process (as a large store is; in batches of 7 rows), PostgreSQL through ADBC."""
+    if request.param == "postgresql":
+        with postgres_schema() as url:
+            yield url
+        return
+    if request.param == "sqlite child":
+        monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)  # every store counts as large
+        monkeypatch.setattr(columnar, "SQLITE_BATCH_ROWS", 7)  # many batches: types must hold across them
+    yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+@pytest.fixture
+def awkward(any_url):
+    """A store of 60 incidents: NULL site ids first (a whole driver batch of them), awkward text, extreme floats,
+    missing figures, soft-deleted rows."""
+    s = Store(any_url)
+    s.migrate()
+    s.upsert_many(synth_incidents(60, seed=11), user="tests")
+    ids = sorted(s.frame()["id"])
+    with s._engine.begin() as conn:
+        conn.execute(sa.text("UPDATE incidents SET site_id = NULL WHERE id IN :ids").bindparams(
+            sa.bindparam("ids", expanding=True)), {"ids": ids[:20]})  # fmt: skip
+        for i, (column, value) in enumerate(awkward_text(s).items()):
+            conn.execute(sa.text(f"UPDATE incidents SET {column} = :v WHERE id = :id"), {"v": value, "id": ids[30 + i]})
+        for i, value in enumerate(EXTREME_FLOATS):
+            conn.execute(sa.text("UPDATE incidents SET lat = :v, lon = :w WHERE id = :id"),
+                         {"v": value, "w": -value, "id": ids[40 + i]})  # fmt: skip
+        conn.execute(sa.text("UPDATE incidents SET munitions = NULL, killed = NULL, injured = 0 WHERE id = :id"),
+                     {"id": ids[50]})  # fmt: skip
+    for gone in ids[55:58]:
+        s.soft_delete(gone, user="tests")
+    yield s
+    s.dispose()
+
+
+def test_the_arrow_build_equals_the_store_frame_value_for_value(awkward):
+    built = BUILD(awkward)
+    want = awkward.frame().drop(columns="sources")
+    if built.rowid is None:  # PostgreSQL: same-day rows by id (the canonical order), not storage order
+        want = want.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+    assert len(built) == len(want) == 57  # the soft-deleted rows are not in it
+    got = snap._plain(built.frame)
+    # Floats are the stored doubles, bit for bit. Store.frame reads SQLite's
+    # floats as printf('%!.17g') text, which is off by one unit at the largest doubles: the
+    # rows holding the extreme values are compared with what was written instead.
+    ids = sorted(awkward.frame()["id"])
+    written = {ids[40 + i]: value for i, value in enumerate(EXTREME_FLOATS)}
+    extreme = got["id"].isin(list(written)).to_numpy()
+    for key, lat, lon in got.loc[extreme, ["id", "lat", "lon"]].itertuples(index=False):
+        assert np.float64(lat).tobytes() == np.float64(written[key]).tobytes(), key
+        assert np.float64(lon).tobytes() == np.float64(-written[key]).tobytes(), key
+    assert extreme.sum() == len(EXTREME_FLOATS)
+    for frame in (got, want):
+        frame.loc[frame["id"].isin(list(written)).to_numpy(), ["lat", "lon"]] = 0.0
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    # Text as stored: NULs, newlines, quotes, non-ASCII; NULL site ids missing, "" kept as "".
+    plain = snap._plain(built.frame).set_index("id", drop=False)
+    for column, value in awkward_text(awkward).items():
+        assert value in set(plain[column]), column
+    assert plain["site_id"].isna().sum() == want["site_id"].isna().sum() >= 17
+    # The sources text is the store's source_text column, row for row.
+    with awkward._engine.connect() as conn:
+        texts = dict(conn.exec_driver_sql("SELECT id, source_text FROM incidents WHERE deleted_at IS NULL").all())
+    assert built.source_text.to_pylist() == [texts[i] for i in plain["id"]]
+
+
+def test_the_child_process_and_the_rows_in_process_give_the_same_snapshot(tmp_path, monkeypatch):
+    from tests.geo.storage.test_snapshot import assert_same_snapshot
+
+    s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    s.migrate()
+    s.upsert_many(synth_incidents(300, seed=5), user="tests")
+    try:
+        in_process = BUILD(s)
+        monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+        assert_same_snapshot(BUILD(s), in_process)
+        # The file a cold start reads back is the same too.
+        path = snap.write_snapshot(BUILD(s), tmp_path / "child.arrow")
+        assert_same_snapshot(snap.read_snapshot(path), in_process)
+    finally:
+        s.dispose()
+
+
+def kinds(frame: pd.DataFrame) -> dict:
+    """Each column's dtype, categoricals by the dtype of their categories (not the categories themselves)."""
+    return {
+        name: ("category", dtype.categories.dtype) if isinstance(dtype, pd.CategoricalDtype) else dtype
+        for name, dtype in frame.dtypes.items()
+    }
+
+
+def test_an_empty_store_builds_an_empty_typed_snapshot(any_url):
+    s = Store(any_url)
+    s.migrate()
+    try:
+        built = BUILD(s)
+        assert len(built) == 0 and len(built.source_text) == 0
+        s.upsert_many([make_incident(date=dt.date(2024, 1, 1))], user="tests")
+        assert kinds(built.frame) == kinds(BUILD(s).frame)
+    finally:
+        s.dispose()
+
+
+def test_the_version_is_read_in_the_same_transaction_as_the_rows(store_url, monkeypatch):
+    """A write committed after the meta read and before the incidents query is in neither."""
+    s = Store(store_url)
+    s.migrate()
+    s.upsert_many(synth_incidents(30, seed=2), user="tests")
+    try:
+        before_version, before = s.version(), s.frame().drop(columns="sources")
+        real = columnar.read_tables
+
+        def write_first(store, queries):
+            def written_then(sql):
+                s.upsert_many(synth_incidents(5, seed=99), user="tests")
+                return sql
+
+            return real(store, (written_then(sql) for sql in queries))
+
+        monkeypatch.setattr(columnar, "read_tables", write_first)
+        built = BUILD(s)
+        assert s.version() != before_version  # the write did land
+        assert built.version == before_version
+        pd.testing.assert_frame_equal(snap._plain(built.frame), before, check_exact=True)
+    finally:
+        s.dispose()
+
+
+def test_the_child_reads_rows_and_version_of_one_moment_while_writes_land(tmp_path, monkeypatch):
+    """Each write adds one incident and one data version: every build's row count must match its version."""
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    s.migrate()
+    s.upsert_many(synth_incidents(200, seed=3), user="tests")
+    base_count, base_version = s.count(), int(s.version().rpartition(":")[2])
+    stop = threading.Event()
+
+    def writer():
+        for i, inc in enumerate(synth_incidents(400, seed=4)):
+            if stop.is_set():
+                return
+            s.upsert_many([inc.with_changes(id=f"late-{i}")], user="tests")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for _ in range(4):
+            built = BUILD(s)
+            version = int(built.version.rpartition(":")[2])
+            assert len(built) == base_count + (version - base_version)
+    finally:
+        stop.set()
+        thread.join()
+        s.dispose()
+
+
+def test_a_locked_or_missing_store_is_a_store_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    path = tmp_path / "store.sqlite"
+    s = Store(f"sqlite:///{path}")
+    s.migrate()
+    s.dispose()
+    path.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="reading the incidents"):
+        BUILD(Store(f"sqlite:///{path}"))
