@@ -359,12 +359,7 @@ def attribution_statement(
             # "depots of a militia group blamed for the attack": the group the participle describes
             kind = "suspected" if HEDGE.search(seg) else "blamed"
             return Attribution(kind, before[-1].name, source.label if source is not None and not source.anaphoric else "")
-    if (am := _ALLEGED.search(seg)) and (
-        near := [
-            a for a in actors
-            if abs(a.start - (start + am.start())) < 60 and side_of(a.name) == "other" and not _OWNER_BEFORE.search(text, max(start, a.start - 30), a.start)
-        ]
-    ):  # fmt: skip
+    if (am := _ALLEGED.search(seg)) and (near := [a for a in actors if _accused(text, start, start + am.start(), a)]):
         # "drones allegedly launched by X": someone alleges it, and the word reports that allegation (the
         # outlet's hedge on a blame, not a suspicion of its own): blamed, by whoever accuses in the clause.
         by = [a for a in actors if side_of(a.name) == "us" and a.end <= near[0].start]
@@ -383,6 +378,11 @@ def attribution_statement(
     if im := INDIRECT.search(seg):
         return _indirect(seg, start, im, actors, recent_actor, source)
     return None
+
+
+def _accused(text: str, start: int, alleged: int, a: ActorMention) -> bool:
+    """Whether "allegedly" at ``alleged`` accuses the armed group ``a`` (near it, and not the owner of a site)."""
+    return abs(a.start - alleged) < 60 and side_of(a.name) == "other" and not _OWNER_BEFORE.search(text, max(start, a.start - 30), a.start)
 
 
 def _indirect(seg: str, start: int, im: re.Match, actors: list[ActorMention], recent_actor: str | None, source: Source | None):
