@@ -42,24 +42,21 @@ st.title("About the data")
 
 st.markdown(
     "Each incident is one attack (rocket, drone, missile, indirect fire…) on a site in Iraq, Syria or a "
-    "neighbouring country, compiled from news reports. An incident keeps **every report** that describes it, "
-    "with the figures *that* report gives, so conflicting numbers (five rockets or eight) stay visible "
-    "instead of one silently replacing the other. Places are resolved against a curated gazetteer of bases, "
-    "airports and towns (see the Gazetteer page); the field meanings follow ACLED's codebook where one exists."
+    "neighbouring country, compiled from news reports. An incident keeps **every report** that describes it "
+    "as news (a later story that recalls it in passing is not a source), with the figures *that* report gives, "
+    "so conflicting numbers (five rockets or eight) stay visible instead of one silently replacing the other. "
+    "Places are resolved against a curated gazetteer of bases, airports and towns (see the Gazetteer page); "
+    "the field meanings follow ACLED's codebook where one exists."
 )
 
+# Static tables, not data grids: a grid keeps each row one line high and cut the meanings off at a
+# phone's width (its toolbar also covered the next heading); a table wraps them.
 st.subheader("Fields")
-st.dataframe(
-    pd.DataFrame({"field": list(FIELDS), "meaning": [FIELD_MEANINGS[f] for f in FIELDS]}),
-    hide_index=True,
-    key="ia_about_fields",
-)
+st.table(pd.DataFrame({"field": list(FIELDS), "meaning": [FIELD_MEANINGS[f] for f in FIELDS]}).set_index("field"))
 
 st.subheader("Location precision codes")
-st.dataframe(
-    pd.DataFrame({"code": list(GEO_PRECISIONS), "the point is": list(GEO_PRECISIONS.values())}),
-    hide_index=True,
-    key="ia_about_geo",
+st.table(
+    pd.DataFrame({"code": list(GEO_PRECISIONS), "the point is": list(GEO_PRECISIONS.values())}).set_index("code")
 )
 
 st.subheader("Attribution")

@@ -1,7 +1,8 @@
-"""Leaflet and its cluster plugin, served by the app itself: the map needs no CDN.
+"""Leaflet and its plugins, served by the app itself: the map needs no CDN.
 
-The files come from the installed ``XStatic-Leaflet`` and
-``XStatic-Leaflet-MarkerCluster`` packages and are copied into
+The files come from the installed ``XStatic-Leaflet``,
+``XStatic-Leaflet-MarkerCluster`` and ``XStatic-Leaflet-GestureHandling``
+packages and are copied into
 ``static/vendor/`` (gitignored) when the app starts. Streamlit's static serving
 (``server.enableStaticServing`` in ``.streamlit/config.toml``) then serves them
 at ``/app/static/vendor/...``. Copying is idempotent: a file is rewritten only
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_gesturehandling as xs_gestures
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 from geo.config import PROJECT_ROOT
@@ -49,6 +51,9 @@ VENDOR_FILES: tuple[tuple[Path, str, str], ...] = (
     (Path(xs_cluster.BASE_DIR), "leaflet.markercluster.js", "leaflet.markercluster/leaflet.markercluster.js"),
     (Path(xs_cluster.BASE_DIR), "MarkerCluster.css", "leaflet.markercluster/MarkerCluster.css"),
     (Path(xs_cluster.BASE_DIR), "MarkerCluster.Default.css", "leaflet.markercluster/MarkerCluster.Default.css"),
+    # One finger scrolls the page, two move the map (ui.maplayers._CooperativeGestures).
+    (Path(xs_gestures.BASE_DIR), "leaflet-gesture-handling.min.js", "leaflet-gesture-handling/leaflet-gesture-handling.min.js"),
+    (Path(xs_gestures.BASE_DIR), "leaflet-gesture-handling.min.css", "leaflet-gesture-handling/leaflet-gesture-handling.min.css"),
 )
 
 
@@ -60,14 +65,19 @@ class VendorAssets:
     leaflet_css: str
     cluster_js: str
     cluster_css: tuple[str, ...]
-    bundle_js: str  # Leaflet and the cluster plugin in one file (what maps load)
+    gestures_css: str
+    bundle_js: str  # Leaflet and its plugins in one file (what maps load)
 
 
-# Leaflet then its cluster plugin, in one file: streamlit-folium loads a map's scripts one
+# Leaflet then its plugins, in one file: streamlit-folium loads a map's scripts one
 # after the other, each only once the previous one has run, and in the busy first seconds
 # of a page every such hop waited for the main thread (measured: 0.3 s between the two).
 BUNDLE = "leaflet-bundle.js"
-_BUNDLED = ("leaflet/leaflet.js", "leaflet.markercluster/leaflet.markercluster.js")
+_BUNDLED = (
+    "leaflet/leaflet.js",
+    "leaflet.markercluster/leaflet.markercluster.js",
+    "leaflet-gesture-handling/leaflet-gesture-handling.min.js",
+)
 
 
 def ensure_vendor_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
@@ -113,12 +123,13 @@ def vendor_assets(base_url_path: str = "") -> VendorAssets:
             f"{root}/leaflet.markercluster/MarkerCluster.css",
             f"{root}/leaflet.markercluster/MarkerCluster.Default.css",
         ),
+        gestures_css=f"{root}/leaflet-gesture-handling/leaflet-gesture-handling.min.css",
         bundle_js=f"{root}/{BUNDLE}",
     )
 
 
 def localize(folium_map, assets: VendorAssets) -> None:
-    """Point ``folium_map`` at the local Leaflet (+ cluster plugin) and nothing else.
+    """Point ``folium_map`` at the local Leaflet (+ its plugins) and nothing else.
 
     folium declares its CDN files as class attributes; instance attributes
     override them for this map only. streamlit-folium collects ``default_js`` /
@@ -127,7 +138,9 @@ def localize(folium_map, assets: VendorAssets) -> None:
     always loaded because the component loads scripts once, at mount, while the
     incident layer decides per filter whether to cluster.
     """
-    folium_map.default_js = [("leaflet", assets.bundle_js)]  # Leaflet and the cluster plugin (BUNDLE)
-    folium_map.default_css = [("leaflet_css", assets.leaflet_css)] + [
-        (f"markercluster_css_{i}", href) for i, href in enumerate(assets.cluster_css)
-    ]
+    folium_map.default_js = [("leaflet", assets.bundle_js)]  # Leaflet and its plugins (BUNDLE)
+    folium_map.default_css = (
+        [("leaflet_css", assets.leaflet_css)]
+        + [(f"markercluster_css_{i}", href) for i, href in enumerate(assets.cluster_css)]
+        + [("gesture_handling_css", assets.gestures_css)]
+    )

@@ -48,8 +48,9 @@ DETAILS_MIN_PX = 300
 # What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header
 # and the data's coverage under it.
 MAP_OFFSET_PX = 142
-# On a phone the header wraps (title, then the figures on two lines; the coverage stays one line).
-MAP_OFFSET_NARROW_PX = 210
+# On a phone the header wraps: the title, then the figures on two lines, then the coverage on
+# up to three (cut to one line, it lost everything after the data's dates, ending in "…").
+MAP_OFFSET_NARROW_PX = 250
 
 
 def map_page_css() -> str:
@@ -76,6 +77,8 @@ def map_page_css() -> str:
   {iframe}{{height:calc(100vh - {MAP_OFFSET_NARROW_PX}px) !important;}}
   {details}{{max-height:none;overflow:visible;}}
   .st-key-{HINT_KEY}{{display:none;}}
+  .st-key-{COVER_KEY}{{margin-top:0;}}  /* under the figures' second line, not on it */
+  .st-key-{COVER_KEY} p{{white-space:normal;line-height:1.35;}}
   .st-key-{SHEET_KEY}{{position:fixed;left:0;right:0;bottom:0;z-index:999990;max-height:40vh;overflow-y:auto;
     background:var(--background-color,#fff);padding:.5rem .75rem 1rem;border-radius:12px 12px 0 0;
     box-shadow:0 -2px 14px rgba(0,0,0,.3);}}

@@ -48,6 +48,7 @@ from ui.symbols import SHAPES, ActorColours, marker_css
 __all__ = [
     "CLUSTER_THRESHOLD",
     "FIT_MAX_ZOOM",
+    "GESTURE_HINT",
     "LEGEND_OPEN_FROM_PX",
     "MAX_POPUP_SOURCES",
     "REVEAL_POPUP_FROM_PX",
@@ -91,19 +92,23 @@ html,body{margin:0;overflow:hidden;}
 .ia-pop td{padding:1px 0;}
 .ia-pop .ia-sum{margin:6px 0 4px;font-size:12px;max-height:9em;overflow:auto;}
 .ia-pop .ia-src{margin:0;padding-left:16px;font-size:12px;}
-.ia-legend{background:rgba(255,255,255,.93);padding:4px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);
-  font:11px/1.3 system-ui,sans-serif;}
+.ia-legend{background:rgba(255,255,255,.93);padding:3px 7px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.35);
+  font:11px/1.2 system-ui,sans-serif;}
 .ia-legend summary{cursor:pointer;font-weight:600;}
-.ia-legend .ia-cols{display:flex;gap:12px;margin-top:3px;max-height:170px;overflow:auto;}
-.ia-legend .ia-col{max-width:170px;}
-.ia-legend h4{margin:0 0 2px;font-size:11px;color:#444;}
-.ia-legend .ia-row{display:flex;align-items:center;gap:5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}
+.ia-legend .ia-cols{display:flex;gap:10px;margin-top:2px;max-height:170px;overflow:auto;}
+.ia-legend .ia-col:first-child{max-width:150px;}
+.ia-legend h4{margin:0 0 1px;font-size:11px;color:#444;}
+.ia-legend .ia-row{display:flex;align-items:center;gap:4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}
 .ia-legend .ia-sw{width:10px;height:10px;border-radius:2px;flex:none;}
 .ia-legend .ia-mk{width:10px;height:10px;flex:none;}
-.ia-legend .ia-note{margin-top:4px;max-width:340px;white-space:normal;color:#444;}
-.ia-legend .ia-bsw{display:inline-block;width:15px;height:15px;border-radius:50%;vertical-align:middle;
+.ia-legend .ia-note{margin-top:3px;white-space:nowrap;color:#444;}
+.ia-legend .ia-bsw{display:inline-block;width:12px;height:12px;border-radius:50%;vertical-align:middle;
   margin-right:4px;background:conic-gradient(#d55e00 0 60%,#0072b2 60% 85%,#4d4d4d 85% 100%);
   box-shadow:0 0 0 1px rgba(0,0,0,.4);}
+/* Leaflet's own 12px: the component's stylesheet sets the map's font to 1rem, and at 16px the
+   attribution ran into the scale bar on a phone. */
+.leaflet-container .leaflet-control-attribution,.leaflet-container .leaflet-control-scale{font-size:12px;}
+.leaflet-container:after{text-align:center;}  /* the two-finger hint (Leaflet.GestureHandling) */
 .ia-fit a{display:flex;align-items:center;justify-content:center;color:#333;}
 .ia-fit a.leaflet-disabled{color:#bbb;}
 .ia-bin{background:none;border:none;}
@@ -390,10 +395,33 @@ class _Borders(folium.map.Layer):
                 map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tiled = true; } });
                 shapes.setStyle(tiled ? outline : filled);
             });
-            return L.layerGroup([shapes].concat({{ this.labels_js }}.map(function (l) {
+            var labels = {{ this.labels_js }}.map(function (l) {
                 return L.marker([l[0], l[1]], {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: "ia-label", html: l[2], iconSize: null})});
-            })));
+                    icon: L.divIcon({className: "ia-label ia-country", html: l[2], iconSize: null})});
+            });
+            // Zoomed out, neighbours' names ran into each other ("ISRAELJORDAN"): a name that
+            // would overlap one drawn before it (the list is in order of importance) is hidden.
+            function declutter() {
+                var drawn = [];
+                labels.forEach(function (m) {
+                    var el = m.getElement();
+                    if (!el) { return; }
+                    el.style.visibility = "";
+                    var r = el.getBoundingClientRect();
+                    var hit = drawn.some(function (d) {
+                        return r.left < d.right && r.right > d.left && r.top < d.bottom && r.bottom > d.top;
+                    });
+                    if (hit) { el.style.visibility = "hidden"; } else { drawn.push(r); }
+                });
+            }
+            // Again after every move (ten labels: nothing to measure), and once the label font is in.
+            map.on("zoomend moveend resize", declutter);
+            var group = L.layerGroup([shapes].concat(labels));
+            group.on("add", function () {
+                setTimeout(declutter, 0);
+                if (document.fonts) { document.fonts.ready.then(declutter); }
+            });
+            return group;
         })({{ this._parent.get_name() }});
         {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         {% endmacro %}
@@ -433,8 +461,9 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
         "faded: intercepted</div>"
     )
     note = (
-        '<div class="ia-note"><span class="ia-bsw"></span>Where many incidents are in view they are '
-        "counted per area; the ring shows the actors' shares. Click a circle to zoom in.</div>"
+        '<div class="ia-note" title="Where many incidents are in view they are counted per area; the ring shows '
+        "the actors' shares. Click a circle to zoom in.\"><span class=\"ia-bsw\"></span>Count per area, ring: actors' "
+        "shares</div>"
     )
     return (
         '<details open><summary>Legend</summary><div class="ia-cols">'
@@ -443,7 +472,13 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
     )
 
 
-LEGEND_OPEN_FROM_PX = 560  # maps at least this wide start with the legend open
+# Maps at least this wide start with the legend open. Open, it covered about a fifth of the
+# map at 1280×800 (356×204 px in the lower right, over southern Iraq, where most incidents
+# are); laid out tighter it is about 305×157 px. On a narrower map (a phone) even that is
+# too much: it starts folded there, one click from open. (Measuring its share of the map in
+# the browser was racy: the map's frame gets its final height from the page's CSS only after
+# the map's script ran, so the same legend folded at 1440×900 and stayed open at 1280×800.)
+LEGEND_OPEN_FROM_PX = 560
 
 
 class _Legend(MacroElement):
@@ -454,8 +489,6 @@ class _Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div", "ia-legend");
             div.innerHTML = {{ this.html_js }};
-            // Open, it takes about 330 x 150 px: on a narrower map that is the lower right of
-            // Iraq, where most incidents are. It starts folded there (one click opens it).
             var details = div.querySelector("details");
             if (details && map.getSize().x < {{ this.open_from_px }}) { details.open = false; }
             L.DomEvent.disableScrollPropagation(div);
@@ -611,6 +644,62 @@ class _FitControl(MacroElement):
         self.max_zoom = int(max_zoom)
 
 
+GESTURE_HINT = "Use two fingers to move the map"
+
+
+class _CooperativeGestures(MacroElement):
+    """On a touch screen one finger scrolls the page and two move the map (Google's "cooperative" mode).
+
+    The map is as wide as a phone: when a one-finger swipe panned it, nobody could scroll past
+    it to the timeline and downloads. Leaflet.GestureHandling (``XStatic-Leaflet-GestureHandling``,
+    in the vendored bundle) keeps dragging off until a second finger comes, shows the hint while
+    one finger moves, and leaves the swipe to the browser (Leaflet's ``touch-action`` is then
+    ``pan-x pan-y``; the map's frame has nothing to scroll, so the page scrolls). Two fingers
+    pan and pinch the map (Leaflet's touch zoom); the buttons and taps work as before.
+    Only touch changes: its own wheel handling ("ctrl + scroll to zoom") and its mouse hooks
+    are replaced, so a mouse drags and its wheel zooms as before. Two of its gaps are closed:
+    dragging stays on after a two-finger gesture, and a tap's emulated ``mouseover`` turned it
+    on, either making the next one-finger swipe pan the map again; here it goes off when the
+    last finger lifts, and only a real mouse pointer turns it on.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var lib = window.leafletGestureHandling;
+            if (!lib || !lib.GestureHandling) { return; }
+            var Cooperative = lib.GestureHandling.extend({
+                _disableInteractions: function () { this._map.dragging.disable(); },
+                _enableInteractions: function () { this._map.dragging.enable(); },
+                _handleScroll: function () {},
+                _handleMouseOver: function () {},
+                _handleMouseOut: function () {},
+                _handleTouch: function (e) {
+                    lib.GestureHandling.prototype._handleTouch.call(this, e);
+                    if ((e.type === "touchend" || e.type === "touchcancel") && e.touches.length === 0) {
+                        this._map.dragging.disable();
+                    }
+                }
+            });
+            var hint = {{ this.hint_js }};
+            map.options.gestureHandlingOptions = {text: {touch: hint, scroll: hint, scrollMac: hint}, duration: 1000};
+            map.addHandler("iaGestures", Cooperative);
+            map.iaGestures.enable();
+            map.getContainer().addEventListener("pointerover", function (e) {
+                if (e.pointerType === "mouse") { map.dragging.enable(); }
+            }, true);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "CooperativeGestures"
+        self.hint_js = script_json(GESTURE_HINT)
+
+
 _FROM_SETTINGS = object()
 
 
@@ -656,6 +745,7 @@ def base_map(
         m.add_child(_Legend(legend))
     if fit_button:
         m.add_child(_FitControl())
+    m.add_child(_CooperativeGestures())
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
     return m
 

@@ -105,9 +105,11 @@ def browser(chromium_path):
 class Session:
     """One browser context on the app, recording every request and every JS dialog."""
 
-    def __init__(self, browser, app_url: str, *, viewport: tuple[int, int] = (1440, 1000)):
+    def __init__(self, browser, app_url: str, *, viewport: tuple[int, int] = (1440, 1000), touch: bool = False):
         width, height = viewport
-        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True, has_touch=touch, is_mobile=touch
+        )
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))

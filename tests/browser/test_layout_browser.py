@@ -51,6 +51,15 @@ def test_the_map_fills_the_first_screen(sized):
     assert visible >= 0.6 * height, f"the map shows {visible:.0f} of {height} px"
     # The headline figures are one line beside or under the title, not four tall blocks.
     assert session.page.locator('[data-testid="stMetric"]').count() == 0
+    # The data's period is read whole (on a phone it wraps; cut to one line it ended in "…").
+    cover = session.page.locator(".st-key-ia_cover p").first
+    assert cover.evaluate("p => p.scrollWidth <= p.clientWidth + 1"), cover.inner_text()
+    if width <= 640:  # wrapped, it sat on the figures' second line
+        figures = session.page.locator(".st-key-ia_head p").first.bounding_box()
+        assert cover.bounding_box()["y"] >= figures["y"] + figures["height"] - 1
+    map_box = session.page.locator(MAP_IFRAME).bounding_box()
+    assert map_box["y"] >= cover.bounding_box()["y"] + cover.bounding_box()["height"] - 1  # not under the map
+    assert map_box["y"] + map_box["height"] <= height + 1  # and the map still ends on the first screen
     session.page.screenshot(path=str(session.screenshot(f"15_map_{width}x{height}")))  # the first screen only
     assert not [u for u in session.requests if HIGHLIGHTER in u]
     title, figures = (session.page.locator(f".st-key-ia_head {s}").first.bounding_box() for s in ("h1", "p"))
@@ -196,6 +205,17 @@ def test_the_details_heading_is_one_line_and_the_date_whole_at_laptop_width(brow
         session.close()
 
 
+def _gazetteer_map(session: Session, ready: str):
+    """The Gazetteer page's map frame, once its map exists and the JS condition ``ready`` holds."""
+    session.page.goto(session.app_url + "/Gazetteer")
+    iframe = session.page.locator(".st-key-ia_gaz_map iframe")
+    iframe.wait_for(timeout=60_000)
+    frame = iframe.element_handle().content_frame()
+    frame.wait_for_function(f"() => window.map && {ready}")
+    session.wait_idle()
+    return frame
+
+
 @pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
 def test_the_gazetteer_map_opens_on_every_listed_site(browser, bundled_app_url, viewport):
     """It opened on the incident map's view of Iraq and Syria: the Gulf and Jordan sites were off screen."""
@@ -204,12 +224,7 @@ def test_the_gazetteer_map_opens_on_every_listed_site(browser, bundled_app_url, 
     assert min(lon for _, _, lon in sites) < 37 and max(lon for _, _, lon in sites) > 50  # Jordan to the Gulf
     session = Session(browser, bundled_app_url, viewport=viewport)
     try:
-        session.page.goto(session.app_url + "/Gazetteer")
-        iframe = session.page.locator(".st-key-ia_gaz_map iframe")
-        iframe.wait_for(timeout=60_000)
-        frame = iframe.element_handle().content_frame()
-        frame.wait_for_function("() => window.map && document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
-        session.wait_idle()
+        frame = _gazetteer_map(session, "document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
         outside = frame.evaluate(
             "sites => sites.filter(s => !window.map.getBounds().contains([s[1], s[2]])).map(s => s[0])", sites
         )
@@ -228,5 +243,83 @@ def test_on_a_phone_the_gazetteer_map_is_on_the_first_screen(browser, bundled_ap
         box = frame.bounding_box()
         assert box["y"] + 0.5 * box["height"] < 844, f"the map starts at y={box['y']:.0f}"
         session.page.screenshot(path=str(session.screenshot("15_gazetteer_390x844")))
+    finally:
+        session.close()
+
+
+LEGEND_SHARE = 0.13  # of the map's area, at most (open, it covered about a fifth at 1280×800)
+
+
+def test_the_legend_leaves_the_map_readable(sized):
+    """Open, the legend covered 356×204 px of a 578×657 map at 1280×800: southern Iraq, where
+    most incidents are. It is laid out tighter and starts folded where it would still cover too much."""
+    session, (width, height) = sized
+    session.open("/")
+    frame = session.map_frame()
+    legend = frame.locator(".ia-legend")
+    legend.wait_for()
+    box = legend.bounding_box()
+    map_box = session.page.locator(MAP_IFRAME).bounding_box()
+    share = box["width"] * box["height"] / (map_box["width"] * map_box["height"])
+    assert share <= LEGEND_SHARE, f"the legend covers {share:.1%} of the map"
+    details = frame.locator(".ia-legend details")
+    if width >= 1280:  # a laptop's or desktop's map has room for it open
+        assert details.evaluate("d => d.open") is True
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()  # one click away, and open it is still compact
+        assert details.evaluate("d => d.open") is True
+    opened = legend.bounding_box()
+    assert opened["width"] <= 330 and opened["height"] <= 175, opened
+    for row in frame.locator(".ia-legend .ia-row").all():  # no label cut short
+        assert row.evaluate("r => r.scrollWidth <= r.clientWidth + 1"), row.inner_text()
+    session.page.screenshot(path=str(session.screenshot(f"16_legend_{width}x{height}")))
+
+
+def _overlapping_country_names(frame) -> list[str]:
+    return frame.evaluate(
+        """() => {
+            const boxes = Array.from(document.querySelectorAll('.ia-country'))
+                .filter(e => getComputedStyle(e).visibility !== 'hidden')
+                .map(e => [e.textContent, e.getBoundingClientRect()]);
+            const out = [];
+            boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
+                if (r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top) out.push(a + '/' + b);
+            }));
+            return out;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_country_names_never_run_into_each_other(browser, bundled_app_url, viewport):
+    """Zoomed out, the Gazetteer map read "ISRAELJORDAN" and "LEBANON" over "SYRIA"."""
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        frame = _gazetteer_map(session, "document.querySelectorAll('.ia-country').length > 5")
+        frame.wait_for_timeout(300)
+        assert _overlapping_country_names(frame) == []
+        shown = frame.evaluate(
+            "() => Array.from(document.querySelectorAll('.ia-country'))"
+            ".filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.textContent)"
+        )
+        assert {"Iraq", "Syria"} <= set(shown), shown  # the names that matter most stay
+        frame.evaluate("() => window.map.zoomOut(1, {animate: false})")
+        frame.wait_for_timeout(300)
+        assert _overlapping_country_names(frame) == []
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_the_scale_bar_and_the_credits_do_not_overlap(browser, bundled_app_url, viewport):
+    """At 16px (the component's 1rem) the credits line ran into the scale bar on a phone."""
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        scale, credits = (frame.locator(s).bounding_box() for s in (".leaflet-control-scale", ".leaflet-control-attribution"))
+        apart = (scale["x"] + scale["width"] <= credits["x"] or scale["y"] + scale["height"] <= credits["y"])
+        assert apart, (scale, credits)
+        assert frame.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.leaflet-control-attribution')).fontSize)") <= 12
     finally:
         session.close()

@@ -83,3 +83,22 @@ def test_a_link_to_a_page_on_a_fresh_server_shows_the_real_menu(browser, fresh_a
         assert session.page.get_by_role("heading", level=1).first.inner_text() != "Incident Atlas"  # not the map
     finally:
         session.close()
+
+
+def test_on_a_phone_the_about_tables_show_every_meaning_whole(browser, bundled_app_url):
+    """The field meanings were in a data grid: one line per row, cut off at the phone's edge
+    ("Stable identifier derived from date, place a"), and its toolbar covered the next heading."""
+    session = Session(browser, bundled_app_url, viewport=(390, 844))
+    try:
+        session.page.goto(f"{bundled_app_url}/About")
+        meaning = session.page.get_by_text("Stable identifier derived from date, place and event type")
+        meaning.wait_for(timeout=60_000)
+        session.wait_idle()
+        for table in session.page.locator('[data-testid="stTable"]').all():
+            box = table.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        box = meaning.bounding_box()
+        assert box["x"] + box["width"] <= 390 and meaning.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+        session.element_screenshot(session.page.locator('[data-testid="stTable"]').first, "17_about_fields_390x844")
+    finally:
+        session.close()

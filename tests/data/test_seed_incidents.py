@@ -1,8 +1,10 @@
 """data/incidents.csv: the incidents curated from the five seed reports.
 
 Checks the file loads, that every incident sits on a gazetteer site and cites
-seed reports as the manifest describes them, that dates are plausible, and that
-no text was copied from the reports.
+seed reports as the manifest describes them (or, for the earlier events the seeds
+mention only in passing, the news reports of the time in data/news_sources.csv),
+that every source reported the incident as news, that dates are plausible, and
+that no text was copied from the reports.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ D = dt.date
 INCIDENTS_CSV = PROJECT_ROOT / "data" / "incidents.csv"
 GAZETTEER_CSV = PROJECT_ROOT / "gazetteer.csv"
 SEED_SOURCES_CSV = PROJECT_ROOT / "data" / "seed_sources.csv"
+NEWS_SOURCES_CSV = PROJECT_ROOT / "data" / "news_sources.csv"
+# A source reports the incident as news: it was published at most this long after the
+# incident's period ended. A report two years on that recalls the event is background.
+NEWS_WITHIN = dt.timedelta(days=7)
 
 
 @pytest.fixture(scope="module")
@@ -87,18 +93,46 @@ def test_the_source_annotations_follow_the_manifest(seed_sources, manifest):
         assert ours["url"].startswith("https://") and 20 <= len(ours["title"]) <= 120
 
 
-def test_every_source_is_a_seed_report_with_a_human_title_and_link(incidents, seed_sources):
-    by_title = {row["title"]: row for row in seed_sources.values()}
-    assert len(by_title) == len(seed_sources)  # titles tell the reports apart
+@pytest.fixture(scope="module")
+def news_sources() -> list[dict]:
+    """data/news_sources.csv: the reports of the time for events the seeds only recall."""
+    with open(NEWS_SOURCES_CSV, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_source_is_an_annotated_report_with_a_human_title_and_link(incidents, seed_sources, news_sources):
+    reports = list(seed_sources.values()) + news_sources
+    by_title = {row["title"]: row for row in reports}
+    assert len(by_title) == len(reports)  # titles tell the reports apart
+    assert all(r["url"].startswith("https://") and 20 <= len(r["title"]) <= 120 for r in news_sources)
     for inc in incidents:
         assert inc.sources, inc.id
         for src in inc.sources:
             entry = by_title.get(src.title)
-            assert entry is not None, f"{inc.id}: {src.title!r} is not a seed report's title"
+            assert entry is not None, f"{inc.id}: {src.title!r} is not an annotated report's title"
             assert not src.title.endswith(".txt") and src.outlet != "Unknown outlet"
             assert src.outlet == entry["outlet"]
             assert src.published == D.fromisoformat(entry["published"])
             assert src.url == entry["url"]
+
+
+def _period_end(inc) -> dt.date:
+    if inc.date_precision == "month":
+        return (inc.date.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return inc.date + dt.timedelta(days=6 if inc.date_precision == "week" else 0)
+
+
+def test_every_source_reported_the_incident_as_news(incidents):
+    """The 2020-01-03 airstrike listed four January 2022 reports that recall it as background: a
+    journalist following those links found stories about other attacks. Sources are reports of the time."""
+    for inc in incidents:
+        for src in inc.sources:
+            assert inc.date <= src.published <= _period_end(inc) + NEWS_WITHIN, f"{inc.id}: {src.label}"
+
+
+def test_news_sources_are_used(incidents, news_sources):
+    cited = {s.title for inc in incidents for s in inc.sources}
+    assert {r["title"] for r in news_sources} <= cited
 
 
 def test_each_report_cites_each_incident_at_most_once(incidents):
@@ -120,10 +154,10 @@ def test_all_reviewed(incidents):
 
 # The lead's reading of the seeds, checked fact by fact: (date, site, type) -> expected values.
 EXPECTED = [
-    (D(2020, 1, 3), "baghdad-airport", "airstrike", dict(actor="United States", killed=2)),
+    (D(2020, 1, 3), "baghdad-airport", "airstrike", dict(actor="United States", killed=7)),
     (D(2020, 1, 8), "ain-al-asad", "missile", dict(actor="Iran")),
     (D(2020, 1, 8), "erbil-airport", "missile", dict(actor="Iran")),
-    (D(2021, 4, 1), "balad-air-base", "rocket", dict(date_precision="month", injured=5)),
+    (D(2021, 4, 1), "balad-air-base", "rocket", dict(date_precision="month", injured=2)),
     (D(2021, 5, 1), "ain-al-asad", "drone", dict(date_precision="month")),
     (D(2021, 6, 27), "iraq-syria-border", "airstrike", dict(killed=4, geo_precision=2)),
     (D(2021, 6, 28), "al-omar-oil-field", "artillery", dict(killed=0, injured=0)),

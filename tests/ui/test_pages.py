@@ -116,10 +116,10 @@ def test_gazetteer_page_lists_maps_and_finds_the_regional_sites(run_page):
 def test_about_page_explains_every_field_and_precision_code(run_page):
     at = run_page("pages/9_About.py")
     assert not at.exception
-    fields, precision = at.dataframe[0].value, at.dataframe[1].value
-    assert list(fields["field"]) == list(FIELDS)
+    fields, precision = at.table[0].value, at.table[1].value
+    assert list(fields.index) == list(FIELDS)
     assert fields["meaning"].str.len().min() > 10
-    assert list(precision["code"]) == list(GEO_PRECISIONS)
+    assert list(precision.index) == list(GEO_PRECISIONS)
 
 
 QARAQOSH = {"id": "qaraqosh", "name": "Qaraqosh", "aliases": "Bakhdida", "kind": "town", "country": "IQ",
