@@ -35,7 +35,8 @@ __all__ = [
 ]
 
 MANIFEST_COLUMNS = ("id", "url", "outlet", "published", "headline", "split")
-_SPLITS = {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"}  # heldout2-6: the fresh held-out parts of rounds 2-6
+_SPLITS = {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
+           "heldout7"}  # heldout2-7: the fresh held-out parts of rounds 2-7
 
 
 @dataclass(frozen=True)
