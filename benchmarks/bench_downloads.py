@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--viewers", type=int, default=5)
     parser.add_argument("--query", default="from=2020-01-01&to=2020-03-31", help="the downloaded view's URL query")
     parser.add_argument("--code", default=str(ROOT), help="checkout whose app runs")
+    parser.add_argument("--timeout", type=int, default=TIMEOUT_MS // 1000, help="seconds to wait for the links")
     parser.add_argument("--cache", help="GEO_CACHE_DIR (default: next to --db), so the snapshot is reused")
     args = parser.parse_args(argv)
     code = Path(args.code).resolve()
@@ -142,8 +143,14 @@ def main(argv: list[str] | None = None) -> int:
                         button = page.get_by_role("button", name="Prepare the files")
                         if button.count():
                             button.click()
-                    for page in pages:
-                        page.get_by_test_id("ia-download-csv").wait_for(timeout=TIMEOUT_MS)
+                    for i, page in enumerate(pages):
+                        try:
+                            page.get_by_test_id("ia-download-csv").wait_for(timeout=args.timeout * 1000)
+                        except Exception:  # say what the page shows instead, then give up
+                            bar = page.locator('[data-testid="stSidebar"]').inner_text()[-400:]
+                            print(f"viewer {i + 1}: no links after {args.timeout} s; its sidebar ends: {bar!r}")
+                            raise
+                    print(f"links on every page in {time.perf_counter() - start:.1f} s")
                     targets = [[p.get_by_test_id("ia-download-geojson"), p.get_by_test_id("ia-download-csv")]
                                for p in pages]  # fmt: skip
                 else:

@@ -219,6 +219,24 @@ def test_larger_sets_are_written_when_asked_and_the_largest_get_the_command(run_
                        " --output incidents_to_2030-12-31_drone.geojson"]  # fmt: skip
 
 
+def test_a_file_larger_than_streamlit_serves_gets_the_command_not_a_link(run_page, monkeypatch, tmp_path):
+    """The cap is the written file's size (Streamlit answers 404 past 200 MiB), not only the count."""
+    from ui import downloads
+
+    monkeypatch.setattr(downloads, "EXPORT_DIR", tmp_path)
+    at = run_page(params={"type": "drone"})
+    sizes = {name: path.stat().st_size for name, path in download_links(at)}
+    geojson, csv_size = sizes["incidents_all-dates_drone.geojson"], sizes["incidents_all-dates_drone.csv"]
+    assert csv_size < geojson
+    monkeypatch.setattr(downloads, "MAX_FILE_BYTES", (csv_size + geojson) // 2)
+    at = run_page(params={"type": "drone"})
+    assert [name for name, _ in download_links(at)] == ["incidents_all-dates_drone.csv"]
+    assert any("GeoJSON file" in c.value and "larger than the page serves" in c.value for c in at.sidebar.caption)
+    assert [t.value for t in at.sidebar.text if t.value.startswith("python -m geo export")] == [
+        "python -m geo export --format geojson --type drone --output incidents_all-dates_drone.geojson"
+    ]
+
+
 def test_csv_download_neutralises_formula_cells(store):
     """The dashboard's CSV goes through the same writer as the command line (OWASP CSV injection)."""
     from streamlit.testing.v1 import AppTest
