@@ -79,6 +79,18 @@ SETTLED = """() => {
 }"""
 
 
+URL_LOG = """(() => {
+    window.__iaUrls = [[0, location.search]];
+    for (const name of ['pushState', 'replaceState']) {
+        const original = history[name].bind(history);
+        history[name] = (state, title, url) => {
+            window.__iaUrls.push([Math.round(performance.now() / 100) / 10, String(url)]);
+            return original(state, title, url);
+        };
+    }
+})()"""
+
+
 def settle(page) -> None:
     """Until the page's script run is over and the sidebar offers the downloads (in any form)."""
     page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
@@ -119,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
                 contexts = [browser.new_context(accept_downloads=True) for _ in range(args.viewers)]
+                for c in contexts:  # every address the page takes, to explain a view that changed
+                    c.add_init_script(URL_LOG)
                 pages = [c.new_page() for c in contexts]
                 start = time.perf_counter()
                 for page in pages:  # the whole store first: what does the page offer?
@@ -149,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                         except Exception:  # say what the page shows instead, then give up
                             bar = page.locator('[data-testid="stSidebar"]').inner_text()[-400:]
                             print(f"viewer {i + 1}: no links after {args.timeout} s; its sidebar ends: {bar!r}")
+                            print(f"its addresses (s since load, URL): {page.evaluate('window.__iaUrls')}")
                             raise
                     print(f"links on every page in {time.perf_counter() - start:.1f} s")
                     targets = [[p.get_by_test_id("ia-download-geojson"), p.get_by_test_id("ia-download-csv")]

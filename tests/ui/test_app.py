@@ -219,6 +219,41 @@ def test_larger_sets_are_written_when_asked_and_the_largest_get_the_command(run_
                        " --output incidents_to_2030-12-31_drone.geojson"]  # fmt: skip
 
 
+def test_sessions_asking_for_the_same_files_at_once_all_get_the_links(run_page, monkeypatch, tmp_path):
+    """Three viewers click "Prepare the files" on the same view at once: one writes each file
+    (the others wait for it), and every page then shows both links."""
+    import threading
+    import time
+
+    from ui import downloads
+
+    monkeypatch.setattr(downloads, "EXPORT_DIR", tmp_path)
+    monkeypatch.setattr(downloads, "INLINE_ROWS", 2)
+    written, real_write = [], downloads._write
+
+    def slow_write(dataset, positions, download):
+        written.append(download.fmt)
+        time.sleep(0.5)  # long enough for the other sessions to ask while it writes
+        real_write(dataset, positions, download)
+
+    monkeypatch.setattr(downloads, "_write", slow_write)
+    pages = [run_page(params={"type": "drone"}) for _ in range(3)]
+    assert all(download_links(at) == [] for at in pages)
+    for at in pages:
+        at.button(key="ia_export_prepare").click()
+    threads = [threading.Thread(target=at.run) for at in pages]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert written == ["geojson", "csv"]
+    for at in pages:
+        assert not at.exception
+        assert [name for name, path in download_links(at) if path.is_file()] == [
+            "incidents_all-dates_drone.geojson", "incidents_all-dates_drone.csv",
+        ]  # fmt: skip
+
+
 def test_a_file_larger_than_streamlit_serves_gets_the_command_not_a_link(run_page, monkeypatch, tmp_path):
     """The cap is the written file's size (Streamlit answers 404 past 200 MiB), not only the count."""
     from ui import downloads
