@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", default="from=2020-01-01&to=2020-03-31", help="the downloaded view's URL query")
     parser.add_argument("--code", default=str(ROOT), help="checkout whose app runs")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_MS // 1000, help="seconds to wait for the links")
+    parser.add_argument("--log", help="keep the server's log in this file")
     parser.add_argument("--cache", help="GEO_CACHE_DIR (default: next to --db), so the snapshot is reused")
     args = parser.parse_args(argv)
     code = Path(args.code).resolve()
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"code: {code}; store: {db}; {args.viewers} viewers; load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory(prefix="bench-dl-") as tmp:
-        proc, url = start_app(env, Path(tmp) / "streamlit.log", root=code, timeout=120)
+        proc, url = start_app(env, Path(args.log or Path(tmp) / "streamlit.log"), root=code, timeout=120)
         sampler = RssSampler(proc.pid)
         sampler.start()
         try:
