@@ -275,19 +275,20 @@ def test_the_legend_leaves_the_map_readable(sized):
     session.page.screenshot(path=str(session.screenshot(f"16_legend_{width}x{height}")))
 
 
+_OVERLAPS_JS = """() => {
+    const boxes = Array.from(document.querySelectorAll('.ia-country'))
+        .filter(e => getComputedStyle(e).visibility !== 'hidden')
+        .map(e => [e.textContent, e.getBoundingClientRect()]);
+    const out = [];
+    boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
+        if (r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top) out.push(a + '/' + b);
+    }));
+    return out;
+}"""
+
+
 def _overlapping_country_names(frame) -> list[str]:
-    return frame.evaluate(
-        """() => {
-            const boxes = Array.from(document.querySelectorAll('.ia-country'))
-                .filter(e => getComputedStyle(e).visibility !== 'hidden')
-                .map(e => [e.textContent, e.getBoundingClientRect()]);
-            const out = [];
-            boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
-                if (r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top) out.push(a + '/' + b);
-            }));
-            return out;
-        }"""
-    )
+    return frame.evaluate(_OVERLAPS_JS)
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
@@ -296,7 +297,10 @@ def test_country_names_never_run_into_each_other(browser, bundled_app_url, viewp
     session = Session(browser, bundled_app_url, viewport=viewport)
     try:
         frame = _gazetteer_map(session, "document.querySelectorAll('.ia-country').length > 5")
-        frame.wait_for_timeout(300)
+        try:  # the names are laid out again after each move and once the font is in: wait for the last pass
+            frame.wait_for_function(f"() => ({_OVERLAPS_JS})().length === 0", timeout=5000)
+        except Exception:  # noqa: BLE001 - the assertion below names the overlapping names
+            pass
         assert _overlapping_country_names(frame) == []
         shown = frame.evaluate(
             "() => Array.from(document.querySelectorAll('.ia-country'))"
@@ -304,7 +308,10 @@ def test_country_names_never_run_into_each_other(browser, bundled_app_url, viewp
         )
         assert {"Iraq", "Syria"} <= set(shown), shown  # the names that matter most stay
         frame.evaluate("() => window.map.zoomOut(1, {animate: false})")
-        frame.wait_for_timeout(300)
+        try:  # the names are laid out again after each move and once the font is in: wait for the last pass
+            frame.wait_for_function(f"() => ({_OVERLAPS_JS})().length === 0", timeout=5000)
+        except Exception:  # noqa: BLE001 - the assertion below names the overlapping names
+            pass
         assert _overlapping_country_names(frame) == []
     finally:
         session.close()
