@@ -14,8 +14,10 @@ download costs the server no memory, any number of clicks deliver the same
 file, and a rerun cannot lose one. Viewers asking for the same view share one
 file; files of older data versions are removed a while after the data moved on.
 
-Streamlit serves static files of up to 200 MB: past :data:`MAX_ROWS` incidents
-the page gives the command line that writes the same export instead.
+Streamlit serves static files of up to 200 MiB (:data:`MAX_FILE_BYTES`; a larger one is a 404):
+past :data:`MAX_ROWS` incidents the page gives the command line that writes the same export
+instead, and so it does for a written file that came out larger than that (long summaries and
+many sources make a GeoJSON incident several times its usual ~0.8 kB).
 Sets of up to :data:`INLINE_ROWS` incidents are written as the page runs (a
 few milliseconds); larger ones when the viewer asks (one click, then the links).
 """
@@ -45,6 +47,7 @@ __all__ = [
     "EXPORT_DIR",
     "FORMATS",
     "INLINE_ROWS",
+    "MAX_FILE_BYTES",
     "MAX_ROWS",
     "Download",
     "cli_command",
@@ -59,7 +62,8 @@ EXPORT_DIR = STATIC_DIR / "exports"
 URL_PREFIX = "app/static/exports"  # where Streamlit serves EXPORT_DIR (relative to the page)
 # (format, button label, MIME type)
 FORMATS = (("geojson", "GeoJSON", "application/geo+json"), ("csv", "CSV", "text/csv"))
-MAX_ROWS = 150_000  # ~150 MB of GeoJSON: under Streamlit's 200 MB limit for a static file
+MAX_ROWS = 150_000  # ~120 MB of typical GeoJSON; past it the files are not even written
+MAX_FILE_BYTES = 200 * 1024 * 1024  # Streamlit's limit for a static file (MAX_APP_STATIC_FILE_SIZE)
 INLINE_ROWS = 5_000
 CHUNK_ROWS = 10_000  # rows completed with their sources and written at a time
 KEEP_OLD_S = 15 * 60  # files of an older data version stay this long (downloads in flight)
@@ -167,17 +171,25 @@ def offer(dataset: Dataset, filters: Filters, shown: pd.DataFrame, *, key: str =
                 return
         else:
             return
+    sizes = {d.fmt: _bytes(d.path) for d in downloads}
+    servable = [d for d in downloads if sizes[d.fmt] <= MAX_FILE_BYTES]
     # Plain links with a ``download`` name (st.html: sanitised, no Markdown). Every value in them is
     # made here (hex keys, file names of [A-Za-z0-9._-]), none comes from the data.
-    st.html(
-        '<div class="ia-downloads" style="display:flex;gap:1rem">'
-        + "".join(
-            f'<a href="{d.url}" download="{d.name}" data-testid="ia-download-{d.fmt}" title="{d.name}">'
-            f"⬇ {d.label}</a> <small>({_size(d.path)})</small>"
-            for d in downloads
+    if servable:
+        st.html(
+            '<div class="ia-downloads" style="display:flex;gap:1rem">'
+            + "".join(
+                f'<a href="{d.url}" download="{d.name}" data-testid="ia-download-{d.fmt}" title="{d.name}">'
+                f"⬇ {d.label}</a> <small>({_size(sizes[d.fmt])})</small>"
+                for d in servable
+            )
+            + "</div>"
         )
-        + "</div>"
-    )
+    for d in downloads:
+        if d not in servable:  # Streamlit would answer 404 (its static files stop at 200 MiB)
+            st.caption(f"The {d.label} file ({_size(sizes[d.fmt])}) is larger than the page serves "
+                       f"({MAX_FILE_BYTES / 1e6:,.0f} MB); the command line writes it:")  # fmt: skip
+            st.text(cli_command(filters, d.fmt))
 
 
 # --- internals ------------------------------------------------------------------------------
@@ -222,9 +234,12 @@ def _remove_stale(current: Path) -> None:
             pass
 
 
-def _size(path: Path) -> str:
+def _bytes(path: Path) -> int:
     try:
-        size = path.stat().st_size
+        return path.stat().st_size
     except OSError:
-        return "?"
+        return 0
+
+
+def _size(size: int) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"

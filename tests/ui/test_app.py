@@ -219,6 +219,59 @@ def test_larger_sets_are_written_when_asked_and_the_largest_get_the_command(run_
                        " --output incidents_to_2030-12-31_drone.geojson"]  # fmt: skip
 
 
+def test_sessions_asking_for_the_same_files_at_once_all_get_the_links(run_page, monkeypatch, tmp_path):
+    """Three viewers click "Prepare the files" on the same view at once: one writes each file
+    (the others wait for it), and every page then shows both links."""
+    import threading
+    import time
+
+    from ui import downloads
+
+    monkeypatch.setattr(downloads, "EXPORT_DIR", tmp_path)
+    monkeypatch.setattr(downloads, "INLINE_ROWS", 2)
+    written, real_write = [], downloads._write
+
+    def slow_write(dataset, positions, download):
+        written.append(download.fmt)
+        time.sleep(0.5)  # long enough for the other sessions to ask while it writes
+        real_write(dataset, positions, download)
+
+    monkeypatch.setattr(downloads, "_write", slow_write)
+    pages = [run_page(params={"type": "drone"}) for _ in range(3)]
+    assert all(download_links(at) == [] for at in pages)
+    for at in pages:
+        at.button(key="ia_export_prepare").click()
+    threads = [threading.Thread(target=at.run) for at in pages]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert written == ["geojson", "csv"]
+    for at in pages:
+        assert not at.exception
+        assert [name for name, path in download_links(at) if path.is_file()] == [
+            "incidents_all-dates_drone.geojson", "incidents_all-dates_drone.csv",
+        ]  # fmt: skip
+
+
+def test_a_file_larger_than_streamlit_serves_gets_the_command_not_a_link(run_page, monkeypatch, tmp_path):
+    """The cap is the written file's size (Streamlit answers 404 past 200 MiB), not only the count."""
+    from ui import downloads
+
+    monkeypatch.setattr(downloads, "EXPORT_DIR", tmp_path)
+    at = run_page(params={"type": "drone"})
+    sizes = {name: path.stat().st_size for name, path in download_links(at)}
+    geojson, csv_size = sizes["incidents_all-dates_drone.geojson"], sizes["incidents_all-dates_drone.csv"]
+    assert csv_size < geojson
+    monkeypatch.setattr(downloads, "MAX_FILE_BYTES", (csv_size + geojson) // 2)
+    at = run_page(params={"type": "drone"})
+    assert [name for name, _ in download_links(at)] == ["incidents_all-dates_drone.csv"]
+    assert any("GeoJSON file" in c.value and "larger than the page serves" in c.value for c in at.sidebar.caption)
+    assert [t.value for t in at.sidebar.text if t.value.startswith("python -m geo export")] == [
+        "python -m geo export --format geojson --type drone --output incidents_all-dates_drone.geojson"
+    ]
+
+
 def test_csv_download_neutralises_formula_cells(store):
     """The dashboard's CSV goes through the same writer as the command line (OWASP CSV injection)."""
     from streamlit.testing.v1 import AppTest
