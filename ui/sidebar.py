@@ -17,7 +17,7 @@ from geo.places.countries import COUNTRIES
 from geo.view.filters import DATE_PRESETS, Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from ui.data import Dataset
-from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, current_view, filters_from_widgets
+from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, current_view, filters_from_widgets, keep_widgets
 
 __all__ = ["country_name", "filter_sidebar", "sidebar_filters"]
 
@@ -68,6 +68,7 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
         st.multiselect("Country", countries, format_func=country_name, key=KEYS["countries"], placeholder="Any country")
         st.radio("Intercepted", list(INTERCEPTED_CHOICES), key=KEYS["intercepted"], horizontal=True)
         st.text_input("Search text", key=KEYS["text"], placeholder="summary, place, source…", max_chars=_TEXT_CHARS)
+    keep_widgets()
     return sidebar_filters(today)
 
 

@@ -41,10 +41,12 @@ __all__ = [
     "current_params",
     "current_view",
     "filters_from_widgets",
+    "keep_widgets",
     "loaded",
     "normalise_params",
     "period_for",
     "query_string",
+    "restore_widgets",
     "set_selected",
     "widget_values",
 ]
@@ -70,6 +72,11 @@ _RECENT = 50
 _VIEW = "_ia_view"  # the last committed ViewState
 _PAGE = "_ia_page"  # the page that committed it
 _LOADED = "_ia_loaded"  # what the last external load produced (Loaded)
+# A copy of the filter widgets' values under a key no widget owns. Streamlit drops a widget's
+# value at the end of a completed run that did not draw it; the map page draws its filters
+# after the map, so a run ending before them (an error, an interrupted or overlapping run under
+# load) left the next run with no period: "All time", and a URL without from/to.
+_KEPT = "_ia_filters_kept"
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,7 @@ def begin(
     before the sidebar widgets are created.
     """
     ss = st.session_state
+    restore_widgets()
     params = current_params()
     previous_page = ss.get(_PAGE)
     if params in ss.get(_URL, []) and previous_page == page and _LOADED in ss:
@@ -185,12 +193,30 @@ def begin(
             view = replace(view, selected=None)
     for name, value in widget_values(view.filters, today).items():
         ss[KEYS[name]] = value
+    keep_widgets()
     ss[_PAGE] = page
     ss[_URL] = [params]  # a new load: what was written before no longer describes this page
     ss[_VIEW] = view
     previous = ss.get(_LOADED)
     ss[_LOADED] = Loaded(view, tuple(notices), (previous.serial + 1) if previous else 1)
     return ss[_LOADED]
+
+
+def keep_widgets() -> None:
+    """Copy the filter widgets' values to a key of their own (after they are drawn or loaded)."""
+    ss = st.session_state
+    ss[_KEPT] = {name: ss[key] for name, key in KEYS.items() if key in ss}
+
+
+def restore_widgets() -> None:
+    """Put back the kept value of every filter widget whose value Streamlit dropped.
+
+    Call before the widgets are created (a widget's key may not be set once it is drawn).
+    """
+    ss = st.session_state
+    for name, value in (ss.get(_KEPT) or {}).items():
+        if KEYS[name] not in ss:
+            ss[KEYS[name]] = value
 
 
 def loaded() -> Loaded | None:
