@@ -17,6 +17,10 @@ URL into the widgets and when to write the widgets (and the map view) back:
 
 Between pages the view also lives in session state, because navigating with
 Streamlit's page menu may drop the query string.
+
+The filter widgets' values are also kept under a key no widget owns
+(:func:`keep_widgets`, :func:`restore_widgets`): Streamlit forgets a widget's value
+when a run completes without drawing it, and the map page draws its filters last.
 """
 
 from __future__ import annotations

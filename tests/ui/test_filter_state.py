@@ -8,11 +8,8 @@ then read no period ("All time") and wrote a URL without ``from``/``to``.
 
 from __future__ import annotations
 
+from tests.ui.test_app import qp as _params
 from ui import mapview
-
-
-def _params(at) -> dict[str, list[str]]:
-    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
 
 
 def test_period_survives_a_run_that_ends_before_the_sidebar(run_page, monkeypatch):
@@ -37,3 +34,25 @@ def test_period_survives_a_run_that_ends_before_the_sidebar(run_page, monkeypatc
     assert at.sidebar.selectbox(key="ia_period").value == "Custom range"
     assert at.sidebar.date_input(key="ia_from").value.isoformat() == "2024-01-01"
     assert _params(at).get("from") == ["2024-01-01"] and _params(at).get("to") == ["2024-03-31"]
+
+
+def test_a_period_chosen_in_the_sidebar_survives_too(run_page, monkeypatch):
+    at = run_page()
+    at.sidebar.selectbox(key="ia_period").set_value("Last 30 days").run()
+    chosen = _params(at)
+    assert "from" in chosen and "to" in chosen
+
+    show_map = mapview.show_map
+    calls = []
+
+    def failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a run that ends before the sidebar is drawn")
+        return show_map(*args, **kwargs)
+
+    monkeypatch.setattr(mapview, "show_map", failing_once)
+    at.run()
+    at.run()
+    assert at.sidebar.selectbox(key="ia_period").value == "Last 30 days"
+    assert _params(at)["from"] == chosen["from"] and _params(at)["to"] == chosen["to"]
