@@ -986,6 +986,8 @@ def _save(snapshot: Snapshot, path: Path) -> None:
 
 _WRITERS: set[threading.Thread] = set()
 _WRITERS_LOCK = threading.Lock()
+_WRITING = threading.Lock()  # one background write at a time, so two versions' writers never interleave
+_LATEST: dict[tuple[Path, str], Path] = {}  # (folder, store key) -> the newest version's file asked for
 _WRITER_NICE = 10  # how much lower the writer thread's priority is than the page's
 
 
@@ -999,16 +1001,22 @@ def _save_later(snapshot: Snapshot, path: Path) -> None:
         except (AttributeError, OSError):  # not Linux, or not allowed: write at normal priority
             pass
         try:
-            _save(snapshot, path)
+            with _WRITING:
+                # A newer version queued meanwhile: its file is the one to keep (and this
+                # one's _remove_older must not delete it).
+                if _LATEST.get(key) == path:
+                    _save(snapshot, path)
         except Exception:  # noqa: BLE001 - a thread's error has no caller; the next start just rebuilds
             log.exception("could not write the incident snapshot %s", path)
         finally:
             with _WRITERS_LOCK:
                 _WRITERS.discard(threading.current_thread())
 
+    key = (path.parent, path.name.split("-", 1)[0])
     thread = threading.Thread(target=run, name=f"snapshot-writer-{path.name}", daemon=False)
     with _WRITERS_LOCK:
         _WRITERS.add(thread)
+        _LATEST[key] = path
     thread.start()
 
 

@@ -557,3 +557,22 @@ def test_the_background_writer_is_waited_for_and_never_a_daemon(store, cache, mo
     release.set()
     assert snap.wait_for_writes(timeout=60)
     assert snap.read_snapshot(snap.snapshot_path(cache, store.url, store.version())).version == store.version()
+
+
+def test_a_newer_version_queued_behind_an_older_write_is_the_file_that_stays(store, cache, monkeypatch):
+    release = threading.Event()
+    real_write = snap.write_snapshot
+
+    def held_write(snapshot, path):
+        release.wait(30)
+        return real_write(snapshot, path)
+
+    monkeypatch.setattr(snap, "write_snapshot", held_write)
+    older = snap.load(store, cache, background=True)  # its writer waits
+    store.upsert_many(synth_incidents(3, seed=41), user="tests")
+    newer = snap.load(store, cache, previous=older, background=True)
+    assert newer.version != older.version
+    release.set()
+    assert snap.wait_for_writes(timeout=60)
+    folder = snap.snapshot_path(cache, store.url, newer.version).parent
+    assert [p.name for p in folder.iterdir()] == [snap.snapshot_path(cache, store.url, newer.version).name]
