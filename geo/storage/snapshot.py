@@ -46,8 +46,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import re
 import os
+import re
 import sys
 import threading
 import time
