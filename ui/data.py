@@ -223,7 +223,10 @@ def next_dataset(store, cache_dir: str, *, version: str | None = None) -> Datase
     with _NEWEST_LOCK:
         ref = _NEWEST.get(key)
     previous = ref() if ref is not None else None
-    snapshot = load(store, cache_dir, version=version, previous=previous.snapshot if previous else None)
+    # The snapshot file is for the next cold start: written in the background, off this page's path.
+    snapshot = load(
+        store, cache_dir, version=version, previous=previous.snapshot if previous else None, background=True
+    )
     dataset = build_dataset(snapshot)
     with _NEWEST_LOCK:
         ref = _NEWEST.get(key)

@@ -46,8 +46,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import re
 import sys
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -79,6 +81,7 @@ __all__ = [
     "read_snapshot",
     "refresh",
     "snapshot_path",
+    "wait_for_writes",
     "write_snapshot",
 ]
 
@@ -867,10 +870,10 @@ def write_snapshot(snapshot: Snapshot, path: str | Path) -> Path:
     meta[_META_FORMAT] = str(FORMAT).encode()
     table = table.replace_schema_metadata(meta)
     with replacing(path, suffix=".tmp") as tmp:
-        with open(tmp, "wb") as fh:
-            sink = pa.PythonFile(fh, mode="w")
-            with pa.ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table, max_chunksize=1 << 20)
+        # Arrow's own file (not a Python file object): the write runs without the GIL, which
+        # matters when load(background=True) writes while the page is being made.
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table, max_chunksize=1 << 20)
         crc = _crc(tmp)
         with open(tmp, "ab") as fh:
             # A trailer after the Arrow footer (read_snapshot passes footer_offset to skip it).
@@ -933,7 +936,14 @@ def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
     )
 
 
-def load(store, cache_dir: str | Path, *, version: str | None = None, previous: Snapshot | None = None) -> Snapshot:
+def load(
+    store,
+    cache_dir: str | Path,
+    *,
+    version: str | None = None,
+    previous: Snapshot | None = None,
+    background: bool = False,
+) -> Snapshot:
     """The light frame of the store's current version: from its snapshot file, else refreshed and saved.
 
     Without a file for the version, the snapshot is refreshed (:func:`refresh`) from
@@ -941,6 +951,12 @@ def load(store, cache_dir: str | Path, *, version: str | None = None, previous: 
     older snapshot file: only the incidents written since are read. A missing,
     stale or unreadable file is rebuilt; failing to *write* the file
     (read-only cache dir, full disk) is logged and the snapshot returned.
+
+    ``background=True`` (the app) returns as soon as the snapshot is made and writes
+    its file in a thread of lower priority (:func:`wait_for_writes` waits for it): the
+    write is for the *next* cold start, so the first page need not wait for it. The
+    file is published by rename when complete, so a process that dies mid-write
+    leaves no file a cold start would read (only a hidden temporary one).
     """
     version = version or store.version()
     path = snapshot_path(cache_dir, store.url, version)
@@ -953,12 +969,68 @@ def load(store, cache_dir: str | Path, *, version: str | None = None, previous: 
         previous = _older_snapshot(cache_dir, store.url, version)
     snapshot = refresh(store, previous)
     path = snapshot_path(cache_dir, store.url, snapshot.version)
+    if background:
+        _save_later(snapshot, path)
+    else:
+        _save(snapshot, path)
+    return snapshot
+
+
+def _save(snapshot: Snapshot, path: Path) -> None:
     try:
         write_snapshot(snapshot, path)
         _remove_older(path)
     except OSError as exc:
         log.warning("could not write the incident snapshot %s: %s", path, exc)
-    return snapshot
+
+
+_WRITERS: set[threading.Thread] = set()
+_WRITERS_LOCK = threading.Lock()
+_WRITING = threading.Lock()  # one background write at a time, so two versions' writers never interleave
+_LATEST: dict[tuple[Path, str], Path] = {}  # (folder, store key) -> the newest version's file asked for
+_WRITER_NICE = 10  # how much lower the writer thread's priority is than the page's
+
+
+def _save_later(snapshot: Snapshot, path: Path) -> None:
+    """:func:`_save` in a thread (not a daemon: the interpreter waits for it at exit, so the file is finished)."""
+
+    def run() -> None:
+        try:
+            # Linux schedules threads as tasks: a thread id as the "process" lowers this thread alone.
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _WRITER_NICE)
+        except (AttributeError, OSError):  # not Linux, or not allowed: write at normal priority
+            pass
+        try:
+            with _WRITING:
+                # A newer version queued meanwhile: its file is the one to keep (and this
+                # one's _remove_older must not delete it).
+                if _LATEST.get(key) == path:
+                    _save(snapshot, path)
+        except Exception:  # noqa: BLE001 - a thread's error has no caller; the next start just rebuilds
+            log.exception("could not write the incident snapshot %s", path)
+        finally:
+            with _WRITERS_LOCK:
+                _WRITERS.discard(threading.current_thread())
+
+    key = (path.parent, path.name.split("-", 1)[0])
+    thread = threading.Thread(target=run, name=f"snapshot-writer-{path.name}", daemon=False)
+    with _WRITERS_LOCK:
+        _WRITERS.add(thread)
+        _LATEST[key] = path
+    thread.start()
+
+
+def wait_for_writes(timeout: float | None = None) -> bool:
+    """Wait for the snapshot files :func:`load` is writing in the background; False if ``timeout`` ran out."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        with _WRITERS_LOCK:
+            pending = next(iter(_WRITERS), None)
+        if pending is None:
+            return True
+        pending.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        if pending.is_alive():
+            return False
 
 
 _UNREADABLE = (OSError, ValueError, pa.ArrowException, KeyError, IndexError)

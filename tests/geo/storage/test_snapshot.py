@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import threading
 
 import numpy as np
 import pandas as pd
@@ -505,3 +506,73 @@ def test_null_text_is_missing_and_empty_text_is_empty(any_store):
     built = BUILD(any_store)
     site = built.frame.set_index(built.frame["id"].astype(object))["site_id"].astype(object)
     assert pd.isna(site[ids.iloc[0]]) and site[ids.iloc[1]] == ""
+
+
+# --- writing the file in the background (the app's first start) ----------------------------------
+
+
+def test_a_background_write_publishes_the_same_file_a_cold_start_then_reads(store, cache, monkeypatch):
+    made = snap.load(store, cache, background=True)
+    assert snap.wait_for_writes(timeout=60)
+    path = snap.snapshot_path(cache, store.url, store.version())
+    monkeypatch.setattr(snap, "build", lambda _store: pytest.fail("the snapshot file should have been read"))
+    cold = snap.load(store, cache)
+    assert cold.version == made.version == store.version()
+    pd.testing.assert_frame_equal(cold.frame, made.frame)
+    assert np.array_equal(cold.rowid, made.rowid)
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary file left beside it
+
+
+def test_a_write_that_dies_midway_leaves_no_file_a_cold_start_would_trust(store, cache, monkeypatch):
+    def broken_writer(*args, **kwargs):
+        raise OSError("disk full")  # as the Arrow writer fails part-way through a file
+
+    monkeypatch.setattr(pa.ipc, "new_file", broken_writer)
+    made = snap.load(store, cache, background=True)
+    assert snap.wait_for_writes(timeout=60)
+    assert len(made) == 400  # the page still gets its data
+    folder = snap.snapshot_path(cache, store.url, store.version()).parent
+    assert list(folder.iterdir()) == []  # neither a snapshot nor the half-written temporary file
+    monkeypatch.undo()
+    rebuilt = snap.load(store, cache)  # the next start builds (and this time writes) the file
+    pd.testing.assert_frame_equal(rebuilt.frame, made.frame)
+    assert snap.snapshot_path(cache, store.url, store.version()).is_file()
+
+
+def test_the_background_writer_is_waited_for_and_never_a_daemon(store, cache, monkeypatch):
+    release = threading.Event()
+    real_write = snap.write_snapshot
+    threads = []
+
+    def slow_write(snapshot, path):
+        threads.append(threading.current_thread())
+        release.wait(30)
+        return real_write(snapshot, path)
+
+    monkeypatch.setattr(snap, "write_snapshot", slow_write)
+    snap.load(store, cache, background=True)
+    assert not snap.wait_for_writes(timeout=0.2)  # still writing
+    assert threads and not threads[0].daemon  # interpreter exit waits for the file to be finished
+    assert not snap.snapshot_path(cache, store.url, store.version()).exists()  # nothing published yet
+    release.set()
+    assert snap.wait_for_writes(timeout=60)
+    assert snap.read_snapshot(snap.snapshot_path(cache, store.url, store.version())).version == store.version()
+
+
+def test_a_newer_version_queued_behind_an_older_write_is_the_file_that_stays(store, cache, monkeypatch):
+    release = threading.Event()
+    real_write = snap.write_snapshot
+
+    def held_write(snapshot, path):
+        release.wait(30)
+        return real_write(snapshot, path)
+
+    monkeypatch.setattr(snap, "write_snapshot", held_write)
+    older = snap.load(store, cache, background=True)  # its writer waits
+    store.upsert_many(synth_incidents(3, seed=41), user="tests")
+    newer = snap.load(store, cache, previous=older, background=True)
+    assert newer.version != older.version
+    release.set()
+    assert snap.wait_for_writes(timeout=60)
+    folder = snap.snapshot_path(cache, store.url, newer.version).parent
+    assert [p.name for p in folder.iterdir()] == [snap.snapshot_path(cache, store.url, newer.version).name]
