@@ -26,6 +26,7 @@ from geo.reports.extract.attribution import (
     attribution_statement,
     habitual_suspicion,
     has_statement_words,
+    kind_suspicion,
     linked_to_report,
     perpetrator,
     speaker,
@@ -154,6 +155,8 @@ _PATRON_BEFORE = re.compile(
 _NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
 # Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
 _LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
+# Words without which no sentence can suspect someone of a kind of attack (see kind_suspicion).
+_KIND_KEYS = ("attributed to", "blamed on", "claimed by", "linked to", "pinned on", "carried out by")
 # How many sentences after the last attack told a casualty or interception statement may still be about it.
 _AFTERMATH_REACH = 3
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
@@ -190,9 +193,11 @@ def _modal_governs(seg: str) -> bool:
 class _Reader:
     """Reads one report clause by clause into a :class:`Story`."""
 
-    def __init__(self, text: str, published: dt.date, gazetteer):
+    def __init__(self, text: str, published: dt.date, gazetteer, outlet: str = ""):
         self.text = text
         self.published = published
+        self.outlet = outlet  # whose voice a suspicion no one else voices is
+        self._kind_sentence = -1  # the last sentence that suspects someone of the report's kind of attack
         self.story = Story(published)
         self.last_types: dict[str, float] = {}
         # Actors and clauses are found once per report: clauses ask for them several times.
@@ -259,15 +264,33 @@ class _Reader:
         for si, (s_start, s_end) in enumerate(self.sentences):
             if not _SENTENCE_HINT.search(self.text[s_start:s_end].lower()) and si != self._summary_sentence + 1:
                 continue  # no weapon, attack, casualty or claim word: nothing to read here
+            self._kind_of_attack(si)
             prev_end = None
             for c_start, c_end in self._clauses(si):
                 self._read_clause(si, c_start, c_end, prev_end)
                 prev_end = c_end
         self.story.finish(self.report_sites, self._countries)
 
+    def _kind_of_attack(self, si: int) -> None:
+        """ "These strikes are generally attributed to X": X is suspected of every such attack of the report.
+
+        The sentence's clauses then state nothing of their own (its "attributed to X" is no blame of the
+        attack told last); a sentence dated in another year ("In 2019, such attacks were usually blamed
+        on ...") is about an older campaign and carries nothing.
+        """
+        s, e = self.sentences[si]
+        low = self._lower.get(si) or self.text[s:e].lower()
+        if not any(k in low for k in _KIND_KEYS):
+            return
+        found = kind_suspicion(self.text, low, self._actors(s, e), s)
+        if found is None or any(d.precision == "year" or not self._recent(d.date) for d in find_dates(low, self.published)):
+            return
+        self._kind_sentence = si
+        self.story.attribute(found._replace(by=self.outlet), scope="kind")
+
     def _statement(self, si: int, start: int, end: int) -> Attribution | None:
         """A claim, blame or suspicion the clause states in so many words."""
-        if not has_statement_words(self.text[start:end]):
+        if si == self._kind_sentence or not has_statement_words(self.text[start:end]):
             return None
         found = attribution_statement(
             self.text, start, end, self._actors(start, end), recent_actor=self._recent_group(si, start), source=self._source(si)
@@ -393,7 +416,7 @@ class _Reader:
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
         ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
         attribution = None if statement_generic else self._statement(si, start, end)
-        if (attribution is None or statement_generic) and self._may_link(si, generic):
+        if (attribution is None or statement_generic) and si != self._kind_sentence and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
             # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
             # said of the report's attacks, never of the campaign it recalls.
@@ -711,13 +734,14 @@ def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", g
 
     ``published`` is the report's publication date: every relative date is
     resolved against it (time is never read from the clock). ``outlet`` and
-    ``url`` identify the report for the caller; they do not change what is read.
+    ``url`` identify the report for the caller; they do not change what is read (the outlet is
+    named as who suspects where the report suspects in its own voice).
     ``gazetteer`` is a :class:`geo.places.gazetteer.Gazetteer` (its alias index,
     ``find`` and ``get`` are used; a GeoNames layer, if attached, places towns).
     """
     if not isinstance(published, dt.date):
         raise TypeError("published must be a datetime.date")
-    reader = _Reader(text, published, gazetteer)
+    reader = _Reader(text, published, gazetteer, outlet)
     reader.read()
     cands = reader.story.candidates(text, reader.sentences)
     target_spans = {c.location for c in cands}

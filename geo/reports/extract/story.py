@@ -189,9 +189,13 @@ class Story:
 
         ``scope`` is what the statement refers to: "singular" ("the attack"): the
         attack being told; "plural" ("the attacks", "both operations"): every attack
-        of its day, also those the report tells only later; "": the attacks of the
-        current day, or of its day if none is told yet.
+        of its day, also those the report tells only later; "kind" ("such strikes are
+        generally attributed to ..."): every attack of the report, whatever its day; "": the
+        attacks of the current day, or of its day if none is told yet.
         """
+        if scope == "kind":
+            self.pending.append((attribution, None))  # applied in finish(), to attacks nothing else attributes
+            return
         if scope == "singular" and (ev := self.current_attack()) is not None:
             self.apply_attribution(attribution, ev)
             return

@@ -1,0 +1,59 @@
+"""Round 8 mechanisms (issue 11): who the report itself suspects, and what it leaves out.
+
+Every text is written for these tests in our own words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.reports.extract import extract
+from tests.geo.reports.test_extract_real_rules import TUE, cands, gaz  # noqa: F401  (gaz is a fixture)
+
+KH = "Kataib Hezbollah"
+
+
+def attributed(gaz, text, **kw):
+    return sorted((c.site_id, c.event_type, c.actor, c.attribution, c.attributed_by) for c in extract(text, published=TUE, gazetteer=gaz, **kw).candidates)
+
+
+# --- a kind of attack put down to a group (the lead's decision) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Attacks like these are rarely claimed, but they are typically blamed on Kataib Hezbollah.",
+        "Such strikes are generally attributed to Kataib Hezbollah.",
+        "Nobody has owned up to these kinds of attacks, which are usually carried out by Kataib Hezbollah.",
+    ],
+)
+def test_a_kind_of_attack_put_down_to_a_group_makes_it_the_suspect_of_each_such_attack(gaz, statement):
+    text = f"Two rockets landed near the Conoco base on Monday. A drone hit al-Tanf on Sunday. {statement}"
+    assert attributed(gaz, text, outlet="Example Post") == [
+        ("al-tanf", "drone", KH, "suspected", "Example Post"),
+        ("conoco-gas-field", "rocket", KH, "suspected", "Example Post"),
+    ]
+
+
+def test_a_kind_of_attack_put_down_to_a_group_leaves_a_claim_standing(gaz):
+    text = (
+        "Two rockets landed near the Conoco base on Monday, and the Islamic Resistance in Iraq said it had fired them. "
+        "A drone hit al-Tanf on Sunday. Such attacks are generally attributed to Kataib Hezbollah."
+    )
+    got = {c.site_id: (c.actor, c.attribution) for c in cands(gaz, text)}
+    assert got == {"conoco-gas-field": ("Islamic Resistance in Iraq", "claimed"), "al-tanf": (KH, "suspected")}
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        # an older campaign, dated in another year
+        "In 2019, such attacks were usually blamed on Kataib Hezbollah.",
+        # the history of one place, with no kind of attack named
+        "Over the years the base has often come under fire, mostly blamed on Kataib Hezbollah.",
+    ],
+)
+def test_an_older_campaign_or_a_place_s_history_carries_nothing(gaz, background):
+    text = f"Two rockets landed near the Conoco base on Monday. {background}"
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
