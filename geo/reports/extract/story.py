@@ -710,6 +710,11 @@ class Story:
             if ev.site is None:
                 self.notes.append(f"attack without a place left out: {text[first[0] : first[1]][:160]}")
                 continue
+            if ev.side == "israel":
+                # The atlas is about attacks on US and coalition sites and US or coalition strikes on militias (the
+                # lead's decision, round 8): a third party's strike ("an Israeli strike in Syria last week") is none.
+                self.notes.append(f"a strike by a third party ({ev.actor}) left out: {text[first[0] : first[1]][:120]}")
+                continue
             if ev.date is None or ev.date[1] == "year":
                 self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")
                 continue

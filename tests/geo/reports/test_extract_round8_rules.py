@@ -57,3 +57,25 @@ def test_a_kind_of_attack_put_down_to_a_group_leaves_a_claim_standing(gaz):
 def test_an_older_campaign_or_a_place_s_history_carries_nothing(gaz, background):
     text = f"Two rockets landed near the Conoco base on Monday. {background}"
     assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
+
+
+# --- third parties' strikes are outside the atlas (the lead's decision) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "recalled",
+    [
+        "The missiles were a reply to an Israeli strike in Syria that killed two officers last week.",
+        "Israeli warplanes struck a weapons depot in al-Bukamal on Sunday.",
+    ],
+)
+def test_a_third_party_s_strike_is_not_proposed(gaz, recalled):
+    text = f"Missiles hit Erbil airport on Monday, Kurdish officials said. {recalled}"
+    result = extract(text, published=TUE, gazetteer=gaz)
+    assert [(c.site_id, c.event_type) for c in result.candidates] == [("erbil-airport", "missile")]
+    assert any("third party (Israel)" in n for n in result.notes)
+
+
+def test_a_us_strike_beside_a_third_party_s_is_still_proposed(gaz):
+    text = "US warplanes struck a weapons depot of Kataib Hezbollah near al-Qaim on Monday. Israeli aircraft hit a depot in Deir ez-Zor the same night."
+    assert [(c.site_id, c.actor) for c in cands(gaz, text)] == [("al-qaim", "US forces / US-led coalition")]
