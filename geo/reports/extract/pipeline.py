@@ -217,9 +217,10 @@ class _Reader:
         datelines = find_datelines(text)
         # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
         # Resistance in Iraq") is a place of the story.
+        # (A site whose name starts with an actor's and runs past it, "US embassy in Baghdad", is a place.)
         skip = datelines + [(a.start, a.end) for a in self._all_actors]
         self.places: list[Place] = [
-            p for p in places if not any(s <= p.start < e for s, e in skip) and not _OUTLET_AFTER.match(text, p.end)
+            p for p in places if not any(s <= p.start < e and p.end <= e for s, e in skip) and not _OUTLET_AFTER.match(text, p.end)
         ]
         self._starts = [p.start for p in self.places]
         self.unresolved = unresolved
