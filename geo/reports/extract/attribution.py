@@ -270,7 +270,11 @@ INDIRECT = re.compile(
     r"|\b(?:indications?|evidence|signs?|clues?|initial\s+(?:findings|assessments?|indications?)|suspicion)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:points?|pointed|pointing|suggests?|suggested|indicates?|indicated)\s+(?:to|at|towards?|that)\b"
     r"|\bconsistent\s+with\s+(?:the\s+)?(?:previous\s+|past\s+|earlier\s+|other\s+)?(?:attacks|strikes|operations|tactics|methods)\s+(?:by|of)"
+    # "strikes from several directions, characteristic of X's tactics", "typical of X"
+    r"|\b(?:characteristic|typical)\s+of\b"
     r"|\b(?:used|employed)\s+(?:[\w-]+\s+){0,2}?(?:before|previously|in\s+the\s+past|repeatedly|often)\s+by"
+    # "an area used by X in the past to launch rockets"
+    r"|\b(?:used|employed)\s+by\s+(?:[\w'’.-]+\s+){1,6}?(?:before|previously|in\s+the\s+past|repeatedly|often)\b"
     r"|\b(?:have|has|had)\s+(?:[\w-]+\s+)?(?:used|employed)\s+(?:it\s+|them\s+)?(?:[\w-]+\s+){0,2}?(?:before|previously|in\s+the\s+past|for\s+(?:previous|earlier|past)\s+attacks)",
     re.IGNORECASE,
 )
@@ -290,8 +294,8 @@ _HINTS = (
     "saying its", "announced", "announcing", "say they", "says they", "says it", "that it had", "that they had", "that its",
     "thought to", "what it", "what they", "what its", "what state", "confirmed the", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
-    "indicat", "point", "suggest", "consistent with", "evidence", "employed", "have used", "has used", "had used",
-    "used before", "used previously", "used in the past", "used repeatedly", "used often",
+    "indicat", "point", "suggest", "consistent with", "characteristic of", "typical of", "evidence", "employed", "have used", "has used", "had used",
+    "used before", "used previously", "used in the past", "used repeatedly", "used often", "used by",
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from geo.reports.dates import DateMention, find_dates
 from geo.reports.extract.attribution import (
     CLAIM,
     HEDGE,
+    INDIRECT,
     Attribution,
     Source,
     attribution_statement,
@@ -86,7 +87,8 @@ _THE_ATTACKS = re.compile(
 )
 _DONE = re.compile(r"\b(?:hit|struck|landed|targeted|fired|launched|attacked|shot\s+down|downed|killed|wounded|injured|exploded)\b", re.IGNORECASE)
 _MUNITION_PRONOUN = re.compile(r"\b(?:drones?|rockets?|missiles?|it|them)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
+# (Also without the comma: "it was likely militia forces who regularly carry out similar attacks".)
+_RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 # "The bases are in ...", "Both sites lie in ...": where the bases of a summary are.
 _BASES_LOCATED = re.compile(
     r"^\W*(?:the|these|those|both|all(?:\s+the)?)\s+(?:[\w-]+\s+){0,2}?(?:bases|sites|targets|facilities|installations|camps)\s+"
@@ -169,6 +171,13 @@ _VERB_FIRST = re.compile(
 
 # "in response to repeated rocket and drone attacks": the campaign a strike answers, not two attacks told.
 _ANSWERING = re.compile(r"\b(?:response|retaliation|reply|revenge|repeated|series\s+of|wave\s+of)\b[\w\s-]{0,20}$", re.IGNORECASE)
+
+
+def _signs_scope(attribution: Attribution, seg: str) -> str:
+    """ "lead" for a suspicion the signs voice in a clause that tells no attack ("the area has been used in the
+    past by X to fire rockets", "strikes from several sides, characteristic of X"): the signs of the report's
+    own attack, whatever attack was told just before (an older one recalled, the strike answering it)."""
+    return "lead" if attribution.kind == "suspected" and INDIRECT.search(seg) else ""
 
 
 def _twice(seg: str) -> bool:
@@ -416,7 +425,9 @@ class _Reader:
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
         ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
-        attribution = None if statement_generic else self._statement(si, start, end)
+        # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
+        # rockets"): the habit it names does not make it a campaign's.
+        attribution = None if statement_generic and not INDIRECT.search(seg) else self._statement(si, start, end)
         if (attribution is None or statement_generic) and si != self._kind_sentence and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
             # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
@@ -441,7 +452,7 @@ class _Reader:
             if attribution and not about_campaign:
                 said = [d for d in find_dates(seg, self.published) if d.precision != "year"]
                 on = (said[0].date, said[0].precision) if said else self._day_of_sentence(si)
-                story.attribute(attribution, scope=statement_scope(seg), on=on)
+                story.attribute(attribution, scope=_signs_scope(attribution, seg) or statement_scope(seg), on=on)
             if not generic:
                 self._aftermath(si, start, end)
             if vocabulary and not generic and not (threat if threat is not None else _is_threat(seg)):
@@ -463,7 +474,7 @@ class _Reader:
         # Pentagon said on Monday") tells no attack of that day.
         if generic and (m.date is None or m.date.precision == "year" or m.date_is_past_only or m.said_on is not None):
             if attribution:
-                story.attribute(attribution, scope=statement_scope(head))  # about the attacks, not the habit
+                story.attribute(attribution, scope=_signs_scope(attribution, seg) or statement_scope(head))  # about the attacks, not the habit
             return
         munitions = count_munitions(text, start, end)
         m.munitions, m.munitions_more, m.munitions_span = munitions.count, munitions.more, munitions.span

@@ -79,3 +79,32 @@ def test_a_third_party_s_strike_is_not_proposed(gaz, recalled):
 def test_a_us_strike_beside_a_third_party_s_is_still_proposed(gaz):
     text = "US warplanes struck a weapons depot of Kataib Hezbollah near al-Qaim on Monday. Israeli aircraft hit a depot in Deir ez-Zor the same night."
     assert [(c.site_id, c.actor) for c in cands(gaz, text)] == [("al-qaim", "US forces / US-led coalition")]
+
+
+# --- suspicion the signs voice, and hedges with a habit beside them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "signs",
+    [
+        # the launch area's past users, with "in the past" after the group
+        "A launcher was found in a farm to the south; the farm has been used by Kataib Hezbollah in the past to fire at the base.",
+        # the attack's manner as the mark of a group
+        "The drones came from two directions at once, a pattern characteristic of Kataib Hezbollah.",
+        # a hedge followed by a habit without a comma: the habit does not make the statement a campaign's
+        "Officials did not name the attackers, but it was likely Kataib Hezbollah who often fires at the base.",
+    ],
+)
+def test_signs_and_hedges_make_the_group_the_suspect(gaz, signs):
+    text = f"Two rockets hit Ain al-Asad air base on Monday. {signs}"
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [(KH, "suspected")]
+
+
+def test_signs_go_to_the_report_s_attack_not_the_older_one_told_last(gaz):
+    text = (
+        "A rocket hit Baghdad airport on Monday. It came a year after a drone attack on Ain al-Asad air base in May 2022. "
+        "The launch site has been used in the past by Kataib Hezbollah to fire rockets at the airport."
+    )
+    got = {c.site_id: (c.actor, c.attribution) for c in cands(gaz, text)}
+    assert got["baghdad-airport"] == (KH, "suspected")
+    assert got.get("ain-al-asad", ("Unknown", "unknown")) == ("Unknown", "unknown")
