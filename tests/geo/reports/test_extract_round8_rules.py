@@ -92,7 +92,7 @@ def test_a_us_strike_beside_a_third_party_s_is_still_proposed(gaz):
         # the attack's manner as the mark of a group
         "The drones came from two directions at once, a pattern characteristic of Kataib Hezbollah.",
         # a hedge followed by a habit without a comma: the habit does not make the statement a campaign's
-        "Officials did not name the attackers, but it was likely Kataib Hezbollah who often fires at the base.",
+        "Officials did not name the attackers, but it was likely Kataib Hezbollah who regularly carries out similar attacks.",
     ],
 )
 def test_signs_and_hedges_make_the_group_the_suspect(gaz, signs):
@@ -108,3 +108,28 @@ def test_signs_go_to_the_report_s_attack_not_the_older_one_told_last(gaz):
     got = {c.site_id: (c.actor, c.attribution) for c in cands(gaz, text)}
     assert got["baghdad-airport"] == (KH, "suspected")
     assert got.get("ain-al-asad", ("Unknown", "unknown")) == ("Unknown", "unknown")
+
+
+# --- places and weapons the last round missed ---------------------------------------------------------
+
+US = "US forces / US-led coalition"
+
+
+@pytest.mark.parametrize(
+    "text, site",
+    [
+        # "jets" alone, with their verb, are aircraft striking
+        ("US jets struck a Kataib Hezbollah depot in Jurf al-Sakhar on Monday.", "jurf-al-sakhar"),
+        # a name led by an ordinary lower-case word, not the two countries inside it
+        ("US aircraft bombed militia sites near the border between Syria and Iraq on Monday.", "iraq-syria-border"),
+        # a lower-case generic word inside a name; the compound is the militias', not a base hosting US troops
+        ("US warplanes struck the Imam Ali compound near Albu Kamal on Monday.", "imam-ali-compound"),
+    ],
+)
+def test_a_us_strike_is_placed_where_it_landed(gaz, text, site):
+    assert [(c.site_id, c.event_type, c.actor) for c in cands(gaz, text)] == [(site, "airstrike", US)]
+
+
+def test_a_site_named_after_an_actor_is_a_place(gaz):
+    text = "Three rockets hit the US embassy in Baghdad on Monday."
+    assert [c.site_id for c in cands(gaz, text)] == ["us-embassy-baghdad"]
