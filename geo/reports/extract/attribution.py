@@ -64,7 +64,9 @@ _VICTIM_BEFORE = re.compile(
 _AGENT_BEFORE = re.compile(
     r"\b(?:carried\s+out|launched|fired|conducted|targeted|struck|hit)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$"
     # "came under drone attack from X", "rocket fire from X": the attack's origin is its author.
-    r"|\b(?:attacks?|fire|strikes?|barrages?|shelling)\s+from\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$",
+    r"|\b(?:attacks?|fire|strikes?|barrages?|shelling)\s+from\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$"
+    # "the drone strike by an Iran-backed group", "a possible attack by X": the attack's author.
+    r"|\b(?:attacks?|strikes?|barrages?|shelling|bombings?|operations?)\s+by\s+(?:the\s+|an?\s+)?(?:[\w.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # "rockets were fired at two bases in eastern Syria on Monday by Iran-backed militias": the agent of a
