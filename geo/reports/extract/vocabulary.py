@@ -135,7 +135,7 @@ _ACTOR_HINTS = (
     "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Awliya", "Muhandis", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
     "Syrian Democratic", "Kurdish-led", "Israel", "U.S", "US", "United States", "American", "oalition", "CENTCOM",
     "Central Command", "Pentagon", "Washington", "militia", "faction", "ro-Iran", "itself", "called", "named", "known as",
-    "Ash", "Asab", "Tha", "Badr", "Houthi", "Huthi", "Ansar", "ezbollah", "izbollah", "izbullah", "Amaq", "Quds", "QSD",
+    "Ash", "Asab", "Tha", "Badr", "Houthi", "Huthi", "Ansar", "ezbollah", "izbollah", "izbullah", "Amaq", "Quds", "QSD", "esistance",
 )  # fmt: skip
 
 

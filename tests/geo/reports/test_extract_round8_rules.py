@@ -133,3 +133,21 @@ def test_a_us_strike_is_placed_where_it_landed(gaz, text, site):
 def test_a_site_named_after_an_actor_is_a_place(gaz):
     text = "Three rockets hit the US embassy in Baghdad on Monday."
     assert [c.site_id for c in cands(gaz, text)] == ["us-embassy-baghdad"]
+
+
+# --- the outlet naming the attacker in its own words -----------------------------------------------------
+
+IRI = "Islamic Resistance in Iraq"
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # the strike's author after "by an"
+        ("A drone strike by an Iran-backed group hit Tower 22 on Monday.", "Iran-backed militias"),
+        # the umbrella as its own press names it
+        ("Iraqi Resistance forces targeted Harir air base with two drones on Monday.", IRI),
+    ],
+)
+def test_the_outlet_names_the_attacker(gaz, text, actor):
+    assert [c.actor for c in cands(gaz, text)] == [actor]
