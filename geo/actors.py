@@ -80,7 +80,9 @@ class Actor:
 ACTORS: tuple[Actor, ...] = (
     Actor(
         "Islamic Resistance in Iraq", "iran_aligned",
-        r"Islamic\s+[Rr]esistance\s+(?:in|of)\s+Iraq|Iraqi\s+Islamic\s+Resistance|Iraq's\s+Islamic\s+Resistance",
+        r"Islamic\s+[Rr]esistance\s+(?:in|of)\s+Iraq|Iraqi\s+Islamic\s+Resistance|Iraq's\s+Islamic\s+Resistance"
+        # "the Iraqi resistance (groups)", as the umbrella's own press words it
+        r"|Iraqi\s+[Rr]esistance(?=\s+(?:forces|groups?|factions?|fighters|movement)\b)",
     ),  # fmt: skip
     Actor(
         "Kataib Hezbollah", "iran_aligned",

@@ -50,6 +50,7 @@ from geo.places.countries import find_country
 from geo.errors import Problem, ValidationError
 from geo.incidents import Incident, Source, incident_problems
 from geo.formats.readfile import TextSource, read_text
+from geo.reports.dates import MONTH_NAMES
 
 __all__ = [
     "ACLED_COLUMNS",
@@ -125,22 +126,8 @@ _CODING = {
     "small_arms": ("Battles", "Armed clash", "gunfire"),
     "other": ("Strategic developments", "Other", "unspecified means"),
 }
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)  # ACLED writes "07 January 2022" or "07-Jan-22"
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY_DATE = re.compile(r"(\d{1,2})[-\s]+([A-Za-z]{3,9})\.?[-\s]+(\d{4}|\d{2})")
 
@@ -383,8 +370,8 @@ def is_acled_header(columns) -> bool:
 
 def _month_number(name: str) -> int | None:
     name = name.lower()
-    for number, full in enumerate(_MONTHS, start=1):
-        if full.startswith(name) and len(name) >= 3:
+    for number, full in enumerate(MONTH_NAMES, start=1):
+        if full.lower().startswith(name) and len(name) >= 3:
             return number
     return None
 

@@ -21,11 +21,13 @@ from geo.reports.dates import DateMention, find_dates
 from geo.reports.extract.attribution import (
     CLAIM,
     HEDGE,
+    INDIRECT,
     Attribution,
     Source,
     attribution_statement,
     habitual_suspicion,
     has_statement_words,
+    kind_suspicion,
     linked_to_report,
     perpetrator,
     speaker,
@@ -85,7 +87,8 @@ _THE_ATTACKS = re.compile(
 )
 _DONE = re.compile(r"\b(?:hit|struck|landed|targeted|fired|launched|attacked|shot\s+down|downed|killed|wounded|injured|exploded)\b", re.IGNORECASE)
 _MUNITION_PRONOUN = re.compile(r"\b(?:drones?|rockets?|missiles?|it|them)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
+# (Also without the comma: "it was likely militia forces who regularly carry out similar attacks".)
+_RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 # "The bases are in ...", "Both sites lie in ...": where the bases of a summary are.
 _BASES_LOCATED = re.compile(
     r"^\W*(?:the|these|those|both|all(?:\s+the)?)\s+(?:[\w-]+\s+){0,2}?(?:bases|sites|targets|facilities|installations|camps)\s+"
@@ -154,6 +157,8 @@ _PATRON_BEFORE = re.compile(
 _NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
 # Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
 _LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
+# Words without which no sentence can suspect someone of a kind of attack (see kind_suspicion).
+_KIND_KEYS = ("attributed to", "blamed on", "claimed by", "linked to", "pinned on", "carried out by")
 # How many sentences after the last attack told a casualty or interception statement may still be about it.
 _AFTERMATH_REACH = 3
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
@@ -166,6 +171,13 @@ _VERB_FIRST = re.compile(
 
 # "in response to repeated rocket and drone attacks": the campaign a strike answers, not two attacks told.
 _ANSWERING = re.compile(r"\b(?:response|retaliation|reply|revenge|repeated|series\s+of|wave\s+of)\b[\w\s-]{0,20}$", re.IGNORECASE)
+
+
+def _signs_scope(attribution: Attribution, seg: str) -> str:
+    """ "lead" for a suspicion the signs voice in a clause that tells no attack ("the area has been used in the
+    past by X to fire rockets", "strikes from several sides, characteristic of X"): the signs of the report's
+    own attack, whatever attack was told just before (an older one recalled, the strike answering it)."""
+    return "lead" if attribution.kind == "suspected" and INDIRECT.search(seg) else ""
 
 
 def _twice(seg: str) -> bool:
@@ -190,9 +202,11 @@ def _modal_governs(seg: str) -> bool:
 class _Reader:
     """Reads one report clause by clause into a :class:`Story`."""
 
-    def __init__(self, text: str, published: dt.date, gazetteer):
+    def __init__(self, text: str, published: dt.date, gazetteer, outlet: str = ""):
         self.text = text
         self.published = published
+        self.outlet = outlet  # whose voice a suspicion no one else voices is
+        self._kind_sentence = -1  # the last sentence that suspects someone of the report's kind of attack
         self.story = Story(published)
         self.last_types: dict[str, float] = {}
         # Actors and clauses are found once per report: clauses ask for them several times.
@@ -212,9 +226,10 @@ class _Reader:
         datelines = find_datelines(text)
         # Neither a dateline (where the reporter is) nor a place inside a group's name ("the Islamic
         # Resistance in Iraq") is a place of the story.
+        # (A site whose name starts with an actor's and runs past it, "US embassy in Baghdad", is a place.)
         skip = datelines + [(a.start, a.end) for a in self._all_actors]
         self.places: list[Place] = [
-            p for p in places if not any(s <= p.start < e for s, e in skip) and not _OUTLET_AFTER.match(text, p.end)
+            p for p in places if not any(s <= p.start < e and p.end <= e for s, e in skip) and not _OUTLET_AFTER.match(text, p.end)
         ]
         self._starts = [p.start for p in self.places]
         self.unresolved = unresolved
@@ -259,15 +274,33 @@ class _Reader:
         for si, (s_start, s_end) in enumerate(self.sentences):
             if not _SENTENCE_HINT.search(self.text[s_start:s_end].lower()) and si != self._summary_sentence + 1:
                 continue  # no weapon, attack, casualty or claim word: nothing to read here
+            self._kind_of_attack(si)
             prev_end = None
             for c_start, c_end in self._clauses(si):
                 self._read_clause(si, c_start, c_end, prev_end)
                 prev_end = c_end
         self.story.finish(self.report_sites, self._countries)
 
+    def _kind_of_attack(self, si: int) -> None:
+        """ "These strikes are generally attributed to X": X is suspected of every such attack of the report.
+
+        The sentence's clauses then state nothing of their own (its "attributed to X" is no blame of the
+        attack told last); a sentence dated in another year ("In 2019, such attacks were usually blamed
+        on ...") is about an older campaign and carries nothing.
+        """
+        s, e = self.sentences[si]
+        low = self._lower.get(si) or self.text[s:e].lower()
+        if not any(k in low for k in _KIND_KEYS):
+            return
+        found = kind_suspicion(self.text, low, self._actors(s, e), s)
+        if found is None or any(d.precision == "year" or not self._recent(d.date) for d in find_dates(low, self.published)):
+            return
+        self._kind_sentence = si
+        self.story.attribute(found._replace(by=self.outlet), scope="kind")
+
     def _statement(self, si: int, start: int, end: int) -> Attribution | None:
         """A claim, blame or suspicion the clause states in so many words."""
-        if not has_statement_words(self.text[start:end]):
+        if si == self._kind_sentence or not has_statement_words(self.text[start:end]):
             return None
         found = attribution_statement(
             self.text, start, end, self._actors(start, end), recent_actor=self._recent_group(si, start), source=self._source(si)
@@ -392,8 +425,10 @@ class _Reader:
         happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
         ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
-        attribution = None if statement_generic else self._statement(si, start, end)
-        if (attribution is None or statement_generic) and self._may_link(si, generic):
+        # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
+        # rockets"): the habit it names does not make it a campaign's.
+        attribution = None if statement_generic and not INDIRECT.search(seg) else self._statement(si, start, end)
+        if (attribution is None or statement_generic) and si != self._kind_sentence and self._may_link(si, generic):
             # A background sentence tied to this report's attack ("the latest in a series of attacks
             # Washington blamed on X", "no group claimed it, but X have been behind similar attacks"):
             # said of the report's attacks, never of the campaign it recalls.
@@ -417,7 +452,7 @@ class _Reader:
             if attribution and not about_campaign:
                 said = [d for d in find_dates(seg, self.published) if d.precision != "year"]
                 on = (said[0].date, said[0].precision) if said else self._day_of_sentence(si)
-                story.attribute(attribution, scope=statement_scope(seg), on=on)
+                story.attribute(attribution, scope=_signs_scope(attribution, seg) or statement_scope(seg), on=on)
             if not generic:
                 self._aftermath(si, start, end)
             if vocabulary and not generic and not (threat if threat is not None else _is_threat(seg)):
@@ -439,7 +474,7 @@ class _Reader:
         # Pentagon said on Monday") tells no attack of that day.
         if generic and (m.date is None or m.date.precision == "year" or m.date_is_past_only or m.said_on is not None):
             if attribution:
-                story.attribute(attribution, scope=statement_scope(head))  # about the attacks, not the habit
+                story.attribute(attribution, scope=_signs_scope(attribution, seg) or statement_scope(head))  # about the attacks, not the habit
             return
         munitions = count_munitions(text, start, end)
         m.munitions, m.munitions_more, m.munitions_span = munitions.count, munitions.more, munitions.span
@@ -711,13 +746,14 @@ def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", g
 
     ``published`` is the report's publication date: every relative date is
     resolved against it (time is never read from the clock). ``outlet`` and
-    ``url`` identify the report for the caller; they do not change what is read.
+    ``url`` identify the report for the caller; they do not change what is read (the outlet is
+    named as who suspects where the report suspects in its own voice).
     ``gazetteer`` is a :class:`geo.places.gazetteer.Gazetteer` (its alias index,
     ``find`` and ``get`` are used; a GeoNames layer, if attached, places towns).
     """
     if not isinstance(published, dt.date):
         raise TypeError("published must be a datetime.date")
-    reader = _Reader(text, published, gazetteer)
+    reader = _Reader(text, published, gazetteer, outlet)
     reader.read()
     cands = reader.story.candidates(text, reader.sentences)
     target_spans = {c.location for c in cands}

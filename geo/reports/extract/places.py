@@ -93,7 +93,15 @@ class PlaceScanner:
         self.gaz = gazetteer
         index = gazetteer.alias_index
         self.index = index
-        self.key_words = frozenset(w for key in index for w in key.split())
+        # (The index's words are folded, "compound" -> "compund": the names' own lower-case words are
+        # added, so that "Imam Ali compound" in the text runs on past "Ali".)
+        names = [n for site in gazetteer.sites for n in (site.name, *site.aliases)]
+        raw = {w.lower() for n in names for w in _WORD.findall(n) if w[:1].islower()}
+        self.key_words = frozenset(w for key in index for w in key.split()) | raw
+        # Names that begin with an ordinary lower-case word ("border between Iraq and Syria", "port of
+        # Umm Qasr"), which the scan below, led by capitals, articles and directions, never starts on.
+        led = sorted((n for n in names if n[:1].islower() and _WORD.match(n).group(0) not in _LOWER_STARTS), key=len, reverse=True)
+        self._lower_led = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in led) + r")\b", re.IGNORECASE) if led else None
         self.first_words = frozenset(key.split()[0] for key in index if key)
         # country code -> the gazetteer's country entry: where a strike the report does not place goes.
         self.countries = {site.country: site for site in gazetteer.sites if site.kind == "country"}
@@ -153,6 +161,15 @@ class PlaceScanner:
                     i = k
                     continue
                 i += 1
+        if self._lower_led is not None:
+            for m in self._lower_led.finditer(text):
+                # The longer name wins over the names inside it ("Iraq" and "Syria" in the border's name).
+                if not any(p.start < m.end() and m.start() < p.end and not m.start() <= p.start < p.end <= m.end() for p in places) and (
+                    site := _resolve_key(self.gaz, m.group(0))
+                ):
+                    places = [p for p in places if not m.start() <= p.start < m.end()]
+                    places.append(Place(m.start(), m.end(), m.group(0), site))
+            places.sort(key=lambda p: p.start)
         return places, unresolved
 
     @staticmethod

@@ -189,9 +189,20 @@ class Story:
 
         ``scope`` is what the statement refers to: "singular" ("the attack"): the
         attack being told; "plural" ("the attacks", "both operations"): every attack
-        of its day, also those the report tells only later; "": the attacks of the
-        current day, or of its day if none is told yet.
+        of its day, also those the report tells only later; "kind" ("such strikes are
+        generally attributed to ..."): every attack of the report, whatever its day; "lead": the attacks
+        of the report's own day (the signs of its attack); "": the
+        attacks of the current day, or of its day if none is told yet.
         """
+        if scope == "kind":
+            self.pending.append((attribution, None))  # applied in finish(), to attacks nothing else attributes
+            return
+        if scope == "lead":
+            # The attacks of the report's own story: its lead's day, else the day of the first attack it tells
+            # (not the day being told, which may be an older attack's recalled since).
+            first = next((e.date for e in self.events if e.side == "other" and e.date is not None), None)
+            self.pending.append((attribution, self.lead_date or first or (self.published, "day")))
+            return
         if scope == "singular" and (ev := self.current_attack()) is not None:
             self.apply_attribution(attribution, ev)
             return
@@ -705,6 +716,11 @@ class Story:
             first = sentences[ev.sentences[0]]
             if ev.site is None:
                 self.notes.append(f"attack without a place left out: {text[first[0] : first[1]][:160]}")
+                continue
+            if ev.side == "israel":
+                # The atlas is about attacks on US and coalition sites and US or coalition strikes on militias (the
+                # lead's decision, round 8): a third party's strike ("an Israeli strike in Syria last week") is none.
+                self.notes.append(f"a strike by a third party ({ev.actor}) left out: {text[first[0] : first[1]][:120]}")
                 continue
             if ev.date is None or ev.date[1] == "year":
                 self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")

@@ -135,7 +135,7 @@ _ACTOR_HINTS = (
     "Iran", "IRGC", "Revolutionary", "Islamic", "Kata", "Qass", "Saraya", "Awliya", "Muhandis", "Nujaba", "Asa", "ISI", "Daesh", "SDF",
     "Syrian Democratic", "Kurdish-led", "Israel", "U.S", "US", "United States", "American", "oalition", "CENTCOM",
     "Central Command", "Pentagon", "Washington", "militia", "faction", "ro-Iran", "itself", "called", "named", "known as",
-    "Ash", "Asab", "Tha", "Badr", "Houthi", "Huthi", "Ansar", "ezbollah", "izbollah", "izbullah", "Amaq", "Quds", "QSD",
+    "Ash", "Asab", "Tha", "Badr", "Houthi", "Huthi", "Ansar", "ezbollah", "izbollah", "izbullah", "Amaq", "Quds", "QSD", "esistance",
 )  # fmt: skip
 
 
@@ -173,7 +173,7 @@ def side_of(actor: str) -> str:
 
 TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("rpg", re.compile(r"(?i:\brocket[- ]propelled\s+grenades?\b)|\bRPGs?\b")),
-    ("airstrike", re.compile(r"\bair\s?strikes?\b|\bairstrik\w+|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b|\baircraft\s+(?:struck|hit|carried|bombed|targeted)|\baerial\s+(?:bombing|bombardment)s?\b", re.IGNORECASE)),
+    ("airstrike", re.compile(r"\bair\s?strikes?\b|\bairstrik\w+|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b|\b(?:aircraft|jets|planes|helicopters|gunships)\s+(?:struck|hit|carried|bombed|targeted|pounded)|\baerial\s+(?:bombing|bombardment)s?\b", re.IGNORECASE)),
     ("indirect_fire", re.compile(r"\bmortars?(?:\s+(?:rounds?|shells?|bombs?))?\b", re.IGNORECASE)),
     ("artillery", re.compile(r"\bartillery\b|\bshells\b|\bshelling\b|\bshelled\b|\bhowitzers?\b", re.IGNORECASE)),
     ("missile", re.compile(r"\b(?:ballistic\s+|cruise\s+)?missiles?\b", re.IGNORECASE)),
@@ -190,7 +190,7 @@ TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: only for the weapons whose words it contains (two or three patterns of eleven, typically).
 CUE_STEMS: dict[str, tuple[str, ...]] = {
     "rpg": ("rocket", "rpg"),
-    "airstrike": ("air", "warplane", "fighter", "bomber"),
+    "airstrike": ("air", "warplane", "fighter", "bomber", "jets", "planes", "helicopters", "gunships"),
     "indirect_fire": ("mortar",),
     "artillery": ("artillery", "shell", "howitzer"),
     "missile": ("missile",),
@@ -204,7 +204,8 @@ CUE_STEMS: dict[str, tuple[str, ...]] = {
 # Lower-case stems without which no type cue can match (a cheap first test).
 CUE_HINTS = (
     "rocket", "katyusha", "grad", "missile", "drone", "uav", "uas", "unmanned", "quadcopter", "mortar", "indirect",
-    "artillery", "shell", "howitzer", "grenade", "rpg", "air", "warplane", "fighter", "bomb", "ied", "explosive",
+    "artillery", "shell", "howitzer", "grenade", "rpg", "air", "warplane", "fighter", "bomb", "ied", "explosive", "jets", "planes",
+    "helicopters", "gunships",
     "gunmen", "fire", "arms", "sniper", "gun", "round", "projectile", "strike", "raid",
 )  # fmt: skip
 # A weapon word used as a modifier of something that is not the attack

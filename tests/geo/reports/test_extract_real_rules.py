@@ -143,7 +143,8 @@ def test_a_summary_of_similar_attacks_is_no_incident(gaz, text):
 
 
 def test_a_strike_told_in_retaliation_for_one_attack_keeps_that_attack(gaz):
-    text = "Iran fired missiles at Erbil on Monday in retaliation for an Israeli strike in Syria that killed two officers last week."
+    # (A US strike: a third party's, an Israeli one, is outside the atlas since round 8.)
+    text = "Iran fired missiles at Erbil on Monday in retaliation for a US strike in Syria that killed two officers last week."
     assert {c.site_id for c in cands(gaz, text)} == {"erbil", "syria"}
 
 

@@ -75,7 +75,8 @@ def told(gaz, text):
         # nor lend it its actor
         (
             "After rockets hit Camp Taji on Monday, US jets struck five depots of Kataib Hezbollah.",
-            [("camp-taji", "rocket", "Unknown")],
+            # (since round 8 "jets struck" is an airstrike: placed nowhere, it goes to the country, never the base)
+            [("camp-taji", "rocket", "Unknown"), ("iraq", "airstrike", "US forces / US-led coalition")],
         ),
         (
             "After a rocket attack on Camp Taji on Monday that killed two soldiers, the US military carried out airstrikes on Tuesday.",
