@@ -27,7 +27,7 @@ import streamlit as st
 
 from geo.view.filters import Filters
 from geo.view.viewstate import ViewState
-from ui import common, data, downloads, sidebar, state
+from ui import common, data, downloads, runlog, sidebar, state
 from ui.boundary import page_boundary
 
 __all__ = ["PAGES", "FilteredPage", "filtered_page", "inside_navigation", "navigate", "share_and_export"]
@@ -61,7 +61,7 @@ def navigate(entry_file: str) -> None:
     chosen = st.navigation(pages)
     _RUN.active = True
     try:
-        with _gate(chosen is pages[0]), page_boundary(chosen.title):
+        with runlog.traced_run(chosen.title), _gate(chosen is pages[0]), page_boundary(chosen.title):
             chosen.run()
     finally:
         _RUN.active = False

@@ -1,0 +1,122 @@
+"""A debugging trace of every script run, when ``GEO_RUN_LOG`` is set (off by default).
+
+One line at the start and one at the end of each page run, and one per fragment
+run, on the ``atlas.runs`` logger (Streamlit's log handler prints it on the
+server's terminal): the session, what triggered the run (the browser's query
+string, a fragment, a clicked button), the Period/From/To values as the run
+found them (which source held them: the widget state the browser sent, the
+session state, the kept copy) and as it left them, the URL written, and how the
+run ended (finished, interrupted by a newer run, stopped, failed). Made to find
+out why a viewer's date filter disappeared under load; kept because the next
+such defect needs the same evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.runtime.state import get_session_state
+
+__all__ = ["enabled", "note", "traced_run"]
+
+log = logging.getLogger("atlas.runs")
+_DATE_KEYS = ("period", "from", "to")
+_COUNT = "_ia_runlog_count"
+
+
+def enabled() -> bool:
+    return os.environ.get("GEO_RUN_LOG", "") not in ("", "0")
+
+
+def _session() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id[:8] if ctx is not None else "-"
+
+
+def _dates() -> str:
+    """Period/from/to as the session holds them now, with where each value lives."""
+    from ui.state import KEYS, kept_values
+
+    ss = st.session_state
+    kept = kept_values()
+    parts = []
+    for name in _DATE_KEYS:
+        key = KEYS[name]
+        value = ss[key] if key in ss else "<absent>"
+        parts.append(f"{name}={value!s}")
+    parts.append("kept=" + ",".join(str(kept.get(n, "<absent>")) for n in _DATE_KEYS) if kept else "kept=<none>")
+    browser = _browser_values()
+    if browser:
+        parts.append(f"browser={browser}")
+    return " ".join(parts)
+
+
+def _browser_values() -> str:
+    """The Period/From/To values the browser sent with this run's request (Streamlit internals:
+    debugging only, so every failure is swallowed)."""
+    from ui.state import KEYS
+
+    try:
+        inner = get_session_state()._state  # SafeSessionState -> SessionState  # noqa: SLF001
+        out = [f"sent {len(inner._new_widget_state.states)} widget states"]  # noqa: SLF001
+        for name in _DATE_KEYS:
+            wid = inner._key_id_mapper.get_id_from_key(KEYS[name], None)  # noqa: SLF001
+            if wid is None:
+                out.append(f"{name}:no-id")
+            elif wid not in inner._new_widget_state.states:  # noqa: SLF001
+                out.append(f"{name}:not-sent" + (f"(old {inner._old_state[wid]!s})" if wid in inner._old_state else ""))  # noqa: SLF001
+            else:
+                out.append(f"{name}:{inner._new_widget_state[wid]!s}")  # noqa: SLF001
+        return ",".join(out)
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _trigger() -> str:
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return "-"
+    parts = [f"qs={ctx.query_string!r}"]
+    if ctx.fragment_ids_this_run:
+        parts.append(f"fragments={len(ctx.fragment_ids_this_run)}")
+    clicked = [k for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("ia_") and v is True]
+    if clicked:
+        parts.append("clicked=" + ",".join(sorted(clicked)))
+    return " ".join(parts)
+
+
+def note(event: str) -> None:
+    """One line about this session now (``event`` says where in the run)."""
+    if enabled():
+        log.warning("run %s %s: %s | %s", _session(), event, _trigger(), _dates())
+
+
+@contextmanager
+def traced_run(page: str) -> Iterator[None]:
+    """Trace a page run: its start, its end and how it ended."""
+    if not enabled():
+        yield
+        return
+    ss = st.session_state
+    ss[_COUNT] = n = ss.get(_COUNT, 0) + 1
+    start = time.perf_counter()
+    note(f"#{n} start {page}")
+    outcome = "finished"
+    try:
+        yield
+    except BaseException as exc:
+        outcome = f"ended by {type(exc).__name__}"
+        raise
+    finally:
+        took = time.perf_counter() - start
+        try:
+            url = st.query_params.to_dict()
+        except Exception:  # noqa: BLE001
+            url = "?"
+        log.warning("run %s #%d end %s after %.2f s, %s | url=%s | %s", _session(), n, page, took, outcome, url, _dates())
