@@ -28,6 +28,8 @@ GEO_TILES          online map tiles: ``auto`` (default: OpenStreetMap), ``off`` 
 GEO_TILES_ATTRIBUTION  credit shown for a tile URL (HTML, as Leaflet takes it: it is
                    the operator's setting, not data; required with a URL, because
                    tile servers' licences ask for credit).
+GEO_RUN_LOG        "1"/"true": the server logs a line per script run of the app (session,
+                   trigger, date filter, outcome: ``ui/runlog.py``); default off.
 """
 
 from __future__ import annotations
@@ -120,6 +122,7 @@ class Settings:
     cache_dir: Path
     tiles: TileSource | None = OSM_TILES  # None: no online tiles at all (GEO_TILES=off)
     reports_dir: Path = PROJECT_ROOT / "var" / "reports"
+    run_log: bool = False
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -138,6 +141,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         cache_dir=Path(env.get("GEO_CACHE_DIR") or var / "cache"),
         tiles=parse_tiles(env.get("GEO_TILES"), env.get("GEO_TILES_ATTRIBUTION")),
         reports_dir=Path(env.get("GEO_REPORTS_DIR") or var / "reports"),
+        run_log=(env.get("GEO_RUN_LOG") or "").strip().lower() in _TRUE,
     )
 
 

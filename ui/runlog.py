@@ -14,7 +14,6 @@ such defect needs the same evidence.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,8 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 from streamlit.runtime.state import get_session_state
+
+from geo.config import get_settings
 
 __all__ = ["enabled", "note", "traced_run"]
 
@@ -31,7 +32,7 @@ _COUNT = "_ia_runlog_count"
 
 
 def enabled() -> bool:
-    return os.environ.get("GEO_RUN_LOG", "") not in ("", "0")
+    return get_settings().run_log
 
 
 def _session() -> str:
