@@ -71,7 +71,8 @@ def _browser_values() -> str:
             if wid is None:
                 out.append(f"{name}:no-id")
             elif wid not in inner._new_widget_state.states:  # noqa: SLF001
-                out.append(f"{name}:not-sent" + (f"(old {inner._old_state[wid]!s})" if wid in inner._old_state else ""))  # noqa: SLF001
+                old = inner._old_state.get(wid, "<none>")  # noqa: SLF001
+                out.append(f"{name}:not-sent(old {old!s})")
             else:
                 out.append(f"{name}:{inner._new_widget_state[wid]!s}")  # noqa: SLF001
         return ",".join(out)
@@ -120,4 +121,6 @@ def traced_run(page: str) -> Iterator[None]:
             url = st.query_params.to_dict()
         except Exception:  # noqa: BLE001
             url = "?"
-        log.warning("run %s #%d end %s after %.2f s, %s | url=%s | %s", _session(), n, page, took, outcome, url, _dates())
+        log.warning(
+            "run %s #%d end %s after %.2f s, %s | url=%s | %s", _session(), n, page, took, outcome, url, _dates()
+        )

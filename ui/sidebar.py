@@ -56,9 +56,9 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
         )
         if ss.get(KEYS["period"]) == CUSTOM:
             # One above the other: side by side, a 300 px sidebar left each box 46 px of text
-            # and a date read "2021" or "-06-30". value=None: an empty box means "open-ended".
-            # Explicit bounds: Streamlit's default ones count ten years from the value, which here
-            # changes with the filter. These are the ones it used for value=None.
+            # and a date read "2021" or "-06-30". An empty box (None) means "open-ended".
+            # Explicit bounds: Streamlit's own count ten years from the value, which here changes
+            # with the filter; these are the ones it gives an empty box.
             for label, name in (("From", "from"), ("To", "to")):
                 day = _now(name) if isinstance(_now(name), dt.date) else None
                 low, high = _date_bounds(day)
@@ -72,7 +72,8 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
         )  # fmt: skip
         actors = list(dict.fromkeys([*dataset.actors, *ss.get(KEYS["actors"], [])]))
         st.multiselect(
-            "Actor group (claimed or blamed)", actors, default=_chosen("actors", actors), key=KEYS["actors"], placeholder="Any actor"
+            "Actor group (claimed or blamed)", actors, default=_chosen("actors", actors), key=KEYS["actors"],
+            placeholder="Any actor",
         )
         st.multiselect(
             "Attribution",
@@ -83,20 +84,22 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
             placeholder="Any attribution",
         )
         st.multiselect(
-            "Event type", list(EVENT_TYPES), format_func=lambda key: EVENT_TYPES.get(key, key), key=KEYS["event_types"],
-            default=_chosen("event_types", EVENT_TYPES), placeholder="Any type",
+            "Event type", list(EVENT_TYPES), format_func=lambda key: EVENT_TYPES.get(key, key),
+            key=KEYS["event_types"], default=_chosen("event_types", EVENT_TYPES), placeholder="Any type",
         )  # fmt: skip
         countries = sorted({*dataset.countries, *ss.get(KEYS["countries"], [])})
         st.multiselect(
-            "Country", countries, default=_chosen("countries", countries), format_func=country_name, key=KEYS["countries"],
-            placeholder="Any country",
+            "Country", countries, default=_chosen("countries", countries), format_func=country_name,
+            key=KEYS["countries"], placeholder="Any country",
         )
         choices = list(INTERCEPTED_CHOICES)
-        st.radio("Intercepted", choices, index=_index(choices, _now("intercepted"), default="Any"), key=KEYS["intercepted"],
-                 horizontal=True)  # fmt: skip
+        st.radio(
+            "Intercepted", choices, index=_index(choices, _now("intercepted"), default="Any"),
+            key=KEYS["intercepted"], horizontal=True,
+        )  # fmt: skip
         st.text_input(
-            "Search text", value=str(_now("text") or "")[:_TEXT_CHARS], key=KEYS["text"], placeholder="summary, place, source…",
-            max_chars=_TEXT_CHARS,
+            "Search text", value=str(_now("text") or "")[:_TEXT_CHARS], key=KEYS["text"],
+            placeholder="summary, place, source…", max_chars=_TEXT_CHARS,
         )
     keep_widgets()
     return sidebar_filters(today)
