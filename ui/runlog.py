@@ -1,8 +1,9 @@
 """A debugging trace of every script run, when ``GEO_RUN_LOG`` is set (off by default).
 
-One line at the start and one at the end of each page run, and one per fragment
-run, on the ``atlas.runs`` logger (Streamlit's log handler prints it on the
-server's terminal): the session, what triggered the run (the browser's query
+One line at the start and one at the end of each page run, and one at each step
+that may change the view (a link read into the widgets, the URL written, the
+timeline's one-shot fragment asking for the page run), on the ``atlas.runs``
+logger (at WARNING, so Python prints it on the server's terminal): the session, what triggered the run (the browser's query
 string, a fragment, a clicked button), the Period/From/To values as the run
 found them (which source held them: the widget state the browser sent, the
 session state, the kept copy) and as it left them, the URL written, and how the
