@@ -41,7 +41,7 @@ from geo.formats.export import chunk_of, paused_gc, write_export
 from geo.formats.replacing import replacing
 from geo.view.filters import Filters
 from ui.assets import STATIC_DIR
-from ui import runslot
+from ui import runlog, runslot
 from ui.data import Dataset, get_store
 
 __all__ = [
@@ -123,7 +123,7 @@ def prepare(dataset: Dataset, shown: pd.DataFrame, downloads: list[Download]) ->
     The map page's run slot is given back first: writing takes seconds (half a minute for
     100k incidents under load), and other viewers' maps need not wait for it.
     """
-    with runslot.set_aside():
+    with runslot.set_aside(), runlog.timed(f"prepare {len(shown):,} incidents"):
         for d in downloads:
             with _lock_for(d.path):
                 if d.path.is_file():

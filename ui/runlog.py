@@ -25,7 +25,7 @@ from streamlit.runtime.state import get_session_state
 
 from geo.config import get_settings
 
-__all__ = ["enabled", "note", "traced_run"]
+__all__ = ["enabled", "note", "timed", "traced_run"]
 
 log = logging.getLogger("atlas.runs")
 _DATE_KEYS = ("period", "from", "to")
@@ -125,3 +125,17 @@ def traced_run(page: str) -> Iterator[None]:
         log.warning(
             "run %s #%d end %s after %.2f s, %s | url=%s | %s", _session(), n, page, took, outcome, url, _dates()
         )
+
+
+@contextmanager
+def timed(what: str) -> Iterator[None]:
+    """One line for the block: wall time, and CPU time of this thread (what the block itself cost)."""
+    if not enabled():
+        yield
+        return
+    wall, cpu = time.perf_counter(), time.thread_time()
+    try:
+        yield
+    finally:
+        log.warning("run %s %s: %.2f s wall, %.2f s CPU (this thread)", _session(), what,
+                    time.perf_counter() - wall, time.thread_time() - cpu)  # fmt: skip

@@ -55,3 +55,13 @@ def test_silent_by_default(run_page, run_lines, monkeypatch):
     monkeypatch.delenv("GEO_RUN_LOG", raising=False)
     run_page().run()
     assert run_lines() == []
+
+
+def test_timed_work_reports_wall_and_cpu_time(run_lines, monkeypatch):
+    from ui import runlog
+
+    monkeypatch.setenv("GEO_RUN_LOG", "1")
+    with runlog.timed("prepare 3 incidents"):
+        sum(range(10_000))
+    [line] = run_lines()
+    assert re.fullmatch(r"run - prepare 3 incidents: \d+\.\d\d s wall, \d+\.\d\d s CPU \(this thread\)", line)
