@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from geo.errors import Problem, ValidationError
 
-__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles", "utc_instant"]
+__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles", "run_log_enabled", "utc_instant"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,7 +122,6 @@ class Settings:
     cache_dir: Path
     tiles: TileSource | None = OSM_TILES  # None: no online tiles at all (GEO_TILES=off)
     reports_dir: Path = PROJECT_ROOT / "var" / "reports"
-    run_log: bool = False
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -141,8 +140,12 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         cache_dir=Path(env.get("GEO_CACHE_DIR") or var / "cache"),
         tiles=parse_tiles(env.get("GEO_TILES"), env.get("GEO_TILES_ATTRIBUTION")),
         reports_dir=Path(env.get("GEO_REPORTS_DIR") or var / "reports"),
-        run_log=(env.get("GEO_RUN_LOG") or "").strip().lower() in _TRUE,
     )
+
+
+def run_log_enabled(env: Mapping[str, str] | None = None) -> bool:
+    """``GEO_RUN_LOG``, read on its own: the trace must work even when another setting is broken."""
+    return ((os.environ if env is None else env).get("GEO_RUN_LOG") or "").strip().lower() in _TRUE
 
 
 # --- the clock: like the settings, passed in (``now=``), read here only when not given -------------

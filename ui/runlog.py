@@ -23,7 +23,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 from streamlit.runtime.state import get_session_state
 
-from geo.config import get_settings
+from geo.config import run_log_enabled
 
 __all__ = ["enabled", "note", "timed", "traced_run"]
 
@@ -33,7 +33,7 @@ _COUNT = "_ia_runlog_count"
 
 
 def enabled() -> bool:
-    return get_settings().run_log
+    return run_log_enabled()
 
 
 def _session() -> str:
