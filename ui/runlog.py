@@ -3,13 +3,13 @@
 One line at the start and one at the end of each page run, and one at each step
 that may change the view (a link read into the widgets, the URL written, the
 timeline's one-shot fragment asking for the page run), on the ``atlas.runs``
-logger (at WARNING, so Python prints it on the server's terminal): the session, what triggered the run (the browser's query
-string, a fragment, a clicked button), the Period/From/To values as the run
-found them (which source held them: the widget state the browser sent, the
-session state, the kept copy) and as it left them, the URL written, and how the
-run ended (finished, interrupted by a newer run, stopped, failed). Made to find
-out why a viewer's date filter disappeared under load; kept because the next
-such defect needs the same evidence.
+logger (at WARNING, so Python prints it on the server's terminal): the session,
+what triggered the run (the browser's query string, a fragment, a clicked
+button), the Period/From/To values as the run found them (in session state, in
+the kept copy, and as the browser sent them) and as it left them, the URL
+written, and how the run ended (finished, interrupted by a newer run, stopped,
+failed). Made to find out why a viewer's date filter disappeared under load;
+kept because the next such defect needs the same evidence.
 """
 
 from __future__ import annotations
@@ -97,7 +97,15 @@ def _trigger() -> str:
 def note(event: str) -> None:
     """One line about this session now (``event`` says where in the run)."""
     if enabled():
-        log.warning("run %s %s: %s | %s", _session(), event, _trigger(), _dates())
+        log.warning("run %s %s: %s | %s", _session(), event, _safe(_trigger), _safe(_dates))
+
+
+def _safe(describe) -> str:
+    """``describe()``, or why it failed: the trace must never break the run it describes."""
+    try:
+        return describe()
+    except Exception as exc:  # noqa: BLE001
+        return f"<{type(exc).__name__}>"
 
 
 @contextmanager
@@ -123,7 +131,7 @@ def traced_run(page: str) -> Iterator[None]:
         except Exception:  # noqa: BLE001
             url = "?"
         log.warning(
-            "run %s #%d end %s after %.2f s, %s | url=%s | %s", _session(), n, page, took, outcome, url, _dates()
+            "run %s #%d end %s after %.2f s, %s | url=%s | %s", _session(), n, page, took, outcome, url, _safe(_dates)
         )
 
 
