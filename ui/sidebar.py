@@ -36,11 +36,11 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
     session state decides its value: Streamlit tells the browser a value set through session
     state only in the run that set it, and a browser that first draws a widget from a later
     run's message starts it at that message's default. Under load (five viewers preparing
-    downloads) a browser could skip drawing the first run's sidebar, draw the sidebar of the
-    run after it (the timeline's, a second later) with its widgets at "Last 7 days" and empty
-    dates, and send those with its next click: the page then showed a week, or all time,
-    instead of the link's period. With the value in every run's message, any run the browser
-    draws first shows the filter the page uses.
+    downloads) browsers sent "Last 7 days" and empty dates with their next click, the defaults
+    of every run after the link's (most likely: the sidebar drawn from the timeline's run, a
+    second later, not the link's): the page then showed a week, or all time, instead of the
+    link's period. With the value in every run's message, any run the browser draws first
+    shows the filter the page uses.
     """
     ss = st.session_state
     periods = [*DATE_PRESETS, CUSTOM]
