@@ -13,7 +13,9 @@ server's resident memory (``/proc/PID/status``) every 50 ms:
 2. *downloads*: every viewer asks for the GeoJSON and the CSV of ``--query`` at
    the same moment (this code: "Prepare the files" then the two links; a
    checkout whose page has ``st.download_button`` "GeoJSON"/"CSV": those
-   buttons), and each file is checked (GeoJSON parsed, CSV rows counted).
+   buttons), and each file is checked (GeoJSON parsed, CSV rows counted);
+   meanwhile one more viewer opens a map of ``--probe`` and its time to ready is
+   printed (the files' writing must not hold other viewers' maps back).
 
 Prints the incidents in the view, the time until every viewer had both files,
 the normal peak, the peak during the downloads and the difference; and what
@@ -112,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code", default=str(ROOT), help="checkout whose app runs")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_MS // 1000, help="seconds to wait for the links")
     parser.add_argument("--log", help="keep the server's log in this file")
+    parser.add_argument("--probe", default="from=2021-01-01&to=2021-01-31",
+                        help="a view another viewer opens while the files are written (timed); empty: none")  # fmt: skip
     parser.add_argument("--cache", help="GEO_CACHE_DIR (default: next to --db), so the snapshot is reused")
     args = parser.parse_args(argv)
     code = Path(args.code).resolve()
@@ -158,6 +162,13 @@ def main(argv: list[str] | None = None) -> int:
                         button = page.get_by_role("button", name="Prepare the files")
                         if button.count():
                             button.click()
+                    if args.probe:  # another viewer opens a map while the files are being written
+                        probe = browser.new_context().new_page()
+                        opened = time.perf_counter()
+                        probe.goto(f"{url}/?{args.probe}", timeout=TIMEOUT_MS)
+                        settle(probe)
+                        print(f"a map opened by another viewer ({args.probe}) {opened - start:.1f} s after the clicks "
+                              f"was ready in {time.perf_counter() - opened:.1f} s")  # fmt: skip
                     for i, page in enumerate(pages):
                         try:
                             page.get_by_test_id("ia-download-csv").wait_for(timeout=args.timeout * 1000)

@@ -28,6 +28,8 @@ GEO_TILES          online map tiles: ``auto`` (default: OpenStreetMap), ``off`` 
 GEO_TILES_ATTRIBUTION  credit shown for a tile URL (HTML, as Leaflet takes it: it is
                    the operator's setting, not data; required with a URL, because
                    tile servers' licences ask for credit).
+GEO_RUN_LOG        "1"/"true": the server logs a line per script run of the app (session,
+                   trigger, date filter, outcome: ``ui/runlog.py``); default off.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from urllib.parse import urlsplit
 
 from geo.errors import Problem, ValidationError
 
-__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles", "utc_instant"]
+__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles", "run_log_enabled", "utc_instant"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,6 +141,11 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         tiles=parse_tiles(env.get("GEO_TILES"), env.get("GEO_TILES_ATTRIBUTION")),
         reports_dir=Path(env.get("GEO_REPORTS_DIR") or var / "reports"),
     )
+
+
+def run_log_enabled(env: Mapping[str, str] | None = None) -> bool:
+    """``GEO_RUN_LOG``, read on its own: the trace must work even when another setting is broken."""
+    return ((os.environ if env is None else env).get("GEO_RUN_LOG") or "").strip().lower() in _TRUE
 
 
 # --- the clock: like the settings, passed in (``now=``), read here only when not given -------------

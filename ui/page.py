@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +25,7 @@ import streamlit as st
 
 from geo.view.filters import Filters
 from geo.view.viewstate import ViewState
-from ui import common, data, downloads, sidebar, state
+from ui import common, data, downloads, runlog, runslot, sidebar, state
 from ui.boundary import page_boundary
 
 __all__ = ["PAGES", "FilteredPage", "filtered_page", "inside_navigation", "navigate", "share_and_export"]
@@ -61,34 +59,11 @@ def navigate(entry_file: str) -> None:
     chosen = st.navigation(pages)
     _RUN.active = True
     try:
-        with _gate(chosen is pages[0]), page_boundary(chosen.title):
+        with runlog.traced_run(chosen.title), runslot.held(chosen is pages[0]), page_boundary(chosen.title):
             chosen.run()
     finally:
         _RUN.active = False
     _freeze_long_lived()
-
-
-# Map page runs allowed at once (the rest wait their turn). The scripts are Python
-# under one GIL: running 50 at once is not faster than two at a time, and much slower
-# in practice, because every call that lets go of the GIL (SQLite reading a row,
-# Arrow, NumPy) then waits for it behind dozens of runnable threads: under load a
-# run took seconds instead of tens of milliseconds. Measured with load_test.py at
-# 50 sessions, one at a time gave the lowest p95 (two overlapped too little C work
-# to pay for the extra GIL hand-offs).
-MAP_RUNS = 1
-_MAP_GATE = threading.BoundedSemaphore(MAP_RUNS)
-_GATE_WAIT = 30.0  # seconds; after that a run goes ahead anyway (never stuck behind a hung one)
-
-
-@contextmanager
-def _gate(active: bool) -> Iterator[None]:
-    """Hold one of :data:`MAP_RUNS` slots while the map page runs (no-op when ``active`` is false)."""
-    acquired = active and _MAP_GATE.acquire(timeout=_GATE_WAIT)
-    try:
-        yield
-    finally:
-        if acquired:
-            _MAP_GATE.release()
 
 
 def _freeze_long_lived() -> None:

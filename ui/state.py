@@ -34,6 +34,7 @@ import streamlit as st
 
 from geo.view.filters import DATE_PRESETS, Filters, preset_range
 from geo.view.viewstate import ViewState, parse_params
+from ui import runlog
 
 __all__ = [
     "CUSTOM",
@@ -46,6 +47,7 @@ __all__ = [
     "current_view",
     "filters_from_widgets",
     "keep_widgets",
+    "kept_values",
     "loaded",
     "normalise_params",
     "period_for",
@@ -186,6 +188,7 @@ def begin(
     previous_page = ss.get(_PAGE)
     if params in ss.get(_URL, []) and previous_page == page and _LOADED in ss:
         return ss[_LOADED]
+    runlog.note(f"begin loads the view from the URL {params} (page {previous_page} -> {page})")
     if not params and ss.get(_VIEW) is not None and previous_page not in (None, page):
         # Page switch through the page menu, which drops the query string: keep the view.
         view, notices = ss[_VIEW], []
@@ -210,6 +213,11 @@ def keep_widgets() -> None:
     """Copy the filter widgets' values to a key of their own (after they are drawn or loaded)."""
     ss = st.session_state
     ss[_KEPT] = {name: ss[key] for name, key in KEYS.items() if key in ss}
+
+
+def kept_values() -> dict[str, object]:
+    """The kept copy of the filter widgets' values (by :data:`KEYS` name)."""
+    return dict(st.session_state.get(_KEPT) or {})
 
 
 def restore_widgets() -> None:
@@ -243,6 +251,7 @@ def commit(new_view: ViewState) -> None:
     ss = st.session_state
     params = normalise_params(new_view.to_params())
     if params != current_params():
+        runlog.note(f"commit writes {params} over {current_params()}")
         st.query_params.from_dict(params)
     recent = [p for p in ss.get(_URL, []) if p != params]
     ss[_URL] = [*recent[-(_RECENT - 1) :], params]

@@ -26,7 +26,7 @@ import streamlit as st
 
 from geo.view import timespan
 from geo.view.filters import DATE_PRESETS, Filters
-from ui import data, timeline
+from ui import data, runlog, timeline
 from ui.state import CUSTOM, KEYS, current_view
 
 __all__ = [
@@ -189,6 +189,7 @@ def _waker() -> None:
     """Once, :data:`DEFER_SECONDS` after a session's first page: the run that draws the timeline."""
     if st.session_state.pop(_DEFER_FULL_RUN, False):
         return  # drawn by the page run itself: wait for the timer
+    runlog.note("waker fragment asks for the page run")
     st.rerun(scope="app")  # a whole-page run ends this fragment's timer (the browser drops it)
 
 
