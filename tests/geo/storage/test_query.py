@@ -300,3 +300,20 @@ def test_a_failing_piece_fails_the_export_and_stops_every_thread(crowded, monkey
     with pytest.raises(StoreError, match="disk I/O error"):
         feature_bytes(crowded, Filters(), rows=20, workers=2)
     assert not [t for t in threading.enumerate() if t.name.startswith("geo-export-")]
+
+
+@pytest.mark.parametrize("json_floats", [True, False], ids=["floats in the object", "floats by printf"])
+def test_both_short_ways_of_sqlite_write_the_features_python_writes(tricky, monkeypatch, json_floats):
+    """Whether or not this SQLite's JSON functions write floats as printf does, the usual incident's text is exact."""
+    monkeypatch.setattr(query, "_sqlite_json_floats", lambda: json_floats)
+    assert database_features(tricky, Filters()) == python_features(tricky, Filters())
+    assert database_features(tricky, Filters(), "geojsonl") == python_features(tricky, Filters())
+
+
+def test_this_sqlite_writes_floats_in_json_as_printf_does():
+    """The probe's answer holds for every kind of float, not only the few it asks about."""
+    if not query._sqlite_json_floats():
+        pytest.skip(f"SQLite {sqlite3.sqlite_version} writes floats in JSON its own way: the printf way is used")
+    con = sqlite3.connect(":memory:")
+    for v in float_values():
+        assert con.execute("SELECT json_quote(?) = printf('%!.15g', ?)", (v, v)).fetchone()[0], v
