@@ -1,6 +1,11 @@
 """Fast at any size: the dashboard at 10k, 100k and 1M incidents, one core.
 
     python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--repeat 3] [--keep DIR]
+    python benchmarks/bench_scale.py --sizes 1000000 --keep DIR --reuse --cold-only 7
+
+``--reuse`` keeps a store already in ``--keep DIR`` (built there by an earlier run) instead of
+making it again (~70 s at 1M); ``--cold-only N`` then times only N cold starts (building the
+snapshot first if its file is missing) and prints each one, its median and worst.
 
 For each size, synthetic incidents (:func:`geo.testing.synth.synth_frame`) are written
 into a fresh SQLite store under /tmp, then the app is measured in *new
@@ -134,7 +139,7 @@ def child(args: argparse.Namespace) -> dict:
         GEO_CACHE_DIR=args.cache, GEO_TODAY="2026-10-31",
     )  # fmt: skip
     out: dict = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     import streamlit_folium  # noqa: F401
     from streamlit.testing.v1 import AppTest
 
@@ -142,6 +147,7 @@ def child(args: argparse.Namespace) -> dict:
     import ui.mapview  # noqa: F401
 
     out["import_s"] = time.perf_counter() - start
+    out["import_cpu_s"] = time.process_time() - cpu
 
     def component_bytes(at) -> int:
         return max((e.proto.ByteSize() for e in at.get("component_instance")), default=0)
@@ -155,7 +161,9 @@ def child(args: argparse.Namespace) -> dict:
         return took
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    cpu = time.process_time()
     out["first_page_s"] = run(at)  # open store + snapshot (read, or built) + first page with the map
+    out["first_page_cpu_s"] = time.process_time() - cpu  # this process only (not a snapshot build's child)
     out["first_bytes"] = component_bytes(at)
     if args.only_first:
         out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -331,6 +339,31 @@ def spawn(db: str, cache: str, *, repeat: int, naive: bool, only_first: bool) ->
     return result
 
 
+def _reused(n: int, folder: Path) -> dict | None:
+    """The store an earlier ``--keep`` run left in ``folder``, or None."""
+    path = folder / f"scale-{n}.sqlite"
+    if not path.exists():
+        return None
+    print(f"reusing {path}")
+    return {"db": str(path), "synth_s": float("nan"), "bulk_s": float("nan")}
+
+
+def _cold_starts(n: int, made: dict, cache: Path, times: int) -> None:
+    """``times`` new app processes with the snapshot file present: each one's imports and first page."""
+    if not list(cache.glob("snapshots/*.arrow")):
+        first = spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True)
+        print(f"{n:,}: snapshot built (first start {first['first_page_s']:.2f} s)")
+    runs = [spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True) for _ in range(times)]
+    print(f"\n{n:,} incidents, {times} cold starts (load average {os.getloadavg()[0]:.1f} at the end)")
+    print("  page s (cpu) | imports s (cpu) | process s (interpreter start to exit)")
+    for r in runs:
+        print(f"  {r['first_page_s']:.2f} ({r['first_page_cpu_s']:.2f}) | {r['import_s']:.2f} ({r['import_cpu_s']:.2f})"
+              f" | {r['process_s']:.2f}")  # fmt: skip
+    for key, label in (("first_page_s", "page"), ("import_s", "imports"), ("process_s", "process")):
+        values = [r[key] for r in runs]
+        print(f"  {label}: median {statistics.median(values):.2f} s, worst {max(values):.2f} s")
+
+
 # --- report --------------------------------------------------------------------------------------
 
 
@@ -343,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=1, help="passes over the filter changes")
     parser.add_argument("--keep", metavar="DIR", help="keep the stores and snapshots in DIR (default: a temp dir)")
+    parser.add_argument("--reuse", action="store_true", help="use a store already in --keep DIR, if there")
+    parser.add_argument("--cold-only", type=int, metavar="N", help="time only N cold starts per size")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -361,8 +396,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
-            made = make_store(n, folder, upsert=n <= UPSERT_MAX)
+            made = _reused(n, folder) if args.reuse else None
+            made = made or make_store(n, folder, upsert=n <= UPSERT_MAX)
             cache = folder / f"cache-{n}"
+            if args.cold_only:
+                _cold_starts(n, made, cache, args.cold_only)
+                continue
             for p in cache.glob("snapshots/*"):
                 p.unlink()
             first = spawn(made["db"], str(cache), repeat=args.repeat, naive=False, only_first=True)
