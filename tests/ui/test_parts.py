@@ -297,6 +297,16 @@ def test_family_colours_colour_each_actor_by_its_stored_family():
     assert [label for label, _ in colours.legend(actors)] == ["Iran-aligned militias", "Iran / IRGC", "Other", "Unknown"]
 
 
+def test_family_colours_break_a_tie_by_the_family_key_and_count_categorical_columns_alike():
+    actors = pd.Series(["Both", "Both", "Both", "Both", "US-led", None])
+    families = pd.Series(["us", "iran", "us", "iran", "us", "iran"])
+    for a, f in ((actors, families), (actors.astype("category"), families.astype("category"))):
+        colours = symbols.family_colours(a, f)
+        assert colours.group("Both") == "Iran / IRGC"  # two each: "iran" sorts before "us"
+        assert colours.group("US-led") == "US"
+        assert colours.group(None) == symbols.UNKNOWN_ACTOR
+
+
 def test_headline_numbers_keep_unknown_apart(frame):
     count, figures = headline.headline_numbers(frame)
     assert count == 8
