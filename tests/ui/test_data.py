@@ -85,6 +85,7 @@ def test_after_a_restart_the_dataset_is_patched_from_the_snapshot_file(store, ca
     first = next_dataset(store, cache)
     del first
     gc.collect()  # a new process: no dataset in memory, the file on disk
+    snap.wait_for_writes()  # as the old process did at exit (its writer thread is no daemon): seen to lag under load
     builds.clear()
     edit_one(store)
     second = next_dataset(store, cache)
