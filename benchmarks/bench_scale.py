@@ -1,6 +1,11 @@
 """Fast at any size: the dashboard at 10k, 100k and 1M incidents, one core.
 
     python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--repeat 3] [--keep DIR]
+    python benchmarks/bench_scale.py --sizes 1000000 --keep DIR --reuse --cold-only 7
+
+``--reuse`` keeps a store already in ``--keep DIR`` (built there by an earlier run) instead of
+making it again (~70 s at 1M); ``--cold-only N`` then times only N cold starts (building the
+snapshot first if its file is missing) and prints each one, its median and worst.
 
 For each size, synthetic incidents (:func:`geo.testing.synth.synth_frame`) are written
 into a fresh SQLite store under /tmp, then the app is measured in *new
@@ -13,7 +18,14 @@ under Streamlit's AppTest, i.e. the script the server runs for a browser:
 ``first start``   a new process whose snapshot file does not exist yet: open the
                   store, build the light frame from SQL, write the snapshot, draw
                   the first page (map included)
-``cold start``    a new process with the snapshot on disk: open + read + first page
+``cold start``    a new process with the snapshot on disk: the first run of app.py, i.e.
+                  its imports not done yet (SQLAlchemy, the ui modules beyond the two
+                  below), open the store, read the snapshot, derive, draw the first page.
+                  Printed apart, not in it: the imports before it ("imports": Streamlit,
+                  streamlit-folium with folium and pandas, ui.data and ui.mapview; a
+                  server imports Streamlit when it starts, the rest in app.py's first
+                  run, so the first browser waits for those too) and Streamlit's
+                  component scan (the server does it when it starts)
 ``warm start``    a new session in a running process (data cached): first page
 ``filter change`` one page rerun after a sidebar filter change (median and worst
                   of several different filters, text search included), and after
@@ -134,7 +146,7 @@ def child(args: argparse.Namespace) -> dict:
         GEO_CACHE_DIR=args.cache, GEO_TODAY="2026-10-31",
     )  # fmt: skip
     out: dict = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     import streamlit_folium  # noqa: F401
     from streamlit.testing.v1 import AppTest
 
@@ -142,6 +154,7 @@ def child(args: argparse.Namespace) -> dict:
     import ui.mapview  # noqa: F401
 
     out["import_s"] = time.perf_counter() - start
+    out["import_cpu_s"] = time.process_time() - cpu
 
     def component_bytes(at) -> int:
         return max((e.proto.ByteSize() for e in at.get("component_instance")), default=0)
@@ -154,14 +167,19 @@ def child(args: argparse.Namespace) -> dict:
             raise RuntimeError(f"the page failed: {at.exception[0].value}")
         return took
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    start = time.perf_counter()
+    components = _component_scan()
+    out["component_scan_s"] = time.perf_counter() - start
+    at = _app_test(AppTest, components)
+    cpu = time.process_time()
     out["first_page_s"] = run(at)  # open store + snapshot (read, or built) + first page with the map
+    out["first_page_cpu_s"] = time.process_time() - cpu  # this process only (not a snapshot build's child)
     out["first_bytes"] = component_bytes(at)
     if args.only_first:
         out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return out
 
-    warm = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    warm = _app_test(AppTest, components)
     out["warm_page_s"] = run(warm)  # a new session: data cached in the process
 
     filter_s, filter_bytes, text_s = [], [], []
@@ -191,6 +209,27 @@ def child(args: argparse.Namespace) -> dict:
     if args.naive:
         out.update(_side_by_side(args))
     return out
+
+
+def _component_scan():
+    """Streamlit's scan of the installed packages for components, done before any page is timed.
+
+    The server does it once when it starts (``Runtime.__init__``), before any browser
+    connects; AppTest does it in the first run of each instance, which would add it
+    (0.1-0.3 s) to the page figures. Its time is printed apart.
+    """
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
+
+
+def _app_test(app_test, components):
+    at = app_test.from_file(str(ROOT / "app.py"), default_timeout=600)
+    if hasattr(at, "_bidi_component_manager"):  # the scan done (an older Streamlit has none to do)
+        at._bidi_component_manager = components
+    return at
 
 
 def _after_writes(at, run) -> dict:
@@ -331,6 +370,32 @@ def spawn(db: str, cache: str, *, repeat: int, naive: bool, only_first: bool) ->
     return result
 
 
+def _reused(n: int, folder: Path) -> dict | None:
+    """The store an earlier ``--keep`` run left in ``folder``, or None."""
+    path = folder / f"scale-{n}.sqlite"
+    if not path.exists():
+        return None
+    print(f"reusing {path}")
+    return {"db": str(path), "synth_s": float("nan"), "bulk_s": float("nan")}
+
+
+def _cold_starts(n: int, made: dict, cache: Path, times: int) -> None:
+    """``times`` new app processes with the snapshot file present: each one's imports and first page."""
+    if not list(cache.glob("snapshots/*.arrow")):
+        first = spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True)
+        print(f"{n:,}: snapshot built (first start {first['first_page_s']:.2f} s)")
+    runs = [spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True) for _ in range(times)]
+    print(f"\n{n:,} incidents, {times} cold starts (load average {os.getloadavg()[0]:.1f} at the end)")
+    print("  page s (cpu) | imports s (cpu) | component scan s | process s (interpreter start to exit)")
+    for r in runs:
+        print(f"  {r['first_page_s']:.2f} ({r['first_page_cpu_s']:.2f}) | {r['import_s']:.2f} ({r['import_cpu_s']:.2f})"
+              f" | {r['component_scan_s']:.2f} | {r['process_s']:.2f}")  # fmt: skip
+    for key, label in (("first_page_s", "page"), ("first_page_cpu_s", "page CPU"), ("import_s", "imports"),
+                       ("process_s", "process")):  # fmt: skip
+        values = [r[key] for r in runs]
+        print(f"  {label}: median {statistics.median(values):.2f} s, worst {max(values):.2f} s")
+
+
 # --- report --------------------------------------------------------------------------------------
 
 
@@ -343,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=1, help="passes over the filter changes")
     parser.add_argument("--keep", metavar="DIR", help="keep the stores and snapshots in DIR (default: a temp dir)")
+    parser.add_argument("--reuse", action="store_true", help="use a store already in --keep DIR, if there")
+    parser.add_argument("--cold-only", type=int, metavar="N", help="time only N cold starts per size")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -361,15 +428,20 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
-            made = make_store(n, folder, upsert=n <= UPSERT_MAX)
+            made = _reused(n, folder) if args.reuse else None
+            made = made or make_store(n, folder, upsert=n <= UPSERT_MAX)
             cache = folder / f"cache-{n}"
+            if args.cold_only:
+                _cold_starts(n, made, cache, args.cold_only)
+                continue
             for p in cache.glob("snapshots/*"):
                 p.unlink()
             first = spawn(made["db"], str(cache), repeat=args.repeat, naive=False, only_first=True)
             cold = spawn(made["db"], str(cache), repeat=args.repeat, naive=n == 10_000, only_first=False)
             rows.append((n, made, first, cold))
             _print_size(n, made, first, cold)
-    _print_table(rows)
+    if rows:
+        _print_table(rows)
     return 0
 
 
@@ -378,8 +450,8 @@ def _print_size(n, made, first, cold) -> None:
     print(f"  import: synth {made['synth_s']:.1f} s, bulk {made['bulk_s']:.1f} s"
           + (f", upsert_many {made['upsert_s']:.1f} s" if "upsert_s" in made else ""))  # fmt: skip
     print(f"  first start (snapshot built): {first['first_page_s']:.2f} s, peak {first['peak_mb']:,.0f} MB")
-    print(f"  cold start: page {cold['first_page_s']:.2f} s (+ imports {cold['import_s']:.2f} s); "
-          f"warm (new session) {cold['warm_page_s']:.2f} s")  # fmt: skip
+    print(f"  cold start: page {cold['first_page_s']:.2f} s (+ imports {cold['import_s']:.2f} s, Streamlit's"
+          f" component scan {cold['component_scan_s']:.2f} s); warm (new session) {cold['warm_page_s']:.2f} s")  # fmt: skip
     f, t, v = cold["filter_s"], cold["text_s"], cold["view_s"]
     print(f"  filter change: median {_ms(statistics.median(f))} ms, worst {_ms(max(f))} ms over {len(f)};"
           f" text search {', '.join(_ms(x) for x in t)} ms")  # fmt: skip

@@ -1,23 +1,22 @@
 """The offline base map: country borders from Natural Earth (1:110m), no tiles needed.
 
 pyogrio ships Natural Earth's low-resolution countries as a test fixture; we
-read it once per process, clip it to the region the incidents are in, simplify
-it and round coordinates, which brings it to a few tens of kilobytes of GeoJSON:
-small enough to embed in every map, readable without any network.
+read it once per process (from its copy in the cache folder:
+:func:`geo.places.countries.natural_earth_countries`, so a cold start imports
+neither pyogrio nor geopandas), clip it to the region the incidents are in,
+simplify it and round coordinates, which brings it to a few tens of kilobytes
+of GeoJSON: small enough to embed in every map, readable without any network.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import orjson
 
-__all__ = ["LABELS", "NATURAL_EARTH", "REGION_BBOX", "borders_geojson"]
+from geo.places.countries import NATURAL_EARTH, natural_earth_countries
 
-NATURAL_EARTH = (
-    Path(__import__("pyogrio").__file__).parent / "tests/fixtures/naturalearth_lowres/naturalearth_lowres.shp"
-)
+__all__ = ["LABELS", "NATURAL_EARTH", "REGION_BBOX", "borders_geojson"]
 
 # (min_lon, min_lat, max_lon, max_lat): the Levant, Mesopotamia and the Gulf, with margin.
 REGION_BBOX = (22.0, 10.0, 66.0, 46.0)
@@ -42,17 +41,16 @@ LABELS = {
 @lru_cache(maxsize=4)
 def borders_geojson(bbox: tuple[float, float, float, float] = REGION_BBOX, tolerance: float = 0.02) -> str:
     """Countries clipped to ``bbox`` as compact GeoJSON text (properties: ``name``, ``iso``)."""
-    import geopandas as gpd
+    import numpy as np
     import shapely
 
-    df = gpd.read_file(NATURAL_EARTH, bbox=bbox, columns=["name", "iso_a3"])
+    names, iso3s, wkbs = natural_earth_countries()
     # Natural Earth marks a few disputed codes as -99; the name still identifies them.
-    df["geometry"] = shapely.clip_by_rect(df.geometry.values, *bbox)
-    df = df[~df.geometry.is_empty]
-    df["geometry"] = df.geometry.simplify(tolerance, preserve_topology=True)
-    df["geometry"] = shapely.set_precision(df.geometry.values, 0.001)
+    clipped = shapely.clip_by_rect(shapely.from_wkb(wkbs), *bbox)  # what lies outside comes back empty
+    kept = np.flatnonzero(~shapely.is_empty(clipped))
+    shapes = shapely.set_precision(shapely.simplify(clipped[kept], tolerance, preserve_topology=True), 0.001)
     features = []
-    for name, iso, geom in zip(df["name"], df["iso_a3"], df.geometry):
+    for name, iso, geom in zip([names[i] for i in kept], [iso3s[i] for i in kept], shapes):
         features.append(
             {
                 "type": "Feature",

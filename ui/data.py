@@ -425,10 +425,10 @@ def build_layer(dataset: Dataset, pos: np.ndarray, region: Region | None, *, key
         inside = pos[region.contains(pts.x[pos], pts.y[pos])]
     if len(inside) <= POINT_LIMIT:
         return _points_layer(dataset, inside, ("points", *key), total)
-    bins = bin_points(
-        pts.x[inside], pts.y[inside], pts.lat[inside], pts.lon[inside], pts.group[inside], pts.kind[inside],
-        region=region, n_groups=len(pts.groups), n_kinds=len(_KINDS), inside=True,
-    )  # fmt: skip
+    columns = (pts.x, pts.y, pts.lat, pts.lon, pts.group, pts.kind)
+    if len(inside) < len(pts.x):  # else every incident is in the region (a first page): no copies
+        columns = tuple(column[inside] for column in columns)
+    bins = bin_points(*columns, region=region, n_groups=len(pts.groups), n_kinds=len(_KINDS), inside=True)
     data: dict = {"groups": [list(g) for g in pts.groups], "kinds": list(_KINDS)}
     small = bins.count <= SMALL_BIN
     singles = inside[small[bins.member]] if small.any() else inside[:0]

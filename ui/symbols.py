@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from geo.actors import FAMILIES
@@ -134,14 +135,22 @@ def family_colours(actors: pd.Series, families: pd.Series) -> ActorColours:
     """Colour every actor by its family (the stored ``actor_family`` of its incidents).
 
     An actor stored under several families (an ACLED "Unidentified Armed Group" whose
-    associated actor said more) takes the family most of its incidents have.
+    associated actor said more) takes the family most of its incidents have (on a tie,
+    the family whose key sorts first).
     """
-    pairs = pd.DataFrame({"actor": actors.astype(object), "family": families.astype(object)}).dropna()
-    top = pairs.value_counts().reset_index().drop_duplicates("actor") if len(pairs) else pairs
-    label_of = {
-        actor: (UNKNOWN_ACTOR if family == "unknown" else FAMILIES.get(family, OTHER_ACTOR))
-        for actor, family in zip(top["actor"], top["family"])
-    }
+    # Counted on category codes (the snapshot's columns are categorical already): a table of
+    # actors x families, with no Python object per row (~0.2 s of a cold start at a million).
+    actor, family = actors.astype("category"), families.astype("category")
+    a, f = actor.cat.codes.to_numpy().astype(np.int64), family.cat.codes.to_numpy().astype(np.int64)
+    n_families = len(family.cat.categories)
+    known = (a >= 0) & (f >= 0)
+    counts = np.bincount(a[known] * n_families + f[known], minlength=len(actor.cat.categories) * n_families)
+    family_keys = family.cat.categories.astype(object)
+    label_of = {}
+    for name, row in zip(actor.cat.categories.astype(object), counts.reshape(-1, max(n_families, 1))):
+        if row.any():
+            key = min((family_keys[i] for i in np.flatnonzero(row == row.max())), key=str)
+            label_of[name] = UNKNOWN_ACTOR if key == "unknown" else FAMILIES.get(key, OTHER_ACTOR)
     return ActorColours({FAMILIES[k]: c for k, c in FAMILY_COLOURS.items()}, label_of)
 
 

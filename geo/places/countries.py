@@ -17,7 +17,8 @@ extent widened by :data:`ISLAND_DEGREES` that lies in no other country's shape
 (islands the small-scale map leaves out, such as Socotra). Countries the layer
 does not draw (Bahrain, small islands) get the range check only.
 
-Loading the borders takes ~0.1 s, once per process, on the first point check.
+Loading the borders takes ~0.1 s, once per process, on the first point check
+(the layer itself is read from a copy in the cache folder: :func:`natural_earth_countries`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "country_codes",
     "find_country",
     "is_country_code",
+    "natural_earth_countries",
     "point_problem",
 ]
 
@@ -174,13 +176,54 @@ class _Borders:
     codes: tuple[str, ...]  # iso2 of each geometry in the tree
 
 
+_NE_CACHE_FORMAT = 1  # bump when the cached file's layout changes
+
+
+def natural_earth_countries(cache_dir: str | Path | None = None) -> tuple[list[str], list[str], list[bytes]]:
+    """Natural Earth's 1:110m countries in file order: (names, ISO alpha-3 codes, WKB geometries).
+
+    Read with pyogrio once, then kept as a small Arrow file in the cache folder
+    (``cache_dir``, default the settings' ``GEO_CACHE_DIR``), named after the
+    shapefile's size and time: a cold start of the app reads that instead and
+    imports neither pyogrio nor what pyogrio imports (geopandas, pyproj: ~0.1 s).
+    A cache folder that cannot be written just means reading the shapefile each time.
+    """
+    import pyarrow as pa
+
+    if cache_dir is None:
+        from geo.config import get_settings
+
+        cache_dir = get_settings().cache_dir
+    stat = NATURAL_EARTH.stat()
+    path = Path(cache_dir) / f"naturalearth-110m-{stat.st_size}-{stat.st_mtime_ns}.v{_NE_CACHE_FORMAT}.arrow"
+    try:
+        with pa.memory_map(str(path)) as source:
+            table = pa.ipc.open_file(source).read_all()
+        return table["name"].to_pylist(), table["iso_a3"].to_pylist(), table["wkb"].to_pylist()
+    except (OSError, pa.ArrowException, KeyError):
+        pass  # not cached yet (or damaged): read the shapefile and cache it
+    import pyogrio
+
+    _meta, _fids, geometries, (names, iso3s) = pyogrio.raw.read(NATURAL_EARTH, columns=["name", "iso_a3"])
+    names, iso3s, wkbs = [str(n) for n in names], [str(c) for c in iso3s], [bytes(g) for g in geometries]
+    table = pa.table({"name": pa.array(names), "iso_a3": pa.array(iso3s), "wkb": pa.array(wkbs, pa.binary())})
+    try:
+        from geo.formats.replacing import replacing
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(path, suffix=".tmp") as tmp, pa.OSFile(str(tmp), "wb") as sink:
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+    except OSError:
+        pass  # read-only cache folder: fine, only slower
+    return names, iso3s, wkbs
+
+
 @cache
 def _borders() -> _Borders:
-    import pyogrio
     import shapely
 
-    _meta, _fids, geometries, fields = pyogrio.raw.read(NATURAL_EARTH, columns=["name", "iso_a3"])
-    names, iso3s = fields
+    names, iso3s, geometries = natural_earth_countries()
     parts: dict[str, list] = {}
     for name, iso3, wkb in zip(names, iso3s, geometries):
         country = find_country(iso3) or find_country(_NE_NAMES.get(str(name)), str(name))

@@ -46,6 +46,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import mmap
 import os
 import re
 import sys
@@ -885,16 +886,22 @@ _TRAILER = 9  # 4 bytes CRC32 + b"IACRC"
 
 
 def _crc(path: Path, limit: int | None = None) -> int:
-    crc = 0
-    remaining = path.stat().st_size if limit is None else limit
+    """CRC32 of the file's first ``limit`` bytes (all of it by default).
+
+    Over a memory map rather than read in chunks: the bytes are not copied first, which
+    at a million incidents (~250 MB) is a third of the check's CPU on every cold start.
+    """
     with open(path, "rb") as fh:
-        while remaining > 0:
-            chunk = fh.read(min(8 << 20, remaining))
-            if not chunk:
-                break
-            crc = zlib.crc32(chunk, crc)
-            remaining -= len(chunk)
-    return crc
+        size = os.fstat(fh.fileno()).st_size
+        limit = size if limit is None else min(limit, size)
+        if limit <= 0:
+            return 0
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as view:
+            crc = 0
+            for start in range(0, limit, 64 << 20):  # zlib takes at most 4 GB at once
+                with view[start : min(start + (64 << 20), limit)] as chunk:
+                    crc = zlib.crc32(chunk, crc)
+            return crc
 
 
 def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
@@ -920,7 +927,10 @@ def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
     if table.column_names != [*LIGHT_COLUMNS, _ROWID, _SOURCE_TEXT]:
         raise ValueError(f"{path.name}: unexpected columns")
     rowid = table.column(_ROWID).to_numpy()
-    text = table.column(_SOURCE_TEXT).combine_chunks()
+    # One chunk (files up to 2**20 rows): used as it is, still memory-mapped, so only a text
+    # search reads it; combine_chunks would copy it (~140 MB at a million rows) on every cold start.
+    column = table.column(_SOURCE_TEXT)
+    text = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     frame = table.select(list(LIGHT_COLUMNS)).to_pandas()
     for name in LIGHT_COLUMNS:  # pandas metadata restores most dtypes; hold the rest to the contract
         dtype = frame[name].dtype

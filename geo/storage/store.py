@@ -294,7 +294,7 @@ class Store:
         _ensure_sqlite_dir(settings.database_url)
         store = cls(settings.database_url)
         store.migrate()
-        if seed and not store.read_only and store._row_count() == 0 and Path(settings.incidents_csv).exists():
+        if seed and not store.read_only and not store._has_rows() and Path(settings.incidents_csv).exists():
             from geo.formats.csvio import read_incidents_csv
 
             store.upsert_many(read_incidents_csv(settings.incidents_csv), user="seed")
@@ -711,10 +711,11 @@ class Store:
         with self._guard("clearing sign-in failures"), self._write() as conn:
             conn.execute(sa.delete(t).where(t.c.key.in_(keys)))
 
-    def _row_count(self) -> int:
-        """Rows including soft-deleted ones: a store whose rows were all deleted is not "new"."""
+    def _has_rows(self) -> bool:
+        """Any row, soft-deleted ones included: a store whose rows were all deleted is not "new".
+        (One row read, not a count: every app start asks, and a count reads the whole table.)"""
         with self._guard("reading"), self._engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(incidents_table)).scalar_one()
+            return conn.execute(sa.select(sa.literal(1)).select_from(incidents_table).limit(1)).first() is not None
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:

@@ -66,6 +66,7 @@ def test_the_dataset_after_an_edit_is_patched_from_the_one_in_memory(store, cach
     assert second.version == store.version() != first.version
     assert "A new actor" in second.actors
     assert_same_dataset(second, build_dataset(BUILD(store)))
+    snap.wait_for_writes()  # written in the background (at nice 10: seen to lag under load)
     assert snap.snapshot_path(cache, store.url, second.version).is_file()  # the next process starts from it
     assert len(first.frame) == 300 and "A new actor" not in first.actors  # the old one is left as it was
 
@@ -85,6 +86,7 @@ def test_after_a_restart_the_dataset_is_patched_from_the_snapshot_file(store, ca
     first = next_dataset(store, cache)
     del first
     gc.collect()  # a new process: no dataset in memory, the file on disk
+    snap.wait_for_writes()  # as the old process did at exit (its writer thread is no daemon): seen to lag under load
     builds.clear()
     edit_one(store)
     second = next_dataset(store, cache)

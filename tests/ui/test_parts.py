@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -297,6 +301,16 @@ def test_family_colours_colour_each_actor_by_its_stored_family():
     assert [label for label, _ in colours.legend(actors)] == ["Iran-aligned militias", "Iran / IRGC", "Other", "Unknown"]
 
 
+def test_family_colours_break_a_tie_by_the_family_key_and_count_categorical_columns_alike():
+    actors = pd.Series(["Both", "Both", "Both", "Both", "US-led", None])
+    families = pd.Series(["us", "iran", "us", "iran", "us", "iran"])
+    for a, f in ((actors, families), (actors.astype("category"), families.astype("category"))):
+        colours = symbols.family_colours(a, f)
+        assert colours.group("Both") == "Iran / IRGC"  # two each: "iran" sorts before "us"
+        assert colours.group("US-led") == "US"
+        assert colours.group(None) == symbols.UNKNOWN_ACTOR
+
+
 def test_headline_numbers_keep_unknown_apart(frame):
     count, figures = headline.headline_numbers(frame)
     assert count == 8
@@ -470,3 +484,27 @@ def test_table_shows_the_most_recent_rows_only():
     )
     assert most_recent(df, 2)["id"].tolist() == ["b", "c"]  # newest first, ties by id
     assert most_recent(df, 10) is df
+
+
+COLD_START_IMPORTS = """
+import sys
+from geo.places.countries import point_problem
+import ui.data, ui.mapview
+from ui.borders import borders_geojson
+borders_geojson()
+print(point_problem(44.4, 33.3, "IQ") is not None, *sorted(m for m in ("geopandas", "pyogrio", "pyproj") if m in sys.modules))
+"""
+
+
+def test_with_natural_earth_cached_the_map_and_point_checks_import_no_geopandas(tmp_path):
+    """A cold start of the app draws the borders and checks points without pyogrio (and the geopandas,
+    pyproj it imports: ~0.1 s); the copy in the cache folder is enough."""
+    env = {**os.environ, "GEO_CACHE_DIR": str(tmp_path)}
+    root = Path(__file__).resolve().parents[2]
+
+    def run() -> list[str]:
+        command = [sys.executable, "-c", COLD_START_IMPORTS]
+        return subprocess.run(command, capture_output=True, text=True, check=True, cwd=root, env=env).stdout.split()
+
+    assert run()[0] == "True"  # the first start reads the shapefile (and caches it)
+    assert run() == ["True"]  # a cold start: nothing from the geometry stack but shapely

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.places import countries
 from geo.places.countries import find_country, is_country_code, point_problem
 
 
@@ -55,3 +56,22 @@ def test_real_places_are_inside_their_country(lat, lon, iso2):
 )
 def test_points_in_another_country_are_refused(lat, lon, iso2, says):
     assert says in point_problem(lat, lon, iso2)
+
+
+def test_natural_earth_is_read_once_then_from_the_cache_folder(tmp_path, monkeypatch):
+    import pyogrio
+
+    read = countries.natural_earth_countries(tmp_path)
+    names, iso3s, wkbs = read
+    assert len(names) == len(iso3s) == len(wkbs) > 150 and "Iraq" in names and "SYR" in iso3s
+    (cached,) = tmp_path.glob("naturalearth-*.arrow")
+
+    def no_shapefile(*args, **kwargs):
+        raise AssertionError("read from the shapefile again")
+
+    monkeypatch.setattr(pyogrio.raw, "read", no_shapefile)
+    assert countries.natural_earth_countries(tmp_path) == read  # the same rows, from the cache file
+    cached.write_bytes(b"not arrow")  # a damaged copy is read again from the shapefile, not trusted
+    monkeypatch.undo()
+    assert countries.natural_earth_countries(tmp_path) == read
+

@@ -77,6 +77,19 @@ def test_snapshot_file_round_trips_and_is_read_instead_of_the_store(store, cache
     assert again.source_text.to_pylist() == first.source_text.to_pylist()
 
 
+def test_a_cold_start_maps_the_sources_text_instead_of_copying_it(store, tmp_path):
+    built = snap.build(store)
+    long_text = pa.array([f"{i} " + "evidence " * 600 for i in range(len(built))], pa.large_string())  # ~2 MB
+    path = snap.write_snapshot(dataclasses.replace(built, source_text=long_text), tmp_path / "s.arrow")
+    allocated = pa.total_allocated_bytes()
+    read = snap.read_snapshot(path, version=built.version)
+    # The text stays in the memory-mapped file (read only by a text search): Arrow allocates
+    # only what the frame's columns need, far less than the text itself.
+    assert pa.total_allocated_bytes() - allocated < long_text.nbytes / 4
+    assert read.source_text.equals(long_text)
+    assert read.text_hits(f"{len(built) - 1} evidence").sum() == 1
+
+
 def test_snapshot_is_rebuilt_when_the_version_changes(store, cache):
     old = snap.load(store, cache)
     old_path = snap.snapshot_path(cache, store.url, old.version)
