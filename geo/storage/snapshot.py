@@ -532,11 +532,26 @@ def _strings(array: pa.Array | pa.ChunkedArray) -> pd.Series:
 
 
 def _categorical(array: pa.Array, order: np.ndarray | None = None) -> pd.Series:
+    """Text as a categorical column in canonical form (see :func:`_categorical_from_codes`), rows in ``order``.
+
+    Every value of a fresh dictionary is in use, so canonical form is only its sort: one
+    lookup table from the encoder's codes to the sorted ones, applied with the reorder
+    (two gathers of the codes, a third of the columns' build CPU at 1M rows against the
+    general path's copies, counts and remaps).
+    """
     encoded = array.dictionary_encode()
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-    if order is not None:
-        codes = codes[order]
-    return _categorical_from_codes(codes, encoded.dictionary)
+    dictionary = encoded.dictionary.cast(pa.large_string())
+    n = len(dictionary)
+    by_value = pc.array_sort_indices(dictionary).to_numpy()
+    code_dtype = _code_dtype(n)
+    lut = np.empty(n + 1, dtype=code_dtype)  # the extra last entry: missing (-1)
+    lut[by_value] = np.arange(n, dtype=code_dtype)
+    lut[n] = -1
+    indices = encoded.indices
+    raw = (indices.fill_null(n) if indices.null_count else indices).to_numpy(zero_copy_only=False)
+    codes = lut[raw if order is None else raw[order]]
+    categories = pd.Index(dictionary.take(pa.array(by_value)).to_pandas(), dtype=_STR)  # as a read snapshot has them
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
 
 
 def _categorical_from_codes(codes: np.ndarray, dictionary: pa.Array) -> pd.Series:
