@@ -589,3 +589,41 @@ def test_a_newer_version_queued_behind_an_older_write_is_the_file_that_stays(sto
     assert snap.wait_for_writes(timeout=60)
     folder = snap.snapshot_path(cache, store.url, newer.version).parent
     assert [p.name for p in folder.iterdir()] == [snap.snapshot_path(cache, store.url, newer.version).name]
+
+
+def test_a_build_allocates_from_the_system_pool_and_restores_the_default(store, monkeypatch):
+    default = pa.default_memory_pool()
+    seen = []
+    real = snap._typed_frame
+
+    def spy(table, order):
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(table, order)
+
+    monkeypatch.setattr(snap, "_typed_frame", spy)
+    snap.build(store)
+    assert seen == ["system"]
+    assert pa.default_memory_pool().backend_name == default.backend_name
+
+
+def test_the_system_pool_is_restored_only_when_the_last_thread_leaves():
+    default = pa.default_memory_pool().backend_name
+    inside, leave = threading.Event(), threading.Event()
+
+    def other():
+        with snap._system_pool():
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert inside.wait(5)
+    with snap._system_pool():
+        assert pa.default_memory_pool().backend_name == "system"
+    assert pa.default_memory_pool().backend_name == "system"  # the other thread is still inside
+    leave.set()
+    thread.join(5)
+    assert pa.default_memory_pool().backend_name == default
+    with pytest.raises(RuntimeError), snap._system_pool():
+        raise RuntimeError("a failed build")
+    assert pa.default_memory_pool().backend_name == default
