@@ -1,0 +1,61 @@
+"""The app-wide style sheet: what every page needs at phone and desktop widths.
+
+Put in every page by :func:`ui.common.page_setup` (a ``<style>``-only ``st.html``
+takes no space). Page-specific layout stays with its page (:mod:`ui.layout` for
+the map page); these rules are the ones any page can trip over:
+
+* a date is one word: "2021-04-18" never breaks at its hyphens (:func:`nobreak_dates`
+  marks dates in Markdown text; a browser otherwise breaks a line after any hyphen);
+* a data grid's toolbar (show columns, download, search, full screen) floats above
+  the grid's top edge: the grid gets that room, so it no longer covers the line above;
+* below :data:`NARROW_PX` a data grid (one line per row, canvas-drawn: it scrolls
+  sideways) gives way to a list of cards (:mod:`ui.cards`), every field whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+__all__ = ["CARDS_CLASS", "GRID_CLASS", "NARROW_PX", "NOBREAK_CLASS", "app_css", "apply", "nobreak_dates"]
+
+NARROW_PX = 640  # Streamlit stacks columns below this width: a phone
+NOBREAK_CLASS = "ia-nb"
+GRID_CLASS = "ia_grid"  # the key prefix of a grid's container that holds its cards too (``st-key-ia_grid_...``)
+CARDS_CLASS = "ia-cards"
+_TOOLBAR_PX = 34  # Streamlit's element toolbar: 28 px of buttons plus its offset above the element
+_ISO_DATE = re.compile(r"\b(\d{4})\\?-(\d{2})\\?-(\d{2})\b")
+
+
+def app_css() -> str:
+    """The style sheet (a ``<style>`` element)."""
+    grid = f'[class*="st-key-{GRID_CLASS}_"]'
+    return f"""<style>
+.{NOBREAK_CLASS}{{white-space:nowrap;}}
+[data-testid="stElementContainer"]:has(> [data-testid="stDataFrameResizable"]),
+[data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{margin-top:{_TOOLBAR_PX}px;}}
+.{CARDS_CLASS} ul{{list-style:none;margin:0;padding:0;}}
+.{CARDS_CLASS} li{{border:1px solid rgba(128,128,128,.35);border-radius:8px;padding:.45rem .7rem;margin:0 0 .5rem;
+  overflow-wrap:anywhere;}}
+.{CARDS_CLASS} p{{margin:0;font-size:.9rem;line-height:1.4;}}
+.{CARDS_CLASS} .ia-ct{{font-weight:600;font-size:1rem;}}
+.{CARDS_CLASS} .ia-cl a{{display:inline-block;margin:.25rem 1.25rem 0 0;padding:.2rem 0;}}  /* a finger's target */
+.{CARDS_CLASS} .ia-cn{{margin-bottom:.5rem;opacity:.75;}}
+@media (min-width:{NARROW_PX + 1}px){{ .{CARDS_CLASS}{{display:none;}} }}
+@media (max-width:{NARROW_PX}px){{ {grid} [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{display:none;}} }}
+</style>"""
+
+
+def apply() -> None:
+    """Put :func:`app_css` in the page."""
+    st.html(app_css())
+
+
+def nobreak_dates(markdown: str) -> str:
+    """``markdown`` (already escaped) with every ISO date kept on one line (show it with
+    ``unsafe_allow_html=True``: the only markup added is a span around digits and hyphens).
+
+    Escaped Markdown writes a hyphen as ``\\-``: such dates are found too, and written plain.
+    """
+    return _ISO_DATE.sub(lambda m: f'<span class="{NOBREAK_CLASS}">{m[1]}-{m[2]}-{m[3]}</span>', markdown)
