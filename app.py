@@ -51,7 +51,7 @@ def map_page() -> None:
             ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown)
         )
     with cover:
-        st.caption(style.nobreak_dates(timecontrols.coverage_caption(dataset, ctx.today)), unsafe_allow_html=True)
+        st.html(style.caption_html(timecontrols.coverage_caption(dataset, ctx.today)))
     with notices:
         common.show_notices(ctx.loaded.notices)
         if ctx.shown.empty:

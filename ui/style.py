@@ -4,8 +4,8 @@ Put in every page by :func:`ui.common.page_setup` (a ``<style>``-only ``st.html`
 takes no space). Page-specific layout stays with its page (:mod:`ui.layout` for
 the map page); these rules are the ones any page can trip over:
 
-* a date is one word: "2021-04-18" never breaks at its hyphens (:func:`nobreak_dates`
-  marks dates in Markdown text; a browser otherwise breaks a line after any hyphen);
+* a date is one word: "2021-04-18" never breaks at its hyphens (:func:`caption_html`
+  marks the dates in a caption; a browser otherwise breaks a line after any hyphen);
 * a data grid's toolbar (show columns, download, search, full screen) floats above
   the grid's top edge: the grid gets that room, so it no longer covers the line above;
 * below :data:`NARROW_PX` a data grid (one line per row, canvas-drawn: it scrolls
@@ -14,18 +14,20 @@ the map page); these rules are the ones any page can trip over:
 
 from __future__ import annotations
 
+import html
 import re
 
 import streamlit as st
 
-__all__ = ["CARDS_CLASS", "GRID_CLASS", "NARROW_PX", "NOBREAK_CLASS", "app_css", "apply", "nobreak_dates"]
+__all__ = ["CAPTION_CLASS", "CARDS_CLASS", "GRID_CLASS", "NARROW_PX", "NOBREAK_CLASS", "app_css", "apply", "caption_html"]
 
 NARROW_PX = 640  # Streamlit stacks columns below this width: a phone
 NOBREAK_CLASS = "ia-nb"
+CAPTION_CLASS = "ia-caption"  # st.caption's look (its grey is the text colour at 60 %)
 GRID_CLASS = "ia_grid"  # the key prefix of a grid's container that holds its cards too (``st-key-ia_grid_...``)
 CARDS_CLASS = "ia-cards"
 _TOOLBAR_PX = 34  # Streamlit's element toolbar: 28 px of buttons plus its offset above the element
-_ISO_DATE = re.compile(r"\b(\d{4})\\?-(\d{2})\\?-(\d{2})\b")
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
 def app_css() -> str:
@@ -33,6 +35,7 @@ def app_css() -> str:
     grid = f'[class*="st-key-{GRID_CLASS}_"]'
     return f"""<style>
 .{NOBREAK_CLASS}{{white-space:nowrap;}}
+.{CAPTION_CLASS}{{font-size:.875rem;opacity:.6;margin:0;}}
 [data-testid="stElementContainer"]:has(> [data-testid="stDataFrameResizable"]),
 [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{margin-top:{_TOOLBAR_PX}px;}}
 .{CARDS_CLASS} ul{{list-style:none;margin:0;padding:0;}}
@@ -52,10 +55,8 @@ def apply() -> None:
     st.html(app_css())
 
 
-def nobreak_dates(markdown: str) -> str:
-    """``markdown`` (already escaped) with every ISO date kept on one line (show it with
-    ``unsafe_allow_html=True``: the only markup added is a span around digits and hyphens).
-
-    Escaped Markdown writes a hyphen as ``\\-``: such dates are found too, and written plain.
-    """
-    return _ISO_DATE.sub(lambda m: f'<span class="{NOBREAK_CLASS}">{m[1]}-{m[2]}-{m[3]}</span>', markdown)
+def caption_html(text: str) -> str:
+    """``text`` as a caption (``st.html``: escaped, no Markdown, so no Markdown element allows HTML)
+    with every ISO date in it kept on one line."""
+    escaped = html.escape(text)
+    return f'<p class="{CAPTION_CLASS}">' + _ISO_DATE.sub(rf'<span class="{NOBREAK_CLASS}">\1</span>', escaped) + "</p>"
