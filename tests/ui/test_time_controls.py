@@ -33,7 +33,7 @@ def timeline_spec(at) -> dict:
 def test_the_page_says_what_period_the_data_covers_and_from_which_today_presets_count(run_page):
     at = run_page()
     # A caption in HTML (ui.style.caption_html): its dates never break at a hyphen.
-    (cover,) = [h.proto.body for h in at.get("html") if CAPTION_CLASS in h.proto.body]
+    (cover,) = [h.proto.body for h in at.get("html") if f'<p class="{CAPTION_CLASS}">' in h.proto.body]
     assert f'<span class="{NOBREAK_CLASS}">2023-11-10</span>' in cover
     text = re.sub(r"<[^>]+>", "", cover)
     assert "8 incidents from 2023-11-10 to 2024-03-20" in text
