@@ -5,7 +5,7 @@ two and a half columns of the incidents (date, date precision, half the type) an
 scrolled sideways for the place, the actor and the rest. :func:`show_grid` draws
 the grid and, beside it, the same rows as cards (a title, a few lines of fields,
 links) in one keyed container; the app's style sheet (:mod:`ui.style`) shows the
-grid on wider screens and the cards below :data:`ui.style.NARROW_PX`.
+grid on wider screens and the cards below :data:`ui.layout.NARROW_PX`.
 
 Every text is escaped here, and ``st.html`` sanitises the markup again; links are
 the grid's own (built from validated ids, or ``safe_url``-checked).

@@ -8,7 +8,7 @@ the map page); these rules are the ones any page can trip over:
   marks the dates in a caption; a browser otherwise breaks a line after any hyphen);
 * a data grid's toolbar (show columns, download, search, full screen) floats above
   the grid's top edge: the grid gets that room, so it no longer covers the line above;
-* below :data:`NARROW_PX` a data grid (one line per row, canvas-drawn: it scrolls
+* below :data:`ui.layout.NARROW_PX` a data grid (one line per row, canvas-drawn: it scrolls
   sideways) gives way to a list of cards (:mod:`ui.cards`), every field whole.
 """
 
@@ -19,9 +19,10 @@ import re
 
 import streamlit as st
 
-__all__ = ["CAPTION_CLASS", "CARDS_CLASS", "GRID_CLASS", "NARROW_PX", "NOBREAK_CLASS", "app_css", "apply", "caption_html"]
+from ui.layout import NARROW_PX  # Streamlit stacks columns below this width: a phone
 
-NARROW_PX = 640  # Streamlit stacks columns below this width: a phone
+__all__ = ["CAPTION_CLASS", "CARDS_CLASS", "GRID_CLASS", "NOBREAK_CLASS", "app_css", "apply", "caption_html"]
+
 NOBREAK_CLASS = "ia-nb"
 CAPTION_CLASS = "ia-caption"  # st.caption's look (its grey is the text colour at 60 %)
 GRID_CLASS = "ia_grid"  # the key prefix of a grid's container that holds its cards too (``st-key-ia_grid_...``)
@@ -36,7 +37,6 @@ def app_css() -> str:
     return f"""<style>
 .{NOBREAK_CLASS}{{white-space:nowrap;}}
 .{CAPTION_CLASS}{{font-size:.875rem;opacity:.6;margin:0;}}
-[data-testid="stElementContainer"]:has(> [data-testid="stDataFrameResizable"]),
 [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{margin-top:{_TOOLBAR_PX}px;}}
 .{CARDS_CLASS} ul{{list-style:none;margin:0;padding:0;}}
 .{CARDS_CLASS} li{{border:1px solid rgba(128,128,128,.35);border-radius:8px;padding:.45rem .7rem;margin:0 0 .5rem;
@@ -46,7 +46,9 @@ def app_css() -> str:
 .{CARDS_CLASS} .ia-cl a{{display:inline-block;margin:.25rem 1.25rem 0 0;padding:.2rem 0;}}  /* a finger's target */
 .{CARDS_CLASS} .ia-cn{{margin-bottom:.5rem;opacity:.75;}}
 @media (min-width:{NARROW_PX + 1}px){{ .{CARDS_CLASS}{{display:none;}} }}
-@media (max-width:{NARROW_PX}px){{ {grid} [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{display:none;}} }}
+@media (max-width:{NARROW_PX}px){{
+  {grid} [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{display:none;}}
+}}
 </style>"""
 
 

@@ -74,7 +74,8 @@ def test_the_grid_and_its_toolbar_cover_nothing_above_them(sized, path):
             document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]').forEach(e => {
                 if (e.contains(t) || e.querySelector('[data-testid=stDataFrame]')) { return; }
                 const s = e.getBoundingClientRect();
-                if (s.width && s.height && r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top) {
+                const meet = r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top;
+                if (s.width && s.height && meet) {
                     out.push(e.innerText.slice(0, 40) || e.dataset.testid);
                 }
             });
@@ -93,7 +94,8 @@ _CONTROL_OVERLAPS_JS = """() => {
         .flatMap(e => {
             const r = e.getBoundingClientRect();
             const cut = r.left < edge.left || r.right > edge.right || r.top < edge.top || r.bottom > edge.bottom;
-            const under = controls.some(s => r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top);
+            const under = controls.some(
+                s => r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top);
             return cut ? [e.textContent + ' cut'] : under ? [e.textContent + ' under a control'] : [];
         });
 }"""
@@ -120,7 +122,8 @@ def test_no_country_name_is_under_a_control_or_cut_by_the_edge(sized):
 
 # Every ISO date in the main area whose text runs over more than one line (a Range's boxes).
 _BROKEN_DATES_JS = r"""() => {
-    const out = [], walk = document.createTreeWalker(document.querySelector('[data-testid=stMain]'), NodeFilter.SHOW_TEXT);
+    const main = document.querySelector('[data-testid=stMain]');
+    const out = [], walk = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
     const whole = node => node.parentElement && node.parentElement.getClientRects().length;
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
         const text = n.textContent, re = /\d{4}-\d{2}-\d{2}/g;
@@ -154,20 +157,17 @@ def test_the_map_page_header_reads_whole(sized):
     assert on_top == [True, True], "something covers the title's top edge"
 
 
-def test_at_1280_by_800_the_legend_starts_folded_and_opens_in_one_click(browser, bundled_app_url):
+@pytest.mark.parametrize("sized", [(1280, 800)], indirect=True, ids=["1280x800"])
+def test_at_1280_by_800_the_legend_starts_folded_and_opens_in_one_click(sized):
     """Open, it covered the south-east of a 578 px map: southern Iraq, Kuwait and the Gulf."""
-    session = Session(browser, bundled_app_url, viewport=(1280, 800))
-    try:
-        session.open("/")
-        frame = session.map_frame()
-        legend = frame.locator(".ia-legend")
-        legend.wait_for()
-        map_box = session.page.locator(MAP_IFRAME).bounding_box()
-        box = legend.bounding_box()
-        assert frame.locator(".ia-legend details").evaluate("d => d.open") is False
-        assert box["width"] * box["height"] <= 0.01 * map_box["width"] * map_box["height"], box
-        frame.locator(".ia-legend summary").click()
-        assert frame.locator(".ia-legend details").evaluate("d => d.open") is True
-        assert frame.locator(".ia-legend").get_by_text("Actor family").is_visible()
-    finally:
-        session.close()
+    sized.open("/")
+    frame = sized.map_frame()
+    legend = frame.locator(".ia-legend")
+    legend.wait_for()
+    map_box = sized.page.locator(MAP_IFRAME).bounding_box()
+    box = legend.bounding_box()
+    assert frame.locator(".ia-legend details").evaluate("d => d.open") is False
+    assert box["width"] * box["height"] <= 0.01 * map_box["width"] * map_box["height"], box
+    frame.locator(".ia-legend summary").click()
+    assert frame.locator(".ia-legend details").evaluate("d => d.open") is True
+    assert frame.locator(".ia-legend").get_by_text("Actor family").is_visible()
