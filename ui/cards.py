@@ -36,8 +36,9 @@ class Card:
     links: tuple[tuple[str, str | None], ...] = ()
 
 
-def cards_html(cards: Sequence[Card], *, total: int | None = None) -> str:
-    """The cards as one escaped ``<ul>``, with a note when ``total`` says more rows exist than are drawn."""
+def cards_html(cards: Sequence[Card], *, total: int | None = None, intro: str = "") -> str:
+    """The cards as one escaped ``<ul>`` after ``intro``, with a note when ``total`` says more rows exist than
+    are drawn."""
     items = []
     for card in cards:
         lines = "".join(f"<p>{html.escape(line)}</p>" for line in card.lines if line)
@@ -49,23 +50,30 @@ def cards_html(cards: Sequence[Card], *, total: int | None = None) -> str:
             + (f'<p class="ia-cl">{links}</p>' if links else "")
             + "</li>"
         )
-    note = ""
+    note = intro
     if total is not None and total > len(cards):
-        note = (
-            f'<p class="ia-cn">The first {len(cards):,} of {total:,}. A wider screen shows them all in a table; '
-            "the downloads hold every one.</p>"
+        note += (
+            f" The first {len(cards):,} of {total:,}. A wider screen shows them all in a table; "
+            "the downloads hold every one."
         )
+    note = f'<p class="ia-cn">{html.escape(note.strip())}</p>' if note.strip() else ""
     return f'<div class="{CARDS_CLASS}">{note}<ul>{"".join(items)}</ul></div>'
 
 
-def show_grid(key: str, frame, cards: Iterable[Card], *, limit: int = CARD_ROWS, **dataframe_kwargs) -> None:
-    """``st.dataframe(frame, key=key, **dataframe_kwargs)`` on wide screens, the first ``limit``
-    of ``cards`` (one per row of ``frame``, in its order) on a phone."""
+def show_grid(
+    key: str, frame, cards: Iterable[Card], *, limit: int = CARD_ROWS, caption: str = "", intro: str = "",
+    **dataframe_kwargs,
+) -> None:
+    """``st.dataframe(frame, key=key, **dataframe_kwargs)`` under ``caption`` on wide screens, the first
+    ``limit`` of ``cards`` (one per row of ``frame``, in its order) under ``intro`` on a phone."""
     drawn = []
     for card in cards:
         if len(drawn) == limit:
             break
         drawn.append(card)
     with st.container(key=f"{GRID_CLASS}_{key}"):
+        if caption:  # says how to use the grid ("click a column header to sort"): not for the cards
+            with st.container(key=f"{GRID_CLASS}_{key}_caption"):
+                st.caption(caption)
         st.dataframe(frame, key=key, **dataframe_kwargs)
-        st.html(cards_html(drawn, total=len(frame)))
+        st.html(cards_html(drawn, total=len(frame), intro=intro))

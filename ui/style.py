@@ -47,7 +47,8 @@ def app_css() -> str:
 .{CARDS_CLASS} .ia-cn{{margin-bottom:.5rem;opacity:.75;}}
 @media (min-width:{NARROW_PX + 1}px){{ .{CARDS_CLASS}{{display:none;}} }}
 @media (max-width:{NARROW_PX}px){{
-  {grid} [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{display:none;}}
+  {grid} [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]),[class*="st-key-{GRID_CLASS}_"][class*="_caption"]
+    {{display:none;}}
 }}
 </style>"""
 

@@ -129,7 +129,7 @@ def most_recent(df: pd.DataFrame, limit: int = TABLE_ROWS) -> pd.DataFrame:
 
 
 def show_incident_table(
-    df: pd.DataFrame, filters: Filters, prefix: str = "", *, limit: int = TABLE_ROWS, sources=None
+    df: pd.DataFrame, filters: Filters, prefix: str = "", *, limit: int = TABLE_ROWS, sources=None, caption: str = ""
 ) -> None:
     """The table of ``df``, capped at its ``limit`` most recent rows (a note says so when it cuts).
 
@@ -145,12 +145,12 @@ def show_incident_table(
     rows = incident_table(shown, filters, prefix, sources(shown) if sources else None)
     cards.show_grid(
         "ia_table", rows, incident_cards(rows.head(cards.CARD_ROWS)), column_config=COLUMN_CONFIG, hide_index=True,
-        height=560,
+        height=560, caption=caption, intro="Most recent first. Each card links to the incident on the map.",
     )  # fmt: skip
 
 
 def _count(value, word: str) -> str:
-    return "" if pd.isna(value) else f"{int(value):,} {word}"
+    return "" if pd.isna(value) else f"{int(value):,} {word if int(value) != 1 else word.rstrip('s')}"
 
 
 def incident_cards(rows: pd.DataFrame) -> Iterator[Card]:
