@@ -19,7 +19,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.view.viewstate import ViewState
-from ui import common, data, details, headline, layout, mapview, page, state, timecontrols
+from ui import common, data, details, headline, layout, mapview, page, state, style, timecontrols
 
 
 def map_page() -> None:
@@ -51,7 +51,7 @@ def map_page() -> None:
             ctx.shown, total=len(dataset.frame), numbers=data.headline(dataset, ctx.filters, ctx.shown)
         )
     with cover:
-        st.caption(timecontrols.coverage_caption(dataset, ctx.today))
+        st.html(style.caption_html(timecontrols.coverage_caption(dataset, ctx.today)))
     with notices:
         common.show_notices(ctx.loaded.notices)
         if ctx.shown.empty:

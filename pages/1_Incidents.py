@@ -22,10 +22,10 @@ headline.show_headline(
 auth.sign_out_control()
 table_tab, edit_tab = st.tabs(["Table", "Edit"])
 with table_tab:
-    st.caption("Click a column header to sort. Each row links to the incident on the map with the same filters.")
     table.show_incident_table(
         ctx.shown, ctx.filters, prefix=common.base_path(),
         sources=lambda rows: data.sources_text(ctx.dataset, rows.index.to_numpy()),
+        caption="Click a column header to sort. Each row links to the incident on the map with the same filters.",
     )  # fmt: skip
 
 with st.sidebar:

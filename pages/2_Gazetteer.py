@@ -47,4 +47,4 @@ with st.container(key=sites.MAP_KEY):  # right under the title on a phone (sites
         st.caption("On the map: curated sites in blue, team-added sites in orange.")
     if matched is not None:
         st.caption(f"The map is centred on {common.md_escape(matched.name)}, the match for the name you tried.")
-st.dataframe(found, hide_index=True, key="ia_sites_table")
+sites.show_sites_table(found)

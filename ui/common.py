@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 import streamlit as st
 
 from geo.config import PROJECT_ROOT
+from ui import style
 from ui.assets import ensure_vendor_assets
 
 __all__ = [
@@ -67,10 +68,11 @@ def _through_the_page_menu() -> None:
 
 
 def page_setup(title: str, *, icon: str = "🗺️", layout: str = "wide") -> None:
-    """Page config plus the app-wide set-up (local Leaflet files in place)."""
+    """Page config plus the app-wide set-up (local Leaflet files in place, the app-wide style sheet)."""
     _through_the_page_menu()
     st.set_page_config(page_title=f"{title} · Incident Atlas", page_icon=icon, layout=layout)
     _vendor_once()
+    style.apply()
 
 
 def show_notices(notices: Iterable[str]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import streamlit as st
 
 __all__ = [
+    "COLLAPSED_PX",
     "COVER_KEY",
     "DETAILS_KEY",
     "DETAILS_MIN_PX",
@@ -31,6 +32,7 @@ __all__ = [
     "MAP_OFFSET_PX",
     "NARROW_PX",
     "SHEET_KEY",
+    "TOP_BAR_PAD_REM",
     "map_page_css",
     "map_page_style",
 ]
@@ -48,6 +50,11 @@ DETAILS_MIN_PX = 300
 # What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header
 # and the data's coverage under it.
 MAP_OFFSET_PX = 142
+# At or below this width Streamlit starts with the sidebar folded, and its 60 px top bar (the
+# button that opens the sidebar) is opaque: at 768×1024 it covered the top of the title.
+COLLAPSED_PX = 768
+TOP_BAR_PAD_REM = 4  # the page starts below that bar (64 px; 3.25rem = 52 px beside an open sidebar)
+_TOP_BAR_EXTRA_PX = 12
 # On a phone the header wraps: the title, then the figures on two lines, then the coverage on
 # up to three (cut to one line, it lost everything after the data's dates, ending in "…").
 MAP_OFFSET_NARROW_PX = 250
@@ -72,8 +79,12 @@ def map_page_css() -> str:
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] {sheet}){{flex-wrap:nowrap;}}
   [data-testid="stColumn"]:has({sheet}){{min-width:{DETAILS_MIN_PX}px;}}
 }}
+@media (max-width:{COLLAPSED_PX}px){{  /* below the top bar, opaque while the sidebar is folded */
+  [data-testid="stMainBlockContainer"]{{padding-top:{TOP_BAR_PAD_REM}rem;}}
+  {iframe}{{height:calc(100vh - {MAP_OFFSET_PX + _TOP_BAR_EXTRA_PX}px) !important;}}
+  {details}{{max-height:calc(100vh - {MAP_OFFSET_PX + _TOP_BAR_EXTRA_PX}px);}}
+}}
 @media (max-width:{NARROW_PX}px){{
-  [data-testid="stMainBlockContainer"]{{padding-top:4rem;}}  /* below the phone's top bar */
   {iframe}{{height:calc(100vh - {MAP_OFFSET_NARROW_PX}px) !important;}}
   {details}{{max-height:none;overflow:visible;}}
   .st-key-{HINT_KEY}{{display:none;}}

@@ -401,21 +401,38 @@ class _Borders(folium.map.Layer):
             });
             // Zoomed out, neighbours' names ran into each other ("ISRAELJORDAN"): a name that
             // would overlap one drawn before it (the list is in order of importance) is hidden.
+            // So is one under a control (on a phone "TURKEY" sat under the zoom buttons, "KUWAIT"
+            // under the legend) or cut by the map's edge ("RAEL", "AN"): half a name reads as noise.
+            var waits = 0;
             function declutter() {
-                var drawn = [];
+                // Until Leaflet's style sheet is in, the controls are blocks under the map and every
+                // name is out of place (all of them were hidden, as cut): measure once it is.
+                var corner = map.getContainer().querySelector(".leaflet-top");
+                if (corner && getComputedStyle(corner).position !== "absolute") {
+                    if (waits++ < 100) { setTimeout(declutter, 100); }
+                    return;
+                }
+                var edge = map.getContainer().getBoundingClientRect();
+                var drawn = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"),
+                    function (c) { return c.getBoundingClientRect(); }
+                ).filter(function (d) { return d.width && d.height; });
                 labels.forEach(function (m) {
                     var el = m.getElement();
                     if (!el) { return; }
                     el.style.visibility = "";
                     var r = el.getBoundingClientRect();
-                    var hit = drawn.some(function (d) {
+                    var cut = r.left < edge.left || r.right > edge.right || r.top < edge.top || r.bottom > edge.bottom;
+                    var hit = cut || drawn.some(function (d) {
                         return r.left < d.right && r.right > d.left && r.top < d.bottom && r.bottom > d.top;
                     });
                     if (hit) { el.style.visibility = "hidden"; } else { drawn.push(r); }
                 });
             }
-            // Again after every move (ten labels: nothing to measure), and once the label font is in.
+            // Again after every move (ten labels: nothing to measure), once the label font is in,
+            // and when the legend opens or folds (a <details> "toggle" does not bubble: captured).
             map.on("zoomend moveend resize", declutter);
+            map.getContainer().addEventListener("toggle", declutter, true);
+            if (window.ResizeObserver) { new ResizeObserver(declutter).observe(map.getContainer()); }
             var group = L.layerGroup([shapes].concat(labels));
             group.on("add", function () {
                 setTimeout(declutter, 0);
@@ -478,7 +495,10 @@ def legend_html(colours: ActorColours, actors: Iterable[str], event_types: Itera
 # too much: it starts folded there, one click from open. (Measuring its share of the map in
 # the browser was racy: the map's frame gets its final height from the page's CSS only after
 # the map's script ran, so the same legend folded at 1440×900 and stayed open at 1280×800.)
-LEGEND_OPEN_FROM_PX = 560
+# At 1280×800 the map is 578 px wide and the open legend still covered the south-east of it
+# (southern Iraq, Kuwait, the Gulf) where most incidents are: it opens from a 1440 px screen's
+# map (about 690 px wide) on; the width is final when the script runs, unlike the height.
+LEGEND_OPEN_FROM_PX = 640
 
 
 class _Legend(MacroElement):

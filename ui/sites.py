@@ -18,6 +18,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from ui.assets import vendor_assets
+from ui.cards import Card, show_grid
 from ui.common import md_escape
 from ui.maplayers import base_map, extent_of, point_layer
 
@@ -35,6 +36,8 @@ __all__ = [
     "same_point",
     "search_sites",
     "show_sites_map",
+    "show_sites_table",
+    "site_cards",
     "show_team_site_removal",
     "show_try_a_name",
     "sites_frame",
@@ -92,6 +95,24 @@ def sites_frame(sites, team: dict | None = None) -> pd.DataFrame:
             }
         )  # fmt: skip
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def site_cards(df: pd.DataFrame):
+    """A phone's card per row of :func:`sites_frame`: name, then what and where it is, its
+    coordinates and precision, its other spellings, who added it (team sites), its id."""
+    for r in df.itertuples(index=False):
+        where = ", ".join(str(v) for v in (r.kind, r.admin1, r.country) if v)
+        team = f"Team-added by {r.added_by}, {r.added_at}" if r.layer == "team" else ""
+        yield Card(
+            title=r.name,
+            lines=(where, f"{r.lat:.4f}, {r.lon:.4f}, precision {precision_text(r.precision_m)}",
+                   f"Also: {r.aliases}" if r.aliases else "", team, f"Id: {r.id}"),
+        )  # fmt: skip
+
+
+def show_sites_table(df: pd.DataFrame) -> None:
+    """The sites as a grid (wide screens) or as cards (a phone)."""
+    show_grid("ia_sites_table", df, site_cards(df), hide_index=True)
 
 
 def search_sites(df: pd.DataFrame, text: str) -> pd.DataFrame:

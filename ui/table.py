@@ -7,7 +7,7 @@ query string, and only ``http(s)`` source URLs are kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from urllib.parse import quote
 
 import orjson
@@ -18,12 +18,15 @@ from geo.actors import FAMILIES
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES, source_label
 from geo.view.filters import Filters
 from geo.view.viewstate import ViewState
+from ui import cards
+from ui.cards import Card
 from ui.common import safe_url
 from ui.state import query_string
 
 __all__ = [
     "COLUMN_CONFIG",
     "TABLE_ROWS",
+    "incident_cards",
     "incident_table",
     "map_links",
     "most_recent",
@@ -126,7 +129,7 @@ def most_recent(df: pd.DataFrame, limit: int = TABLE_ROWS) -> pd.DataFrame:
 
 
 def show_incident_table(
-    df: pd.DataFrame, filters: Filters, prefix: str = "", *, limit: int = TABLE_ROWS, sources=None
+    df: pd.DataFrame, filters: Filters, prefix: str = "", *, limit: int = TABLE_ROWS, sources=None, caption: str = ""
 ) -> None:
     """The table of ``df``, capped at its ``limit`` most recent rows (a note says so when it cuts).
 
@@ -139,7 +142,28 @@ def show_incident_table(
             f"Showing the {len(shown):,} most recent of {len(df):,} incidents. Narrow the filters to see the "
             "others, or download them all (sidebar)."
         )
-    st.dataframe(
-        incident_table(shown, filters, prefix, sources(shown) if sources else None), column_config=COLUMN_CONFIG,
-        hide_index=True, height=560, key="ia_table",
+    rows = incident_table(shown, filters, prefix, sources(shown) if sources else None)
+    cards.show_grid(
+        "ia_table", rows, incident_cards(rows.head(cards.CARD_ROWS)), column_config=COLUMN_CONFIG, hide_index=True,
+        height=560, caption=caption, intro="Most recent first. Each card links to the incident on the map.",
     )  # fmt: skip
+
+
+def _count(value, word: str) -> str:
+    return "" if pd.isna(value) else f"{int(value):,} {word if int(value) != 1 else word.rstrip('s')}"
+
+
+def incident_cards(rows: pd.DataFrame) -> Iterator[Card]:
+    """A phone's card per row of :func:`incident_table`: date and type, then place, actor and
+    attribution, the figures a source states, the sources; links to the map and the first report."""
+    for r in rows.itertuples(index=False):
+        figures = ", ".join(
+            f for f in (_count(r.munitions, "munitions"), _count(r.killed, "killed"), _count(r.injured, "injured")) if f
+        )
+        actor = " · ".join(str(v) for v in (r.family, r.actor, r.attribution) if isinstance(v, str) and v)
+        yield Card(
+            title=f"{r.date} · {r.type}" + (" (intercepted)" if pd.notna(r.intercepted) and r.intercepted else ""),
+            lines=(", ".join(str(v) for v in (r.location, r.country) if isinstance(v, str) and v), actor, figures,
+                   r.sources if isinstance(r.sources, str) else ""),
+            links=(("Open on map", r.map), ("Open report", r.source_link)),
+        )  # fmt: skip

@@ -1,0 +1,58 @@
+"""A phone's cards for the Incidents and Gazetteer grids (ui.cards, ui.table, ui.sites): what they say, escaped."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+
+from geo.config import get_settings
+from geo.places.gazetteer import Gazetteer
+from geo.view.filters import Filters
+from geo.view.frame import to_frame
+from tests.ui.seed import INCIDENTS, XSS_ID, XSS_IMG, XSS_SCRIPT
+from ui import sites, table
+from ui.cards import Card, cards_html
+from ui.style import CARDS_CLASS
+
+
+@pytest.fixture(scope="module")
+def rows() -> pd.DataFrame:
+    return table.incident_table(to_frame(INCIDENTS), Filters(event_types=("rocket",)))
+
+
+def test_cards_escape_every_text_and_keep_only_links_with_an_address():
+    out = cards_html([Card(f"T {XSS_SCRIPT}", (f"L {XSS_IMG}", ""), (("Open", "/?sel=a&b=1"), ("None", None)))])
+    assert "<script" not in out and "<img" not in out
+    assert '<a href="/?sel=a&amp;b=1">Open</a>' in out and "None" not in out
+    assert out.count("<p>") == 1  # the empty line is left out
+    assert out.startswith(f'<div class="{CARDS_CLASS}">')
+
+
+def test_cards_say_when_they_show_fewer_rows_than_the_grid():
+    assert "The first 1 of 3" in cards_html([Card("a")], total=3)
+    assert "The first" not in cards_html([Card("a")], total=1)
+
+
+def test_an_incident_card_holds_date_type_place_actor_and_its_links(rows):
+    cards = list(table.incident_cards(rows))
+    assert len(cards) == len(rows)
+    for card, (_, row) in zip(cards, rows.iterrows(), strict=True):  # in the grid's order
+        assert card.title.startswith(f"{row['date']} · {row['type']}")
+        assert card.lines[0].startswith(str(row["location"]))
+        links = dict(card.links)
+        assert links["Open on map"] == row["map"] and links["Open on map"].endswith("&type=rocket")
+        assert links["Open report"] == row["source_link"]
+    xss = next(c for c in cards if quote(XSS_ID, safe="") in dict(c.links)["Open on map"])
+    assert XSS_SCRIPT not in cards_html([xss])
+
+
+def test_a_site_card_holds_name_kind_coordinates_and_id():
+    gazetteer = Gazetteer.load(get_settings().gazetteer_path)
+    frame = sites.sites_frame(gazetteer.sites[:3])
+    cards = list(sites.site_cards(frame))
+    assert [c.title for c in cards] == list(frame["name"])
+    first = frame.iloc[0]
+    assert f"Id: {first['id']}" in cards[0].lines
+    assert any(line.startswith(f"{first['lat']:.4f}, {first['lon']:.4f}, precision") for line in cards[0].lines)

@@ -1,0 +1,79 @@
+"""A data grid that is a list of cards on a phone.
+
+``st.dataframe`` draws one line per row on a canvas: on a 390 px phone it showed
+two and a half columns of the incidents (date, date precision, half the type) and
+scrolled sideways for the place, the actor and the rest. :func:`show_grid` draws
+the grid and, beside it, the same rows as cards (a title, a few lines of fields,
+links) in one keyed container; the app's style sheet (:mod:`ui.style`) shows the
+grid on wider screens and the cards below :data:`ui.layout.NARROW_PX`.
+
+Every text is escaped here, and ``st.html`` sanitises the markup again; links are
+the grid's own (built from validated ids, or ``safe_url``-checked).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.style import CARDS_CLASS, GRID_CLASS
+
+__all__ = ["CARD_ROWS", "Card", "cards_html", "show_grid"]
+
+CARD_ROWS = 200  # cards drawn at most (the first rows, in the grid's order): a phone scrolls, it does not search
+
+
+@dataclass(frozen=True)
+class Card:
+    """One row as a card: ``title`` in bold, each of ``lines`` (plain text) under it, then ``links``
+    as (label, href) pairs. Empty lines and links without an address are left out."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    links: tuple[tuple[str, str | None], ...] = ()
+
+
+def cards_html(cards: Sequence[Card], *, total: int | None = None, intro: str = "") -> str:
+    """The cards as one escaped ``<ul>`` after ``intro``, with a note when ``total`` says more rows exist than
+    are drawn."""
+    items = []
+    for card in cards:
+        lines = "".join(f"<p>{html.escape(line)}</p>" for line in card.lines if line)
+        links = " ".join(
+            f'<a href="{html.escape(href, quote=True)}">{html.escape(label)}</a>' for label, href in card.links if href
+        )
+        items.append(
+            f'<li><p class="ia-ct">{html.escape(card.title)}</p>{lines}'
+            + (f'<p class="ia-cl">{links}</p>' if links else "")
+            + "</li>"
+        )
+    note = intro
+    if total is not None and total > len(cards):
+        note += (
+            f" The first {len(cards):,} of {total:,}. A wider screen shows them all in a table; "
+            "the downloads hold every one."
+        )
+    note = f'<p class="ia-cn">{html.escape(note.strip())}</p>' if note.strip() else ""
+    return f'<div class="{CARDS_CLASS}">{note}<ul>{"".join(items)}</ul></div>'
+
+
+def show_grid(
+    key: str, frame, cards: Iterable[Card], *, limit: int = CARD_ROWS, caption: str = "", intro: str = "",
+    **dataframe_kwargs,
+) -> None:
+    """``st.dataframe(frame, key=key, **dataframe_kwargs)`` under ``caption`` on wide screens, the first
+    ``limit`` of ``cards`` (one per row of ``frame``, in its order) under ``intro`` on a phone."""
+    drawn = []
+    for card in cards:
+        if len(drawn) == limit:
+            break
+        drawn.append(card)
+    with st.container(key=f"{GRID_CLASS}_{key}"):
+        if caption:  # says how to use the grid ("click a column header to sort"): not for the cards
+            with st.container(key=f"{GRID_CLASS}_{key}_caption"):
+                st.caption(caption)
+        st.dataframe(frame, key=key, **dataframe_kwargs)
+        st.html(cards_html(drawn, total=len(frame), intro=intro))
