@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from geo.errors import Problem, ValidationError
 
-__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "get_settings", "parse_tiles", "run_log_enabled", "utc_instant"]
+__all__ = ["OSM_TILES", "PROJECT_ROOT", "Settings", "TileSource", "cache_dir", "get_settings", "parse_tiles", "run_log_enabled", "utc_instant"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,10 +137,16 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         online_domain=env.get("GEO_ONLINE_DOMAIN") or None,
         online_scheme=env.get("GEO_ONLINE_SCHEME") or "https",
         user_agent=env.get("GEO_USER_AGENT") or "incident-atlas/0.1 (+https://example.org/incident-atlas)",
-        cache_dir=Path(env.get("GEO_CACHE_DIR") or var / "cache"),
+        cache_dir=cache_dir(env),
         tiles=parse_tiles(env.get("GEO_TILES"), env.get("GEO_TILES_ATTRIBUTION")),
         reports_dir=Path(env.get("GEO_REPORTS_DIR") or var / "reports"),
     )
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``GEO_CACHE_DIR``, read on its own: the map's borders and the point checks need it even
+    when another setting (say a bad ``GEO_TILES``) is broken."""
+    return Path((os.environ if env is None else env).get("GEO_CACHE_DIR") or PROJECT_ROOT / "var" / "cache")
 
 
 def run_log_enabled(env: Mapping[str, str] | None = None) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.common import safe_url
 from ui.style import CARDS_CLASS, GRID_CLASS
 
 __all__ = ["CARD_ROWS", "Card", "cards_html", "show_grid"]
@@ -43,7 +44,9 @@ def cards_html(cards: Sequence[Card], *, total: int | None = None, intro: str = 
     for card in cards:
         lines = "".join(f"<p>{html.escape(line)}</p>" for line in card.lines if line)
         links = " ".join(
-            f'<a href="{html.escape(href, quote=True)}">{html.escape(label)}</a>' for label, href in card.links if href
+            f'<a href="{html.escape(href, quote=True)}">{html.escape(label)}</a>'
+            for label, href in card.links
+            if _linkable(href)
         )
         items.append(
             f'<li><p class="ia-ct">{html.escape(card.title)}</p>{lines}'
@@ -58,6 +61,12 @@ def cards_html(cards: Sequence[Card], *, total: int | None = None, intro: str = 
         )
     note = f'<p class="ia-cn">{html.escape(note.strip())}</p>' if note.strip() else ""
     return f'<div class="{CARDS_CLASS}">{note}<ul>{"".join(items)}</ul></div>'
+
+
+def _linkable(href: str | None) -> bool:
+    """An app-relative path (the map links) or an absolute http(s) address: never ``javascript:``
+    or another scheme, whoever builds the card (DOMPurify in ``st.html`` is the second guard)."""
+    return bool(href) and (href.startswith("/") and not href.startswith("//") or safe_url(href) is not None)
 
 
 def show_grid(

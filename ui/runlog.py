@@ -25,15 +25,11 @@ from streamlit.runtime.state import get_session_state
 
 from geo.config import run_log_enabled
 
-__all__ = ["enabled", "note", "timed", "traced_run"]
+__all__ = ["note", "timed", "traced_run"]
 
 log = logging.getLogger("atlas.runs")
 _DATE_KEYS = ("period", "from", "to")
 _COUNT = "_ia_runlog_count"
-
-
-def enabled() -> bool:
-    return run_log_enabled()
 
 
 def _session() -> str:
@@ -96,7 +92,7 @@ def _trigger() -> str:
 
 def note(event: str) -> None:
     """One line about this session now (``event`` says where in the run)."""
-    if enabled():
+    if run_log_enabled():
         log.warning("run %s %s: %s | %s", _session(), event, _safe(_trigger), _safe(_dates))
 
 
@@ -111,7 +107,7 @@ def _safe(describe) -> str:
 @contextmanager
 def traced_run(page: str) -> Iterator[None]:
     """Trace a page run: its start, its end and how it ended."""
-    if not enabled():
+    if not run_log_enabled():
         yield
         return
     ss = st.session_state
@@ -138,7 +134,7 @@ def traced_run(page: str) -> Iterator[None]:
 @contextmanager
 def timed(what: str) -> Iterator[None]:
     """One line for the block: wall time, and CPU time of this thread (what the block itself cost)."""
-    if not enabled():
+    if not run_log_enabled():
         yield
         return
     wall, cpu = time.perf_counter(), time.thread_time()

@@ -99,14 +99,16 @@ def sites_frame(sites, team: dict | None = None) -> pd.DataFrame:
 
 def site_cards(df: pd.DataFrame):
     """A phone's card per row of :func:`sites_frame`: name, then what and where it is, its
-    coordinates and precision, its other spellings, who added it (team sites), its id."""
+    coordinates and precision, its other spellings, its source and notes (a search matches them),
+    who added it (team sites), its id."""
     for r in df.itertuples(index=False):
         where = ", ".join(str(v) for v in (r.kind, r.admin1, r.country) if v)
         team = f"Team-added by {r.added_by}, {r.added_at}" if r.layer == "team" else ""
         yield Card(
             title=r.name,
             lines=(where, f"{r.lat:.4f}, {r.lon:.4f}, precision {precision_text(r.precision_m)}",
-                   f"Also: {r.aliases}" if r.aliases else "", team, f"Id: {r.id}"),
+                   f"Also: {r.aliases}" if r.aliases else "", f"Source: {r.source}" if r.source else "",
+                   r.notes or "", team, f"Id: {r.id}"),
         )  # fmt: skip
 
 

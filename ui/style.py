@@ -9,7 +9,7 @@ the map page); these rules are the ones any page can trip over:
 * a data grid's toolbar (show columns, download, search, full screen) floats above
   the grid's top edge: the grid gets that room, so it no longer covers the line above;
 * below :data:`ui.layout.NARROW_PX` a data grid (one line per row, canvas-drawn: it scrolls
-  sideways) gives way to a list of cards (:mod:`ui.cards`), every field whole.
+  sideways) gives way to a list of cards (:mod:`ui.cards`), each field whole.
 """
 
 from __future__ import annotations

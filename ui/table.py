@@ -154,16 +154,18 @@ def _count(value, word: str) -> str:
 
 
 def incident_cards(rows: pd.DataFrame) -> Iterator[Card]:
-    """A phone's card per row of :func:`incident_table`: date and type, then place, actor and
-    attribution, the figures a source states, the sources; links to the map and the first report."""
+    """A phone's card per row of :func:`incident_table`: date and type, then place, actor,
+    attribution and who attributes it, the figures a source states, the summary, the sources; links
+    to the map and the first report."""
     for r in rows.itertuples(index=False):
         figures = ", ".join(
             f for f in (_count(r.munitions, "munitions"), _count(r.killed, "killed"), _count(r.injured, "injured")) if f
         )
-        actor = " · ".join(str(v) for v in (r.family, r.actor, r.attribution) if isinstance(v, str) and v)
+        by = f"by {r.attributed_by}" if isinstance(r.attributed_by, str) and r.attributed_by else ""
+        actor = " · ".join(str(v) for v in (r.family, r.actor, r.attribution, by) if isinstance(v, str) and v)
         yield Card(
             title=f"{r.date} · {r.type}" + (" (intercepted)" if pd.notna(r.intercepted) and r.intercepted else ""),
             lines=(", ".join(str(v) for v in (r.location, r.country) if isinstance(v, str) and v), actor, figures,
-                   r.sources if isinstance(r.sources, str) else ""),
+                   r.summary if isinstance(r.summary, str) else "", r.sources if isinstance(r.sources, str) else ""),
             links=(("Open on map", r.map), ("Open report", r.source_link)),
         )  # fmt: skip

@@ -191,9 +191,9 @@ def natural_earth_countries(cache_dir: str | Path | None = None) -> tuple[list[s
     import pyarrow as pa
 
     if cache_dir is None:
-        from geo.config import get_settings
+        from geo.config import cache_dir as settings_cache_dir
 
-        cache_dir = get_settings().cache_dir
+        cache_dir = settings_cache_dir()
     stat = NATURAL_EARTH.stat()
     path = Path(cache_dir) / f"naturalearth-110m-{stat.st_size}-{stat.st_mtime_ns}.v{_NE_CACHE_FORMAT}.arrow"
     try:

@@ -95,10 +95,13 @@ def windows_overlap(a: tuple[dt.date, str], b: tuple[dt.date, str], *, slack_day
 
 # --- vocabulary ----------------------------------------------------------------------
 
-_WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)}  # Monday=0
+# English, spelled out rather than taken from ``calendar`` (whose names follow the process' LC_TIME
+# locale): reports and ACLED files are in English whatever the server's locale.
+_WEEKDAYS = {name: i for i, name in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
 #: Month names as reports spell them, full and abbreviated ("Sept" before "Sep": alternations try
 #: them in this order). The one list of them: the extractor's toll patterns import it too.
-MONTH_NAMES = tuple(calendar.month_name[1:])
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")  # fmt: skip
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
 _MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
 _MONTHS |= {abbr.lower(): i for abbr in MONTH_ABBREVIATIONS for i, name in enumerate(MONTH_NAMES, start=1) if name.startswith(abbr[:3])}

@@ -30,6 +30,12 @@ def test_cards_escape_every_text_and_keep_only_links_with_an_address():
     assert out.startswith(f'<div class="{CARDS_CLASS}">')
 
 
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "data:text/html,x", "//evil.example/x", "vbscript:x"])
+def test_a_card_never_links_anywhere_but_the_app_or_an_http_address(href):
+    out = cards_html([Card("t", (), (("Bad", href), ("Report", "https://example.org/a"), ("Map", "/?sel=x")))])
+    assert "Bad" not in out and 'href="https://example.org/a"' in out and 'href="/?sel=x"' in out
+
+
 def test_cards_say_when_they_show_fewer_rows_than_the_grid():
     assert "The first 1 of 3" in cards_html([Card("a")], total=3)
     assert "The first" not in cards_html([Card("a")], total=1)
@@ -41,6 +47,9 @@ def test_an_incident_card_holds_date_type_place_actor_and_its_links(rows):
     for card, (_, row) in zip(cards, rows.iterrows(), strict=True):  # in the grid's order
         assert card.title.startswith(f"{row['date']} · {row['type']}")
         assert card.lines[0].startswith(str(row["location"]))
+        if isinstance(row["attributed_by"], str) and row["attributed_by"]:  # who attributes it, as the grid says
+            assert card.lines[1].endswith(f"by {row['attributed_by']}")
+        assert (row["summary"] or "") in card.lines  # the summary, whole
         links = dict(card.links)
         assert links["Open on map"] == row["map"] and links["Open on map"].endswith("&type=rocket")
         assert links["Open report"] == row["source_link"]
@@ -55,4 +64,5 @@ def test_a_site_card_holds_name_kind_coordinates_and_id():
     assert [c.title for c in cards] == list(frame["name"])
     first = frame.iloc[0]
     assert f"Id: {first['id']}" in cards[0].lines
+    assert f"Source: {first['source']}" in cards[0].lines and (not first["notes"] or first["notes"] in cards[0].lines)
     assert any(line.startswith(f"{first['lat']:.4f}, {first['lon']:.4f}, precision") for line in cards[0].lines)

@@ -78,7 +78,6 @@ LINK = {"from": "2024-01-01", "to": "2024-02-29", "actor": "Islamic Resistance i
         "icpt": "0", "q": "drone"}  # fmt: skip
 
 
-
 def fresh_browser_sees_the_value(widget) -> bool:
     """Whether a browser drawing ``widget`` first from this run's message shows its value in session state."""
     p = widget.proto
@@ -111,7 +110,6 @@ def test_every_run_tells_a_fresh_browser_the_links_filters(run_page, path):
         wrong = [key for key, w in widgets.items() if not fresh_browser_sees_the_value(w)]
         assert not wrong, f"run {run + 1}: a browser drawing these first would send their defaults back: {wrong}"
         at.run()
-
 
 
 def first_drawn_value(widget) -> object:

@@ -450,10 +450,10 @@ _KIND_OF_ATTACK = re.compile(
 )  # searched in lower-cased text
 
 
-def kind_suspicion(text: str, low: str, actors: list[ActorMention], offset: int) -> Attribution | None:
+def kind_suspicion(low: str, actors: list[ActorMention], offset: int) -> Attribution | None:
     """ "Such strikes are generally attributed to X": the report suspects X of its attacks of that kind.
 
-    ``low`` is the lower-cased sentence that starts at ``offset`` in ``text``; ``actors`` its actor mentions.
+    ``low`` is the lower-cased sentence that starts at ``offset`` in the report; ``actors`` its actor mentions.
     The suspect is the armed group named after the verb; nobody in particular voices it (``by`` is left
     to the caller: the outlet, whose words they are).
     """

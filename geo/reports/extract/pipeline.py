@@ -292,8 +292,11 @@ class _Reader:
         low = self._lower.get(si) or self.text[s:e].lower()
         if not any(k in low for k in _KIND_KEYS):
             return
-        found = kind_suspicion(self.text, low, self._actors(s, e), s)
-        if found is None or any(d.precision == "year" or not self._recent(d.date) for d in find_dates(low, self.published)):
+        found = kind_suspicion(low, self._actors(s, e), s)
+        # Dates are read from the text as printed: their month and weekday patterns want the capitals
+        # (lower-cased, "Last August" was no date, so a dated old campaign counted as this report's).
+        dates = find_dates(self.text[s:e], self.published)
+        if found is None or any(d.precision == "year" or not self._recent(d.date) for d in dates):
             return
         self._kind_sentence = si
         self.story.attribute(found._replace(by=self.outlet), scope="kind")

@@ -75,3 +75,11 @@ def test_natural_earth_is_read_once_then_from_the_cache_folder(tmp_path, monkeyp
     monkeypatch.undo()
     assert countries.natural_earth_countries(tmp_path) == read
 
+
+
+def test_the_cache_folder_is_found_even_when_another_setting_is_broken(tmp_path, monkeypatch):
+    # A bad tile URL is the tiles' problem: the borders and point checks still read their cache.
+    monkeypatch.setenv("GEO_TILES", "https://tiles.example/no-placeholders.png")
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    names, _iso3s, _wkbs = countries.natural_earth_countries()
+    assert "Iraq" in names and list(tmp_path.glob("naturalearth-*.arrow"))

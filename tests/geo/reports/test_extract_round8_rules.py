@@ -50,6 +50,8 @@ def test_a_kind_of_attack_put_down_to_a_group_leaves_a_claim_standing(gaz):
     [
         # an older campaign, dated in another year
         "In 2019, such attacks were usually blamed on Kataib Hezbollah.",
+        # an older campaign dated by a month only (months are read as printed, capital first)
+        "Last August, such attacks were usually blamed on Kataib Hezbollah.",
         # the history of one place, with no kind of attack named
         "Over the years the base has often come under fire, mostly blamed on Kataib Hezbollah.",
     ],
