@@ -22,6 +22,7 @@ __all__ = [
     "CLAIM",
     "HEDGE",
     "INDIRECT",
+    "KIND_VERBS",
     "RANK",
     "Attribution",
     "Source",
@@ -440,9 +441,12 @@ _HABITUAL = re.compile(
 # "these strikes are generally attributed to X", "such assaults are typically claimed by X", "attacks like
 # these are usually blamed on X" make X the suspect of every such attack of the report. A history of
 # one place ("the site has come under attack, often blamed on X") names no kind and carries nothing.
+#: The verbs that put a kind of attack on a group. A sentence without one of them (as plain
+#: lower-case text) cannot be such a statement: the reader checks that before any regex.
+KIND_VERBS = ("attributed to", "blamed on", "claimed by", "linked to", "pinned on", "carried out by")
 _USUALLY_PUT_ON = re.compile(
     r"\b(?:usually|generally|typically|often|commonly|widely|mostly|frequently|routinely|largely|normally|mainly)\s+(?:been\s+)?"
-    r"(?:attributed\s+to|blamed\s+on|claimed\s+by|linked\s+to|pinned\s+on|carried\s+out\s+by)\b"
+    r"(?:" + "|".join(v.replace(" ", r"\s+") for v in KIND_VERBS) + r")\b"
 )  # searched in lower-cased text
 _KIND_OF_ATTACK = re.compile(
     r"\b(?:such|these|those|similar)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?(?:[\w-]+\s+){0,2}?(?:attacks|strikes|assaults|incidents|operations|bombings)\b"

@@ -22,6 +22,7 @@ from geo.reports.extract.attribution import (
     CLAIM,
     HEDGE,
     INDIRECT,
+    KIND_VERBS,
     Attribution,
     Source,
     attribution_statement,
@@ -157,8 +158,6 @@ _PATRON_BEFORE = re.compile(
 _NO_CLAIM_HINT = re.compile(r"\bno\b|\bnot\b|\bnever\b|unclaimed")  # searched in lower-cased text
 # Words without which a generic sentence cannot tie itself to the report's attack (see linked_to_report).
 _LINK_KEYS = ("claim", "these ", "latest", "was the ", "is the ")
-# Words without which no sentence can suspect someone of a kind of attack (see kind_suspicion).
-_KIND_KEYS = ("attributed to", "blamed on", "claimed by", "linked to", "pinned on", "carried out by")
 # How many sentences after the last attack told a casualty or interception statement may still be about it.
 _AFTERMATH_REACH = 3
 # "the coalition responded by firing six rounds *and had earlier carried* additional strikes": a
@@ -290,7 +289,7 @@ class _Reader:
         """
         s, e = self.sentences[si]
         low = self._lower.get(si) or self.text[s:e].lower()
-        if not any(k in low for k in _KIND_KEYS):
+        if not any(k in low for k in KIND_VERBS):  # no such verb: no kind_suspicion (cheap check first)
             return
         found = kind_suspicion(low, self._actors(s, e), s)
         # Dates are read from the text as printed: their month and weekday patterns want the capitals
