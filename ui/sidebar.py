@@ -116,7 +116,11 @@ def _index(options: list[str], value: object, *, default: str) -> int:
 
 def _chosen(name: str, options: Collection[str]) -> list[str]:
     """The ``name`` multiselect's values that are among ``options`` (a default outside them is an error)."""
-    value = _now(name)
+    return _among(_now(name), options)
+
+
+def _among(value: object, options: Collection[str]) -> list[str]:
+    """The entries of ``value`` (a list or tuple; anything else selects nothing) that are among ``options``."""
     return [v for v in value if isinstance(v, str) and v in options] if isinstance(value, (list, tuple)) else []
 
 
@@ -155,7 +159,7 @@ def sidebar_filters(today: dt.date) -> Filters:
     for name, options in _FIXED_OPTIONS.items():
         value = values[name]
         if isinstance(value, (list, tuple)):
-            values[name] = [v for v in value if isinstance(v, str) and v in options]
+            values[name] = _among(value, options)
         elif not (isinstance(value, str) and value in options):
             values[name] = None
     for name in ("actors", "countries"):
