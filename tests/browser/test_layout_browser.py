@@ -330,3 +330,51 @@ def test_the_scale_bar_and_the_credits_do_not_overlap(browser, bundled_app_url, 
         assert frame.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.leaflet-control-attribution')).fontSize)") <= 12
     finally:
         session.close()
+
+
+_UNDER_LEGEND_JS = """() => {
+    const d = document.querySelector('.ia-legend details');
+    if (!d.open) { return []; }
+    const l = document.querySelector('.ia-legend').getBoundingClientRect();
+    return Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-clu'))
+        .map(e => e.getBoundingClientRect())
+        .filter(m => m.width && m.left < l.right && l.left < m.right && m.top < l.bottom && l.top < m.bottom)
+        .map(m => [m.left, m.top]);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (1280, 800)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_the_open_legend_never_hides_an_incident(browser, bundled_app_url, viewport):
+    """Open at 1440×900, the legend sat over the map's south-east corner (Kuwait, the Gulf):
+    an incident there was hidden. With a marker under it after a move, it folds to its button;
+    opened by hand it stays open (the reader's choice)."""
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        details = frame.locator(".ia-legend details")
+        details.wait_for()
+        if not details.evaluate("d => d.open"):  # a laptop's map starts it folded: the reader opens it
+            details.locator("summary").click()
+        assert frame.evaluate(_UNDER_LEGEND_JS) == []
+        # Bring the first incident marker to the legend's middle.
+        frame.evaluate(
+            """() => {
+                const l = document.querySelector('.ia-legend').getBoundingClientRect();
+                const m = document.querySelector('.leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-clu')
+                    .getBoundingClientRect();
+                window.map.panBy([(m.left + m.right - l.left - l.right) / 2, (m.top + m.bottom - l.top - l.bottom) / 2],
+                                 {animate: false});
+            }"""
+        )
+        frame.wait_for_timeout(600)
+        if viewport[0] >= 1440:  # opened by the app: it folds off the incident
+            frame.wait_for_function("() => !document.querySelector('.ia-legend details').open", timeout=5000)
+            assert frame.evaluate(_UNDER_LEGEND_JS) == []
+            session.element_screenshot(session.page.locator(MAP_IFRAME), "17_legend_folds_over_an_incident")
+            details.locator("summary").click()  # the reader opens it again: it stays open after a move
+            frame.evaluate("() => window.map.panBy([5, 5], {animate: false})")
+        frame.wait_for_timeout(600)
+        assert details.evaluate("d => d.open") is True  # opened by hand: left open
+    finally:
+        session.close()
