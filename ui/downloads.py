@@ -123,7 +123,8 @@ def prepare(dataset: Dataset, shown: pd.DataFrame, downloads: list[Download]) ->
     The map page's run slot is given back first: writing takes seconds (half a minute for
     100k incidents under load), and other viewers' maps need not wait for it.
     """
-    with runslot.set_aside(), runlog.timed(f"prepare {len(shown):,} incidents"):
+    runslot.set_aside()
+    with runlog.timed(f"prepare {len(shown):,} incidents"):
         for d in downloads:
             with _lock_for(d.path):
                 if d.path.is_file():
