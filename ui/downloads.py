@@ -186,8 +186,11 @@ def offer(dataset: Dataset, filters: Filters, shown: pd.DataFrame, *, key: str =
         st.html(
             '<div class="ia-downloads" style="display:flex;gap:1rem">'
             + "".join(
-                f'<a href="{d.url}" download="{d.name}" data-testid="ia-download-{d.fmt}" title="{d.name}">'
-                f"⬇ {d.label}</a> <small>({_size(sizes[d.fmt])})</small>"
+                # One flex item per file, kept on one line: four items (link, size, link, size) squeezed
+                # "⬇ GeoJSON" onto two lines beside a "(32 kB)" broken in two in the sidebar.
+                f'<span style="white-space:nowrap"><a href="{d.url}" download="{d.name}" '
+                f'data-testid="ia-download-{d.fmt}" title="{d.name}">⬇ {d.label}</a> '
+                f"<small>({_size(sizes[d.fmt])})</small></span>"
                 for d in servable
             )
             + "</div>"
