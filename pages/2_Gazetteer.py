@@ -12,6 +12,13 @@ import streamlit as st
 from ui import common, sites
 
 common.page_setup("Gazetteer")
+
+
+def _sites(n: int) -> str:
+    """'no team-added sites', '1 team-added site', '3 team-added sites' (not '0 team-added site(s)')."""
+    return f"{n:,} team-added site{'s' if n != 1 else ''}" if n else "no team-added sites"
+
+
 gazetteer = sites.load_gazetteer()
 team = sites.team_sites()
 # Team sites first: they are the few a curator still has to review.
@@ -22,8 +29,8 @@ with st.container(key=sites.HEAD_KEY):
     st.title("Gazetteer")
     st.caption(
         f"{len(gazetteer.curated_sites):,} curated sites: bases, airports, towns and provinces that reports name; "
-        f"{len(gazetteer.team_sites):,} team-added site(s), added by editors from the Ingest page "
-        "(`python -m geo gazetteer export-team` writes them as gazetteer.csv rows for curators)."
+        f"{_sites(len(gazetteer.team_sites))} (editors add them from the Ingest page). For curators, "
+        "`python -m geo gazetteer export-team` writes team sites as gazetteer.csv rows."
     )
 if gazetteer.shadowed_team_sites:
     names = ", ".join(f"{s.name} ({s.id})" for s in gazetteer.shadowed_team_sites)

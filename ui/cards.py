@@ -22,19 +22,26 @@ import streamlit as st
 from ui.common import safe_url
 from ui.style import CARDS_CLASS, GRID_CLASS
 
-__all__ = ["CARD_ROWS", "Card", "cards_html", "show_grid"]
+__all__ = ["CARD_ROWS", "ENTRIES_SHOWN", "Card", "cards_html", "show_grid"]
 
 CARD_ROWS = 200  # cards drawn at most (the first rows, in the grid's order): a phone scrolls, it does not search
+# A card's list (an incident's sources) shows this many entries, then "and N more" that unfolds the rest:
+# an incident reported by twenty outlets made a card several screens long.
+ENTRIES_SHOWN = 3
 
 
 @dataclass(frozen=True)
 class Card:
-    """One row as a card: ``title`` in bold, each of ``lines`` (plain text) under it, then ``links``
-    as (label, href) pairs. Empty lines and links without an address are left out."""
+    """One row as a card: ``title`` in bold, each of ``lines`` (plain text) under it, then ``entries``
+    (the incident's sources: (text, href) pairs, a text linked when it has an address) as a list
+    that shows the first :data:`ENTRIES_SHOWN`, then ``links`` as (label, href) pairs. Empty lines
+    and links without an address are left out."""
 
     title: str
     lines: tuple[str, ...] = ()
     links: tuple[tuple[str, str | None], ...] = ()
+    entries: tuple[tuple[str, str | None], ...] = ()
+    entries_name: str = "sources"  # what the entries are, in "and 4 more sources"
 
 
 def cards_html(cards: Sequence[Card], *, total: int | None = None, intro: str = "") -> str:
@@ -43,13 +50,9 @@ def cards_html(cards: Sequence[Card], *, total: int | None = None, intro: str = 
     items = []
     for card in cards:
         lines = "".join(f"<p>{html.escape(line)}</p>" for line in card.lines if line)
-        links = " ".join(
-            f'<a href="{html.escape(href, quote=True)}">{html.escape(label)}</a>'
-            for label, href in card.links
-            if _linkable(href)
-        )
+        links = " ".join(_link(label, href) for label, href in card.links if _linkable(href))
         items.append(
-            f'<li><p class="ia-ct">{html.escape(card.title)}</p>{lines}'
+            f'<li><p class="ia-ct">{html.escape(card.title)}</p>{lines}{_entries_html(card)}'
             + (f'<p class="ia-cl">{links}</p>' if links else "")
             + "</li>"
         )
@@ -61,6 +64,33 @@ def cards_html(cards: Sequence[Card], *, total: int | None = None, intro: str = 
         )
     note = f'<p class="ia-cn">{html.escape(note.strip())}</p>' if note.strip() else ""
     return f'<div class="{CARDS_CLASS}">{note}<ul>{"".join(items)}</ul></div>'
+
+
+def _link(text: str, href: str) -> str:
+    return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+
+
+def _entries_html(card: Card) -> str:
+    """The card's entries as a list: the first :data:`ENTRIES_SHOWN`, the rest folded under "and N more"
+    (a ``<details>``: no script, and the rest is one tap away rather than on another page)."""
+    entries = [(text, href) for text, href in card.entries if text]
+    if not entries:
+        return ""
+
+    def item(text: str, href: str | None) -> str:
+        return f"<li>{_link(text, href) if _linkable(href) else html.escape(text)}</li>"
+
+    # Folding one entry would save no room: "and 1 more" takes the line the entry takes.
+    shown = entries if len(entries) <= ENTRIES_SHOWN + 1 else entries[:ENTRIES_SHOWN]
+    out = '<ul class="ia-ce">' + "".join(item(*e) for e in shown) + "</ul>"
+    rest = entries[len(shown):]
+    if rest:
+        name = html.escape(card.entries_name)
+        out += (
+            f'<details class="ia-cm"><summary>and {len(rest)} more {name}</summary>'
+            f'<ul class="ia-ce">{"".join(item(*e) for e in rest)}</ul></details>'
+        )
+    return out
 
 
 def _linkable(href: str | None) -> bool:

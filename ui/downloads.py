@@ -123,7 +123,8 @@ def prepare(dataset: Dataset, shown: pd.DataFrame, downloads: list[Download]) ->
     The map page's run slot is given back first: writing takes seconds (half a minute for
     100k incidents under load), and other viewers' maps need not wait for it.
     """
-    with runslot.set_aside(), runlog.timed(f"prepare {len(shown):,} incidents"):
+    runslot.set_aside()
+    with runlog.timed(f"prepare {len(shown):,} incidents"):
         for d in downloads:
             with _lock_for(d.path):
                 if d.path.is_file():
@@ -185,8 +186,11 @@ def offer(dataset: Dataset, filters: Filters, shown: pd.DataFrame, *, key: str =
         st.html(
             '<div class="ia-downloads" style="display:flex;gap:1rem">'
             + "".join(
-                f'<a href="{d.url}" download="{d.name}" data-testid="ia-download-{d.fmt}" title="{d.name}">'
-                f"⬇ {d.label}</a> <small>({_size(sizes[d.fmt])})</small>"
+                # One flex item per file, kept on one line: four items (link, size, link, size) squeezed
+                # "⬇ GeoJSON" onto two lines beside a "(32 kB)" broken in two in the sidebar.
+                f'<span style="white-space:nowrap"><a href="{d.url}" download="{d.name}" '
+                f'data-testid="ia-download-{d.fmt}" title="{d.name}">⬇ {d.label}</a> '
+                f"<small>({_size(sizes[d.fmt])})</small></span>"
                 for d in servable
             )
             + "</div>"

@@ -96,6 +96,16 @@ function (data, opt) {
     if (shift) { el.style.marginLeft = Math.round(shift) + "px"; }
   }
 
+  // On a phone-sized map the selected incident's details are a sheet over the lower part of
+  // the screen (up to 40 % of it, ui/layout.py). A linked incident, drawn at the map's centre,
+  // sat at the sheet's top edge, half under it; a tapped one low on the map went under it.
+  // It is moved into the map's upper third, which the sheet never covers.
+  function clearOfSheet(map, marker, animate) {
+    if (!map || !marker.getLatLng || map.getSize().x >= opt.popupFromPx) { return; }
+    var y = map.latLngToContainerPoint(marker.getLatLng()).y, h = map.getSize().y;
+    if (y > 0.4 * h) { map.panBy([0, Math.round(y - 0.3 * h)], {animate: animate}); }
+  }
+
   function select(layer) {
     // Highlight at once in the browser; Python learns of the click through
     // streamlit-folium and shows the details panel on its rerun.
@@ -104,6 +114,7 @@ function (data, opt) {
     if (layer._icon) { L.DomUtil.addClass(layer._icon, "ia-sel"); }
     window.__iaSelected = layer;
     window.__iaRevealed = layer.feature && layer.feature.properties.i;  // its popup is open already
+    clearOfSheet(layer._map, layer, true);
   }
 
   // A linked incident (opt.selected) is shown, not just drawn: its popup opens, and
@@ -121,7 +132,9 @@ function (data, opt) {
     window.__iaRevealed = id;
     // On a phone-sized map the page shows the details in a sheet over the map: a popup
     // too would cover the rest of it with the same text.
-    var open = map.getSize().x < opt.popupFromPx ? function () {} : function () { marker.openPopup(); };
+    var open = map.getSize().x < opt.popupFromPx
+      ? function () { clearOfSheet(map, marker, false); }
+      : function () { marker.openPopup(); };
     if (parent === marker || !parent.spiderfy) { open(); return; }
     var box = parent.getBounds();
     if (box.getNorthEast().equals(box.getSouthWest())) {

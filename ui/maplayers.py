@@ -512,8 +512,37 @@ class _Legend(MacroElement):
             var details = div.querySelector("details");
             if (details && map.getSize().x < {{ this.open_from_px }}) { details.open = false; }
             L.DomEvent.disableScrollPropagation(div);
+            if (details) { foldOverData(map, div, details); }
             return div;
         };
+        // Open, the legend hid the map's south-east corner (Kuwait, the Gulf, southern Iraq): an
+        // incident drawn under it was not there for the reader. Whenever an incident's marker (or
+        // a count) lies under the open legend after the map moved or redrew, it folds to its
+        // "Legend" button. Once the reader opens (or folds) it by hand it is theirs: left as they set it.
+        function foldOverData(map, div, details) {
+            var mine = false, timer = null;
+            details.querySelector("summary").addEventListener("click", function () { mine = true; });
+            function check() {
+                timer = null;
+                if (mine || !details.open) { return; }
+                var l = div.getBoundingClientRect();
+                var marks = map.getContainer().querySelectorAll(".leaflet-marker-pane .ia-mk, " +
+                    ".leaflet-marker-pane .ia-clu, .leaflet-marker-pane .ia-bin-c");
+                for (var i = 0; i < marks.length; i++) {
+                    var m = marks[i].getBoundingClientRect();
+                    if (m.width && m.left < l.right && l.left < m.right && m.top < l.bottom && l.top < m.bottom) {
+                        details.open = false;
+                        return;
+                    }
+                }
+            }
+            function later() { if (!timer) { timer = setTimeout(check, 150); } }
+            map.on("moveend zoomend resize layeradd", later);
+            if (window.MutationObserver) {  // the incident layer redraws its markers without a map event
+                new MutationObserver(later).observe(map.getPane("markerPane"), {childList: true});
+            }
+            later();
+        }
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """

@@ -117,6 +117,9 @@ class PlaceLabels(MacroElement):
           text-shadow:0 0 2px #f4f1e8,0 0 2px #f4f1e8,0 0 3px #f4f1e8;}
         .ia-place:before{content:"";display:inline-block;width:4px;height:4px;border-radius:50%;background:#555;
           margin:0 4px 1px 0;vertical-align:middle;}
+        .ia-place.ia-left:before{display:none;}
+        .ia-place.ia-left:after{content:"";display:inline-block;width:4px;height:4px;border-radius:50%;background:#555;
+          margin:0 0 1px 4px;vertical-align:middle;}
         .ia-place.ia-site{font-style:italic;color:#4a4a4a;}
         .ia-place.ia-big{font-weight:700;font-size:12px;}
         </style>
@@ -135,29 +138,66 @@ class PlaceLabels(MacroElement):
                 map.eachLayer(function (l) { if (l instanceof L.TileLayer) { on = true; } });
                 return on;
             }
+            // Widths as drawn (the label's font), not guessed per character: a guess too short let a
+            // label run past the map's edge.
+            var ctx = document.createElement("canvas").getContext("2d");
+            function width(r) {
+                ctx.font = (r[4] ? "italic " : "") + (r[3] <= 2 ? "700 12px" : "500 11px") + " system-ui,sans-serif";
+                return Math.ceil(ctx.measureText(r[2].replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+                    .replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&")).width) + 10;
+            }
+            function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+            var waits = 0;
             function draw() {
                 group.clearLayers();
                 if (map.getZoom() < {{ this.min_zoom }} || tiled()) { return; }
-                var bounds = map.getBounds().pad(0.1), boxes = [], drawn = 0;
+                // Until Leaflet's style sheet is in, the controls are blocks under the map: measure once it is.
+                var corner = map.getContainer().querySelector(".leaflet-top");
+                if (corner && getComputedStyle(corner).position !== "absolute") {
+                    if (waits++ < 100) { setTimeout(draw, 100); }
+                    return;
+                }
+                var size = map.getSize(), edge = map.getContainer().getBoundingClientRect();
+                // The controls (zoom, layers, legend, scale, credits) are taken: a label is never under one.
+                function rects(selector) {
+                    return Array.prototype.map.call(map.getContainer().querySelectorAll(selector), function (c) {
+                        var d = c.getBoundingClientRect();
+                        return [d.left - edge.left, d.top - edge.top, d.right - edge.left, d.bottom - edge.top];
+                    }).filter(function (b) { return b[2] > b[0] && b[3] > b[1]; });
+                }
+                // The controls (zoom, layers, legend, scale, credits) are taken: a label is never under one.
+                // An incident's marker is avoided where the other side is free ("Baghdad" went under the
+                // airport's cluster); a label under a marker is still drawn, markers come first.
+                var boxes = rects(".leaflet-control"), marks = rects(".leaflet-marker-pane .ia-mk, " +
+                    ".leaflet-marker-pane .ia-clu, .leaflet-marker-pane .ia-bin-c");
+                var bounds = map.getBounds(), drawn = 0;
                 for (var i = 0; i < rows.length && drawn < {{ this.max_drawn }}; i++) {
                     var r = rows[i];
                     if (!bounds.contains([r[0], r[1]])) { continue; }
-                    var p = map.latLngToContainerPoint([r[0], r[1]]);
-                    var w = 10 + r[2].length * 6.2, box = [p.x - 4, p.y - 8, p.x + w, p.y + 8];
-                    // Bigger places came first: a label that would overlap one of them is left out.
-                    var hit = boxes.some(function (b) {
-                        return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+                    var p = map.latLngToContainerPoint([r[0], r[1]]), w = width(r);
+                    // Its name right of the place, or left of it where the right runs off the map
+                    // (on a phone "Baghdad" near the edge read "Bagh"), or where it hits a bigger
+                    // place's name or a control; left out where neither side is free.
+                    var right = [p.x - 4, p.y - 8, p.x - 4 + w, p.y + 8], left = [p.x + 4 - w, p.y - 8, p.x + 4, p.y + 8];
+                    var free = [right, left].filter(function (b) {
+                        return b[0] >= 0 && b[2] <= size.x && b[1] >= 0 && b[3] <= size.y &&
+                            !boxes.some(function (o) { return overlaps(b, o); });
                     });
-                    if (hit) { continue; }
+                    var box = free.filter(function (b) {
+                        return !marks.some(function (o) { return overlaps(b, o); });
+                    })[0] || free[0];
+                    if (!box) { continue; }
                     boxes.push(box);
                     drawn++;
-                    var cls = "ia-place" + (r[4] ? " ia-site" : "") + (r[3] <= 2 ? " ia-big" : "");
+                    var flip = box === left;
+                    var cls = "ia-place" + (r[4] ? " ia-site" : "") + (r[3] <= 2 ? " ia-big" : "") + (flip ? " ia-left" : "");
                     group.addLayer(L.marker([r[0], r[1]], {interactive: false, keyboard: false, pane: "ia-places",
                         icon: L.divIcon({className: "", html: '<span class="' + cls + '">' + r[2] + "</span>",
-                                         iconSize: null, iconAnchor: [4, 7]})}));
+                                         iconSize: null, iconAnchor: [flip ? w - 4 : 4, 7]})}));
                 }
             }
-            map.on("zoomend moveend", draw);
+            map.on("zoomend moveend resize", draw);
+            map.getContainer().addEventListener("toggle", draw, true);  // the legend opened or folded
             map.on("layeradd layerremove", function (e) { if (e.layer instanceof L.TileLayer) { draw(); } });
             map.whenReady(draw);
         })({{ this._parent.get_name() }});

@@ -84,10 +84,29 @@ def _trigger() -> str:
     parts = [f"qs={ctx.query_string!r}"]
     if ctx.fragment_ids_this_run:
         parts.append(f"fragments={len(ctx.fragment_ids_this_run)}")
-    clicked = [k for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("ia_") and v is True]
+    clicked = _clicked()
     if clicked:
-        parts.append("clicked=" + ",".join(sorted(clicked)))
+        parts.append("clicked=" + ",".join(clicked))
     return " ".join(parts)
+
+
+def _clicked() -> list[str]:
+    """The ``ia_*`` buttons clicked for this run: keys whose widget is a button (a one-run trigger),
+    not any true ``ia_*`` value (a checked box or a flag the app keeps is no click). Streamlit
+    internals: debugging only, so a failure lists none."""
+    try:
+        inner = get_session_state()._state  # noqa: SLF001
+        metadata = inner._new_widget_state.widget_metadata  # noqa: SLF001
+        out = []
+        for key, value in st.session_state.items():
+            if not (isinstance(key, str) and key.startswith("ia_") and value is True):
+                continue
+            wid = inner._key_id_mapper.get_id_from_key(key, None)  # noqa: SLF001
+            if wid is not None and getattr(metadata.get(wid), "value_type", None) == "trigger_value":
+                out.append(key)
+        return sorted(out)
+    except Exception:  # noqa: BLE001
+        return []
 
 
 def note(event: str) -> None:

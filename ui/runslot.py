@@ -44,11 +44,9 @@ def held(active: bool) -> Iterator[None]:
         _THIS.slot = False
 
 
-@contextmanager
-def set_aside() -> Iterator[None]:
-    """Give this run's slot back for the rest of the run (the block and after it): for work that is
-    not drawing the page and takes long. A no-op when the run holds none."""
+def set_aside() -> None:
+    """Give this run's slot back for the rest of the run: before work that is not drawing the page
+    and takes long. A no-op when the run holds none (so also the second time)."""
     if holding():
         _THIS.slot = False
         _SLOTS.release()
-    yield

@@ -39,11 +39,14 @@ def app_css() -> str:
 .{CAPTION_CLASS}{{font-size:.875rem;opacity:.6;margin:0;}}
 [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{margin-top:{_TOOLBAR_PX}px;}}
 .{CARDS_CLASS} ul{{list-style:none;margin:0;padding:0;}}
-.{CARDS_CLASS} li{{border:1px solid rgba(128,128,128,.35);border-radius:8px;padding:.45rem .7rem;margin:0 0 .5rem;
+.{CARDS_CLASS} > ul > li{{border:1px solid rgba(128,128,128,.35);border-radius:8px;padding:.45rem .7rem;margin:0 0 .5rem;
   overflow-wrap:anywhere;}}
 .{CARDS_CLASS} p{{margin:0;font-size:.9rem;line-height:1.4;}}
 .{CARDS_CLASS} .ia-ct{{font-weight:600;font-size:1rem;}}
 .{CARDS_CLASS} .ia-cl a{{display:inline-block;margin:.25rem 1.25rem 0 0;padding:.2rem 0;}}  /* a finger's target */
+.{CARDS_CLASS} .ia-ce li{{font-size:.9rem;line-height:1.4;padding-left:.8rem;text-indent:-.8rem;}}
+.{CARDS_CLASS} .ia-ce li:before{{content:"– ";}}
+.{CARDS_CLASS} .ia-cm summary{{cursor:pointer;font-size:.9rem;padding:.3rem 0;opacity:.8;}}  /* a finger's target */
 .{CARDS_CLASS} .ia-cn{{margin-bottom:.5rem;opacity:.75;}}
 @media (min-width:{NARROW_PX + 1}px){{ .{CARDS_CLASS}{{display:none;}} }}
 @media (max-width:{NARROW_PX}px){{

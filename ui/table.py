@@ -7,7 +7,7 @@ query string, and only ``http(s)`` source URLs are kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 import orjson
@@ -32,6 +32,7 @@ __all__ = [
     "most_recent",
     "show_incident_table",
     "source_columns",
+    "source_entries",
 ]
 
 TABLE_ROWS = 5_000  # the table shows at most this many rows (the most recent); downloads have them all
@@ -70,19 +71,27 @@ def map_links(ids: pd.Series, filters: Filters, prefix: str = "") -> pd.Series:
     return f"{prefix}/?sel=" + ids.map(lambda i: quote(str(i), safe="")) + tail
 
 
-def source_columns(texts: Sequence[str | None]) -> tuple[list[str], list[str | None]]:
-    """(labels, first link) per row from each row's sources JSON: "AFP, 2022-01-07: …; Reuters, …"
-    and the first source with an http(s) address (None when none has one)."""
-    labels, links = [], []
+def source_entries(texts: Sequence[str | None]) -> list[tuple[tuple[str, str | None], ...]]:
+    """Per row, its sources from the sources JSON as (label, http(s) address or None) pairs:
+    ("AFP, 2022-01-07: …", "https://…")."""
+    out = []
     for text in texts:
         try:
             items = [d for d in orjson.loads(text or "[]") if isinstance(d, dict)]
         except orjson.JSONDecodeError:
             items = []
-        labels.append("; ".join(source_label(d.get("outlet"), d.get("published"), d.get("title"), d.get("url"))
-                                for d in items))  # fmt: skip
-        links.append(next((url for d in items if (url := safe_url(d.get("url")))), None))
-    return labels, links
+        out.append(tuple((source_label(d.get("outlet"), d.get("published"), d.get("title"), d.get("url")),
+                          safe_url(d.get("url"))) for d in items))  # fmt: skip
+    return out
+
+
+def source_columns(
+    entries: Sequence[tuple[tuple[str, str | None], ...]],
+) -> tuple[list[str], list[str | None]]:
+    """(labels, first link) per row of :func:`source_entries`: "AFP, 2022-01-07: …; Reuters, …"
+    and the first source with an http(s) address (None when none has one)."""
+    labels = ["; ".join(label for label, _ in row) for row in entries]
+    return labels, [next((url for _, url in row if url), None) for row in entries]
 
 
 def incident_table(
@@ -90,8 +99,8 @@ def incident_table(
 ) -> pd.DataFrame:
     """The displayed columns of ``df`` (labels instead of keys, a map link per row).
 
-    ``sources`` (each row's sources JSON) adds the sources' titles and a link to the first;
-    without it the table lists the outlets.
+    ``sources`` (each row's sources as :func:`source_entries` reads them) adds the sources'
+    titles and a link to the first; without it the table lists the outlets.
     """
     labels, links = source_columns(sources) if sources is not None else (df["outlets"], None)
     return pd.DataFrame(
@@ -142,9 +151,12 @@ def show_incident_table(
             f"Showing the {len(shown):,} most recent of {len(df):,} incidents. Narrow the filters to see the "
             "others, or download them all (sidebar)."
         )
-    rows = incident_table(shown, filters, prefix, sources(shown) if sources else None)
+    entries = source_entries(sources(shown)) if sources else None
+    rows = incident_table(shown, filters, prefix, entries)
+    by_id = dict(zip(shown["id"], entries, strict=True)) if entries is not None else {}
     cards.show_grid(
-        "ia_table", rows, incident_cards(rows.head(cards.CARD_ROWS)), column_config=COLUMN_CONFIG, hide_index=True,
+        "ia_table", rows, incident_cards(rows.head(cards.CARD_ROWS), by_id), column_config=COLUMN_CONFIG,
+        hide_index=True,
         height=560, caption=caption, intro="Most recent first. Each card links to the incident on the map.",
     )  # fmt: skip
 
@@ -153,10 +165,14 @@ def _count(value, word: str) -> str:
     return "" if pd.isna(value) else f"{int(value):,} {word if int(value) != 1 else word.rstrip('s')}"
 
 
-def incident_cards(rows: pd.DataFrame) -> Iterator[Card]:
+def incident_cards(
+    rows: pd.DataFrame, entries: Mapping[str, tuple[tuple[str, str | None], ...]] | None = None
+) -> Iterator[Card]:
     """A phone's card per row of :func:`incident_table`: date and type, then place, actor,
-    attribution and who attributes it, the figures a source states, the summary, the sources; links
-    to the map and the first report."""
+    attribution and who attributes it, the figures a source states, the summary; the sources
+    (``entries`` by incident id, each linked to its report; the table's sources text without
+    them), the first few and the rest folded; links to the map and the first report."""
+    entries = entries or {}
     for r in rows.itertuples(index=False):
         figures = ", ".join(
             f for f in (_count(r.munitions, "munitions"), _count(r.killed, "killed"), _count(r.injured, "injured")) if f
@@ -166,6 +182,7 @@ def incident_cards(rows: pd.DataFrame) -> Iterator[Card]:
         yield Card(
             title=f"{r.date} · {r.type}" + (" (intercepted)" if pd.notna(r.intercepted) and r.intercepted else ""),
             lines=(", ".join(str(v) for v in (r.location, r.country) if isinstance(v, str) and v), actor, figures,
-                   r.summary if isinstance(r.summary, str) else "", r.sources if isinstance(r.sources, str) else ""),
+                   r.summary if isinstance(r.summary, str) else ""),
             links=(("Open on map", r.map), ("Open report", r.source_link)),
+            entries=entries.get(r.id) or (((r.sources, None),) if isinstance(r.sources, str) else ()),
         )  # fmt: skip

@@ -27,6 +27,7 @@ import streamlit as st
 from geo.view import timespan
 from geo.view.filters import DATE_PRESETS, Filters
 from ui import data, runlog, timeline
+from ui.common import md_escape
 from ui.state import CUSTOM, KEYS, current_view
 
 __all__ = [
@@ -92,6 +93,21 @@ def coverage_caption(dataset: data.Dataset, today: dt.date) -> str:
     )
 
 
+def _no_match_notice(filters: Filters) -> bool:
+    """An empty map (or table) with no word said read as a broken page: name the filters that are set."""
+    if filters.is_empty():
+        return False
+    f = filters
+    text = f"Search text “{md_escape(f.text)}”" if f.text else ""
+    names = [name for name, on in (
+        ("Period", f.date_from or f.date_to), ("Actor family", f.families), ("Actor group", f.actors),
+        ("Attribution", f.attributions), ("Event type", f.event_types), ("Country", f.countries),
+        ("Intercepted", f.intercepted is not None), (text, text),
+    ) if on]  # fmt: skip
+    st.warning(f"No incident matches these filters: {', '.join(names)}. Change or clear them in the sidebar.")
+    return True
+
+
 def _period_words(filters: Filters) -> str:
     label = st.session_state.get(KEYS["period"])
     span = f"{filters.date_from or '…'} to {filters.date_to or '…'}"
@@ -102,14 +118,14 @@ def _period_words(filters: Filters) -> str:
 
 def empty_period_notice(dataset: data.Dataset, filters: Filters) -> bool:
     """When the date range alone empties the map, say where the nearest incidents are and offer
-    to go there. Returns True when it showed something."""
-    if filters.date_from is None or filters.date_to is None:
-        return False
-    others = data.filtered(dataset, undated(filters))
-    window = timespan.Window(filters.date_from, filters.date_to)
-    found = timespan.nearest_window(others["date"], window)
+    to go there; when other filters empty it, say which. Returns True when it showed something."""
+    found = None
+    if filters.date_from is not None and filters.date_to is not None:
+        others = data.filtered(dataset, undated(filters))
+        window = timespan.Window(filters.date_from, filters.date_to)
+        found = timespan.nearest_window(others["date"], window)
     if found is None:
-        return False
+        return _no_match_notice(filters)
     target, anchor = found
     side = "newest" if anchor < window.start else "next"
     st.warning(

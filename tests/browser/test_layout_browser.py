@@ -95,6 +95,10 @@ def test_a_link_to_a_stacked_incident_shows_it_highlighted_and_open(sized):
         assert box["y"] >= 0.5 * height and box["y"] + box["height"] <= height + 1
         assert STACKED in sheet.inner_text()
         assert frame.locator(".leaflet-popup").count() == 0  # no popup over the map too
+        # and the incident above it: drawn at the map's centre, it sat at the sheet's top edge, half under it.
+        frame.wait_for_timeout(500)
+        marker = frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").bounding_box()  # in the page's viewport
+        assert marker["y"] + marker["height"] <= box["y"] - 10, (marker, box)
     assert _visible_map_height(session, height) >= 0.6 * height
     if width >= 500:
         # The whole popup (its top row, its tip) lies inside the map, also after the page settled,
@@ -146,7 +150,12 @@ def test_on_a_phone_a_tap_shows_the_details_sheet_not_a_popup(browser, bundled_a
         sheet.wait_for(timeout=30_000)
         assert frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").count() == 1
         assert frame.locator(".leaflet-popup").count() == 0
-        assert frame.evaluate("() => window.map.getCenter()") == centre  # nor did the map pan for one
+        # No pan for a popup: the map moves only up, to keep the tapped incident above the sheet
+        # (it went under it when tapped low on the map).
+        assert abs(frame.evaluate("() => window.map.getCenter().lng") - centre["lng"]) < 0.05
+        frame.wait_for_timeout(600)  # the pan's animation
+        box, sheet_top = frame.locator(".leaflet-marker-pane .ia-mk.ia-sel").bounding_box(), sheet.bounding_box()["y"]
+        assert box["y"] + box["height"] <= sheet_top - 10, (box, sheet_top)
         # A wide map still opens it, inside the map.
         session.page.set_viewport_size({"width": 1280, "height": 800})
         session.wait_idle()
@@ -328,5 +337,53 @@ def test_the_scale_bar_and_the_credits_do_not_overlap(browser, bundled_app_url, 
         apart = (scale["x"] + scale["width"] <= credits["x"] or scale["y"] + scale["height"] <= credits["y"])
         assert apart, (scale, credits)
         assert frame.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.leaflet-control-attribution')).fontSize)") <= 12
+    finally:
+        session.close()
+
+
+_UNDER_LEGEND_JS = """() => {
+    const d = document.querySelector('.ia-legend details');
+    if (!d.open) { return []; }
+    const l = document.querySelector('.ia-legend').getBoundingClientRect();
+    return Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-clu'))
+        .map(e => e.getBoundingClientRect())
+        .filter(m => m.width && m.left < l.right && l.left < m.right && m.top < l.bottom && l.top < m.bottom)
+        .map(m => [m.left, m.top]);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (1280, 800)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_the_open_legend_never_hides_an_incident(browser, bundled_app_url, viewport):
+    """Open at 1440×900, the legend sat over the map's south-east corner (Kuwait, the Gulf):
+    an incident there was hidden. With a marker under it after a move, it folds to its button;
+    opened by hand it stays open (the reader's choice)."""
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        session.open("/")
+        frame = session.map_frame()
+        details = frame.locator(".ia-legend details")
+        details.wait_for()
+        if not details.evaluate("d => d.open"):  # a laptop's map starts it folded: the reader opens it
+            details.locator("summary").click()
+        assert frame.evaluate(_UNDER_LEGEND_JS) == []
+        # Bring the first incident marker to the legend's middle.
+        frame.evaluate(
+            """() => {
+                const l = document.querySelector('.ia-legend').getBoundingClientRect();
+                const m = document.querySelector('.leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-clu')
+                    .getBoundingClientRect();
+                window.map.panBy([(m.left + m.right - l.left - l.right) / 2, (m.top + m.bottom - l.top - l.bottom) / 2],
+                                 {animate: false});
+            }"""
+        )
+        frame.wait_for_timeout(600)
+        if viewport[0] >= 1440:  # opened by the app: it folds off the incident
+            frame.wait_for_function("() => !document.querySelector('.ia-legend details').open", timeout=5000)
+            assert frame.evaluate(_UNDER_LEGEND_JS) == []
+            session.element_screenshot(session.page.locator(MAP_IFRAME), "17_legend_folds_over_an_incident")
+            details.locator("summary").click()  # the reader opens it again: it stays open after a move
+            frame.evaluate("() => window.map.panBy([5, 5], {animate: false})")
+        frame.wait_for_timeout(600)
+        assert details.evaluate("d => d.open") is True  # opened by hand: left open
     finally:
         session.close()

@@ -39,7 +39,7 @@ def test_on_a_phone_a_table_is_cards_that_never_scroll_sideways(sized, path):
     _open_table_page(sized, path)
     page = sized.page
     assert page.locator(GRID).evaluate_all("gs => gs.filter(g => g.getClientRects().length).length") == 0
-    cards = page.locator(".ia-cards li")
+    cards = page.locator(".ia-cards > ul > li")  # a card (its sources are a list in it)
     assert cards.count() >= 15
     first = cards.first
     first.wait_for()
@@ -172,3 +172,24 @@ def test_at_1280_by_800_the_legend_starts_folded_and_opens_in_one_click(sized):
     frame.locator(".ia-legend summary").click()
     assert frame.locator(".ia-legend details").evaluate("d => d.open") is True
     assert frame.locator(".ia-legend").get_by_text("Actor family").is_visible()
+
+
+@pytest.mark.parametrize("sized", [(1440, 900), (1280, 800), PHONE], indirect=True, ids=["1440x900", "1280x800", "390x844"])
+def test_each_download_link_and_its_size_read_on_one_line(sized):
+    """In the sidebar "⬇" sat above "GeoJSON", beside a "(32" above "kB)": four flex items squeezed."""
+    sized.open("/")
+    if sized.page.viewport_size["width"] <= 768:  # the sidebar starts folded there
+        sized.page.get_by_test_id("stExpandSidebarButton").click()
+    link = sized.page.get_by_test_id("ia-download-geojson")
+    link.wait_for(timeout=30_000)
+    lines = sized.page.evaluate(
+        """() => Array.from(document.querySelectorAll('.ia-downloads a'), a => {
+            const line = parseFloat(getComputedStyle(a).lineHeight) || 20;
+            const size = a.nextElementSibling;
+            return [a.textContent, a.getClientRects().length, a.getBoundingClientRect().height <= 1.5 * line,
+                    size ? Math.abs(size.getBoundingClientRect().top - a.getBoundingClientRect().top) < line : true];
+        })"""
+    )
+    assert len(lines) == 2 and all(one and single == 1 and beside for _, single, one, beside in lines), lines
+    link.scroll_into_view_if_needed()
+    sized.screenshot(f"19_downloads_{sized.page.viewport_size['width']}")

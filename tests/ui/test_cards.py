@@ -13,7 +13,7 @@ from geo.view.filters import Filters
 from geo.view.frame import to_frame
 from tests.ui.seed import INCIDENTS, XSS_ID, XSS_IMG, XSS_SCRIPT
 from ui import sites, table
-from ui.cards import Card, cards_html
+from ui.cards import ENTRIES_SHOWN, Card, cards_html
 from ui.style import CARDS_CLASS
 
 
@@ -66,3 +66,44 @@ def test_a_site_card_holds_name_kind_coordinates_and_id():
     assert f"Id: {first['id']}" in cards[0].lines
     assert f"Source: {first['source']}" in cards[0].lines and (not first["notes"] or first["notes"] in cards[0].lines)
     assert any(line.startswith(f"{first['lat']:.4f}, {first['lon']:.4f}, precision") for line in cards[0].lines)
+
+
+def _sources(n: int) -> tuple[tuple[str, str | None], ...]:
+    return tuple((f"Outlet {i}, 2022-01-0{i % 9 + 1}: headline {i}", f"https://example.org/r/{i}") for i in range(n))
+
+
+def test_a_card_with_many_sources_shows_the_first_few_and_folds_the_rest():
+    out = cards_html([Card("t", entries=_sources(12))])
+    shown, folded = out.split("<details", 1)
+    assert [f"headline {i}<" in shown for i in range(12)] == [i < ENTRIES_SHOWN for i in range(12)]
+    assert f"<summary>and {12 - ENTRIES_SHOWN} more sources</summary>" in folded
+    assert all(f'href="https://example.org/r/{i}"' in folded for i in range(ENTRIES_SHOWN, 12))  # one tap away
+
+
+@pytest.mark.parametrize("n", [1, ENTRIES_SHOWN, ENTRIES_SHOWN + 1])
+def test_a_card_with_few_sources_shows_them_all_unfolded(n):
+    out = cards_html([Card("t", entries=_sources(n))])
+    assert "<details" not in out and out.count("<li>") == n + 1  # the card and its sources
+
+
+def test_a_source_links_only_to_an_http_address_and_its_text_is_escaped():
+    out = cards_html([Card("t", entries=((f"AP {XSS_SCRIPT}", "javascript:alert(1)"), ("Reuters", None),
+                                         *_sources(4)))])  # fmt: skip
+    assert "javascript:" not in out and "<script" not in out and "<li>Reuters</li>" in out
+
+
+def test_an_incident_card_lists_its_sources_each_linked_to_its_report(rows):
+    entries = {row_id: _sources(6) for row_id in rows["id"]}
+    cards = list(table.incident_cards(rows, entries))
+    assert all(card.entries == _sources(6) for card in cards)
+    assert all(card.entries == ((row["sources"], None),) for card, (_, row) in zip(  # without them: the outlets
+        table.incident_cards(rows), rows.iterrows(), strict=True))
+
+
+def test_source_entries_read_the_sources_json_keeping_only_http_links():
+    text = ('[{"outlet": "AP", "published": "2022-01-05", "title": "Rockets", "url": "https://example.org/a"},'
+            ' {"outlet": "X", "url": "javascript:alert(1)"}, 5]')
+    assert table.source_entries([text, None, "not json"]) == [
+        (("AP, 2022-01-05: Rockets", "https://example.org/a"), ("X", None)), (), ()]
+    labels, links = table.source_columns(table.source_entries([text]))
+    assert labels == ["AP, 2022-01-05: Rockets; X"] and links == ["https://example.org/a"]

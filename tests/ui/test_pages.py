@@ -60,6 +60,7 @@ def test_pages_share_the_view_when_the_menu_drops_the_query_string(run_page):
 def test_gazetteer_try_a_name_shows_match_score_method_and_candidates(run_page):
     at = run_page("pages/2_Gazetteer.py")
     assert not at.exception
+    assert "; no team-added sites (editors add" in at.caption[0].value  # not "0 team-added site(s)"
     sites_table = at.dataframe[0].value
     assert len(sites_table) > 10 and "ain-al-asad" in set(sites_table["id"])
     at.text_input(key="ia_try_name").input("Ayn al Asad").run()
@@ -146,7 +147,7 @@ def test_gazetteer_page_marks_team_sites_in_the_table_and_on_the_map(open_page, 
     assert table["id"].iloc[0] == "qaraqosh"  # listed first: what curators still have to review
     assert set(table[table["id"] != "qaraqosh"]["layer"]) == {"curated"}
     assert len(table) == len(curated) + 1
-    assert "1 team-added site(s)" in at.caption[0].value
+    assert "; 1 team-added site (editors add" in at.caption[0].value  # not "1 team-added site(s)"
     assert any("team-added sites in orange" in c.value for c in at.caption)
 
     # The map draws them as a layer of their own, in their own colour, labelled as team-added.

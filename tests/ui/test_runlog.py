@@ -65,3 +65,15 @@ def test_timed_work_reports_wall_and_cpu_time(run_lines, monkeypatch):
         sum(range(10_000))
     [line] = run_lines()
     assert re.fullmatch(r"run - prepare 3 incidents: \d+\.\d\d s wall, \d+\.\d\d s CPU \(this thread\)", line)
+
+
+def test_only_a_clicked_button_is_traced_as_clicked(run_page, run_lines, monkeypatch):
+    """Any true ``ia_*`` value read as a click: a flag the app keeps (or a ticked box) is not one."""
+    from tests.ui.seed import INCIDENTS
+
+    at = run_page(params={"sel": INCIDENTS[0].id})
+    at.session_state["ia_kept_flag"] = True  # a true ia_* value no button owns
+    monkeypatch.setenv("GEO_RUN_LOG", "1")
+    at.button(key="ia_clear_sel").click().run()
+    start = next(line for line in run_lines() if " start Map" in line)
+    assert "clicked=ia_clear_sel" in start and "ia_kept_flag" not in start, start

@@ -40,15 +40,17 @@ def test_one_map_run_at_a_time(short_wait):
 
 def test_a_run_that_sets_its_slot_aside_lets_others_run(short_wait):
     with runslot.held(True):
-        with runslot.set_aside():
-            assert not runslot.holding()
-            assert other_run_gets_a_slot()
-        assert not runslot.holding()  # given back for the rest of the run, not released twice
+        runslot.set_aside()
+        assert not runslot.holding()
+        assert other_run_gets_a_slot()
+        runslot.set_aside()  # again: not released twice
+        assert not runslot.holding()
     assert other_run_gets_a_slot()
 
 
 def test_set_aside_without_a_slot_changes_nothing(short_wait):
-    with runslot.held(False), runslot.set_aside():
+    with runslot.held(False):
+        runslot.set_aside()
         assert not runslot.holding()
     with runslot.held(True):
         assert not other_run_gets_a_slot()

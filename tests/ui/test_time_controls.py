@@ -61,6 +61,21 @@ def test_the_empty_state_respects_the_other_filters(run_page):
     assert "is on 2023-11-10" in plain(at.warning[0].value)  # the one missile, not the newest incident
 
 
+@pytest.mark.parametrize("path", ["app.py", "pages/1_Incidents.py"])
+def test_filters_that_match_nothing_are_named_not_left_as_a_blank_map(run_page, path):
+    """'0 of 8 incidents' over an empty map (or table) and not a word: it read as a broken page."""
+    at = run_page(path, params={"q": "no *such* text", "country": "IQ"})
+    assert metrics(at)["Incidents"] == ("0", "of 8")
+    warning = at.warning[0]  # (the Incidents page's Edit tab warns that no editors are configured)
+    assert plain(warning.value) == (
+        "No incident matches these filters: Country, Search text “no *such* text”. Change or clear them in the sidebar."
+    )
+
+
+def test_no_filter_no_notice(run_page):
+    assert not run_page().warning
+
+
 def test_the_timeline_draws_every_date_with_the_filtered_ones_in_full_colour(timeline_page):
     at = timeline_page(params={"from": "2024-01-01", "to": "2024-01-31"})
     spec = timeline_spec(at)
