@@ -91,7 +91,8 @@ def _passive_agent(text: str, start: int, by: int) -> bool:
 
 
 _ACTIVE_VERB = re.compile(
-    r"\.?(?P<gap>(?:[\s,]+[\w.'’-]+){0,4}?)[\s,]+"
+    # ("the Revolutionary Guard Corps (IRGC) launched": an acronym in brackets after the name.)
+    r"\.?(?P<gap>(?:[\s,]+(?:[\w.'’-]+|\([^()]{1,30}\))){0,4}?)[\s,]+"
     # ("X attempted to launch an attack", "X tried to target"): an attempt is still the attacker's.
     r"(?:(?:attempted|tried|sought)\s+to\s+(?:launch|fire|target|attack|strike|hit|shell|carry\s+out)\b|"
     # A headline's present tense: "X target US base with drones".

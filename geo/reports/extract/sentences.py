@@ -80,6 +80,9 @@ _CLAUSE = re.compile(
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
     # event told next is another one, earlier (its own place, date and weapon).
     r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
+    # "..., in retaliation for U.S. airstrikes over the weekend": a state's strikes as the cause. ("The
+    # strike followed American attacks" is left whole: its next sentences still tell the strike.)
+    r"|\s+(?=(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for\s+(?:US|U\.S\.|American|Israeli|Iranian)(?!\w))"
     # "..., a move that raised tensions following recent US strikes on ...": the same, told as a participle.
     # "the deadliest since a rocket attack on ...": the same, an earlier event measured against.
     r"|,?\s+(?=(?:following\s+(?:(?:recent|last|earlier|previous)\s+)?(?:an?|the|its|their|US|U\.S\.|American|Israeli|Iranian)"
@@ -138,7 +141,7 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _DATELINE = re.compile(
     # "BAGHDAD, Jan 4 (Reuters) -", also behind a re-publisher's tag "(MENAFN- Agency) DAMASCUS, Aug 14 (...) -".
-    r"^(?:\s*(?:date|published|posted|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\S*\s+)?(?:\([^)\n]{1,40}\)\s*)?(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d{1,2}(?:,\s+\d{4})?))?)?\s*(?:\([^)\n]{1,30}\))?\s*[-—–:]\s"
+    r"^(?:\s*(?:date|published|posted|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\S*\s+)?(?:\([^)\n]{1,40}\)\s*)?(?:[A-Z][A-Z'’.-]{2,}(?:(?:\s+|/)[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d{1,2}(?:,\s+\d{4})?))?)?\s*(?:\([^)\n]{0,30}\))?\s*[-—–:]\s"
     r"|[A-Z][\w'’ -]{1,30}:\s|[A-Z]{2,}(?:,\s+[A-Z]{2,})+\s*$)",
     re.MULTILINE,
 )
