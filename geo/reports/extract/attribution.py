@@ -35,6 +35,7 @@ __all__ = [
     "source_label",
     "speaker",
     "statement_scope",
+    "told_series",
 ]
 
 #: How strongly a report ties an actor to an attack; a stronger statement replaces a weaker one.
@@ -584,8 +585,23 @@ _SINGULAR_REF = re.compile(
 )
 
 
+# "The series of attacks was likely the work of X", "this wave of strikes": the series the report tells,
+# whatever the day of each of its attacks (an indefinite "a series of attacks" is a campaign).
+_SERIES_REF = re.compile(
+    r"\b(?:the|this|that)\s+(?:latest\s+|recent\s+)?(?:series|string|spate|wave|spree)\s+of\s+(?:[\w-]+\s+){0,4}?(?:attacks|strikes|incidents|assaults)\b",
+    re.IGNORECASE,
+)
+
+
+def told_series(segment: str) -> re.Match[str] | None:
+    """ "the series of attacks", "this wave of strikes": the series of attacks the report tells."""
+    return _SERIES_REF.search(segment) if " of " in segment else None
+
+
 def statement_scope(segment: str) -> str:
-    """ "plural" ("the attacks", "both operations"), "singular" ("the attack") or "" (unsaid)."""
+    """ "kind" ("the series of attacks"), "plural" ("the attacks", "both operations"), "singular" ("the attack") or "" (unsaid)."""
+    if told_series(segment):
+        return "kind"
     if _PLURAL_REF.search(segment):
         return "plural"
     if _SINGULAR_REF.search(segment):

@@ -33,6 +33,7 @@ from geo.reports.extract.attribution import (
     perpetrator,
     speaker,
     statement_scope,
+    told_series,
 )
 from geo.reports.extract.candidates import ExtractionResult
 from geo.reports.extract.clause_dates import clause_date
@@ -419,6 +420,9 @@ class _Reader:
         # habitual relative clause does not make the statement before it generic.
         head = seg[: rel.start()] if (rel := _RELATIVE.search(seg)) else seg
         statement_generic = generic and bool(GENERIC.search(head))
+        if statement_generic and (series := told_series(head)):
+            # "The series of attacks was likely the work of X": the series the report tells, not a campaign.
+            statement_generic = bool(GENERIC.search(head[: series.start()] + head[series.end() :]))
         if not m.types and self.last_types and _ONE_MORE.search(seg):
             m.types = {k: v * 0.5 for k, v in self.last_types.items()}  # "the last one, on 30 September, ..."
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))

@@ -299,8 +299,9 @@ _ACTOR_HOME = re.compile(
     r"\b(?:militias?|militants?|militiamen|groups?|factions?|proxies|fighters|cells|members)\s+(?:operating\s+|based\s+|active\s+)?(?:in|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# ("explosives from drones hit the airport": a verb of arrival between "from" and the place ends the origin.)
 _ORIGIN = re.compile(
-    r"\bfrom\s+(?:(?:an?|the)\s+)?(?:[\w-]+\s+){0,6}?(?:(?:of|outside|near|in)\s+)?(?:the\s+)?(?:(?:town|city|village|area|district)\s+of\s+)?$",
+    r"\bfrom\s+(?:(?:an?|the)\s+)?(?:(?!(?:hit|hits|struck|targeted|attacked|landed|impacted|fell|slammed|reached)\b)[\w-]+\s+){0,6}?(?:(?:of|outside|near|in)\s+)?(?:the\s+)?(?:(?:town|city|village|area|district)\s+of\s+)?$",
     re.IGNORECASE,
 )
 _NEAR = re.compile(

@@ -42,3 +42,41 @@ def test_strikes_given_as_the_cause_do_not_set_the_attacks_weapon(gaz):
 def test_a_dateline_of_two_cities_is_not_a_place_of_the_attack(gaz):
     text = "BAGHDAD/MOSUL, Iraq () – Two rockets landed near Erbil airport on Monday, security sources said."
     assert [(c.site_id, c.event_type) for c in cands(gaz, text, dt.date(2023, 5, 9))] == [("erbil-airport", "rocket")]
+
+
+# --- "from" names an origin only up to the verb of arrival --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, explosives from drones hit the Erbil International Airport.",
+        "On Monday, shrapnel from a drone landed inside the Erbil International Airport.",
+    ],
+)
+def test_a_weapon_from_drones_still_hits_the_place_after_the_verb(gaz, text):
+    assert [(str(c.date), c.site_id, c.event_type) for c in cands(gaz, text)] == [("2023-05-08", "erbil-airport", "drone")]
+
+
+def test_a_launch_point_named_after_from_is_still_an_origin(gaz):
+    text = "On Monday, rockets fired from near Erbil airport struck Ain al-Asad."
+    assert [c.site_id for c in cands(gaz, text)] == ["ain-al-asad"]
+
+
+# --- a suspicion about "the series of attacks" the report tells -----------------------------------------------
+
+
+def test_a_suspicion_about_the_series_told_applies_to_each_of_its_attacks(gaz):
+    text = (
+        "Rockets hit Ain al-Asad on Monday. On Sunday, a drone struck near the Erbil International Airport. "
+        "The series of attacks was probably the work of Kataib Hezbollah, analysts said."
+    )
+    assert sorted((c.site_id, c.actor, c.attribution) for c in cands(gaz, text)) == [
+        ("ain-al-asad", "Kataib Hezbollah", "suspected"),
+        ("erbil-airport", "Kataib Hezbollah", "suspected"),
+    ]
+
+
+def test_an_indefinite_series_stays_a_campaign(gaz):
+    text = "Rockets hit Ain al-Asad on Monday. Kataib Hezbollah has probably carried out a series of attacks on bases since 2020."
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
