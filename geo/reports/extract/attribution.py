@@ -68,7 +68,11 @@ _AGENT_BEFORE = re.compile(
     # "came under drone attack from X", "rocket fire from X": the attack's origin is its author.
     r"|\b(?:attacks?|fire|strikes?|barrages?|shelling)\s+from\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$"
     # "the drone strike by an Iran-backed group", "a possible attack by X": the attack's author.
-    r"|\b(?:attacks?|strikes?|barrages?|shelling|bombings?|operations?)\s+by\s+(?:the\s+|an?\s+)?(?:[\w.-]+\s+){0,2}$",
+    # ("an attack last night by X", "the strikes on Sunday by X", "an attack last night [20 May] by X": the
+    # attack's time, with an editor's bracketed date, may stand between.)
+    r"|\b(?:attacks?|strikes?|barrages?|shelling|bombings?|operations?)\s+"
+    r"(?:(?:last\s+night|yesterday|overnight|today|(?:on|late|early)\s+\w+day|(?:on\s+)?\w+day\s+(?:night|morning|evening)|on\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}))\s+(?:\[[^\]\n]{1,25}\]\s+)?)?"
+    r"by\s+(?:the\s+|an?\s+)?(?:[\w.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # "rockets were fired at two bases in eastern Syria on Monday by Iran-backed militias": the agent of a

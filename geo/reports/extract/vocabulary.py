@@ -227,7 +227,10 @@ HAPPENED = re.compile(
     r"engaged(?!\s+in\b)|destroyed|destroying|neutrali[sz]ed|"  # what air defences do to a drone that was launched
     # "claimed credit for using a drone to target the troops": the claimed use of a weapon is the attack.
     r"(?:credit|responsibility)\s+for\s+using\s+(?:[\w-]+\s+){1,5}?to\s+(?:target|strike|attack|hit)|"
-    r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight))\b",
+    r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight)|"
+    # "an attack last night ..., which resulted in eight injuries"; "we can confirm an attack ...": a
+    # toll's verb, or an official confirming the attack, tells that it happened.
+    r"result(?:ed|ing)\s+in|confirm(?:ed|s)?\s+(?:an?|the|two|three|several)\s+(?:[\w-]+\s+){0,2}?attacks?)\b",
     re.IGNORECASE,
 )
 ATTACK_VERB = re.compile(
@@ -240,7 +243,8 @@ NP_EVENT = re.compile(
     r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|shelling|bombing)\s+(?:on|against|at|along|near|targeting|in)\b", re.IGNORECASE
 )
 MODAL = re.compile(
-    r"\b(?:will|would|could|might|may|should|shall|plans?\s+to|planning\s+to|threaten\w*|vow\w*|pledg\w*|warn\w*|"
+    # ("may" in lower case only: "on 8 May" is the month, not a possibility.)
+    r"\b(?:will|would|could|might|(?-i:may)|should|shall|plans?\s+to|planning\s+to|threaten\w*|vow\w*|pledg\w*|warn\w*|"
     # "arrested fighters who were allegedly planning a new attack on ...": a plot, not an attack.
     r"(?:plann|plott)(?:ed|ing)\s+(?:an?\s+|the\s+|further\s+|more\s+)?(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?)|"
     r"expects?|expected|prepar\w+\s+for|risk\s+of|reserves?\s+the\s+right|to\s+(?:retaliate|respond|attack|strike|resume|keep))\b",

@@ -80,3 +80,39 @@ def test_a_suspicion_about_the_series_told_applies_to_each_of_its_attacks(gaz):
 def test_an_indefinite_series_stays_a_campaign(gaz):
     text = "Rockets hit Ain al-Asad on Monday. Kataib Hezbollah has probably carried out a series of attacks on bases since 2020."
     assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
+
+
+# --- an attack confirmed, or told by its toll, happened; its time may stand before "by X" ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We can confirm an attack last night by Kataib Hezbollah using a missile against our forces at Ain al-Asad," an official said.',
+        "An attack last night by Kataib Hezbollah using a missile against troops at Ain al-Asad resulted in two injuries.",
+        "An attack last night [8 May] by Kataib Hezbollah using a missile against troops at Ain al-Asad resulted in two injuries.",
+    ],
+)
+def test_an_attack_confirmed_or_told_by_its_toll_is_proposed_with_its_author(gaz, text):
+    [c] = cands(gaz, text)
+    assert (str(c.date), c.site_id, c.event_type, c.actor) == ("2023-05-08", "ain-al-asad", "missile", "Kataib Hezbollah")
+
+
+def test_a_plan_to_attack_is_still_no_attack(gaz):
+    text = "Officials confirmed the group had planned an attack using missiles against Ain al-Asad."
+    assert list(cands(gaz, text)) == []
+
+
+def test_the_month_may_is_no_modal(gaz):
+    text = "An attack on 8 May by Kataib Hezbollah using a missile against troops at Ain al-Asad resulted in two injuries."
+    [c] = cands(gaz, text)
+    assert (str(c.date), c.site_id, c.event_type, c.actor) == ("2023-05-08", "ain-al-asad", "missile", "Kataib Hezbollah")
+
+
+def test_the_modal_may_still_makes_a_threat(gaz):
+    assert list(cands(gaz, "Kataib Hezbollah may fire missiles at Ain al-Asad on Monday.")) == []
+
+
+def test_strikes_on_positions_held_by_a_group_are_not_the_groups(gaz):
+    [c] = cands(gaz, "US strikes on positions held by Kataib Hezbollah hit Jurf al-Sakhar on Monday.")
+    assert c.actor == "US forces / US-led coalition"
