@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAUSE_CLAUSE", "OTHER_EVENT_CLAUSE", "find_datelines", "split_clauses", "split_sentences"]
+__all__ = ["CAUSE_CLAUSE", "OTHER_EVENT_CLAUSE", "RELATIVE_EVENT", "find_datelines", "split_clauses", "split_sentences"]
 
 
 _ABBREV = frozenset(
@@ -71,12 +71,23 @@ _ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:anoth
 _SINCE_WORDS = r"since\s+(?:an?|the|its|their|US|U\.S\.)\s"
 OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + "|" + _SINCE_WORDS + ")", re.IGNORECASE)
 
+_RELATIVE_EVENT_WORDS = (
+    r"(?:who|which|that)\s+(?:had\s+)?(?:earlier|previously|just)\s+(?:had\s+)?(?:launched|fired|attacked|targeted|struck|shelled)\b"
+    r"|(?:who|which|that)\s+had\s+(?:launched|fired|attacked|targeted|struck|shelled)\b"
+)
+#: A relative clause that tells an earlier attack by the group just named ("... the fighters who had
+#: earlier fired a missile at the base").
+RELATIVE_EVENT = re.compile(_RELATIVE_EVENT_WORDS, re.IGNORECASE)
+
 # Clause boundaries: conjunctions that join two events in one sentence. For
 # "after"/"before" the second clause keeps a leading duration ("a week after
 # ..."), which dates the event that follows it.
 _CLAUSE = re.compile(
     r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|,?\s+(?=" + _ANOTHER_WORDS + r")|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
+    # "US forces struck the fighters who had earlier launched a missile at the base": the relative clause
+    # tells the attack the strike answers, an event of its own.
+    r"|,?\s+(?=" + _RELATIVE_EVENT_WORDS + ")"
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
     # event told next is another one, earlier (its own place, date and weapon).
     r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"

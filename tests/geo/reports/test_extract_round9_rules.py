@@ -116,3 +116,17 @@ def test_the_modal_may_still_makes_a_threat(gaz):
 def test_strikes_on_positions_held_by_a_group_are_not_the_groups(gaz):
     [c] = cands(gaz, "US strikes on positions held by Kataib Hezbollah hit Jurf al-Sakhar on Monday.")
     assert c.actor == "US forces / US-led coalition"
+
+
+# --- a relative clause telling the attack a strike answers ------------------------------------------------------
+
+
+def test_the_attack_told_in_a_relative_clause_is_its_own_incident_with_the_sentences_day(gaz):
+    text = "On Monday, US aircraft killed Kataib Hezbollah fighters who had earlier fired a missile at Ain al-Asad."
+    attacks = [c for c in cands(gaz, text) if c.event_type == "missile"]
+    assert [(str(c.date), c.site_id, c.actor) for c in attacks] == [("2023-05-08", "ain-al-asad", "Kataib Hezbollah")]
+
+
+def test_a_relative_clause_of_description_is_no_second_attack(gaz):
+    text = "On Monday, drones struck Ain al-Asad, which hosts US troops."
+    assert [(str(c.date), c.site_id, c.event_type) for c in cands(gaz, text)] == [("2023-05-08", "ain-al-asad", "drone")]
