@@ -130,3 +130,16 @@ def test_the_attack_told_in_a_relative_clause_is_its_own_incident_with_the_sente
 def test_a_relative_clause_of_description_is_no_second_attack(gaz):
     text = "On Monday, drones struck Ain al-Asad, which hosts US troops."
     assert [(str(c.date), c.site_id, c.event_type) for c in cands(gaz, text)] == [("2023-05-08", "ain-al-asad", "drone")]
+
+
+# --- where a speaker is is not where the attack was ---------------------------------------------------------------
+
+
+def test_the_town_an_official_speaks_from_is_not_the_target(gaz):
+    text = "On Monday, an Iraqi official in Baghdad said several missiles had hit Erbil."
+    assert [c.site_id for c in cands(gaz, text)] == ["erbil"]
+
+
+def test_a_town_after_in_is_still_a_target_when_no_speaker_stands_there(gaz):
+    text = "On Monday, rockets struck US troops in Baghdad, an Iraqi official said."
+    assert [c.site_id for c in cands(gaz, text)] == ["baghdad"]
