@@ -508,7 +508,10 @@ _SPEECH = (
     r"told\s+(?:reporters|journalists|the\s+[A-Z]\w*|[A-Z][\w.]*|an?\s+\w+))"
 )
 _TRAILING_SOURCE = re.compile(
-    rf"(?:,|[”\"])\s*(?P<who>[^,;“”\"]{{2,90}}?)\s+{_SPEECH}\b(?P<tail>[^,;“”\"]{{0,60}}?)[.!?]?[”\"]?\s*$"
+    rf"(?:,|[”\"])\s*(?P<who>[^,;“”\"]{{2,90}}?)\s+{_SPEECH}\b(?P<tail>[^,;“”\"]{{0,60}}?)"
+    # ("..., state television reported, marking a dramatic escalation": the outlet's comment after the source.)
+    r"(?:,\s+(?:marking|signall?ing|raising|amid|as|in\s+what|the\s+latest)\b[^;“”\"]{0,200}?)?"
+    r"[.!?]?[”\"]?\s*$"
 )
 # A name's characters: no clause punctuation, but the full stops of "U.S." ("according to U.S. officials").
 # (Unrolled: a run of plain characters, then at most a few initials' stops, each with its own run.)

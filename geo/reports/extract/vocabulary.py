@@ -251,7 +251,9 @@ MODAL = re.compile(
     re.IGNORECASE,
 )
 GENERIC = re.compile(
-    r"\b(?:ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+|in\s+the\s+past\s+|previously\s+)?"
+    # ("believed to have been of Iranian origin", "appears to have been an Iranian drone": a hedge's
+    # infinitive, not a habit.)
+    r"\b(?:(?<!\bto\s)ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+|in\s+the\s+past\s+|previously\s+)?"
     # "nine rockets have been fired at the base" is a lead's perfect tense, not a habit (counts of
     # times, "since ...", "in recent weeks" still mark the campaign summaries); "fighters are believed
     # to have been killed in US strikes" is a toll, not a habit.

@@ -143,3 +143,26 @@ def test_the_town_an_official_speaks_from_is_not_the_target(gaz):
 def test_a_town_after_in_is_still_a_target_when_no_speaker_stands_there(gaz):
     text = "On Monday, rockets struck US troops in Baghdad, an Iraqi official said."
     assert [c.site_id for c in cands(gaz, text)] == ["baghdad"]
+
+
+# --- the source of a sentence with the outlet's comment after it; a hedge's perfect infinitive --------------------
+
+
+def test_the_attackers_state_media_reporting_its_attack_is_a_claim_despite_a_trailing_comment(gaz):
+    text = "Iran fired missiles at the Al Udeid base in Qatar on Monday, Iranian state television reported, marking an escalation."
+    [c] = cands(gaz, text)
+    assert (c.site_id, c.actor, c.attribution) == ("al-udeid-air-base", "Iran (IRGC)", "claimed")
+
+
+def test_a_weapon_believed_to_have_been_a_states_names_that_state(gaz):
+    text = (
+        "A drone hit a coalition base near Hasakah on Monday, the Pentagon said. Officials believe the drone to have been "
+        "of Iranian origin, according to the statement."
+    )
+    [c] = cands(gaz, text)
+    assert (c.site_id, c.actor, c.attribution) == ("hasakah", "Iran (IRGC)", "suspected")
+
+
+def test_a_habit_in_the_perfect_still_makes_a_campaign(gaz):
+    text = "A drone hit a coalition base near Hasakah on Monday. Iran has been behind attacks on the base for years, officials said."
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
