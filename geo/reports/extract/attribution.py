@@ -226,7 +226,8 @@ CLAIM = re.compile(
     r"\b(?:claimed(?!\s+(?:the\s+)?(?:[\w-]+\s+)?(?:lives?|victims?)\b)(?:\s+responsibility)?|took\s+credit|claiming\s+(?:responsibility|credit)|claims?\s+of\s+responsibility|has\s+claimed|"
     # ("said in a statement carried by state media that they had targeted ...")
     # ("say they targeted"; "said earlier in the day that it had launched": a time between the verb and "that".)
-    r"(?:said|says?|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?|(?:[\w-]+\s+){1,5}?(?=that\b))?(?:that\s+)?"
+    # ("the IRGC has confirmed it launched the attack": the subject must be the named group, as below.)
+    r"(?:said|says?|saying|announced|announcing|stated|declared|confirmed|confirming)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?|(?:[\w-]+\s+){1,5}?(?=that\b))?(?:that\s+)?"
     # ("announcing that resistance fighters attacked": the umbrella's word for its own members.)
     r"(?:it|they|(?:its|resistance|our)\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
     r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed)"
@@ -301,7 +302,7 @@ _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
     "suspect", "assumption", "believ", "probabl", "presum", "seem", "said it", "saying it", "said that it", "said its", "said on", "said in a",
     "saying its", "announced", "announcing", "say they", "says they", "says it", "that it had", "that they had", "that its",
-    "thought to", "what it", "what they", "what its", "what state", "confirmed the", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
+    "thought to", "what it", "what they", "what its", "what state", "confirmed the", "confirmed it", "confirming it", "confirmed that", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
     "indicat", "point", "suggest", "consistent with", "characteristic of", "typical of", "evidence", "employed", "have used", "has used", "had used",
     "used before", "used previously", "used in the past", "used repeatedly", "used often", "used by",
@@ -313,6 +314,8 @@ _HINT = re.compile("|".join(re.escape(h) for h in _HINTS))  # searched in lower-
 
 def _subject_of(gap: str) -> bool:
     """Whether the words between a name and its verb leave the name the subject ("X (IRGC) has", "X's spokesman")."""
+    # ("X has confirmed", "X had earlier confirmed": an auxiliary keeps the name the subject.)
+    gap = _AUXILIARY.sub("", gap.rstrip())
     return len(gap.split()) <= 3 and not _NOT_A_SPEAKER.search(gap) and not re.search(r"[,;:]\s*$", gap)
 
 
@@ -340,7 +343,7 @@ def attribution_statement(
             return None
     elif cm := CLAIM.search(seg):
         named = [a for a in actors if side_of(a.name) == "other" and a.start < start + cm.start()]
-        if named and cm.group(0)[:9].lower() == "confirmed":
+        if named and cm.group(0)[:7].lower() == "confirm":
             # "the IRGC confirmed the operation": only the group that is the verb's subject confirms its own
             # attack ("Iraqi officials confirmed the attack", an armed group named earlier, claim nothing).
             named = [a for a in named if _subject_of(text[a.end : start + cm.start()])]

@@ -90,7 +90,7 @@ _CLAUSE = re.compile(
     r"|,?\s+(?=" + _RELATIVE_EVENT_WORDS + ")"
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
     # event told next is another one, earlier (its own place, date and weapon).
-    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
+    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus|last\s+(?:week|month)['’]s|\w+day['’]s)(?!\w))"
     # "..., in retaliation for U.S. airstrikes over the weekend": a state's strikes as the cause. ("The
     # strike followed American attacks" is left whole: its next sentences still tell the strike.)
     r"|\s+(?=(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for\s+(?:US|U\.S\.|American|Israeli|Iranian)(?!\w))"

@@ -166,3 +166,27 @@ def test_a_weapon_believed_to_have_been_a_states_names_that_state(gaz):
 def test_a_habit_in_the_perfect_still_makes_a_campaign(gaz):
     text = "A drone hit a coalition base near Hasakah on Monday. Iran has been behind attacks on the base for years, officials said."
     assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
+
+
+# --- a cause dated "last week's"; a group confirming it launched the attack ---------------------------------------
+
+
+def test_a_cause_dated_last_weeks_is_split_off_the_attack(gaz):
+    text = (
+        "On Monday, missiles struck the Ain al-Asad base in retaliation for last week's killing of a commander in a US "
+        "airstrike near Baghdad airport."
+    )
+    assert [(str(c.date), c.site_id, c.event_type) for c in cands(gaz, text) if c.site_id == "ain-al-asad"] == [
+        ("2023-05-08", "ain-al-asad", "missile")
+    ]
+
+
+@pytest.mark.parametrize("verb", ["has confirmed it launched", "confirmed that it had launched"])
+def test_the_group_confirming_it_launched_the_attack_claims_it(gaz, verb):
+    text = f"Kataib Hezbollah {verb} the drone attack on Ain al-Asad on Monday."
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Kataib Hezbollah", "claimed")]
+
+
+def test_officials_confirming_an_attack_claim_nothing(gaz):
+    text = "A drone hit Ain al-Asad on Monday. Kataib Hezbollah is active in the area, and Iraqi officials have confirmed it hit the base."
+    assert [c.attribution for c in cands(gaz, text)] != ["claimed"]
