@@ -305,9 +305,10 @@ _SPEAKER_IN = re.compile(
     r"\s+(?:based\s+)?in\s+(?:the\s+)?(?:(?:city|capital)\s+(?:of\s+)?)?$",
     re.IGNORECASE,
 )
-# ("explosives from drones hit the airport": a verb of arrival between "from" and the place ends the origin.)
+# ("explosives from drones hit the airport", "missiles fired from Iran at the base in Erbil": a verb of
+# arrival or a target's preposition between "from" and the place ends the origin.)
 _ORIGIN = re.compile(
-    r"\bfrom\s+(?:(?:an?|the)\s+)?(?:(?!(?:hit|hits|struck|targeted|attacked|landed|impacted|fell|slammed|reached)\b)[\w-]+\s+){0,6}?(?:(?:of|outside|near|in)\s+)?(?:the\s+)?(?:(?:town|city|village|area|district)\s+of\s+)?$",
+    r"\bfrom\s+(?:(?:an?|the)\s+)?(?:(?!(?:hit|hits|struck|targeted|targeting|attacked|landed|impacted|fell|slammed|reached|at|against|toward|towards|into)\b)[\w-]+\s+){0,6}?(?:(?:of|outside|near|in)\s+)?(?:the\s+)?(?:(?:town|city|village|area|district)\s+of\s+)?$",
     re.IGNORECASE,
 )
 _NEAR = re.compile(

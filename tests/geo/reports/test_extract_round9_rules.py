@@ -58,6 +58,17 @@ def test_a_weapon_from_drones_still_hits_the_place_after_the_verb(gaz, text):
     assert [(str(c.date), c.site_id, c.event_type) for c in cands(gaz, text)] == [("2023-05-08", "erbil-airport", "drone")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, missiles fired from Iran targeting air bases in Erbil and Ain al-Asad struck both.",
+        "On Monday, rockets fired from Syria at Ain al-Asad landed inside the base.",
+    ],
+)
+def test_the_target_after_an_origin_is_still_the_target(gaz, text):
+    assert "ain-al-asad" in [c.site_id for c in cands(gaz, text)]
+
+
 def test_a_launch_point_named_after_from_is_still_an_origin(gaz):
     text = "On Monday, rockets fired from near Erbil airport struck Ain al-Asad."
     assert [c.site_id for c in cands(gaz, text)] == ["ain-al-asad"]
