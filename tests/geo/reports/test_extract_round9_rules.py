@@ -201,3 +201,15 @@ def test_the_group_confirming_it_launched_the_attack_claims_it(gaz, verb):
 def test_officials_confirming_an_attack_claim_nothing(gaz):
     text = "A drone hit Ain al-Asad on Monday. Kataib Hezbollah is active in the area, and Iraqi officials have confirmed it hit the base."
     assert [c.attribution for c in cands(gaz, text)] != ["claimed"]
+
+
+# --- "came less than two days after": the earlier event is before, whatever bound the span carries --------------
+
+
+@pytest.mark.parametrize("bound", ["less than two", "nearly two", "two"])
+def test_an_event_a_bounded_span_before_is_dated_back(gaz, bound):
+    text = (
+        "Drones struck Victory base on Monday. The attack came "
+        f"{bound} days after an Iraqi security source said a rocket had landed at Ain al-Asad."
+    )
+    assert [(str(c.date), c.site_id) for c in cands(gaz, text) if c.site_id == "ain-al-asad"] == [("2023-05-06", "ain-al-asad")]
