@@ -211,7 +211,9 @@ CUE_HINTS = (
 # A weapon word used as a modifier of something that is not the attack
 # ("rocket launching sites", "drone storage sites", "drone attack" is fine).
 CUE_MODIFIER = re.compile(
-    r"^[\s-]*(?:launch(?:ing|ers?)?|storage|factory|factories|depots?|sites?|teams?|cells?|units?|programme|program|"
+    # ("rocket, missile and drone depots": each weapon of a list that ends on such a noun.)
+    r"^(?:,?\s+(?:and\s+|or\s+)?(?:rocket|missile|drone|UAV|ammunition|weapons?|arms)s?(?=[\s,]))*"
+    r"[\s-]*(?:launch(?:ing|ers?)?|storage|factory|factories|depots?|sites?|teams?|cells?|units?|programme|program|"
     r"capabilities|defen[cs]es?|systems?|batter(?:y|ies)|platforms?|operators?)\b",
     re.IGNORECASE,
 )

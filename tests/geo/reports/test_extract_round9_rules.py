@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from geo.reports.extract.events import type_votes
 from tests.geo.reports.test_extract_real_rules import TUE, cands, gaz  # noqa: F401  (gaz is a fixture)
 
 
@@ -213,3 +214,16 @@ def test_an_event_a_bounded_span_before_is_dated_back(gaz, bound):
         f"{bound} days after an Iraqi security source said a rocket had landed at Ain al-Asad."
     )
     assert [(str(c.date), c.site_id) for c in cands(gaz, text) if c.site_id == "ain-al-asad"] == [("2023-05-06", "ain-al-asad")]
+
+
+# --- weapons listed before a depot noun are the depots' contents ------------------------------------------------
+
+
+def test_weapons_listed_before_depots_do_not_type_a_clause():
+    text = "The targets included command centres, rocket, missile and drone depots and supply sites of the militias."
+    assert type_votes(text, 0, len(text)).votes == ()
+
+
+def test_weapons_listed_before_an_attack_noun_still_type_it(gaz):
+    text = "On Monday, rocket, missile and drone attacks hit Ain al-Asad."
+    assert "rocket" in {c.event_type for c in cands(gaz, text)}
