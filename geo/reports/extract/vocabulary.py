@@ -263,10 +263,13 @@ GENERIC = re.compile(
     r"|to\s+have\s+been\s+(?:fired|launched)"
     # "the groups had paused attacks", "resumed their attacks": the campaign, not an attack
     r"|(?:paused|halted|suspended|resumed|ceased|stopped|renewed)\s+(?:their\s+|its\s+|the\s+)?(?:[\w-]+\s+)?attacks"  # "appeared to have been fired from ...": about, not an attack
-    r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+attacks|\d+\s+times|several\s+times"
-    r"|usually|typically|repeatedly|regularly|frequently|routinely|(?:such|similar)\s+attacks|attacks\s+like|since\s+(?:last\s+)?(?:then|late|early|mid|January|February|March|April|May|June|July|August|September|October|November|December|\d{4})"
+    r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+(?:[\w-]+\s+){0,3}?attacks|\d+\s+times|several\s+times"
+    # "Recently rockets have exploded near the embassy": a recent attack told with no time is background.
+    r"|recently"
+    r"|usually|typically|repeatedly|regularly|frequently|routinely|(?:such|similar)\s+attacks|attacks\s+like|since\s+(?:last\s+)?(?:then|late|early|mid|January|February|March|April|May|June|July|August|September|October|November|December|\d{4}"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b)"
     # "subjected to 135 attacks ..., including 36 on ...": a tally counts ten or more attacks.
-    r"|(?<![\d,.])\d{2,}\s+(?:[\w-]+\s+)?attacks"
+    r"|(?<![\d,.])\d{2,}\s+(?:[\w-]+\s+){0,3}?attacks"
     r"|pace\s+of|in\s+recent\s+(?:weeks|months|days)|almost\s+\d+|the\s+latest\s+in"
     # "attacks are rare now", "such strikes remain common": how often, not an attack.
     r"|(?:attacks|strikes)\s+(?:are|remain|have\s+become|had\s+become)\s+(?:\w+\s+)?(?:rare|common|frequent|infrequent|routine|sporadic))\b",

@@ -227,3 +227,24 @@ def test_weapons_listed_before_depots_do_not_type_a_clause():
 def test_weapons_listed_before_an_attack_noun_still_type_it(gaz):
     text = "On Monday, rocket, missile and drone attacks hit Ain al-Asad."
     assert "rocket" in {c.event_type for c in cands(gaz, text)}
+
+
+# --- campaign counts and recent attacks with no time are background ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "More than 60 rocket and drone attacks against US forces have occurred since Oct. 17.",
+        "Recently, rockets and roadside bombs have exploded near the Ain al-Asad base.",
+        "There have been 40 rocket and drone attacks on the base.",
+    ],
+)
+def test_a_campaign_count_or_an_undated_recent_attack_is_no_incident(gaz, sentence):
+    text = f"A drone struck al-Tanf on Monday. {sentence}"
+    assert [(str(c.date), c.site_id) for c in cands(gaz, text)] == [("2023-05-08", "al-tanf")]
+
+
+def test_a_dated_attack_told_with_recently_is_still_an_incident(gaz):
+    text = "On Monday, three rockets recently bought by militias hit Ain al-Asad."
+    assert [(str(c.date), c.site_id) for c in cands(gaz, text)] == [("2023-05-08", "ain-al-asad")]
