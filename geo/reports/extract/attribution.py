@@ -273,6 +273,12 @@ HEDGE = re.compile(
     r"thought\s+to|appears?\s+to|appeared\s+to|seems?\s+to|seemed\s+to|possibly|may\s+have|might\s+have)\b",
     re.IGNORECASE,
 )
+# An official body's belief or assessment: "US officials believe", "the intelligence community assesses".
+_OFFICIAL_BELIEF = re.compile(
+    r"\b(?:officials|intelligence(?:\s+(?:community|agencies|officials))?|Pentagon|military|Central\s+Command|CENTCOM|"
+    r"government|administration|ministry)\s+(?:\w+\s+)?(?:believes?|assess(?:es)?)\b",
+    re.IGNORECASE,
+)
 #: Suspicion the signs, not a person, voice: "bore the hallmarks of X", "indications point to X",
 #: "launched from an area militias have used before", "a district used in the past by X to fire".
 INDIRECT = re.compile(
@@ -396,7 +402,10 @@ def attribution_statement(
         if near:
             by = [a for a in actors if side_of(a.name) == "us" and a.end <= near[0].start]
             who = source_label(text[by[0].start : min(near[0].start, by[0].end + 20)]) if by else (source.label if source else "")
-            return Attribution("suspected", near[0].name, who)
+            # "US officials believe Iran was behind it", "the intelligence community believes the drone was
+            # Iranian": an official assessment names the perpetrator (blamed); "likely", "suspected" hedge.
+            official = _OFFICIAL_BELIEF.search(seg, max(0, sm.start() - 40), sm.end() + 1) is not None
+            return Attribution("blamed" if official else "suspected", near[0].name, who)
     if im := INDIRECT.search(seg):
         return _indirect(seg, start, im, actors, recent_actor, source)
     return None

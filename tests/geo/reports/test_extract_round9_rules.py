@@ -172,7 +172,7 @@ def test_a_weapon_believed_to_have_been_a_states_names_that_state(gaz):
         "of Iranian origin, according to the statement."
     )
     [c] = cands(gaz, text)
-    assert (c.site_id, c.actor, c.attribution) == ("hasakah", "Iran (IRGC)", "suspected")
+    assert (c.site_id, c.actor, c.attribution) == ("hasakah", "Iran (IRGC)", "blamed")  # officials' belief: see below
 
 
 def test_a_habit_in_the_perfect_still_makes_a_campaign(gaz):
@@ -248,3 +248,20 @@ def test_a_campaign_count_or_an_undated_recent_attack_is_no_incident(gaz, senten
 def test_a_dated_attack_told_with_recently_is_still_an_incident(gaz):
     text = "On Monday, three rockets recently bought by militias hit Ain al-Asad."
     assert [(str(c.date), c.site_id) for c in cands(gaz, text)] == [("2023-05-08", "ain-al-asad")]
+
+
+# --- an official body's belief names the perpetrator; a hedge alone suspects ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement, kind",
+    [
+        ("US officials believe Kataib Hezbollah was behind the attack.", "blamed"),
+        ("The intelligence community believes the drone to have been Iranian, the statement said.", "blamed"),
+        ("Kataib Hezbollah was likely behind the attack.", "suspected"),
+        ("Residents believe Kataib Hezbollah was behind the attack.", "suspected"),
+    ],
+)
+def test_an_official_belief_blames_and_a_hedge_suspects(gaz, statement, kind):
+    text = f"A drone struck al-Tanf on Monday. {statement}"
+    assert [c.attribution for c in cands(gaz, text)] == [kind]
