@@ -250,18 +250,19 @@ def test_a_dated_attack_told_with_recently_is_still_an_incident(gaz):
     assert [(str(c.date), c.site_id) for c in cands(gaz, text)] == [("2023-05-08", "ain-al-asad")]
 
 
-# --- an official body's belief names the perpetrator; a hedge alone suspects ---------------------------------------
+# --- an official tying the weapon to a group blames it; a belief about who did it suspects ----------------------
 
 
 @pytest.mark.parametrize(
     "statement, kind",
     [
-        ("US officials believe Kataib Hezbollah was behind the attack.", "blamed"),
+        ("US officials believe the rockets came from Kataib Hezbollah's stores.", "blamed"),
         ("The intelligence community believes the drone to have been Iranian, the statement said.", "blamed"),
+        ("US officials believe Kataib Hezbollah was behind the attack.", "suspected"),
         ("Kataib Hezbollah was likely behind the attack.", "suspected"),
         ("Residents believe Kataib Hezbollah was behind the attack.", "suspected"),
     ],
 )
-def test_an_official_belief_blames_and_a_hedge_suspects(gaz, statement, kind):
+def test_an_official_tying_the_weapon_blames_and_a_belief_suspects(gaz, statement, kind):
     text = f"A drone struck al-Tanf on Monday. {statement}"
     assert [c.attribution for c in cands(gaz, text)] == [kind]
