@@ -617,7 +617,9 @@ _SERIES_REF = re.compile(
 
 def told_series(segment: str) -> re.Match[str] | None:
     """ "the series of attacks", "this wave of strikes": the series of attacks the report tells."""
-    return _SERIES_REF.search(segment) if " of " in segment else None
+    if not any(w in segment for w in ("series", "wave", "spate", "string", "spree")):  # cheap test first
+        return None
+    return _SERIES_REF.search(segment)
 
 
 def statement_scope(segment: str) -> str:

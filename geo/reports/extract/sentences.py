@@ -85,19 +85,18 @@ RELATIVE_EVENT = re.compile(_RELATIVE_EVENT_WORDS, re.IGNORECASE)
 _CLAUSE = re.compile(
     r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|,?\s+(?=" + _ANOTHER_WORDS + r")|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
-    # "US forces struck the fighters who had earlier launched a missile at the base": the relative clause
-    # tells the attack the strike answers, an event of its own.
-    r"|,?\s+(?=" + _RELATIVE_EVENT_WORDS + ")"
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
-    # event told next is another one, earlier (its own place, date and weapon).
-    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus|last\s+(?:week|month)['’]s|\w+day['’]s)(?!\w))"
-    # "..., in retaliation for U.S. airstrikes over the weekend": a state's strikes as the cause. ("The
-    # strike followed American attacks" is left whole: its next sentences still tell the strike.)
-    r"|\s+(?=(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for\s+(?:US|U\.S\.|American|Israeli|Iranian)(?!\w))"
+    # event told next is another one, earlier (its own place, date and weapon). "..., in retaliation for
+    # U.S. airstrikes over the weekend": a state's strikes as the cause ("The strike followed American
+    # attacks" is left whole: its next sentences still tell the strike).
+    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus|last\s+(?:week|month)['’]s|\w+day['’]s)(?!\w)"
+    r"|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for\s+(?:US|U\.S\.|American|Israeli|Iranian)(?!\w))"
     # "..., a move that raised tensions following recent US strikes on ...": the same, told as a participle.
     # "the deadliest since a rocket attack on ...": the same, an earlier event measured against.
+    # "US forces struck the fighters who had earlier launched a missile at the base": the relative clause
+    # tells the attack the strike answers, an event of its own.
     r"|,?\s+(?=(?:following\s+(?:(?:recent|last|earlier|previous)\s+)?(?:an?|the|its|their|US|U\.S\.|American|Israeli|Iranian)"
-    r"|" + _SINCE_WORDS[:-2] + r")\s)"
+    r"|" + _SINCE_WORDS[:-2] + r")\s|" + _RELATIVE_EVENT_WORDS + ")"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
     # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.
