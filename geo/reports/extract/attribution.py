@@ -35,6 +35,7 @@ __all__ = [
     "source_label",
     "speaker",
     "statement_scope",
+    "told_series",
 ]
 
 #: How strongly a report ties an actor to an attack; a stronger statement replaces a weaker one.
@@ -67,7 +68,11 @@ _AGENT_BEFORE = re.compile(
     # "came under drone attack from X", "rocket fire from X": the attack's origin is its author.
     r"|\b(?:attacks?|fire|strikes?|barrages?|shelling)\s+from\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$"
     # "the drone strike by an Iran-backed group", "a possible attack by X": the attack's author.
-    r"|\b(?:attacks?|strikes?|barrages?|shelling|bombings?|operations?)\s+by\s+(?:the\s+|an?\s+)?(?:[\w.-]+\s+){0,2}$",
+    # ("an attack last night by X", "the strikes on Sunday by X", "an attack last night [20 May] by X": the
+    # attack's time, with an editor's bracketed date, may stand between.)
+    r"|\b(?:attacks?|strikes?|barrages?|shelling|bombings?|operations?)\s+"
+    r"(?:(?:last\s+night|yesterday|overnight|today|(?:on|late|early)\s+\w+day|(?:on\s+)?\w+day\s+(?:night|morning|evening)|on\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}))\s+(?:\[[^\]\n]{1,25}\]\s+)?)?"
+    r"by\s+(?:the\s+|an?\s+)?(?:[\w.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # "rockets were fired at two bases in eastern Syria on Monday by Iran-backed militias": the agent of a
@@ -91,7 +96,8 @@ def _passive_agent(text: str, start: int, by: int) -> bool:
 
 
 _ACTIVE_VERB = re.compile(
-    r"\.?(?P<gap>(?:[\s,]+[\w.'’-]+){0,4}?)[\s,]+"
+    # ("the Revolutionary Guard Corps (IRGC) launched": an acronym in brackets after the name.)
+    r"\.?(?P<gap>(?:[\s,]+(?:[\w.'’-]+|\([^()]{1,30}\))){0,4}?)[\s,]+"
     # ("X attempted to launch an attack", "X tried to target"): an attempt is still the attacker's.
     r"(?:(?:attempted|tried|sought)\s+to\s+(?:launch|fire|target|attack|strike|hit|shell|carry\s+out)\b|"
     # A headline's present tense: "X target US base with drones".
@@ -220,7 +226,8 @@ CLAIM = re.compile(
     r"\b(?:claimed(?!\s+(?:the\s+)?(?:[\w-]+\s+)?(?:lives?|victims?)\b)(?:\s+responsibility)?|took\s+credit|claiming\s+(?:responsibility|credit)|claims?\s+of\s+responsibility|has\s+claimed|"
     # ("said in a statement carried by state media that they had targeted ...")
     # ("say they targeted"; "said earlier in the day that it had launched": a time between the verb and "that".)
-    r"(?:said|says?|saying|announced|announcing|stated|declared)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?|(?:[\w-]+\s+){1,5}?(?=that\b))?(?:that\s+)?"
+    # ("the IRGC has confirmed it launched the attack": the subject must be the named group, as below.)
+    r"(?:said|says?|saying|announced|announcing|stated|declared|confirmed|confirming)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?|(?:[\w-]+\s+){1,5}?(?=that\b))?(?:that\s+)?"
     # ("announcing that resistance fighters attacked": the umbrella's word for its own members.)
     r"(?:it|they|(?:its|resistance|our)\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
     r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed)"
@@ -266,6 +273,15 @@ HEDGE = re.compile(
     r"thought\s+to|appears?\s+to|appeared\s+to|seems?\s+to|seemed\s+to|possibly|may\s+have|might\s+have)\b",
     re.IGNORECASE,
 )
+# An official body tying the weapon to a state or group, hedged or not: "the intelligence community believes
+# the drone to have been of Iranian origin", "officials assess the rockets came from X" (the corpus rules:
+# an official tying the weapons to a group blames it; "officials believe X launched" stays a suspicion).
+_OFFICIAL_BELIEF = re.compile(
+    r"\b(?:officials|intelligence(?:\s+(?:community|agencies|officials))?|Pentagon|military|Central\s+Command|CENTCOM|"
+    r"government|administration|ministry)\s+(?:\w+\s+)?(?:believes?|assess(?:es)?)\s+(?:that\s+)?(?:the\s+|both\s+)?"
+    r"(?:[\w-]+\s+)?(?:drones?|missiles?|rockets?|projectiles?|weapons?|UAVs?|munitions?)\s+(?:to\s+have\s+been|was|were|came|had\s+been)\b",
+    re.IGNORECASE,
+)
 #: Suspicion the signs, not a person, voice: "bore the hallmarks of X", "indications point to X",
 #: "launched from an area militias have used before", "a district used in the past by X to fire".
 INDIRECT = re.compile(
@@ -295,7 +311,7 @@ _HINTS = (
     "claim", "credit", "responsib", "behind", "blame", "accus", "assess", "carried out by", "attributed", "likely",
     "suspect", "assumption", "believ", "probabl", "presum", "seem", "said it", "saying it", "said that it", "said its", "said on", "said in a",
     "saying its", "announced", "announcing", "say they", "says they", "says it", "that it had", "that they had", "that its",
-    "thought to", "what it", "what they", "what its", "what state", "confirmed the", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
+    "thought to", "what it", "what they", "what its", "what state", "confirmed the", "confirmed it", "confirming it", "confirmed that", "appear", "possibl", "may have", "might have", "attribut", "endors", "adopt",
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
     "indicat", "point", "suggest", "consistent with", "characteristic of", "typical of", "evidence", "employed", "have used", "has used", "had used",
     "used before", "used previously", "used in the past", "used repeatedly", "used often", "used by",
@@ -307,6 +323,8 @@ _HINT = re.compile("|".join(re.escape(h) for h in _HINTS))  # searched in lower-
 
 def _subject_of(gap: str) -> bool:
     """Whether the words between a name and its verb leave the name the subject ("X (IRGC) has", "X's spokesman")."""
+    # ("X has confirmed", "X had earlier confirmed": an auxiliary keeps the name the subject.)
+    gap = _AUXILIARY.sub("", gap.rstrip())
     return len(gap.split()) <= 3 and not _NOT_A_SPEAKER.search(gap) and not re.search(r"[,;:]\s*$", gap)
 
 
@@ -334,7 +352,7 @@ def attribution_statement(
             return None
     elif cm := CLAIM.search(seg):
         named = [a for a in actors if side_of(a.name) == "other" and a.start < start + cm.start()]
-        if named and cm.group(0)[:9].lower() == "confirmed":
+        if named and cm.group(0)[:7].lower() == "confirm":
             # "the IRGC confirmed the operation": only the group that is the verb's subject confirms its own
             # attack ("Iraqi officials confirmed the attack", an armed group named earlier, claim nothing).
             named = [a for a in named if _subject_of(text[a.end : start + cm.start()])]
@@ -387,7 +405,10 @@ def attribution_statement(
         if near:
             by = [a for a in actors if side_of(a.name) == "us" and a.end <= near[0].start]
             who = source_label(text[by[0].start : min(near[0].start, by[0].end + 20)]) if by else (source.label if source else "")
-            return Attribution("suspected", near[0].name, who)
+            # "the intelligence community believes the drone was Iranian": an official ties the weapon to the
+            # state (blamed); "likely", "suspected", "officials believe X launched" only suspect.
+            official = _OFFICIAL_BELIEF.search(seg, max(0, sm.start() - 40)) is not None
+            return Attribution("blamed" if official else "suspected", near[0].name, who)
     if im := INDIRECT.search(seg):
         return _indirect(seg, start, im, actors, recent_actor, source)
     return None
@@ -502,7 +523,10 @@ _SPEECH = (
     r"told\s+(?:reporters|journalists|the\s+[A-Z]\w*|[A-Z][\w.]*|an?\s+\w+))"
 )
 _TRAILING_SOURCE = re.compile(
-    rf"(?:,|[”\"])\s*(?P<who>[^,;“”\"]{{2,90}}?)\s+{_SPEECH}\b(?P<tail>[^,;“”\"]{{0,60}}?)[.!?]?[”\"]?\s*$"
+    rf"(?:,|[”\"])\s*(?P<who>[^,;“”\"]{{2,90}}?)\s+{_SPEECH}\b(?P<tail>[^,;“”\"]{{0,60}}?)"
+    # ("..., state television reported, marking a dramatic escalation": the outlet's comment after the source.)
+    r"(?:,\s+(?:marking|signall?ing|raising|amid|as|in\s+what|the\s+latest)\b[^;“”\"]{0,200}?)?"
+    r"[.!?]?[”\"]?\s*$"
 )
 # A name's characters: no clause punctuation, but the full stops of "U.S." ("according to U.S. officials").
 # (Unrolled: a run of plain characters, then at most a few initials' stops, each with its own run.)
@@ -583,8 +607,25 @@ _SINGULAR_REF = re.compile(
 )
 
 
+# "The series of attacks was likely the work of X", "this wave of strikes": the series the report tells,
+# whatever the day of each of its attacks (an indefinite "a series of attacks" is a campaign).
+_SERIES_REF = re.compile(
+    r"\b(?:the|this|that)\s+(?:latest\s+|recent\s+)?(?:series|string|spate|wave|spree)\s+of\s+(?:[\w-]+\s+){0,4}?(?:attacks|strikes|incidents|assaults)\b",
+    re.IGNORECASE,
+)
+
+
+def told_series(segment: str) -> re.Match[str] | None:
+    """ "the series of attacks", "this wave of strikes": the series of attacks the report tells."""
+    if not any(w in segment for w in ("series", "wave", "spate", "string", "spree")):  # cheap test first
+        return None
+    return _SERIES_REF.search(segment)
+
+
 def statement_scope(segment: str) -> str:
-    """ "plural" ("the attacks", "both operations"), "singular" ("the attack") or "" (unsaid)."""
+    """ "kind" ("the series of attacks"), "plural" ("the attacks", "both operations"), "singular" ("the attack") or "" (unsaid)."""
+    if told_series(segment):
+        return "kind"
     if _PLURAL_REF.search(segment):
         return "plural"
     if _SINGULAR_REF.search(segment):

@@ -35,7 +35,11 @@ _HELD_AFTER = re.compile(r"[\s,]*(?:\w+\s+){0,2}(?:held|observed|marked)\s+(?:\w
 # A date that names its month ("March 14") is a calendar day wherever it is quoted.
 _NAMES_MONTH = re.compile(r"\b(?:" + "|".join(MONTH_NAMES + MONTH_ABBREVIATIONS) + r")\b")
 # "The attack comes days after the group targeted the base": what follows "after" is the earlier event.
-_CAME_BEFORE = re.compile(r"\b(?:comes?|came|coming)\s+(?:just\s+|only\s+|barely\s+)?$", re.IGNORECASE)
+# ("came less than two days after", "comes nearly a week after": a bound on the span is still that span.)
+_CAME_BEFORE = re.compile(
+    r"\b(?:comes?|came|coming)\s+(?:just\s+|only\s+|barely\s+|less\s+than\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+|some\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
 _IN_DAYS = re.compile(r"\b(?:in|for)\s+$", re.IGNORECASE)
 _POST_SIGNATURE = re.compile(r"\(@\w{1,30}\)\s*$")
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:last|this)\s+year['’]s\s+|the\s+|last\s+|this\s+)?(?:(?:late|early|mid)[\s-]+)?$", re.IGNORECASE)

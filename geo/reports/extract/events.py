@@ -141,7 +141,7 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
             s, e = cm.start(), cm.end()
             if any(a < e and s < b for a, b in taken):
                 continue
-            if kind != "airstrike" and CUE_MODIFIER.match(seg[e : e + 25]):
+            if kind != "airstrike" and CUE_MODIFIER.match(seg[e : e + 50]):
                 continue
             taken.append((s, e))
             vote = kind

@@ -33,13 +33,14 @@ from geo.reports.extract.attribution import (
     perpetrator,
     speaker,
     statement_scope,
+    told_series,
 )
 from geo.reports.extract.candidates import ExtractionResult
 from geo.reports.extract.clause_dates import clause_date
 from geo.reports.extract.events import count_munitions, find_damage, find_interception, read_casualties, type_votes
 from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, national_base, place_scanner, places_in
-from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, find_datelines, split_clauses, split_sentences
+from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, RELATIVE_EVENT, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
 from geo.reports.extract.vocabulary import (
     ATTACK_NOUN,
@@ -182,6 +183,10 @@ def _signs_scope(attribution: Attribution, seg: str) -> str:
 def _twice(seg: str) -> bool:
     """The clause tells two attacks on its place ("twice", "rocket and drone attacks on the base")."""
     return any(not _ANSWERING.search(seg, max(0, t.start() - 40), t.start()) for t in _TWICE.finditer(seg))
+
+
+# "Iran-backed proxies who ...": up to two words (the group's noun) between a name and its relative pronoun.
+_NOUN_GAP = re.compile(r"(?:\s+[\w-]+){0,2},?\s*")
 
 
 def _is_threat(seg: str) -> bool:
@@ -419,6 +424,9 @@ class _Reader:
         # habitual relative clause does not make the statement before it generic.
         head = seg[: rel.start()] if (rel := _RELATIVE.search(seg)) else seg
         statement_generic = generic and bool(GENERIC.search(head))
+        if statement_generic and (series := told_series(head)):
+            # "The series of attacks was likely the work of X": the series the report tells, not a campaign.
+            statement_generic = bool(GENERIC.search(head[: series.start()] + head[series.end() :]))
         if not m.types and self.last_types and _ONE_MORE.search(seg):
             m.types = {k: v * 0.5 for k, v in self.last_types.items()}  # "the last one, on 30 September, ..."
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
@@ -463,6 +471,12 @@ class _Reader:
                     story.lead_date = story.context_date = (m.date.date, m.date.precision)
             return
         self._date_of(m, start, end)
+        relative = start > self.sentences[si][0] and RELATIVE_EVENT.match(text, start) is not None
+        if m.date is None and relative:
+            # "On Monday, US forces struck fighters | who had earlier fired ...": the day the sentence gives.
+            head = Mention(si, self.sentences[si][0], start)
+            self._date_of(head, head.start, head.end)
+            m.date = head.date
         if m.date is None and CAUSE_CLAUSE.match(text, start) and not DEFINITE_EVENT.search(seg) and (told := story.context_date or story.lead_date):
             # "The strikes follow a rocket attack on ...": an attack before the one told, in the days
             # before it: the week of the day before, not the day of the strikes.
@@ -485,6 +499,8 @@ class _Reader:
         self._set_casualties(m, start, end)
         m.damage = find_damage(text, start, end)
         m.actor = perpetrator(text, start, end, self._actors(start, end), [s for s, _ in m.type_spans])
+        if m.actor is None and relative and (named := self._actors(self.sentences[si][0], start)) and _NOUN_GAP.fullmatch(text, named[-1].end, start):
+            m.actor = named[-1]  # "... killed Iran-backed fighters | who had fired ...": the group named just before
         if m.actor is None:
             m.actor = self._inherited_actor(si, start, prev_end) or self._group_subject(si, start, end)
         if m.actor is not None:

@@ -299,8 +299,16 @@ _ACTOR_HOME = re.compile(
     r"\b(?:militias?|militants?|militiamen|groups?|factions?|proxies|fighters|cells|members)\s+(?:operating\s+|based\s+|active\s+)?(?:in|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "an Iraqi official in Baghdad", "security sources in Erbil told": a speaker's whereabouts.
+_SPEAKER_IN = re.compile(
+    r"\b(?:officials?|spokes(?:man|woman|person)|sources?|correspondents?|reporters?|journalists?|diplomats?|analysts?)"
+    r"\s+(?:based\s+)?in\s+(?:the\s+)?(?:(?:city|capital)\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+# ("explosives from drones hit the airport", "missiles fired from Iran at the base in Erbil": a verb of
+# arrival or a target's preposition between "from" and the place ends the origin.)
 _ORIGIN = re.compile(
-    r"\bfrom\s+(?:(?:an?|the)\s+)?(?:[\w-]+\s+){0,6}?(?:(?:of|outside|near|in)\s+)?(?:the\s+)?(?:(?:town|city|village|area|district)\s+of\s+)?$",
+    r"\bfrom\s+(?:(?:an?|the)\s+)?(?:(?!(?:hit|hits|struck|targeted|targeting|attacked|landed|impacted|fell|slammed|reached|at|against|toward|towards|into)\b)[\w-]+\s+){0,6}?(?:(?:of|outside|near|in)\s+)?(?:the\s+)?(?:(?:town|city|village|area|district)\s+of\s+)?$",
     re.IGNORECASE,
 )
 _NEAR = re.compile(
@@ -449,6 +457,8 @@ def clause_places(
             continue
         if _ORIGIN.search(before[-60:]) or _DIRECTION_OF.search(before[-30:]):
             continue  # "fired from ...", "west of Baghdad": not the target
+        if p.site.kind in ("town", "city", "village", "country") and _SPEAKER_IN.search(before[-45:]):
+            continue  # "an Iraqi official in Baghdad said": where the speaker is, not the target
         if p.site.kind in ("town", "city", "village") and _MEDIA_AFTER.match(text, p.end):
             continue  # "al-Mayadeen said", "Baghdad TV reported": an outlet named after a town speaks
         if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):

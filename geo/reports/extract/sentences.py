@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAUSE_CLAUSE", "OTHER_EVENT_CLAUSE", "find_datelines", "split_clauses", "split_sentences"]
+__all__ = ["CAUSE_CLAUSE", "OTHER_EVENT_CLAUSE", "RELATIVE_EVENT", "find_datelines", "split_clauses", "split_sentences"]
 
 
 _ABBREV = frozenset(
@@ -71,6 +71,14 @@ _ANOTHER_WORDS = r"(?:along\s+with|as\s+well\s+as|in\s+addition\s+to)\s+(?:anoth
 _SINCE_WORDS = r"since\s+(?:an?|the|its|their|US|U\.S\.)\s"
 OTHER_EVENT_CLAUSE = re.compile(r"(?:" + _CAUSE_WORDS + r"\s|" + _ANOTHER_WORDS + "|" + _SINCE_WORDS + ")", re.IGNORECASE)
 
+_RELATIVE_EVENT_WORDS = (
+    r"(?:who|which|that)\s+(?:had\s+)?(?:earlier|previously|just)\s+(?:had\s+)?(?:launched|fired|attacked|targeted|struck|shelled)\b"
+    r"|(?:who|which|that)\s+had\s+(?:launched|fired|attacked|targeted|struck|shelled)\b"
+)
+#: A relative clause that tells an earlier attack by the group just named ("... the fighters who had
+#: earlier fired a missile at the base").
+RELATIVE_EVENT = re.compile(_RELATIVE_EVENT_WORDS, re.IGNORECASE)
+
 # Clause boundaries: conjunctions that join two events in one sentence. For
 # "after"/"before" the second clause keeps a leading duration ("a week after
 # ..."), which dates the event that follows it.
@@ -78,12 +86,17 @@ _CLAUSE = re.compile(
     r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|,?\s+(?=" + _ANOTHER_WORDS + r")|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
-    # event told next is another one, earlier (its own place, date and weapon).
-    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus)\b)"
+    # event told next is another one, earlier (its own place, date and weapon). "..., in retaliation for
+    # U.S. airstrikes over the weekend": a state's strikes as the cause ("The strike followed American
+    # attacks" is left whole: its next sentences still tell the strike).
+    r"|\s+(?=" + _CAUSE_WORDS + r"\s+(?:an?|the|its|their|\d+|[\w-]+-plus|last\s+(?:week|month)['’]s|\w+day['’]s)(?!\w)"
+    r"|(?:in\s+|as\s+)?(?:retaliation|revenge|reprisal)\s+for\s+(?:US|U\.S\.|American|Israeli|Iranian)(?!\w))"
     # "..., a move that raised tensions following recent US strikes on ...": the same, told as a participle.
     # "the deadliest since a rocket attack on ...": the same, an earlier event measured against.
+    # "US forces struck the fighters who had earlier launched a missile at the base": the relative clause
+    # tells the attack the strike answers, an event of its own.
     r"|,?\s+(?=(?:following\s+(?:(?:recent|last|earlier|previous)\s+)?(?:an?|the|its|their|US|U\.S\.|American|Israeli|Iranian)"
-    r"|" + _SINCE_WORDS[:-2] + r")\s)"
+    r"|" + _SINCE_WORDS[:-2] + r")\s|" + _RELATIVE_EVENT_WORDS + ")"
     r"|(?<!\bwent)(?<!\bgo)(?<!\bgoes)(?<!\bgoing)\s+(?P<dur>(?:shortly|soon|just|hours|minutes|(?:a|the|one)\s+day|days?|(?:an?|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(?:days?|weeks?|hours?))\s+)?"
     r"(?P<conj>after|before)\s+(?!(?:his|her|their|its|the)\s+(?:killing|death|assassination)\b)"
     # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.
@@ -138,7 +151,7 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _DATELINE = re.compile(
     # "BAGHDAD, Jan 4 (Reuters) -", also behind a re-publisher's tag "(MENAFN- Agency) DAMASCUS, Aug 14 (...) -".
-    r"^(?:\s*(?:date|published|posted|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\S*\s+)?(?:\([^)\n]{1,40}\)\s*)?(?:[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d{1,2}(?:,\s+\d{4})?))?)?\s*(?:\([^)\n]{1,30}\))?\s*[-—–:]\s"
+    r"^(?:\s*(?:date|published|posted|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\S*\s+)?(?:\([^)\n]{1,40}\)\s*)?(?:[A-Z][A-Z'’.-]{2,}(?:(?:\s+|/)[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d{1,2}(?:,\s+\d{4})?))?)?\s*(?:\([^)\n]{0,30}\))?\s*[-—–:]\s"
     r"|[A-Z][\w'’ -]{1,30}:\s|[A-Z]{2,}(?:,\s+[A-Z]{2,})+\s*$)",
     re.MULTILINE,
 )

@@ -211,7 +211,9 @@ CUE_HINTS = (
 # A weapon word used as a modifier of something that is not the attack
 # ("rocket launching sites", "drone storage sites", "drone attack" is fine).
 CUE_MODIFIER = re.compile(
-    r"^[\s-]*(?:launch(?:ing|ers?)?|storage|factory|factories|depots?|sites?|teams?|cells?|units?|programme|program|"
+    # ("rocket, missile and drone depots": each weapon of a list that ends on such a noun.)
+    r"^(?:,?\s+(?:and\s+|or\s+)?(?:rocket|missile|drone|UAV|ammunition|weapons?|arms)s?(?=[\s,]))*"
+    r"[\s-]*(?:launch(?:ing|ers?)?|storage|factory|factories|depots?|sites?|teams?|cells?|units?|programme|program|"
     r"capabilities|defen[cs]es?|systems?|batter(?:y|ies)|platforms?|operators?)\b",
     re.IGNORECASE,
 )
@@ -227,7 +229,10 @@ HAPPENED = re.compile(
     r"engaged(?!\s+in\b)|destroyed|destroying|neutrali[sz]ed|"  # what air defences do to a drone that was launched
     # "claimed credit for using a drone to target the troops": the claimed use of a weapon is the attack.
     r"(?:credit|responsibility)\s+for\s+using\s+(?:[\w-]+\s+){1,5}?to\s+(?:target|strike|attack|hit)|"
-    r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight))\b",
+    r"caus(?:ed|ing)|leaving|left|set\s+(?:[\w-]+\s+){0,3}?(?:on\s+fire|ablaze|alight)|"
+    # "an attack last night ..., which resulted in eight injuries"; "we can confirm an attack ...": a
+    # toll's verb, or an official confirming the attack, tells that it happened.
+    r"result(?:ed|ing)\s+in|confirm(?:ed|s)?\s+(?:an?|the|two|three|several)\s+(?:[\w-]+\s+){0,2}?attacks?)\b",
     re.IGNORECASE,
 )
 ATTACK_VERB = re.compile(
@@ -240,14 +245,17 @@ NP_EVENT = re.compile(
     r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|shelling|bombing)\s+(?:on|against|at|along|near|targeting|in)\b", re.IGNORECASE
 )
 MODAL = re.compile(
-    r"\b(?:will|would|could|might|may|should|shall|plans?\s+to|planning\s+to|threaten\w*|vow\w*|pledg\w*|warn\w*|"
+    # ("may" in lower case only: "on 8 May" is the month, not a possibility.)
+    r"\b(?:will|would|could|might|(?-i:may)|should|shall|plans?\s+to|planning\s+to|threaten\w*|vow\w*|pledg\w*|warn\w*|"
     # "arrested fighters who were allegedly planning a new attack on ...": a plot, not an attack.
     r"(?:plann|plott)(?:ed|ing)\s+(?:an?\s+|the\s+|further\s+|more\s+)?(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?)|"
     r"expects?|expected|prepar\w+\s+for|risk\s+of|reserves?\s+the\s+right|to\s+(?:retaliate|respond|attack|strike|resume|keep))\b",
     re.IGNORECASE,
 )
 GENERIC = re.compile(
-    r"\b(?:ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+|in\s+the\s+past\s+|previously\s+)?"
+    # ("believed to have been of Iranian origin", "appears to have been an Iranian drone": a hedge's
+    # infinitive, not a habit.)
+    r"\b(?:(?<!\bto\s)ha(?:ve|s)\s+(?:been\s+|increasingly\s+|repeatedly\s+|also\s+|long\s+|largely\s+|in\s+the\s+past\s+|previously\s+)?"
     # "nine rockets have been fired at the base" is a lead's perfect tense, not a habit (counts of
     # times, "since ...", "in recent weeks" still mark the campaign summaries); "fighters are believed
     # to have been killed in US strikes" is a toll, not a habit.
@@ -255,10 +263,13 @@ GENERIC = re.compile(
     r"|to\s+have\s+been\s+(?:fired|launched)"
     # "the groups had paused attacks", "resumed their attacks": the campaign, not an attack
     r"|(?:paused|halted|suspended|resumed|ceased|stopped|renewed)\s+(?:their\s+|its\s+|the\s+)?(?:[\w-]+\s+)?attacks"  # "appeared to have been fired from ...": about, not an attack
-    r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+attacks|\d+\s+times|several\s+times"
-    r"|usually|typically|repeatedly|regularly|frequently|routinely|(?:such|similar)\s+attacks|attacks\s+like|since\s+(?:last\s+)?(?:then|late|early|mid|January|February|March|April|May|June|July|August|September|October|November|December|\d{4})"
+    r"|series\s+of|dozens\s+of|scores\s+of|hundreds\s+of|more\s+than\s+(?:\d+|a\s+dozen)\s+(?:[\w-]+\s+){0,3}?attacks|\d+\s+times|several\s+times"
+    # "Recently rockets have exploded near the embassy": a recent attack told with no time is background.
+    r"|recently"
+    r"|usually|typically|repeatedly|regularly|frequently|routinely|(?:such|similar)\s+attacks|attacks\s+like|since\s+(?:last\s+)?(?:then|late|early|mid|January|February|March|April|May|June|July|August|September|October|November|December|\d{4}"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b)"
     # "subjected to 135 attacks ..., including 36 on ...": a tally counts ten or more attacks.
-    r"|(?<![\d,.])\d{2,}\s+(?:[\w-]+\s+)?attacks"
+    r"|(?<![\d,.])\d{2,}\s+(?:[\w-]+\s+){0,3}?attacks"
     r"|pace\s+of|in\s+recent\s+(?:weeks|months|days)|almost\s+\d+|the\s+latest\s+in"
     # "attacks are rare now", "such strikes remain common": how often, not an attack.
     r"|(?:attacks|strikes)\s+(?:are|remain|have\s+become|had\s+become)\s+(?:\w+\s+)?(?:rare|common|frequent|infrequent|routine|sporadic))\b",
