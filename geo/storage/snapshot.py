@@ -184,11 +184,11 @@ class Snapshot:
         if not self._index:
             df = self.frame
             day = df["date"].to_numpy(dtype="datetime64[D]")
-            precision = df["date_precision"].astype(object).to_numpy()
+            precision = df["date_precision"]
             end = day.copy()
-            week = precision == "week"
+            week = _equals(precision, "week")
             end[week] = day[week] + np.timedelta64(6, "D")
-            month = precision == "month"
+            month = _equals(precision, "month")
             # Last day of the month: first day of the next month minus one day.
             end[month] = (day[month].astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
             self._index.update(
@@ -294,6 +294,11 @@ Snapshot.source_text = property(_get_source_text, _set_source_text)  # type: ign
 
 def _day_number(d) -> int:
     return int(np.datetime64(d, "D").astype("int64"))
+
+
+def _equals(series: pd.Series, value: str) -> np.ndarray:
+    """``series == value`` as a numpy mask (categorical: compared on the codes, no object per row)."""
+    return _isin(series, [value])
 
 
 def _isin(series: pd.Series, wanted: Sequence[str]) -> np.ndarray:
@@ -465,11 +470,23 @@ def _canonical_order(days: np.ndarray, rowid: np.ndarray | None, ids: pa.Array |
         return None
     if rowid is not None:
         if bool(np.all(rowid[1:] > rowid[:-1])):
-            return None if bool(np.all(days[1:] >= days[:-1])) else np.argsort(days, kind="stable")
+            return None if bool(np.all(days[1:] >= days[:-1])) else _stable_argsort(days)
         return np.lexsort((rowid, days))
     table = pa.table({"day": pa.array(days), "id": ids})
     order = pc.sort_indices(table, sort_keys=[("day", "ascending"), ("id", "ascending")]).to_numpy()
     return None if bool(np.all(order[1:] > order[:-1])) else order
+
+
+def _stable_argsort(days: np.ndarray) -> np.ndarray:
+    """``np.argsort(days, kind="stable")``, as 16-bit keys when the days span less than ~89 years.
+
+    numpy sorts 16-bit integers by radix (stably): at a million rows ~0.02 s of CPU
+    against ~0.09 s for the 64-bit merge sort, on every first start.
+    """
+    lo = int(days.min())
+    if int(days.max()) - lo < 1 << 15:
+        return np.argsort((days - lo).astype(np.int16), kind="stable")
+    return np.argsort(days, kind="stable")
 
 
 @contextmanager

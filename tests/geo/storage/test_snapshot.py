@@ -627,3 +627,10 @@ def test_the_system_pool_is_restored_only_when_the_last_thread_leaves():
     with pytest.raises(RuntimeError), snap._system_pool():
         raise RuntimeError("a failed build")
     assert pa.default_memory_pool().backend_name == default
+
+
+@pytest.mark.parametrize("low, high", [(18_000, 18_400), (-40_000, -39_990), (-20_000, 20_000), (0, 1)])
+def test_the_day_order_is_a_stable_sort_whatever_the_span(low, high):
+    """16-bit keys when the days span little (radix sort), 64-bit otherwise: the same stable order."""
+    days = np.random.default_rng(3).integers(low, high + 1, 5_000).astype(np.int64)
+    np.testing.assert_array_equal(snap._stable_argsort(days), np.argsort(days, kind="stable"))
