@@ -49,6 +49,7 @@ import logging
 import mmap
 import os
 import re
+import struct
 import sys
 import threading
 import time
@@ -89,7 +90,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when the file layout or the canonical order changes: older files are rebuilt
+FORMAT = 4  # bump when the file layout or the canonical order changes: older files are rebuilt
 # A refresh patches the old snapshot when at most this share of its rows changed (or at most
 # MIN_DELTA_ROWS, whatever the size); beyond that a build is about as fast and simpler.
 MAX_DELTA_FRACTION = 0.05
@@ -996,33 +997,76 @@ def write_snapshot(snapshot: Snapshot, path: str | Path) -> Path:
         # matters when load(background=True) writes while the page is being made.
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table, max_chunksize=1 << 20)
-        crc = _crc(tmp)
+        size = tmp.stat().st_size
+        start, stop = _text_region(tmp, size)
+        rest, text = _crc(tmp, [(0, start), (stop, size)]), _crc(tmp, [(start, stop)])
         with open(tmp, "ab") as fh:
             # A trailer after the Arrow footer (read_snapshot passes footer_offset to skip it).
-            fh.write(crc.to_bytes(4, "little") + b"IACRC")
+            fh.write(_TRAILER_LAYOUT.pack(rest, text, start, stop) + _TRAILER_MAGIC)
     return path
 
 
-_TRAILER = 9  # 4 bytes CRC32 + b"IACRC"
+# After the Arrow file: CRC32 of everything but the sources text, CRC32 of the sources text, and where
+# the text's bytes are ([start, stop); 0, 0 when they are not one run: the first CRC covers everything).
+_TRAILER_LAYOUT = struct.Struct("<IIQQ")
+_TRAILER_MAGIC = b"IACR2"
+_TRAILER = _TRAILER_LAYOUT.size + len(_TRAILER_MAGIC)
+_CRC_STEP = 64 << 20  # zlib takes at most 4 GB at once
 
 
-def _crc(path: Path, limit: int | None = None) -> int:
-    """CRC32 of the file's first ``limit`` bytes (all of it by default).
+def _text_region(path: Path, size: int) -> tuple[int, int]:
+    """Where the bytes of the sources text column lie in the Arrow file at ``path`` (0, 0: not one run).
+
+    One record batch (files up to 2**20 rows) puts the last column's buffers (offsets, then
+    the text) last in its body: one run that no other column's bytes share.
+    """
+    source = pa.memory_map(str(path), "r")
+    try:
+        base = source.read_buffer(size)
+        reader = pa.ipc.open_file(source)
+        if reader.num_record_batches != 1:
+            return 0, 0
+        batch = reader.get_batch(0)
+        buffers = batch.column(batch.schema.get_field_index(_SOURCE_TEXT)).buffers()
+        if len(buffers) != 3 or buffers[0] is not None or buffers[1] is None or buffers[2] is None:
+            return 0, 0  # with missing values, or not large_string: not worth a special case
+        start = buffers[1].address - base.address
+        stop = buffers[2].address + buffers[2].size - base.address
+        return (start, stop) if 0 <= start <= stop <= size and buffers[2].address >= buffers[1].address else (0, 0)
+    finally:
+        source.close()
+
+
+def _crc(path: Path, ranges: Sequence[tuple[int, int]]) -> int:
+    """CRC32 of the file's bytes in ``ranges`` ([start, stop) each, in order), one after the other.
 
     Over a memory map rather than read in chunks: the bytes are not copied first, which
     at a million incidents (~250 MB) is a third of the check's CPU on every cold start.
     """
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        limit = size if limit is None else min(limit, size)
-        if limit <= 0:
+        if size == 0:
             return 0
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as view:
             crc = 0
-            for start in range(0, limit, 64 << 20):  # zlib takes at most 4 GB at once
-                with view[start : min(start + (64 << 20), limit)] as chunk:
-                    crc = zlib.crc32(chunk, crc)
+            for start, stop in ranges:
+                crc = _crc_view(view[start:min(stop, size)], crc)
             return crc
+
+
+def _crc_view(view: memoryview, crc: int = 0) -> int:
+    with view:
+        for start in range(0, len(view), _CRC_STEP):
+            with view[start : start + _CRC_STEP] as chunk:
+                crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _checked_text(source: pa.MemoryMappedFile, start: int, stop: int, crc: int, text: pa.Array, name: str) -> pa.Array:
+    """``text`` once the bytes it lies on (``start``-``stop`` of the mapped file) match ``crc``; else ValueError."""
+    if stop > start and _crc_view(memoryview(source.read_at(stop - start, start))) != crc:
+        raise ValueError(f"{name}: checksum mismatch in the sources text (corrupt)")
+    return text
 
 
 def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
@@ -1034,10 +1078,14 @@ def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
     with open(path, "rb") as fh:
         fh.seek(size - _TRAILER)
         trailer = fh.read(_TRAILER)
-    if trailer[4:] != b"IACRC" or int.from_bytes(trailer[:4], "little") != _crc(path, size - _TRAILER):
+    if trailer[-len(_TRAILER_MAGIC) :] != _TRAILER_MAGIC:
+        raise ValueError(f"{path.name}: no snapshot trailer (corrupt or partly written)")
+    rest_crc, text_crc, start, stop = _TRAILER_LAYOUT.unpack(trailer[: _TRAILER_LAYOUT.size])
+    body = size - _TRAILER
+    if not 0 <= start <= stop <= body or _crc(path, [(0, start), (stop, body)]) != rest_crc:
         raise ValueError(f"{path.name}: checksum mismatch (corrupt or partly written)")
     source = pa.memory_map(str(path), "r")
-    reader = pa.ipc.open_file(source, footer_offset=size - _TRAILER)
+    reader = pa.ipc.open_file(source, footer_offset=body)
     table = reader.read_all()
     meta = table.schema.metadata or {}
     if meta.get(_META_FORMAT) != str(FORMAT).encode():
@@ -1050,8 +1098,10 @@ def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
     rowid = table.column(_ROWID).to_numpy()
     # One chunk (files up to 2**20 rows): used as it is, still memory-mapped, so only a text
     # search reads it; combine_chunks would copy it (~140 MB at a million rows) on every cold start.
+    # Its bytes are checked on first use, not here: ~55% of the file at a million rows.
     column = table.column(_SOURCE_TEXT)
     text = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    checked = Later(lambda: _checked_text(source, start, stop, text_crc, text, path.name))
     frame = table.select(list(LIGHT_COLUMNS)).to_pandas()
     for name in LIGHT_COLUMNS:  # pandas metadata restores most dtypes; hold the rest to the contract
         dtype = frame[name].dtype
@@ -1063,7 +1113,7 @@ def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
         version=found,
         frame=frame,
         rowid=None if (len(rowid) and rowid[0] < 0) else np.ascontiguousarray(rowid, dtype=np.int64),
-        source_text=text,
+        source_text=checked,
     )
 
 
@@ -1093,9 +1143,13 @@ def load(
     path = snapshot_path(cache_dir, store.url, version)
     if path.exists():
         try:
-            return read_snapshot(path, version=version)
+            snapshot = read_snapshot(path, version=version)
         except _UNREADABLE as exc:
             log.warning("incident snapshot %s is unusable (%s); rebuilding it", path, exc)
+        else:
+            checked, rowid, ids = snapshot.__dict__["_source_text"], snapshot.rowid, snapshot.frame["id"]
+            snapshot.source_text = Later(lambda: _text_or_store(checked, store, rowid, ids, path))
+            return snapshot
     if previous is None or previous.version.rpartition(":")[0] != version.rpartition(":")[0]:
         previous = _older_snapshot(cache_dir, store.url, version)
     snapshot = refresh(store, previous)
@@ -1105,6 +1159,29 @@ def load(
     else:
         _save(snapshot, path)
     return snapshot
+
+
+def _text_or_store(checked: Later, store, rowid: np.ndarray | None, ids: pd.Series, path: Path) -> pa.Array:
+    """The sources text of a snapshot file (``checked``); when its bytes are corrupt, read from the store.
+
+    The file is removed then, so the next start builds a good one. Rows changed in the
+    store since the file's version get their newer text: the next refresh replaces them anyway.
+    """
+    try:
+        return checked.get()
+    except ValueError as exc:
+        log.warning("incident snapshot %s: %s; the sources text is read from the store instead", path, exc)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    engine = store._engine
+    by_rowid = rowid is not None and engine.dialect.name == "sqlite"
+    sql = "SELECT rowid, source_text FROM incidents" if by_rowid else "SELECT id, source_text FROM incidents"
+    with store._guard("reading the sources text"), engine.connect() as conn:
+        found = dict(conn.exec_driver_sql(sql).all())
+    keys = rowid.tolist() if by_rowid else ids.tolist()
+    return pa.array([found.get(key) or "" for key in keys], type=pa.large_string())
 
 
 def _save(snapshot: Snapshot, path: Path) -> None:
