@@ -520,4 +520,6 @@ def test_the_favicon_is_the_map_emoji_as_streamlit_draws_it_without_its_emoji_ta
     assert common.FAVICON.isascii()
     assert _get_favicon_string(common.FAVICON) == common.FAVICON
     svg = unquote(common.FAVICON.removeprefix("data:image/svg+xml,"))
-    assert svg == "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>🗺️</text></svg>"
+    assert svg == (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>🗺️</text></svg>"
+    )

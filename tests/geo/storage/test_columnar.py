@@ -113,21 +113,26 @@ def test_the_arrow_build_equals_the_store_frame_value_for_value(awkward):
     assert built.source_text.to_pylist() == [texts[i] for i in plain["id"]]
 
 
-def test_the_child_process_and_the_rows_in_process_give_the_same_snapshot(tmp_path, monkeypatch):
-    from tests.geo.storage.test_snapshot import assert_same_snapshot
-
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A SQLite store of 300 synthetic incidents."""
     s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     s.migrate()
     s.upsert_many(synth_incidents(300, seed=5), user="tests")
-    try:
-        in_process = BUILD(s)
-        monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
-        assert_same_snapshot(BUILD(s), in_process)
-        # The file a cold start reads back is the same too.
-        path = snap.write_snapshot(BUILD(s), tmp_path / "child.arrow")
-        assert_same_snapshot(snap.read_snapshot(path), in_process)
-    finally:
-        s.dispose()
+    yield s
+    s.dispose()
+
+
+def test_the_child_process_and_the_rows_in_process_give_the_same_snapshot(sqlite_store, tmp_path, monkeypatch):
+    from tests.geo.storage.test_snapshot import assert_same_snapshot
+
+    s = sqlite_store
+    in_process = BUILD(s)
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    assert_same_snapshot(BUILD(s), in_process)
+    # The file a cold start reads back is the same too.
+    path = snap.write_snapshot(BUILD(s), tmp_path / "child.arrow")
+    assert_same_snapshot(snap.read_snapshot(path), in_process)
 
 
 def kinds(frame: pd.DataFrame) -> dict:
@@ -216,50 +221,43 @@ def test_a_locked_or_missing_store_is_a_store_error(tmp_path, monkeypatch):
         BUILD(Store(f"sqlite:///{path}"))
 
 
-def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_for_it_on_first_use(tmp_path, monkeypatch):
+def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_on_first_use(
+    sqlite_store, tmp_path, monkeypatch
+):
     """The child reads the sources text after the rest (the first page needs none of it); using it waits."""
     from tests.geo.storage.test_snapshot import assert_same_snapshot
 
-    s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    s.migrate()
-    s.upsert_many(synth_incidents(300, seed=6), user="tests")
-    try:
-        in_process = BUILD(s)
-        assert in_process.text_ready  # a small store: read at once
-        monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
-        searched, written = BUILD(s), BUILD(s)
-        assert not searched.text_ready and not written.text_ready
-        needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
-        hits = searched.text_hits(needle)
-        assert searched.text_ready
-        np.testing.assert_array_equal(hits, in_process.text_hits(needle))
-        assert 0 < hits.sum() < len(hits)
-        # Writing the file waits for it too; the patch after a write reads it (and the rows stay right).
-        path = snap.write_snapshot(written, tmp_path / "s.arrow")
-        assert_same_snapshot(snap.read_snapshot(path), in_process)
-        s.soft_delete(str(in_process.frame["id"].iloc[3]), user="tests")
-        assert_same_snapshot(snap.refresh(s, BUILD(s)), snap.refresh(s, in_process))
-        # A version stamp alone (no incident changed) does not wait for the text.
-        bumped = BUILD(s).with_version("x:1")
-        assert not bumped.text_ready
-        assert bumped.source_text.to_pylist() == BUILD(s).source_text.to_pylist()
-    finally:
-        s.dispose()
+    s = sqlite_store
+    in_process = BUILD(s)
+    assert in_process.text_ready  # a small store: read at once
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    searched, written = BUILD(s), BUILD(s)
+    assert not searched.text_ready and not written.text_ready
+    needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
+    hits = searched.text_hits(needle)
+    assert searched.text_ready
+    np.testing.assert_array_equal(hits, in_process.text_hits(needle))
+    assert 0 < hits.sum() < len(hits)
+    # Writing the file waits for it too; the patch after a write reads it (and the rows stay right).
+    path = snap.write_snapshot(written, tmp_path / "s.arrow")
+    assert_same_snapshot(snap.read_snapshot(path), in_process)
+    s.soft_delete(str(in_process.frame["id"].iloc[3]), user="tests")
+    assert_same_snapshot(snap.refresh(s, BUILD(s)), snap.refresh(s, in_process))
+    # A version stamp alone (no incident changed) does not wait for the text.
+    bumped = BUILD(s).with_version("x:1")
+    assert not bumped.text_ready
+    assert bumped.source_text.to_pylist() == BUILD(s).source_text.to_pylist()
 
 
 @pytest.fixture
-def child_store(tmp_path, monkeypatch):
+def child_store(sqlite_store, monkeypatch):
     monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
-    s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    s.migrate()
-    s.upsert_many(synth_incidents(20, seed=7), user="tests")
-    yield s
-    s.dispose()
+    return sqlite_store
 
 
 def test_a_later_query_that_fails_is_a_store_error_when_used_and_the_first_tables_stand(child_store):
     meta, (first, later) = columnar.read_tables(child_store, ["SELECT id FROM incidents"], later=["SELECT nope FROM x"])
-    assert first.num_rows == 20 and meta["data_version"]
+    assert first.num_rows == 300 and meta["data_version"]
     for _ in range(2):  # kept, raised to every caller
         with pytest.raises(StoreError, match="reading the incidents"):
             later.get()
@@ -277,7 +275,7 @@ def test_later_tables_never_asked_for_leave_no_child_folder(child_store, tmp_pat
     del later
     gc.collect()
     assert not list(folder.iterdir())
-    assert first.num_rows == 20  # mapped: readable after its folder went
+    assert first.num_rows == 300  # mapped: readable after its folder went
     _, (_, later) = columnar.read_tables(child_store, ["SELECT 1"], later=["SELECT 2 AS two"])
     assert later.get().column("two").to_pylist() == [2]
     assert not list(folder.iterdir())  # gone once every later table is mapped
