@@ -1102,19 +1102,39 @@ def read_snapshot(path: str | Path, *, version: str | None = None) -> Snapshot:
     column = table.column(_SOURCE_TEXT)
     text = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     checked = Later(lambda: _checked_text(source, start, stop, text_crc, text, path.name))
-    frame = table.select(list(LIGHT_COLUMNS)).to_pandas()
-    for name in LIGHT_COLUMNS:  # pandas metadata restores most dtypes; hold the rest to the contract
-        dtype = frame[name].dtype
-        if name in _FIGURES and str(dtype) != "Int64":
-            frame[name] = frame[name].astype("Int64")
-        elif isinstance(dtype, pd.StringDtype) and dtype != _STR:
-            frame[name] = frame[name].astype(_STR)
+    frame = _frame_from_file(table)
     return Snapshot(
         version=found,
         frame=frame,
         rowid=None if (len(rowid) and rowid[0] < 0) else np.ascontiguousarray(rowid, dtype=np.int64),
         source_text=checked,
     )
+
+
+def _frame_from_file(table: pa.Table) -> pd.DataFrame:
+    """The light frame from a snapshot file's columns, in the dtypes a build gives.
+
+    Column by column rather than ``Table.to_pandas``: its first call in a process parses
+    the pandas metadata and converts through general paths (~0.05-0.1 s of a cold start at
+    a million rows, against ~0.03 s here, where the codes and numbers stay where they are).
+    """
+    data: dict[str, Any] = {}
+    for name in LIGHT_COLUMNS:
+        array = _one_array(table.column(name))
+        if pa.types.is_dictionary(array.type):
+            indices = array.indices
+            codes = (indices.fill_null(-1) if indices.null_count else indices).to_numpy(zero_copy_only=False)
+            categories = pd.Index(array.dictionary.cast(pa.large_string()).to_pandas(), dtype=_STR)
+            data[name] = pd.Categorical.from_codes(codes, categories=categories, validate=False)
+        elif pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            data[name] = _strings(array).array
+        elif name in _FIGURES:
+            values = (array.fill_null(0) if array.null_count else array).to_numpy(zero_copy_only=False)
+            missing = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            data[name] = pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), missing)
+        else:
+            data[name] = array.to_numpy(zero_copy_only=False)
+    return pd.DataFrame(data, columns=list(LIGHT_COLUMNS), copy=False)
 
 
 def load(
