@@ -43,7 +43,6 @@ outlet, URL, title and evidence rather than their JSON text (so "null" or
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import mmap
