@@ -2,10 +2,12 @@
 
     python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--repeat 3] [--keep DIR]
     python benchmarks/bench_scale.py --sizes 1000000 --keep DIR --reuse --cold-only 7
+    python benchmarks/bench_scale.py --sizes 1000000 --keep DIR --reuse --first-only 3
 
 ``--reuse`` keeps a store already in ``--keep DIR`` (built there by an earlier run) instead of
 making it again (~70 s at 1M); ``--cold-only N`` then times only N cold starts (building the
-snapshot first if its file is missing) and prints each one, its median and worst.
+snapshot first if its file is missing) and prints each one, its median and worst;
+``--first-only N`` times only N first starts (the snapshot files removed before each).
 
 For each size, synthetic incidents (:func:`geo.testing.synth.synth_frame`) are written
 into a fresh SQLite store under /tmp, then the app is measured in *new
@@ -172,6 +174,7 @@ def child(args: argparse.Namespace) -> dict:
     components = _component_scan()
     out["component_scan_s"] = time.perf_counter() - start
     at = _app_test(AppTest, components)
+    _watch_reads()
     cpu = _cpu_s()
     out["first_page_s"] = run(at)  # open store + snapshot (read, or built) + first page with the map
     out["first_page_cpu_s"] = _cpu_s() - cpu  # this process and the snapshot's reading child, if any
@@ -234,9 +237,57 @@ def _app_test(app_test, components):
 
 
 def _cpu_s() -> float:
-    """CPU seconds of this process and its finished children (the machine may be shared: wall time lies)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    """CPU seconds of this process, and of its children up to the end of the snapshot's read (if any)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime + (_CHILDREN_AT_READ[-1] if _CHILDREN_AT_READ else _children_cpu_s())
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds of this process's children: the finished ones and what running ones used so far."""
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done.ru_utime + done.ru_stime + _running_children_cpu_s()
+
+
+_CHILDREN_AT_READ: list[float] = []
+
+
+def _watch_reads() -> None:
+    """Note the children's CPU when the snapshot's read returns.
+
+    The reading child may go on after it (it reads the sources text after handing the
+    rest over, at lower priority): what it does then is not the first page's work.
+    """
+    from geo.storage import columnar
+
+    real = columnar.read_tables
+
+    def read_tables(*args, **kwargs):
+        result = real(*args, **kwargs)
+        _CHILDREN_AT_READ.append(_children_cpu_s())
+        return result
+
+    columnar.read_tables = read_tables
+
+
+def _running_children_cpu_s() -> float:
+    """CPU seconds used so far by this process's running children (Linux /proc; 0 elsewhere)."""
+    total = 0
+    try:
+        tasks = list(Path("/proc/self/task").iterdir())
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            pids = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _after_writes(at, run) -> dict:
@@ -386,13 +437,18 @@ def _reused(n: int, folder: Path) -> dict | None:
     return {"db": str(path), "synth_s": float("nan"), "bulk_s": float("nan")}
 
 
-def _cold_starts(n: int, made: dict, cache: Path, times: int) -> None:
-    """``times`` new app processes with the snapshot file present: each one's imports and first page."""
-    if not list(cache.glob("snapshots/*.arrow")):
-        first = spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True)
-        print(f"{n:,}: snapshot built (first start {first['first_page_s']:.2f} s)")
-    runs = [spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True) for _ in range(times)]
-    print(f"\n{n:,} incidents, {times} cold starts (load average {os.getloadavg()[0]:.1f} at the end)")
+def _cold_starts(n: int, made: dict, cache: Path, times: int, *, first: bool = False) -> None:
+    """``times`` new app processes with the snapshot file present (``first``: removed before each one)."""
+    if not first and not list(cache.glob("snapshots/*.arrow")):
+        built = spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True)
+        print(f"{n:,}: snapshot built (first start {built['first_page_s']:.2f} s)")
+    runs = []
+    for _ in range(times):
+        for p in cache.glob("snapshots/*") if first else ():
+            p.unlink()
+        runs.append(spawn(made["db"], str(cache), repeat=1, naive=False, only_first=True))
+    kind = "first starts (snapshot built)" if first else "cold starts"
+    print(f"\n{n:,} incidents, {times} {kind} (load average {os.getloadavg()[0]:.1f} at the end)")
     print("  page s (cpu) | imports s (cpu) | component scan s | process s (interpreter start to exit)")
     for r in runs:
         print(f"  {r['first_page_s']:.2f} ({r['first_page_cpu_s']:.2f}) | {r['import_s']:.2f} ({r['import_cpu_s']:.2f})"
@@ -417,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", metavar="DIR", help="keep the stores and snapshots in DIR (default: a temp dir)")
     parser.add_argument("--reuse", action="store_true", help="use a store already in --keep DIR, if there")
     parser.add_argument("--cold-only", type=int, metavar="N", help="time only N cold starts per size")
+    parser.add_argument("--first-only", type=int, metavar="N", help="time only N first starts per size")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -438,8 +495,8 @@ def main(argv: list[str] | None = None) -> int:
             made = _reused(n, folder) if args.reuse else None
             made = made or make_store(n, folder, upsert=n <= UPSERT_MAX)
             cache = folder / f"cache-{n}"
-            if args.cold_only:
-                _cold_starts(n, made, cache, args.cold_only)
+            if args.cold_only or args.first_only:
+                _cold_starts(n, made, cache, args.cold_only or args.first_only, first=not args.cold_only)
                 continue
             for p in cache.glob("snapshots/*"):
                 p.unlink()

@@ -67,7 +67,15 @@ def _through_the_page_menu() -> None:
     st.stop()
 
 
-def page_setup(title: str, *, icon: str = "🗺️", layout: str = "wide") -> None:
+# The map emoji as the SVG Streamlit's browser code makes of an emoji favicon, given as that data URL:
+# an emoji makes Streamlit load its emoji table to recognise it (~0.03 s of every cold start).
+FAVICON = "data:image/svg+xml," + quote(
+    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>🗺️</text></svg>",
+    safe=" '=:/.",
+)
+
+
+def page_setup(title: str, *, icon: str = FAVICON, layout: str = "wide") -> None:
     """Page config plus the app-wide set-up (local Leaflet files in place, the app-wide style sheet)."""
     _through_the_page_menu()
     st.set_page_config(page_title=f"{title} · Incident Atlas", page_icon=icon, layout=layout)

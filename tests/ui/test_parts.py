@@ -508,3 +508,18 @@ def test_with_natural_earth_cached_the_map_and_point_checks_import_no_geopandas(
 
     assert run()[0] == "True"  # the first start reads the shapefile (and caches it)
     assert run() == ["True"]  # a cold start: nothing from the geometry stack but shapely
+
+
+def test_the_favicon_is_the_map_emoji_as_streamlit_draws_it_without_its_emoji_table():
+    """Streamlit's browser code draws an emoji favicon as this SVG; given as ASCII, the server passes it on
+    as it is without loading its emoji table (string_util.is_emoji skips ASCII)."""
+    from urllib.parse import unquote
+
+    from streamlit.commands.page_config import _get_favicon_string
+
+    assert common.FAVICON.isascii()
+    assert _get_favicon_string(common.FAVICON) == common.FAVICON
+    svg = unquote(common.FAVICON.removeprefix("data:image/svg+xml,"))
+    assert svg == (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>🗺️</text></svg>"
+    )

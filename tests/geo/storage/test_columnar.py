@@ -113,21 +113,26 @@ def test_the_arrow_build_equals_the_store_frame_value_for_value(awkward):
     assert built.source_text.to_pylist() == [texts[i] for i in plain["id"]]
 
 
-def test_the_child_process_and_the_rows_in_process_give_the_same_snapshot(tmp_path, monkeypatch):
-    from tests.geo.storage.test_snapshot import assert_same_snapshot
-
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A SQLite store of 300 synthetic incidents."""
     s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     s.migrate()
     s.upsert_many(synth_incidents(300, seed=5), user="tests")
-    try:
-        in_process = BUILD(s)
-        monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
-        assert_same_snapshot(BUILD(s), in_process)
-        # The file a cold start reads back is the same too.
-        path = snap.write_snapshot(BUILD(s), tmp_path / "child.arrow")
-        assert_same_snapshot(snap.read_snapshot(path), in_process)
-    finally:
-        s.dispose()
+    yield s
+    s.dispose()
+
+
+def test_the_child_process_and_the_rows_in_process_give_the_same_snapshot(sqlite_store, tmp_path, monkeypatch):
+    from tests.geo.storage.test_snapshot import assert_same_snapshot
+
+    s = sqlite_store
+    in_process = BUILD(s)
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    assert_same_snapshot(BUILD(s), in_process)
+    # The file a cold start reads back is the same too.
+    path = snap.write_snapshot(BUILD(s), tmp_path / "child.arrow")
+    assert_same_snapshot(snap.read_snapshot(path), in_process)
 
 
 def kinds(frame: pd.DataFrame) -> dict:
@@ -159,12 +164,12 @@ def test_the_version_is_read_in_the_same_transaction_as_the_rows(store_url, monk
         before_version, before = s.version(), s.frame().drop(columns="sources")
         real = columnar.read_tables
 
-        def write_first(store, queries):
+        def write_first(store, queries, later=()):
             def written_then(sql):
                 s.upsert_many(synth_incidents(5, seed=99), user="tests")
                 return sql
 
-            return real(store, (written_then(sql) for sql in queries))
+            return real(store, (written_then(sql) for sql in queries), later)
 
         monkeypatch.setattr(columnar, "read_tables", write_first)
         built = BUILD(s)
@@ -197,6 +202,8 @@ def test_the_child_reads_rows_and_version_of_one_moment_while_writes_land(tmp_pa
             built = BUILD(s)
             version = int(built.version.rpartition(":")[2])
             assert len(built) == base_count + (version - base_version)
+            # The sources text, read after the build returned, is of the same moment: the same rows.
+            assert len(built.source_text) == len(built)
     finally:
         stop.set()
         thread.join()
@@ -212,3 +219,63 @@ def test_a_locked_or_missing_store_is_a_store_error(tmp_path, monkeypatch):
     path.write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="reading the incidents"):
         BUILD(Store(f"sqlite:///{path}"))
+
+
+def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_on_first_use(
+    sqlite_store, tmp_path, monkeypatch
+):
+    """The child reads the sources text after the rest (the first page needs none of it); using it waits."""
+    from tests.geo.storage.test_snapshot import assert_same_snapshot
+
+    s = sqlite_store
+    in_process = BUILD(s)
+    assert in_process.text_ready  # a small store: read at once
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    searched, written = BUILD(s), BUILD(s)
+    assert not searched.text_ready and not written.text_ready
+    needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
+    hits = searched.text_hits(needle)
+    assert searched.text_ready
+    np.testing.assert_array_equal(hits, in_process.text_hits(needle))
+    assert 0 < hits.sum() < len(hits)
+    # Writing the file waits for it too; the patch after a write reads it (and the rows stay right).
+    path = snap.write_snapshot(written, tmp_path / "s.arrow")
+    assert_same_snapshot(snap.read_snapshot(path), in_process)
+    s.soft_delete(str(in_process.frame["id"].iloc[3]), user="tests")
+    assert_same_snapshot(snap.refresh(s, BUILD(s)), snap.refresh(s, in_process))
+    # A version stamp alone (no incident changed) does not wait for the text.
+    bumped = BUILD(s).with_version("x:1")
+    assert not bumped.text_ready
+    assert bumped.source_text.to_pylist() == BUILD(s).source_text.to_pylist()
+
+
+@pytest.fixture
+def child_store(sqlite_store, monkeypatch):
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    return sqlite_store
+
+
+def test_a_later_query_that_fails_is_a_store_error_when_used_and_the_first_tables_stand(child_store):
+    meta, (first, later) = columnar.read_tables(child_store, ["SELECT id FROM incidents"], later=["SELECT nope FROM x"])
+    assert first.num_rows == 300 and meta["data_version"]
+    for _ in range(2):  # kept, raised to every caller
+        with pytest.raises(StoreError, match="reading the incidents"):
+            later.get()
+
+
+def test_later_tables_never_asked_for_leave_no_child_folder(child_store, tmp_path, monkeypatch):
+    import gc
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    _, (first, later) = columnar.read_tables(child_store, ["SELECT id FROM incidents"], later=["SELECT 1"])
+    assert list(folder.iterdir())  # the child's folder, while its later table may be asked for
+    del later
+    gc.collect()
+    assert not list(folder.iterdir())
+    assert first.num_rows == 300  # mapped: readable after its folder went
+    _, (_, later) = columnar.read_tables(child_store, ["SELECT 1"], later=["SELECT 2 AS two"])
+    assert later.get().column("two").to_pylist() == [2]
+    assert not list(folder.iterdir())  # gone once every later table is mapped

@@ -627,3 +627,68 @@ def test_the_system_pool_is_restored_only_when_the_last_thread_leaves():
     with pytest.raises(RuntimeError), snap._system_pool():
         raise RuntimeError("a failed build")
     assert pa.default_memory_pool().backend_name == default
+
+
+@pytest.mark.parametrize("low, high", [(18_000, 18_400), (-40_000, -39_990), (-20_000, 20_000), (0, 1)])
+def test_the_day_order_is_a_stable_sort_whatever_the_span(low, high):
+    """16-bit keys when the days span little (radix sort), 64-bit otherwise: the same stable order."""
+    days = np.random.default_rng(3).integers(low, high + 1, 5_000).astype(np.int64)
+    np.testing.assert_array_equal(snap._stable_argsort(days), np.argsort(days, kind="stable"))
+
+
+def _flip(path, at: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _text_bytes(path) -> tuple[int, int]:
+    """Where the snapshot file's trailer says the sources text lies."""
+    data = path.read_bytes()
+    _, _, start, stop = snap._TRAILER_LAYOUT.unpack(data[-snap._TRAILER : -len(snap._TRAILER_MAGIC)])
+    return start, stop
+
+
+def test_a_snapshot_file_checks_its_sources_text_on_first_use_and_the_rest_when_read(store, cache):
+    built = snap.load(store, cache)
+    path = snap.snapshot_path(cache, store.url, built.version)
+    start, stop = _text_bytes(path)
+    assert 0 < start < stop < path.stat().st_size
+    text = "".join(built.source_text.to_pylist()).encode()  # Arrow keeps the values end to end
+    assert text[:200] in path.read_bytes()[start:stop]  # the run the trailer names holds the text
+    good = path.read_bytes()
+    _flip(path, start - 1)  # just before it: the file is refused when read
+    with pytest.raises(ValueError, match="checksum"):
+        snap.read_snapshot(path)
+    path.write_bytes(good)
+    _flip(path, stop - 1)  # inside it: read, and refused when the text is used
+    read = snap.read_snapshot(path)
+    pd.testing.assert_frame_equal(plain(read), plain(built))
+    assert not read.text_ready
+    with pytest.raises(ValueError, match="sources text"):
+        read.source_text
+
+
+def test_a_corrupt_sources_text_is_read_from_the_store_and_its_file_rebuilt(store, cache, builds):
+    built = snap.load(store, cache)
+    path = snap.snapshot_path(cache, store.url, built.version)
+    start, stop = _text_bytes(path)
+    _flip(path, (start + stop) // 2)
+    builds.clear()
+    loaded = snap.load(store, cache)  # the cold start: the rest checks out
+    assert builds == [] and not loaded.text_ready
+    needle = built.source_text[5].as_py().split("\n")[1].lower()  # a URL
+    np.testing.assert_array_equal(loaded.text_hits(needle), built.text_hits(needle))
+    assert loaded.source_text.to_pylist() == built.source_text.to_pylist()
+    assert not path.exists()  # so the next start builds a good one
+    again = snap.load(store, cache)
+    assert builds == [store]
+    assert snap.read_snapshot(path).source_text.to_pylist() == again.source_text.to_pylist()
+
+
+def test_text_in_several_record_batches_is_checked_with_the_rest(tmp_path):
+    table = pa.table({"x": [1, 2, 3], snap._SOURCE_TEXT: pa.array(["a", "b", "c"], pa.large_string())})
+    path = tmp_path / "t.arrow"
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=2)
+    assert snap._text_region(path, path.stat().st_size) == (0, 0)
