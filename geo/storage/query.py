@@ -17,11 +17,13 @@ that of one chunk whatever the store holds. The sources come with their rows
 (``incidents.sources_json``, the store's denormalised copy), so there is no
 second query per chunk.
 
-:func:`iter_encoded` is the fast path of the GeoJSON and CSV exports: the
-database itself writes each passing incident as its GeoJSON Feature text
-(:func:`feature_sql`: SQLite's ``printf``/``json_quote``, PostgreSQL's
-``to_json``) or CSV line (:func:`csv_row_sql`), so Python only joins and writes bytes. The text means exactly
-what :func:`geo.formats.export.write_export` makes of a :class:`Chunk`: the same
+:func:`iter_encoded` is the fast path of the GeoJSON and CSV exports. On SQLite
+the database itself writes each passing incident as its GeoJSON Feature text
+(:func:`feature_sql`: ``printf``, ``json_object``/``json_quote``) or CSV line
+(:func:`csv_row_sql`), so Python only joins and writes bytes. On PostgreSQL the
+rows come as Arrow columns through ADBC (``COPY … (FORMAT binary)``, :func:`_pg_batches`)
+and :mod:`geo.formats.export_arrow` writes them, column by column. Either way the
+text is exactly what :func:`geo.formats.export.write_export` makes of a :class:`Chunk`: the same
 members in the same order, coordinates rounded to
 :data:`~geo.formats.export.COORDINATE_DECIMALS` decimals, ``lat``/``lon``
 properties in full (the shortest text that reads back as the same float, or 17
@@ -153,24 +155,12 @@ class RowSql:
     text: str
 
 
-def feature_sql(dialect: str) -> RowSql:
-    """One incident's GeoJSON Feature text as SQL, for ``dialect``."""
-    if dialect == "sqlite":
-        return _sqlite_feature()
-    values = [_member_sql(name, sqlite=False) for name in FIELDS]
-    lon, lat = (_pg_float(f"round({axis}::numeric, {COORDINATE_DECIMALS})::float8") for axis in ("lon", "lat"))
-    parts = ["""'{"type":"Feature","geometry":{"type":"Point","coordinates":['""", lon, "','", lat, """']},"properties":{'"""]
-    for i, (name, value) in enumerate(zip(FIELDS, values)):
-        parts += [f"""'{"," if i else ""}"{name}":'""", value]
-    parts.append("""'}}'""")
-    return RowSql("concat(" + ", ".join(parts) + ")")
-
-
 _FEATURE_HEAD = '{"type":"Feature","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{'
 
 
-def _sqlite_feature() -> RowSql:
-    """SQLite's Feature text: a short way for the usual incident, the exact member by member way for the rest.
+def feature_sql() -> RowSql:
+    """One incident's GeoJSON Feature text as SQLite SQL: a short way for the usual incident, the exact
+    member by member way for the rest.
 
     The usual incident has coordinates of at most
     :data:`~geo.formats.export.COORDINATE_DECIMALS` decimals (:func:`_sqlite_decimals`:
@@ -185,7 +175,7 @@ def _sqlite_feature() -> RowSql:
     appended by the printf that writes the whole feature.
     """
     axes = ("lon", "lat")
-    exact = [_member_sql(name, sqlite=True) for name in FIELDS]
+    exact = [_member_sql(name) for name in FIELDS]
     coordinates = [f"printf('%!.15g', round({axis}, {COORDINATE_DECIMALS}))" for axis in axes]
     template = _FEATURE_HEAD + ",".join(f'"{name}":%s' for name in FIELDS) + "}}"
     exact_text = f"printf('{template}', {', '.join([*coordinates, *exact])})"
@@ -206,7 +196,7 @@ def _sqlite_feature() -> RowSql:
         assert properties[i : i + 2] == ["lat", "lon"]
         short = head + '%s,"lat":%!.15g,"lon":%!.15g,%s,"sources":%s,"status":%s}}'
         values = ["lon", "lat", members(properties[:i]), "lat", "lon", f"ltrim({members(properties[i + 2:])}, '{{')"]
-    short_text = f"printf('{short}', {', '.join([*values, 'sources_json', _member_sql('status', sqlite=True)])})"
+    short_text = f"printf('{short}', {', '.join([*values, 'sources_json', _member_sql('status')])})"
     usual = " AND ".join(_sqlite_decimals(axis) for axis in axes)
     return RowSql(f"CASE WHEN {usual} THEN {short_text} ELSE {exact_text} END")
 
@@ -214,7 +204,7 @@ def _sqlite_feature() -> RowSql:
 def _json_member(name: str) -> str:
     """A property as ``json_object`` takes it: the column (it escapes text), ``intercepted`` as JSON true/false."""
     if name == "intercepted":
-        return f"json({_member_sql(name, sqlite=True)})"  # JSON text: json_object writes it as it is
+        return f"json({_member_sql(name)})"  # JSON text: json_object writes it as it is
     return name
 
 
@@ -236,21 +226,17 @@ def _sqlite_json_floats() -> bool:
         con.close()
 
 
-def _member_sql(name: str, *, sqlite: bool) -> str:
+def _member_sql(name: str) -> str:
     """The JSON text of one property of :func:`feature_sql` (text escaped by the database, NULL as null)."""
     if name == "sources":
         return "sources_json"
     if name == "intercepted":
         return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
     if name in _INT_FIELDS:
-        return f"coalesce({name}, 'null')" if sqlite else f"coalesce({name}::text, 'null')"
+        return f"coalesce({name}, 'null')"
     if name in ("lat", "lon"):
-        return _sqlite_float(name) if sqlite else _pg_float(name)
-    if sqlite:
-        return f"json_quote({name})"  # text and ISO dates
-    if name == "date":
-        return "'\"' || to_char(date, 'YYYY-MM-DD') || '\"'"
-    return f"coalesce(to_json({name})::text, 'null')"
+        return _sqlite_float(name)
+    return f"json_quote({name})"  # text and ISO dates
 
 
 def _sqlite_float(column: str) -> str:
@@ -289,8 +275,8 @@ def _sqlite_decimals(column: str) -> str:
     )
 
 
-def csv_row_sql(dialect: str = "sqlite", *, carriage_returns: bool = True) -> str:
-    """The expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
+def csv_row_sql(*, carriage_returns: bool = True) -> str:
+    """The SQLite expression (over ``incidents``) of one incident's line of the CSV export, without its line end.
 
     The line :func:`geo.formats.export.write_export` writes for a :class:`Chunk`
     (Python's ``csv`` module, ``\\n`` line ends): text cells guarded against
@@ -298,20 +284,19 @@ def csv_row_sql(dialect: str = "sqlite", *, carriage_returns: bool = True) -> st
     double quote or a newline (its quotes doubled), and every cell of a line quoted
     when one holds a carriage return (:class:`geo.formats.csvio.CsvWriter`);
     ``true``/``false``, floats as Python writes them, NULL as an empty cell.
-    ``dialect`` is ``"sqlite"`` or ``"postgresql"`` (whose session needs ``extra_float_digits`` > 0).
 
     ``carriage_returns=False`` leaves out that last rule (and its check of every
     cell of every line): exact for lines without a CR, which the minimal line
     then shows by holding none.
     """
-    sql = _CsvSql(dialect == "sqlite")
+    sql = _CsvSql()
     values = {name: sql.value(name) for name in FIELDS}
     texts = [name for name in FIELDS if name in (*TEXT_FIELDS, "sources", "date")]
     minimal = [sql.quoted(name, values[name]) if name in texts else values[name] for name in FIELDS]
     line = sql.join(minimal, ",")
     if not carriage_returns:
         return line
-    quoted = [f"""replace(coalesce({sql.text(values[name])}, ''), '"', '""')""" for name in FIELDS]
+    quoted = [f"""replace(coalesce({values[name]}, ''), '"', '""')""" for name in FIELDS]
     has_cr = " OR ".join(sql.holds(sql.column(name), "13") for name in texts)
     all_quoted = sql.join(quoted, '","', before='"', after='"')
     return f"CASE WHEN {has_cr} THEN {all_quoted} ELSE {line} END"
@@ -322,34 +307,27 @@ _FORMULA_CODES = "9, 13, 43, 45, 61, 64"  # tab, CR, + - = @: what geo.formats.e
 
 @dataclass(frozen=True)
 class _CsvSql:
-    """The parts of :func:`csv_row_sql` in SQLite's or PostgreSQL's words."""
-
-    sqlite: bool
+    """The parts of :func:`csv_row_sql` in SQLite's words."""
 
     def column(self, name: str) -> str:
         """The column's text as stored (the sources' JSON text, the ISO date)."""
-        if name == "sources":
-            return "sources_json"
-        return "to_char(date, 'YYYY-MM-DD')" if name == "date" and not self.sqlite else name
+        return "sources_json" if name == "sources" else name
 
     def value(self, name: str) -> str:
         """A cell's text before CSV quoting (NULL for an empty cell), as geo.formats.export's _csv_columns makes it."""
         if name == "intercepted":
             return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
         if name in ("lat", "lon"):
-            return _sqlite_float(name) if self.sqlite else _pg_float(name)
+            return _sqlite_float(name)
         column = self.column(name)
         if name in TEXT_FIELDS:
-            first = f"unicode({column})" if self.sqlite else f"ascii({column})"
+            first = f"unicode({column})"
             return f"CASE WHEN {first} IN ({_FORMULA_CODES}) THEN '''' || {column} ELSE {column} END"
         return column  # sources' JSON text, whole numbers
 
-    def text(self, value: str) -> str:
-        return value if self.sqlite else f"({value})::text"
-
     def holds(self, column: str, code: str) -> str:
         """Whether ``column`` holds the character numbered ``code``."""
-        return f"instr({column}, char({code}))" if self.sqlite else f"strpos({column}, chr({code})) > 0"
+        return f"instr({column}, char({code}))"
 
     def quoted(self, name: str, value: str) -> str:
         """``value`` in double quotes (its own doubled) when it holds a comma, a double quote or a newline.
@@ -361,18 +339,7 @@ class _CsvSql:
 
     def join(self, cells: list[str], between: str, *, before: str = "", after: str = "") -> str:
         """The cells' texts (NULL as nothing) with ``between`` between them, in one call."""
-        if self.sqlite:
-            return f"printf('{before}{between.join(['%s'] * len(cells))}{after}', {', '.join(cells)})"
-        parts = [f"'{before}'"] if before else []
-        for i, cell in enumerate(cells):
-            parts += [f"'{between}'", cell] if i else [cell]
-        parts += [f"'{after}'"] if after else []
-        return f"concat({', '.join(parts)})"
-
-
-def _pg_float(expr: str) -> str:
-    """PostgreSQL float8 as JSON (extra_float_digits > 0: its shortest exact text); "33" made "33.0", as Python writes."""
-    return f"CASE WHEN {expr} = trunc({expr}) THEN trunc({expr})::bigint::text || '.0' ELSE ({expr})::text END"
+        return f"printf('{before}{between.join(['%s'] * len(cells))}{after}', {', '.join(cells)})"
 
 
 def iter_encoded(
@@ -393,7 +360,7 @@ def iter_encoded(
         if fmt == "csv":
             encoding = _Encoding(RowSql(csv_row_sql(carriage_returns=False)), separator, if_cr=RowSql(csv_row_sql()))
         else:
-            encoding = _Encoding(feature_sql("sqlite"), separator)
+            encoding = _Encoding(feature_sql(), separator)
         yield from _sqlite_encoded(store, filters, encoding, rows, _workers() if workers is None else workers)
         return
     from geo.formats.export_arrow import encode_batch  # numpy and pyarrow: not loaded for SQLite's export
