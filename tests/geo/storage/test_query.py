@@ -376,3 +376,12 @@ def test_read_ahead_raises_what_its_iterator_raised_and_stops_its_thread():
             got.append(item)
     assert got == [1, 2]
     assert not [t for t in threading.enumerate() if t.name == "geo-export-read"]
+
+
+def test_a_failing_postgresql_read_is_a_store_error(quoted, monkeypatch):
+    if not is_postgres(quoted):
+        pytest.skip("PostgreSQL's reader")
+    monkeypatch.setattr(query, "_pg_sql", lambda _query: "SELECT no_such_column FROM incidents")
+    with pytest.raises(StoreError, match="reading the incidents failed.*no_such_column"):
+        next(iter_encoded(quoted, Filters()))
+    assert not [t for t in threading.enumerate() if t.name == "geo-export-read"]
