@@ -9,7 +9,11 @@ SQLite file (kept and reused with ``--keep``) and, with ``--postgres``, into a
 schema of that database (reused when it holds the same count). Then each export
 runs as its own process, the way a user runs it, and prints:
 
-* wall time, peak resident memory of that process (``ru_maxrss``), incidents/s, file size
+* wall time, CPU seconds and peak resident memory of that process, incidents/s, file size
+* ``server CPU``: on PostgreSQL, the CPU its backends spent meanwhile (when the server runs on
+  this machine: the postmaster's reaped children, read from ``/proc``; the export's backend and
+  any parallel workers end with it). Other clients' backends that end in the same seconds count
+  too, so on a shared server it is an upper bound.
 * ``scan``: a plain ``sqlite3`` read of every incident row, the floor for any export
 
 Cases: ``geojson`` (all), ``geojson Q1 2020`` (``--from 2020-01-01 --to 2020-03-31``),
@@ -92,16 +96,47 @@ def postgres_store(n: int, base_url: str) -> str:
         store.dispose()
 
 
-def run_export(code: Path, url: str, args: list[str], out: Path) -> dict:
-    """One ``python -m geo export`` process: wall seconds, its peak RSS, the file's size."""
+def postmaster_pid(url: str) -> int | None:
+    """The PostgreSQL postmaster's process id when it runs on this machine and /proc shows it, else None."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        parent = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        return parent if "postgres" in Path(f"/proc/{parent}/cmdline").read_text() else None
+    except (OSError, ValueError, IndexError):
+        return None
+    finally:
+        engine.dispose()
+
+
+def children_cpu(pid: int | None) -> float | None:
+    """CPU seconds of the reaped children of ``pid`` (cutime + cstime)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_export(code: Path, url: str, args: list[str], out: Path, server: int | None = None) -> dict:
+    """One ``python -m geo export`` process: wall seconds, its CPU and peak RSS, the server's CPU, the file's size."""
     env = {**os.environ, "GEO_DATABASE_URL": url, "GEO_INCIDENTS_CSV": str(out.with_suffix(".none.csv"))}
     peak = out.with_suffix(".rss")
     # GNU time reports the export's own peak (a child's ru_maxrss would count this big parent it forked from).
     # %U/%S: the export's CPU seconds, the honest figure on a shared machine where wall time swings with load.
     cmd = ["/usr/bin/time", "-f", "%M %U %S", "-o", str(peak), sys.executable, "-m", "geo", "export", *args, "-o", str(out)]
+    before = children_cpu(server)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     wall = time.perf_counter() - start
+    if server is not None:
+        time.sleep(0.3)  # the postmaster reaps the export's backend
+    after = children_cpu(server)
     err = proc.stderr.decode()
     if proc.returncode != 0:
         return {"error": err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"}
@@ -109,7 +144,11 @@ def run_export(code: Path, url: str, args: list[str], out: Path) -> dict:
     out.unlink()
     count = next((int(w) for w in err.split() if w.isdigit()), 0)
     rss, user, system = peak.read_text().split()[-3:]
-    return {"s": wall, "cpu": float(user) + float(system), "peak_mb": int(rss) / 1024, "mb": size / 1e6, "n": count}
+    server_cpu = after - before if before is not None and after is not None else None
+    return {
+        "s": wall, "cpu": float(user) + float(system), "server": server_cpu, "peak_mb": int(rss) / 1024,
+        "mb": size / 1e6, "n": count,
+    }
 
 
 def sqlite_scan(url: str) -> tuple[float, float]:
@@ -136,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     code = Path(args.code).resolve()
     print(f"code: {code}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
     head = (
-        f"{'store':<11} {'incidents':>10} {'case':<16} {'wall s':>8} {'CPU s':>7} {'peak MB':>8}"
+        f"{'store':<11} {'incidents':>10} {'case':<16} {'wall s':>8} {'CPU s':>7} {'server':>7} {'peak MB':>8}"
         f" {'feat/s':>9} {'file MB':>8} {'load':>5}"
     )
     print(head + "\n" + "-" * len(head), flush=True)
@@ -150,17 +189,19 @@ def main(argv: list[str] | None = None) -> int:
             if args.postgres and "postgresql" in args.stores:
                 stores.append(("postgresql", postgres_store(n, args.postgres)))
             for kind, url in stores:
+                server = postmaster_pid(url) if kind == "postgresql" else None
                 if kind == "sqlite":
                     wall, cpu = sqlite_scan(url)
                     print(f"{kind:<11} {n:>10,} {'(sqlite3 scan)':<16} {wall:>8.2f} {cpu:>7.2f}", flush=True)
                 for case in args.cases:
                     fmt = CASES[case][1]
-                    r = run_export(code, url, CASES[case], Path(tmp) / f"out.{fmt}")
+                    r = run_export(code, url, CASES[case], Path(tmp) / f"out.{fmt}", server)
                     if "error" in r:
                         print(f"{kind:<11} {n:>10,} {case:<16} {'-':>8} ({r['error'][:60]})", flush=True)
                         continue
                     print(
-                        f"{kind:<11} {n:>10,} {case:<16} {r['s']:>8.2f} {r['cpu']:>7.2f} {r['peak_mb']:>8,.0f}"
+                        f"{kind:<11} {n:>10,} {case:<16} {r['s']:>8.2f} {r['cpu']:>7.2f}"
+                        f" {'-' if r['server'] is None else format(r['server'], '.2f'):>7} {r['peak_mb']:>8,.0f}"
                         f" {r['n'] / r['s'] if r['n'] else 0:>9,.0f} {r['mb']:>8.1f} {os.getloadavg()[0]:>5.1f}",
                         flush=True,
                     )

@@ -3,7 +3,8 @@
 Reading: :mod:`.readfile` reads an upload or a path as text (size, encoding, binary refused), :mod:`.csvio`
 our CSV format, :mod:`.acled` an ACLED export, :mod:`.geojson_in` GeoJSON points, :mod:`.importers` tells the
 format and plans an import against the store, :mod:`.batch` converts all rows or none. Writing:
-:mod:`.export` (RFC 7946 GeoJSON, GeoJSON Lines, our CSV and GeoPackage, streamed chunk by chunk);
+:mod:`.export` (RFC 7946 GeoJSON, GeoJSON Lines, our CSV and GeoPackage, streamed chunk by chunk),
+:mod:`.export_arrow` (the same text from Arrow batches: PostgreSQL's export);
 :mod:`.replacing` publishes any written file whole or not at all.
 """
 

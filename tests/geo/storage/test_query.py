@@ -317,3 +317,71 @@ def test_this_sqlite_writes_floats_in_json_as_printf_does():
     con = sqlite3.connect(":memory:")
     for v in float_values():
         assert con.execute("SELECT json_quote(?) = printf('%!.15g', ?)", (v, v)).fetchone()[0], v
+
+
+# --- PostgreSQL: rows as Arrow batches, written by geo.formats.export_arrow ------------------------
+
+
+def is_postgres(store) -> bool:
+    return store._engine.dialect.name == "postgresql"
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "geojsonl", "csv"])
+def test_postgresql_writes_the_bytes_python_writes(tricky, fmt):
+    """Not only the same values: the same bytes (escapes, float style, quoting), batch by batch."""
+    if not is_postgres(tricky):
+        pytest.skip("SQLite writes odd floats its own way (the same values: see above)")
+    want, got = io.BytesIO(), io.BytesIO()
+    write_export(iter_chunks(tricky, Filters(), rows=128), fmt, want)
+    assert write_export(iter_encoded(tricky, Filters(), fmt=fmt, rows=128), fmt, got) == 300
+    assert got.getvalue() == want.getvalue()
+
+
+@pytest.fixture
+def quoted(store):
+    """Incidents whose text holds what a SQL literal must escape: quotes, backslashes, LIKE wildcards."""
+    frame = synth_frame(60, seed=6)
+    frame.loc[[3, 17, 40], "summary"] = ["it's here", "back\\slash 100%_ done", "O'Brien's \\ 100%"]
+    bulk_insert(store, frame)
+    return store
+
+
+@pytest.mark.parametrize("text", ["it's", "\\slash", "100%_", "o'brien's \\", "'; drop table incidents; --"])
+def test_the_encoded_export_takes_text_filters_with_quotes_and_backslashes(quoted, text):
+    """PostgreSQL's export sends its filters as literals in the SQL (COPY takes no parameters)."""
+    want = [i for chunk in iter_chunks(quoted, Filters(text=text)) for i in chunk.columns["id"]]
+    lines = b"".join(bytes(e.data) + b"\n" for e in iter_encoded(quoted, Filters(text=text), fmt="geojsonl"))
+    assert [json.loads(line)["properties"]["id"] for line in lines.splitlines()] == want
+    assert len(want) == {"it's": 1, "\\slash": 1, "100%_": 1}.get(text, len(want))
+    assert count(quoted, Filters()) == 60  # nothing was dropped
+
+
+def test_an_export_stopped_early_lets_go_of_its_reader(quoted):
+    chunks = iter_encoded(quoted, Filters(), fmt="geojson", rows=7)
+    assert len(next(chunks)) == 7
+    chunks.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("geo-export-")]
+    assert count(quoted, Filters()) == 60  # the store still answers
+
+
+def test_read_ahead_raises_what_its_iterator_raised_and_stops_its_thread():
+    def failing():
+        yield 1
+        yield 2
+        raise OSError("stream broke")
+
+    got = []
+    with pytest.raises(OSError, match="stream broke"):
+        for item in query._read_ahead(failing(), ahead=1):
+            got.append(item)
+    assert got == [1, 2]
+    assert not [t for t in threading.enumerate() if t.name == "geo-export-read"]
+
+
+def test_a_failing_postgresql_read_is_a_store_error(quoted, monkeypatch):
+    if not is_postgres(quoted):
+        pytest.skip("PostgreSQL's reader")
+    monkeypatch.setattr(query, "_pg_sql", lambda _query: "SELECT no_such_column FROM incidents")
+    with pytest.raises(StoreError, match="reading the incidents failed.*no_such_column"):
+        next(iter_encoded(quoted, Filters()))
+    assert not [t for t in threading.enumerate() if t.name == "geo-export-read"]
