@@ -33,6 +33,8 @@ text spliced in as stored.
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import functools
 import os
@@ -398,10 +400,13 @@ def _pg_batches(store: Store, filters: Filters, rows: int) -> Iterator[pa.Record
     sql = _pg_sql(sa.select(*columns).where(where(filters)).order_by(t.c.date, t.c.id))
     with store._guard("reading the incidents"):
         try:
-            for batch in _read_ahead(_adbc_batches(_libpq_uri(store._engine.url), sql), _PG_AHEAD):
-                for start in range(0, len(batch), rows):
-                    yield batch.slice(start, rows)
-                del batch  # not held while the next one is read
+            # closing(): an export stopped early stops its reader thread now, not whenever the
+            # generator happens to be collected.
+            with contextlib.closing(_read_ahead(_adbc_batches(_libpq_uri(store._engine.url), sql), _PG_AHEAD)) as read:
+                for batch in read:
+                    for start in range(0, len(batch), rows):
+                        yield batch.slice(start, rows)
+                    del batch  # not held while the next one is read
         except (adbc.Error, OSError) as exc:  # OSError: from the Arrow stream
             raise store._dbapi_error(_first_line(exc)) from exc
 

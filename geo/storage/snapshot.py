@@ -415,7 +415,7 @@ def build(store) -> Snapshot:
         if dialect == "sqlite" and text_table.done:  # read with the rest (a small store)
             text = _later_text(text_table, rowid, order)
         elif dialect == "sqlite":
-            text = Later(lambda read=rowid: _later_text(text_table, read, order))  # the rowids as read
+            text = Later(lambda read=rowid: _later_text_or_store(text_table, read, order, store))
         else:
             text = _ordered_text(table.column(_SOURCE_TEXT), order)
             table = table.drop_columns([_SOURCE_TEXT])
@@ -441,6 +441,21 @@ def _later_text(later: Later, rowid: np.ndarray, order: np.ndarray | None) -> pa
         raise RuntimeError("the sources text was read for other rows than the snapshot's")  # one transaction: never
     with _system_pool():
         return _ordered_text(table.column(_SOURCE_TEXT), order)
+
+
+def _later_text_or_store(later: Later, rowid: np.ndarray, order: np.ndarray | None, store) -> pa.Array:
+    """:func:`_later_text`; when the later read failed (the child died, a full disk), read from the store.
+
+    Without this a failed second phase stayed in the snapshot for good: every text search, and the
+    patch after every write, raised the same error until the process restarted. Rows changed in the
+    store since the build's version get their newer text: the next refresh replaces them anyway.
+    """
+    try:
+        return _later_text(later, rowid, order)
+    except Exception as exc:  # noqa: BLE001 - whatever broke the child's read, the store can answer
+        log.warning("incident snapshot: the sources text could not be read with the rest (%s); "
+                    "it is read from the store instead", exc)
+    return _store_text(store, rowid if order is None else rowid[order], None)
 
 
 def _ordered_text(column: pa.ChunkedArray, order: np.ndarray | None) -> pa.Array:
@@ -1194,6 +1209,11 @@ def _text_or_store(checked: Later, store, rowid: np.ndarray | None, ids: pd.Seri
             path.unlink()
         except OSError:
             pass
+    return _store_text(store, rowid, ids)
+
+
+def _store_text(store, rowid: np.ndarray | None, ids: pd.Series | None) -> pa.Array:
+    """The store's sources text for these rows (by ``rowid`` on SQLite, else by ``ids``), in their order."""
     engine = store._engine
     by_rowid = rowid is not None and engine.dialect.name == "sqlite"
     sql = "SELECT rowid, source_text FROM incidents" if by_rowid else "SELECT id, source_text FROM incidents"

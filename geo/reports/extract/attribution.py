@@ -279,7 +279,8 @@ HEDGE = re.compile(
 _OFFICIAL_BELIEF = re.compile(
     r"\b(?:officials|intelligence(?:\s+(?:community|agencies|officials))?|Pentagon|military|Central\s+Command|CENTCOM|"
     r"government|administration|ministry)\s+(?:\w+\s+)?(?:believes?|assess(?:es)?)\s+(?:that\s+)?(?:the\s+|both\s+)?"
-    r"(?:[\w-]+\s+)?(?:drones?|missiles?|rockets?|projectiles?|weapons?|UAVs?|munitions?)\s+(?:to\s+have\s+been|was|were|came|had\s+been)\b",
+    r"(?:[\w-]+\s+)?(?:drones?|missiles?|rockets?|projectiles?|weapons?|UAVs?|munitions?)\s+(?:to\s+have\s+been|was|were|came|had\s+been)\b"
+    r"(?!\s+(?:not|never)\b)",  # "officials believe the drone was not Iranian" ties it to no one
     re.IGNORECASE,
 )
 #: Suspicion the signs, not a person, voice: "bore the hallmarks of X", "indications point to X",

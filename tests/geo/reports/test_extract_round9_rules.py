@@ -266,3 +266,10 @@ def test_a_dated_attack_told_with_recently_is_still_an_incident(gaz):
 def test_an_official_tying_the_weapon_blames_and_a_belief_suspects(gaz, statement, kind):
     text = f"A drone struck al-Tanf on Monday. {statement}"
     assert [c.attribution for c in cands(gaz, text)] == [kind]
+
+
+def test_an_official_denying_the_weapons_origin_blames_no_one_for_it(gaz):
+    text = ("A drone struck al-Tanf on Monday. US officials believe the drone was not Iranian; "
+            "Kataib Hezbollah was likely behind the attack.")
+    # (Which actor it is stays a suspicion's question: a negated "Iranian" still names Iran, a known gap.)
+    assert [c.attribution for c in cands(gaz, text)] == ["suspected"]

@@ -249,6 +249,24 @@ def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_on_first
     assert bumped.source_text.to_pylist() == BUILD(s).source_text.to_pylist()
 
 
+def test_a_failed_later_read_of_the_sources_text_is_answered_by_the_store(sqlite_store, monkeypatch):
+    """A child that dies before the sources text (a full disk, say) must not leave a snapshot whose every
+    search, and every patch after a write, fails until the process restarts."""
+    from tests.geo.storage.test_snapshot import assert_same_snapshot
+
+    s = sqlite_store
+    in_process = BUILD(s)
+    monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
+    monkeypatch.setattr(snap, "_TEXT_SQL", "SELECT rowid, source_text FROM no_such_table")
+    broken = BUILD(s)
+    assert not broken.text_ready
+    needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
+    np.testing.assert_array_equal(broken.text_hits(needle), in_process.text_hits(needle))
+    assert broken.source_text.to_pylist() == in_process.source_text.to_pylist()
+    s.soft_delete(str(in_process.frame["id"].iloc[3]), user="tests")
+    assert_same_snapshot(snap.refresh(s, BUILD(s)), snap.refresh(s, in_process))
+
+
 @pytest.fixture
 def child_store(sqlite_store, monkeypatch):
     monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
