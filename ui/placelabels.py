@@ -158,7 +158,6 @@ class PlaceLabels(MacroElement):
                     return;
                 }
                 var size = map.getSize(), edge = map.getContainer().getBoundingClientRect();
-                // The controls (zoom, layers, legend, scale, credits) are taken: a label is never under one.
                 function rects(selector) {
                     return Array.prototype.map.call(map.getContainer().querySelectorAll(selector), function (c) {
                         var d = c.getBoundingClientRect();
