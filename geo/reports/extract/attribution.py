@@ -149,7 +149,10 @@ _MODIFIER_GAP = re.compile(r"(?:['’]s)?[\s\w.-]*")
 _SPOKE = re.compile(
     r"(?:['’]s)?(?:[\s,]+(?:[\w.'’-]+|\([^)]{0,30}\))){0,3}?[\s,]+(?:also\s+|later\s+|earlier\s+)?"
     r"(?:said|says|saying|told|tells|reported|reports|announced|announces|confirmed|confirms|stated|states|added|"
-    r"noted|disclosed|acknowledged|wrote|posted|tweeted|indicated|explained|insisted|claimed)\b"
+    r"noted|disclosed|acknowledged|wrote|posted|tweeted|indicated|explained|insisted|claimed|"
+    # A belief is said too: "US officials believe the drone was launched by X" is their view of X's
+    # attack, not a US launch (it made a US strike of its own).
+    r"believes?|believed|assess(?:es)?|assessed|suspects?|suspected|thinks?|concluded)\b"
     r"(?:\s+(?:on|in|late|early|that|,|\w+day|reporters|journalists|a\s+statement|an?\s+\w+)\b)*",
     re.IGNORECASE,
 )

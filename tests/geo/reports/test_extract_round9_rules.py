@@ -273,3 +273,12 @@ def test_an_official_denying_the_weapons_origin_blames_no_one_for_it(gaz):
             "Kataib Hezbollah was likely behind the attack.")
     # (Which actor it is stays a suspicion's question: a negated "Iranian" still names Iran, a known gap.)
     assert [c.attribution for c in cands(gaz, text)] == ["suspected"]
+
+
+# --- a belief is said: who believes is a speaker, not an attacker -------------------------------------------
+
+
+@pytest.mark.parametrize("verb", ["believe", "assess", "think", "have concluded"])
+def test_officials_who_believe_who_launched_the_drone_launched_nothing(gaz, verb):
+    text = f"A drone struck al-Tanf on Monday. US officials {verb} the drone was launched by Kataib Hezbollah."
+    assert [(c.site_id, c.actor) for c in cands(gaz, text)] == [("al-tanf", "Kataib Hezbollah")]
