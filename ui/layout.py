@@ -47,9 +47,9 @@ NARROW_PX = 640  # Streamlit stacks columns below this width
 # The details panel (with an incident in it) is at least this wide beside the map: at 1280 px its 2/7 share left the
 # heading ("Missile (ballistic or cruise)") three lines, the date split at a hyphen.
 DETAILS_MIN_PX = 300
-# What is above the map, plus a margin: Streamlit's top bar and padding, the one-line header
-# and the data's coverage under it.
-MAP_OFFSET_PX = 142
+# What is above the map, plus a margin: Streamlit's top bar and padding, the header (at 1280 px
+# the figures wrap under the title) and the data's coverage under it.
+MAP_OFFSET_PX = 158
 # At or below this width Streamlit starts with the sidebar folded, and its 60 px top bar (the
 # button that opens the sidebar) is opaque: at 768×1024 it covered the top of the title.
 COLLAPSED_PX = 768
@@ -70,6 +70,9 @@ def map_page_css() -> str:
 .st-key-{HEAD_KEY}{{row-gap:0;align-items:baseline;}}  /* the figures sit on the title's line, not above it */
 .st-key-{HEAD_KEY} h1{{font-size:1.45rem;padding:0;}}
 .st-key-{HEAD_KEY} p{{margin:0;}}
+/* Streamlit pulls Markdown's bottom up by the paragraph's margin (gone here): without this the figures' box is
+   10 px tall and, wrapped under the title (1280 px), the coverage line rode up against them */
+.st-key-{HEAD_KEY} [data-testid="stMarkdownContainer"]{{margin-bottom:0;}}
 .st-key-{COVER_KEY} p{{margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}}
 .st-key-{COVER_KEY}{{margin-top:-.6rem;}}
 {iframe}{{height:calc(100vh - {MAP_OFFSET_PX}px) !important;min-height:320px;display:block;}}
@@ -88,7 +91,6 @@ def map_page_css() -> str:
   {iframe}{{height:calc(100vh - {MAP_OFFSET_NARROW_PX}px) !important;}}
   {details}{{max-height:none;overflow:visible;}}
   .st-key-{HINT_KEY}{{display:none;}}
-  .st-key-{COVER_KEY}{{margin-top:0;}}  /* under the figures' second line, not on it */
   .st-key-{COVER_KEY} p{{white-space:normal;line-height:1.35;}}
   .st-key-{SHEET_KEY}{{position:fixed;left:0;right:0;bottom:0;z-index:999990;max-height:40vh;overflow-y:auto;
     background:var(--background-color,#fff);padding:.5rem .75rem 1rem;border-radius:12px 12px 0 0;
