@@ -8,6 +8,7 @@ the map page); these rules are the ones any page can trip over:
   marks the dates in a caption; a browser otherwise breaks a line after any hyphen);
 * a data grid's toolbar (show columns, download, search, full screen) floats above
   the grid's top edge: the grid gets that room, so it no longer covers the line above;
+* a static table's (``st.table``) cell text wraps at the table's width, not at Streamlit's 400 px;
 * below :data:`ui.layout.NARROW_PX` a data grid (one line per row, canvas-drawn: it scrolls
   sideways) gives way to a list of cards (:mod:`ui.cards`), each field whole.
 """
@@ -38,6 +39,7 @@ def app_css() -> str:
 .{NOBREAK_CLASS}{{white-space:nowrap;}}
 .{CAPTION_CLASS}{{font-size:.875rem;opacity:.6;margin:0;}}
 [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]){{margin-top:{_TOOLBAR_PX}px;}}
+[data-testid="stTable"] td [data-testid="stMarkdownContainer"]{{max-width:none;}}  /* a cell wrapped at 400 px */
 .{CARDS_CLASS} ul{{list-style:none;margin:0;padding:0;}}
 .{CARDS_CLASS} > ul > li{{border:1px solid rgba(128,128,128,.35);border-radius:8px;padding:.45rem .7rem;margin:0 0 .5rem;
   overflow-wrap:anywhere;}}

@@ -102,3 +102,21 @@ def test_on_a_phone_the_about_tables_show_every_meaning_whole(browser, bundled_a
         session.element_screenshot(session.page.locator('[data-testid="stTable"]').first, "17_about_fields_390x844")
     finally:
         session.close()
+
+
+def test_on_a_desktop_the_about_meanings_use_the_page_width(browser, bundled_app_url):
+    """Each meaning wrapped at about 400 px (Streamlit's cap on a table cell's text) in a 780 px column."""
+    session = Session(browser, bundled_app_url, viewport=(1440, 900))
+    try:
+        session.page.goto(f"{bundled_app_url}/About")
+        meaning = session.page.get_by_text("Stable identifier derived from date, place and event type")
+        meaning.wait_for(timeout=60_000)
+        session.wait_idle()
+        widths = session.page.locator('[data-testid="stTable"] td [data-testid="stMarkdownContainer"]').evaluate_all(
+            "ms => ms.map(m => m.getBoundingClientRect().width)"
+        )
+        assert max(widths) > 600, widths  # the long meanings (the event types) run to the column's width
+        assert meaning.evaluate("e => e.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(e).lineHeight)")
+        session.element_screenshot(session.page.locator('[data-testid="stTable"]').first, "20_about_fields_1440x900")
+    finally:
+        session.close()
