@@ -25,7 +25,9 @@ from ui.state import query_string
 
 __all__ = [
     "COLUMN_CONFIG",
+    "FITTED",
     "TABLE_ROWS",
+    "fitted_config",
     "incident_cards",
     "incident_table",
     "map_links",
@@ -62,6 +64,23 @@ COLUMN_CONFIG = {
     "summary": st.column_config.TextColumn("Summary", width="large"),
     "id": st.column_config.TextColumn("Id"),
 }
+
+
+# Sized from the longest value shown, not from the first rows the grid measures ("Rocket-propelled gren…" further down).
+FITTED = ("type", "location", "actor")
+_CHAR_PX, _PAD_PX, _FIT_MAX_PX = 6.5, 28, 420  # a grid cell's 14 px text, its padding; at most "large" plus a bit
+
+
+def fitted_config(rows: pd.DataFrame, config: Mapping[str, dict] = COLUMN_CONFIG) -> dict[str, dict]:
+    """``config`` with the :data:`FITTED` columns as wide as their longest value in ``rows`` (within bounds)."""
+    out = dict(config)
+    for name in FITTED:
+        if name in rows and name in out:
+            lengths = rows[name].dropna().astype(str).str.len()
+            longest = int(lengths.max()) if len(lengths) else 0
+            need = round(_PAD_PX + _CHAR_PX * max(longest, len(out[name].get("label") or "")))
+            out[name] = {**out[name], "width": min(need, _FIT_MAX_PX)}
+    return out
 
 
 def map_links(ids: pd.Series, filters: Filters, prefix: str = "") -> pd.Series:
@@ -155,7 +174,7 @@ def show_incident_table(
     rows = incident_table(shown, filters, prefix, entries)
     by_id = dict(zip(shown["id"], entries, strict=True)) if entries is not None else {}
     cards.show_grid(
-        "ia_table", rows, incident_cards(rows.head(cards.CARD_ROWS), by_id), column_config=COLUMN_CONFIG,
+        "ia_table", rows, incident_cards(rows.head(cards.CARD_ROWS), by_id), column_config=fitted_config(rows),
         hide_index=True,
         height=560, caption=caption, intro="Most recent first. Each card links to the incident on the map.",
     )  # fmt: skip

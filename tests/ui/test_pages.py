@@ -236,3 +236,15 @@ def test_team_sites_are_labelled_on_the_offline_map_like_curated_ones(open_page,
     assert '"Ain al-Asad Air Base"' in before and not label.search(before)
     add_qaraqosh(store)
     assert label.search(labels(open_page(page)))  # the next run on the same server draws its label
+
+
+def test_incidents_table_sizes_type_and_place_from_their_longest_value(run_page):
+    """The grid sized a column from its first rows: at 1440 px "Rocket-propelled gren…" and
+    "Iraq–Syria border (eastern Syria and w…" further down were cut."""
+    at = run_page("pages/1_Incidents.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    widths = {name: cfg.get("width") for name, cfg in json.loads(at.dataframe[0].proto.columns).items()}
+    for name in ("type", "location"):
+        longest = table[name].astype(str).str.len().max()
+        assert isinstance(widths[name], int) and widths[name] >= 6 * longest + 16, (name, widths[name], longest)
