@@ -85,38 +85,38 @@ def test_a_link_to_a_page_on_a_fresh_server_shows_the_real_menu(browser, fresh_a
         session.close()
 
 
-def test_on_a_phone_the_about_tables_show_every_meaning_whole(browser, bundled_app_url):
+@pytest.fixture
+def about(request, browser, bundled_app_url):
+    """(session, the first field meaning) on the About page of the bundled data at ``request.param``'s size."""
+    session = Session(browser, bundled_app_url, viewport=request.param)
+    session.page.goto(f"{bundled_app_url}/About")
+    meaning = session.page.get_by_text("Stable identifier derived from date, place and event type")
+    meaning.wait_for(timeout=60_000)
+    session.wait_idle()
+    yield session, meaning
+    session.close()
+
+
+@pytest.mark.parametrize("about", [(390, 844)], indirect=True, ids=["390x844"])
+def test_on_a_phone_the_about_tables_show_every_meaning_whole(about):
     """The field meanings were in a data grid: one line per row, cut off at the phone's edge
     ("Stable identifier derived from date, place a"), and its toolbar covered the next heading."""
-    session = Session(browser, bundled_app_url, viewport=(390, 844))
-    try:
-        session.page.goto(f"{bundled_app_url}/About")
-        meaning = session.page.get_by_text("Stable identifier derived from date, place and event type")
-        meaning.wait_for(timeout=60_000)
-        session.wait_idle()
-        for table in session.page.locator('[data-testid="stTable"]').all():
-            box = table.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-        box = meaning.bounding_box()
-        assert box["x"] + box["width"] <= 390 and meaning.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
-        session.element_screenshot(session.page.locator('[data-testid="stTable"]').first, "17_about_fields_390x844")
-    finally:
-        session.close()
+    session, meaning = about
+    for table in session.page.locator('[data-testid="stTable"]').all():
+        box = table.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    box = meaning.bounding_box()
+    assert box["x"] + box["width"] <= 390 and meaning.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    session.element_screenshot(session.page.locator('[data-testid="stTable"]').first, "17_about_fields_390x844")
 
 
-def test_on_a_desktop_the_about_meanings_use_the_page_width(browser, bundled_app_url):
+@pytest.mark.parametrize("about", [(1440, 900)], indirect=True, ids=["1440x900"])
+def test_on_a_desktop_the_about_meanings_use_the_page_width(about):
     """Each meaning wrapped at about 400 px (Streamlit's cap on a table cell's text) in a 780 px column."""
-    session = Session(browser, bundled_app_url, viewport=(1440, 900))
-    try:
-        session.page.goto(f"{bundled_app_url}/About")
-        meaning = session.page.get_by_text("Stable identifier derived from date, place and event type")
-        meaning.wait_for(timeout=60_000)
-        session.wait_idle()
-        widths = session.page.locator('[data-testid="stTable"] td [data-testid="stMarkdownContainer"]').evaluate_all(
-            "ms => ms.map(m => m.getBoundingClientRect().width)"
-        )
-        assert max(widths) > 600, widths  # the long meanings (the event types) run to the column's width
-        assert meaning.evaluate("e => e.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(e).lineHeight)")
-        session.element_screenshot(session.page.locator('[data-testid="stTable"]').first, "20_about_fields_1440x900")
-    finally:
-        session.close()
+    session, meaning = about
+    widths = session.page.locator('[data-testid="stTable"] td [data-testid="stMarkdownContainer"]').evaluate_all(
+        "ms => ms.map(m => m.getBoundingClientRect().width)"
+    )
+    assert max(widths) > 600, widths  # the long meanings (the event types) run to the column's width
+    assert meaning.evaluate("e => e.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(e).lineHeight)")
+    session.element_screenshot(session.page.locator('[data-testid="stTable"]').first, "20_about_fields_1440x900")
