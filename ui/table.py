@@ -66,7 +66,8 @@ COLUMN_CONFIG = {
 }
 
 
-# Sized from the longest value shown, not from the first rows the grid measures ("Rocket-propelled gren…" further down).
+# Sized from the longest value shown, not from the first rows the grid measures
+# ("Rocket-propelled gren…" further down was cut).
 FITTED = ("type", "location", "actor")
 _CHAR_PX, _PAD_PX, _FIT_MAX_PX = 6.5, 28, 420  # a grid cell's 14 px text, its padding; at most "large" plus a bit
 
