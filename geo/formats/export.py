@@ -63,10 +63,11 @@ COORDINATE_DECIMALS = 6
 STREAM_FORMATS = ("geojson", "geojsonl", "csv")  # written to any binary stream
 FORMATS = (*STREAM_FORMATS, "gpkg")  # gpkg needs a file (SQLite inside)
 _FIGURES = ("munitions", "killed", "injured")
-_NUMERIC = frozenset(("lat", "lon", "geo_precision", "intercepted", "date", *_FIGURES))
+INT_FIELDS = ("geo_precision", *_FIGURES)  # whole numbers (NULL: unknown)
+_NUMERIC = frozenset(("lat", "lon", "intercepted", "date", *INT_FIELDS))
 # Text fields whose CSV cells are guarded against formulas (sources is JSON text: starts with "[").
 TEXT_FIELDS = tuple(name for name in FIELDS if name not in _NUMERIC and name != "sources")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what csv_safe guards
 _GEOJSON_HEAD = b'{"type":"FeatureCollection","features":['
 SEPARATORS = {"geojson": ",", "geojsonl": "\n", "csv": "\n"}  # between two incidents
 _GEOJSON_TAIL = b"]}"
@@ -237,7 +238,7 @@ def _at_least_one(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
 
 def csv_safe(value: str) -> str:
     """``value`` made safe for a spreadsheet cell: a leading ``'`` when it would start a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 @contextmanager
@@ -292,7 +293,7 @@ def _csv_columns(chunk: Chunk) -> list[list]:
         elif name == "sources":
             out.append([v.decode("utf-8") if isinstance(v, bytes) else v for v in values])
         elif name in TEXT_FIELDS:
-            starts = _FORMULA_STARTS
+            starts = FORMULA_STARTS
             out.append(["" if v is None else ("'" + v if v.startswith(starts) else v) for v in values])
         else:  # date, geo_precision, figures: written as they are (csv writes None as "")
             out.append(values)
@@ -332,7 +333,7 @@ def _json_column(df: pd.DataFrame, name: str) -> list[Any]:
         return series.astype(bool).tolist()
     if name in ("lat", "lon"):
         return series.to_numpy(dtype="float64").tolist()
-    if name == "geo_precision" or name in _FIGURES:
+    if name in INT_FIELDS:
         return [None if v is None else int(v) for v in series.astype("Int64").to_numpy(dtype=object, na_value=None)]
     return series.to_numpy(dtype=object, na_value=None).tolist()
 

@@ -34,7 +34,9 @@ from typing import TYPE_CHECKING, Union
 import numpy as np
 import orjson
 
-from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded, encode
+from geo.formats.export import (
+    COORDINATE_DECIMALS, FORMULA_STARTS, INT_FIELDS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded, encode,
+)
 from geo.incidents import FIELDS
 
 if TYPE_CHECKING:
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
 
 __all__ = ["chunk_of_batch", "encode_batch"]
 
-_INTS = ("geo_precision", "munitions", "killed", "injured")
 _FEATURE_HEAD = '{"type":"Feature","geometry":{"type":"Point","coordinates":['
 
 
@@ -62,7 +63,7 @@ class _Bytes:
 # character, the "\n" line end); the first characters csv_safe guards against formulas.
 _JSON_ESCAPES = _Bytes(b'"\\', controls=True)
 _CSV_QUOTES = _Bytes(b',"\n')
-_CSV_FORMULA = _Bytes(b"=+-@\t\r")
+_CSV_FORMULA = _Bytes("".join(FORMULA_STARTS).encode())
 _CR = _Bytes(b"\r")
 _EXPONENT = _Bytes(b"e")
 # Floats whose Arrow text may differ in style from Python's: below this magnitude or from the next.
@@ -143,7 +144,7 @@ def _json_value(column: pa.Array, name: str) -> list[Part]:
 
     if name == "intercepted":
         return [_no_nulls(pc.if_else(column, "true", "false"), "null")]
-    if name in _INTS:
+    if name in INT_FIELDS:
         return [_no_nulls(column.cast(pa.string()), "null")]
     if name == "sources":
         return [_no_nulls(column, "[]")]  # the stored JSON text, spliced in
@@ -184,7 +185,7 @@ def _csv_cell(column: pa.Array, name: str) -> pa.Array:
         return _float_text(column.to_numpy(zero_copy_only=False).astype("float64"), repr)
     if name == "intercepted":
         return pc.if_else(pc.fill_null(column, False), "true", "false")
-    if name in _INTS:
+    if name in INT_FIELDS:
         return _no_nulls(column.cast(pa.string()), "")
     if name == "date":
         column = column.cast(pa.string())

@@ -34,7 +34,6 @@ text spliced in as stored.
 from __future__ import annotations
 
 import contextlib
-
 import datetime as dt
 import functools
 import os
@@ -47,7 +46,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from geo.formats.export import COORDINATE_DECIMALS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded
+from geo.formats.export import COORDINATE_DECIMALS, FORMULA_STARTS, INT_FIELDS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
 from geo.storage.store import Store, incidents_table, meta_table, sources_table
@@ -62,7 +61,6 @@ MAX_WORKERS = 4  # threads of a SQLite GeoJSON export (one per core up to this)
 # What free text searches (as geo.storage.snapshot.TEXT_COLUMNS, and the sources' text fields).
 _TEXT_COLUMNS = ("summary", "location", "actor", "attributed_by", "target", "site_id")
 _SOURCE_TEXT = ("outlet", "url", "title", "evidence")
-_INT_FIELDS = ("geo_precision", "munitions", "killed", "injured")
 
 
 def where(filters: Filters) -> sa.ColumnElement[bool]:
@@ -234,7 +232,7 @@ def _member_sql(name: str) -> str:
         return "sources_json"
     if name == "intercepted":
         return "CASE WHEN intercepted THEN 'true' ELSE 'false' END"
-    if name in _INT_FIELDS:
+    if name in INT_FIELDS:
         return f"coalesce({name}, 'null')"
     if name in ("lat", "lon"):
         return _sqlite_float(name)
@@ -304,7 +302,7 @@ def csv_row_sql(*, carriage_returns: bool = True) -> str:
     return f"CASE WHEN {has_cr} THEN {all_quoted} ELSE {line} END"
 
 
-_FORMULA_CODES = "9, 13, 43, 45, 61, 64"  # tab, CR, + - = @: what geo.formats.export.csv_safe guards
+_FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_STARTS)  # what geo.formats.export.csv_safe guards
 
 
 @dataclass(frozen=True)
