@@ -36,7 +36,7 @@ __all__ = [
 
 MANIFEST_COLUMNS = ("id", "url", "outlet", "published", "headline", "split")
 _SPLITS = {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-           "heldout7", "heldout8", "heldout9"}  # heldout2-9: the fresh held-out parts of rounds 2-9
+           "heldout7", "heldout8", "heldout9", "heldout10"}  # heldout2-10: the fresh held-out parts of rounds 2-10
 
 
 @dataclass(frozen=True)
