@@ -73,6 +73,9 @@ class Event:
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
     in_passing: bool = False  # first told as an earlier attack recalled in passing (its described base is another)
     window: tuple[dt.date, dt.date] | None = None  # the days a vague count allows ("days after"), with its day
+    told_firmly: bool = False  # a weapon named outside a first, corrected account ("initially said rockets")
+    corrected: bool = False  # a weapon named in an account that corrects an earlier one ("later said a drone")
+    separate: bool = False  # told as a further attack ("a second attack", "another drone")
 
     @property
     def event_type(self) -> str:
@@ -413,7 +416,7 @@ class Story:
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True
-        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, window=_window_of(m, date))
+        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, window=_window_of(m, date), separate=m.another or m.timed_apart)
         self.events.append(ev)
         self.merge(ev, m, target, None)
         if m.date is not None:
@@ -429,6 +432,9 @@ class Story:
         if m.sent not in ev.sentences:
             ev.sentences.append(m.sent)
         ev.spans.extend(("event_type", s, e) for s, e in m.type_spans)
+        ev.told_firmly = ev.told_firmly or (bool(m.types) and not m.provisional)
+        ev.corrected = ev.corrected or (bool(m.types) and m.correcting)
+        ev.separate = ev.separate or m.timed_apart
         if date is not None:
             if ev.date is None or ev.date_defaulted:
                 ev.date, ev.date_defaulted = date, False
@@ -513,6 +519,7 @@ class Story:
                 # The coalition and the US announce their own strikes: the attacker says it acted.
                 ev.attribution, ev.attributed_by = "claimed", ""
         self._strikes_where_they_landed(countries or {})
+        self._one_attack_per_site_and_day()
 
     def _strikes_where_they_landed(self, countries: Mapping[str, Any]) -> None:
         """An incident is placed where its munitions landed: a US or coalition strike is never at a US base.
@@ -682,6 +689,48 @@ class Story:
             else:
                 seen[ev.site.id] = ev
 
+    def _one_attack_per_site_and_day(self) -> None:
+        """One attack told under two weapons at one place on one day is one attack, of the weapon the report stands by.
+
+        Reports correct themselves ("initially said rockets had landed ... later said a drone"), call a
+        missile barrage "strikes", or name a weapon in passing ("jets and drones flew over the base after
+        the rocket attack"); a US drone strike on a militia site is also told as "a drone attack" or
+        "rockets targeted the faction's building". Two events of one place (one site, or a city or area
+        around it) and one day, with weapons of their own, fold into one, unless the report says the
+        place was attacked more than once that day ("twice", "a second attack", "rocket and drone
+        attacks"): those stay two. The weapon kept is the strike's for a US or coalition strike; never
+        "airstrike" for a ground-launched attack (aircraft are not a militia's or a missile force's);
+        otherwise the one a later account gives ("later said", "turned out to be"), else the one not told as
+        a first, corrected account, else the one told first.
+        """
+        for ev in list(self.events):
+            if ev not in self.events or ev.site is None or ev.date is None or ev.date[1] != "day" or ev.event_type in _VAGUE_TYPES:
+                continue
+            for other in self.events:
+                if other is ev or other.site is None or other.date is None or other.date[1] != "day" or other.event_type in _VAGUE_TYPES:
+                    continue
+                if other.event_type == ev.event_type or not overlap(ev.date, other.date):
+                    continue
+                if (ev.site.id, ev.date) in self.repeated or (other.site.id, other.date) in self.repeated:
+                    continue
+                if ev.site.id != other.site.id and (ev.side != other.side or "airstrike" in (ev.event_type, other.event_type)):
+                    continue  # a strike and an attack, or a "strike" and a weapon: told at one place
+                if not (ev.site.id == other.site.id or contains(ev.site, other.site) or contains(other.site, ev.site)):
+                    continue
+                if (ev.separate or other.separate) and "airstrike" not in (ev.event_type, other.event_type):
+                    continue  # "around the same time, rockets were fired at ...": the report times them apart
+                kept = _stands_for(ev, other)
+                if kept is None:
+                    continue
+                gone = other if kept is ev else ev
+                kind = kept.event_type if kept.side != "other" or kept.event_type != "airstrike" else gone.event_type
+                where = (gone.site, gone.place_span, gone.geo_precision, gone.place_method)
+                self._fold(gone, kept)
+                kept.types = {kind: kept.types.get(kind, 1.0)}
+                if finer(where[0], where[2], kept.site, kept.geo_precision):
+                    kept.site, kept.place_span, kept.geo_precision, kept.place_method = where
+                break
+
     def _fold(self, ev: Event, other: Event) -> None:
         """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""
         for k, v in ev.types.items():
@@ -786,6 +835,33 @@ class Story:
                 )
             )
         return out
+
+
+def _stands_for(a: Event, b: Event) -> Event | None:
+    """Which of two events told at one place and day under two weapons stands for both, or None when
+    they are two attacks (see :meth:`Story._one_attack_per_site_and_day`)."""
+    if a.side != b.side:
+        # A US or coalition strike on a militia site, told again as an attack of no named author.
+        strike, attack = (a, b) if a.side == "us" else (b, a)
+        if strike.side != "us" or strike.event_type != "airstrike" or attack.actor != "Unknown":
+            return None
+        if attack.site.kind in HOST_KINDS or attack.event_type not in ("drone", "rocket", "missile"):
+            return None  # a base of US forces: the militias' attack the strike answers
+        return strike
+    if a.side != "other":
+        return None
+    if a.actor != "Unknown" and b.actor != "Unknown" and a.actor != b.actor:
+        return None  # two attackers, two attacks
+    if "airstrike" in (a.event_type, b.event_type):
+        strike, attack = (a, b) if a.event_type == "airstrike" else (b, a)
+        # Only where the "strike" cannot be an aircraft's: on a base of US forces, or by a named armed
+        # group or state's missile force (an airstrike of no named author may be a state's, told apart).
+        return attack if strike.site.kind in HOST_KINDS or strike.actor != "Unknown" else None
+    if a.corrected != b.corrected:
+        return a if a.corrected else b
+    if a.told_firmly != b.told_firmly:
+        return a if a.told_firmly else b
+    return a if min(a.sentences, default=0) <= min(b.sentences, default=0) else b
 
 
 def _window_of(m: Mention, date: DateSpec | None) -> tuple[dt.date, dt.date] | None:
