@@ -75,6 +75,11 @@ _AGENT_BEFORE = re.compile(
     r"by\s+(?:the\s+|an?\s+)?(?:[\w.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "was not carried out by X", "had never been launched by X": a denial of X's part, no agent.
+_NEGATED_AGENT = re.compile(
+    r"\b(?:not|never)\s+(?:been\s+)?(?:\w+\s+)?(?:carried\s+out|launched|fired|conducted|targeted|struck|hit)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # "rockets were fired at two bases in eastern Syria on Monday by Iran-backed militias": the agent of a
 # passive attack verb, however far after the verb.
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", re.IGNORECASE)
@@ -190,6 +195,8 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
             return ActorMention("US forces / US-led coalition", om.start(), om.end("who"))
     for a in actors:
         before = text[max(start, a.start - 45) : a.start]
+        if ("not" in before or "never" in before) and _NEGATED_AGENT.search(before):
+            continue  # "the attack was not carried out by X": X is ruled out, not named
         if _AGENT_BEFORE.search(before):
             return a  # "carried out by Iran-backed militias"
         if (by := _BY_BEFORE.search(before)) and _passive_agent(text, start, a.start - len(before) + by.start()):

@@ -301,3 +301,23 @@ def test_each_weaker_way_of_finding_a_field_lowers_its_part_and_the_overall(chan
 def test_overall_leans_on_the_weakest_part():
     one_bad = score(**{**BEST, "geo_precision": 4})
     assert one_bad.overall < (one_bad.place + one_bad.date + one_bad.attribution) / 3
+
+
+# --- a denied agent is ruled out, not named (round 10) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials said the drone attack on Tower 22 on Tuesday was not carried out by Iran.",
+        "The drone attack on Tower 22 on Tuesday had not been launched by Kataib Hezbollah, officials said.",
+        "Officials insisted the drone attack on Tower 22 on Tuesday was never carried out by Kataib Hezbollah.",
+    ],
+)
+def test_an_attack_not_carried_out_by_x_is_not_x_s(gaz, text):
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
+
+
+def test_an_attack_carried_out_by_x_stays_x_s(gaz):
+    text = "The drone attack on Tower 22 on Tuesday was carried out by Kataib Hezbollah, officials said."
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Kataib Hezbollah", "blamed")]
