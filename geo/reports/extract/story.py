@@ -179,7 +179,9 @@ class Story:
 
     def apply_attribution(self, attribution: Attribution, event: Event | None, *, on: DateSpec | None = None) -> None:
         kind, actor, by, span = attribution
-        for ev in [event] if event is not None else self.context_events(on):
+        # ("Missiles hit Ain al-Asad and a base in Erbil. The IRGC said it fired them": one volley told in one
+        # clause at two places is one attack, and what is said of it is said of each place's incident.)
+        for ev in self._one_volley(event) if event is not None else self.context_events(on):
             if ev.side != "other" or ev.event_type == "airstrike":
                 continue  # a claim by a militia is not about the coalition's own strikes
             if RANK[kind] > RANK.get(ev.attribution, 0) or ev.actor == "Unknown":
@@ -207,6 +209,8 @@ class Story:
             self.pending.append((attribution, self.lead_date or first or (self.published, "day")))
             return
         if scope == "singular" and (ev := self.current_attack()) is not None:
+            # "Missiles hit Ain al-Asad and a base in Erbil. The IRGC said it fired them": one volley told in one
+            # clause at two places is one attack, and what is said of it is said of each place's incident.
             self.apply_attribution(attribution, ev)
             return
         if scope == "plural" and said_on is not None:
@@ -239,6 +243,17 @@ class Story:
             if ev.side == "other" and ev.site is not None and ev.event_type != "airstrike":
                 return ev
         return None
+
+    def _one_volley(self, ev: Event) -> list[Event]:
+        """``ev`` and the attacks born with it in its first clause, at other places, on its day, with its weapon."""
+        first = ev.sentences[:1]
+        return [
+            o for o in self.events
+            if o is ev or (
+                o.sentences[:1] == first and o.date == ev.date and o.side == "other" and o.site is not None
+                and o.event_type == ev.event_type and o.site.id != ev.site.id
+            )
+        ]
 
     def context_events(self, on: DateSpec | None = None) -> list[Event]:
         """What "the attacks" of a statement refers to: the events of its date, else of the current one."""

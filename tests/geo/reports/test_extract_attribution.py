@@ -321,3 +321,50 @@ def test_an_attack_not_carried_out_by_x_is_not_x_s(gaz, text):
 def test_an_attack_carried_out_by_x_stays_x_s(gaz):
     text = "The drone attack on Tower 22 on Tuesday was carried out by Kataib Hezbollah, officials said."
     assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Kataib Hezbollah", "blamed")]
+
+
+# --- an attacking state's own word on its attack is its claim (round 10) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "The Revolutionary Guards released a statement claiming it had launched a powerful attack on the base.",
+        "The attack was first confirmed by Iranian state media.",
+        "Iranian officials said the attack was a direct response to the killing of their general.",
+        "Iran justified the attack as a measured answer.",
+    ],
+)
+def test_the_attacking_state_saying_it_attacked_is_its_claim(gaz, statement):
+    text = f"Iran fired missiles at Ain al-Asad on Tuesday. {statement}"
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Iran (IRGC)", "claimed")]
+
+
+def test_a_state_saying_it_launched_missile_strikes_claims_its_missile_attack(gaz):
+    text = "Iran says it has launched missile strikes on US forces at Ain al-Asad on Tuesday."
+    assert [(c.event_type, c.actor, c.attribution) for c in cands(gaz, text)] == [("missile", "Iran (IRGC)", "claimed")]
+
+
+def test_what_the_attacker_said_was_revenge_is_its_claim_not_a_blame_by_it(gaz):
+    text = "Iran fired missiles at Ain al-Asad on Tuesday, in what it said was revenge for the killing of its general."
+    assert [(c.actor, c.attribution, c.attributed_by) for c in cands(gaz, text)] == [("Iran (IRGC)", "claimed", "")]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "US officials said the attack was a response to the strikes on Kataib Hezbollah.",
+        "The attack was confirmed by Iraqi state media.",
+    ],
+)
+def test_others_framing_or_confirming_the_attack_claim_nothing(gaz, statement):
+    text = f"Rockets hit Ain al-Asad on Tuesday. {statement}"
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
+
+
+def test_a_claim_of_one_volley_at_two_places_is_a_claim_of_each(gaz):
+    text = (
+        "Iran fired ballistic missiles at Ain al-Asad and at Erbil airport on Tuesday. "
+        "The Revolutionary Guards confirmed the missile operation."
+    )
+    assert sorted((c.site_id, c.attribution) for c in cands(gaz, text)) == [("ain-al-asad", "claimed"), ("erbil-airport", "claimed")]
