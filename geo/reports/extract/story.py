@@ -718,33 +718,36 @@ class Story:
         otherwise the one a later account gives ("later said", "turned out to be"), else the one not told as
         a first, corrected account, else the one told first.
         """
-        for ev in list(self.events):
-            if ev not in self.events or ev.site is None or ev.date is None or ev.date[1] != "day" or ev.event_type in _VAGUE_TYPES:
-                continue
-            for other in self.events:
-                if other is ev or other.site is None or other.date is None or other.date[1] != "day" or other.event_type in _VAGUE_TYPES:
-                    continue
-                if other.event_type == ev.event_type or not overlap(ev.date, other.date):
+        while (pair := self._two_tellings()) is not None:
+            kept, gone = pair
+            kind = kept.event_type if kept.side != "other" or kept.event_type != "airstrike" else gone.event_type
+            where = (gone.site, gone.place_span, gone.geo_precision, gone.place_method)
+            self._fold(gone, kept)
+            kept.types = {kind: kept.types.get(kind, 1.0)}
+            if finer(where[0], where[2], kept.site, kept.geo_precision):
+                kept.site, kept.place_span, kept.geo_precision, kept.place_method = where
+
+    def _two_tellings(self) -> tuple[Event, Event] | None:
+        """(kept, folded): the first two events that tell one attack under two weapons, if any."""
+        pool = [(ev, ev.event_type) for ev in self.events if ev.site is not None and ev.date is not None and ev.date[1] == "day"]
+        pool = [(ev, kind) for ev, kind in pool if kind not in _VAGUE_TYPES]
+        for i, (ev, kind) in enumerate(pool):
+            for other, other_kind in pool[i + 1 :]:
+                if other_kind == kind or other.date != ev.date:  # (one day each: the same day or none)
                     continue
                 if (ev.site.id, ev.date) in self.repeated or (other.site.id, other.date) in self.repeated:
                     continue
-                if ev.site.id != other.site.id and (ev.side != other.side or "airstrike" in (ev.event_type, other.event_type)):
-                    continue  # a strike and an attack, or a "strike" and a weapon: told at one place
-                if not (ev.site.id == other.site.id or contains(ev.site, other.site) or contains(other.site, ev.site)):
-                    continue
-                if (ev.separate or other.separate) and "airstrike" not in (ev.event_type, other.event_type):
+                strike = "airstrike" in (kind, other_kind)
+                if ev.site.id != other.site.id:
+                    if ev.side != other.side or strike:
+                        continue  # a strike and an attack, or a "strike" and a weapon: told at one place
+                    if not (contains(ev.site, other.site) or contains(other.site, ev.site)):
+                        continue
+                if (ev.separate or other.separate) and not strike:
                     continue  # "around the same time, rockets were fired at ...": the report times them apart
-                kept = _stands_for(ev, other)
-                if kept is None:
-                    continue
-                gone = other if kept is ev else ev
-                kind = kept.event_type if kept.side != "other" or kept.event_type != "airstrike" else gone.event_type
-                where = (gone.site, gone.place_span, gone.geo_precision, gone.place_method)
-                self._fold(gone, kept)
-                kept.types = {kind: kept.types.get(kind, 1.0)}
-                if finer(where[0], where[2], kept.site, kept.geo_precision):
-                    kept.site, kept.place_span, kept.geo_precision, kept.place_method = where
-                break
+                if (kept := _stands_for(ev, other)) is not None:
+                    return kept, other if kept is ev else ev
+        return None
 
     def _fold(self, ev: Event, other: Event) -> None:
         """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""
