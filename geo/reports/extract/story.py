@@ -534,6 +534,7 @@ class Story:
                 # The coalition and the US announce their own strikes: the attacker says it acted.
                 ev.attribution, ev.attributed_by = "claimed", ""
         self._strikes_where_they_landed(countries or {})
+        self._strikes_placed_once()
         self._one_attack_per_site_and_day()
 
     def _strikes_where_they_landed(self, countries: Mapping[str, Any]) -> None:
@@ -553,6 +554,30 @@ class Story:
             if ev.site.kind in HOST_KINDS or any(_answers(ev, a) for a in attacks):
                 ev.site, ev.place_span, ev.place_method = countries.get(ev.site.country), None, "area"
                 ev.geo_precision = GEO_PRECISION_BY_KIND["country"]
+
+    def _strikes_placed_once(self) -> None:
+        """A US or coalition strike left at a country or province is the one the report places inside it.
+
+        "US jets struck militia sites in Iraq on Monday ... the strike hit a depot in Musayib": one strike
+        (the annotation rule: one incident per place named, and one at the country only where none is
+        placed there). Also two tellings of one strike that both ended at the country (one moved there
+        from the base it answered) are one. Run after the strikes are placed where they landed.
+        """
+        # (An airstrike of no named author may be the placed telling of the US strike: "the strike hit a site in X".)
+        strikes = [
+            ev for ev in self.events
+            if ev.site is not None and ev.date is not None and _is_strike(ev)
+            and (ev.side == "us" or (ev.actor == "Unknown" and ev.event_type == "airstrike"))
+        ]
+        for ev in strikes:
+            if not is_coarse(ev.site) or ev.side != "us" or ev not in self.events:
+                continue
+            for other in strikes:
+                if other is ev or other not in self.events or not overlap(ev.date, other.date):
+                    continue
+                if other.site.id == ev.site.id or contains(ev.site, other.site):
+                    self._fold(ev, other)
+                    break
 
     def _type_from_summaries(self) -> None:
         """An attack told without a weapon takes the weapon its day's summary names and no other attack has.
@@ -880,6 +905,12 @@ def _stands_for(a: Event, b: Event) -> Event | None:
     if a.told_firmly != b.told_firmly:
         return a if a.told_firmly else b
     return a if min(a.sentences, default=0) <= min(b.sentences, default=0) else b
+
+
+def _is_strike(ev: Event) -> bool:
+    """A state's strike: an airstrike, a drone (a state's drone strike), or "strikes" with no weapon named."""
+    kind = ev.event_type
+    return kind in ("airstrike", "drone") or (kind == "other" and "strike" in ev.types)
 
 
 def _window_of(m: Mention, date: DateSpec | None) -> tuple[dt.date, dt.date] | None:

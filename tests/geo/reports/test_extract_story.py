@@ -86,3 +86,27 @@ def test_two_attacks_on_one_base_on_one_day_told_as_two_stay_two(gaz, text):
 def test_a_rocket_attack_and_a_us_strike_in_the_country_stay_two(gaz):
     text = "Rockets hit the Taji base on Monday, shortly after US jets struck militia depots in Iraq."
     assert ("camp-taji", "rocket") in {(c.site_id, c.event_type) for c in cands(gaz, text)}
+
+
+# --- a US strike left at a country or province is the one the report places inside it ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a province, and the town in it the same sentence names later
+        "US drones struck a militia headquarters in Babil province on Monday. "
+        "A US official said the strike hit a site in Musayyib.",
+        # a strike answering an attack on a base (moved off the base to the country) and the same strike placed
+        "A drone hit Erbil airport on Monday, injuring three US troops. US forces struck back at the drone's launchers "
+        "on Monday. The US strikes on Monday hit a militia depot in Musayyib.",
+    ],
+)
+def test_a_us_strike_at_a_province_or_country_is_the_one_placed_inside_it(gaz, text):
+    strikes = [(c.site_id, c.event_type) for c in cands(gaz, text) if c.event_type == "airstrike"]
+    assert strikes == [("al-musayyib", "airstrike")]
+
+
+def test_us_strikes_in_two_countries_stay_two(gaz):
+    text = "US jets struck militia depots in Musayyib and in Syria on Monday."
+    assert sorted(c.site_id for c in cands(gaz, text) if c.event_type == "airstrike") == ["al-musayyib", "syria"]
