@@ -427,7 +427,7 @@ class Story:
             # A new attack without a date of its own belongs to the report's main story.
             if self.lead_date is not None:
                 date = self.lead_date
-            elif self.context_date is not None:
+            elif self.context_date is not None and self.context_date[0] >= self.published - dt.timedelta(days=31):
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True

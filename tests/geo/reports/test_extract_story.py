@@ -110,3 +110,20 @@ def test_a_us_strike_at_a_province_or_country_is_the_one_placed_inside_it(gaz, t
 def test_us_strikes_in_two_countries_stay_two(gaz):
     text = "US jets struck militia depots in Musayyib and in Syria on Monday."
     assert sorted(c.site_id for c in cands(gaz, text) if c.event_type == "airstrike") == ["al-musayyib", "syria"]
+
+
+# --- an attack told without a day is not dated by an older attack recalled just before -----------------------
+
+
+def test_an_undated_attack_after_an_older_recalled_one_takes_the_reports_day(gaz):
+    text = (
+        "The photo shows the aftermath of the US airstrike in Syria in February. "
+        "US jets struck militia depots at Al-Qaim, the Pentagon said."
+    )
+    dates = {c.site_id: (str(c.date), c.date_precision) for c in cands(gaz, text)}
+    assert dates == {"syria": ("2023-02-01", "month"), "al-qaim": ("2023-05-09", "day")}
+
+
+def test_an_undated_attack_after_a_recent_one_keeps_its_day(gaz):
+    text = "Rockets hit Ain al-Asad on Monday. Rockets also hit Erbil airport, officials said."
+    assert {str(c.date) for c in cands(gaz, text)} == {"2023-05-08"}
