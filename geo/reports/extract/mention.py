@@ -56,6 +56,7 @@ class Mention:
     base_nouns: list[tuple[str, str, int, int]] = field(default_factory=list)  # (det, noun, start, end)
     anaphor: tuple | None = None  # (site, start, end) "the base" refers back to
     earlier: bool = False  # "(it comes) after drones targeted ...", "follows a rocket attack": an earlier event
+    outside: bool = False  # a strike on a state outside the atlas's area ("strikes on Iran's nuclear sites")
     in_passing: bool = False  # "since a rocket attack on a base in Syria", "a previous attack": recalled, not told
 
     @property

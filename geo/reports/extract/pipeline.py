@@ -88,6 +88,10 @@ _CORRECTING = re.compile(r"\b(?:later|subsequently)\s+(?:on\s+)?(?:said|say|says
 _TIMED_APART = re.compile(
     r"\b(?:around|about|at)\s+the\s+same\s+time\b|\b(?:hours?|minutes?)\s+(?:after|before|later|earlier)\b|\bsimultaneous(?:ly)?\b", re.IGNORECASE
 )
+# A strike's target in Iran: its nuclear sites, or the country itself ("strikes on Iran", not "on Iran-backed ...").
+_OUTSIDE_TARGET = re.compile(
+    r"\b(?:on|against|targeting|of|at)\s+(?:\S+\s+){0,5}?nuclear\b|\b(?:on|in|against|inside)\s+Iran\b(?![’'-])", re.IGNORECASE
+)
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
@@ -532,6 +536,10 @@ class _Reader:
         split_after = _EARLIER.match(text, start) and (start > self.sentences[si][0] or seg.rstrip().endswith(","))
         in_passing = not m.definite and bool(split_after or OTHER_EVENT_CLAUSE.match(text, start) or _PREVIOUS.search(seg))
         m.in_passing = in_passing
+        if ("nuclear" in low or "iran" in low) and set(m.types) <= {"airstrike", "strike"} and m.types:
+            # "in retaliation for the US strikes on its nuclear facilities", "Israel's strikes on Iran": a strike on
+            # a state outside the atlas's area, not on a militia or a coalition site.
+            m.outside = bool(_OUTSIDE_TARGET.search(seg))
         where = self._clause_places(start, end, m.types, in_passing=in_passing, skip=skip)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
         if m.date is not None and m.targets and _twice(seg):

@@ -72,6 +72,7 @@ class Event:
     night: bool = False  # dated by "overnight", "last night": a night spans two calendar days
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
     in_passing: bool = False  # first told as an earlier attack recalled in passing (its described base is another)
+    outside: bool = False  # first told as a strike on a state outside the atlas's area ("on Iran's nuclear sites")
     window: tuple[dt.date, dt.date] | None = None  # the days a vague count allows ("days after"), with its day
     told_firmly: bool = False  # a weapon named outside a first, corrected account ("initially said rockets")
     corrected: bool = False  # a weapon named in an account that corrects an earlier one ("later said a drone")
@@ -431,7 +432,7 @@ class Story:
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True
-        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, window=_window_of(m, date), separate=m.another or m.timed_apart)
+        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, outside=m.outside, window=_window_of(m, date), separate=m.another or m.timed_apart)
         self.events.append(ev)
         self.merge(ev, m, target, None)
         if m.date is not None:
@@ -808,6 +809,11 @@ class Story:
             first = sentences[ev.sentences[0]]
             if ev.site is None:
                 self.notes.append(f"attack without a place left out: {text[first[0] : first[1]][:160]}")
+                continue
+            if ev.outside and ev.event_type == "airstrike":
+                # Strikes on Iran (its nuclear sites, "strikes inside Iran") are no attack on a coalition site nor a
+                # strike on a militia: outside the atlas, like a third party's strike.
+                self.notes.append(f"a strike outside the atlas's area left out: {text[first[0] : first[1]][:120]}")
                 continue
             if ev.side == "israel":
                 # The atlas is about attacks on US and coalition sites and US or coalition strikes on militias (the
