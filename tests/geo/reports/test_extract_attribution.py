@@ -327,7 +327,7 @@ def test_an_attack_carried_out_by_x_stays_x_s(gaz):
 
 
 @pytest.mark.parametrize(
-    "statement",
+    "saying",
     [
         "The Revolutionary Guards released a statement claiming it had launched a powerful attack on the base.",
         "The attack was first confirmed by Iranian state media.",
@@ -335,8 +335,8 @@ def test_an_attack_carried_out_by_x_stays_x_s(gaz):
         "Iran justified the attack as a measured answer.",
     ],
 )
-def test_the_attacking_state_saying_it_attacked_is_its_claim(gaz, statement):
-    text = f"Iran fired missiles at Ain al-Asad on Tuesday. {statement}"
+def test_the_attacking_state_saying_it_attacked_is_its_claim(gaz, saying):
+    text = f"Iran fired missiles at Ain al-Asad on Tuesday. {saying}"
     assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Iran (IRGC)", "claimed")]
 
 
@@ -351,14 +351,14 @@ def test_what_the_attacker_said_was_revenge_is_its_claim_not_a_blame_by_it(gaz):
 
 
 @pytest.mark.parametrize(
-    "statement",
+    "saying",
     [
         "US officials said the attack was a response to the strikes on Kataib Hezbollah.",
         "The attack was confirmed by Iraqi state media.",
     ],
 )
-def test_others_framing_or_confirming_the_attack_claim_nothing(gaz, statement):
-    text = f"Rockets hit Ain al-Asad on Tuesday. {statement}"
+def test_others_framing_or_confirming_the_attack_claim_nothing(gaz, saying):
+    text = f"Rockets hit Ain al-Asad on Tuesday. {saying}"
     assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
 
 
