@@ -80,9 +80,14 @@ _GROUP_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # "initially said three rockets had landed", "first reports spoke of rockets": an account the report goes on to correct.
-_PROVISIONAL = re.compile(r"\b(?:initially|at\s+first|first\s+(?:said|reported|thought))\b|\b(?:initial|first|early)\s+(?:\w+\s+)?reports?\b", re.IGNORECASE)
+_PROVISIONAL = re.compile(
+    r"\b(?:initially|at\s+first|first\s+(?:said|reported|thought))\b|\b(?:initial|first|early)\s+(?:\w+\s+)?reports?\b", re.IGNORECASE
+)
 # "later said", "later on said", "subsequently confirmed", "turned out to be": an account that corrects the first one.
-_CORRECTING = re.compile(r"\b(?:later|subsequently)\s+(?:on\s+)?(?:said|say|says|confirmed|stated|reported|clarified|corrected|announced)\b|\bturned\s+out\b", re.IGNORECASE)
+_CORRECTING = re.compile(
+    r"\b(?:later|subsequently)\s+(?:on\s+)?(?:said|say|says|confirmed|stated|reported|clarified|corrected|announced)\b|\bturned\s+out\b",
+    re.IGNORECASE,
+)
 # "Around the same time, two rockets were fired at ...", "hours after a rocket landed near the same base": a
 # second attack of that day, timed apart from the first.
 _TIMED_APART = re.compile(
@@ -526,7 +531,8 @@ class _Reader:
         m.definite = bool(DEFINITE_EVENT.search(seg)) and skip is None
         m.another = bool(_ANOTHER.search(seg))
         m.provisional = ("initial" in low or "first" in low or "early" in low) and bool(_PROVISIONAL.search(seg))
-        m.timed_apart = bool(_TIMED_APART.search(seg)) if ("time" in low or "hour" in low or "minute" in low or "simultan" in low) else False
+        timed = "time" in low or "hour" in low or "minute" in low or "simultan" in low
+        m.timed_apart = timed and bool(_TIMED_APART.search(seg))
         m.correcting = ("later" in low or "turned out" in low or "subsequently" in low) and bool(_CORRECTING.search(seg))
         m.the_strikes = bool(_THE_STRIKES.search(seg))
         # An earlier attack told in passing ("since a rocket attack on an Iraqi base in December", "a

@@ -432,7 +432,10 @@ class Story:
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True
-        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, outside=m.outside, window=_window_of(m, date), separate=m.another or m.timed_apart)
+        ev = Event(
+            date=date, date_defaulted=defaulted, in_passing=m.in_passing, outside=m.outside, window=_window_of(m, date),
+            separate=m.another or m.timed_apart,
+        )
         self.events.append(ev)
         self.merge(ev, m, target, None)
         if m.date is not None:
@@ -755,7 +758,7 @@ class Story:
 
     def _two_tellings(self) -> tuple[Event, Event] | None:
         """(kept, folded): the first two events that tell one attack under two weapons, if any."""
-        pool = [(ev, ev.event_type) for ev in self.events if ev.site is not None and ev.date is not None and ev.date[1] == "day"]
+        pool = [(ev, ev.event_type) for ev in self.events if ev.site is not None and ev.date and ev.date[1] == "day"]
         pool = [(ev, kind) for ev, kind in pool if kind not in _VAGUE_TYPES]
         for i, (ev, kind) in enumerate(pool):
             for other, other_kind in pool[i + 1 :]:
