@@ -210,8 +210,6 @@ class Story:
             self.pending.append((attribution, self.lead_date or first or (self.published, "day")))
             return
         if scope == "singular" and (ev := self.current_attack()) is not None:
-            # "Missiles hit Ain al-Asad and a base in Erbil. The IRGC said it fired them": one volley told in one
-            # clause at two places is one attack, and what is said of it is said of each place's incident.
             self.apply_attribution(attribution, ev)
             return
         if scope == "plural" and said_on is not None:
@@ -247,6 +245,8 @@ class Story:
 
     def _one_volley(self, ev: Event) -> list[Event]:
         """``ev`` and the attacks born with it in its first clause, at other places, on its day, with its weapon."""
+        if ev.site is None:
+            return [ev]
         first = ev.sentences[:1]
         return [
             o for o in self.events

@@ -5,6 +5,8 @@ Every text is written for these tests in our own words.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.geo.reports.test_extract_real_rules import cands, gaz  # noqa: F401  (gaz is a fixture)
@@ -127,3 +129,16 @@ def test_an_undated_attack_after_an_older_recalled_one_takes_the_reports_day(gaz
 def test_an_undated_attack_after_a_recent_one_keeps_its_day(gaz):
     text = "Rockets hit Ain al-Asad on Monday. Rockets also hit Erbil airport, officials said."
     assert {str(c.date) for c in cands(gaz, text)} == {"2023-05-08"}
+
+
+def test_a_claim_of_an_attack_with_no_place_yet_is_its_own(gaz):
+    from geo.reports.extract.attribution import Attribution
+    from geo.reports.extract.story import Event, Story
+
+    story = Story(dt.date(2023, 5, 9))
+    monday = (dt.date(2023, 5, 8), "day")
+    unplaced = Event(date=monday, sentences=[0], types={"drone": 1.0})
+    placed = Event(date=monday, site=gaz.get("ain-al-asad"), sentences=[0], types={"drone": 1.0})
+    story.events += [unplaced, placed]
+    story.apply_attribution(Attribution("claimed", "Kataib Hezbollah", ""), unplaced)
+    assert (unplaced.actor, placed.actor) == ("Kataib Hezbollah", "Unknown")
