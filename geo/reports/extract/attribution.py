@@ -75,6 +75,11 @@ _AGENT_BEFORE = re.compile(
     r"by\s+(?:the\s+|an?\s+)?(?:[\w.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "was not carried out by X", "had never been launched by X": a denial of X's part, no agent.
+_NEGATED_AGENT = re.compile(
+    r"\b(?:not|never)\s+(?:been\s+)?(?:\w+\s+)?(?:carried\s+out|launched|fired|conducted|targeted|struck|hit)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # "rockets were fired at two bases in eastern Syria on Monday by Iran-backed militias": the agent of a
 # passive attack verb, however far after the verb.
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}$", re.IGNORECASE)
@@ -190,6 +195,8 @@ def perpetrator(text: str, start: int, end: int, actors: list[ActorMention], wea
             return ActorMention("US forces / US-led coalition", om.start(), om.end("who"))
     for a in actors:
         before = text[max(start, a.start - 45) : a.start]
+        if ("not" in before or "never" in before) and _NEGATED_AGENT.search(before):
+            continue  # "the attack was not carried out by X": X is ruled out, not named
         if _AGENT_BEFORE.search(before):
             return a  # "carried out by Iran-backed militias"
         if (by := _BY_BEFORE.search(before)) and _passive_agent(text, start, a.start - len(before) + by.start()):
@@ -230,7 +237,7 @@ CLAIM = re.compile(
     # ("said in a statement carried by state media that they had targeted ...")
     # ("say they targeted"; "said earlier in the day that it had launched": a time between the verb and "that".)
     # ("the IRGC has confirmed it launched the attack": the subject must be the named group, as below.)
-    r"(?:said|says?|saying|announced|announcing|stated|declared|confirmed|confirming)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?|(?:[\w-]+\s+){1,5}?(?=that\b))?(?:that\s+)?"
+    r"(?:said|says?|saying|announced|announcing|stated|declared|confirmed|confirming|claiming)\s+(?:on\s+\w+\s+|in\s+an?\s+(?:[\w-]+\s+){1,6}?|(?:[\w-]+\s+){1,5}?(?=that\b))?(?:that\s+)?"
     # ("announcing that resistance fighters attacked": the umbrella's word for its own members.)
     r"(?:it|they|(?:its|resistance|our)\s+(?:fighters|members|forces|units|drones|mujahideen)|the\s+group)\s+(?:had\s+|have\s+|has\s+)?"
     r"(?:was\s+behind|were\s+behind|carried\s+out|launched|targeted|struck|attacked|hit|fired|shelled|bombed)"
@@ -239,13 +246,24 @@ CLAIM = re.compile(
     r"(?:[\w-]+\s+){0,3}?(?:attacks?|strikes?|operations?|bombings?)"
     # The attacker's own framing of its attack: "launched missiles, in what it described as retaliation",
     # "launched what its armed forces called a powerful strike", "in what state media hailed as ...".
-    r"|what\s+(?:it|they|its(?:\s+[\w-]+){1,3}?|(?:its\s+|the\s+)?state\s+(?:media|television|TV))\s+(?:described|called|termed|dubbed|hailed|labell?ed)"
+    r"|what\s+(?:it|they|its(?:\s+[\w-]+){1,3}?|(?:its\s+|the\s+)?state\s+(?:media|television|TV))\s+(?:described|called|termed|dubbed|hailed|labell?ed|said\s+(?:was|were))"
     # The attacker confirming its operation ("the IRGC confirmed the missile operation"): the subject
     # must be the named group (see :func:`attribution_statement`).
-    r"|confirmed\s+the\s+(?:[\w-]+\s+){0,2}?(?:operations?|attacks?|strikes?))\b",
+    r"|confirmed\s+the\s+(?:[\w-]+\s+){0,2}?(?:operations?|attacks?|strikes?)"
+    # Its own framing of the attack as its answer ("Iranian officials said the attack was a response to ...",
+    # "X justified the strikes as ..."): the subject must be the named group or state, before the verb.
+    r"|(?:said|says|stated|insisted|added)\s+(?:that\s+)?(?:the|its|this|their)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|operations?)\s+"
+    r"(?:was|were|is|are)\s+(?:an?\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:response|retaliation|revenge|reply)"
+    r"|justif(?:ied|ies|ying)\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|operations?)"
+    # Its state media confirming it ("the attack was first confirmed by Iranian state media"): see _CLAIMED_BY.
+    r"|confirmed\s+(?:first\s+)?by\s+(?:the\s+)?(?:[\w'’-]+\s+){1,2}?state(?:-run|-owned)?\s+(?:media|television|TV|news\s+agency))\b",
     re.IGNORECASE,
 )
-_CLAIMED_BY = re.compile(r"\b(?:claimed|credit(?:ed)?|responsibility\s+was\s+claimed)\s+by\b", re.IGNORECASE)
+_CLAIMED_BY = re.compile(
+    r"\b(?:claimed|credit(?:ed)?|responsibility\s+was\s+claimed)\s+by\b"
+    r"|\bconfirmed\s+(?:first\s+)?by\s+(?=(?:the\s+)?(?:[\w'’-]+\s+){1,2}?state(?:-run|-owned)?\s+(?:media|television|TV|news\s+agency))",
+    re.IGNORECASE,
+)
 _NO_CLAIM = re.compile(
     r"\b(?:no|not|never|nobody|none|no\s+one|neither)\b[^.;]{0,40}\b(?:claim\w*|took\s+credit)|\bhave\s+never\s+been\s+claimed|\bunclaimed\b",
     re.IGNORECASE,
@@ -319,6 +337,8 @@ _HINTS = (
     "down to", "pinned", "laid", "lays", "allegedly", "purportedly", "hallmark", "signature", "fingerprint", "trademark",
     "indicat", "point", "suggest", "consistent with", "characteristic of", "typical of", "evidence", "employed", "have used", "has used", "had used",
     "used before", "used previously", "used in the past", "used repeatedly", "used often", "used by",
+    "confirmed by", "confirmed first by", "justif", "was a response", "were a response", "was retaliation", "were retaliation",
+    "was revenge", "were revenge", "was its response", "was a direct response", "was a reply",
 )  # fmt: skip
 
 

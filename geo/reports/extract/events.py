@@ -94,6 +94,8 @@ _STATE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _AIR_BEFORE = re.compile(r"\b(?:U\.?S\.?|American|coalition|Israeli|air|aerial|precision|retaliatory)\b[\w\s.-]{0,20}$", re.IGNORECASE)
+# A ground-launched weapon right before "strike(s)": "missile strikes", "ballistic-missile strike", "rocket strikes".
+_GROUND_WEAPON_BEFORE = re.compile(r"\b(?:missiles?|rockets?|artillery|mortars?)[\s-]+$", re.IGNORECASE)
 _CARRIED_BEFORE = re.compile(r"\b(?:conducted|carried(?:\s+out)?|launched)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _STATE_NAMED = re.compile(r"\b(?:U\.?S\.?|American|[Cc]oalition|Israeli)\b", re.IGNORECASE)
 # "a drone strike in Baghdad killed two commanders of an Iraqi militia", "... resulted in the death of three
@@ -152,6 +154,10 @@ def type_votes(text: str, start: int, end: int, sentence: tuple[int, int] | None
                     # "a drone strike on the headquarters of the PMF" (a militia's site) a state's strike.
                     state = _STATE_BEFORE.search(before) or _ON_MILITIA_SITE.match(seg, e) or _KILLED_MILITIA.search(seg, e, e + 140)
                     vote = "airstrike" if state else "drone"
+                elif _GROUND_WEAPON_BEFORE.search(before) and not _STATE_BEFORE.search(before):
+                    # "Iran launched missile strikes on the base", "precision missile strikes launched by X": the
+                    # missile's attack (its own word votes), not an aircraft's.
+                    vote = "strike"
                 elif _AIR_BEFORE.search(before):
                     vote = "airstrike"
                 elif _CARRIED_BEFORE.search(before):

@@ -48,11 +48,15 @@ class Mention:
     actor: ActorMention | None = None
     definite: bool = False  # "the attack", "Wednesday's strikes": refers to an attack already told
     the_strikes: bool = False  # "the retaliatory strikes" anywhere in the clause: strikes already told
+    provisional: bool = False  # a first account the report corrects ("initially said three rockets")
+    correcting: bool = False  # corrects an earlier account ("later said a drone had hit the base")
+    timed_apart: bool = False  # "around the same time", "hours after": another attack of the day, timed apart
     another: bool = False  # "a second attack", "another drone", "was hit again": not the attack already told
     unknown_place: bool = False  # names a place the gazetteer cannot map
     base_nouns: list[tuple[str, str, int, int]] = field(default_factory=list)  # (det, noun, start, end)
     anaphor: tuple | None = None  # (site, start, end) "the base" refers back to
     earlier: bool = False  # "(it comes) after drones targeted ...", "follows a rocket attack": an earlier event
+    outside: bool = False  # a strike on a state outside the atlas's area ("strikes on Iran's nuclear sites")
     in_passing: bool = False  # "since a rocket attack on a base in Syria", "a previous attack": recalled, not told
 
     @property

@@ -79,6 +79,24 @@ _GROUP_SUBJECT = re.compile(
     r"(?:firing|launching|targeting|attacking|shelling|fired|launched|targeted|attacked|shelled|struck|hit)\b",
     re.IGNORECASE,
 )
+# "initially said three rockets had landed", "first reports spoke of rockets": an account the report goes on to correct.
+_PROVISIONAL = re.compile(
+    r"\b(?:initially|at\s+first|first\s+(?:said|reported|thought))\b|\b(?:initial|first|early)\s+(?:\w+\s+)?reports?\b", re.IGNORECASE
+)
+# "later said", "later on said", "subsequently confirmed", "turned out to be": an account that corrects the first one.
+_CORRECTING = re.compile(
+    r"\b(?:later|subsequently)\s+(?:on\s+)?(?:said|say|says|confirmed|stated|reported|clarified|corrected|announced)\b|\bturned\s+out\b",
+    re.IGNORECASE,
+)
+# "Around the same time, two rockets were fired at ...", "hours after a rocket landed near the same base": a
+# second attack of that day, timed apart from the first.
+_TIMED_APART = re.compile(
+    r"\b(?:around|about|at)\s+the\s+same\s+time\b|\b(?:hours?|minutes?)\s+(?:after|before|later|earlier)\b|\bsimultaneous(?:ly)?\b", re.IGNORECASE
+)
+# A strike's target in Iran: its nuclear sites, or the country itself ("strikes on Iran", not "on Iran-backed ...").
+_OUTSIDE_TARGET = re.compile(
+    r"\b(?:on|against|targeting|of|at)\s+(?:\S+\s+){0,5}?nuclear\b|\b(?:on|in|against|inside)\s+Iran\b(?![’'-])", re.IGNORECASE
+)
 _ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
@@ -111,7 +129,8 @@ _ANOTHER = re.compile(
     re.IGNORECASE,
 )
 _ANCHOR = re.compile(
-    r"(?:\b(?:\w+\s+){0,2}?(?:days?|weeks?|hours?|months?)\s+|^\W*)(?:before|after|since)\s+(?P<ref>the\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:(?:\b(?:\w+\s+){0,2}?(?:days?|weeks?|hours?|months?)\s+|^\W*)(?:before|after|since)|\bthe\s+same\s+(?:day|night|evening)\s+as)\s+"
+    r"(?P<ref>the\s+(?:[\w'’-]+\s+){0,4}?"
     r"(?:attacks?|strikes?|bombing|barrage|assault))\b",
     re.IGNORECASE,
 )
@@ -408,7 +427,7 @@ class _Reader:
         # "Two weeks before the Al-Tanf drone attack, the Conoco base came under rocket fire": the attack
         # a span of time is counted from is told elsewhere; its weapon and place are not this clause's.
         low = seg.lower()
-        anchor = _ANCHOR.search(seg) if ("before" in low or "after" in low or "since" in low) else None
+        anchor = _ANCHOR.search(seg) if ("before" in low or "after" in low or "since" in low or "same" in low) else None
         skip = (start + anchor.start("ref"), start + anchor.end()) if anchor and anchor.end() < len(seg.rstrip(" ,.")) else None
         for (kind, weight), (ws, we) in zip(votes.votes, votes.spans):
             if skip is None or not skip[0] <= ws < skip[1]:
@@ -511,6 +530,10 @@ class _Reader:
         # ("Two weeks before the Al-Tanf drone attack, ...": "the attack" is the anchor, not this clause's event.)
         m.definite = bool(DEFINITE_EVENT.search(seg)) and skip is None
         m.another = bool(_ANOTHER.search(seg))
+        m.provisional = ("initial" in low or "first" in low or "early" in low) and bool(_PROVISIONAL.search(seg))
+        timed = "time" in low or "hour" in low or "minute" in low or "simultan" in low
+        m.timed_apart = timed and bool(_TIMED_APART.search(seg))
+        m.correcting = ("later" in low or "turned out" in low or "subsequently" in low) and bool(_CORRECTING.search(seg))
         m.the_strikes = bool(_THE_STRIKES.search(seg))
         # An earlier attack told in passing ("since a rocket attack on an Iraqi base in December", "a
         # previous attack on a base in Syria"): a base described, not named, is another base than the
@@ -519,6 +542,10 @@ class _Reader:
         split_after = _EARLIER.match(text, start) and (start > self.sentences[si][0] or seg.rstrip().endswith(","))
         in_passing = not m.definite and bool(split_after or OTHER_EVENT_CLAUSE.match(text, start) or _PREVIOUS.search(seg))
         m.in_passing = in_passing
+        if ("nuclear" in low or "iran" in low) and set(m.types) <= {"airstrike", "strike"} and m.types:
+            # "in retaliation for the US strikes on its nuclear facilities", "Israel's strikes on Iran": a strike on
+            # a state outside the atlas's area, not on a militia or a coalition site.
+            m.outside = bool(_OUTSIDE_TARGET.search(seg))
         where = self._clause_places(start, end, m.types, in_passing=in_passing, skip=skip)
         m.targets, m.base_nouns, m.place_constraint = list(where.targets), list(where.base_nouns), where.place_constraint
         if m.date is not None and m.targets and _twice(seg):

@@ -72,7 +72,11 @@ class Event:
     night: bool = False  # dated by "overnight", "last night": a night spans two calendar days
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
     in_passing: bool = False  # first told as an earlier attack recalled in passing (its described base is another)
+    outside: bool = False  # first told as a strike on a state outside the atlas's area ("on Iran's nuclear sites")
     window: tuple[dt.date, dt.date] | None = None  # the days a vague count allows ("days after"), with its day
+    told_firmly: bool = False  # a weapon named outside a first, corrected account ("initially said rockets")
+    corrected: bool = False  # a weapon named in an account that corrects an earlier one ("later said a drone")
+    separate: bool = False  # told as a further attack ("a second attack", "another drone")
 
     @property
     def event_type(self) -> str:
@@ -176,7 +180,9 @@ class Story:
 
     def apply_attribution(self, attribution: Attribution, event: Event | None, *, on: DateSpec | None = None) -> None:
         kind, actor, by, span = attribution
-        for ev in [event] if event is not None else self.context_events(on):
+        # ("Missiles hit Ain al-Asad and a base in Erbil. The IRGC said it fired them": one volley told in one
+        # clause at two places is one attack, and what is said of it is said of each place's incident.)
+        for ev in self._one_volley(event) if event is not None else self.context_events(on):
             if ev.side != "other" or ev.event_type == "airstrike":
                 continue  # a claim by a militia is not about the coalition's own strikes
             if RANK[kind] > RANK.get(ev.attribution, 0) or ev.actor == "Unknown":
@@ -236,6 +242,19 @@ class Story:
             if ev.side == "other" and ev.site is not None and ev.event_type != "airstrike":
                 return ev
         return None
+
+    def _one_volley(self, ev: Event) -> list[Event]:
+        """``ev`` and the attacks born with it in its first clause, at other places, on its day, with its weapon."""
+        if ev.site is None:
+            return [ev]
+        first = ev.sentences[:1]
+        return [
+            o for o in self.events
+            if o is ev or (
+                o.sentences[:1] == first and o.date == ev.date and o.side == "other" and o.site is not None
+                and o.event_type == ev.event_type and o.site.id != ev.site.id
+            )
+        ]
 
     def context_events(self, on: DateSpec | None = None) -> list[Event]:
         """What "the attacks" of a statement refers to: the events of its date, else of the current one."""
@@ -409,11 +428,14 @@ class Story:
             # A new attack without a date of its own belongs to the report's main story.
             if self.lead_date is not None:
                 date = self.lead_date
-            elif self.context_date is not None:
+            elif self.context_date is not None and self.context_date[0] >= self.published - dt.timedelta(days=31):
                 date = self.context_date
             else:
                 date, defaulted = (self.published, "day"), True
-        ev = Event(date=date, date_defaulted=defaulted, in_passing=m.in_passing, window=_window_of(m, date))
+        ev = Event(
+            date=date, date_defaulted=defaulted, in_passing=m.in_passing, outside=m.outside, window=_window_of(m, date),
+            separate=m.another or m.timed_apart,
+        )
         self.events.append(ev)
         self.merge(ev, m, target, None)
         if m.date is not None:
@@ -429,6 +451,9 @@ class Story:
         if m.sent not in ev.sentences:
             ev.sentences.append(m.sent)
         ev.spans.extend(("event_type", s, e) for s, e in m.type_spans)
+        ev.told_firmly = ev.told_firmly or (bool(m.types) and not m.provisional)
+        ev.corrected = ev.corrected or (bool(m.types) and m.correcting)
+        ev.separate = ev.separate or m.timed_apart
         if date is not None:
             if ev.date is None or ev.date_defaulted:
                 ev.date, ev.date_defaulted = date, False
@@ -513,6 +538,8 @@ class Story:
                 # The coalition and the US announce their own strikes: the attacker says it acted.
                 ev.attribution, ev.attributed_by = "claimed", ""
         self._strikes_where_they_landed(countries or {})
+        self._strikes_placed_once()
+        self._one_attack_per_site_and_day()
 
     def _strikes_where_they_landed(self, countries: Mapping[str, Any]) -> None:
         """An incident is placed where its munitions landed: a US or coalition strike is never at a US base.
@@ -531,6 +558,30 @@ class Story:
             if ev.site.kind in HOST_KINDS or any(_answers(ev, a) for a in attacks):
                 ev.site, ev.place_span, ev.place_method = countries.get(ev.site.country), None, "area"
                 ev.geo_precision = GEO_PRECISION_BY_KIND["country"]
+
+    def _strikes_placed_once(self) -> None:
+        """A US or coalition strike left at a country or province is the one the report places inside it.
+
+        "US jets struck militia sites in Iraq on Monday ... the strike hit a depot in Musayib": one strike
+        (the annotation rule: one incident per place named, and one at the country only where none is
+        placed there). Also two tellings of one strike that both ended at the country (one moved there
+        from the base it answered) are one. Run after the strikes are placed where they landed.
+        """
+        # (An airstrike of no named author may be the placed telling of the US strike: "the strike hit a site in X".)
+        strikes = [
+            ev for ev in self.events
+            if ev.site is not None and ev.date is not None and _is_strike(ev)
+            and (ev.side == "us" or (ev.actor == "Unknown" and ev.event_type == "airstrike"))
+        ]
+        for ev in strikes:
+            if not is_coarse(ev.site) or ev.side != "us" or ev not in self.events:
+                continue
+            for other in strikes:
+                if other is ev or other not in self.events or not overlap(ev.date, other.date):
+                    continue
+                if other.site.id == ev.site.id or contains(ev.site, other.site):
+                    self._fold(ev, other)
+                    break
 
     def _type_from_summaries(self) -> None:
         """An attack told without a weapon takes the weapon its day's summary names and no other attack has.
@@ -682,6 +733,51 @@ class Story:
             else:
                 seen[ev.site.id] = ev
 
+    def _one_attack_per_site_and_day(self) -> None:
+        """One attack told under two weapons at one place on one day is one attack, of the weapon the report stands by.
+
+        Reports correct themselves ("initially said rockets had landed ... later said a drone"), call a
+        missile barrage "strikes", or name a weapon in passing ("jets and drones flew over the base after
+        the rocket attack"); a US drone strike on a militia site is also told as "a drone attack" or
+        "rockets targeted the faction's building". Two events of one place (one site, or a city or area
+        around it) and one day, with weapons of their own, fold into one, unless the report says the
+        place was attacked more than once that day ("twice", "a second attack", "rocket and drone
+        attacks"): those stay two. The weapon kept is the strike's for a US or coalition strike; never
+        "airstrike" for a ground-launched attack (aircraft are not a militia's or a missile force's);
+        otherwise the one a later account gives ("later said", "turned out to be"), else the one not told as
+        a first, corrected account, else the one told first.
+        """
+        while (pair := self._two_tellings()) is not None:
+            kept, gone = pair
+            kind = kept.event_type if kept.side != "other" or kept.event_type != "airstrike" else gone.event_type
+            where = (gone.site, gone.place_span, gone.geo_precision, gone.place_method)
+            self._fold(gone, kept)
+            kept.types = {kind: kept.types.get(kind, 1.0)}
+            if finer(where[0], where[2], kept.site, kept.geo_precision):
+                kept.site, kept.place_span, kept.geo_precision, kept.place_method = where
+
+    def _two_tellings(self) -> tuple[Event, Event] | None:
+        """(kept, folded): the first two events that tell one attack under two weapons, if any."""
+        pool = [(ev, ev.event_type) for ev in self.events if ev.site is not None and ev.date and ev.date[1] == "day"]
+        pool = [(ev, kind) for ev, kind in pool if kind not in _VAGUE_TYPES]
+        for i, (ev, kind) in enumerate(pool):
+            for other, other_kind in pool[i + 1 :]:
+                if other_kind == kind or other.date != ev.date:  # (one day each: the same day or none)
+                    continue
+                if (ev.site.id, ev.date) in self.repeated or (other.site.id, other.date) in self.repeated:
+                    continue
+                strike = "airstrike" in (kind, other_kind)
+                if ev.site.id != other.site.id:
+                    if ev.side != other.side or strike:
+                        continue  # a strike and an attack, or a "strike" and a weapon: told at one place
+                    if not (contains(ev.site, other.site) or contains(other.site, ev.site)):
+                        continue
+                if (ev.separate or other.separate) and not strike:
+                    continue  # "around the same time, rockets were fired at ...": the report times them apart
+                if (kept := _stands_for(ev, other)) is not None:
+                    return kept, other if kept is ev else ev
+        return None
+
     def _fold(self, ev: Event, other: Event) -> None:
         """Fold ``ev`` into ``other`` (what ``other`` lacks comes from ``ev``) and drop ``ev``."""
         for k, v in ev.types.items():
@@ -716,6 +812,11 @@ class Story:
             first = sentences[ev.sentences[0]]
             if ev.site is None:
                 self.notes.append(f"attack without a place left out: {text[first[0] : first[1]][:160]}")
+                continue
+            if ev.outside and ev.event_type == "airstrike":
+                # Strikes on Iran (its nuclear sites, "strikes inside Iran") are no attack on a coalition site nor a
+                # strike on a militia: outside the atlas, like a third party's strike.
+                self.notes.append(f"a strike outside the atlas's area left out: {text[first[0] : first[1]][:120]}")
                 continue
             if ev.side == "israel":
                 # The atlas is about attacks on US and coalition sites and US or coalition strikes on militias (the
@@ -786,6 +887,39 @@ class Story:
                 )
             )
         return out
+
+
+def _stands_for(a: Event, b: Event) -> Event | None:
+    """Which of two events told at one place and day under two weapons stands for both, or None when
+    they are two attacks (see :meth:`Story._one_attack_per_site_and_day`)."""
+    if a.side != b.side:
+        # A US or coalition strike on a militia site, told again as an attack of no named author.
+        strike, attack = (a, b) if a.side == "us" else (b, a)
+        if strike.side != "us" or strike.event_type != "airstrike" or attack.actor != "Unknown":
+            return None
+        if attack.site.kind in HOST_KINDS or attack.event_type not in ("drone", "rocket", "missile"):
+            return None  # a base of US forces: the militias' attack the strike answers
+        return strike
+    if a.side != "other":
+        return None
+    if a.actor != "Unknown" and b.actor != "Unknown" and a.actor != b.actor:
+        return None  # two attackers, two attacks
+    if "airstrike" in (a.event_type, b.event_type):
+        strike, attack = (a, b) if a.event_type == "airstrike" else (b, a)
+        # Only where the "strike" cannot be an aircraft's: on a base of US forces, or by a named armed
+        # group or state's missile force (an airstrike of no named author may be a state's, told apart).
+        return attack if strike.site.kind in HOST_KINDS or strike.actor != "Unknown" else None
+    if a.corrected != b.corrected:
+        return a if a.corrected else b
+    if a.told_firmly != b.told_firmly:
+        return a if a.told_firmly else b
+    return a if min(a.sentences, default=0) <= min(b.sentences, default=0) else b
+
+
+def _is_strike(ev: Event) -> bool:
+    """A state's strike: an airstrike, a drone (a state's drone strike), or "strikes" with no weapon named."""
+    kind = ev.event_type
+    return kind in ("airstrike", "drone") or (kind == "other" and "strike" in ev.types)
 
 
 def _window_of(m: Mention, date: DateSpec | None) -> tuple[dt.date, dt.date] | None:

@@ -242,7 +242,11 @@ ATTACK_VERB = re.compile(
     re.IGNORECASE,
 )
 NP_EVENT = re.compile(
-    r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|shelling|bombing)\s+(?:on|against|at|along|near|targeting|in)\b", re.IGNORECASE
+    r"\b(?:attacks?|strikes?|airstrikes?|raids?|barrages?|shelling|bombing)\s+"
+    # ("a drone attack last week on the base", "the strike overnight on ...": the attack's time may stand between.)
+    r"(?:(?:last|this|late|early)\s+(?:week|night|month|weekend|\w+day)\s+|(?:yesterday|overnight)\s+)?"
+    r"(?:on|against|at|along|near|targeting|in)\b",
+    re.IGNORECASE,
 )
 MODAL = re.compile(
     # ("may" in lower case only: "on 8 May" is the month, not a possibility.)

@@ -11,10 +11,13 @@ import datetime as dt
 
 import pytest
 
+from geo.actors import family_of
 from geo.config import PROJECT_ROOT
-from geo.reports.extract import extract
-from geo.reports.extract.confidence import score
 from geo.places.gazetteer import Gazetteer
+from geo.reports.extract import extract
+from geo.reports.extract.attribution import attribution_statement, perpetrator
+from geo.reports.extract.confidence import score
+from geo.reports.extract.vocabulary import find_actors
 
 WED = dt.date(2023, 5, 10)  # a Wednesday
 TUE = dt.date(2023, 5, 9)
@@ -301,3 +304,305 @@ def test_each_weaker_way_of_finding_a_field_lowers_its_part_and_the_overall(chan
 def test_overall_leans_on_the_weakest_part():
     one_bad = score(**{**BEST, "geo_precision": 4})
     assert one_bad.overall < (one_bad.place + one_bad.date + one_bad.attribution) / 3
+
+
+# --- a denied agent is ruled out, not named (round 10) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials said the drone attack on Tower 22 on Tuesday was not carried out by Iran.",
+        "The drone attack on Tower 22 on Tuesday had not been launched by Kataib Hezbollah, officials said.",
+        "Officials insisted the drone attack on Tower 22 on Tuesday was never carried out by Kataib Hezbollah.",
+    ],
+)
+def test_an_attack_not_carried_out_by_x_is_not_x_s(gaz, text):
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
+
+
+def test_an_attack_carried_out_by_x_stays_x_s(gaz):
+    text = "The drone attack on Tower 22 on Tuesday was carried out by Kataib Hezbollah, officials said."
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Kataib Hezbollah", "blamed")]
+
+
+# --- an attacking state's own word on its attack is its claim (round 10) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "saying",
+    [
+        "The Revolutionary Guards released a statement claiming it had launched a powerful attack on the base.",
+        "The attack was first confirmed by Iranian state media.",
+        "Iranian officials said the attack was a direct response to the killing of their general.",
+        "Iran justified the attack as a measured answer.",
+    ],
+)
+def test_the_attacking_state_saying_it_attacked_is_its_claim(gaz, saying):
+    text = f"Iran fired missiles at Ain al-Asad on Tuesday. {saying}"
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Iran (IRGC)", "claimed")]
+
+
+def test_a_state_saying_it_launched_missile_strikes_claims_its_missile_attack(gaz):
+    text = "Iran says it has launched missile strikes on US forces at Ain al-Asad on Tuesday."
+    assert [(c.event_type, c.actor, c.attribution) for c in cands(gaz, text)] == [("missile", "Iran (IRGC)", "claimed")]
+
+
+def test_what_the_attacker_said_was_revenge_is_its_claim_not_a_blame_by_it(gaz):
+    text = "Iran fired missiles at Ain al-Asad on Tuesday, in what it said was revenge for the killing of its general."
+    assert [(c.actor, c.attribution, c.attributed_by) for c in cands(gaz, text)] == [("Iran (IRGC)", "claimed", "")]
+
+
+@pytest.mark.parametrize(
+    "saying",
+    [
+        "US officials said the attack was a response to the strikes on Kataib Hezbollah.",
+        "The attack was confirmed by Iraqi state media.",
+    ],
+)
+def test_others_framing_or_confirming_the_attack_claim_nothing(gaz, saying):
+    text = f"Rockets hit Ain al-Asad on Tuesday. {saying}"
+    assert [(c.actor, c.attribution) for c in cands(gaz, text)] == [("Unknown", "unknown")]
+
+
+def test_a_claim_of_one_volley_at_two_places_is_a_claim_of_each(gaz):
+    text = (
+        "Iran fired ballistic missiles at Ain al-Asad and at Erbil airport on Tuesday. "
+        "The Revolutionary Guards confirmed the missile operation."
+    )
+    expected = [("ain-al-asad", "claimed"), ("erbil-airport", "claimed")]
+    assert sorted((c.site_id, c.attribution) for c in cands(gaz, text)) == expected
+
+
+# ==== round 3 cases (were in test_extract_round3_rules.py) ================================================
+
+
+def author(text: str, weapons: tuple[str, ...] = ()) -> str | None:
+    starts = [text.index(w) for w in weapons]
+    found = perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), starts)
+    return found.name if found is not None else None
+
+
+# --- the structures that make an actor the author ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, weapons",
+    [
+        # the origin of the fire
+        ("The outpost came under rocket fire from pro-Iran militias late on Monday.", ("rocket",)),
+        ("A base in the east came under a drone attack from Iran-aligned groups.", ("drone",)),
+        # a participle saying where the subject is, before its verb
+        ("Iran-backed factions stationed along the eastern bank of the river attacked the oil field.", ()),
+        ("Pro-Iran militias based in the desert near the border fired rockets at the garrison.", ("rockets",)),
+        # an attempt is still the attacker's
+        ("Iran-backed groups in the province attempted to launch an attack on a US base.", ()),
+        # a headline's present tense
+        ("Iran-backed groups target US base with drones", ("drones",)),
+        # a possessive owner of the weapon
+        ("Officials condemned Iran's missile strike on the base.", ("missile",)),
+    ],
+)
+def test_the_attacker_is_read_from_the_structure_of_the_clause(text, weapons):
+    assert author(text, weapons) is not None
+    assert author(text, weapons) != "US forces / US-led coalition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets were launched from an area east of the river, officials said.",  # a place, not an actor
+        "Iran warned that Israeli attacks on Gaza would widen the war.",  # a noun after an adjective, no verb
+        "The militias were stationed near the base that was attacked.",  # the participle has no attack verb of its own
+    ],
+)
+def test_no_author_where_the_structure_names_none(text):
+    assert author(text) in (None, "Israel") and author(text) != "Iran-backed militias"
+
+
+# ==== round 7 cases (were in test_extract_round7_rules.py) ================================================
+
+
+IRI = "Islamic Resistance in Iraq"
+
+
+def statement(text: str, recent_actor: str | None = None):
+    return attribution_statement(text, 0, len(text), find_actors(text, 0, len(text)), recent_actor=recent_actor)
+
+
+def who_did(text: str, *weapons: str):
+    """The perpetrator the whole ``text`` names, given its weapon words."""
+    return perpetrator(text, 0, len(text), find_actors(text, 0, len(text)), [text.index(w) for w in weapons])
+
+
+# --- claims under more wordings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # a plural present "say", not only "said"/"says"
+        ("Iran's armed forces say they fired missiles at the air base on Monday.", "Iran (IRGC)"),
+        # a time between the verb of saying and "that"
+        ("The Islamic Resistance in Iraq said late on Sunday that it had launched two drones at the base.", IRI),
+        # the umbrella's own word for its members
+        ("The Islamic Resistance in Iraq put out a statement announcing that resistance fighters attacked the base.", IRI),
+        # endorsing an attack named by its weekday
+        ("Kataib Hezbollah has endorsed Friday's attack on the airport.", "Kataib Hezbollah"),
+    ],
+)
+def test_a_group_saying_it_attacked_is_a_claim(text, actor):
+    found = statement(text)
+    assert found is not None and (found.kind, found.actor) == ("claimed", actor)
+
+
+def test_a_claim_by_the_same_group_goes_to_the_group_named_before():
+    found = statement("Four rockets hit the base on Sunday, an attack also claimed by the same group.", recent_actor=IRI)
+    assert found is not None and (found.kind, found.actor) == ("claimed", IRI)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the defender confirming is no claim: "confirmed" is not among the claim words
+        "Qatar's defence ministry said its systems intercepted most of the missiles.",
+        # the speaker's time and "that" with the attack done to it
+        "The coalition said early on Monday that its base had been hit by rockets.",
+    ],
+)
+def test_a_speaker_that_was_attacked_claims_nothing(text):
+    found = statement(text)
+    assert found is None or found.kind != "claimed"
+
+
+# --- aliases the list did not read -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        # lower-case "resistance" inside quotation marks after "called the"
+        ("A group called the “Islamic resistance in Iraq” spoke of the attack.", IRI),
+        # the brigades' name without "Saraya"
+        ("A faction calling itself the Awliya al-Dam Brigades spoke of the attack.", "Saraya Awliya al-Dam"),
+        # armed groups aligned with Iran are the Iran-backed militias, not Iran
+        ("Armed groups aligned with Iran have threatened the base.", "Iran-backed militias"),
+    ],
+)
+def test_listed_names_under_other_spellings(text, actor):
+    names = [a.name for a in find_actors(text, 0, len(text))]
+    assert names[0] == actor
+    assert family_of(names[0]) == "iran_aligned"
+
+
+# --- the defender is not the attacker ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The US embassy launched its air defence system to intercept the rockets.",
+        "US forces fired C-RAM interceptors to shoot down the drones.",
+    ],
+)
+def test_firing_a_defence_system_to_intercept_is_not_the_attack(text):
+    assert who_did(text) is None
+
+
+def test_an_attacker_firing_rockets_is_still_the_attacker():
+    assert who_did("Iran-backed militias fired rockets at the base.", "rockets").name == "Iran-backed militias"
+
+
+# --- the attacker's own framing, and its confirming its operation ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Iran fired missiles at the air base on Monday, in what it described as a measured reply.", "Iran (IRGC)"),
+        ("Iran launched what its military called a decisive strike on the air base.", "Iran (IRGC)"),
+        ("The IRGC confirmed the missile operation on Tuesday.", "Iran (IRGC)"),
+    ],
+)
+def test_the_attackers_own_framing_is_a_claim(text, actor):
+    found = statement(text)
+    assert found is not None and (found.kind, found.actor) == ("claimed", actor)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the confirming side is not the armed group the clause names before it
+        "After the Iran-backed militias threatened the base, Iraqi officials confirmed the attack.",
+        # framing by someone other than the attacker
+        "Kataib Hezbollah fired rockets, in what US officials described as an escalation.",
+    ],
+)
+def test_confirming_or_framing_by_others_is_no_claim(text):
+    found = statement(text)
+    assert found is None or found.kind != "claimed"
+
+
+# --- "allegedly": the report of someone's accusation -------------------------------------------------
+
+
+def test_allegedly_reports_a_blame_not_a_suspicion():
+    found = statement("Drones allegedly launched by Iran-backed militias struck the garrison.")
+    assert found is not None and (found.kind, found.actor) == ("blamed", "Iran-backed militias")
+
+
+def test_the_alleged_owner_of_a_struck_site_is_not_accused():
+    assert statement("US jets bombed depots allegedly belonging to Kataib Hezbollah.") is None
+
+
+def test_a_belief_is_still_a_suspicion():
+    found = statement("Officials believe Iran-backed militias launched the drones.")
+    assert found is not None and found.kind == "suspected"
+
+
+# --- a president's order is the US forces' strike ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Biden on Friday ordered air strikes on two militia depots.",
+        "PRESIDENT Trump yesterday ordered strikes against the group's camps.",
+        "The president, Joe Biden, was briefed; Biden commanded the armed forces to launch strikes at dawn.",
+    ],
+)
+def test_a_president_ordering_strikes_is_the_us_strike(text):
+    found = who_did(text)
+    assert found is not None and found.name == "US forces / US-led coalition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Biden said the attack on the base would be answered.",  # a speaker, not a striker
+        "The militias ordered their fighters to leave the depots.",  # no president, no strike
+    ],
+)
+def test_a_president_speaking_strikes_nothing(text):
+    found = who_did(text)
+    assert found is None or found.name != "US forces / US-led coalition"
+
+
+# --- a speaker before "has blamed the drone attack" is no drone's owner ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. has attributed the drone attack on the base to the Islamic Resistance in Iraq.",
+        "The Pentagon was blaming the rocket fire on Kataib Hezbollah.",
+    ],
+)
+def test_a_subject_with_its_verb_does_not_own_the_weapon(text):
+    found = who_did(text, *[w for w in ("drone", "rocket") if w in text])
+    assert found is None or found.name != "US forces / US-led coalition"
+
+
+def test_a_state_weapon_named_by_its_owner_is_still_its_own():
+    found = who_did("US drones struck the depot.", "drones")
+    assert found is not None and found.name == "US forces / US-led coalition"
