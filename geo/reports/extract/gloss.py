@@ -1,0 +1,124 @@
+"""A word-for-word English gloss of a report, and the way back to its own words.
+
+:func:`gloss` rewrites the words of a report that its language's
+:class:`~geo.reports.extract.lexicon.Lexicon` knows into English ("roquettes"
+-> "rockets", "hier" -> "yesterday", "base aérienne" -> "air base", "el
+domingo 3 de diciembre" -> "3 December") and leaves every other word as it
+is: place and person names, numbers, punctuation and line breaks, so the
+gloss has the same sentences as the report. The English rules read the
+gloss; :meth:`Gloss.to_original` maps any span of the gloss back onto the
+report, so evidence is shown in the report's own words.
+
+Short function words written with a capital inside a sentence are left alone:
+"Al" in "Ain Al Asad" is part of a name, not Spanish "al".
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geo.reports.extract.lexicon import Lexicon
+
+__all__ = ["Gloss", "gloss"]
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# A form this short, capitalised inside a sentence, is a piece of a name ("Al", "As", "Da").
+_SHORT = 3
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n«\"“]\s*|^\s+)$")
+
+
+@dataclass(frozen=True)
+class Gloss:
+    """The English ``text`` of ``original``; ``pieces`` are the rewritten spans.
+
+    Each piece is ``(gloss_start, gloss_end, original_start, original_end)``, in order;
+    text between pieces is the same in both.
+    """
+
+    original: str
+    text: str
+    pieces: tuple[tuple[int, int, int, int], ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original report that the gloss span ``[start, end)`` renders."""
+        return self._map(start, is_end=False), self._map(end, is_end=True)
+
+    def _map(self, at: int, *, is_end: bool) -> int:
+        i = bisect_right(self._starts, at - 1 if is_end else at) - 1
+        if i < 0:
+            return at
+        g0, g1, o0, o1 = self.pieces[i]
+        if (g0 < at <= g1) if is_end else (g0 <= at < g1):
+            return o1 if is_end else o0
+        return at - g1 + o1
+
+    @property
+    def _starts(self) -> list[int]:
+        return [p[0] for p in self.pieces]
+
+
+def gloss(text: str, lexicon: Lexicon) -> Gloss:
+    """``text`` with the words ``lexicon`` knows rewritten in English (see the module)."""
+    pattern, months, weekdays = _compiled(lexicon)
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    done = 0  # end of the original text copied so far
+    length = 0  # length of the gloss so far
+    for m in pattern.finditer(text):
+        english = _render(m, text, lexicon, months)
+        if english is None or english == m.group(0):
+            continue
+        out.append(text[done : m.start()])
+        length += m.start() - done
+        pieces.append((length, length + len(english), m.start(), m.end()))
+        out.append(english)
+        length += len(english)
+        done = m.end()
+    out.append(text[done:])
+    return Gloss(original=text, text="".join(out), pieces=tuple(pieces))
+
+
+def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) -> str | None:
+    if m.group("day"):
+        year = f" {m.group('year')}" if m.group("year") else ""
+        return f"{int(m.group('day'))} {months[m.group('month').lower()]}{year}"
+    word = m.group(0)
+    key = " ".join(word.lower().replace("’", "'").split())
+    english = lexicon.entries.get(key)
+    if english is None:
+        return None
+    if len(key) <= _SHORT and word[0].isupper() and not word.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+        return None
+    if word[0].isupper() and english[0].islower():
+        english = english[0].upper() + english[1:]
+    if key.endswith("'"):
+        english += " "
+    return english
+
+
+@lru_cache(maxsize=None)
+def _compiled(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
+    months = {f: e for f, e in lexicon.entries.items() if e in _MONTHS}
+    weekdays = {f: e for f, e in lexicon.entries.items() if e in _WEEKDAYS}
+    links = "".join(rf"(?:{re.escape(w)}\s+)?" for w in lexicon.day_month_links[:1]) if lexicon.day_month_links else ""
+    if len(lexicon.day_month_links) > 1:
+        links = "(?:(?:" + "|".join(re.escape(w) for w in lexicon.day_month_links) + r")\s+)?"
+    alt = lambda forms: "|".join(_form(f) for f in sorted(forms, key=len, reverse=True))  # noqa: E731
+    # "el domingo 3 de diciembre de 2023", "am 29. Dezember", "le 1er février": the weekday goes (the date
+    # says the day), the links go, the month is English.
+    date = (
+        rf"(?<!\w)(?:(?:{alt(weekdays)}),?\s+)?(?P<day>[0-3]?\d)(?:\.|º|°|er)?\s+{links}(?P<month>{alt(months)})(?!\w)"
+        rf"(?:\s+{links}(?P<year>(?:19|20)\d\d)(?!\d))?"
+    )
+    words = rf"(?<![\w-])(?:{alt(lexicon.entries)})"
+    return re.compile(f"{date}|{words}", re.IGNORECASE), months, weekdays
+
+
+def _form(form: str) -> str:
+    body = r"\s+".join(re.escape(w) for w in form.split()).replace("'", "['’]")
+    # A form ending in an apostrophe ("l'", "d'") is glued to the next word; any other ends a word.
+    return body if form.endswith("'") else body + r"(?![\w-])"
