@@ -25,6 +25,7 @@ from geo.reports.extract.lexicon import Lexicon
 __all__ = ["Gloss", "gloss"]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_SPEECH = ("said", "announced", "reported")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A form this short, capitalised inside a sentence, is a piece of a name ("Al", "As", "Da").
 _SHORT = 3
@@ -72,12 +73,16 @@ def gloss(text: str, lexicon: Lexicon) -> Gloss:
         english = _render(m, text, lexicon, months)
         if english is None or english == m.group(0):
             continue
+        end = m.end()
+        if not english:  # a word English does without ("des" tirs): its space goes with it
+            while end < len(text) and text[end] in " \t":
+                end += 1
         out.append(text[done : m.start()])
         length += m.start() - done
-        pieces.append((length, length + len(english), m.start(), m.end()))
+        pieces.append((length, length + len(english), m.start(), end))
         out.append(english)
         length += len(english)
-        done = m.end()
+        done = end
     out.append(text[done:])
     return Gloss(original=text, text="".join(out), pieces=tuple(pieces))
 
@@ -85,19 +90,28 @@ def gloss(text: str, lexicon: Lexicon) -> Gloss:
 def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) -> str | None:
     if m.group("day"):
         year = f" {m.group('year')}" if m.group("year") else ""
-        return f"{int(m.group('day'))} {months[m.group('month').lower()]}{year}"
+        on = "On " if m.group("on") and m.group("on")[0].isupper() else "on " if m.group("on") else ""
+        return f"{on}{int(m.group('day'))} {months[m.group('month').lower()]}{year}"
+    if m.group("verb"):
+        # "..., anunció el Pentágono": the speaker before the verb, as English has it.
+        subject = lexicon.entries.get(m.group("subject").lower(), m.group("subject"))
+        return f"the {subject} {lexicon.entries[_key(m.group('verb'))]}"
     word = m.group(0)
-    key = " ".join(word.lower().replace("’", "'").split())
+    key = _key(word)
     english = lexicon.entries.get(key)
     if english is None:
         return None
     if len(key) <= _SHORT and word[0].isupper() and not word.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
         return None
-    if word[0].isupper() and english[0].islower():
+    if english and word[0].isupper() and english[0].islower():
         english = english[0].upper() + english[1:]
     if key.endswith("'"):
         english += " "
     return english
+
+
+def _key(words: str) -> str:
+    return " ".join(words.lower().replace("’", "'").split())
 
 
 @lru_cache(maxsize=None)
@@ -110,12 +124,21 @@ def _compiled(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str], dict[str, s
     alt = lambda forms: "|".join(_form(f) for f in sorted(forms, key=len, reverse=True))  # noqa: E731
     # "el domingo 3 de diciembre de 2023", "am 29. Dezember", "le 1er février": the weekday goes (the date
     # says the day), the links go, the month is English.
+    on = f"(?:(?P<on>{alt(lexicon.on_day)})\\s+)?" if lexicon.on_day else "(?P<on>(?!))?"
+    speech = [f for f, e in lexicon.entries.items() if e in _SPEECH]
+    # ", dijo el portavoz", ", a déclaré le ministre": a speaker after its verb (one word, no capital-less name).
+    inverted = (
+        rf"(?<=,\s)(?P<verb>{alt(speech)})\s+(?:{alt(lexicon.articles)})\s+(?P<subject>[^\W\d_][\w-]*)(?![\w-])"
+        rf"(?=\s*[,.;:!?»”\")]|\s+(?:{alt(lexicon.on_day + lexicon.articles)}))"
+        if speech and lexicon.articles
+        else "(?P<verb>(?!))(?P<subject>(?!))"
+    )
     date = (
-        rf"(?<!\w)(?:(?:{alt(weekdays)}),?\s+)?(?P<day>[0-3]?\d)(?:\.|º|°|er)?\s+{links}(?P<month>{alt(months)})(?!\w)"
+        rf"(?<!\w){on}(?:(?:{alt(weekdays)}),?\s+)?(?P<day>[0-3]?\d)(?:\.|º|°|er)?\s+{links}(?P<month>{alt(months)})(?!\w)"
         rf"(?:\s+{links}(?P<year>(?:19|20)\d\d)(?!\d))?"
     )
     words = rf"(?<![\w-])(?:{alt(lexicon.entries)})"
-    return re.compile(f"{date}|{words}", re.IGNORECASE), months, weekdays
+    return re.compile(f"{date}|{inverted}|{words}", re.IGNORECASE), months, weekdays
 
 
 def _form(form: str) -> str:

@@ -181,7 +181,8 @@ huit = eight
 neuf = nine
 dix = ten
 le, la, les, l' = the
-du, des = of the
+du = of the
+des = 
 de, d' = of
 au, aux = at the
 à = at
@@ -199,6 +200,11 @@ depuis = since
 aucun, aucune, pas de, pas d' = no
 sans = without
 a été, avait été = was
+a subi, avait subi, ont subi, avaient subi = came under
+subi = come under
+avait, avaient = had
+déjà = already
+il, elle = it
 ont été, avaient été = were
 est = is
 sont = are
@@ -359,6 +365,7 @@ diez = ten
 quince = fifteen
 veinte = twenty
 el, la, los, las = the
+unos, unas = 
 del = of the
 al = to the
 de = of
@@ -520,6 +527,7 @@ oito = eight
 nove = nine
 dez = ten
 o, a, os, as = the
+uns, umas = 
 do, da, dos, das = of the
 no, na, nos, nas = in the
 ao, à, aos, às = to the
@@ -701,6 +709,11 @@ tra, fra = between
 e, ed = and
 o = or
 dopo = after
+stavano utilizzando, utilizzavano, usavano = were using
+per mettere a segno, per compiere, per effettuare = to carry out
+per lanciare = to launch
+per colpire = to hit
+per attaccare = to attack
 prima di = before
 nessun, nessuna, nessuno, non = no
 senza = without
@@ -1005,6 +1018,10 @@ class Lexicon:
     entries: dict[str, str]
     # Words between a day and its month ("3 de diciembre", "19 di ottobre").
     day_month_links: tuple[str, ...] = ()
+    # The preposition or article before a day ("le 3 mars", "am 3. März"): English "on".
+    on_day: tuple[str, ...] = ()
+    # Definite articles, for a speaker after its verb (", dijo el portavoz" -> "the spokesman said").
+    articles: tuple[str, ...] = ()
 
 
 def _parse(*blocks: str) -> dict[str, str]:
@@ -1018,10 +1035,13 @@ def _parse(*blocks: str) -> dict[str, str]:
 
 
 LEXICONS: dict[str, Lexicon] = {
-    "fr": Lexicon("fr", _parse(_COMMON, _FR)),
-    "es": Lexicon("es", _parse(_COMMON, _ES), ("de", "del")),
-    "pt": Lexicon("pt", _parse(_COMMON, _PT), ("de",)),
-    "it": Lexicon("it", _parse(_COMMON, _IT), ("di",)),
-    "de": Lexicon("de", _parse(_COMMON, _DE)),
-    "id": Lexicon("id", _parse(_COMMON, _ID)),
+    "fr": Lexicon("fr", _parse(_COMMON, _FR), (), ("le",), ("le", "la", "les", "l'")),
+    "es": Lexicon("es", _parse(_COMMON, _ES), ("de", "del"), ("el",), ("el", "la", "los", "las")),
+    "pt": Lexicon("pt", _parse(_COMMON, _PT), ("de",), ("em", "no", "a"), ("o", "a", "os", "as")),
+    "it": Lexicon("it", _parse(_COMMON, _IT), ("di",), ("il", "l'"), ("il", "lo", "la", "i", "gli", "le", "l'")),
+    "de": Lexicon("de", _parse(_COMMON, _DE), (), ("am", "vom")),
+    "id": Lexicon("id", _parse(_COMMON, _ID), (), ("pada", "tanggal")),
 }
+# Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
+# identified as Malay).
+LEXICONS["ms"] = LEXICONS["id"]

@@ -1,0 +1,132 @@
+"""Reports not in English: read through a word-for-word gloss, evidence in the report's words.
+
+Every text is written for these tests (no sentence of a real report), one report per
+language, each telling one attack at a site of the curated gazetteer. The English rules
+alone find nothing in any of them: the gloss is what reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.config import PROJECT_ROOT
+from geo.places.gazetteer import Gazetteer
+from geo.reports.extract import extract
+from geo.reports.extract.multilingual import GLOSS_FACTOR, reading_notice
+from geo.reports.extract.pipeline import extract as extract_english
+
+WED = dt.date(2023, 5, 10)  # a Wednesday
+
+# (language, report, date, site, event type, munitions, the sentence that tells the attack)
+CASES = [
+    (
+        "fr",
+        "Trois roquettes sont tombées hier sur la base aérienne d'Ain al-Asad, dans l'ouest de l'Irak, selon une source "
+        "de sécurité. Aucune victime n'a été signalée.",
+        dt.date(2023, 5, 9), "ain-al-asad", "rocket", 3,
+        "Trois roquettes sont tombées hier sur la base aérienne d'Ain al-Asad",
+    ),
+    (
+        "es",
+        "Dos drones atacaron el lunes 8 de mayo la base de Harir, en el norte de Irak, dijo un portavoz de la coalición. "
+        "No hubo heridos entre el personal.",
+        dt.date(2023, 5, 8), "harir", "drone", 2,
+        "Dos drones atacaron el lunes 8 de mayo la base de Harir",
+    ),
+    (
+        "pt",
+        "Ontem, quatro foguetes atingiram a base aérea de Ain al-Asad, no oeste do Iraque, onde estão tropas americanas. "
+        "Ninguém ficou ferido, segundo as forças de segurança iraquianas.",
+        dt.date(2023, 5, 9), "ain-al-asad", "rocket", 4,
+        "Ontem, quatro foguetes atingiram a base aérea de Ain al-Asad",
+    ),
+    (
+        "it",
+        "Due razzi hanno colpito ieri sera la base militare di Harir, nel nord dell'Iraq, che ospita truppe americane. "
+        "Non ci sono stati feriti, hanno detto fonti della sicurezza.",
+        dt.date(2023, 5, 9), "harir", "rocket", 2,
+        "Due razzi hanno colpito ieri sera la base militare di Harir",
+    ),
+    (
+        "de",
+        "Am 7. Mai wurde der Stützpunkt Ain al-Asad im Westen des Irak von drei Raketen getroffen, teilten irakische "
+        "Sicherheitskräfte mit. Verletzt wurde niemand.",
+        dt.date(2023, 5, 7), "ain-al-asad", "rocket", 3,
+        "Am 7. Mai wurde der Stützpunkt Ain al-Asad im Westen des Irak von drei Raketen getroffen",
+    ),
+    (
+        "id",
+        "Dua roket menghantam pangkalan udara Ain al-Asad di Irak barat pada Senin, kata seorang pejabat keamanan Irak. "
+        "Tidak ada korban dalam serangan tersebut.",
+        dt.date(2023, 5, 8), "ain-al-asad", "rocket", 2,
+        "Dua roket menghantam pangkalan udara Ain al-Asad di Irak barat pada Senin",
+    ),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load(PROJECT_ROOT / "gazetteer.csv")
+
+
+@pytest.mark.parametrize(("lang", "text", "date", "site", "event_type", "munitions", "sentence"), CASES, ids=[c[0] for c in CASES])
+def test_an_attack_told_in_another_language_is_proposed_with_its_own_sentence_as_evidence(
+    gaz, lang, text, date, site, event_type, munitions, sentence
+):
+    result = extract(text, published=WED, gazetteer=gaz)
+    assert (result.language, result.reading) == (lang, "gloss")
+    assert [(c.date, c.site_id, c.event_type, c.munitions) for c in result.candidates] == [(date, site, event_type, munitions)]
+    cand = result.candidates[0]
+    assert cand.evidence.startswith(sentence)
+    # Every highlighted span is a span of the report as given, not of the gloss.
+    place = [text[s:e] for f, s, e in cand.evidence_spans if f == "place"]
+    assert place and all(p in text for p in place)
+    assert any("al-Asad" in p or "Harir" in p for p in place)
+
+
+@pytest.mark.parametrize(("lang", "text"), [(c[0], c[1]) for c in CASES], ids=[c[0] for c in CASES])
+def test_the_english_rules_alone_find_nothing_in_these_reports(gaz, lang, text):
+    assert extract_english(text, published=WED, gazetteer=gaz).candidates == ()
+
+
+def test_glossed_proposals_are_less_confident_than_the_same_report_in_english(gaz):
+    english = "Three rockets hit the Ain al-Asad air base in western Iraq yesterday, a security source said."
+    french = CASES[0][1]
+    native = extract(english, published=WED, gazetteer=gaz).candidates[0].confidence
+    glossed = extract(french, published=WED, gazetteer=gaz).candidates[0].confidence
+    assert glossed.overall < native.overall
+    assert glossed.place == round(native.place * GLOSS_FACTOR, 2)
+    assert any("gloss" in r for r in glossed.reasons)
+
+
+def test_an_english_report_is_read_natively_without_a_notice(gaz):
+    result = extract("Two rockets struck the Ain al-Asad air base on Monday.", published=WED, gazetteer=gaz)
+    assert (result.language, result.reading) == ("en", "native")
+    assert not any("gloss" in n or "does not read" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Αρκετές ρουκέτες έπεσαν χθες το βράδυ κοντά σε στρατιωτική βάση στο βόρειο Ιράκ, σύμφωνα με πηγές ασφαλείας.", "el"),
+        ("سقطت ثلاثة صواريخ على قاعدة عسكرية تستضيف قوات أمريكية في غرب العراق مساء أمس بحسب مصدر أمني.", "ar"),
+    ],
+)
+def test_a_language_without_a_lexicon_gets_a_plain_notice_not_a_silent_nothing(gaz, text, lang):
+    result = extract(text, published=WED, gazetteer=gaz)
+    assert (result.language, result.reading) == (lang, "none")
+    assert result.notes[0] == reading_notice(lang, "none")
+    assert "does not read" in result.notes[0]
+
+
+def test_an_english_passage_in_an_unsupported_language_is_still_read(gaz):
+    text = (
+        "Ρουκέτες έπεσαν σήμερα κοντά σε αμερικανική βάση, δήλωσαν πηγές της ασφάλειας, χωρίς να αναφερθούν απώλειες. "
+        "Είναι η τρίτη τέτοια επίθεση μέσα σε έναν μήνα στη χώρα, λίγες μέρες πριν από την επίσκεψη ξένου αξιωματούχου.\n"
+        "Rockets hit the Ain al-Asad air base in Iraq today, a security source said."
+    )
+    result = extract(text, published=WED, gazetteer=gaz)
+    assert result.reading == "none"
+    assert [(c.date, c.site_id) for c in result.candidates] == [(WED, "ain-al-asad")]
