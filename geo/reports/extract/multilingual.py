@@ -27,7 +27,7 @@ from geo.reports.extract.lexicon import LEXICONS
 from geo.reports.extract.pipeline import extract as extract_english
 from geo.reports.extract.sentences import split_sentences
 
-__all__ = ["GLOSS_FACTOR", "extract", "reading_notice"]
+__all__ = ["GLOSS_FACTOR", "extract", "reading_label", "reading_notice"]
 
 # Every part of a glossed proposal's confidence is scaled by this: the rules read a rough
 # translation, so a reviewer checks these first.
@@ -61,6 +61,12 @@ def reading_notice(code: str, reading: str) -> str:
             "script were read. Incidents may be missing; enter them by hand."
         )
     return ""
+
+
+def reading_label(code: str, reading: str) -> str:
+    """One line for a reviewer: "Language: Spanish, read through a word-for-word English gloss"."""
+    how = {"native": "read by the English rules", "gloss": "read through a word-for-word English gloss"}
+    return f"Language: {language_name(code)}, {how.get(reading, 'not supported: not read')}"
 
 
 def _in_original(c: Candidate, glossed: Gloss, name: str) -> Candidate:
