@@ -24,6 +24,7 @@ _ENGLISH_WORDS = frozenset(
     "the of and to in a on was were is are that with by for from at it as has have had said an which this".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_SAMPLE = 2500  # characters
 # Too few letters to tell a language: treated as English (the extractor's own language).
 _MIN_LETTERS = 20
 
@@ -42,7 +43,8 @@ def language_name(code: str) -> str:
 
 def detect(text: str) -> str:
     """ISO 639-1 code of the language ``text`` is written in ("en", "fr", "ar" ...)."""
-    words = _WORD.findall(text[:20000].lower())
+    # The opening is enough to judge by (and keeps the test at ~0.1 ms on a long English report).
+    words = _WORD.findall(text[:_SAMPLE].lower())
     if sum(len(w) for w in words) < _MIN_LETTERS:
         return "en"
     if sum(w in _ENGLISH_WORDS for w in words) >= _ENGLISH_SHARE * len(words):
