@@ -20,11 +20,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geo.reports.extract.lexicon import Lexicon
+from geo.reports.extract.lexicon import Lexicon, fold
 
 __all__ = ["Gloss", "gloss"]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon, question mark
 _SPEECH = ("said", "announced", "reported")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A form this short, capitalised inside a sentence, is a piece of a name ("Al", "As", "Da").
@@ -88,19 +89,28 @@ def gloss(text: str, lexicon: Lexicon) -> Gloss:
 
 
 def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) -> str | None:
+    if m.group("gap") is not None:
+        # A sentence that opens with a capital the English splitter does not know ("É", "Δ") or in a
+        # script without capitals (Arabic): a line break keeps it a sentence of its own.
+        nxt = text[m.end()] if m.end() < len(text) else ""
+        return "\n" if nxt.isupper() or not nxt.islower() else None
+    if m.group("punct"):
+        return _PUNCTUATION[m.group("punct")]
     if m.group("day"):
         year = f" {m.group('year')}" if m.group("year") else ""
         on = "On " if m.group("on") and m.group("on")[0].isupper() else "on " if m.group("on") else ""
-        return f"{on}{int(m.group('day'))} {months[m.group('month').lower()]}{year}"
+        return f"{on}{int(m.group('day'))} {months[_key(m.group('month'))]}{year}"
     if m.group("verb"):
         # "..., anunció el Pentágono": the speaker before the verb, as English has it.
         subject = lexicon.entries.get(m.group("subject").lower(), m.group("subject"))
         return f"the {subject} {lexicon.entries[_key(m.group('verb'))]}"
-    word = m.group(0)
+    word = m.group("word")
     key = _key(word)
     english = lexicon.entries.get(key)
     if english is None:
         return None
+    if m.group("clitic"):  # Arabic "و", "ب", "ل" glued to the word: "and", "with", "to"
+        return " ".join(filter(None, (lexicon.clitics[m.group("clitic")], english)))
     if len(key) <= _SHORT and word[0].isupper() and not word.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
         return None
     if english and word[0].isupper() and english[0].islower():
@@ -111,7 +121,7 @@ def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) ->
 
 
 def _key(words: str) -> str:
-    return " ".join(words.lower().replace("’", "'").split())
+    return fold(" ".join(words.lower().replace("’", "'").split()))
 
 
 @lru_cache(maxsize=None)
@@ -137,11 +147,19 @@ def _compiled(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str], dict[str, s
         rf"(?<!\w){on}(?:(?:{alt(weekdays)}),?\s+)?(?P<day>[0-3]?\d)(?:\.|º|°|er)?\s+{links}(?P<month>{alt(months)})(?!\w)"
         rf"(?:\s+{links}(?P<year>(?:19|20)\d\d)(?!\d))?"
     )
-    words = rf"(?<![\w-])(?:{alt(lexicon.entries)})"
-    return re.compile(f"{date}|{inverted}|{words}", re.IGNORECASE), months, weekdays
+    clitics = f"(?P<clitic>{'|'.join(sorted(lexicon.clitics, key=len, reverse=True))})??" if lexicon.clitics else "(?P<clitic>(?!))?"
+    words = rf"(?<![\w-]){clitics}(?P<word>{alt(lexicon.entries)})"
+    gap = r"(?<=[.!?؟])(?P<gap>[ \t]+)(?=[^\W\d_A-Za-z])"
+    punct = "(?P<punct>[،؛؟])"
+    return re.compile(f"{gap}|{punct}|{date}|{inverted}|{words}", re.IGNORECASE), months, weekdays
+
+
+# Letters Arabic writes several ways (hamza on the alef or not, final ta marbuta as ha, final ya
+# without dots): each matches all of its ways.
+_VARIANTS = {"ا": "[اأإآ]", "أ": "[اأإآ]", "إ": "[اأإآ]", "آ": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يى]", "ى": "[يى]", "'": "['’]"}
 
 
 def _form(form: str) -> str:
-    body = r"\s+".join(re.escape(w) for w in form.split()).replace("'", "['’]")
+    body = r"\s+".join("".join(_VARIANTS.get(ch, re.escape(ch)) for ch in w) for w in form.split())
     # A form ending in an apostrophe ("l'", "d'") is glued to the next word; any other ends a word.
     return body if form.endswith("'") else body + r"(?![\w-])"

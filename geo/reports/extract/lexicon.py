@@ -19,9 +19,9 @@ apostrophe, French "l'" and "d'", matches glued to the next word).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["LEXICONS", "Lexicon"]
+__all__ = ["LEXICONS", "Lexicon", "fold"]
 
 # Shared by every language written in Latin script: names the world writes alike.
 _COMMON = """
@@ -1009,6 +1009,191 @@ yang = which
 tersebut = the
 """
 
+_AR = """
+هجوم, اعتداء = attack
+هجمات, هجومين, اعتداءات = attacks
+هجوم صاروخي, قصف صاروخي = rocket attack
+هجمات صاروخية = rocket attacks
+هجوم بطائرة مسيرة, هجوم بطائرة مسيّرة, هجوم بطائرة بدون طيار, هجوم بطائرات مسيرة, هجوم بالطائرات المسيرة, هجوم بالمسيرات = drone attack
+هجمات بطائرات مسيرة, هجمات بالطائرات المسيرة, هجمات بالمسيرات = drone attacks
+قصف = shelling
+غارة جوية, ضربة جوية, الغارة الجوية, الضربة الجوية = airstrike
+غارات جوية, ضربات جوية, الغارات الجوية, الضربات الجوية = airstrikes
+غارة, ضربة = strike
+غارات, ضربات = strikes
+صاروخ = rocket
+صواريخ = rockets
+صاروخين, صاروخان = two rockets
+صاروخ كاتيوشا = Katyusha rocket
+صواريخ كاتيوشا = Katyusha rockets
+صاروخ باليستي = ballistic missile
+صواريخ باليستية = ballistic missiles
+طائرة مسيرة, طائرة مسيّرة, مسيرة, مسيّرة, طائرة بدون طيار, طائرة من دون طيار, درون = drone
+طائرات مسيرة, طائرات مسيّرة, مسيرات, مسيّرات, طائرات بدون طيار, طائرات من دون طيار = drones
+طائرتين مسيرتين, طائرتان مسيرتان, مسيرتين, مسيرتان = two drones
+قذيفة = shell
+قذائف = shells
+قذيفة هاون = mortar
+قذائف هاون = mortars
+عبوة ناسفة = IED
+استهدف, استهدفت, استهدفوا = targeted
+استُهدفت, استهدف مجددا = was targeted
+هاجم, هاجمت, هاجموا = attacked
+تعرض لهجوم, تعرضت لهجوم = came under attack
+تعرض لقصف, تعرضت لقصف, تعرض لهجوم صاروخي, تعرضت لهجوم صاروخي = came under rocket fire
+سقط, سقطت = fell
+أصاب, أصابت = hit
+ضرب, ضربت = struck
+أطلق, أطلقت, أطلقوا = fired
+أسقط, أسقطت, أسقطوا, تم إسقاط = shot down
+اعترض, اعترضت, تم اعتراض, اعتراض = intercepted
+انفجر, انفجرت = exploded
+قتل, قتلت, مقتل = killed
+أصيب, أصيبت, أصيبوا, جرح, جرحت = wounded
+جرحى, مصابين, مصابون = wounded
+قتلى = dead
+إصابات, خسائر بشرية, ضحايا = casualties
+أضرار, أضرار مادية = damage
+دون وقوع إصابات, دون أن يسفر عن إصابات, دون تسجيل إصابات, دون خسائر = without casualties
+تبنت, تبنى, أعلنت مسؤوليتها عن, أعلن مسؤوليته عن = claimed
+مسؤولية, المسؤولية = responsibility
+اتهم, اتهمت = accused
+القاعدة الجوية, قاعدة جوية = air base
+القاعدة العسكرية, قاعدة عسكرية = military base
+قاعدة أمريكية, القاعدة الأمريكية, قاعدة أميركية, القاعدة الأميركية = US base
+قاعدة = base
+القاعدة = the base
+قواعد, القواعد = bases
+الجوية = 
+الدفاعات الجوية, الدفاع الجوي, منظومة الدفاع الجوي = air defenses
+السفارة الأمريكية, السفارة الأميركية, سفارة الولايات المتحدة = US embassy
+السفارة, سفارة = embassy
+مطار = airport
+المطار = the airport
+المنطقة الخضراء = Green Zone
+محافظة = province
+مدينة = city
+قرب, بالقرب من, قرب من = near
+الحدود, حدود = border
+شرق, شرقي = east
+غرب, غربي = west
+شمال, شمالي = north
+جنوب, جنوبي = south
+العراق = Iraq
+سوريا, سورية = Syria
+الأردن = Jordan
+إيران = Iran
+الكويت = Kuwait
+الولايات المتحدة = United States
+أمريكي, أمريكية, الأمريكي, الأمريكية, أميركي, أميركية, الأميركي, الأميركية, الأمريكيين, الأميركيين = American
+القوات الأمريكية, القوات الأميركية, قوات أمريكية, قوات أميركية = US forces
+الجنود الأمريكيين, الجنود الأميركيين, جنود أمريكيين, جنود أميركيين = US soldiers
+قوات التحالف = coalition forces
+التحالف الدولي = international coalition
+التحالف = coalition
+القوات, قوات = forces
+الجنود, جنود = soldiers
+القوات الأمنية, قوات الأمن = security forces
+عراقي, عراقية, العراقي, العراقية, العراقيين = Iraqi
+سوري, سورية, السوري, السورية = Syrian
+إيراني, إيرانية, الإيراني, الإيرانية = Iranian
+فصائل مسلحة, الفصائل المسلحة = armed factions
+فصائل, الفصائل = factions
+ميليشيات, مليشيات, الميليشيات, المليشيات = militias
+الفصائل الموالية لإيران, فصائل موالية لإيران, الفصائل المدعومة من إيران, فصائل مدعومة من إيران = Iran-backed factions
+الميليشيات الموالية لإيران, ميليشيات موالية لإيران, الميليشيات المدعومة من إيران, ميليشيات مدعومة من إيران = Iran-backed militias
+موالية لإيران, الموالية لإيران, مدعومة من إيران = pro-Iranian
+المقاومة الإسلامية في العراق = Islamic Resistance in Iraq
+كتائب حزب الله = Kataib Hezbollah
+حزب الله = Hezbollah
+حركة النجباء = Harakat al-Nujaba
+كتائب سيد الشهداء = Kataib Sayyid al-Shuhada
+عصائب أهل الحق = Asaib Ahl al-Haq
+تنظيم الدولة الإسلامية, الدولة الإسلامية, داعش, تنظيم داعش = Islamic State
+البنتاغون, البنتاجون = Pentagon
+القيادة المركزية الأمريكية, القيادة المركزية الأميركية = US Central Command
+وزارة الدفاع الأمريكية, وزارة الدفاع الأميركية = Department of Defense
+متحدث, المتحدث, المتحدث باسم = spokesman
+مصدر أمني = a security source
+مصادر أمنية = security sources
+بيان, البيان = statement
+قال, قالت, ذكر, ذكرت, صرح, صرحت = said
+أعلن, أعلنت = announced
+أفاد, أفادت = reported
+بحسب, حسب, وفقا ل, وفقاً ل = according to
+أمس = yesterday
+اليوم = today
+الليلة الماضية, ليلة أمس, فجر اليوم = overnight
+صباح = morning of
+مساء = evening of
+الاثنين, الإثنين = Monday
+الثلاثاء = Tuesday
+الأربعاء = Wednesday
+الخميس = Thursday
+الجمعة = Friday
+السبت = Saturday
+الأحد = Sunday
+يناير, كانون الثاني = January
+فبراير, شباط = February
+مارس, آذار = March
+أبريل, نيسان = April
+مايو, أيار = May
+يونيو, حزيران = June
+يوليو, تموز = July
+أغسطس, آب = August
+سبتمبر, أيلول = September
+أكتوبر, تشرين الأول = October
+نوفمبر, تشرين الثاني = November
+ديسمبر, كانون الأول = December
+واحد, واحدة = one
+اثنان, اثنين = two
+ثلاثة, ثلاث = three
+أربعة, أربع = four
+خمسة, خمس = five
+ستة, ست = six
+سبعة, سبع = seven
+ثمانية, ثماني = eight
+تسعة, تسع = nine
+عشرة, عشر = ten
+في = in
+على = on
+من = from
+إلى = to
+مع = with
+ضد = against
+بعد = after
+قبل = before
+منذ = since
+دون, بدون = without
+التي, الذي = which
+حيث = where
+كان, كانت = was
+تم = 
+أنها, أنه, إنها, إنه = that it
+أن, إن = that
+يوم = on
+"""
+
+# Names of places in Arabic script, rendered as the gazetteer spells them. The cities are
+# GeoNames alternate names (../shared/realdata/geonames_cities15000_IQ_SY_geobases2013.txt:
+# Baghdad 98182, Erbil 95446, Kirkuk, Mosul, Dayr az Zawr, Al Hasakah); the sites are the
+# Arabic words of their names ("عين" = Ain, "الأسد" = al-Asad).
+_AR_PLACES = """
+بغداد = Baghdad
+أربيل, إربيل, اربيل = Erbil
+كركوك = Kirkuk
+الموصل, موصل = Mosul
+دير الزور = Deir ez-Zor
+الحسكة = Hasakah
+الأنبار = Anbar
+عين الأسد = Ain al-Asad
+قاعدة عين الأسد = Ain al-Asad base
+التنف = al-Tanf
+حرير = Harir
+مطار أربيل, مطار أربيل الدولي = Erbil airport
+مطار بغداد, مطار بغداد الدولي = Baghdad airport
+"""
+
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one per language
 class Lexicon:
@@ -1022,6 +1207,17 @@ class Lexicon:
     on_day: tuple[str, ...] = ()
     # Definite articles, for a speaker after its verb (", dijo el portavoz" -> "the spokesman said").
     articles: tuple[str, ...] = ()
+    # Prefixes written glued to the next word (Arabic "و" and, "ب" with, "ل" to) and their English.
+    clitics: dict[str, str] = field(default_factory=dict)
+
+
+# The letters Arabic writes several ways, folded to one (the gloss matches every way).
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def fold(text: str) -> str:
+    """``text`` with Arabic letter variants folded to one form (other scripts unchanged)."""
+    return text.translate(_FOLD)
 
 
 def _parse(*blocks: str) -> dict[str, str]:
@@ -1030,7 +1226,7 @@ def _parse(*blocks: str) -> dict[str, str]:
         for line in block.strip().splitlines():
             forms, english = line.rsplit(" = ", 1)
             for form in forms.split(", "):
-                entries[form.strip().lower()] = english.strip()
+                entries[fold(form.strip().lower())] = english.strip()
     return entries
 
 
@@ -1042,6 +1238,9 @@ LEXICONS: dict[str, Lexicon] = {
     "de": Lexicon("de", _parse(_COMMON, _DE), (), ("am", "vom")),
     "id": Lexicon("id", _parse(_COMMON, _ID), (), ("pada", "tanggal")),
 }
+LEXICONS["ar"] = Lexicon(
+    "ar", _parse(_AR, _AR_PLACES), ("من",), ("يوم", "في"), clitics={"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": ""}
+)
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).
 LEXICONS["ms"] = LEXICONS["id"]

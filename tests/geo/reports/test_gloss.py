@@ -29,6 +29,11 @@ from geo.reports.extract.lexicon import LEXICONS
         ("id", "pada Senin", "on Monday"),
         # A speaker after its verb comes before it, as in English.
         ("es", "cayeron, dijo el portavoz.", "fell, the spokesman said."),
+        # Arabic: letters written several ways, words glued to "و"/"ب", Arabic punctuation.
+        ("ar", "اطلقت صواريخ", "fired rockets"),
+        ("ar", "وسقطت صواريخ، بحسب مصدر أمني", "and fell rockets, according to a security source"),
+        ("ar", "بطائرة مسيرة", "with drone"),
+        ("ar", "في 3 كانون الثاني 2024", "on 3 January 2024"),
         # Elided articles.
         ("fr", "l'attaque d'hier", "the attack of yesterday"),
     ],
@@ -50,6 +55,12 @@ def test_names_are_left_as_they_are(lang, text):
     assert out.endswith(text.split(" de ")[-1].split(" di ")[-1])
 
 
+def test_a_sentence_opening_with_a_letter_the_english_splitter_does_not_take_for_a_capital_stays_a_sentence():
+    assert gloss("Deux roquettes. Élise a dit", LEXICONS["fr"]).text == "Two rockets.\nÉlise said"
+    assert gloss("سقطت صواريخ. قال مصدر", LEXICONS["ar"]).text == "fell rockets.\nsaid مصدر"
+    assert gloss("Deux roquettes. écrit-il", LEXICONS["fr"]).text == "Two rockets. écrit-il"
+
+
 def test_unknown_words_punctuation_and_line_breaks_are_kept_so_sentences_stay_the_same():
     text = "Le ministre n'a rien dit.\nTrois roquettes sont tombées sur Erbil hier soir !"
     out = gloss(text, LEXICONS["fr"]).text
@@ -66,13 +77,14 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
         "it": "Ieri due razzi hanno colpito la base americana vicino a Erbil, secondo l'esercito.",
         "de": "Gestern trafen zwei Raketen den US-Stützpunkt nahe Erbil, sagte das Militär.",
         "id": "Kemarin dua roket menghantam pangkalan AS dekat Erbil, kata militer.",
+        "ar": "أمس سقطت صواريخ على قاعدة أمريكية قرب Erbil، بحسب الجيش.",
     }[LEXICONS[lang].code]
     g = gloss(text, LEXICONS[lang])
     at = g.text.index("Erbil")
     assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
     rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
     s, e = g.to_original(rockets, g.text.index(" ", rockets))
-    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket"}
+    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ"}
     assert g.to_original(0, len(g.text)) == (0, len(text))
 
 
