@@ -113,7 +113,8 @@ def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) ->
         return " ".join(filter(None, (lexicon.clitics[m.group("clitic")], english)))
     if len(key) <= _SHORT and word[0].isupper() and not word.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
         return None
-    if english and word[0].isupper() and english[0].islower():
+    # A capitalised word gets a capitalised gloss; a word in capitals (a headline) the entry's own case.
+    if english and word[0].isupper() and not (len(word) > 1 and word.isupper()) and english[0].islower():
         english = english[0].upper() + english[1:]
     if key.endswith("'"):
         english += " "
@@ -155,8 +156,11 @@ def _compiled(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str], dict[str, s
 
 
 # Letters Arabic writes several ways (hamza on the alef or not, final ta marbuta as ha, final ya
-# without dots): each matches all of its ways.
-_VARIANTS = {"ا": "[اأإآ]", "أ": "[اأإآ]", "إ": "[اأإآ]", "آ": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يى]", "ى": "[يى]", "'": "['’]"}
+# without dots) and Greek vowels with or without accent: each folded letter matches all of its ways.
+_VARIANTS = {"ا": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يى]", "'": "['’]"} | {
+    # Greek: a vowel with or without its accent (the folded forms of lexicon.fold).
+    "α": "[αά]", "ε": "[εέ]", "η": "[ηή]", "ι": "[ιίϊΐ]", "ο": "[οό]", "υ": "[υύϋΰ]", "ω": "[ωώ]",
+}  # fmt: skip
 
 
 def _form(form: str) -> str:

@@ -1194,6 +1194,145 @@ _AR_PLACES = """
 مطار بغداد, مطار بغداد الدولي = Baghdad airport
 """
 
+_EL = """
+επίθεση = attack
+επιθέσεις, επιθέσεων = attacks
+επίθεση με ρουκέτες, επίθεση με ρουκέτα = rocket attack
+πρώτη, πρώτος = first
+δεύτερη, δεύτερος = second
+επιθέσεις με ρουκέτες = rocket attacks
+επίθεση με drone, επίθεση με drones, επίθεση με μη επανδρωμένο αεροσκάφος, επίθεση με μη επανδρωμένα αεροσκάφη = drone attack
+μη επανδρωμένο αεροσκάφος, μη επανδρωμένο, ντρόουν = drone
+μη επανδρωμένα αεροσκάφη, μη επανδρωμένα = drones
+αεροπορική επιδρομή, αεροπορικό πλήγμα, αεροπορική επίθεση = airstrike
+αεροπορικές επιδρομές, αεροπορικά πλήγματα, αεροπορικές επιθέσεις = airstrikes
+πλήγμα = strike
+πλήγματα = strikes
+ρουκέτα = rocket
+ρουκέτες, ρουκετών = rockets
+πύραυλος, πυραύλου = missile
+πύραυλοι, πυραύλους, πυραύλων = missiles
+όλμος = mortar
+όλμοι, όλμων, βλήματα όλμου = mortars
+βόμβα = bomb
+έπεσαν, έπεσε = fell
+χτύπησαν, χτύπησε, έπληξαν, έπληξε = hit
+στόχευσαν, στόχευσε, είχαν στόχο = targeted
+στόχος = target
+δέχθηκε επίθεση, δέχτηκε επίθεση = came under attack
+εκτοξεύτηκαν, εκτοξεύθηκαν, εκτοξεύτηκε = were launched
+εκτόξευσαν, εκτόξευσε = launched
+αναχαιτίστηκαν, αναχαιτίστηκε, αναχαίτισαν, αναχαίτισε = intercepted
+καταρρίφθηκε, καταρρίφθηκαν, κατέρριψαν, κατέρριψε = shot down
+εξερράγη, εξερράγησαν = exploded
+σκοτώθηκαν, σκοτώθηκε = were killed
+σκότωσαν, σκότωσε = killed
+νεκροί, νεκρός, νεκρούς = dead
+τραυματίστηκαν, τραυματίστηκε = were wounded
+τραυματίες, τραυματίας = wounded
+απώλειες, θύματα = casualties
+ζημιές = damage
+ανέλαβε την ευθύνη, ανέλαβαν την ευθύνη = claimed responsibility
+ευθύνη = responsibility
+κατηγόρησαν, κατηγόρησε = blamed
+αεροπορική βάση, αεροπορικής βάσης, αεροπορικές βάσεις = air base
+στρατιωτική βάση, στρατιωτικής βάσης = military base
+αμερικανική βάση, αμερικανικής βάσης = US base
+αμερικανικές βάσεις = US bases
+βάση, βάσης = base
+βάσεις, βάσεων = bases
+αμερικανική πρεσβεία, πρεσβεία των ΗΠΑ = US embassy
+πρεσβεία = embassy
+αεροδρόμιο, αεροδρομίου = airport
+πράσινη ζώνη = Green Zone
+επαρχία, επαρχίας = province
+κοντά σε, κοντά στο, κοντά στη, κοντά στην, κοντά στον, πλησίον = near
+σύνορα = border
+ανατολικά = east
+δυτικά = west
+βόρεια = north
+νότια = south
+ιράκ = Iraq
+συρία, συρίας = Syria
+ιορδανία, ιορδανίας = Jordan
+ιράν = Iran
+ηπα, ηνωμένες πολιτείες = United States
+αμερικανικές δυνάμεις, αμερικανικών δυνάμεων, αμερικανικά στρατεύματα = US forces
+αμερικανός, αμερικανοί, αμερικανικός, αμερικανική, αμερικανικές, αμερικανικοί, αμερικανικό, αμερικανών = American
+ιρακινός, ιρακινή, ιρακινές, ιρακινοί, ιρακινών = Iraqi
+δυνάμεις, δυνάμεων = forces
+στρατιώτες, στρατιωτών = soldiers
+συμμαχικές = coalition
+συμμαχία, συνασπισμός = coalition
+πολιτοφυλακή = militia
+πολιτοφυλακές, πολιτοφυλακών = militias
+φιλοϊρανικές πολιτοφυλακές, φιλοϊρανικών πολιτοφυλακών = Iran-backed militias
+φιλοϊρανικές, φιλοϊρανικοί, φιλοϊρανικών = pro-Iranian
+ισλαμικό κράτος = Islamic State
+πεντάγωνο, πενταγώνου = Pentagon
+πηγές της ασφάλειας, πηγές ασφαλείας = security sources
+πηγή της ασφάλειας, πηγή ασφαλείας = security source
+δήλωσαν, δήλωσε, ανέφεραν, ανέφερε, είπε, είπαν, τόνισε = said
+ανακοίνωσε, ανακοίνωσαν = announced
+σύμφωνα με = according to
+χθες = yesterday
+σήμερα = today
+χθες το βράδυ, απόψε = overnight
+δευτέρα = Monday
+τρίτη = Tuesday
+τετάρτη = Wednesday
+πέμπτη = Thursday
+παρασκευή = Friday
+σάββατο = Saturday
+κυριακή = Sunday
+ιανουαρίου, ιανουάριο, ιανουάριος = January
+φεβρουαρίου, φεβρουάριο, φεβρουάριος = February
+μαρτίου, μάρτιο, μάρτιος = March
+απριλίου, απρίλιο, απρίλιος = April
+μαΐου, μάιο, μάιος = May
+ιουνίου, ιούνιο, ιούνιος = June
+ιουλίου, ιούλιο, ιούλιος = July
+αυγούστου, αύγουστο, αύγουστος = August
+σεπτεμβρίου, σεπτέμβριο, σεπτέμβριος = September
+οκτωβρίου, οκτώβριο, οκτώβριος = October
+νοεμβρίου, νοέμβριο, νοέμβριος = November
+δεκεμβρίου, δεκέμβριο, δεκέμβριος = December
+ένα, μία, μια, ένας = a
+δύο = two
+τρεις, τρία = three
+τέσσερις, τέσσερα = four
+πέντε = five
+έξι = six
+επτά, εφτά = seven
+οκτώ, οχτώ = eight
+εννέα, εννιά = nine
+δέκα = ten
+ο, η, το, οι, τα, τον, την, τις, τους = the
+της, του, των = of the
+στο, στη, στην, στον, στα, στις, στους = in the
+σε = in
+από = from
+με = with
+και = and
+ή = or
+μετά, μετά από = after
+πριν, πριν από = before
+εναντίον = against
+χωρίς = without
+δεν = not
+που = which
+ήταν = was
+είναι = is
+"""
+
+# Greek spellings of places (GeoNames alternate names: Baghdad 98182 "Βαγδάτη"; the sites as
+# Greek writes their Arabic names).
+_EL_PLACES = """
+βαγδάτη, βαγδάτης = Baghdad
+ερμπίλ, αρμπίλ = Erbil
+αΐν αλ άσαντ, αΐν αλ-άσαντ, άιν αλ άσαντ, άιν αλ-άσαντ, αΐν αλ ασάντ = Ain al-Asad
+"""
+
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one per language
 class Lexicon:
@@ -1211,12 +1350,16 @@ class Lexicon:
     clitics: dict[str, str] = field(default_factory=dict)
 
 
-# The letters Arabic writes several ways, folded to one (the gloss matches every way).
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+# The letters Arabic writes several ways, and Greek vowels with and without their accent (capitals
+# are written without), folded to one (the gloss matches every way).
+_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"}
+    | dict(zip("άέήίϊΐόύϋΰώ", "αεηιιιουυυω"))
+)
 
 
 def fold(text: str) -> str:
-    """``text`` with Arabic letter variants folded to one form (other scripts unchanged)."""
+    """``text`` with Arabic letter variants and Greek accents folded to one form (Latin unchanged)."""
     return text.translate(_FOLD)
 
 
@@ -1241,6 +1384,7 @@ LEXICONS: dict[str, Lexicon] = {
 LEXICONS["ar"] = Lexicon(
     "ar", _parse(_AR, _AR_PLACES), ("من",), ("يوم", "في"), clitics={"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": ""}
 )
+LEXICONS["el"] = Lexicon("el", _parse(_EL, _EL_PLACES), (), ("στις", "την"), ("ο", "η", "το", "οι", "τα"))
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).
 LEXICONS["ms"] = LEXICONS["id"]

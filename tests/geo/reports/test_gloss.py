@@ -34,6 +34,10 @@ from geo.reports.extract.lexicon import LEXICONS
         ("ar", "وسقطت صواريخ، بحسب مصدر أمني", "and fell rockets, according to a security source"),
         ("ar", "بطائرة مسيرة", "with drone"),
         ("ar", "في 3 كانون الثاني 2024", "on 3 January 2024"),
+        # Greek: case and final sigma, dates with the month in the genitive.
+        ("el", "ΡΟΥΚΕΤΕΣ ΣΤΗ ΒΑΣΗ", "rockets in the base"),  # capitals are written without accents
+        ("el", "Ρουκέτες έπεσαν", "Rockets fell"),
+        ("el", "στις 3 Μαρτίου", "on 3 March"),
         # Elided articles.
         ("fr", "l'attaque d'hier", "the attack of yesterday"),
     ],
@@ -78,13 +82,14 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
         "de": "Gestern trafen zwei Raketen den US-Stützpunkt nahe Erbil, sagte das Militär.",
         "id": "Kemarin dua roket menghantam pangkalan AS dekat Erbil, kata militer.",
         "ar": "أمس سقطت صواريخ على قاعدة أمريكية قرب Erbil، بحسب الجيش.",
+        "el": "Χθες δύο ρουκέτες χτύπησαν την αμερικανική βάση κοντά στο Erbil, σύμφωνα με τον στρατό.",
     }[LEXICONS[lang].code]
     g = gloss(text, LEXICONS[lang])
     at = g.text.index("Erbil")
     assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
     rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
     s, e = g.to_original(rockets, g.text.index(" ", rockets))
-    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ"}
+    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες"}
     assert g.to_original(0, len(g.text)) == (0, len(text))
 
 
