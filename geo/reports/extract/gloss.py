@@ -113,8 +113,9 @@ def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) ->
         return " ".join(filter(None, (lexicon.clitics[m.group("clitic")], english)))
     if len(key) <= _SHORT and word[0].isupper() and not word.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
         return None
-    # A capitalised word gets a capitalised gloss; a word in capitals (a headline) the entry's own case.
-    if english and word[0].isupper() and not (len(word) > 1 and word.isupper()) and english[0].islower():
+    # A sentence's first word gets a capital (the English splitter looks for one); inside a sentence
+    # the entry's own case (German capitalises every noun: "Drohnen" is "drones", not a name).
+    if english and english[0].islower() and word[0].isupper() and _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
         english = english[0].upper() + english[1:]
     if key.endswith("'"):
         english += " "

@@ -34,6 +34,11 @@ kataib hezbollah, kataib hizbollah, kataib hisbollah, kataib hizbullah, kataeb h
 """
 
 _FR = """
+mené, menée, menés, menées, a mené, ont mené, effectué, a effectué, ont effectué = carried out
+lors d'une, lors d'un, lors de = in
+plusieurs = several
+légèrement = slightly
+installations = facilities
 attaque, attentat, assaut = attack
 attaques, attentats = attacks
 attaque à la roquette, attaque aux roquettes, attaque de roquettes = rocket attack
@@ -212,6 +217,12 @@ qui = which
 """
 
 _ES = """
+sufrieron heridas, sufrió heridas, sufrieron heridas leves, sufrió heridas leves = were wounded
+cerca del = near the
+varios, varias = several
+instalaciones = facilities
+levemente = slightly
+realizó, realizaron, llevó a cabo, llevaron a cabo = carried out
 ataque, atentado, asalto = attack
 ataques, atentados = attacks
 ataque con cohetes, ataque de cohetes, ataque con cohete = rocket attack
@@ -388,6 +399,10 @@ que = which
 """
 
 _PT = """
+ficaram feridos, ficaram levemente feridos, ficou levemente ferido, ficaram feridas = were wounded
+levemente = slightly
+vários, várias = several
+instalações = facilities
 ataque, atentado = attack
 ataques, atentados = attacks
 ataque com foguetes, ataque de foguetes, ataque com foguete = rocket attack
@@ -552,6 +567,12 @@ onde = where
 """
 
 _IT = """
+sono rimasti feriti, sono rimasti lievemente feriti, è rimasto ferito, è rimasto lievemente ferito, sono rimaste ferite = were wounded
+lievemente, leggermente = slightly
+diversi, diverse, alcuni = several
+strutture = facilities
+ad = in
+sera = evening
 attacco, attentato, assalto = attack
 attacchi, attentati = attacks
 attacco con razzi, attacco missilistico = rocket attack
@@ -725,6 +746,25 @@ che = which
 """
 
 _DE = """
+ballistische rakete, ballistischen rakete = ballistic missile
+ballistische raketen, ballistischen raketen, ballistischer raketen = ballistic missiles
+leicht = slightly
+mehrere = several
+einrichtungen = facilities
+montagabend = Monday evening
+dienstagabend = Tuesday evening
+mittwochabend = Wednesday evening
+donnerstagabend = Thursday evening
+freitagabend = Friday evening
+samstagabend = Saturday evening
+sonntagabend = Sunday evening
+montagmorgen = Monday morning
+dienstagmorgen = Tuesday morning
+mittwochmorgen = Wednesday morning
+donnerstagmorgen = Thursday morning
+freitagmorgen = Friday morning
+samstagmorgen = Saturday morning
+sonntagmorgen = Sunday morning
 angriff, anschlag, attacke = attack
 angriffe, anschläge, attacken = attacks
 raketenangriff = rocket attack
@@ -762,7 +802,8 @@ verwundet, verletzt, verwundete, verletzte = wounded
 opfer = casualties
 schaden, schäden = damage
 beschädigt = damaged
-bekannte sich, bekannten sich, reklamiert, beansprucht = claimed
+bekannte sich, bekannten sich, reklamiert, reklamierte, reklamierten, beansprucht = claimed
+für sich = 
 verantwortung = responsibility
 vorgeworfen, beschuldigt, macht verantwortlich, machten verantwortlich = blamed
 verdächtigt = suspected
@@ -778,7 +819,8 @@ grüne zone = Green Zone
 provinz = province
 region = region
 grenze = border
-nahe, in der nähe von, bei = near
+nahe, in der nähe von, nahe dem, nahe der = near
+bei = in
 im osten = in eastern
 im westen = in western
 im norden = in northern
@@ -878,6 +920,11 @@ sind = are
 """
 
 _ID = """
+mengalami luka, mengalami luka ringan, mengalami luka-luka = were wounded
+beberapa = several
+melancarkan = launched
+fasilitas = facilities
+dalam = in
 serangan = attack
 serangan-serangan = attacks
 serangan roket = rocket attack

@@ -16,7 +16,7 @@ from geo.reports.extract.lexicon import LEXICONS
         ("es", "un ataque con aviones no tripulados", "a drone attack"),
         ("pt", "dois drones foram abatidos", "two drones were shot down"),
         ("it", "due razzi sono caduti vicino all'ambasciata", "two rockets fell near embassy"),
-        ("de", "zwei Drohnen wurden abgefangen", "two Drones were intercepted"),
+        ("de", "zwei Drohnen wurden abgefangen", "two drones were intercepted"),
         ("id", "pesawat tak berawak ditembak jatuh", "drone shot down"),
         # Dates: the weekday goes where a day and month say the day; "on" before it.
         ("es", "el domingo 3 de diciembre de 2023", "on 3 December 2023"),
@@ -35,7 +35,7 @@ from geo.reports.extract.lexicon import LEXICONS
         ("ar", "بطائرة مسيرة", "with drone"),
         ("ar", "في 3 كانون الثاني 2024", "on 3 January 2024"),
         # Greek: case and final sigma, dates with the month in the genitive.
-        ("el", "ΡΟΥΚΕΤΕΣ ΣΤΗ ΒΑΣΗ", "rockets in the base"),  # capitals are written without accents
+        ("el", "ΡΟΥΚΕΤΕΣ ΣΤΗ ΒΑΣΗ", "Rockets in the base"),  # capitals are written without accents
         ("el", "Ρουκέτες έπεσαν", "Rockets fell"),
         ("el", "στις 3 Μαρτίου", "on 3 March"),
         # Elided articles.
