@@ -3,7 +3,7 @@
 :func:`extract` detects the report's language (:mod:`.language`). An English
 report goes straight to the English rules (:func:`geo.reports.extract.pipeline.extract`).
 A report in a language with a lexicon (:mod:`.lexicon`: French, Spanish,
-Portuguese, Italian, German, Indonesian) is glossed word for word into English
+Portuguese, Italian, German, Indonesian/Malay, Arabic, Greek) is glossed word for word into English
 (:mod:`.gloss`), the English rules read the gloss, and every proposal is
 mapped back: its evidence is the report's own sentence, its highlighted spans
 are spans of the report's text, and its confidence is lower (a gloss is a
@@ -23,7 +23,7 @@ from dataclasses import replace
 from geo.reports.extract.candidates import Candidate, ExtractionResult
 from geo.reports.extract.gloss import Gloss, gloss
 from geo.reports.extract.language import detect, language_name
-from geo.reports.extract.lexicon import LEXICONS
+from geo.reports.extract.lexicon import lexicon
 from geo.reports.extract.pipeline import extract as extract_english
 from geo.reports.extract.sentences import split_sentences
 
@@ -39,11 +39,11 @@ def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", g
     code = detect(text)
     if code == "en":
         return extract_english(text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
-    lexicon = LEXICONS.get(code)
-    if lexicon is None:
+    table = lexicon(code)
+    if table is None:
         result = extract_english(text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
         return replace(result, language=code, reading="none", notes=(reading_notice(code, "none"), *result.notes))
-    glossed = gloss(text, lexicon)
+    glossed = gloss(text, table)
     result = extract_english(glossed.text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
     name = language_name(code)
     candidates = tuple(_in_original(c, glossed, name) for c in result.candidates)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.reports.extract.gloss import gloss
-from geo.reports.extract.lexicon import LEXICONS
+from geo.reports.extract.lexicon import LANGUAGES, lexicon
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ from geo.reports.extract.lexicon import LEXICONS
     ],
 )
 def test_the_gloss_renders_the_domain_words_in_english(lang, text, english):
-    assert gloss(text, LEXICONS[lang]).text == english
+    assert gloss(text, lexicon(lang)).text == english
 
 
 @pytest.mark.parametrize(
@@ -55,24 +55,24 @@ def test_the_gloss_renders_the_domain_words_in_english(lang, text, english):
     ],
 )
 def test_names_are_left_as_they_are(lang, text):
-    out = gloss(text, LEXICONS[lang]).text
+    out = gloss(text, lexicon(lang)).text
     assert out.endswith(text.split(" de ")[-1].split(" di ")[-1])
 
 
 def test_a_sentence_opening_with_a_letter_the_english_splitter_does_not_take_for_a_capital_stays_a_sentence():
-    assert gloss("Deux roquettes. Élise a dit", LEXICONS["fr"]).text == "Two rockets.\nÉlise said"
-    assert gloss("سقطت صواريخ. قال مصدر", LEXICONS["ar"]).text == "fell rockets.\nsaid مصدر"
-    assert gloss("Deux roquettes. écrit-il", LEXICONS["fr"]).text == "Two rockets. écrit-il"
+    assert gloss("Deux roquettes. Élise a dit", lexicon("fr")).text == "Two rockets.\nÉlise said"
+    assert gloss("سقطت صواريخ. قال مصدر", lexicon("ar")).text == "fell rockets.\nsaid مصدر"
+    assert gloss("Deux roquettes. écrit-il", lexicon("fr")).text == "Two rockets. écrit-il"
 
 
 def test_unknown_words_punctuation_and_line_breaks_are_kept_so_sentences_stay_the_same():
     text = "Le ministre n'a rien dit.\nTrois roquettes sont tombées sur Erbil hier soir !"
-    out = gloss(text, LEXICONS["fr"]).text
+    out = gloss(text, lexicon("fr")).text
     assert out.count("\n") == 1 and out.endswith("!")
     assert "ministre" in out and "Erbil" in out
 
 
-@pytest.mark.parametrize("lang", sorted(LEXICONS))
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
 def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
     text = {
         "fr": "Hier, deux roquettes ont frappé la base américaine près d'Erbil, selon l'armée.",
@@ -83,8 +83,8 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
         "id": "Kemarin dua roket menghantam pangkalan AS dekat Erbil, kata militer.",
         "ar": "أمس سقطت صواريخ على قاعدة أمريكية قرب Erbil، بحسب الجيش.",
         "el": "Χθες δύο ρουκέτες χτύπησαν την αμερικανική βάση κοντά στο Erbil, σύμφωνα με τον στρατό.",
-    }[LEXICONS[lang].code]
-    g = gloss(text, LEXICONS[lang])
+    }[lexicon(lang).code]
+    g = gloss(text, lexicon(lang))
     at = g.text.index("Erbil")
     assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
     rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
@@ -94,5 +94,5 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
 
 
 def test_a_text_with_no_known_word_is_its_own_gloss():
-    g = gloss("Kirkuk, 2021.", LEXICONS["fr"])
+    g = gloss("Kirkuk, 2021.", lexicon("fr"))
     assert g.text == "Kirkuk, 2021." and g.pieces == ()
