@@ -18,19 +18,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from geo.reports.extract.lexicon import Lexicon, fold
 
 __all__ = ["Gloss", "gloss"]
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 _PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon, question mark
 _SPEECH = ("said", "announced", "reported")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A form this short, capitalised inside a sentence, is a piece of a name ("Al", "As", "Da").
 _SHORT = 3
-_SENTENCE_START = re.compile(r"(?:^|[.!?:\n«\"“]\s*|^\s+)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n«\"“]\s*|^\s+)$")  # searched in the 3 characters before a word
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class Gloss:
             return o1 if is_end else o0
         return at - g1 + o1
 
-    @property
+    @cached_property
     def _starts(self) -> list[int]:
         return [p[0] for p in self.pieces]
 
@@ -102,7 +105,7 @@ def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) ->
         return f"{on}{int(m.group('day'))} {months[_key(m.group('month'))]}{year}"
     if m.group("verb"):
         # "..., anunció el Pentágono": the speaker before the verb, as English has it.
-        subject = lexicon.entries.get(m.group("subject").lower(), m.group("subject"))
+        subject = lexicon.entries.get(_key(m.group("subject")), m.group("subject"))
         return f"the {subject} {lexicon.entries[_key(m.group('verb'))]}"
     word = m.group("word")
     key = _key(word)
@@ -111,11 +114,12 @@ def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) ->
         return None
     if m.group("clitic"):  # Arabic "و", "ب", "ل" glued to the word: "and", "with", "to"
         return " ".join(filter(None, (lexicon.clitics[m.group("clitic")], english)))
-    if len(key) <= _SHORT and word[0].isupper() and not word.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+    first = _SENTENCE_START.search(text, max(0, m.start() - 3), m.start()) is not None
+    if len(key) <= _SHORT and word[0].isupper() and not word.isupper() and not first:
         return None
     # A sentence's first word gets a capital (the English splitter looks for one); inside a sentence
     # the entry's own case (German capitalises every noun: "Drohnen" is "drones", not a name).
-    if english and english[0].islower() and word[0].isupper() and _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+    if first and english and english[0].islower() and word[0].isupper():
         english = english[0].upper() + english[1:]
     if key.endswith("'"):
         english += " "
@@ -130,26 +134,27 @@ def _key(words: str) -> str:
 def _compiled(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
     months = {f: e for f, e in lexicon.entries.items() if e in _MONTHS}
     weekdays = {f: e for f, e in lexicon.entries.items() if e in _WEEKDAYS}
-    links = "".join(rf"(?:{re.escape(w)}\s+)?" for w in lexicon.day_month_links[:1]) if lexicon.day_month_links else ""
-    if len(lexicon.day_month_links) > 1:
-        links = "(?:(?:" + "|".join(re.escape(w) for w in lexicon.day_month_links) + r")\s+)?"
     alt = lambda forms: "|".join(_form(f) for f in sorted(forms, key=len, reverse=True))  # noqa: E731
+    links = rf"(?:(?:{alt(lexicon.day_month_links)})\s+)?" if lexicon.day_month_links else ""
     # "el domingo 3 de diciembre de 2023", "am 29. Dezember", "le 1er février": the weekday goes (the date
     # says the day), the links go, the month is English.
     on = f"(?:(?P<on>{alt(lexicon.on_day)})\\s+)?" if lexicon.on_day else "(?P<on>(?!))?"
     speech = [f for f, e in lexicon.entries.items() if e in _SPEECH]
     # ", dijo el portavoz", ", a déclaré le ministre": a speaker after its verb (one word, no capital-less name).
     inverted = (
-        rf"(?<=,\s)(?P<verb>{alt(speech)})\s+(?:{alt(lexicon.articles)})\s+(?P<subject>[^\W\d_][\w-]*)(?![\w-])"
+        rf"(?<=,\s)(?P<verb>{alt(speech)})\s+(?:{alt(lexicon.articles)})\s+"
+        rf"(?P<subject>[^\W\d_][\w-]*)(?![\w-])"
         rf"(?=\s*[,.;:!?»”\")]|\s+(?:{alt(lexicon.on_day + lexicon.articles)}))"
         if speech and lexicon.articles
         else "(?P<verb>(?!))(?P<subject>(?!))"
     )
     date = (
-        rf"(?<!\w){on}(?:(?:{alt(weekdays)}),?\s+)?(?P<day>[0-3]?\d)(?:\.|º|°|er)?\s+{links}(?P<month>{alt(months)})(?!\w)"
-        rf"(?:\s+{links}(?P<year>(?:19|20)\d\d)(?!\d))?"
+        rf"(?<!\w){on}(?:(?:{alt(weekdays)}),?\s+)?(?P<day>[0-3]?\d)(?:\.|º|°|er)?\s+{links}"
+        rf"(?P<month>{alt(months)})(?!\w)(?:\s+{links}(?P<year>(?:19|20)\d\d)(?!\d))?"
     )
-    clitics = f"(?P<clitic>{'|'.join(sorted(lexicon.clitics, key=len, reverse=True))})??" if lexicon.clitics else "(?P<clitic>(?!))?"
+    # A clitic is tried last ("??"): "بحسب" is a word of its own before it is "ب" + "حسب".
+    glued = "|".join(sorted(lexicon.clitics, key=len, reverse=True))
+    clitics = f"(?P<clitic>{glued})??" if glued else "(?P<clitic>(?!))?"
     words = rf"(?<![\w-]){clitics}(?P<word>{alt(lexicon.entries)})"
     gap = r"(?<=[.!?؟])(?P<gap>[ \t]+)(?=[^\W\d_A-Za-z])"
     punct = "(?P<punct>[،؛؟])"

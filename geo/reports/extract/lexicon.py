@@ -81,7 +81,10 @@ _LANGUAGES: dict[str, tuple] = {
     "it": (("common", "it"), ("di",), ("il", "l'"), ("il", "lo", "la", "i", "gli", "le", "l'"), {}),
     "de": (("common", "de"), (), ("am", "vom"), (), {}),
     "id": (("common", "id"), (), ("pada", "tanggal"), (), {}),
-    "ar": (("ar", "ar-places"), ("من",), ("يوم", "في"), (), {"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": ""}),
+    "ar": (
+        ("ar", "ar-places"), ("من",), ("يوم", "في"), (),
+        {"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": ""},
+    ),
     "el": (("el", "el-places"), (), ("στις", "την"), ("ο", "η", "το", "οι", "τα"), {}),
 }  # fmt: skip
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often

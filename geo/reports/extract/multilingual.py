@@ -47,14 +47,18 @@ def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", g
     result = extract_english(glossed.text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
     name = language_name(code)
     candidates = tuple(_in_original(c, glossed, name) for c in result.candidates)
-    return replace(result, candidates=candidates, language=code, reading="gloss", notes=(reading_notice(code, "gloss"), *result.notes))
+    notes = (reading_notice(code, "gloss"), *result.notes)
+    return replace(result, candidates=candidates, language=code, reading="gloss", notes=notes)
 
 
 def reading_notice(code: str, reading: str) -> str:
     """What a user is told about how a report in language ``code`` was read."""
     name = language_name(code)
     if reading == "gloss":
-        return f"The report is in {name}: read through a word-for-word English gloss. Check every proposal against the text."
+        return (
+            f"The report is in {name}: read through a word-for-word English gloss. "
+            "Check every proposal against the text."
+        )
     if reading == "none":
         return (
             f"The report is in {name}, which the extractor does not read: only English passages and names in Latin "
