@@ -45,9 +45,9 @@ def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", g
         return replace(result, language=code, reading="none", notes=(reading_notice(code, "none"), *result.notes))
     glossed = gloss(text, table)
     result = extract_english(glossed.text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
-    name = language_name(code)
-    candidates = tuple(_in_original(c, glossed, name) for c in result.candidates)
-    notes = (reading_notice(code, "gloss"), *result.notes)
+    name, sentences = language_name(code), _sentence_pairs(glossed)
+    candidates = tuple(_in_original(c, glossed, sentences, name) for c in result.candidates)
+    notes = (reading_notice(code, "gloss"), *(_note_in_original(n, sentences) for n in result.notes))
     return replace(result, candidates=candidates, language=code, reading="gloss", notes=notes)
 
 
@@ -73,8 +73,7 @@ def reading_label(code: str, reading: str) -> str:
     return f"Language: {language_name(code)}, {how.get(reading, 'not supported: not read')}"
 
 
-def _in_original(c: Candidate, glossed: Gloss, name: str) -> Candidate:
-    sentences = _sentence_pairs(glossed)
+def _in_original(c: Candidate, glossed: Gloss, sentences: list[tuple[str, str]], name: str) -> Candidate:
     conf = c.confidence
     return replace(
         c,
@@ -98,6 +97,15 @@ def _sentence_pairs(glossed: Gloss) -> list[tuple[str, str]]:
         o0, o1 = glossed.to_original(s, e)
         pairs.append((glossed.text[s:e], glossed.original[o0:o1]))
     return pairs
+
+
+def _note_in_original(note: str, sentences: list[tuple[str, str]]) -> str:
+    """A note that quotes the start of a gloss sentence ("attack without a place left out: ...") quotes the report."""
+    for english, original in sentences:
+        for n in (160, 120):  # the lengths the English rules' notes quote
+            if note.endswith(": " + english[:n]):
+                return note[: len(note) - len(english[:n])] + original[:n]
+    return note
 
 
 def _original_sentences(evidence: str, sentences: list[tuple[str, str]]) -> str:

@@ -144,3 +144,11 @@ def test_an_english_passage_in_an_unsupported_language_is_still_read(gaz):
     result = extract(text, published=WED, gazetteer=gaz)
     assert result.reading == "none"
     assert [(c.date, c.site_id) for c in result.candidates] == [(WED, "ain-al-asad")]
+
+
+def test_a_note_quoting_a_sentence_quotes_the_report_not_the_gloss(gaz):
+    # An attack the rules leave out for want of a place: the note names the report's own sentence.
+    text = "Hier, des roquettes sont tombées près d'une base dans le désert. Personne n'a été blessé."
+    result = extract(text, published=WED, gazetteer=gaz)
+    quoted = [n for n in result.notes if n.startswith("attack without a place left out: ")]
+    assert quoted == ["attack without a place left out: Hier, des roquettes sont tombées près d'une base dans le désert."]
