@@ -142,6 +142,8 @@ cands = sorted(result.candidates, key=lambda c: c.confidence.overall)
 st.subheader(f"{len(cands)} proposed incident(s)")
 # The report's language and how it was read (a gloss is rough; an unsupported language is not read).
 (st.warning if result.reading == "none" else st.caption)(reading_label(result.language, result.reading))
+if result.gloss:
+    st.expander("The English gloss the rules read").text(result.gloss)  # st.text: shown as plain text
 if cands:
     st.caption(
         "Sorted by confidence, weakest first. Confidence (0–1) weighs how the place, the date and the attribution "

@@ -177,8 +177,9 @@ def test_a_report_in_another_language_says_how_it_was_read_next_to_its_proposals
     assert at.subheader[0].value == "1 proposed incident(s)"
     assert any("Language: French, read through a word-for-word English gloss" in c.value for c in at.caption)
     assert any("English gloss" in i.value and "French" in i.value for i in at.info)
-    (label,) = [e.label for e in at.expander]
-    assert "Ain al" in label
+    gloss, proposal = [e.label for e in at.expander]
+    assert gloss == "The English gloss the rules read" and "Ain al" in proposal
+    assert any(t.value.startswith("Yesterday, two drones targeted the air base of Ain al-Asad") for t in at.text)
 
 
 def test_a_report_in_an_unsupported_language_is_flagged_not_silently_empty(store_settings):

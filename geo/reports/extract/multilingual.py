@@ -12,7 +12,8 @@ other language is still read by the English rules (an English quote, a name
 in Latin script may be found) and the result says plainly that the language
 is not supported, so nobody takes "no incidents" for a reading.
 
-The result carries ``language`` and ``reading`` ("native", "gloss", "none").
+The result carries ``language``, ``reading`` ("native", "gloss", "none") and, when glossed, the
+``gloss`` itself (a reviewer who does not read the language sees what the rules read).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", g
     name, sentences = language_name(code), _sentence_pairs(glossed)
     candidates = tuple(_in_original(c, glossed, sentences, name) for c in result.candidates)
     notes = (reading_notice(code, "gloss"), *(_note_in_original(n, sentences) for n in result.notes))
-    return replace(result, candidates=candidates, language=code, reading="gloss", notes=notes)
+    return replace(result, candidates=candidates, language=code, reading="gloss", notes=notes, gloss=glossed.text)
 
 
 def reading_notice(code: str, reading: str) -> str:

@@ -91,6 +91,8 @@ def test_an_attack_told_in_another_language_is_proposed_with_its_own_sentence_as
 ):
     result = extract(text, published=WED, gazetteer=gaz)
     assert (result.language, result.reading) == (lang, "gloss")
+    # The gloss breaks a line only where an Arabic or Greek sentence starts (no capital A-Z to split on).
+    assert result.gloss.count("\n") == text.count("\n") + (lang in ("ar", "el"))
     assert [(c.date, c.site_id, c.event_type, c.munitions) for c in result.candidates] == [(date, site, event_type, munitions)]
     cand = result.candidates[0]
     assert cand.evidence.startswith(sentence)
@@ -117,7 +119,7 @@ def test_glossed_proposals_are_less_confident_than_the_same_report_in_english(ga
 
 def test_an_english_report_is_read_natively_without_a_notice(gaz):
     result = extract("Two rockets struck the Ain al-Asad air base on Monday.", published=WED, gazetteer=gaz)
-    assert (result.language, result.reading) == ("en", "native")
+    assert (result.language, result.reading, result.gloss) == ("en", "native", "")
     assert not any("gloss" in n or "does not read" in n for n in result.notes)
 
 
