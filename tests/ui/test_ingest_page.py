@@ -183,9 +183,9 @@ def test_a_report_in_another_language_says_how_it_was_read_next_to_its_proposals
 
 
 def test_a_report_in_an_unsupported_language_is_flagged_not_silently_empty(store_settings):
-    at = submit(page(), "Dün akşam Irak'taki bir askeri üsse roketler düştü, güvenlik kaynakları kayıp olmadığını söyledi.")
+    at = submit(page(), "دیشب راکت‌هایی به یک پایگاه نظامی در عراق اصابت کرد و منابع امنیتی گفتند که تلفاتی نداشته است.")
     assert at.subheader[0].value == "0 proposed incident(s)"
-    assert any("Language: Turkish, not supported" in w.value for w in at.warning)
+    assert any("Language: Persian, not supported" in w.value for w in at.warning)
     assert any("does not read" in i.value for i in at.info)
 
 

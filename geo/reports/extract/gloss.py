@@ -68,13 +68,13 @@ class Gloss:
 
 def gloss(text: str, lexicon: Lexicon) -> Gloss:
     """``text`` with the words ``lexicon`` knows rewritten in English (see the module)."""
-    pattern, months, weekdays = _compiled(lexicon)
+    pattern = _compiled(lexicon)
     out: list[str] = []
     pieces: list[tuple[int, int, int, int]] = []
     done = 0  # end of the original text copied so far
     length = 0  # length of the gloss so far
     for m in pattern.finditer(text):
-        english = _render(m, text, lexicon, months)
+        english = _render(m, text, lexicon)
         if english is None or english == m.group(0):
             continue
         end = m.end()
@@ -91,7 +91,7 @@ def gloss(text: str, lexicon: Lexicon) -> Gloss:
     return Gloss(original=text, text="".join(out), pieces=tuple(pieces))
 
 
-def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) -> str | None:
+def _render(m: re.Match, text: str, lexicon: Lexicon) -> str | None:
     if m.group("gap") is not None:
         # A sentence that opens with a capital the English splitter does not know ("É", "Δ") or in a
         # script without capitals (Arabic): a line break keeps it a sentence of its own.
@@ -102,14 +102,14 @@ def _render(m: re.Match, text: str, lexicon: Lexicon, months: dict[str, str]) ->
     if m.group("day"):
         year = f" {m.group('year')}" if m.group("year") else ""
         on = "On " if m.group("on") and m.group("on")[0].isupper() else "on " if m.group("on") else ""
-        return f"{on}{int(m.group('day'))} {months[_key(m.group('month'))]}{year}"
+        return f"{on}{int(m.group('day'))} {lexicon.english(_key(m.group('month')))}{year}"
     if m.group("verb"):
         # "..., anunció el Pentágono": the speaker before the verb, as English has it.
-        subject = lexicon.entries.get(_key(m.group("subject")), m.group("subject"))
-        return f"the {subject} {lexicon.entries[_key(m.group('verb'))]}"
+        subject = lexicon.english(_key(m.group("subject"))) or m.group("subject")
+        return f"the {subject} {lexicon.english(_key(m.group('verb')))}"
     word = m.group("word")
     key = _key(word)
-    english = lexicon.entries.get(key)
+    english = lexicon.english(key)
     if english is None:
         return None
     if m.group("clitic"):  # Arabic "و", "ب", "ل" glued to the word: "and", "with", "to"
@@ -131,7 +131,7 @@ def _key(words: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _compiled(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
+def _compiled(lexicon: Lexicon) -> re.Pattern:
     months = {f: e for f, e in lexicon.entries.items() if e in _MONTHS}
     weekdays = {f: e for f, e in lexicon.entries.items() if e in _WEEKDAYS}
     alt = lambda forms: "|".join(_form(f) for f in sorted(forms, key=len, reverse=True))  # noqa: E731
@@ -158,7 +158,7 @@ def _compiled(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str], dict[str, s
     words = rf"(?<![\w-]){clitics}(?P<word>{alt(lexicon.entries)})"
     gap = r"(?<=[.!?؟])(?P<gap>[ \t]+)(?=[^\W\d_A-Za-z])"
     punct = "(?P<punct>[،؛؟])"
-    return re.compile(f"{gap}|{punct}|{date}|{inverted}|{words}", re.IGNORECASE), months, weekdays
+    return re.compile(f"{gap}|{punct}|{date}|{inverted}|{words}", re.IGNORECASE)
 
 
 # Letters Arabic writes several ways (hamza on the alef or not, final ta marbuta as ha, final ya
@@ -170,6 +170,8 @@ _VARIANTS = {"ا": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يى]",
 
 
 def _form(form: str) -> str:
-    body = r"\s+".join("".join(_VARIANTS.get(ch, re.escape(ch)) for ch in w) for w in form.split())
+    # A word ending in "*" is a stem: any ending ("ракет*" is "ракеты", "ракетами" ...).
+    letters = {**_VARIANTS, "*": r"\w*"}
+    body = r"\s+".join("".join(letters.get(ch, re.escape(ch)) for ch in w) for w in form.split())
     # A form ending in an apostrophe ("l'", "d'") is glued to the next word; any other ends a word.
     return body if form.endswith("'") else body + r"(?![\w-])"

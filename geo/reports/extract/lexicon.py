@@ -14,7 +14,9 @@ bilingual dictionary gives; no entry is a phrase of a particular report.
 
 The tables are text files, ``lexicons/<language>.txt``: one entry a line,
 ``foreign form, other form = English`` (nothing after "=": a word English does
-without, French "des"); lines starting with "#" are comments. Forms are matched
+without, French "des"; a word ending in "*" is a stem and matches every ending,
+Russian "ракет*" for "ракета", "ракеты", "ракетами"); lines starting with "#" are
+comments. Forms are matched
 whole-word and case-insensitively (a form ending in an apostrophe, French "l'"
 and "d'", matches glued to the next word; Arabic letter variants and Greek
 accents are folded).
@@ -22,8 +24,9 @@ accents are folded).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "Lexicon", "fold", "lexicon"]
@@ -46,11 +49,24 @@ class Lexicon:
     # Prefixes written glued to the next word (Arabic "و" and, "ب" with, "ل" to) and their English.
     clitics: dict[str, str] = field(default_factory=dict)
 
+    def english(self, key: str) -> str | None:
+        """The English of a folded, lower-case form: its entry, else that of the longest stem entry it fits."""
+        found = self.entries.get(key)
+        if found is None:
+            found = next((e for stems, e in self._stems if stems.fullmatch(key)), None)
+        return found
+
+    @cached_property
+    def _stems(self) -> list[tuple[re.Pattern, str]]:
+        # A word ending in "*" (Russian "ракет*", Turkish "roket*") stands for every ending of a stem.
+        starred = sorted((f for f in self.entries if "*" in f), key=len, reverse=True)
+        return [(re.compile(re.escape(f).replace(r"\*", r"\w*")), self.entries[f]) for f in starred]
+
 
 # The letters Arabic writes several ways, and Greek vowels with and without their accent (capitals
 # are written without), folded to one (the gloss matches every way).
 _FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"}
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "\u0307": None}  # (the dot "İ".lower() leaves)
     | dict(zip("άέήίϊΐόύϋΰώ", "αεηιιιουυυω"))
 )
 
@@ -86,6 +102,8 @@ _LANGUAGES: dict[str, tuple] = {
         {"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": ""},
     ),
     "el": (("el", "el-places"), (), ("στις", "την"), ("ο", "η", "το", "οι", "τα"), {}),
+    "ru": (("ru",), (), (), (), {}),
+    "tr": (("tr",), (), (), (), {}),
 }  # fmt: skip
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).

@@ -38,6 +38,11 @@ from geo.reports.extract.lexicon import LANGUAGES, lexicon
         ("el", "ΡΟΥΚΕΤΕΣ ΣΤΗ ΒΑΣΗ", "Rockets in the base"),  # capitals are written without accents
         ("el", "Ρουκέτες έπεσαν", "Rockets fell"),
         ("el", "στις 3 Μαρτίου", "on 3 March"),
+        # Russian and Turkish: stems stand for every ending.
+        ("ru", "ракетами и беспилотниками", "rockets and drones"),
+        ("ru", "силами безопасности", "security forces"),
+        ("tr", "roketlerle saldırıya uğradı", "rockets came under attack"),
+        ("tr", "İki İHA düşürüldü", "Two drones shot down"),  # "İ" lower-cased is "i" and a dot
         # Elided articles.
         ("fr", "l'attaque d'hier", "the attack of yesterday"),
     ],
@@ -83,13 +88,15 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
         "id": "Kemarin dua roket menghantam pangkalan AS dekat Erbil, kata militer.",
         "ar": "أمس سقطت صواريخ على قاعدة أمريكية قرب Erbil، بحسب الجيش.",
         "el": "Χθες δύο ρουκέτες χτύπησαν την αμερικανική βάση κοντά στο Erbil, σύμφωνα με τον στρατό.",
+        "ru": "Вчера две ракеты поразили американскую базу около Erbil, сообщили военные.",
+        "tr": "Dün iki roket Erbil yakınındaki Amerikan üssünü vurdu, ordu açıkladı.",
     }[lexicon(lang).code]
     g = gloss(text, lexicon(lang))
     at = g.text.index("Erbil")
     assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
     rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
     s, e = g.to_original(rockets, g.text.index(" ", rockets))
-    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες"}
+    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "roket"}
     assert g.to_original(0, len(g.text)) == (0, len(text))
 
 

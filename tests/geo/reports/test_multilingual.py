@@ -77,6 +77,19 @@ CASES = [
         dt.date(2023, 5, 9), "ain-al-asad", "rocket", 2,
         "Δύο ρουκέτες έπεσαν χθες κοντά στην αεροπορική βάση Αΐν αλ Άσαντ",
     ),
+    (
+        "ru",
+        "Вчера две ракеты упали на территорию авиабазы Айн аль-Асад на западе Ирака, сообщили источники в силах "
+        "безопасности. Пострадавших нет.",
+        dt.date(2023, 5, 9), "ain-al-asad", "rocket", 2,
+        "Вчера две ракеты упали на территорию авиабазы Айн аль-Асад",
+    ),
+    (
+        "tr",
+        "Irak'ın batısındaki Ayn el-Esad hava üssüne dün iki roket düştü, güvenlik kaynakları açıkladı. Can kaybı yok.",
+        dt.date(2023, 5, 9), "ain-al-asad", "rocket", 2,
+        "Irak'ın batısındaki Ayn el-Esad hava üssüne dün iki roket düştü",
+    ),
 ]  # fmt: skip
 
 
@@ -91,15 +104,15 @@ def test_an_attack_told_in_another_language_is_proposed_with_its_own_sentence_as
 ):
     result = extract(text, published=WED, gazetteer=gaz)
     assert (result.language, result.reading) == (lang, "gloss")
-    # The gloss breaks a line only where an Arabic or Greek sentence starts (no capital A-Z to split on).
-    assert result.gloss.count("\n") == text.count("\n") + (lang in ("ar", "el"))
+    # The gloss breaks a line only where a sentence starts with a letter outside A-Z (Arabic, Greek, Cyrillic).
+    assert result.gloss.count("\n") == text.count("\n") + (lang in ("ar", "el", "ru"))
     assert [(c.date, c.site_id, c.event_type, c.munitions) for c in result.candidates] == [(date, site, event_type, munitions)]
     cand = result.candidates[0]
     assert cand.evidence.startswith(sentence)
     # Every highlighted span is a span of the report as given, not of the gloss.
     place = [text[s:e] for f, s, e in cand.evidence_spans if f == "place"]
     assert place and all(p in text for p in place)
-    assert any(name in p for p in place for name in ("al-Asad", "Harir", "عين الأسد", "Αΐν αλ Άσαντ"))
+    assert any(name in p for p in place for name in ("al-Asad", "Harir", "عين الأسد", "Αΐν αλ Άσαντ", "Айн аль-Асад", "Ayn el-Esad"))
 
 
 @pytest.mark.parametrize(("lang", "text"), [(c[0], c[1]) for c in CASES], ids=[c[0] for c in CASES])
@@ -127,7 +140,7 @@ def test_an_english_report_is_read_natively_without_a_notice(gaz):
     ("text", "lang"),
     [
         ("دیشب سه راکت به یک پایگاه نظامی در غرب عراق اصابت کرد و منابع امنیتی گفتند که تلفاتی نداشته است.", "fa"),
-        ("Dün akşam Irak'ın batısındaki bir askeri üsse üç roket düştü, güvenlik kaynakları kayıp olmadığını söyledi.", "tr"),
+        ("Duh êvarê sê roket li baregehek leşkerî li rojavayê Iraqê ketin, çavkaniyên ewlehiyê ragihandin ku kes birîndar nebûye.", "ku"),
     ],
 )
 def test_a_language_without_a_lexicon_gets_a_plain_notice_not_a_silent_nothing(gaz, text, lang):
@@ -139,8 +152,8 @@ def test_a_language_without_a_lexicon_gets_a_plain_notice_not_a_silent_nothing(g
 
 def test_an_english_passage_in_an_unsupported_language_is_still_read(gaz):
     text = (
-        "Bugün bir Amerikan üssüne roketler düştü, güvenlik kaynakları herhangi bir kayıp olmadığını açıkladı. "
-        "Bu, son bir ay içinde ülkede yaşanan üçüncü saldırı oldu ve yabancı bir yetkilinin ziyaretinden birkaç gün önce gerçekleşti.\n"
+        "آج ایک امریکی اڈے پر راکٹ گرے، سیکیورٹی ذرائع نے بتایا کہ کوئی جانی نقصان نہیں ہوا۔ "
+        "یہ ایک ماہ کے اندر ملک میں تیسرا حملہ تھا اور ایک غیر ملکی عہدیدار کے دورے سے چند دن پہلے ہوا۔\n"
         "Rockets hit the Ain al-Asad air base in Iraq today, a security source said."
     )
     result = extract(text, published=WED, gazetteer=gaz)
