@@ -14,7 +14,7 @@ import pytest
 from geo.config import PROJECT_ROOT
 from geo.places.gazetteer import Gazetteer
 from geo.reports.extract import extract
-from geo.reports.extract.multilingual import GLOSS_FACTOR, reading_notice
+from geo.reports.extract.multilingual import GLOSS_FACTOR, reading_label, reading_notice
 from geo.reports.extract.pipeline import extract as extract_english
 
 WED = dt.date(2023, 5, 10)  # a Wednesday
@@ -167,3 +167,15 @@ def test_a_note_quoting_a_sentence_quotes_the_report_not_the_gloss(gaz):
     result = extract(text, published=WED, gazetteer=gaz)
     quoted = [n for n in result.notes if n.startswith("attack without a place left out: ")]
     assert quoted == ["attack without a place left out: Hier, des roquettes sont tombées près d'une base dans le désert."]
+
+
+@pytest.mark.parametrize(
+    ("code", "reading", "label"),
+    [
+        ("en", "native", "Language: English, read by the English rules"),
+        ("it", "gloss", "Language: Italian, read through a word-for-word English gloss"),
+        ("fa", "none", "Language: Persian, not supported: not read"),
+    ],
+)
+def test_the_reading_label_a_reviewer_sees(code, reading, label):
+    assert reading_label(code, reading) == label
