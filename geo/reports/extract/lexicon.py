@@ -112,11 +112,13 @@ _SAME = {"ms": "id"}
 LANGUAGES = frozenset(_LANGUAGES) | frozenset(_SAME)
 
 
-@lru_cache(maxsize=None)
 def lexicon(code: str) -> Lexicon | None:
     """The lexicon of language ``code`` (ISO 639-1), read on first use; ``None`` if there is none."""
     code = _SAME.get(code, code)
-    if code not in _LANGUAGES:
-        return None
+    return _read(code) if code in _LANGUAGES else None
+
+
+@lru_cache(maxsize=None)
+def _read(code: str) -> Lexicon:
     tables, links, on_day, articles, clitics = _LANGUAGES[code]
     return Lexicon(code, _parse(*tables), links, on_day, articles, clitics)

@@ -42,7 +42,7 @@ from geo.reports.extract.lexicon import LANGUAGES, lexicon
         ("ru", "ракетами и беспилотниками", "rockets and drones"),
         ("ru", "силами безопасности", "security forces"),
         ("tr", "roketlerle saldırıya uğradı", "rockets came under attack"),
-        ("tr", "İki İHA düşürüldü", "Two drones shot down"),  # "İ" lower-cased is "i" and a dot
+        ("tr", "İki İHA düşürüldü", "Two drone shot down"),  # "İ" lower-cased is "i" and a dot; no plural after a count
         # Elided articles.
         ("fr", "l'attaque d'hier", "the attack of yesterday"),
     ],
