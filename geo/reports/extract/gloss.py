@@ -29,6 +29,10 @@ _MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _PUNCTUATION = {"،": ",", "؛": ";", "؟": "?"}  # Arabic comma, semicolon, question mark
+# Adjectives Romance languages, Arabic and Indonesian put after their noun, and the English words that
+# are no noun to put them before.
+_ADJECTIVES = frozenset({"American", "Iraqi", "Syrian", "Iranian", "Kurdish", "Jordanian", "US", "pro-Iranian", "Iran-backed"})
+_FUNCTION = frozenset("the a of in on at to from by with and or which that is are was were the".split())
 _SPEECH = ("said", "announced", "reported")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A form this short, capitalised inside a sentence, is a piece of a name ("Al", "As", "Da").
@@ -81,14 +85,26 @@ def gloss(text: str, lexicon: Lexicon) -> Gloss:
         if not english:  # a word English does without ("des" tirs): its space goes with it
             while end < len(text) and text[end] in " \t":
                 end += 1
-        out.append(text[done : m.start()])
-        length += m.start() - done
-        pieces.append((length, length + len(english), m.start(), end))
+        if lexicon.adjective_after and english in _ADJECTIVES and pieces and _noun_before(pieces[-1], out, text, m.start()):
+            # "soldats américains", "fuerzas iraquíes": the adjective goes before its noun, as in English.
+            g0, _, o0, _ = pieces.pop()
+            english = f"{english} {out.pop()}"
+            length = g0
+            pieces.append((g0, g0 + len(english), o0, end))
+        else:
+            out.append(text[done : m.start()])
+            length += m.start() - done
+            pieces.append((length, length + len(english), m.start(), end))
         out.append(english)
         length += len(english)
         done = end
     out.append(text[done:])
     return Gloss(original=text, text="".join(out), pieces=tuple(pieces))
+
+
+def _noun_before(piece: tuple[int, int, int, int], out: list[str], text: str, at: int) -> bool:
+    """Whether the last glossed word, right before ``at`` with only a space between, is a noun."""
+    return piece[3] < at and not text[piece[3] : at].strip() and out[-1].rsplit(" ", 1)[-1] not in _FUNCTION
 
 
 def _render(m: re.Match, text: str, lexicon: Lexicon) -> str | None:

@@ -48,6 +48,8 @@ class Lexicon:
     articles: tuple[str, ...] = ()
     # Prefixes written glued to the next word (Arabic "و" and, "ب" with, "ل" to) and their English.
     clitics: dict[str, str] = field(default_factory=dict)
+    # The language puts a nationality adjective after its noun ("soldats américains").
+    adjective_after: bool = False
 
     def english(self, key: str) -> str | None:
         """The English of a folded, lower-case form: its entry, else that of the longest stem entry it fits."""
@@ -109,6 +111,9 @@ _LANGUAGES: dict[str, tuple] = {
 # identified as Malay).
 _SAME = {"ms": "id"}
 
+# Languages that put a nationality adjective after its noun.
+_ADJECTIVE_AFTER = frozenset({"fr", "es", "pt", "it", "ar", "id"})
+
 LANGUAGES = frozenset(_LANGUAGES) | frozenset(_SAME)
 
 
@@ -121,4 +126,4 @@ def lexicon(code: str) -> Lexicon | None:
 @lru_cache(maxsize=None)
 def _read(code: str) -> Lexicon:
     tables, links, on_day, articles, clitics = _LANGUAGES[code]
-    return Lexicon(code, _parse(*tables), links, on_day, articles, clitics)
+    return Lexicon(code, _parse(*tables), links, on_day, articles, clitics, adjective_after=code in _ADJECTIVE_AFTER)

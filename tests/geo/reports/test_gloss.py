@@ -27,6 +27,11 @@ from geo.reports.extract.lexicon import LANGUAGES, lexicon
         ("fr", "hier", "yesterday"),
         ("es", "ayer", "yesterday"),
         ("id", "pada Senin", "on Monday"),
+        # A nationality adjective after its noun comes before it, as in English (not after "the").
+        ("fr", "des soldats américains", "American soldiers"),
+        ("es", "las fuerzas de seguridad iraquíes", "the Iraqi security forces"),
+        ("fr", "les Américains", "the American"),
+        ("de", "die amerikanischen Soldaten", "the American soldiers"),  # German already has it first
         # A speaker after its verb comes before it, as in English.
         ("es", "cayeron, dijo el portavoz.", "fell, the spokesman said."),
         # Arabic: letters written several ways, words glued to "و"/"ب", Arabic punctuation.
