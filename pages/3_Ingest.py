@@ -26,6 +26,7 @@ from geo.places import teamsites
 from geo.actors import FAMILIES
 from geo.errors import GeoError, ValidationError
 from geo.reports.extract import extract, split_sentences
+from geo.reports.extract.multilingual import reading_label
 from geo.places.gazetteer import KINDS
 from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, incident_problems
 from geo.reports.merge import merge
@@ -139,6 +140,10 @@ if flash:
 # Weakest first: reviewers start where the extractor guessed (geo.reports.extract.confidence).
 cands = sorted(result.candidates, key=lambda c: c.confidence.overall)
 st.subheader(f"{len(cands)} proposed incident(s)")
+# The report's language and how it was read (a gloss is rough; an unsupported language is not read).
+(st.warning if result.reading == "none" else st.caption)(reading_label(result.language, result.reading))
+if result.gloss:
+    st.expander("The English gloss the rules read").text(result.gloss)  # st.text: shown as plain text
 if cands:
     st.caption(
         "Sorted by confidence, weakest first. Confidence (0–1) weighs how the place, the date and the attribution "

@@ -168,13 +168,15 @@ def run(args: argparse.Namespace) -> int:
 
     reports = read_reports(args)
     gazetteer = load_default()
-    features = []
+    features, languages = [], []
     for report, result in extract_reports(reports, gazetteer):
+        # How each report was read: a report not in English is glossed or not read (see its notice).
+        languages.append({"report": report.path.name, "language": result.language, "reading": result.reading})
         for note in report.notes + result.notes:
             print(f"{report.path.name}: note: {note}", file=sys.stderr)
         if result.unresolved_places:
             print(f"{report.path.name}: unresolved places: {', '.join(result.unresolved_places)}", file=sys.stderr)
         features.extend(feature(c, report) for c in result.candidates)
-    out = orjson.dumps({"type": "FeatureCollection", "features": features}, option=orjson.OPT_INDENT_2)
+    out = orjson.dumps({"type": "FeatureCollection", "features": features, "languages": languages}, option=orjson.OPT_INDENT_2)
     sys.stdout.write(out.decode() + "\n")
     return 0

@@ -145,7 +145,8 @@ def test_the_graph_sees_the_real_edges():
     # a module-level import, a function-local one, and `from package import module`
     assert "geo.places.sites" in graph["geo.places.gazetteer"]
     assert "geo.places.teamsites" in graph["geo.places.gazetteer"]
-    assert "geo.reports.extract.pipeline" in graph["geo.reports.extract"]
+    assert "geo.reports.extract.multilingual" in graph["geo.reports.extract"]
+    assert "geo.reports.extract.pipeline" in graph["geo.reports.extract.multilingual"]
 
 
 @pytest.mark.parametrize("package", sorted(p.parent.name for p in GEO.glob("*/__init__.py")))

@@ -172,6 +172,29 @@ def test_a_report_without_an_attack_says_so(store_settings):
     assert any("No attack with a place and a date" in c.value for c in at.caption)
 
 
+def test_a_report_in_another_language_says_how_it_was_read_next_to_its_proposals(store_settings):
+    at = submit(page(), "Hier, deux drones ont visé la base aérienne d'Ain al-Asad, dans l'ouest de l'Irak, sans faire de victimes.")
+    assert at.subheader[0].value == "1 proposed incident(s)"
+    assert any("Language: French, read through a word-for-word English gloss" in c.value for c in at.caption)
+    assert any("English gloss" in i.value and "French" in i.value for i in at.info)
+    gloss, proposal = [e.label for e in at.expander]
+    assert gloss == "The English gloss the rules read" and "Ain al" in proposal
+    assert any(t.value.startswith("Yesterday, two drones targeted the air base of Ain al-Asad") for t in at.text)
+
+
+def test_a_report_in_an_unsupported_language_is_flagged_not_silently_empty(store_settings):
+    at = submit(page(), "دیشب راکت‌هایی به یک پایگاه نظامی در عراق اصابت کرد و منابع امنیتی گفتند که تلفاتی نداشته است.")
+    assert at.subheader[0].value == "0 proposed incident(s)"
+    assert any("Language: Persian, not supported" in w.value for w in at.warning)
+    assert any("does not read" in i.value for i in at.info)
+
+
+def test_an_english_report_names_its_language_quietly(store_settings):
+    at = submit(page(), REPORT)
+    assert any(c.value == "Language: English, read by the English rules" for c in at.caption)
+    assert not at.warning
+
+
 def test_saved_incidents_are_audited_under_the_editor_who_saved_them(store_settings):
     save(submit(page(), REPORT))
     store = Store.open(store_settings, seed=False)

@@ -73,7 +73,7 @@ particular report.
 
 from geo.reports.extract.candidates import Candidate, ExtractionResult
 from geo.reports.extract.events import types_compatible
-from geo.reports.extract.pipeline import extract
+from geo.reports.extract.multilingual import extract  # English rules, other languages through a gloss
 from geo.reports.extract.sentences import split_sentences
 from geo.reports.extract.vocabulary import ACTORS, canonical_actor
 

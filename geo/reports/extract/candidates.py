@@ -107,6 +107,9 @@ class ExtractionResult:
     candidates: tuple[Candidate, ...]
     unresolved_places: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    language: str = "en"  # ISO 639-1 code of the report's language
+    reading: str = "native"  # native (English rules) | gloss (an English gloss) | none (language not supported)
+    gloss: str = ""  # the English gloss the rules read, when reading == "gloss"
 
 
 def _summary(c: Candidate) -> str:

@@ -1,0 +1,110 @@
+"""The word-for-word gloss: what it rewrites, what it leaves, and the way back to the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.reports.extract.gloss import gloss
+from geo.reports.extract.lexicon import LANGUAGES, lexicon
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "english"),
+    [
+        # Attack vocabulary, several words in English order.
+        ("fr", "des roquettes ont visé la base aérienne", "rockets targeted the air base"),
+        ("es", "un ataque con aviones no tripulados", "a drone attack"),
+        ("pt", "dois drones foram abatidos", "two drones were shot down"),
+        ("it", "due razzi sono caduti vicino all'ambasciata", "two rockets fell near embassy"),
+        ("de", "zwei Drohnen wurden abgefangen", "two drones were intercepted"),
+        ("id", "pesawat tak berawak ditembak jatuh", "drone shot down"),
+        # Dates: the weekday goes where a day and month say the day; "on" before it.
+        ("es", "el domingo 3 de diciembre de 2023", "on 3 December 2023"),
+        ("fr", "le 1er février", "on 1 February"),
+        ("de", "Am 29. Dezember", "On 29 December"),
+        ("it", "mercoledì", "Wednesday"),
+        ("pt", "ontem", "yesterday"),
+        ("fr", "hier", "yesterday"),
+        ("es", "ayer", "yesterday"),
+        ("id", "pada Senin", "on Monday"),
+        # A nationality adjective after its noun comes before it, as in English (not after "the").
+        ("fr", "des soldats américains", "American soldiers"),
+        ("es", "las fuerzas de seguridad iraquíes", "the Iraqi security forces"),
+        ("fr", "les Américains", "the American"),
+        ("de", "die amerikanischen Soldaten", "the American soldiers"),  # German already has it first
+        # A speaker after its verb comes before it, as in English.
+        ("es", "cayeron, dijo el portavoz.", "fell, the spokesman said."),
+        # Arabic: letters written several ways, words glued to "و"/"ب", Arabic punctuation.
+        ("ar", "اطلقت صواريخ", "fired rockets"),
+        ("ar", "وسقطت صواريخ، بحسب مصدر أمني", "and fell rockets, according to a security source"),
+        ("ar", "بطائرة مسيرة", "with drone"),
+        ("ar", "في 3 كانون الثاني 2024", "on 3 January 2024"),
+        # Greek: case and final sigma, dates with the month in the genitive.
+        ("el", "ΡΟΥΚΕΤΕΣ ΣΤΗ ΒΑΣΗ", "Rockets in the base"),  # capitals are written without accents
+        ("el", "Ρουκέτες έπεσαν", "Rockets fell"),
+        ("el", "στις 3 Μαρτίου", "on 3 March"),
+        # Russian and Turkish: stems stand for every ending.
+        ("ru", "ракетами и беспилотниками", "rockets and drones"),
+        ("ru", "силами безопасности", "security forces"),
+        ("tr", "roketlerle saldırıya uğradı", "rockets came under attack"),
+        ("tr", "İki İHA düşürüldü", "Two drone shot down"),  # "İ" lower-cased is "i" and a dot; no plural after a count
+        # Elided articles.
+        ("fr", "l'attaque d'hier", "the attack of yesterday"),
+    ],
+)
+def test_the_gloss_renders_the_domain_words_in_english(lang, text, english):
+    assert gloss(text, lexicon(lang)).text == english
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("es", "la base de Ain Al Asad"),  # "Al" inside a name is not Spanish "al"
+        ("es", "la base de Ain al-Asad"),  # nor glued to a name by a hyphen
+        ("it", "la base di Harir"),
+    ],
+)
+def test_names_are_left_as_they_are(lang, text):
+    out = gloss(text, lexicon(lang)).text
+    assert out.endswith(text.split(" de ")[-1].split(" di ")[-1])
+
+
+def test_a_sentence_opening_with_a_letter_the_english_splitter_does_not_take_for_a_capital_stays_a_sentence():
+    assert gloss("Deux roquettes. Élise a dit", lexicon("fr")).text == "Two rockets.\nÉlise said"
+    assert gloss("سقطت صواريخ. قال مصدر", lexicon("ar")).text == "fell rockets.\nsaid مصدر"
+    assert gloss("Deux roquettes. écrit-il", lexicon("fr")).text == "Two rockets. écrit-il"
+
+
+def test_unknown_words_punctuation_and_line_breaks_are_kept_so_sentences_stay_the_same():
+    text = "Le ministre n'a rien dit.\nTrois roquettes sont tombées sur Erbil hier soir !"
+    out = gloss(text, lexicon("fr")).text
+    assert out.count("\n") == 1 and out.endswith("!")
+    assert "ministre" in out and "Erbil" in out
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
+    text = {
+        "fr": "Hier, deux roquettes ont frappé la base américaine près d'Erbil, selon l'armée.",
+        "es": "Ayer, dos cohetes alcanzaron la base estadounidense cerca de Erbil, según el ejército.",
+        "pt": "Ontem, dois foguetes atingiram a base americana perto de Erbil, segundo o exército.",
+        "it": "Ieri due razzi hanno colpito la base americana vicino a Erbil, secondo l'esercito.",
+        "de": "Gestern trafen zwei Raketen den US-Stützpunkt nahe Erbil, sagte das Militär.",
+        "id": "Kemarin dua roket menghantam pangkalan AS dekat Erbil, kata militer.",
+        "ar": "أمس سقطت صواريخ على قاعدة أمريكية قرب Erbil، بحسب الجيش.",
+        "el": "Χθες δύο ρουκέτες χτύπησαν την αμερικανική βάση κοντά στο Erbil, σύμφωνα με τον στρατό.",
+        "ru": "Вчера две ракеты поразили американскую базу около Erbil, сообщили военные.",
+        "tr": "Dün iki roket Erbil yakınındaki Amerikan üssünü vurdu, ordu açıkladı.",
+    }[lexicon(lang).code]
+    g = gloss(text, lexicon(lang))
+    at = g.text.index("Erbil")
+    assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
+    rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
+    s, e = g.to_original(rockets, g.text.index(" ", rockets))
+    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "roket"}
+    assert g.to_original(0, len(g.text)) == (0, len(text))
+
+
+def test_a_text_with_no_known_word_is_its_own_gloss():
+    g = gloss("Kirkuk, 2021.", lexicon("fr"))
+    assert g.text == "Kirkuk, 2021." and g.pieces == ()
