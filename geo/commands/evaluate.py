@@ -21,8 +21,8 @@ def register(subparsers) -> None:
         help="score the report extractor against the annotated seed and own report sets",
         description="Prints precision, recall and F1 of (date, place within --km, event type) for the seed "
         "reports, the project's own reports, four held-out sets (holdout4 is the one never used for tuning) and "
-        "the real-report corpus (tests/data/eval/real: dev, held-out part 1 (used) and held-out part 2 (round 2); "
-        "their texts are read from --reports-dir and the missing ones are listed).",
+        "the real-report corpus (tests/data/eval/real: a development part and the held-out parts, one per "
+        "round of rules, each marked used once scored after its round; their texts are read from --reports-dir and the missing ones are listed).",
     )
     p.add_argument(
         "--reports-dir", type=Path, default=None,
