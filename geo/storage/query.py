@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
+from geo.errors import InputError
 from geo.formats.export import COORDINATE_DECIMALS, FORMULA_STARTS, INT_FIELDS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
@@ -64,7 +65,15 @@ _SOURCE_TEXT = ("outlet", "url", "title", "evidence")
 
 
 def where(filters: Filters) -> sa.ColumnElement[bool]:
-    """The SQL condition an incident row must meet to pass ``filters`` (deleted rows never do)."""
+    """The SQL condition an incident row must meet to pass ``filters`` (deleted rows never do).
+
+    :class:`~geo.errors.InputError` for a filter value holding a NUL character: no stored text
+    can hold one (PostgreSQL's text cannot), and PostgreSQL's reader (values written into the
+    SQL, see :func:`_pg_sql`) failed on it with a syntax error while SQLite matched nothing.
+    """
+    for name, values in (("text", (filters.text,)), *filters.choices()):
+        if any("\x00" in str(v) for v in values):
+            raise InputError(f"the {name} filter holds a NUL character (\\x00), which no stored text contains")
     t = incidents_table
     # The date bounds limit the indexed range; the overlap test then says exactly which rows pass.
     conditions: list[sa.ColumnElement[bool]] = [t.c.deleted_at.is_(None), *_date_bounds(filters)]
