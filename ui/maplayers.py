@@ -433,7 +433,9 @@ class _Borders(folium.map.Layer):
                     });
                 }
                 var drawn = boxes(".leaflet-control");
-                var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c");
+                var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c").map(function (d) {
+                    return {left: d.left - 3, right: d.right + 3, top: d.top - 3, bottom: d.bottom + 3};  // not touching
+                });
                 labels.forEach(function (m) {
                     var el = m.getElement();
                     if (!el) { return; }

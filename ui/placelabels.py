@@ -170,7 +170,7 @@ class PlaceLabels(MacroElement):
                 // airport's cluster).
                 var boxes = rects(".leaflet-control"), marks = rects(".leaflet-marker-pane .ia-mk, " +
                     ".leaflet-marker-pane .ia-clu, .leaflet-marker-pane .ia-bin-c").map(function (m) {
-                    return [m[0] - 2, m[1] - 2, m[2] + 2, m[3] + 2];  // a measured width may be a pixel short
+                    return [m[0] - 3, m[1] - 3, m[2] + 3, m[3] + 3];  // not touching (a measured width may be a pixel short)
                 });
                 var bounds = map.getBounds(), drawn = 0;
                 for (var i = 0; i < rows.length && drawn < {{ this.max_drawn }}; i++) {

@@ -391,9 +391,11 @@ _CONTROL_NAMES_JS = """() => {
         .map(e => e.textContent);
 }"""
 
+# Names under or touching (within 2 px of) an incident marker or a count: "IRAQ" sat against the Baghdad cluster.
 _NAMES_UNDER_MARKERS_JS = """() => {
     const marks = Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c'),
-                             m => m.getBoundingClientRect()).filter(m => m.width);
+                             m => m.getBoundingClientRect()).filter(m => m.width)
+        .map(m => ({left: m.left - 2, right: m.right + 2, top: m.top - 2, bottom: m.bottom + 2}));
     return Array.from(document.querySelectorAll('.ia-country, .ia-place'))
         .filter(e => getComputedStyle(e).visibility !== 'hidden')
         .filter(e => { const r = e.getBoundingClientRect();
