@@ -233,25 +233,30 @@ def _read_in_child(
     import tempfile
 
     folder = tempfile.mkdtemp(prefix="geo-columnar-")
+    # The child's stderr goes to a file, not a pipe: nothing reads a pipe while the child runs (this
+    # process waits on its stdout), so a child writing more than a pipe holds (64 KB: warnings, a
+    # traceback) to stderr blocked for ever, and this process with it.
+    err = tempfile.TemporaryFile()
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", __name__, uri, str(busy_ms), str(SQLITE_BATCH_ROWS), folder],
             cwd=Path(__file__).resolve().parents[2],  # where the geo package is
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=err,
             text=True,
         )
     except BaseException:
+        err.close()
         shutil.rmtree(folder, ignore_errors=True)
         raise
 
     def finish() -> None:
-        """Wait for the child to end; raise its error as the store's."""
-        _, err = proc.communicate()  # (stdout: the meta line was all, already read)
+        """Wait for the child to end; raise its error (its stderr's last line) as the store's."""
+        proc.communicate()  # (stdout: the meta line was all, already read)
         if proc.returncode != 0:
-            lines = err.strip().splitlines()
-            raise store._dbapi_error(lines[-1] if lines else f"the reading process failed ({proc.returncode})")
+            line = _last_line(err)
+            raise store._dbapi_error(line or f"the reading process failed ({proc.returncode})")
 
     try:
         proc.stdin.write(json.dumps([queries, later]))
@@ -265,10 +270,10 @@ def _read_in_child(
         if not later:
             finish()
     except BaseException:
-        _end(proc, folder)
+        _end(proc, folder, err)
         raise
     if not later:
-        _end(proc, folder)
+        _end(proc, folder, err)
         return meta, tables
 
     def read_later(i: int) -> Any:
@@ -289,7 +294,7 @@ def _read_in_child(
     waiting = [Later(lambda i=i: read_later(i)) for i in range(len(later))]
     # Never asked for (the snapshot dropped): the child is stopped and the folder goes with the last of them.
     holder = _Holder()
-    ender = weakref.finalize(holder, _end, proc, folder)
+    ender = weakref.finalize(holder, _end, proc, folder, err)
     for item in waiting:
         item._holder = holder  # type: ignore[attr-defined]
     return meta, tables + waiting
@@ -306,15 +311,23 @@ def _mapped(folder: str, i: int) -> Any:
     return pa.ipc.open_file(pa.memory_map(f"{folder}/{i}.arrow")).read_all()
 
 
-def _end(proc, folder: str) -> None:
-    """Stop the child if it still runs and remove its folder."""
+def _end(proc, folder: str, err) -> None:
+    """Stop the child if it still runs, close its stderr file ``err`` and remove its folder."""
     if proc.poll() is None:
         proc.kill()
         proc.communicate()
-    for stream in (proc.stdin, proc.stdout, proc.stderr):
+    for stream in (proc.stdin, proc.stdout, err):
         if stream is not None and not stream.closed:
             stream.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _last_line(file, tail: int = 4096) -> str:
+    """The last non-empty line of the end of a binary ``file`` (the child's stderr), as text."""
+    file.seek(0, os.SEEK_END)
+    file.seek(max(0, file.tell() - tail))
+    lines = file.read().decode("utf-8", "replace").strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 def _child(uri: str, busy_ms: str, batch_rows: str, folder: str) -> int:

@@ -297,3 +297,31 @@ def test_later_tables_never_asked_for_leave_no_child_folder(child_store, tmp_pat
     _, (_, later) = columnar.read_tables(child_store, ["SELECT 1"], later=["SELECT 2 AS two"])
     assert later.get().column("two").to_pylist() == [2]
     assert not list(folder.iterdir())  # gone once every later table is mapped
+
+
+def test_a_child_writing_more_than_a_pipe_holds_to_stderr_does_not_hang_the_read(child_store, tmp_path, monkeypatch):
+    """The child's stderr was a pipe nobody read while it ran: past 64 KB (warnings, a traceback) the
+    child blocked writing it and the read waited for ever. Its last line still explains a failure."""
+    import sys
+
+    noisy = tmp_path / "python"
+    noisy.write_text(
+        f'#!/bin/sh\n"{sys.executable}" -c "import sys; sys.stderr.write(\'w\' * 300000 + \'\\n\')"\n'
+        f'exec "{sys.executable}" "$@"\n'
+    )
+    noisy.chmod(0o755)
+    monkeypatch.setattr(columnar.sys, "executable", str(noisy))
+    done: list = []
+
+    def read() -> None:
+        done.append(columnar.read_tables(child_store, ["SELECT id FROM incidents"], later=["SELECT nope FROM x"]))
+
+    worker = threading.Thread(target=read, daemon=True)  # on the old code it never ends
+    worker.start()
+    worker.join(120)
+    assert done, "the read hung on the child's stderr"
+    _, (first, later) = done[0]
+    assert first.num_rows == 300
+    with pytest.raises(StoreError, match="nope|no such") as failed:
+        later.get()
+    assert "www" not in str(failed.value)
