@@ -19,6 +19,7 @@ from geo.storage import snapshot as snap
 from geo.storage.store import Store
 from geo.testing.synth import synth_incidents
 from tests.conftest import postgres_schema
+from tests.geo.storage.test_snapshot import text_ready
 from tests.geo.incident_factory import make_incident
 
 BUILD = snap.build
@@ -229,13 +230,13 @@ def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_on_first
 
     s = sqlite_store
     in_process = BUILD(s)
-    assert in_process.text_ready  # a small store: read at once
+    assert text_ready(in_process)  # a small store: read at once
     monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
     searched, written = BUILD(s), BUILD(s)
-    assert not searched.text_ready and not written.text_ready
+    assert not text_ready(searched) and not text_ready(written)
     needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
     hits = searched.text_hits(needle)
-    assert searched.text_ready
+    assert text_ready(searched)
     np.testing.assert_array_equal(hits, in_process.text_hits(needle))
     assert 0 < hits.sum() < len(hits)
     # Writing the file waits for it too; the patch after a write reads it (and the rows stay right).
@@ -245,7 +246,7 @@ def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_on_first
     assert_same_snapshot(snap.refresh(s, BUILD(s)), snap.refresh(s, in_process))
     # A version stamp alone (no incident changed) does not wait for the text.
     bumped = BUILD(s).with_version("x:1")
-    assert not bumped.text_ready
+    assert not text_ready(bumped)
     assert bumped.source_text.to_pylist() == BUILD(s).source_text.to_pylist()
 
 
@@ -259,7 +260,7 @@ def test_a_failed_later_read_of_the_sources_text_is_answered_by_the_store(sqlite
     monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
     monkeypatch.setattr(snap, "_TEXT_SQL", "SELECT rowid, source_text FROM no_such_table")
     broken = BUILD(s)
-    assert not broken.text_ready
+    assert not text_ready(broken)
     needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
     np.testing.assert_array_equal(broken.text_hits(needle), in_process.text_hits(needle))
     assert broken.source_text.to_pylist() == in_process.source_text.to_pylist()
