@@ -49,7 +49,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["Later", "read_tables"]
+from geo.storage.messages import first_line
+
+__all__ = ["Later", "libpq_uri", "read_tables"]
 
 # SQLite's driver infers each column's type from its first batch of rows and fails when a
 # later batch disagrees; large batches also cost less per row (~10% of the read at a
@@ -116,10 +118,10 @@ def read_tables(store, queries: Iterable[str], later: Sequence[str] = ()) -> tup
 
         begin = ["BEGIN ISOLATION LEVEL REPEATABLE READ", f"SET LOCAL lock_timeout = {busy_ms}"]
         try:
-            meta, tables = _read(adbc_driver_postgresql.connect(_libpq_uri(store._engine.url)), begin, queries, later)
+            meta, tables = _read(adbc_driver_postgresql.connect(libpq_uri(store._engine.url)), begin, queries, later)
         except (adbc_driver_manager.Error, OSError) as exc:  # OSError: from the Arrow stream
             # As the store's own DB-API error, so Store._guard explains it as it explains the store's.
-            raise store._dbapi_error(_first_line(exc)) from exc
+            raise store._dbapi_error(first_line(exc)) from exc
         return meta, _ready_later(tables, len(later))
 
 
@@ -174,11 +176,6 @@ def _read(
             return meta, tables + [table(sql) for sql in later]
         finally:
             run("ROLLBACK")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # --- SQLite, in a child process -----------------------------------------------------------------
@@ -357,7 +354,7 @@ def _child(uri: str, busy_ms: str, batch_rows: str, folder: str) -> int:
         )  # fmt: skip
         _write(folder, tables[len(queries) :], start=len(queries))
     except (adbc_driver_manager.Error, OSError) as exc:
-        print(_first_line(exc), file=sys.stderr)
+        print(first_line(exc), file=sys.stderr)
         return 1
     return 0
 
@@ -370,7 +367,7 @@ def _write(folder: str, tables: list[Any], start: int = 0) -> None:
             writer.write_table(table)
 
 
-def _libpq_uri(url) -> str:
+def libpq_uri(url) -> str:
     """The store's PostgreSQL URL as libpq takes it (no SQLAlchemy driver name), with a connect timeout."""
     from geo.storage.store import CONNECT_TIMEOUT_S
 

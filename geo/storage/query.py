@@ -400,7 +400,8 @@ def _pg_batches(store: Store, filters: Filters, rows: int) -> Iterator[pa.Record
     """
     import adbc_driver_manager as adbc
 
-    from geo.storage.columnar import _first_line, _libpq_uri
+    from geo.storage.columnar import libpq_uri
+    from geo.storage.messages import first_line
 
     t = incidents_table
     columns = [t.c.sources_json.label(name) if name == "sources" else t.c[name] for name in FIELDS]
@@ -409,13 +410,13 @@ def _pg_batches(store: Store, filters: Filters, rows: int) -> Iterator[pa.Record
         try:
             # closing(): an export stopped early stops its reader thread now, not whenever the
             # generator happens to be collected.
-            with contextlib.closing(_read_ahead(_adbc_batches(_libpq_uri(store._engine.url), sql), _PG_AHEAD)) as read:
+            with contextlib.closing(_read_ahead(_adbc_batches(libpq_uri(store._engine.url), sql), _PG_AHEAD)) as read:
                 for batch in read:
                     for start in range(0, len(batch), rows):
                         yield batch.slice(start, rows)
                     del batch  # not held while the next one is read
         except (adbc.Error, OSError) as exc:  # OSError: from the Arrow stream
-            raise store._dbapi_error(_first_line(exc)) from exc
+            raise store._dbapi_error(first_line(exc)) from exc
 
 
 def _adbc_batches(uri: str, sql: str) -> Iterator[pa.RecordBatch]:

@@ -326,3 +326,16 @@ def test_a_child_writing_more_than_a_pipe_holds_to_stderr_does_not_hang_the_read
     with pytest.raises(StoreError, match="nope|no such") as failed:
         later.get()
     assert "www" not in str(failed.value)
+
+
+def test_the_reading_child_imports_nothing_of_the_app_but_its_own_module_and_the_message_helper():
+    """The child shares one helper with the store (geo.storage.messages), never the store itself: SQLAlchemy
+    and the rest of the app would cost every snapshot build their import time."""
+    import subprocess
+    import sys
+
+    probe = "import sys; import geo.storage.columnar; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert [m for m in out if m.split(".")[0] in ("geo", "sqlalchemy", "pandas")] == [
+        "geo", "geo.storage", "geo.storage.columnar", "geo.storage.messages",
+    ]  # fmt: skip
