@@ -554,9 +554,16 @@ class _Legend(MacroElement):
         // the other listeners of a "toggle" (captured on the document, above the map's container) read
         // the controls' boxes: the place and country names keep off the legend where it now is.
         function clearOfScale(map, div) {
+            var waits = 0;
             function place() {
                 var scale = map.getContainer().querySelector(".leaflet-control-scale");
                 if (!scale || !div.parentNode) { return false; }
+                // Until Leaflet's style sheet is in, the controls are blocks under the map (the legend
+                // "met" the scale bar and was lifted hundreds of pixels): measure once it is.
+                if (getComputedStyle(div.parentNode).position !== "absolute") {
+                    if (waits++ < 100) { setTimeout(function () { if (place()) { map.fire("ia:controls"); } }, 100); }
+                    return false;
+                }
                 var before = div.style.marginBottom;
                 div.style.marginBottom = "";
                 var l = div.getBoundingClientRect(), s = scale.getBoundingClientRect();

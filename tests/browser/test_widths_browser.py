@@ -11,7 +11,7 @@ import csv
 
 import pytest
 
-from tests.browser.conftest import MAP_IFRAME, ROOT, Session
+from tests.browser.conftest import MAP_IFRAME, ROOT, Session, settled, shown_countries
 
 pytestmark = pytest.mark.browser
 
@@ -114,16 +114,8 @@ def test_no_country_name_is_under_a_control_or_cut_by_the_edge(sized):
     """On a phone "TURKEY" sat under the zoom buttons, "…AN" and "RAEL" were cut by the map's edge."""
     sized.open("/")
     frame = sized.map_frame()
-    try:  # the names are laid out again once Leaflet's style sheet and the font are in
-        frame.wait_for_function(f"() => ({_CONTROL_OVERLAPS_JS})().length === 0", timeout=5000)
-    except Exception:  # noqa: BLE001 - the assertion below names them
-        pass
-    assert frame.evaluate(_CONTROL_OVERLAPS_JS) == []
-    shown = frame.evaluate(
-        "() => Array.from(document.querySelectorAll('.ia-country'))"
-        ".filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.textContent)"
-    )
-    assert {"Iraq", "Syria"} <= set(shown), shown  # not hidden wholesale
+    assert settled(frame, _CONTROL_OVERLAPS_JS) == []  # laid out again once the style sheet and the font are in
+    assert {"Iraq", "Syria"} <= shown_countries(frame)  # not hidden wholesale
     frame.locator(".ia-legend summary").click()  # the open legend is a control too
     frame.wait_for_function(f"() => ({_CONTROL_OVERLAPS_JS})().length === 0", timeout=5000)
 
