@@ -434,7 +434,8 @@ class _Borders(folium.map.Layer):
                 }
                 var drawn = boxes(".leaflet-control");
                 var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c").map(function (d) {
-                    return {left: d.left - 3, right: d.right + 3, top: d.top - 3, bottom: d.bottom + 3};  // not touching
+                    // 3 px more: a name touching a marker read as under it
+                    return {left: d.left - 3, right: d.right + 3, top: d.top - 3, bottom: d.bottom + 3};
                 });
                 labels.forEach(function (m) {
                     var el = m.getElement();
@@ -444,8 +445,10 @@ class _Borders(folium.map.Layer):
                     var home = el.getBoundingClientRect(), fallback = null, chosen = null;
                     for (var i = 0; i < NUDGES.length && !chosen; i++) {
                         var dx = NUDGES[i][0], dy = NUDGES[i][1];
-                        var r = {left: home.left + dx, right: home.right + dx, top: home.top + dy, bottom: home.bottom + dy};
-                        var cut = r.left < edge.left || r.right > edge.right || r.top < edge.top || r.bottom > edge.bottom;
+                        var r = {left: home.left + dx, right: home.right + dx,
+                                 top: home.top + dy, bottom: home.bottom + dy};
+                        var cut = r.left < edge.left || r.right > edge.right ||
+                            r.top < edge.top || r.bottom > edge.bottom;
                         if (cut || meets(r, drawn)) { continue; }
                         if (!meets(r, marks)) { chosen = [dx, dy, r]; } else if (!fallback) { fallback = [dx, dy, r]; }
                     }
@@ -568,7 +571,9 @@ class _Legend(MacroElement):
                 div.style.marginBottom = "";
                 var l = div.getBoundingClientRect(), s = scale.getBoundingClientRect();
                 var lift = l.left < s.right + 4 && s.left < l.right ? Math.ceil(l.bottom - (s.top - 6)) : 0;
-                if (lift > 0) { div.style.marginBottom = (parseFloat(getComputedStyle(div).marginBottom) + lift) + "px"; }
+                if (lift > 0) {
+                    div.style.marginBottom = (parseFloat(getComputedStyle(div).marginBottom) + lift) + "px";
+                }
                 return div.style.marginBottom !== before;
             }
             document.addEventListener("toggle", function (e) { if (div.contains(e.target)) { place(); } }, true);

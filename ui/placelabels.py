@@ -113,7 +113,8 @@ class PlaceLabels(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-        .ia-place{display:block;color:#333;font:500 11px/1.15 system-ui,sans-serif;white-space:nowrap;pointer-events:none;
+        .ia-place{display:block;color:#333;font:500 11px/1.15 system-ui,sans-serif;white-space:nowrap;
+          pointer-events:none;
           text-shadow:0 0 2px #f4f1e8,0 0 2px #f4f1e8,0 0 3px #f4f1e8;}
         .ia-place:before{content:"";display:inline-block;width:4px;height:4px;border-radius:50%;background:#555;
           margin:0 4px 1px 0;vertical-align:middle;}
@@ -170,7 +171,8 @@ class PlaceLabels(MacroElement):
                 // airport's cluster).
                 var boxes = rects(".leaflet-control"), marks = rects(".leaflet-marker-pane .ia-mk, " +
                     ".leaflet-marker-pane .ia-clu, .leaflet-marker-pane .ia-bin-c").map(function (m) {
-                    return [m[0] - 3, m[1] - 3, m[2] + 3, m[3] + 3];  // not touching (a measured width may be a pixel short)
+                    // not touching (a measured width may be a pixel short)
+                    return [m[0] - 3, m[1] - 3, m[2] + 3, m[3] + 3];
                 });
                 var bounds = map.getBounds(), drawn = 0;
                 for (var i = 0; i < rows.length && drawn < {{ this.max_drawn }}; i++) {
@@ -186,7 +188,8 @@ class PlaceLabels(MacroElement):
                     // far as clears the marker (a cluster is up to 46 px wide).
                     var half = (w - 10) / 2, sides = [right, left];
                     [10, 17, 25].forEach(function (d) {
-                        sides.push([p.x - half, p.y + d, p.x + half, p.y + d + 14], [p.x - half, p.y - d - 14, p.x + half, p.y - d]);
+                        sides.push([p.x - half, p.y + d, p.x + half, p.y + d + 14],
+                                   [p.x - half, p.y - d - 14, p.x + half, p.y - d]);
                     });
                     var free = sides.filter(function (b) {
                         return b[0] >= 0 && b[2] <= size.x && b[1] >= 0 && b[3] <= size.y &&

@@ -384,7 +384,8 @@ def build(store) -> Snapshot:
 
     On SQLite that text, the largest column and needed only by a text search, a
     patch and the snapshot file, is a *later* query of the same transaction: the
-    snapshot comes back without waiting for it, and its first use waits. At a million incidents that is ~1 s of CPU less before the first page.
+    snapshot comes back without waiting for it, and its first use waits. At a million incidents
+    that is ~1 s of CPU less before the first page.
     """
     from geo.formats.export import paused_gc
     from geo.storage.columnar import read_tables

@@ -46,7 +46,9 @@ def _settled(session: Session) -> dict[str, list[str]]:
 
 def _on_screen(session: Session) -> tuple[str, str, str]:
     """The map's centre and zoom as a link writes them."""
-    c = session.map_frame().evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    c = session.map_frame().evaluate(
+        "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"
+    )
     return f"{c[0]:.4f}", f"{c[1]:.4f}", str(c[2])
 
 
@@ -87,14 +89,17 @@ def test_a_link_with_its_own_view_reopens_and_recopies_unchanged(browser, bundle
             else:
                 assert incident in session.page.locator(".st-key-ia_sheet").inner_text()
             if hop == 0:
-                session.element_screenshot(session.page.locator(MAP_IFRAME), f"24_link_kept_{incident[-4:]}_{viewport[0]}")
+                name = f"24_link_kept_{incident[-4:]}_{viewport[0]}"
+                session.element_screenshot(session.page.locator(MAP_IFRAME), name)
             query = "&".join(f"{k}={v[0]}" for k, v in link.items())
         finally:
             session.close()
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=lambda v: f"{v[0]}x{v[1]}")
-def test_after_opening_a_permalink_the_view_link_holds_the_view_and_reopens_unchanged(browser, bundled_app_url, viewport):
+def test_after_opening_a_permalink_the_view_link_holds_the_view_and_reopens_unchanged(
+    browser, bundled_app_url, viewport
+):
     """A permalink names only the incident: the map centres on it (and may move it into view); the view
     link then holds where the map is, and that link reopens without moving."""
     session = _session(browser, bundled_app_url, viewport)
