@@ -121,6 +121,12 @@ function (data, opt) {
   // when it shares a site with others (most bundled incidents do) their cluster is
   // spread out where it is (no zooming to 18). Once per selection: a layer sent again
   // for new filters or a new view region leaves the analyst's map alone.
+  // A link with its own centre and zoom (opt.keepView) is a view someone saw and copied:
+  // showing the incident neither zooms into its cluster nor pans for its popup. The popup's
+  // auto-pan depended on the map's size at the moment it opened (the page sizes the map's frame
+  // as it loads), so each reopened link came out a few pixels off the last: the link drifted.
+  // On a phone the incident is still moved above the details sheet when it is under it (a link
+  // from a wider screen); a link copied on the phone has it there already, so nothing moves.
   function reveal(group) {
     var marker = window.__iaSelected, id = opt.selected;
     if (!id || !marker || !marker.feature || marker.feature.properties.i !== id || window.__iaRevealed === id) {
@@ -133,11 +139,16 @@ function (data, opt) {
     // On a phone-sized map the page shows the details in a sheet over the map: a popup
     // too would cover the rest of it with the same text.
     var open = map.getSize().x < opt.popupFromPx
-      ? function () { clearOfSheet(map, marker, false); }
-      : function () { marker.openPopup(); };
+      ? function () { clearOfSheet(map, marker, false); }  // at most once: it leaves the incident where it never pans
+      : function () {
+        var popup = marker.getPopup();
+        // keepInView pans only with autoPan: off while this popup is open (a click sets it again).
+        if (popup && opt.keepView) { popup.options.autoPan = false; }
+        marker.openPopup();
+      };
     if (parent === marker || !parent.spiderfy) { open(); return; }
     var box = parent.getBounds();
-    if (box.getNorthEast().equals(box.getSouthWest())) {
+    if (box.getNorthEast().equals(box.getSouthWest()) || opt.keepView) {
       group.once("spiderfied", open);
       parent.spiderfy();
     } else {

@@ -243,7 +243,8 @@ class IncidentLayer(MacroElement):
     """All filtered incidents as one Leaflet layer built in the browser.
 
     ``data_js`` is GeoJSON text from :func:`script_json` (cache it per filter);
-    ``selected`` is the id drawn highlighted.
+    ``selected`` is the id drawn highlighted. ``keep_view``: the map shows a link's own
+    centre and zoom, which showing the selected incident must not move (no pan, no zoom).
     """
 
     _template = Template(
@@ -264,6 +265,7 @@ class IncidentLayer(MacroElement):
         cluster: bool | None = None,
         mode: str = "points",
         selected_feature: Mapping | None = None,
+        keep_view: bool = False,
     ):
         super().__init__()
         self._name = "IncidentLayer"
@@ -274,7 +276,7 @@ class IncidentLayer(MacroElement):
         self.cluster = count > CLUSTER_THRESHOLD if cluster is None else cluster
         options = {
             "selected": selected, "cluster": self.cluster, "types": EVENT_TYPES, "attributions": ATTRIBUTIONS,
-            "popupFromPx": REVEAL_POPUP_FROM_PX,
+            "popupFromPx": REVEAL_POPUP_FROM_PX, "keepView": keep_view,
         }  # fmt: skip
         if selected_feature is not None:  # bins mode: the selected incident drawn above the bins
             options["feature"] = selected_feature
@@ -357,16 +359,19 @@ def incident_group(
     mode: str = "points",
     selected_feature: Mapping | None = None,
     extent: Extent | None = None,
+    keep_view: bool = False,
 ) -> folium.FeatureGroup:
     """The FeatureGroup holding the incident layer, as ``st_folium`` wants it.
 
     ``extent`` is where *all* incidents passing the filters are (the layer itself may
-    hold only those around the view); None disables "zoom to results".
+    hold only those around the view); None disables "zoom to results". ``keep_view``:
+    see :class:`IncidentLayer`.
     """
     group = folium.FeatureGroup(name="Incidents", control=False)
-    group.add_child(
-        IncidentLayer(data_js, count=count, selected=selected, mode=mode, selected_feature=selected_feature)
+    layer = IncidentLayer(
+        data_js, count=count, selected=selected, mode=mode, selected_feature=selected_feature, keep_view=keep_view
     )
+    group.add_child(layer)
     group.add_child(_Results(extent))
     return group
 
@@ -403,6 +408,10 @@ class _Borders(folium.map.Layer):
             // would overlap one drawn before it (the list is in order of importance) is hidden.
             // So is one under a control (on a phone "TURKEY" sat under the zoom buttons, "KUWAIT"
             // under the legend) or cut by the map's edge ("RAEL", "AN"): half a name reads as noise.
+            // A name under an incident's marker moves a line down or up, or a little sideways, where
+            // that is free ("IRAQ" lay under the Baghdad cluster of the opening view); markers come
+            // first: where no place is free of them, the name stays and the marker covers it.
+            var NUDGES = [[0, 0], [0, 15], [0, -15], [-24, 0], [24, 0]];
             var waits = 0;
             function declutter() {
                 // Until Leaflet's style sheet is in, the controls are blocks under the map and every
@@ -413,26 +422,54 @@ class _Borders(folium.map.Layer):
                     return;
                 }
                 var edge = map.getContainer().getBoundingClientRect();
-                var drawn = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"),
-                    function (c) { return c.getBoundingClientRect(); }
-                ).filter(function (d) { return d.width && d.height; });
+                function boxes(selector) {
+                    return Array.prototype.map.call(map.getContainer().querySelectorAll(selector),
+                        function (c) { return c.getBoundingClientRect(); }
+                    ).filter(function (d) { return d.width && d.height; });
+                }
+                function meets(r, list) {
+                    return list.some(function (d) {
+                        return r.left < d.right && r.right > d.left && r.top < d.bottom && r.bottom > d.top;
+                    });
+                }
+                var drawn = boxes(".leaflet-control");
+                var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c").map(function (d) {
+                    // 3 px more: a name touching a marker read as under it
+                    return {left: d.left - 3, right: d.right + 3, top: d.top - 3, bottom: d.bottom + 3};
+                });
                 labels.forEach(function (m) {
                     var el = m.getElement();
                     if (!el) { return; }
                     el.style.visibility = "";
-                    var r = el.getBoundingClientRect();
-                    var cut = r.left < edge.left || r.right > edge.right || r.top < edge.top || r.bottom > edge.bottom;
-                    var hit = cut || drawn.some(function (d) {
-                        return r.left < d.right && r.right > d.left && r.top < d.bottom && r.bottom > d.top;
-                    });
-                    if (hit) { el.style.visibility = "hidden"; } else { drawn.push(r); }
+                    el.style.margin = "";
+                    var home = el.getBoundingClientRect(), fallback = null, chosen = null;
+                    for (var i = 0; i < NUDGES.length && !chosen; i++) {
+                        var dx = NUDGES[i][0], dy = NUDGES[i][1];
+                        var r = {left: home.left + dx, right: home.right + dx,
+                                 top: home.top + dy, bottom: home.bottom + dy};
+                        var cut = r.left < edge.left || r.right > edge.right ||
+                            r.top < edge.top || r.bottom > edge.bottom;
+                        if (cut || meets(r, drawn)) { continue; }
+                        if (!meets(r, marks)) { chosen = [dx, dy, r]; } else if (!fallback) { fallback = [dx, dy, r]; }
+                    }
+                    chosen = chosen || fallback;
+                    if (!chosen) { el.style.visibility = "hidden"; return; }
+                    if (chosen[0] || chosen[1]) { el.style.margin = chosen[1] + "px 0 0 " + chosen[0] + "px"; }
+                    drawn.push(chosen[2]);
                 });
             }
             // Again after every move (ten labels: nothing to measure), once the label font is in,
-            // and when the legend opens or folds (a <details> "toggle" does not bubble: captured).
-            map.on("zoomend moveend resize", declutter);
+            // when the legend opens or folds (a <details> "toggle" does not bubble: captured) and
+            // when the incident layer redraws its markers (no map event says so).
+            map.on("zoomend moveend resize ia:controls", declutter);
             map.getContainer().addEventListener("toggle", declutter, true);
             if (window.ResizeObserver) { new ResizeObserver(declutter).observe(map.getContainer()); }
+            if (window.MutationObserver) {
+                var timer = null;
+                new MutationObserver(function () {
+                    if (!timer) { timer = setTimeout(function () { timer = null; declutter(); }, 150); }
+                }).observe(map.getPane("markerPane"), {childList: true});
+            }
             var group = L.layerGroup([shapes].concat(labels));
             group.on("add", function () {
                 setTimeout(declutter, 0);
@@ -512,9 +549,37 @@ class _Legend(MacroElement):
             var details = div.querySelector("details");
             if (details && map.getSize().x < {{ this.open_from_px }}) { details.open = false; }
             L.DomEvent.disableScrollPropagation(div);
-            if (details) { foldOverData(map, div, details); }
+            if (details) { foldOverData(map, div, details); clearOfScale(map, div); }
             return div;
         };
+        // On a phone the open legend is nearly as wide as the map and covered the scale bar in the
+        // lower left: where the two would meet, the legend sits above the scale bar. Laid out before
+        // the other listeners of a "toggle" (captured on the document, above the map's container) read
+        // the controls' boxes: the place and country names keep off the legend where it now is.
+        function clearOfScale(map, div) {
+            var waits = 0;
+            function place() {
+                var scale = map.getContainer().querySelector(".leaflet-control-scale");
+                if (!scale || !div.parentNode) { return false; }
+                // Until Leaflet's style sheet is in, the controls are blocks under the map (the legend
+                // "met" the scale bar and was lifted hundreds of pixels): measure once it is.
+                if (getComputedStyle(div.parentNode).position !== "absolute") {
+                    if (waits++ < 100) { setTimeout(function () { if (place()) { map.fire("ia:controls"); } }, 100); }
+                    return false;
+                }
+                var before = div.style.marginBottom;
+                div.style.marginBottom = "";
+                var l = div.getBoundingClientRect(), s = scale.getBoundingClientRect();
+                var lift = l.left < s.right + 4 && s.left < l.right ? Math.ceil(l.bottom - (s.top - 6)) : 0;
+                if (lift > 0) {
+                    div.style.marginBottom = (parseFloat(getComputedStyle(div).marginBottom) + lift) + "px";
+                }
+                return div.style.marginBottom !== before;
+            }
+            document.addEventListener("toggle", function (e) { if (div.contains(e.target)) { place(); } }, true);
+            map.on("resize", function () { if (place()) { map.fire("ia:controls"); } });
+            setTimeout(function () { if (place()) { map.fire("ia:controls"); } }, 0);  // once it is in the map
+        }
         // Open, the legend hid the map's south-east corner (Kuwait, the Gulf, southern Iraq): an
         // incident drawn under it was not there for the reader. Whenever an incident's marker (or
         // a count) lies under the open legend after the map moved or redrew, it folds to its

@@ -32,6 +32,8 @@ Why the map is built the way it is:
   The map keeps that first view as its last report, so the next pan or click
   reports as before; it stays quiet only when the map is no larger than the
   region the first run drew around the view (:func:`~geo.view.aggregate.fallback_cover_px`).
+* A link's own centre and zoom are kept exactly: its selected incident is shown
+  without any pan or zoom (a popup's auto-pan moved each reopened link a few pixels).
 * "Zoom to results" is a button on the map; the incident layer carries the
   bounds of every incident passing the filters (:func:`results_extent`), so the
   click needs no script run, and the map then reports its new view as after any
@@ -170,17 +172,21 @@ def show_map(dataset: Dataset, filters: Filters, view: ViewState, opened: Loaded
         drawn = (filters, opened.serial, layer.key, view.selected)
         ss[_HIGHLIGHT] = drawn
 
+    # A link with its own centre and zoom opens exactly there: showing its incident moves nothing.
+    keep_view = opened.view.center is not None
+
     def build_group() -> folium.FeatureGroup:
         feature = selected_feature(dataset, filters, drawn[3]) if layer.mode == "bins" else None
         return incident_group(
             layer.data_js, count=layer.count, selected=drawn[3], mode=layer.mode, selected_feature=feature,
-            extent=results_extent(dataset, filters),
+            extent=results_extent(dataset, filters), keep_view=keep_view,
         )  # fmt: skip
 
-    # The layer's script depends only on the data version, filters, layer and highlight
-    # (the extent, only on the first two):
+    # The layer's script depends only on the data version, filters, layer, highlight and whether
+    # the view is a link's (the extent, only on the first two):
     # rendered once per such key, shared by every session showing it.
-    group = _group_script((dataset.version, repr(filters), layer.key, drawn[3]), base.map_id, build_group)
+    key = (dataset.version, repr(filters), layer.key, drawn[3], keep_view)
+    group = _group_script(key, base.map_id, build_group)
     out = base.show(group, key=MAP_KEY, height=height, returned_objects=RETURNED)
     ss[_REPORTED] = opened.serial
     clicked, ss[_CLICK] = clicked_id(out, ss.get(_CLICK))
@@ -271,7 +277,7 @@ class RenderedBase:
         return streamlit_folium._component_func(**args, on_change=on_change)
 
 
-_GROUPS: OrderedDict = OrderedDict()  # (version, filters, layer key, highlight) -> layer script
+_GROUPS: OrderedDict = OrderedDict()  # (version, filters, layer key, highlight, keep view) -> layer script
 _GROUPS_KEPT = 32
 _BASES: OrderedDict = OrderedDict()
 _BASES_LOCK = threading.Lock()

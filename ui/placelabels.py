@@ -113,13 +113,15 @@ class PlaceLabels(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-        .ia-place{color:#333;font:500 11px/1.15 system-ui,sans-serif;white-space:nowrap;pointer-events:none;
+        .ia-place{display:block;color:#333;font:500 11px/1.15 system-ui,sans-serif;white-space:nowrap;
+          pointer-events:none;
           text-shadow:0 0 2px #f4f1e8,0 0 2px #f4f1e8,0 0 3px #f4f1e8;}
         .ia-place:before{content:"";display:inline-block;width:4px;height:4px;border-radius:50%;background:#555;
           margin:0 4px 1px 0;vertical-align:middle;}
         .ia-place.ia-left:before{display:none;}
         .ia-place.ia-left:after{content:"";display:inline-block;width:4px;height:4px;border-radius:50%;background:#555;
           margin:0 0 1px 4px;vertical-align:middle;}
+        .ia-place.ia-off:before{display:none;}  /* off its point (a marker covers it): no dot */
         .ia-place.ia-site{font-style:italic;color:#4a4a4a;}
         .ia-place.ia-big{font-weight:700;font-size:12px;}
         </style>
@@ -165,10 +167,13 @@ class PlaceLabels(MacroElement):
                     }).filter(function (b) { return b[2] > b[0] && b[3] > b[1]; });
                 }
                 // The controls (zoom, layers, legend, scale, credits) are taken: a label is never under one.
-                // An incident's marker is avoided where the other side is free ("Baghdad" went under the
-                // airport's cluster); a label under a marker is still drawn, markers come first.
+                // An incident's marker is avoided where another side is free ("Baghdad" went under the
+                // airport's cluster).
                 var boxes = rects(".leaflet-control"), marks = rects(".leaflet-marker-pane .ia-mk, " +
-                    ".leaflet-marker-pane .ia-clu, .leaflet-marker-pane .ia-bin-c");
+                    ".leaflet-marker-pane .ia-clu, .leaflet-marker-pane .ia-bin-c").map(function (m) {
+                    // not touching (a measured width may be a pixel short)
+                    return [m[0] - 3, m[1] - 3, m[2] + 3, m[3] + 3];
+                });
                 var bounds = map.getBounds(), drawn = 0;
                 for (var i = 0; i < rows.length && drawn < {{ this.max_drawn }}; i++) {
                     var r = rows[i];
@@ -178,24 +183,41 @@ class PlaceLabels(MacroElement):
                     // (on a phone "Baghdad" near the edge read "Bagh"), or where it hits a bigger
                     // place's name or a control; left out where neither side is free.
                     var right = [p.x - 4, p.y - 8, p.x - 4 + w, p.y + 8], left = [p.x + 4 - w, p.y - 8, p.x + 4, p.y + 8];
-                    var free = [right, left].filter(function (b) {
+                    // Where a marker covers the place itself (a site with incidents, a town under a
+                    // cluster) either side starts under it: the name then goes below or above it, as
+                    // far as clears the marker (a cluster is up to 46 px wide).
+                    var half = (w - 10) / 2, sides = [right, left];
+                    [10, 17, 25].forEach(function (d) {
+                        sides.push([p.x - half, p.y + d, p.x + half, p.y + d + 14],
+                                   [p.x - half, p.y - d - 14, p.x + half, p.y - d]);
+                    });
+                    var free = sides.filter(function (b) {
                         return b[0] >= 0 && b[2] <= size.x && b[1] >= 0 && b[3] <= size.y &&
                             !boxes.some(function (o) { return overlaps(b, o); });
                     });
+                    // Under a marker on every side: a city's name is still drawn (markers come first),
+                    // a lesser place's is left out (half a name under a cluster read as noise: "nion III").
                     var box = free.filter(function (b) {
                         return !marks.some(function (o) { return overlaps(b, o); });
-                    })[0] || free[0];
+                    })[0] || (r[3] <= 2 ? free[0] : null);
                     if (!box) { continue; }
                     boxes.push(box);
                     drawn++;
-                    var flip = box === left;
-                    var cls = "ia-place" + (r[4] ? " ia-site" : "") + (r[3] <= 2 ? " ia-big" : "") + (flip ? " ia-left" : "");
+                    var flip = box === left, off = box !== left && box !== right;
+                    var cls = "ia-place" + (r[4] ? " ia-site" : "") + (r[3] <= 2 ? " ia-big" : "") +
+                        (flip ? " ia-left" : "") + (off ? " ia-off" : "");
                     group.addLayer(L.marker([r[0], r[1]], {interactive: false, keyboard: false, pane: "ia-places",
                         icon: L.divIcon({className: "", html: '<span class="' + cls + '">' + r[2] + "</span>",
-                                         iconSize: null, iconAnchor: [flip ? w - 4 : 4, 7]})}));
+                                         iconSize: null, iconAnchor: [p.x - box[0], p.y - box[1] - 1]})}));
                 }
             }
-            map.on("zoomend moveend resize", draw);
+            map.on("zoomend moveend resize ia:controls", draw);  // ia:controls: the legend moved
+            if (window.MutationObserver) {  // the incident layer drew or redrew its markers (no map event)
+                var later = null;
+                new MutationObserver(function () {
+                    if (!later) { later = setTimeout(function () { later = null; draw(); }, 150); }
+                }).observe(map.getPane("markerPane"), {childList: true});
+            }
             map.getContainer().addEventListener("toggle", draw, true);  // the legend opened or folded
             map.on("layeradd layerremove", function (e) { if (e.layer instanceof L.TileLayer) { draw(); } });
             map.whenReady(draw);

@@ -67,9 +67,12 @@ COLUMN_CONFIG = {
 
 
 # Sized from the longest value shown, not from the first rows the grid measures
-# ("Rocket-propelled gren…" further down was cut).
-FITTED = ("type", "location", "actor")
-_CHAR_PX, _PAD_PX, _FIT_MAX_PX = 6.5, 28, 420  # a grid cell's 14 px text, its padding; at most "large" plus a bit
+# ("Rocket-propelled gren…" further down was cut; so was "Attributed by": "Qassem al-Jabaryn (claim);
+# US officials blame…").
+FITTED = ("type", "location", "actor", "attributed_by")
+# A grid cell's 14 px text, its padding; at most "large" plus a bit (the bundled data's longest
+# attribution, 64 characters, fits; a longer one is cut here, whole in the details panel and the downloads).
+_CHAR_PX, _PAD_PX, _FIT_MAX_PX = 6.5, 28, 460
 
 
 def fitted_config(rows: pd.DataFrame, config: Mapping[str, dict] = COLUMN_CONFIG) -> dict[str, dict]:

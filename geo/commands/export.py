@@ -20,6 +20,7 @@ from geo.errors import InputError
 __all__ = ["filters_from_args", "register", "run"]
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # no stored text holds them (tabs and line ends may)
 FORMATS = ("geojson", "geojsonl", "csv", "gpkg")  # as geo.formats.export.FORMATS (not imported: a fast --help)
 
 
@@ -75,6 +76,10 @@ def filters_from_args(args: argparse.Namespace):
     date_from, date_to = date("--from", args.date_from), date("--to", args.date_to)
     if date_from and date_to and date_from > date_to:
         raise InputError(f"--from {date_from} is after --to {date_to}")
+    for flag, values in (("--q", [args.text]), ("--actor", args.actor)):
+        for v in values:
+            if _CONTROL.search(v):
+                raise InputError(f"{flag} {_CONTROL.sub('?', v)!r} holds a control character (such as NUL)")
     countries = tuple(dict.fromkeys(c.strip().upper() for c in args.country))
     for c in countries:
         if not _ISO2.match(c):

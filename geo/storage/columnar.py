@@ -49,7 +49,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["Later", "read_tables"]
+from geo.storage.messages import first_line
+
+__all__ = ["Later", "libpq_uri", "read_tables"]
 
 # SQLite's driver infers each column's type from its first batch of rows and fails when a
 # later batch disagrees; large batches also cost less per row (~10% of the read at a
@@ -116,10 +118,10 @@ def read_tables(store, queries: Iterable[str], later: Sequence[str] = ()) -> tup
 
         begin = ["BEGIN ISOLATION LEVEL REPEATABLE READ", f"SET LOCAL lock_timeout = {busy_ms}"]
         try:
-            meta, tables = _read(adbc_driver_postgresql.connect(_libpq_uri(store._engine.url)), begin, queries, later)
+            meta, tables = _read(adbc_driver_postgresql.connect(libpq_uri(store._engine.url)), begin, queries, later)
         except (adbc_driver_manager.Error, OSError) as exc:  # OSError: from the Arrow stream
             # As the store's own DB-API error, so Store._guard explains it as it explains the store's.
-            raise store._dbapi_error(_first_line(exc)) from exc
+            raise store._dbapi_error(first_line(exc)) from exc
         return meta, _ready_later(tables, len(later))
 
 
@@ -176,11 +178,6 @@ def _read(
             run("ROLLBACK")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 # --- SQLite, in a child process -----------------------------------------------------------------
 
 
@@ -233,25 +230,30 @@ def _read_in_child(
     import tempfile
 
     folder = tempfile.mkdtemp(prefix="geo-columnar-")
+    # The child's stderr goes to a file, not a pipe: nothing reads a pipe while the child runs (this
+    # process waits on its stdout), so a child writing more than a pipe holds (64 KB: warnings, a
+    # traceback) to stderr blocked for ever, and this process with it.
+    err = tempfile.TemporaryFile()
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", __name__, uri, str(busy_ms), str(SQLITE_BATCH_ROWS), folder],
             cwd=Path(__file__).resolve().parents[2],  # where the geo package is
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=err,
             text=True,
         )
     except BaseException:
+        err.close()
         shutil.rmtree(folder, ignore_errors=True)
         raise
 
     def finish() -> None:
-        """Wait for the child to end; raise its error as the store's."""
-        _, err = proc.communicate()  # (stdout: the meta line was all, already read)
+        """Wait for the child to end; raise its error (its stderr's last line) as the store's."""
+        proc.communicate()  # (stdout: the meta line was all, already read)
         if proc.returncode != 0:
-            lines = err.strip().splitlines()
-            raise store._dbapi_error(lines[-1] if lines else f"the reading process failed ({proc.returncode})")
+            line = _last_line(err)
+            raise store._dbapi_error(line or f"the reading process failed ({proc.returncode})")
 
     try:
         proc.stdin.write(json.dumps([queries, later]))
@@ -265,10 +267,10 @@ def _read_in_child(
         if not later:
             finish()
     except BaseException:
-        _end(proc, folder)
+        _end(proc, folder, err)
         raise
     if not later:
-        _end(proc, folder)
+        _end(proc, folder, err)
         return meta, tables
 
     def read_later(i: int) -> Any:
@@ -289,7 +291,7 @@ def _read_in_child(
     waiting = [Later(lambda i=i: read_later(i)) for i in range(len(later))]
     # Never asked for (the snapshot dropped): the child is stopped and the folder goes with the last of them.
     holder = _Holder()
-    ender = weakref.finalize(holder, _end, proc, folder)
+    ender = weakref.finalize(holder, _end, proc, folder, err)
     for item in waiting:
         item._holder = holder  # type: ignore[attr-defined]
     return meta, tables + waiting
@@ -306,15 +308,23 @@ def _mapped(folder: str, i: int) -> Any:
     return pa.ipc.open_file(pa.memory_map(f"{folder}/{i}.arrow")).read_all()
 
 
-def _end(proc, folder: str) -> None:
-    """Stop the child if it still runs and remove its folder."""
+def _end(proc, folder: str, err) -> None:
+    """Stop the child if it still runs, close its stderr file ``err`` and remove its folder."""
     if proc.poll() is None:
         proc.kill()
         proc.communicate()
-    for stream in (proc.stdin, proc.stdout, proc.stderr):
+    for stream in (proc.stdin, proc.stdout, err):
         if stream is not None and not stream.closed:
             stream.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _last_line(file, tail: int = 4096) -> str:
+    """The last non-empty line of the end of a binary ``file`` (the child's stderr), as text."""
+    file.seek(0, os.SEEK_END)
+    file.seek(max(0, file.tell() - tail))
+    lines = file.read().decode("utf-8", "replace").strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 def _child(uri: str, busy_ms: str, batch_rows: str, folder: str) -> int:
@@ -344,7 +354,7 @@ def _child(uri: str, busy_ms: str, batch_rows: str, folder: str) -> int:
         )  # fmt: skip
         _write(folder, tables[len(queries) :], start=len(queries))
     except (adbc_driver_manager.Error, OSError) as exc:
-        print(_first_line(exc), file=sys.stderr)
+        print(first_line(exc), file=sys.stderr)
         return 1
     return 0
 
@@ -357,7 +367,7 @@ def _write(folder: str, tables: list[Any], start: int = 0) -> None:
             writer.write_table(table)
 
 
-def _libpq_uri(url) -> str:
+def libpq_uri(url) -> str:
     """The store's PostgreSQL URL as libpq takes it (no SQLAlchemy driver name), with a connect timeout."""
     from geo.storage.store import CONNECT_TIMEOUT_S
 

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
+from geo.errors import InputError
 from geo.formats.export import COORDINATE_DECIMALS, FORMULA_STARTS, INT_FIELDS, SEPARATORS, TEXT_FIELDS, Chunk, Encoded
 from geo.view.filters import Filters
 from geo.incidents import FIELDS
@@ -64,7 +65,15 @@ _SOURCE_TEXT = ("outlet", "url", "title", "evidence")
 
 
 def where(filters: Filters) -> sa.ColumnElement[bool]:
-    """The SQL condition an incident row must meet to pass ``filters`` (deleted rows never do)."""
+    """The SQL condition an incident row must meet to pass ``filters`` (deleted rows never do).
+
+    :class:`~geo.errors.InputError` for a filter value holding a NUL character: no stored text
+    can hold one (PostgreSQL's text cannot), and PostgreSQL's reader (values written into the
+    SQL, see :func:`_pg_sql`) failed on it with a syntax error while SQLite matched nothing.
+    """
+    for name, values in (("text", (filters.text,)), *filters.choices()):
+        if any("\x00" in str(v) for v in values):
+            raise InputError(f"the {name} filter holds a NUL character (\\x00), which no stored text contains")
     t = incidents_table
     # The date bounds limit the indexed range; the overlap test then says exactly which rows pass.
     conditions: list[sa.ColumnElement[bool]] = [t.c.deleted_at.is_(None), *_date_bounds(filters)]
@@ -391,7 +400,8 @@ def _pg_batches(store: Store, filters: Filters, rows: int) -> Iterator[pa.Record
     """
     import adbc_driver_manager as adbc
 
-    from geo.storage.columnar import _first_line, _libpq_uri
+    from geo.storage.columnar import libpq_uri
+    from geo.storage.messages import first_line
 
     t = incidents_table
     columns = [t.c.sources_json.label(name) if name == "sources" else t.c[name] for name in FIELDS]
@@ -400,13 +410,13 @@ def _pg_batches(store: Store, filters: Filters, rows: int) -> Iterator[pa.Record
         try:
             # closing(): an export stopped early stops its reader thread now, not whenever the
             # generator happens to be collected.
-            with contextlib.closing(_read_ahead(_adbc_batches(_libpq_uri(store._engine.url), sql), _PG_AHEAD)) as read:
+            with contextlib.closing(_read_ahead(_adbc_batches(libpq_uri(store._engine.url), sql), _PG_AHEAD)) as read:
                 for batch in read:
                     for start in range(0, len(batch), rows):
                         yield batch.slice(start, rows)
                     del batch  # not held while the next one is read
         except (adbc.Error, OSError) as exc:  # OSError: from the Arrow stream
-            raise store._dbapi_error(_first_line(exc)) from exc
+            raise store._dbapi_error(first_line(exc)) from exc
 
 
 def _adbc_batches(uri: str, sql: str) -> Iterator[pa.RecordBatch]:

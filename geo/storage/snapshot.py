@@ -167,12 +167,6 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.frame)
 
-    @property
-    def text_ready(self) -> bool:
-        """Whether the sources text is here (False: still being read; using it waits)."""
-        text = self.__dict__["_source_text"]
-        return not isinstance(text, Later) or text.done
-
     def with_version(self, version: str) -> Snapshot:
         """This snapshot stamped ``version`` (rows unchanged), without waiting for its sources text."""
         return Snapshot(version=version, frame=self.frame, rowid=self.rowid, source_text=self.__dict__["_source_text"])
@@ -390,8 +384,8 @@ def build(store) -> Snapshot:
 
     On SQLite that text, the largest column and needed only by a text search, a
     patch and the snapshot file, is a *later* query of the same transaction: the
-    snapshot comes back without waiting for it (``text_ready``), and its first use
-    waits. At a million incidents that is ~1 s of CPU less before the first page.
+    snapshot comes back without waiting for it, and its first use waits. At a million incidents
+    that is ~1 s of CPU less before the first page.
     """
     from geo.formats.export import paused_gc
     from geo.storage.columnar import read_tables

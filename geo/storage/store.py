@@ -51,6 +51,7 @@ from geo.config import Settings, get_settings, utc_instant
 from geo.errors import ConflictError, GeoError, NotFound, Problem, StoreError, ValidationError
 from geo.incidents import FIELDS, Incident, incident_from_row, incident_problems
 from geo.reports.merge import combine
+from geo.storage.messages import first_line
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built, not on every CLI start
     import pandas as pd
@@ -277,7 +278,7 @@ class Store:
                 )
                 _install_postgresql_hooks(engine, busy_timeout)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise StoreError(f"incident store URL {url!r} is not usable: {_first_line(exc)}") from exc
+            raise StoreError(f"incident store URL {url!r} is not usable: {first_line(exc)}") from exc
         self._engine: Engine = engine
         self._busy_timeout = busy_timeout
         self._dbapi_error: type[BaseException] = getattr(engine.dialect.dbapi, "Error", SQLAlchemyError)
@@ -743,7 +744,7 @@ class Store:
 
     def _explain(self, exc: BaseException) -> tuple[str, str]:
         """What went wrong in words for anyone (no paths, hosts or SQL), and the driver's own first line."""
-        message = _first_line(getattr(exc, "orig", None) or exc)
+        message = first_line(getattr(exc, "orig", None) or exc)
         lowered = message.lower()
         if "file is not a database" in lowered or "malformed" in lowered:
             return "not a valid SQLite database, the file is corrupt or of another kind", message
@@ -1096,6 +1097,3 @@ def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else utc_instant(value, stored=True)
 
 
-def _first_line(exc: BaseException | object) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0].strip() if text else type(exc).__name__

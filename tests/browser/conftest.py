@@ -223,6 +223,29 @@ class Session:
         self.context.close()
 
 
+def settled(frame, js: str) -> list:
+    """What ``js`` (a function returning a list of problems) lists once the map's names are laid out:
+    they are laid out again after each move and once the markers and the font are in, so it waits up
+    to 5 s for the list to be empty, then returns it (empty, or what a failing assertion should name)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        frame.wait_for_function(f"() => ({js})().length === 0", timeout=5000)
+    except PlaywrightError:  # a timeout: the caller's assertion names what is left
+        pass
+    return frame.evaluate(js)
+
+
+def shown_countries(frame) -> set[str]:
+    """The country names drawn on the map (not hidden by the layout)."""
+    return set(
+        frame.evaluate(
+            "() => Array.from(document.querySelectorAll('.ia-country'))"
+            ".filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.textContent)"
+        )
+    )
+
+
 @pytest.fixture
 def session(browser, app_url):
     s = Session(browser, app_url)

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from tests.browser.conftest import MAP_IFRAME, ROOT, Session
+from tests.browser.conftest import MAP_IFRAME, ROOT, Session, settled, shown_countries
 
 pytestmark = pytest.mark.browser
 
@@ -299,32 +299,16 @@ _OVERLAPS_JS = """() => {
 }"""
 
 
-def _overlapping_country_names(frame) -> list[str]:
-    return frame.evaluate(_OVERLAPS_JS)
-
-
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
 def test_country_names_never_run_into_each_other(browser, bundled_app_url, viewport):
     """Zoomed out, the Gazetteer map read "ISRAELJORDAN" and "LEBANON" over "SYRIA"."""
     session = Session(browser, bundled_app_url, viewport=viewport)
     try:
         frame = _gazetteer_map(session, "document.querySelectorAll('.ia-country').length > 5")
-        try:  # the names are laid out again after each move and once the font is in: wait for the last pass
-            frame.wait_for_function(f"() => ({_OVERLAPS_JS})().length === 0", timeout=5000)
-        except Exception:  # noqa: BLE001 - the assertion below names the overlapping names
-            pass
-        assert _overlapping_country_names(frame) == []
-        shown = frame.evaluate(
-            "() => Array.from(document.querySelectorAll('.ia-country'))"
-            ".filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.textContent)"
-        )
-        assert {"Iraq", "Syria"} <= set(shown), shown  # the names that matter most stay
+        assert settled(frame, _OVERLAPS_JS) == []
+        assert {"Iraq", "Syria"} <= shown_countries(frame)  # the names that matter most stay
         frame.evaluate("() => window.map.zoomOut(1, {animate: false})")
-        try:  # the names are laid out again after each move and once the font is in: wait for the last pass
-            frame.wait_for_function(f"() => ({_OVERLAPS_JS})().length === 0", timeout=5000)
-        except Exception:  # noqa: BLE001 - the assertion below names the overlapping names
-            pass
-        assert _overlapping_country_names(frame) == []
+        assert settled(frame, _OVERLAPS_JS) == []
     finally:
         session.close()
 
@@ -342,6 +326,80 @@ def test_the_scale_bar_and_the_credits_do_not_overlap(browser, bundled_app_url, 
         assert frame.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.leaflet-control-attribution')).fontSize)") <= 12
     finally:
         session.close()
+
+
+def _box(frame, selector: str) -> dict:
+    return frame.locator(selector).bounding_box()
+
+
+def _meet(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"] and (
+        b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.fixture(params=[(1280, 800), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def opened(request, browser, bundled_app_url):
+    """(a session on the map page at a laptop's or a phone's size (with touch), its map frame, the size)."""
+    s = Session(browser, bundled_app_url, viewport=request.param, touch=request.param[0] < 500)
+    s.open("/")
+    yield s, s.map_frame(), request.param
+    s.close()
+
+
+def test_the_legend_opened_by_hand_leaves_the_scale_bar_readable(opened):
+    """On a phone the open legend (about 305 px of a 358 px map) lay over the scale bar in the lower left."""
+    session, frame, (width, height) = opened
+    details = frame.locator(".ia-legend details")
+    details.wait_for()
+    assert details.evaluate("d => d.open") is False  # both widths start it folded
+    details.locator("summary").click()
+    assert details.evaluate("d => d.open") is True
+    frame.wait_for_timeout(300)
+    legend, scale, map_box = (_box(frame, s) for s in (".ia-legend", ".leaflet-control-scale", ".leaflet-container"))
+    assert not _meet(legend, scale), (legend, scale)
+    assert legend["y"] >= map_box["y"] and legend["y"] + legend["height"] <= map_box["y"] + map_box["height"]
+    # The credits stay under it, and the names on the map keep off it where it now is.
+    assert not _meet(legend, _box(frame, ".leaflet-control-attribution"))
+    assert frame.evaluate(_CONTROL_NAMES_JS) == []
+    session.element_screenshot(session.page.locator(MAP_IFRAME), f"16_legend_open_scale_{width}x{height}")
+    details.locator("summary").click()  # folded again: back in its corner
+    frame.wait_for_timeout(300)
+    assert not _meet(_box(frame, ".ia-legend"), scale)
+
+
+_CONTROL_NAMES_JS = """() => {
+    const controls = Array.from(document.querySelectorAll('.leaflet-control'), c => c.getBoundingClientRect());
+    return Array.from(document.querySelectorAll('.ia-country'))
+        .filter(e => getComputedStyle(e).visibility !== 'hidden')
+        .filter(e => { const r = e.getBoundingClientRect();
+            return controls.some(s => r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top); })
+        .map(e => e.textContent);
+}"""
+
+# Names under or touching (within 2 px of) an incident marker or a count: "IRAQ" sat against the Baghdad cluster.
+_NAMES_UNDER_MARKERS_JS = """() => {
+    const marks = Array.from(document.querySelectorAll('.leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c'),
+                             m => m.getBoundingClientRect()).filter(m => m.width)
+        .map(m => ({left: m.left - 2, right: m.right + 2, top: m.top - 2, bottom: m.bottom + 2}));
+    return Array.from(document.querySelectorAll('.ia-country, .ia-place'))
+        .filter(e => getComputedStyle(e).visibility !== 'hidden')
+        .filter(e => { const r = e.getBoundingClientRect();
+            return marks.some(m => r.left < m.right && r.right > m.left && r.top < m.bottom && r.bottom > m.top); })
+        .map(e => e.textContent);
+}"""
+
+
+def test_at_the_opening_view_no_name_lies_under_a_marker(opened):
+    """On a phone "IRAQ" lay under the Baghdad cluster of the opening view: a name moves off the markers."""
+    session, frame, (width, height) = opened
+    assert settled(frame, _NAMES_UNDER_MARKERS_JS) == []
+    assert {"Iraq", "Syria"} <= shown_countries(frame)
+    assert frame.evaluate(_CONTROL_NAMES_JS) == []
+    session.element_screenshot(session.page.locator(MAP_IFRAME), f"15_names_off_markers_{width}x{height}")
+    # Zoomed in on Baghdad the place names keep off the markers too.
+    frame.evaluate("() => window.map.setView([33.3, 44.3], 8, {animate: false})")
+    assert settled(frame, _NAMES_UNDER_MARKERS_JS) == []
 
 
 _UNDER_LEGEND_JS = """() => {

@@ -245,6 +245,6 @@ def test_incidents_table_sizes_type_and_place_from_their_longest_value(run_page)
     assert not at.exception
     table = at.dataframe[0].value
     widths = {name: cfg.get("width") for name, cfg in json.loads(at.dataframe[0].proto.columns).items()}
-    for name in ("type", "location"):
+    for name in ("type", "location", "attributed_by"):  # "Attributed by" was cut at 1280 px too
         longest = table[name].astype(str).str.len().max()
         assert isinstance(widths[name], int) and widths[name] >= 6 * longest + 16, (name, widths[name], longest)

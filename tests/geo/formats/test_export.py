@@ -262,6 +262,15 @@ def test_cli_invalid_values_are_one_line_errors(env, capsys, args, message):
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("args", [["--q", "rocket\x00"], ["--actor", "Iran\x00backed"], ["--q", "a\x1bb"]])
+def test_cli_control_characters_in_text_filters_are_one_line_errors_on_every_store(store, monkeypatch, capsys, args):
+    """A NUL in --q gave PostgreSQL's "unterminated quoted string" (SQLite: an empty export)."""
+    monkeypatch.setenv("GEO_DATABASE_URL", store.url)
+    code, out, err = export(capsys, *args, "--format", "csv")
+    assert code == 1 and out == ""
+    assert err.startswith(f"error: {args[0]} ") and "control character" in err and err.count("\n") == 1
+
+
 def test_cli_unwritable_output_is_an_error(env, capsys):
     code, _, err = export(capsys, "--output", str(env / "no" / "such" / "dir" / "x.json"))
     assert code == 1 and "cannot write" in err

@@ -19,6 +19,7 @@ from geo.storage import snapshot as snap
 from geo.storage.store import Store
 from geo.testing.synth import synth_incidents
 from tests.conftest import postgres_schema
+from tests.geo.storage.test_snapshot import text_ready
 from tests.geo.incident_factory import make_incident
 
 BUILD = snap.build
@@ -229,13 +230,13 @@ def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_on_first
 
     s = sqlite_store
     in_process = BUILD(s)
-    assert in_process.text_ready  # a small store: read at once
+    assert text_ready(in_process)  # a small store: read at once
     monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
     searched, written = BUILD(s), BUILD(s)
-    assert not searched.text_ready and not written.text_ready
+    assert not text_ready(searched) and not text_ready(written)
     needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
     hits = searched.text_hits(needle)
-    assert searched.text_ready
+    assert text_ready(searched)
     np.testing.assert_array_equal(hits, in_process.text_hits(needle))
     assert 0 < hits.sum() < len(hits)
     # Writing the file waits for it too; the patch after a write reads it (and the rows stay right).
@@ -245,7 +246,7 @@ def test_a_large_sqlite_build_returns_before_its_sources_text_and_waits_on_first
     assert_same_snapshot(snap.refresh(s, BUILD(s)), snap.refresh(s, in_process))
     # A version stamp alone (no incident changed) does not wait for the text.
     bumped = BUILD(s).with_version("x:1")
-    assert not bumped.text_ready
+    assert not text_ready(bumped)
     assert bumped.source_text.to_pylist() == BUILD(s).source_text.to_pylist()
 
 
@@ -259,7 +260,7 @@ def test_a_failed_later_read_of_the_sources_text_is_answered_by_the_store(sqlite
     monkeypatch.setattr(columnar, "CHILD_MIN_ROWS", -1)
     monkeypatch.setattr(snap, "_TEXT_SQL", "SELECT rowid, source_text FROM no_such_table")
     broken = BUILD(s)
-    assert not broken.text_ready
+    assert not text_ready(broken)
     needle = in_process.source_text[7].as_py().split("\n")[0].lower()  # an outlet
     np.testing.assert_array_equal(broken.text_hits(needle), in_process.text_hits(needle))
     assert broken.source_text.to_pylist() == in_process.source_text.to_pylist()
@@ -297,3 +298,44 @@ def test_later_tables_never_asked_for_leave_no_child_folder(child_store, tmp_pat
     _, (_, later) = columnar.read_tables(child_store, ["SELECT 1"], later=["SELECT 2 AS two"])
     assert later.get().column("two").to_pylist() == [2]
     assert not list(folder.iterdir())  # gone once every later table is mapped
+
+
+def test_a_child_writing_more_than_a_pipe_holds_to_stderr_does_not_hang_the_read(child_store, tmp_path, monkeypatch):
+    """The child's stderr was a pipe nobody read while it ran: past 64 KB (warnings, a traceback) the
+    child blocked writing it and the read waited for ever. Its last line still explains a failure."""
+    import sys
+
+    noisy = tmp_path / "python"
+    noisy.write_text(
+        f'#!/bin/sh\n"{sys.executable}" -c "import sys; sys.stderr.write(\'w\' * 300000 + \'\\n\')"\n'
+        f'exec "{sys.executable}" "$@"\n'
+    )
+    noisy.chmod(0o755)
+    monkeypatch.setattr(columnar.sys, "executable", str(noisy))
+    done: list = []
+
+    def read() -> None:
+        done.append(columnar.read_tables(child_store, ["SELECT id FROM incidents"], later=["SELECT nope FROM x"]))
+
+    worker = threading.Thread(target=read, daemon=True)  # on the old code it never ends
+    worker.start()
+    worker.join(120)
+    assert done, "the read hung on the child's stderr"
+    _, (first, later) = done[0]
+    assert first.num_rows == 300
+    with pytest.raises(StoreError, match="nope|no such") as failed:
+        later.get()
+    assert "www" not in str(failed.value)
+
+
+def test_the_reading_child_imports_nothing_of_the_app_but_its_own_module_and_the_message_helper():
+    """The child shares one helper with the store (geo.storage.messages), never the store itself: SQLAlchemy
+    and the rest of the app would cost every snapshot build their import time."""
+    import subprocess
+    import sys
+
+    probe = "import sys; import geo.storage.columnar; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert [m for m in out if m.split(".")[0] in ("geo", "sqlalchemy", "pandas")] == [
+        "geo", "geo.storage", "geo.storage.columnar", "geo.storage.messages",
+    ]  # fmt: skip

@@ -11,7 +11,7 @@ import threading
 import numpy as np
 import pytest
 
-from geo.errors import StoreError
+from geo.errors import InputError, StoreError
 from geo.storage import query, snapshot
 from geo.storage.bulkload import bulk_insert
 from geo.view.filters import Filters
@@ -354,6 +354,17 @@ def test_the_encoded_export_takes_text_filters_with_quotes_and_backslashes(quote
     assert [json.loads(line)["properties"]["id"] for line in lines.splitlines()] == want
     assert len(want) == {"it's": 1, "\\slash": 1, "100%_": 1, "o'brien's \\": 1, "'; drop table incidents; --": 0}[text]
     assert count(quoted, Filters()) == 60  # nothing was dropped
+
+
+@pytest.mark.parametrize("filters", [Filters(text="a\x00b"), Filters(actors=("Iran\x00",))], ids=["text", "actor"])
+def test_a_nul_in_a_filter_is_an_input_error_on_every_store(quoted, filters):
+    """PostgreSQL's reader failed with "unterminated quoted string" (the NUL ended the literal in the
+    SQL it sends); SQLite matched nothing. Either way a clear refusal, before any SQL runs."""
+    for read in (lambda: count(quoted, filters), lambda: list(iter_chunks(quoted, filters)),
+                 lambda: list(iter_encoded(quoted, filters, fmt="csv"))):  # fmt: skip
+        with pytest.raises(InputError, match="NUL character"):
+            read()
+    assert count(quoted, Filters()) == 60
 
 
 def test_an_export_stopped_early_lets_go_of_its_reader(quoted):
