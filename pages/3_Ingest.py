@@ -35,7 +35,7 @@ from ui import common
 from ui.assets import vendor_assets
 from ui.auth import require_editor, sign_out_control
 from ui.data import get_store
-from ui.maplayers import base_map, point_layer
+from ui.maplayers import FitBounds, base_map, extent_of, point_layer
 from ui.sites import load_gazetteer
 
 common.page_setup("Ingest")
@@ -57,6 +57,7 @@ _EDIT_COLUMNS = [
 ]  # fmt: skip
 # Shown beside the editable fields, never saved: how sure the extractor is, and why not more.
 _CONFIDENCE_COLUMNS = ["confidence", "why"]
+PROPOSALS_MAX_ZOOM = 8  # one proposal alone: its base and the towns around it
 _MARK = {
     "date": "#ffe08a", "place": "#a6d8ff", "event_type": "#ffb3a7", "munitions": "#d7c4ff", "intercepted": "#c4f0c4",
     "killed": "#ff9aa2", "injured": "#ffc8a2", "actor": "#e0e0e0", "attribution": "#f5d0ff",
@@ -192,6 +193,10 @@ if cands:
         {"lat": r.lat, "lon": r.lon, "label": f"{r.date} {r.event_type} - {r.site_name}"} for r in edited.itertuples()
     ]
     fmap.add_child(point_layer(points, name="Proposed incidents"))
+    # Open on the proposals (a report about Jordan or Qatar too), fitted once the frame has a size.
+    extent = extent_of(edited["lat"], edited["lon"])
+    if extent is not None:
+        fmap.add_child(FitBounds(extent, max_zoom=PROPOSALS_MAX_ZOOM))
     st_folium(fmap, key=f"{_KEY}_map", height=380, use_container_width=True, returned_objects=[])
 
     for i, cand in enumerate(cands):

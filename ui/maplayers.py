@@ -55,6 +55,7 @@ __all__ = [
     "SUMMARY_CHARS",
     "TILE_PROBE_TIMEOUT_MS",
     "Extent",
+    "FitBounds",
     "IncidentLayer",
     "base_map",
     "extent_of",
@@ -319,6 +320,39 @@ def extent_of(lat: Sequence[float], lon: Sequence[float]) -> Extent | None:
         east=round(float(lon.max()), 5),
         count=len(lat),
     )
+
+
+class FitBounds(MacroElement):
+    """Show every point of an :class:`Extent`: fit the map to it, and again when the map is resized
+    until the reader moves it. The map's frame starts without a size: a view set then is kept
+    relative to that empty frame, and the Ingest page's map opened at the lowest zoom with its
+    points in a corner; a fit then zoomed in as far as it may on the middle of the region."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var bounds = L.latLngBounds({{ this.bounds }}), fitted = null;
+            function fit() {
+                var size = map.getSize();
+                if (!size.x || !size.y) { return; }
+                map.fitBounds(bounds, {padding: [24, 24], maxZoom: {{ this.max_zoom }}, animate: false});
+                fitted = {centre: map.getCenter(), zoom: map.getZoom()};
+            }
+            fit();
+            map.on("resize", function () {
+                if (!fitted || (fitted.zoom === map.getZoom() && fitted.centre.equals(map.getCenter(), 1e-6))) { fit(); }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, extent, *, max_zoom: int):
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = script_json([[extent.south, extent.west], [extent.north, extent.east]])
+        self.max_zoom = int(max_zoom)
 
 
 class _Results(MacroElement):

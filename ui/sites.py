@@ -8,19 +8,16 @@ CSV plus the team sites editors added (kept in the store, :mod:`geo.places.teams
 from __future__ import annotations
 
 import html
-import json
 
 import folium
 import pandas as pd
 import streamlit as st
-from branca.element import MacroElement
-from jinja2 import Template
 from streamlit_folium import st_folium
 
 from ui.assets import vendor_assets
 from ui.cards import Card, show_grid
 from ui.common import md_escape
-from ui.maplayers import base_map, extent_of, point_layer
+from ui.maplayers import FitBounds, base_map, extent_of, point_layer
 
 __all__ = [
     "CURATED_COLOUR",
@@ -152,38 +149,6 @@ def gazetteer_page_style() -> None:
     st.html(f"<style>@media (max-width:{NARROW_PX}px){{{box(HEAD_KEY)}{{order:-2;}}{box(MAP_KEY)}{{order:-1;}}}}</style>")
 
 
-class FitSites(MacroElement):
-    """Show every listed site: fit the map to their bounds, and again when the map is resized
-    until the reader moves it (the map's frame starts without a size, and a fit then zoomed in
-    as far as it may on the middle of the region)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function (map) {
-            var bounds = L.latLngBounds({{ this.bounds }}), fitted = null;
-            function fit() {
-                var size = map.getSize();
-                if (!size.x || !size.y) { return; }
-                map.fitBounds(bounds, {padding: [24, 24], maxZoom: {{ this.max_zoom }}, animate: false});
-                fitted = {centre: map.getCenter(), zoom: map.getZoom()};
-            }
-            fit();
-            map.on("resize", function () {
-                if (!fitted || (fitted.zoom === map.getZoom() && fitted.centre.equals(map.getCenter(), 1e-6))) { fit(); }
-            });
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, extent, *, max_zoom: int):
-        super().__init__()
-        self._name = "FitSites"
-        self.bounds = json.dumps([[extent.south, extent.west], [extent.north, extent.east]])
-        self.max_zoom = int(max_zoom)
-
-
 def show_sites_map(df: pd.DataFrame, *, height: int = 460, focus=None) -> None:
     """All sites of ``df`` as points on the offline base map (a static map: no reruns);
     team-added sites in their own colour. ``focus`` (a gazetteer site, the match of
@@ -209,7 +174,7 @@ def show_sites_map(df: pd.DataFrame, *, height: int = 460, focus=None) -> None:
         # Iraq and Syria: that left the sites in Jordan and the Gulf off screen.
         extent = extent_of(df["lat"], df["lon"])
         if extent is not None:
-            fmap.add_child(FitSites(extent, max_zoom=MATCH_ZOOM))
+            fmap.add_child(FitBounds(extent, max_zoom=MATCH_ZOOM))
     extra = {}
     if focus is not None:
         ring = folium.FeatureGroup(name="Match")

@@ -8,6 +8,7 @@ count in the shared seeded store. The report text is written for this test.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,16 @@ def test_a_saved_page_is_read_as_an_article_with_its_headline_shown(store_settin
     # The photo caption (Ain al-Asad, 2020) and the related links (Tower 22) are not proposed.
     joined = "\n".join(evidence_html(at))
     assert "Harir" in joined and "Ain al-Asad" not in joined and "Tower 22" not in joined
+
+
+def test_the_proposals_map_opens_fitted_to_the_proposals(store_settings):
+    # Its frame starts without a size: a fixed view set then left the proposals in a corner at the
+    # lowest zoom. The map fits their bounds once it has a size (FitBounds, shared with the Gazetteer).
+    at = submit(page(), REPORT)
+    (proposals_map,) = at.get("component_instance")
+    script = json.loads(proposals_map.proto.json_args)["script"]
+    start = script.index("L.latLngBounds(") + len("L.latLngBounds(")
+    bounds = json.loads(script[start : script.index("]]", start) + 2])
+    table = at.dataframe[0].value
+    assert bounds == [[table["lat"].min(), table["lon"].min()], [table["lat"].max(), table["lon"].max()]]
+    assert "fitBounds" in script

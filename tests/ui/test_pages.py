@@ -88,7 +88,7 @@ REGIONAL = {
 
 
 def fitted_bounds(sites_map) -> list:
-    """The bounds the Gazetteer's map fits (ui.sites.FitSites), read from its script."""
+    """The bounds the Gazetteer's map fits (ui.maplayers.FitBounds), read from its script."""
     script = json.loads(sites_map.proto.json_args)["script"]
     start = script.index("L.latLngBounds(") + len("L.latLngBounds(")
     return json.loads(script[start : script.index("]]", start) + 2])
