@@ -27,6 +27,7 @@ from geo.reports.extract.language import detect, language_name
 from geo.reports.extract.lexicon import lexicon
 from geo.reports.extract.pipeline import extract as extract_english
 from geo.reports.extract.sentences import split_sentences
+from geo.reports.extract.story import NOTE_QUOTE_CHARS
 
 __all__ = ["GLOSS_FACTOR", "extract", "reading_label", "reading_notice"]
 
@@ -103,7 +104,7 @@ def _sentence_pairs(glossed: Gloss) -> list[tuple[str, str]]:
 def _note_in_original(note: str, sentences: list[tuple[str, str]]) -> str:
     """A note that quotes the start of a gloss sentence ("attack without a place left out: ...") quotes the report."""
     for english, original in sentences:
-        for n in (160, 120):  # the lengths the English rules' notes quote
+        for n in NOTE_QUOTE_CHARS:  # the lengths the English rules' notes quote
             if note.endswith(": " + english[:n]):
                 return note[: len(note) - len(english[:n])] + original[:n]
     return note

@@ -30,7 +30,12 @@ from geo.reports.extract.places import BASE_KINDS, GEO_PRECISION_BY_KIND, HOST_K
 from geo.reports.extract.vocabulary import ATTACK_VERB, side_of
 from geo.reports.merge import distance_km
 
-__all__ = ["DateSpec", "Event", "Story", "more_precise", "overlap"]
+__all__ = ["NOTE_QUOTE_CHARS", "DateSpec", "Event", "Story", "more_precise", "overlap"]
+
+#: How much of a left-out attack's first sentence a note quotes: (an attack without a place, any
+#: other reason). Readers of a gloss map these quotes back to the report's own words (multilingual).
+NOTE_QUOTE_CHARS = (160, 120)
+_QUOTE_NO_PLACE, _QUOTE = NOTE_QUOTE_CHARS
 
 #: Two places of one report closer than this (km) can be two names of the spot one attack hit.
 NEIGHBOUR_KM = 15.0
@@ -810,28 +815,29 @@ class Story:
         out: list[Candidate] = []
         for ev in self.events:
             first = sentences[ev.sentences[0]]
+            told = text[first[0] : first[1]]  # the sentence a note quotes
             if ev.site is None:
-                self.notes.append(f"attack without a place left out: {text[first[0] : first[1]][:160]}")
+                self.notes.append(f"attack without a place left out: {told[:_QUOTE_NO_PLACE]}")
                 continue
             if ev.outside and ev.event_type == "airstrike":
                 # Strikes on Iran (its nuclear sites, "strikes inside Iran") are no attack on a coalition site nor a
                 # strike on a militia: outside the atlas, like a third party's strike.
-                self.notes.append(f"a strike outside the atlas's area left out: {text[first[0] : first[1]][:120]}")
+                self.notes.append(f"a strike outside the atlas's area left out: {told[:_QUOTE]}")
                 continue
             if ev.side == "israel":
                 # The atlas is about attacks on US and coalition sites and US or coalition strikes on militias (the
                 # lead's decision, round 8): a third party's strike ("an Israeli strike in Syria last week") is none.
-                self.notes.append(f"a strike by a third party ({ev.actor}) left out: {text[first[0] : first[1]][:120]}")
+                self.notes.append(f"a strike by a third party ({ev.actor}) left out: {told[:_QUOTE]}")
                 continue
             if ev.date is None or ev.date[1] == "year":
-                self.notes.append(f"attack at {ev.site.name} without a usable date left out: {text[first[0] : first[1]][:120]}")
+                self.notes.append(f"attack at {ev.site.name} without a usable date left out: {told[:_QUOTE]}")
                 continue
             etype = ev.event_type
             if ev.site.kind == "country" and etype == "other" and not self._told_with_verb(text, sentences, ev):
                 # "then carrying the attacks into Syria", "as well as another attack in Iraq": no site, no weapon
                 # and no attack verb ("militants fired on an outpost in Syria" has one): the report
                 # names attacks in a country but describes none there.
-                self.notes.append(f"attack with neither a site nor a weapon left out ({ev.site.name}): {text[first[0] : first[1]][:120]}")
+                self.notes.append(f"attack with neither a site nor a weapon left out ({ev.site.name}): {told[:_QUOTE]}")
                 continue
             if ev.side in ("us", "israel") and (etype == "drone" or (etype == "other" and "strike" in ev.types)):
                 etype = "airstrike"  # a state's drone strike is an airstrike; a militia's drone is a drone attack
