@@ -143,16 +143,21 @@ _STATE_STRIKE_AFTER = re.compile(
 )
 # ("US personnel injured after rockets fired at ...": a headline's victims, harmed before the verb.)
 _GAP_STOP = re.compile(
-    r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops|injured|wounded|killed|hurt|after|before)\b",
+    # ("the U.S. military said Iran launched": a verb of saying in the gap makes the actor the speaker.)
+    r"\b(?:that|which|who|were|was|been|being|are|is|came|come|attack|attacks|base|bases|troops|injured|wounded|killed|hurt|after|before|"
+    r"said|says|told|tells|reported|announced|stated|confirmed|according|"
+    # ("nor were any US facilities hit": the actor's sites or people are what was hit.)
+    r"facilit(?:y|ies)|installations?|embassy|consulate|personnel|officials|diplomats|citizens|contractors|soldiers)\b",
     re.IGNORECASE,
 )
 # ("Iran's missile strike": a possessive owner is the author too.)
 _MODIFIER_GAP = re.compile(r"(?:['’]s)?[\s\w.-]*")
 # The actor is the subject of a verb of saying: "the coalition said ...", "US Central Command
 # reported that ...", "Pentagon officials confirmed ...". (Up to three words may stand between
-# the name and the verb: "the US military's Central Command said", "coalition officials told".)
+# the name and the verb: "the US military's Central Command said", "coalition officials told"; an
+# abbreviation's point may end the name: "the U.S. military said".)
 _SPOKE = re.compile(
-    r"(?:['’]s)?(?:[\s,]+(?:[\w.'’-]+|\([^)]{0,30}\))){0,3}?[\s,]+(?:also\s+|later\s+|earlier\s+)?"
+    r"\.?(?:['’]s)?(?:[\s,]+(?:[\w.'’-]+|\([^)]{0,30}\))){0,3}?[\s,]+(?:also\s+|later\s+|earlier\s+)?"
     r"(?:said|says|saying|told|tells|reported|reports|announced|announces|confirmed|confirms|stated|states|added|"
     r"noted|disclosed|acknowledged|wrote|posted|tweeted|indicated|explained|insisted|claimed|"
     # A belief is said too: "US officials believe the drone was launched by X" is their view of X's

@@ -59,6 +59,23 @@ def test_who_reports_an_attack_on_its_own_base_did_not_carry_it_out(gaz, text):
     assert c.actor_family == "unknown"
 
 
+# Round 11: a speaker abbreviated with points, and the speaker's own sites named between it and the verb.
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # "U.S." ends on a point: the name is still followed by its verb of saying.
+        ("In a statement, the U.S. military said Iran launched the attack early on Tuesday, firing a dozen missiles at Ain al-Asad.", "Iran (IRGC)"),
+        ("On Tuesday the U.S. Army said Iran fired a barrage of missiles at Ain al-Asad.", "Iran (IRGC)"),
+        # The speaker's facilities or people between the name and the verb were what was hit.
+        ("Missiles hit Erbil on Tuesday. According to US officials, no Americans were harmed in the barrage, nor were any US facilities hit.", "Unknown"),
+    ],
+)
+def test_a_speaker_or_its_sites_before_the_attack_verb_are_not_its_author(gaz, text, actor):
+    c = only(gaz, text)
+    assert c.actor == actor
+    assert c.actor_family != "us"
+
+
 @pytest.mark.parametrize(
     "text",
     [
