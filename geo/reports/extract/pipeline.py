@@ -45,6 +45,7 @@ from geo.reports.extract.story import Story, overlap
 from geo.reports.extract.vocabulary import (
     ATTACK_NOUN,
     ATTACK_VERB,
+    COUNTED_SALVO,
     CUE_HINTS,
     DEFINITE_EVENT,
     GENERIC,
@@ -206,6 +207,14 @@ def _twice(seg: str) -> bool:
 
 # "Iran-backed proxies who ...": up to two words (the group's noun) between a name and its relative pronoun.
 _NOUN_GAP = re.compile(r"(?:\s+[\w-]+){0,2},?\s*")
+
+
+def _habitual(seg: str) -> bool:
+    """Whether the clause sums up a habit or a campaign (:data:`GENERIC`), a counted salvo's perfect aside."""
+    g = GENERIC.search(seg)
+    while g is not None and seg[g.start() : g.start() + 2].lower() == "ha" and COUNTED_SALVO.search(seg, max(0, g.start() - 80), g.start()):
+        g = GENERIC.search(seg, g.end())  # "12 ballistic missiles have struck Erbil": one attack's perfect
+    return g is not None
 
 
 def _is_threat(seg: str) -> bool:
@@ -433,7 +442,7 @@ class _Reader:
             if skip is None or not skip[0] <= ws < skip[1]:
                 m.types[kind] = m.types.get(kind, 0.0) + weight
                 m.type_spans.append((ws, we))
-        generic = bool(GENERIC.search(seg))
+        generic = _habitual(seg)
         # "Attacks have hit bases in recent months. The United States blames militias.": a statement
         # right after a campaign, with no attack or day of its own, is about the campaign.
         about_campaign = si == self._campaign_sentence + 1 and statement_scope(seg) != "singular" and not find_dates(seg, self.published)

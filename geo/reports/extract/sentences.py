@@ -152,7 +152,7 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _DATELINE = re.compile(
     # "BAGHDAD, Jan 4 (Reuters) -", also behind a re-publisher's tag "(MENAFN- Agency) DAMASCUS, Aug 14 (...) -";
     # several cities, with or without spaces round the slashes ("WASHINGTON/BAGHDAD/ TEHRAN -").
-    r"^(?:\s*(?:date|published|posted|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\S*\s+)?(?:\([^)\n]{1,40}\)\s*)?(?:[A-Z][A-Z'’.-]{2,}(?:(?:\s*/\s*|\s+)[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d{1,2}(?:,\s+\d{4})?))?)?\s*(?:\([^)\n]{0,30}\))?\s*[-—–:]\s"
+    r"^(?:\s*(?:date|published|posted|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\S*\s+)?(?:\([^)\n]{1,40}\)\s*)?(?:[A-Z][A-Z'’.-]{2,}(?:(?:\s*/\s*|\s+)[A-Z][A-Z'’.-]+)*(?:,\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d{1,2}(?:,\s+\d{4})?))?)?\s*(?:\([^)\n]{0,30}\))?\s*(?:--|[-—–:])\s"
     r"|[A-Z][\w'’ -]{1,30}:\s|[A-Z]{2,}(?:,\s+[A-Z]{2,})+\s*$)",
     re.MULTILINE,
 )

@@ -18,6 +18,7 @@ __all__ = [
     "ACTOR_PATTERNS",
     "ATTACK_NOUN",
     "ATTACK_VERB",
+    "COUNTED_SALVO",
     "CUE_HINTS",
     "CUE_MODIFIER",
     "CUE_STEMS",
@@ -300,6 +301,15 @@ NUM_WORDS = {
     "fifty": 50, "dozen": 12, "a dozen": 12, "another": 1, "single": 1,
 }  # fmt: skip
 NUM = r"(?:\d+|a\s+dozen|dozen|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|another|single)"
+# "As many as 12 ballistic missiles have struck Erbil", "several rockets fired by militias have hit a
+# base": a lead's perfect whose subject is a counted salvo tells one attack, not a habit (GENERIC reads
+# the perfect "have struck" as one: "militias have struck the base"). Matched up to the auxiliary.
+COUNTED_SALVO = re.compile(
+    r"\b(?<!-)(?:\d+|a\s+dozen|several|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:rockets?|missiles?|drones?|shells?|mortars?|mortar\s+rounds|projectiles?|UAVs?)"
+    r"(?:\s+(?:fired|launched)\s+(?:from|by)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?\s+$",
+    re.IGNORECASE,
+)
 ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 
 

@@ -1514,3 +1514,31 @@ def test_an_official_denying_the_weapons_origin_blames_no_one_for_it(gaz):
 def test_officials_who_believe_who_launched_the_drone_launched_nothing(gaz, verb):
     text = f"A drone struck al-Tanf on Monday. US officials {verb} the drone was launched by Kataib Hezbollah."
     assert [(c.site_id, c.actor) for c in cands(gaz, text)] == [("al-tanf", "Kataib Hezbollah")]
+
+
+# --- round 11: a counted salvo's perfect tells one attack, not a habit ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("As many as ten ballistic missiles have struck Erbil, officials said on Monday.", "Unknown"),
+        ("Several rockets fired by Iran-backed militias have hit Ain al-Asad, wounding two soldiers, US officials said.",
+         "Iran-backed militias"),
+        # A dateline written with two hyphens is where the reporter is, not a second target.
+        ("BAGHDAD -- Officials say 14 rockets have hit Ain al-Asad, wounding two soldiers.", "Unknown"),
+    ],
+)
+def test_a_counted_salvo_in_the_perfect_is_the_reports_attack(gaz, text, actor):
+    assert [(c.site_id, c.actor) for c in cands(gaz, text)] in ([("erbil", actor)], [("ain-al-asad", actor)])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militias have struck Ain al-Asad with rockets many times since 2019.",
+        "Dozens of rockets have hit bases housing US troops in recent months.",
+    ],
+)
+def test_a_perfect_without_a_counted_salvo_is_still_a_habit(gaz, text):
+    assert cands(gaz, text) == ()

@@ -61,6 +61,9 @@ def test_where_an_opening_after_clause_ends(text, first):
         ("ERBIL, March 6, 2021 (AFP) — Rockets fell.", "ERBIL, March 6, 2021 (AFP) — "),
         ("(Wire- Some Network) DAMASCUS, Aug 14 (SANA) – A rocket fell.", "(Wire- Some Network) DAMASCUS, Aug 14 (SANA) – "),
         ("date 2024-08-14 (Wire- Some Network) DAMASCUS, Aug 14 (SANA) – A rocket fell.", "date 2024-08-14 (Wire- Some Network) DAMASCUS, Aug 14 (SANA) – "),
+        # Round 11: a page that lost its typography writes the dash as two hyphens.
+        ("BAGHDAD -- Officials say rockets fell.", "BAGHDAD -- "),
+        ("ERBIL, May 2 (Wire) -- A drone fell.", "ERBIL, May 2 (Wire) -- "),
     ],
 )
 def test_datelines_with_a_day_or_a_republishers_tag(line, dateline):
