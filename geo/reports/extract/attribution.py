@@ -181,8 +181,11 @@ _SELF_SUBJECT = re.compile(
 # ("An SDF spokesman said the rockets ...": a speaker, not the rockets' owner.)
 # ("The U.S. has attributed the drone attack to X": a verb between the name and the weapon makes the
 # name a subject, the weapon its object.)
+# ("The coalition shot down two drones", "US air defences intercepted a missile": who downs a weapon
+# defends against it; the weapon is the attacker's.)
 _NOT_MODIFIER = re.compile(
-    r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported|has|have|had|is|are|was|were|will|would)\b",
+    r"\b(?:bases?|troops|forces|personnel|positions?|and|or|said|says|told|added|stated|reported|has|have|had|is|are|was|were|will|would|"
+    r"shot|shoots?|shooting|downs?|downed|downing|intercept(?:s|ed|ing)?|repel(?:s|led|ling)?|thwart(?:s|ed|ing)?|foil(?:s|ed|ing)?)\b",
     re.IGNORECASE,
 )
 

@@ -107,6 +107,12 @@ def _one_night(ev: Event, m: Mention, date: DateSpec) -> bool:
     return abs((ev.date[0] - date[0]).days) == 1 and ev.event_type == m.event_type != "other"
 
 
+def _weeks_apart(a: DateSpec, b: DateSpec) -> bool:
+    """More than a week lies between the days ``a`` and ``b`` allow."""
+    (a0, a1), (b0, b1) = date_window(*a), date_window(*b)
+    return (b0 - a1).days > 7 or (a0 - b1).days > 7
+
+
 def more_precise(a: DateSpec, b: DateSpec) -> DateSpec:
     """The finer of two dates of one event."""
     order = {"day": 0, "week": 1, "month": 2, "year": 3}
@@ -363,8 +369,13 @@ class Story:
             if date is None and m.definite and not m.date_is_past_only:
                 pass  # "the rocket attack near Ain al-Asad": an attack already told, whatever its day
             elif date is not None:
-                if ev.date is not None and not overlap(ev.date, date) and not ev.date_defaulted and not _one_night(ev, m, date):
-                    continue
+                if ev.date is not None and not overlap(ev.date, date) and not _one_night(ev, m, date):
+                    if not ev.date_defaulted:
+                        continue
+                    if not m.definite and site is not None and ev.site is not None and ev.site.id != site.id and _weeks_apart(ev.date, date):
+                        # "... On 5 October, US forces shot down a drone in northeastern Syria": an attack of its
+                        # own day, weeks before, in an area around the place of an undated one, is not that attack.
+                        continue
             elif m.said_on is not None:
                 if ev.date is None or not _said_about(ev.date, m.said_on):
                     continue  # a claim made on a day: of an attack of that day or just before
@@ -670,7 +681,12 @@ class Story:
             if ev.in_passing:
                 continue  # "since a drone attack on a base in Anbar in December": not the story's base
             inside = [site for site in bases.values() if contains(ev.site, site)]
-            if len(inside) == 1:
+            if len(inside) == 1 and not any(
+                o.site is not None and o.site.id == inside[0].id and o.date and ev.date and not overlap(o.date, ev.date)
+                for o in self.events
+            ):
+                # (Not where the report tells another attack on that base on another day: "a drone was shot
+                # down in northeastern Syria on 5 October" beside this week's attack on the Conoco base.)
                 ev.site, ev.place_method, ev.geo_precision = inside[0], "context", 1
 
     def _place_siblings(self) -> None:

@@ -59,6 +59,13 @@ def test_who_reports_an_attack_on_its_own_base_did_not_carry_it_out(gaz, text):
     assert c.actor_family == "unknown"
 
 
+def test_who_shoots_the_drones_down_defends_against_them(gaz):
+    # Round 11: "the coalition shot down two drones" names the defender, not the drones' owner.
+    text = ("Three drones targeted the al-Tanf base, Central Command announced on Tuesday. "
+            "It said the coalition shot down two drones, but the third hit the compound.")
+    assert [(c.site_id, c.event_type, c.actor) for c in cands(gaz, text)] == [("al-tanf", "drone", "Unknown")]
+
+
 # Round 11: a speaker abbreviated with points, and the speaker's own sites named between it and the verb.
 @pytest.mark.parametrize(
     ("text", "actor"),

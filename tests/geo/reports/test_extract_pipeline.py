@@ -1542,3 +1542,21 @@ def test_a_counted_salvo_in_the_perfect_is_the_reports_attack(gaz, text, actor):
 )
 def test_a_perfect_without_a_counted_salvo_is_still_a_habit(gaz, text):
     assert cands(gaz, text) == ()
+
+
+# --- round 11: an attack of another day in the area around a base is not that base's attack ------------------
+
+
+def test_an_attack_weeks_before_in_the_area_keeps_its_own_day_and_place(gaz):
+    text = ("A base in southern Syria hosting US troops was attacked with drones. "
+            "Activists said three drones attacked the Conoco gas field. "
+            "On 10 April, US forces shot down an armed drone that came close to their troops in northeastern Syria.")
+    got = sorted((str(c.date), c.site_id) for c in cands(gaz, text))
+    assert got == [("2023-04-10", "northeastern-syria"), (str(TUE), "conoco-gas-field")]
+
+
+def test_an_area_attack_of_another_day_is_not_moved_to_the_base_the_report_names(gaz):
+    text = ("Rockets hit the Conoco gas field base on Monday, causing no casualties. "
+            "On 20 April, a drone attack targeted US forces in northeastern Syria.")
+    got = sorted((str(c.date), c.site_id, c.event_type) for c in cands(gaz, text))
+    assert got == [("2023-04-20", "northeastern-syria", "drone"), ("2023-05-08", "conoco-gas-field", "rocket")]
