@@ -54,6 +54,8 @@ __all__ = [
     "REVEAL_POPUP_FROM_PX",
     "SUMMARY_CHARS",
     "TILE_PROBE_TIMEOUT_MS",
+    "WHEEL_HINT",
+    "WHEEL_HINT_MAC",
     "Extent",
     "FitBounds",
     "IncidentLayer",
@@ -793,22 +795,31 @@ class _FitControl(MacroElement):
 
 
 GESTURE_HINT = "Use two fingers to move the map"
+WHEEL_HINT = "Use Ctrl + scroll to zoom the map"
+WHEEL_HINT_MAC = "Use \u2318 + scroll to zoom the map"
 
 
 class _CooperativeGestures(MacroElement):
-    """On a touch screen one finger scrolls the page and two move the map (Google's "cooperative" mode).
+    """Every map lets the page scroll past it (Google's "cooperative" mode), on every map of the app.
 
-    The map is as wide as a phone: when a one-finger swipe panned it, nobody could scroll past
-    it to the timeline and downloads. Leaflet.GestureHandling (``XStatic-Leaflet-GestureHandling``,
-    in the vendored bundle) keeps dragging off until a second finger comes, shows the hint while
-    one finger moves, and leaves the swipe to the browser (Leaflet's ``touch-action`` is then
-    ``pan-x pan-y``; the map's frame has nothing to scroll, so the page scrolls). Two fingers
-    pan and pinch the map (Leaflet's touch zoom); the buttons and taps work as before.
-    Only touch changes: its own wheel handling ("ctrl + scroll to zoom") and its mouse hooks
-    are replaced, so a mouse drags and its wheel zooms as before. Two of its gaps are closed:
-    dragging stays on after a two-finger gesture, and a tap's emulated ``mouseover`` turned it
-    on, either making the next one-finger swipe pan the map again; here it goes off when the
-    last finger lifts, and only a real mouse pointer turns it on.
+    Touch: one finger scrolls the page and two move the map. The map is as wide as a phone: when a
+    one-finger swipe panned it, nobody could scroll past it to the timeline and downloads.
+    Leaflet.GestureHandling (``XStatic-Leaflet-GestureHandling``, in the vendored bundle) keeps
+    dragging off until a second finger comes, shows the hint while one finger moves, and leaves the
+    swipe to the browser (Leaflet's ``touch-action`` is then ``pan-x pan-y``; the map's frame has
+    nothing to scroll, so the page scrolls). Two fingers pan and pinch the map (Leaflet's touch
+    zoom); the buttons and taps work as before. Two of its gaps are closed: dragging stays on after
+    a two-finger gesture, and a tap's emulated ``mouseover`` turned it on, either making the next
+    one-finger swipe pan the map again; here it goes off when the last finger lifts, and only a real
+    mouse pointer turns it on.
+
+    Mouse wheel: the wheel scrolls the page and Ctrl + wheel (⌘ on a Mac, and a touchpad's pinch,
+    which the browser sends as Ctrl + wheel) zooms the map; a plain wheel over the map shows
+    :data:`WHEEL_HINT` for a second. A reader scrolling down the page with the pointer over a map
+    got a zoomed map instead of the page below. The library's own wheel handler switched Leaflet's
+    wheel zoom off and on, and lost the first Ctrl + wheel after a plain one (a listener added while
+    an event is dispatched does not get it): here a capturing listener keeps a plain wheel from
+    Leaflet and leaves it to the browser. Over the legend or a popup the wheel scrolls them, as before.
     """
 
     _template = Template(
@@ -831,12 +842,27 @@ class _CooperativeGestures(MacroElement):
                 }
             });
             var hint = {{ this.hint_js }};
-            map.options.gestureHandlingOptions = {text: {touch: hint, scroll: hint, scrollMac: hint}, duration: 1000};
+            map.options.gestureHandlingOptions = {
+                text: {touch: hint, scroll: {{ this.wheel_js }}, scrollMac: {{ this.wheel_mac_js }}}, duration: 1000
+            };
             map.addHandler("iaGestures", Cooperative);
             map.iaGestures.enable();
-            map.getContainer().addEventListener("pointerover", function (e) {
+            var container = map.getContainer();
+            container.addEventListener("pointerover", function (e) {
                 if (e.pointerType === "mouse") { map.dragging.enable(); }
             }, true);
+            var WARN = "leaflet-gesture-handling-scroll-warning", hide = null;
+            container.addEventListener("wheel", function (e) {
+                if (e.ctrlKey || e.metaKey) { L.DomUtil.removeClass(container, WARN); return; }  // Leaflet zooms
+                var t = e.target;
+                if (t.closest && t.closest(".leaflet-control, .leaflet-popup")) { return; }  // they scroll
+                // Not to Leaflet's wheel zoom (on the container itself when nothing is drawn under the
+                // pointer: capturing listeners run first there); the browser scrolls the page.
+                e.stopImmediatePropagation();
+                L.DomUtil.addClass(container, WARN);
+                clearTimeout(hide);
+                hide = setTimeout(function () { L.DomUtil.removeClass(container, WARN); }, 1000);
+            }, {capture: true, passive: true});
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -846,6 +872,8 @@ class _CooperativeGestures(MacroElement):
         super().__init__()
         self._name = "CooperativeGestures"
         self.hint_js = script_json(GESTURE_HINT)
+        self.wheel_js = script_json(WHEEL_HINT)
+        self.wheel_mac_js = script_json(WHEEL_HINT_MAC)
 
 
 _FROM_SETTINGS = object()
