@@ -600,7 +600,7 @@ class _Legend(MacroElement):
                 // Until Leaflet's style sheet is in, the controls are blocks under the map (the legend
                 // "met" the scale bar and was lifted hundreds of pixels): measure once it is.
                 if (getComputedStyle(div.parentNode).position !== "absolute") {
-                    if (waits++ < 100) { setTimeout(function () { if (place()) { map.fire("ia:controls"); } }, 100); }
+                    if (waits++ < 100) { setTimeout(placeAndTell, 100); }
                     return false;
                 }
                 var before = div.style.marginBottom;
@@ -612,9 +612,11 @@ class _Legend(MacroElement):
                 }
                 return div.style.marginBottom !== before;
             }
+            // Placed anew: the names laid out around the controls are laid out again.
+            function placeAndTell() { if (place()) { map.fire("ia:controls"); } }
             document.addEventListener("toggle", function (e) { if (div.contains(e.target)) { place(); } }, true);
-            map.on("resize", function () { if (place()) { map.fire("ia:controls"); } });
-            setTimeout(function () { if (place()) { map.fire("ia:controls"); } }, 0);  // once it is in the map
+            map.on("resize", placeAndTell);
+            setTimeout(placeAndTell, 0);  // once it is in the map
         }
         // Open, the legend hid the map's south-east corner (Kuwait, the Gulf, southern Iraq): an
         // incident drawn under it was not there for the reader. Whenever an incident's marker (or
