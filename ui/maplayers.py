@@ -86,6 +86,8 @@ html,body{margin:0;overflow:hidden;}
 #map_div{height:100vh!important;}
 .leaflet-container{background:#cddceb;}
 .leaflet-popup-content{max-width:calc(100vw - 80px);overflow-wrap:anywhere;}
+/* A popup opened below its marker (incident_layer.js, placeInside): its tip above it, pointing up. */
+.leaflet-popup.ia-below .leaflet-popup-tip-container{top:-19px;transform:rotate(180deg);}
 .leaflet-tooltip{white-space:normal;width:max-content;max-width:min(300px,calc(100vw - 40px));}
 .ia-label{color:#5b5b5b;font:600 11px/1.1 system-ui,sans-serif;letter-spacing:.12em;text-transform:uppercase;
   text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none;}
