@@ -18,6 +18,9 @@ def test_incidents_page_shows_the_table_and_links_back_to_the_map(session, app_u
     link = page.get_by_role("link", name="Open these filters on the map")
     assert "type=rocket" in link.get_attribute("href")
     assert session.headline_count() == 3
+    # As tall as its three rows and header: no column of empty rows under them (it was 560 px).
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    assert grid["height"] < 4 * 40, grid
     session.screenshot("07_incidents_table")
     link.click()
     session.wait_for_markers(3)
