@@ -471,7 +471,10 @@ class _Borders(folium.map.Layer):
                     });
                 }
                 var drawn = boxes(".leaflet-control");
-                var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c").map(function (d) {
+                // The Gazetteer's and Ingest's points are circles drawn in the overlay pane (the borders
+                // there are not interactive): "IRAQ" and "KUWAIT" lay under the sites' dots.
+                var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c, " +
+                                  ".leaflet-overlay-pane path.leaflet-interactive").map(function (d) {
                     // 3 px more: a name touching a marker read as under it
                     return {left: d.left - 3, right: d.right + 3, top: d.top - 3, bottom: d.bottom + 3};
                 });
