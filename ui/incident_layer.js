@@ -258,6 +258,9 @@ function (data, opt) {
           var p = layer.getPopup(), map = layer._map;
           p.__iaSkip = !!map && map.getSize().x < opt.popupFromPx;
           p.options.autoPan = !p.__iaSkip;  // no pan for a popup that will not show
+          // Nor a tooltip: the page's sheet shows the incident, and the tooltip a tap opened stayed
+          // on the map, under its buttons (its own click handler, added before this one, opened it).
+          if (p.__iaSkip) { layer.closeTooltip(); }
         });
         layer.bindPopup(function () { return popup(feature.properties); }, POPUP);
         layer.on("popupopen", function (e) {
