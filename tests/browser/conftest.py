@@ -109,6 +109,13 @@ def browser(chromium_path):
         b.close()
 
 
+_MAP_READY = """() => {
+    const corner = document.querySelector('.leaflet-top');
+    return !!(window.map && document.querySelector('.leaflet-marker-pane') && corner
+              && getComputedStyle(corner).position === 'absolute');
+}"""
+
+
 class Session:
     """One browser context on the app, recording every request and every JS dialog."""
 
@@ -147,7 +154,9 @@ class Session:
         self.page.get_by_role("button", name="Sign out").wait_for(state="attached", timeout=30_000)  # a phone folds the sidebar
 
     def map_frame(self):
-        """The map iframe as a Frame (for evaluate) once its Leaflet map exists."""
+        """The map iframe as a Frame (for evaluate) once its Leaflet map exists and Leaflet's style
+        sheet is in (before it, the controls are blocks under the map: under load a test measured
+        the legend there, as wide as the map)."""
         from playwright.sync_api import Error as PlaywrightError
 
         self.page.wait_for_selector(MAP_IFRAME, timeout=60_000)
@@ -156,7 +165,7 @@ class Session:
             for frame in self.page.frames:
                 if "streamlit_folium" in frame.url:
                     try:
-                        if frame.evaluate("() => !!(window.map && document.querySelector('.leaflet-marker-pane'))"):
+                        if frame.evaluate(_MAP_READY):
                             return frame
                     except PlaywrightError:  # the frame is still navigating: look again
                         continue
