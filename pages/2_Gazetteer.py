@@ -16,7 +16,7 @@ common.page_setup("Gazetteer")
 
 def _sites(n: int) -> str:
     """'no team-added sites', '1 team-added site', '3 team-added sites' (not '0 team-added site(s)')."""
-    return f"{n:,} team-added site{'s' if n != 1 else ''}" if n else "no team-added sites"
+    return common.counted(n, "team-added site") if n else "no team-added sites"
 
 
 gazetteer = sites.load_gazetteer()

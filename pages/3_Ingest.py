@@ -111,7 +111,11 @@ with st.form(f"{_KEY}_form"):
     url = c3.text_input("URL", key=f"{_KEY}_url", max_chars=2000)
     go = st.form_submit_button("Extract incidents", type="primary")
 
-if go:
+if go and upload is None and not pasted.strip():
+    # Not the reader's "input is empty": say what to do.
+    st.session_state.pop(_KEY, None)
+    st.error("There is no report to read: paste its text in the box above, or upload a .txt or .html file.")
+elif go:
     try:
         text, notes = _read_input(pasted, upload)
         gazetteer = load_gazetteer()
@@ -140,7 +144,7 @@ if flash:
 
 # Weakest first: reviewers start where the extractor guessed (geo.reports.extract.confidence).
 cands = sorted(result.candidates, key=lambda c: c.confidence.overall)
-st.subheader(f"{len(cands)} proposed incident(s)")
+st.subheader(common.counted(len(cands), "proposed incident"))
 # The report's language and how it was read (a gloss is rough; an unsupported language is not read).
 (st.warning if result.reading == "none" else st.caption)(reading_label(result.language, result.reading))
 if result.gloss:
@@ -343,7 +347,7 @@ if result.unresolved_places:
                     "message": (
                         f"Added {common.md_escape(added.site.name)} ({common.md_escape(added.site.id)}, "
                         f"{added.site.country}) to the gazetteer as a team site. The report was extracted again: "
-                        f"{len(again.candidates)} proposed incident(s), {resolved} placed at the new site."
+                        f"{common.counted(len(again.candidates), 'proposed incident')}, {resolved} placed at the new site."
                     ),
                     "csv": _csv_row(added.site),
                     "file": f"{added.site.id}.csv",

@@ -23,6 +23,7 @@ __all__ = [
     "base_path",
     "copy_link",
     "copy_link_html",
+    "counted",
     "md_escape",
     "md_link",
     "page_setup",
@@ -33,6 +34,11 @@ __all__ = [
 # Every ASCII punctuation mark Markdown (or Streamlit's :colour[...] / :emoji:
 # directives and $math$) could act on; CommonMark renders "\X" as a literal X.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 proposed incident", "0 proposed incidents", "1,204 team-added sites": never "incident(s)"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @st.cache_resource(show_spinner=False)

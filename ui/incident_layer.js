@@ -67,20 +67,93 @@ function (data, opt) {
   // view when it opens, and again whenever the map moves or is resized while it is open
   // (keepInView): the map's frame is sized by the page's CSS and may shrink after the popup
   // opened, which used to leave the popup's top rows above the map's top edge.
-  var PAD = 10, POPUP = {maxWidth: 340, keepInView: true, autoPanPadding: [PAD, PAD]};
+  var PAD = 10, OFFSET = [0, 7], POPUP = {maxWidth: 340, keepInView: true, autoPanPadding: [PAD, PAD], offset: OFFSET};
   var POPUP_CHROME = 50;  // the tip under the popup and the close button above the content
   function fitPopup(p) {
-    var map = p._map;
+    var map = p._map, el = p.getElement();
     if (!map) { return; }
+    // A linked incident's popup opens as the map loads: until Leaflet's style sheet is in, the popup
+    // is a block as wide as the map, and what was measured then (its width, where its tip goes) was
+    // wrong once the sheet came. Laid out once it is.
+    if (el && getComputedStyle(el).position !== "absolute") {
+      p.__iaWaits = (p.__iaWaits || 0) + 1;
+      if (p.__iaWaits < 100) { setTimeout(function () { fitPopup(p); }, 100); }
+      return;
+    }
     var room = Math.max(120, map.getSize().y - 2 * PAD - POPUP_CHROME);
-    if (p.options.maxHeight !== room) {
+    if (!p.options.autoPan) {
+      placeInside(p, room);
+    } else if (p.options.maxHeight !== room || p.options.offset !== OFFSET) {
       p.options.maxHeight = room;
+      unplace(p);
       p.update();  // lays it out again and pans it into view
     }
     if (!p.__iaRefit) {  // a resized map (a new viewport height) gets a new room
       p.__iaRefit = function () { fitPopup(p); };
       map.on("resize", p.__iaRefit);
       p.once("remove", function () { map.off("resize", p.__iaRefit); p.__iaRefit = null; });
+    }
+  }
+
+  // A popup that may not move the map (a link's own view: see reveal()) opens where it fits whole:
+  // above its marker as usual, or below it when there is no room above (an incident near the map's
+  // top), slid sideways to stay inside the map and clear of the map's buttons and legend, its tip
+  // still on the marker. Where neither above nor below holds it, it goes on the roomier side and
+  // scrolls inside. Measured on the popup Leaflet laid out, and again when the map is resized
+  // (the page sizes the map's frame as it loads, after the popup opened).
+  function unplace(p) {
+    var el = p.getElement();
+    p.options.offset = OFFSET;
+    if (el) {
+      L.DomUtil.removeClass(el, "ia-below");
+      var tip = el.querySelector(".leaflet-popup-tip-container");
+      if (tip) { tip.style.marginLeft = ""; }
+    }
+  }
+  function placeInside(p, room) {
+    var map = p._map, el = p.getElement();
+    unplace(p);
+    p.options.maxHeight = room;
+    p.update();
+    if (!el || !map) { return; }
+    var wrap = el.querySelector(".leaflet-popup-content-wrapper"), tip = el.querySelector(".leaflet-popup-tip-container");
+    // In the map's own coordinates, not the boxes on screen: those lag behind while the map pane moves
+    // (a cluster spreading out, the frame being sized), and a popup placed from them went anywhere.
+    var container = map.getContainer(), size = {x: container.clientWidth, y: container.clientHeight};
+    var at = map.latLngToContainerPoint(p.getLatLng());
+    var gap = parseFloat(getComputedStyle(el).marginBottom) - OFFSET[1];  // marker to body, across the tip
+    var width = wrap.offsetWidth, height = wrap.offsetHeight;
+    var above = at.y - gap - PAD, below = size.y - at.y - gap - PAD, dy = 0;
+    if (height > above) {
+      var down = below >= height || below > above, space = down ? below : above;
+      if (height > space) {  // it scrolls inside what room there is
+        var content = el.querySelector(".leaflet-popup-content");
+        p.options.maxHeight = Math.max(60, Math.floor(content.offsetHeight - (height - space)));
+        p.update();
+        width = wrap.offsetWidth;
+        height = wrap.offsetHeight;
+      }
+      if (down) {
+        dy = 2 * gap + height;
+        L.DomUtil.addClass(el, "ia-below");
+      }
+    }
+    var top = at.y - gap - height + dy, bottom = top + height, left = at.x + OFFSET[0] - width / 2;
+    var lo = PAD, hi = size.x - PAD, edge = container.getBoundingClientRect();
+    // The map's own controls (zoom, layers, legend) stay over a popup: keep clear of those beside it.
+    Array.prototype.forEach.call(container.querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect(), t = r.top - edge.top, l = r.left - edge.left, w = r.width;
+      if (!w || t > bottom || t + r.height < top) { return; }
+      if (l + w / 2 < size.x / 2) { lo = Math.max(lo, l + w + 4); } else { hi = Math.min(hi, l - 4); }
+    });
+    if (hi - lo < width) { lo = PAD; hi = size.x - PAD; }  // no room beside them: inside the map at least
+    var dx = left < lo ? lo - left : left + width > hi ? hi - left - width : 0;
+    if (dx || dy) {
+      p.options.offset = [OFFSET[0] + Math.round(dx), OFFSET[1] + Math.round(dy)];
+      p.update();
+      // The tip stays on the marker (within the popup's straight edge).
+      var most = Math.max(0, width / 2 - 24), shift = Math.max(-most, Math.min(most, Math.round(dx)));
+      if (tip) { tip.style.marginLeft = (-20 - shift) + "px"; }
     }
   }
 
@@ -185,6 +258,9 @@ function (data, opt) {
           var p = layer.getPopup(), map = layer._map;
           p.__iaSkip = !!map && map.getSize().x < opt.popupFromPx;
           p.options.autoPan = !p.__iaSkip;  // no pan for a popup that will not show
+          // Nor a tooltip: the page's sheet shows the incident, and the tooltip a tap opened stayed
+          // on the map, under its buttons (its own click handler, added before this one, opened it).
+          if (p.__iaSkip) { layer.closeTooltip(); }
         });
         layer.bindPopup(function () { return popup(feature.properties); }, POPUP);
         layer.on("popupopen", function (e) {

@@ -92,6 +92,8 @@ def map_page_css() -> str:
   {details}{{max-height:none;overflow:visible;}}
   .st-key-{HINT_KEY}{{display:none;}}
   .st-key-{COVER_KEY} p{{white-space:normal;line-height:1.35;}}
+  /* Room under the page for the sheet: scrolled to the end, the timeline's Earlier / Play / Later lay under it */
+  [data-testid="stMainBlockContainer"]:has({sheet}){{padding-bottom:calc(40vh + 1rem);}}
   .st-key-{SHEET_KEY}{{position:fixed;left:0;right:0;bottom:0;z-index:999990;max-height:40vh;overflow-y:auto;
     background:var(--background-color,#fff);padding:.5rem .75rem 1rem;border-radius:12px 12px 0 0;
     box-shadow:0 -2px 14px rgba(0,0,0,.3);}}

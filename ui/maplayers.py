@@ -54,6 +54,8 @@ __all__ = [
     "REVEAL_POPUP_FROM_PX",
     "SUMMARY_CHARS",
     "TILE_PROBE_TIMEOUT_MS",
+    "WHEEL_HINT",
+    "WHEEL_HINT_MAC",
     "Extent",
     "FitBounds",
     "IncidentLayer",
@@ -84,6 +86,8 @@ html,body{margin:0;overflow:hidden;}
 #map_div{height:100vh!important;}
 .leaflet-container{background:#cddceb;}
 .leaflet-popup-content{max-width:calc(100vw - 80px);overflow-wrap:anywhere;}
+/* A popup opened below its marker (incident_layer.js, placeInside): its tip above it, pointing up. */
+.leaflet-popup.ia-below .leaflet-popup-tip-container{top:-19px;transform:rotate(180deg);}
 .leaflet-tooltip{white-space:normal;width:max-content;max-width:min(300px,calc(100vw - 40px));}
 .ia-label{color:#5b5b5b;font:600 11px/1.1 system-ui,sans-serif;letter-spacing:.12em;text-transform:uppercase;
   text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none;}
@@ -467,7 +471,10 @@ class _Borders(folium.map.Layer):
                     });
                 }
                 var drawn = boxes(".leaflet-control");
-                var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c").map(function (d) {
+                // The Gazetteer's and Ingest's points are circles drawn in the overlay pane (the borders
+                // there are not interactive): "IRAQ" and "KUWAIT" lay under the sites' dots.
+                var marks = boxes(".leaflet-marker-pane .ia-mk, .leaflet-marker-pane .ia-bin-c, " +
+                                  ".leaflet-overlay-pane path.leaflet-interactive").map(function (d) {
                     // 3 px more: a name touching a marker read as under it
                     return {left: d.left - 3, right: d.right + 3, top: d.top - 3, bottom: d.bottom + 3};
                 });
@@ -598,7 +605,7 @@ class _Legend(MacroElement):
                 // Until Leaflet's style sheet is in, the controls are blocks under the map (the legend
                 // "met" the scale bar and was lifted hundreds of pixels): measure once it is.
                 if (getComputedStyle(div.parentNode).position !== "absolute") {
-                    if (waits++ < 100) { setTimeout(function () { if (place()) { map.fire("ia:controls"); } }, 100); }
+                    if (waits++ < 100) { setTimeout(placeAndTell, 100); }
                     return false;
                 }
                 var before = div.style.marginBottom;
@@ -610,9 +617,11 @@ class _Legend(MacroElement):
                 }
                 return div.style.marginBottom !== before;
             }
+            // Placed anew: the names laid out around the controls are laid out again.
+            function placeAndTell() { if (place()) { map.fire("ia:controls"); } }
             document.addEventListener("toggle", function (e) { if (div.contains(e.target)) { place(); } }, true);
-            map.on("resize", function () { if (place()) { map.fire("ia:controls"); } });
-            setTimeout(function () { if (place()) { map.fire("ia:controls"); } }, 0);  // once it is in the map
+            map.on("resize", placeAndTell);
+            setTimeout(placeAndTell, 0);  // once it is in the map
         }
         // Open, the legend hid the map's south-east corner (Kuwait, the Gulf, southern Iraq): an
         // incident drawn under it was not there for the reader. Whenever an incident's marker (or
@@ -793,22 +802,31 @@ class _FitControl(MacroElement):
 
 
 GESTURE_HINT = "Use two fingers to move the map"
+WHEEL_HINT = "Use Ctrl + scroll to zoom the map"
+WHEEL_HINT_MAC = "Use \u2318 + scroll to zoom the map"
 
 
 class _CooperativeGestures(MacroElement):
-    """On a touch screen one finger scrolls the page and two move the map (Google's "cooperative" mode).
+    """Every map lets the page scroll past it (Google's "cooperative" mode), on every map of the app.
 
-    The map is as wide as a phone: when a one-finger swipe panned it, nobody could scroll past
-    it to the timeline and downloads. Leaflet.GestureHandling (``XStatic-Leaflet-GestureHandling``,
-    in the vendored bundle) keeps dragging off until a second finger comes, shows the hint while
-    one finger moves, and leaves the swipe to the browser (Leaflet's ``touch-action`` is then
-    ``pan-x pan-y``; the map's frame has nothing to scroll, so the page scrolls). Two fingers
-    pan and pinch the map (Leaflet's touch zoom); the buttons and taps work as before.
-    Only touch changes: its own wheel handling ("ctrl + scroll to zoom") and its mouse hooks
-    are replaced, so a mouse drags and its wheel zooms as before. Two of its gaps are closed:
-    dragging stays on after a two-finger gesture, and a tap's emulated ``mouseover`` turned it
-    on, either making the next one-finger swipe pan the map again; here it goes off when the
-    last finger lifts, and only a real mouse pointer turns it on.
+    Touch: one finger scrolls the page and two move the map. The map is as wide as a phone: when a
+    one-finger swipe panned it, nobody could scroll past it to the timeline and downloads.
+    Leaflet.GestureHandling (``XStatic-Leaflet-GestureHandling``, in the vendored bundle) keeps
+    dragging off until a second finger comes, shows the hint while one finger moves, and leaves the
+    swipe to the browser (Leaflet's ``touch-action`` is then ``pan-x pan-y``; the map's frame has
+    nothing to scroll, so the page scrolls). Two fingers pan and pinch the map (Leaflet's touch
+    zoom); the buttons and taps work as before. Two of its gaps are closed: dragging stays on after
+    a two-finger gesture, and a tap's emulated ``mouseover`` turned it on, either making the next
+    one-finger swipe pan the map again; here it goes off when the last finger lifts, and only a real
+    mouse pointer turns it on.
+
+    Mouse wheel: the wheel scrolls the page and Ctrl + wheel (⌘ on a Mac, and a touchpad's pinch,
+    which the browser sends as Ctrl + wheel) zooms the map; a plain wheel over the map shows
+    :data:`WHEEL_HINT` for a second. A reader scrolling down the page with the pointer over a map
+    got a zoomed map instead of the page below. The library's own wheel handler switched Leaflet's
+    wheel zoom off and on, and lost the first Ctrl + wheel after a plain one (a listener added while
+    an event is dispatched does not get it): here a capturing listener keeps a plain wheel from
+    Leaflet and leaves it to the browser. Over the legend or a popup the wheel scrolls them, as before.
     """
 
     _template = Template(
@@ -831,12 +849,27 @@ class _CooperativeGestures(MacroElement):
                 }
             });
             var hint = {{ this.hint_js }};
-            map.options.gestureHandlingOptions = {text: {touch: hint, scroll: hint, scrollMac: hint}, duration: 1000};
+            map.options.gestureHandlingOptions = {
+                text: {touch: hint, scroll: {{ this.wheel_js }}, scrollMac: {{ this.wheel_mac_js }}}, duration: 1000
+            };
             map.addHandler("iaGestures", Cooperative);
             map.iaGestures.enable();
-            map.getContainer().addEventListener("pointerover", function (e) {
+            var container = map.getContainer();
+            container.addEventListener("pointerover", function (e) {
                 if (e.pointerType === "mouse") { map.dragging.enable(); }
             }, true);
+            var WARN = "leaflet-gesture-handling-scroll-warning", hide = null;
+            container.addEventListener("wheel", function (e) {
+                if (e.ctrlKey || e.metaKey) { L.DomUtil.removeClass(container, WARN); return; }  // Leaflet zooms
+                var t = e.target;
+                if (t.closest && t.closest(".leaflet-control, .leaflet-popup")) { return; }  // they scroll
+                // Not to Leaflet's wheel zoom (on the container itself when nothing is drawn under the
+                // pointer: capturing listeners run first there); the browser scrolls the page.
+                e.stopImmediatePropagation();
+                L.DomUtil.addClass(container, WARN);
+                clearTimeout(hide);
+                hide = setTimeout(function () { L.DomUtil.removeClass(container, WARN); }, 1000);
+            }, {capture: true, passive: true});
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -846,6 +879,8 @@ class _CooperativeGestures(MacroElement):
         super().__init__()
         self._name = "CooperativeGestures"
         self.hint_js = script_json(GESTURE_HINT)
+        self.wheel_js = script_json(WHEEL_HINT)
+        self.wheel_mac_js = script_json(WHEEL_HINT_MAC)
 
 
 _FROM_SETTINGS = object()

@@ -18,7 +18,7 @@ from geo.places.countries import COUNTRIES
 from geo.view.filters import DATE_PRESETS, Filters
 from geo.incidents import ATTRIBUTIONS, EVENT_TYPES
 from ui.data import Dataset
-from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, current_view, filters_from_widgets, keep_widgets
+from ui.state import CUSTOM, INTERCEPTED_CHOICES, KEYS, clear_filters, current_view, filters_from_widgets, keep_widgets
 
 __all__ = ["country_name", "filter_sidebar", "sidebar_filters"]
 
@@ -46,6 +46,11 @@ def filter_sidebar(dataset: Dataset, today: dt.date) -> Filters:
     periods = [*DATE_PRESETS, CUSTOM]
     with st.sidebar:
         st.header("Filters")
+        if not sidebar_filters(today).is_empty():
+            st.button(
+                "Clear all filters", key="ia_clear_filters_sidebar", on_click=clear_filters, args=(today,),
+                icon=":material/filter_alt_off:", type="tertiary",
+            )
         st.selectbox(
             "Period",
             periods,

@@ -42,6 +42,7 @@ __all__ = [
     "KEYS",
     "Loaded",
     "begin",
+    "clear_filters",
     "commit",
     "current_params",
     "current_view",
@@ -229,6 +230,14 @@ def restore_widgets() -> None:
     for name, value in (ss.get(_KEPT) or {}).items():
         if KEYS[name] not in ss:
             ss[KEYS[name]] = value
+
+
+def clear_filters(today: dt.date) -> None:
+    """Every filter widget back to "no filter" (all time, nothing chosen, no text). A button's callback:
+    a link with five filters took five widgets to clear, one of them in a sidebar a phone hides."""
+    ss = st.session_state
+    for name, value in widget_values(Filters(), today).items():
+        ss[KEYS[name]] = value
 
 
 def loaded() -> Loaded | None:

@@ -37,6 +37,7 @@ __all__ = [
     "source_entries",
 ]
 
+FIT_ROWS = 15  # a table of at most this many rows is as tall as they are
 TABLE_ROWS = 5_000  # the table shows at most this many rows (the most recent); downloads have them all
 
 COLUMN_CONFIG = {
@@ -180,7 +181,10 @@ def show_incident_table(
     cards.show_grid(
         "ia_table", rows, incident_cards(rows.head(cards.CARD_ROWS), by_id), column_config=fitted_config(rows),
         hide_index=True,
-        height=560, caption=caption, intro="Most recent first. Each card links to the incident on the map.",
+        # As tall as its rows, up to 15 (then it scrolls within 560 px): eight incidents sat over a
+        # column of empty rows that read as missing data.
+        height="content" if len(rows) <= FIT_ROWS else 560,
+        caption=caption, intro="Most recent first. Each card links to the incident on the map.",
     )  # fmt: skip
 
 

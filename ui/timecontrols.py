@@ -28,7 +28,7 @@ from geo.view import timespan
 from geo.view.filters import DATE_PRESETS, Filters
 from ui import data, runlog, timeline
 from ui.common import md_escape
-from ui.state import CUSTOM, KEYS, current_view
+from ui.state import CUSTOM, KEYS, clear_filters, current_view
 
 __all__ = [
     "DEFER_SECONDS",
@@ -104,7 +104,11 @@ def _no_match_notice(filters: Filters) -> bool:
         ("Attribution", f.attributions), ("Event type", f.event_types), ("Country", f.countries),
         ("Intercepted", f.intercepted is not None), (text, text),
     ) if on]  # fmt: skip
-    st.warning(f"No incident matches these filters: {', '.join(names)}. Change or clear them in the sidebar.")
+    st.warning(f"No incident matches these filters: {', '.join(names)}. Change them in the sidebar, or clear them all.")
+    st.button(
+        "Clear all filters", key="ia_clear_filters", on_click=clear_filters, args=(data.reference_today(),),
+        icon=":material/filter_alt_off:",
+    )
     return True
 
 

@@ -83,7 +83,8 @@ def detect_text_format(text: str, name: str = "upload") -> str:
         return "csv"
     raise InputError(
         f"{name}: unrecognised format: expected our CSV (columns {', '.join(sorted(_OUR_COLUMNS))}, ...), "
-        "an ACLED export (event_id_cnty, event_date, sub_event_type, ...) or GeoJSON; or pass --format"
+        "an ACLED export (event_id_cnty, event_date, sub_event_type, ...) or GeoJSON; or name the format "
+        "(--format on the command line, Format on the Import page)"
     )
 
 

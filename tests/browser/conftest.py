@@ -17,7 +17,7 @@ import pytest
 
 from geo.testing.devserver import serve_app
 from tests.conftest import skip_or_fail
-from tests.ui.seed import seed_store, store_env
+from tests.ui.seed import PASSWORD, seed_store, store_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,11 +57,18 @@ def serve(tmp: Path, env: dict[str, str]):
         yield url
 
 
+EDITOR = "alice"  # the editor of the seeded app's secrets (password tests.ui.seed.PASSWORD)
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory, chromium_path) -> str:
-    """Base URL of a running app on a seeded temporary store; stopped after the session."""
+    """Base URL of a running app on a seeded temporary store, with :data:`EDITOR` configured; stopped
+    after the session."""
+    from geo.auth import hash_password
+
     tmp = tmp_path_factory.mktemp("browser-store")
-    env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache")}
+    (tmp / "secrets.toml").write_text(f'[editors]\n{EDITOR} = "{hash_password(PASSWORD)}"\n')
+    env = {**store_env(tmp), "GEO_CACHE_DIR": str(tmp / "cache"), "STREAMLIT_SECRETS_FILES": str(tmp / "secrets.toml")}
     seed_store(env)
     yield from serve(tmp, env)
 
@@ -102,6 +109,13 @@ def browser(chromium_path):
         b.close()
 
 
+_MAP_READY = """() => {
+    const corner = document.querySelector('.leaflet-top');
+    return !!(window.map && document.querySelector('.leaflet-marker-pane') && corner
+              && getComputedStyle(corner).position === 'absolute');
+}"""
+
+
 class Session:
     """One browser context on the app, recording every request and every JS dialog."""
 
@@ -131,8 +145,18 @@ class Session:
         self.wait_idle()
         return self
 
+    def sign_in(self, path: str) -> None:
+        """Open an editor's page (Ingest, Import) and sign in as :data:`EDITOR` on its form."""
+        self.page.goto(self.app_url + path)
+        self.page.get_by_label("Editor name").fill(EDITOR)
+        self.page.get_by_label("Password", exact=True).fill(PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.get_by_role("button", name="Sign out").wait_for(state="attached", timeout=30_000)  # a phone folds the sidebar
+
     def map_frame(self):
-        """The map iframe as a Frame (for evaluate) once its Leaflet map exists."""
+        """The map iframe as a Frame (for evaluate) once its Leaflet map exists and Leaflet's style
+        sheet is in (before it, the controls are blocks under the map: under load a test measured
+        the legend there, as wide as the map)."""
         from playwright.sync_api import Error as PlaywrightError
 
         self.page.wait_for_selector(MAP_IFRAME, timeout=60_000)
@@ -141,7 +165,7 @@ class Session:
             for frame in self.page.frames:
                 if "streamlit_folium" in frame.url:
                     try:
-                        if frame.evaluate("() => !!(window.map && document.querySelector('.leaflet-marker-pane'))"):
+                        if frame.evaluate(_MAP_READY):
                             return frame
                     except PlaywrightError:  # the frame is still navigating: look again
                         continue

@@ -169,6 +169,26 @@ def test_on_a_phone_a_tap_shows_the_details_sheet_not_a_popup(browser, bundled_a
         session.close()
 
 
+def test_on_a_phone_the_end_of_the_page_scrolls_out_from_under_the_details_sheet(browser, bundled_app_url):
+    """The sheet is fixed over the lower screen while an incident is shown: scrolled to the end, the
+    timeline's buttons lay under it, out of reach until the reader cleared the selection."""
+    session = Session(browser, bundled_app_url, viewport=(390, 844), touch=True)
+    try:
+        session.open(f"/?sel={STACKED}")
+        sheet = session.page.locator(".st-key-ia_sheet")
+        later = session.page.get_by_role("button", name="Later")
+        later.wait_for(timeout=30_000)  # the timeline comes a second after the map
+        main = session.page.locator('[data-testid="stMain"]')
+        session.page.wait_for_function(  # scrolled to the very end (again, should the page still grow)
+            "([b, s, m]) => { m.scrollTop = m.scrollHeight;"
+            "  return b.getBoundingClientRect().bottom <= s.getBoundingClientRect().top; }",
+            arg=[later.element_handle(), sheet.element_handle(), main.element_handle()], timeout=5_000,
+        )
+        session.screenshot("29_phone_sheet_page_end")
+    finally:
+        session.close()
+
+
 def test_on_a_phone_a_long_tooltip_wraps_inside_the_map(browser, bundled_app_url):
     """A tap shows the marker's tooltip; one line of "type — place" ran off both sides of the map."""
     session = Session(browser, bundled_app_url, viewport=(390, 844))

@@ -129,6 +129,9 @@ def test_after_a_tap_on_a_marker_one_finger_still_scrolls_the_page(phone):
     frame.locator(".leaflet-marker-pane .ia-mk").first.tap()
     phone.page.locator(".st-key-ia_sheet").wait_for(timeout=30_000)  # the details sheet over the lower map
     phone.wait_idle()
+    # The sheet has the details: the tap's tooltip is not left open on the map as well (it stayed,
+    # its date under the map's buttons).
+    assert frame.locator(".leaflet-tooltip").count() == 0
     before = _centre(frame)
     box = phone.page.locator(MAP_IFRAME).bounding_box()
     cdp = phone.context.new_cdp_session(phone.page)

@@ -18,7 +18,7 @@ from tests.browser.conftest import MAP_IFRAME, Session
 
 pytestmark = pytest.mark.browser
 
-PHONE, LAPTOP = (390, 844), (1280, 800)
+PHONE, LAPTOP, DESKTOP = (390, 844), (1280, 800), (1440, 900)
 BALAD = ("inc-2021-04-01-d733df0b5a", 33.9333, 44.3667)  # a bundled incident alone at its site
 STACKED = "inc-2020-01-08-40e5434d27"  # one of six bundled incidents at Ain al-Asad (33.7856, 42.4411)
 
@@ -84,7 +84,7 @@ def test_a_link_with_its_own_view_reopens_and_recopies_unchanged(browser, bundle
             assert _on_screen(session) == (lat, lon, "9")
             assert link["sel"] == [incident]
             assert incident in session.page.locator(".st-key-ia_sheet").inner_text()  # its details
-            if viewport[0] >= 500:  # and its popup, as a link to an incident opens it (here partly above the map)
+            if viewport[0] >= 500:  # and its popup, as a link to an incident opens it (here below the incident)
                 frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
                 assert f"#{incident}" in frame.locator(".leaflet-popup-content").inner_text()
             if hop == 0:
@@ -133,5 +133,73 @@ def test_after_a_tap_on_a_marker_the_view_link_holds_what_is_on_screen(browser, 
         link = _settled(session)
         assert _view(link) == _on_screen(session)
         assert link["sel"][0].startswith("inc-")
+    finally:
+        session.close()
+
+
+# Where the popup, the map's controls, the selected marker and the popup's tip are, in the map's frame.
+_POPUP_BOXES = """() => {
+    const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const pop = document.querySelector('.leaflet-popup-content-wrapper');
+    return {
+        map: box(window.map.getContainer()),
+        popup: pop && box(pop),
+        tip: pop && box(document.querySelector('.leaflet-popup-tip-container')),  // what shows of the tip
+        marker: box(window.__iaSelected._icon),
+        controls: Array.from(document.querySelectorAll('.leaflet-control')).map(box).filter(b => b[2] > b[0]),
+    };
+}"""
+
+
+def _meets(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(
+    ("viewport", "corner"),
+    [(DESKTOP, "top-left"), (DESKTOP, "bottom-right"), (LAPTOP, "top-left"), (LAPTOP, "bottom-right"),
+     (PHONE, "top-left")],  # on a phone an incident low on the map is moved above the sheet (tests above)
+    ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v,
+)  # fmt: skip
+def test_a_linked_incident_near_the_maps_edge_opens_with_its_popup_inside_the_map(
+    browser, bundled_app_url, viewport, corner
+):
+    """The link's view is kept (no pan, as above), so the popup cannot be brought into view by moving
+    the map: it opens where it fits, below the incident when there is no room above it, slid away from
+    the map's side and its controls, its tip on the incident. On a phone the details sheet shows the
+    incident instead of a popup, and the incident stays above the sheet."""
+    up = corner == "top-left"
+    # About 100 px from the map's top and 40 to 130 px from its left side (at zoom 9, 1° of
+    # longitude is 364 px), or as far from its bottom right corner.
+    lat = f"{BALAD[1] + (-0.6 if viewport != PHONE else -0.5) * (1 if up else -1):.4f}"
+    lon = f"{BALAD[2] + (0.45 if viewport != PHONE else 0.4) * (1 if up else -1.3):.4f}"
+    session = _session(browser, bundled_app_url, viewport)
+    try:
+        _open(session, f"lat={lat}&lon={lon}&z=9&sel={BALAD[0]}")
+        frame = session.map_frame()
+        frame.wait_for_function("id => window.__iaRevealed === id && window.__iaSelected._icon", arg=BALAD[0])
+        link = _settled(session)
+        assert _view(link) == (lat, lon, "9") == _on_screen(session)
+        assert BALAD[0] in session.page.locator(".st-key-ia_sheet").inner_text()
+        boxes = frame.evaluate(_POPUP_BOXES)
+        name = f"28_link_edge_{corner}_{viewport[0]}"
+        session.element_screenshot(session.page.locator(MAP_IFRAME), name)
+        mark, (ml, mt, mr, mb) = boxes["marker"], boxes["map"]
+        if viewport == PHONE:
+            assert boxes["popup"] is None
+            sheet = session.page.locator(".st-key-ia_sheet").bounding_box()
+            frame_top = session.page.locator(MAP_IFRAME).bounding_box()["y"]
+            assert mt <= mark[1] and frame_top + mark[3] < sheet["y"], (boxes, sheet)
+            return
+        assert f"#{BALAD[0]}" in frame.locator(".leaflet-popup-content").inner_text()
+        pop, tip = boxes["popup"], boxes["tip"]
+        assert ml <= pop[0] and mt <= pop[1] and pop[2] <= mr and pop[3] <= mb, boxes
+        assert not [c for c in boxes["controls"] if _meets(pop, c)], boxes
+        # Its tip points at the incident: level with it across, between it and the popup's body.
+        assert abs((tip[0] + tip[2]) / 2 - (mark[0] + mark[2]) / 2) <= 3, boxes
+        if up:
+            assert mark[1] < tip[1] and tip[3] <= pop[1] + 2, boxes  # below the incident
+        else:
+            assert pop[3] - 2 <= tip[1] and tip[3] > mark[1], boxes  # above it, as usual
     finally:
         session.close()

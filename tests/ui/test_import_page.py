@@ -141,6 +141,12 @@ def test_unusable_files_get_a_clear_error(import_page, store, data, message):
     assert import_button(at) is None and store.count() == SEEDED
 
 
+def test_an_unrecognised_file_points_to_the_pages_format_box_not_only_to_a_command_line_flag(import_page, store):
+    at = upload(import_page(), "upload.csv", b"date;lieu\n2024-01-01;Erbil\n")
+    (error,) = texts(at.error)
+    assert "Format on the Import page" in error and at.selectbox[0].label == "Format"
+
+
 def test_a_file_over_the_size_limit_is_refused_before_reading(import_page, store, monkeypatch):
     monkeypatch.setattr(importing, "UPLOAD_LIMIT_BYTES", 100)
     at = upload(import_page(), "import_ok.csv")

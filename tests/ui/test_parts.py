@@ -157,6 +157,17 @@ def test_legend_escapes_actor_names():
     assert "Other actors" in html and "Rocket" in html and "Drone" not in html
 
 
+
+def test_the_legend_tells_the_map_it_moved_from_one_place(frame):
+    """Lifted above the scale bar (on load, on a resize, after waiting for the style sheet), the legend
+    fires "ia:controls" so the names are laid out around it again: said once, called from each."""
+    colours = symbols.actor_colours(frame["actor"])
+    m = base_map(assets.vendor_assets(), legend=legend_html(colours, frame["actor"], frame["event_type"]))
+    legend = next(e for e in _walk(m) if type(e).__name__ == "_Legend")
+    script = legend._template.module.__dict__["script"](legend, {})
+    assert script.count('map.fire("ia:controls")') == 1, script
+
+
 # --- online tiles and "zoom to results" --------------------------------------------------------
 
 TEST_TILES = TileSource(

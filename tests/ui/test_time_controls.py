@@ -68,8 +68,24 @@ def test_filters_that_match_nothing_are_named_not_left_as_a_blank_map(run_page, 
     assert metrics(at)["Incidents"] == ("0", "of 8")
     warning = at.warning[0]  # (the Incidents page's Edit tab warns that no editors are configured)
     assert plain(warning.value) == (
-        "No incident matches these filters: Country, Search text “no *such* text”. Change or clear them in the sidebar."
+        "No incident matches these filters: Country, Search text “no *such* text”. Change them in the sidebar, "
+        "or clear them all."
     )
+
+
+@pytest.mark.parametrize("path", ["app.py", "pages/1_Incidents.py"])
+@pytest.mark.parametrize("button", ["ia_clear_filters", "ia_clear_filters_sidebar"])
+def test_one_click_clears_every_filter(run_page, path, button):
+    """A link with many filters took a click per widget to clear, one of them in a sidebar a phone hides:
+    the empty-result notice and the sidebar each offer "Clear all filters"."""
+    at = run_page(path, params={"type": "airstrike", "country": "SY", "q": "x", "from": "2024-01-01", "icpt": "1"})
+    assert metrics(at)["Incidents"] == ("0", "of 8")
+    at.button(key=button).click().run()
+    assert metrics(at)["Incidents"][0] == "8"
+    assert not [w for w in at.warning if "No incident" in w.value]
+    assert {b.key for b in at.button}.isdisjoint({"ia_clear_filters", "ia_clear_filters_sidebar"})  # nothing to clear
+    assert not {"type", "country", "q", "from", "to", "icpt"} & set(qp(at))
+    assert at.selectbox(key="ia_period").value == "All time"
 
 
 def test_no_filter_no_notice(run_page):
