@@ -48,7 +48,8 @@ from geo.reports.extract.vocabulary import (
     CUE_HINTS,
     DEFINITE_EVENT,
     GENERIC,
-    HAPPENED,
+    GENERIC_LOWER,
+    HAPPENED_LOWER,
     MODAL,
     NP_EVENT,
     ActorMention,
@@ -433,7 +434,7 @@ class _Reader:
             if skip is None or not skip[0] <= ws < skip[1]:
                 m.types[kind] = m.types.get(kind, 0.0) + weight
                 m.type_spans.append((ws, we))
-        generic = bool(GENERIC.search(seg))
+        generic = GENERIC_LOWER.found(seg, low)
         # "Attacks have hit bases in recent months. The United States blames militias.": a statement
         # right after a campaign, with no attack or day of its own, is about the campaign.
         about_campaign = si == self._campaign_sentence + 1 and statement_scope(seg) != "singular" and not find_dates(seg, self.published)
@@ -442,7 +443,7 @@ class _Reader:
         # "... said the attacks were carried out by militias, who have targeted bases for days": the
         # habitual relative clause does not make the statement before it generic.
         head = seg[: rel.start()] if (rel := _RELATIVE.search(seg)) else seg
-        statement_generic = generic and bool(GENERIC.search(head))
+        statement_generic = generic and (head is seg or GENERIC_LOWER.found(head))
         if statement_generic and (series := told_series(head)):
             # "The series of attacks was likely the work of X": the series the report tells, not a campaign.
             statement_generic = bool(GENERIC.search(head[: series.start()] + head[series.end() :]))
@@ -451,7 +452,7 @@ class _Reader:
         vocabulary = bool(m.types) or bool(ATTACK_NOUN.search(seg) or ATTACK_VERB.search(seg))
         # "Iran denied involvement in the Jordan strike": a denial names an attack told elsewhere, it tells none.
         # A foiled attack ("thwarted another attack and seized the rockets") did not happen either.
-        happened = bool(HAPPENED.search(seg) or NP_EVENT.search(seg)) and not (
+        happened = bool(HAPPENED_LOWER.found(seg, low) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
         ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
         # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
