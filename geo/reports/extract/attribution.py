@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from geo.reports.extract.lowered import any_of
 from geo.reports.extract.vocabulary import ActorMention, canonical_actor, side_of
 
 __all__ = [
@@ -342,7 +343,7 @@ _HINTS = (
 )  # fmt: skip
 
 
-_HINT = re.compile("|".join(re.escape(h) for h in _HINTS))  # searched in lower-cased text: no IGNORECASE, faster
+_HINT = any_of(_HINTS)  # searched in lower-cased text: no IGNORECASE, faster
 
 
 def _subject_of(gap: str) -> bool:

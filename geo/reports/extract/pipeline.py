@@ -42,6 +42,7 @@ from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, national_base, place_scanner, places_in
 from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, RELATIVE_EVENT, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
+from geo.reports.extract.lowered import any_of
 from geo.reports.extract.vocabulary import (
     ATTACK_NOUN,
     ATTACK_VERB,
@@ -71,7 +72,7 @@ _SENTENCE_HINTS = CUE_HINTS + (
 )  # fmt: skip
 # One search of the lower-cased sentence (a literal alternation, case-sensitive: several times
 # faster than a substring test per hint, and than the same pattern with IGNORECASE).
-_SENTENCE_HINT = re.compile("|".join(re.escape(h) for h in _SENTENCE_HINTS))
+_SENTENCE_HINT = any_of(_SENTENCE_HINTS)
 # "the retaliatory strikes" anywhere in a clause: strikes the report has told already.
 _THE_STRIKES = re.compile(r"\b(?:the|these|those|its|their)\s+(?:[\w-]+\s+)?(?:air\s?)?strikes\b", re.IGNORECASE)
 # A clause whose subject is an armed group named by a common noun, doing the attacking.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.reports.extract import vocabulary
-from geo.reports.extract.lowered import LowerCased
+from geo.reports.extract import attribution, pipeline, vocabulary
+from geo.reports.extract.lowered import LowerCased, any_of
 from geo.reports.extract.sentences import split_clauses, split_sentences
 
 EVAL = Path(__file__).resolve().parents[2] / "data" / "eval"
@@ -127,3 +127,33 @@ def test_a_pattern_the_lower_casing_cannot_carry_is_refused(pattern):
 def test_escapes_keep_their_case():
     rx = LowerCased(re.compile(r"\S+\W\D\B|A\\B", re.IGNORECASE))
     assert rx._lower.pattern == r"\S+\W\D\B|a\\b"
+
+
+def test_matches_of_the_lowered_text_have_the_spans_of_the_pattern_and_lower_cased_groups():
+    count = LowerCased(re.compile(r"\b(?P<n>\d+|two|three)\s+(?P<noun>rockets?|UAVs?)\b", re.IGNORECASE))
+    text = "Two UAVs and THREE Rockets hit the base; later 4 rockets. " * 30  # a whole report: lower-cased once
+    got = [(m.span(), m.group("n"), m.group("noun")) for m in count.finditer(text, 10, 300)]
+    want = [(m.span(), m.group("n").lower(), m.group("noun").lower()) for m in count.pattern.finditer(text, 10, 300)]
+    assert got == want and len(got) > 3
+    assert count.search(text, 5).span() == count.pattern.search(text, 5).span()
+    odd = "İ " + text  # İ: the original pattern reads it, spans and all
+    assert [m.span() for m in count.finditer(odd)] == [m.span() for m in count.pattern.finditer(odd)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "no hint here", "the group claimed it", "claims", "it was carried out by x", "carried out", "said it", "said in a statement",
+     "responsibility", "responsib", "a likely", "credible"],
+)
+def test_any_of_occurs_where_one_of_its_words_does(text):
+    words = ("claim", "credit", "carried out by", "said it", "said its", "said in a", "responsib", "likely", "like")
+    assert (any_of(words).search(text) is not None) is any(w in text for w in words)
+
+
+@pytest.mark.parametrize("words", [attribution._HINTS, pipeline._SENTENCE_HINTS], ids=["statement", "sentence"])
+def test_the_hint_lists_occur_as_their_words_do_on_every_clause_of_the_in_house_reports(words):
+    rx = any_of(words)
+    clauses = [c.lower() for path in sorted(EVAL.glob("*/*.txt")) for c in _clauses(path)]
+    answers = [rx.search(c) is not None for c in clauses]
+    assert answers == [any(w in c for w in words) for c in clauses]
+    assert 0 < sum(answers) < len(clauses)
