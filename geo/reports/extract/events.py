@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geo.reports.dates import MONTH_ABBREVIATIONS, MONTH_NAMES
-from geo.reports.extract.lowered import LowerCased
+from geo.reports.extract.lowered import Hinted, LowerCased
 from geo.reports.extract.vocabulary import CUE_HINTS, CUE_MODIFIER, CUE_STEMS, INTERCEPT, NUM, TYPE_CUES, num_value
 
 __all__ = [
@@ -357,6 +357,8 @@ def read_casualties(text: str, start: int, end: int) -> Casualties:
 
 _INTERCEPT_LOWER = LowerCased(INTERCEPT)
 DAMAGE = re.compile(r"\b(?:(?:minor|material|light|some|significant|heavy|extensive)\s+damage|caus\w+\s+damage|no\s+damage)\b", re.IGNORECASE)
+# Asked of most clauses, held by few: searched only where their words are (see .lowered.Hinted).
+_MORE, _INJURE_VERB, _PASSIVE_CAS, DAMAGE = (Hinted(rx) for rx in (_MORE, _INJURE_VERB, _PASSIVE_CAS, DAMAGE))
 
 
 def find_interception(text: str, start: int, end: int) -> tuple[int, int] | None:

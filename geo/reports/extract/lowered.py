@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import sys
+from re import _constants as _sre, _parser as _sre_parse
 from collections.abc import Iterable, Iterator
 
-__all__ = ["LowerCased", "any_of", "lowered"]
+__all__ = ["Hinted", "LowerCased", "any_of", "lowered", "required_words"]
 
 # Lower-cased text holding one of these came from text on which the two foldings may disagree.
 _UNFOLDABLE = re.compile("[\u0307\u0131\u017f]")
@@ -63,12 +64,12 @@ class LowerCased:
     text's, the text of their groups is lower-cased (read it from the text by span where case matters).
     """
 
-    __slots__ = ("pattern", "_lower")
+    __slots__ = ("regex", "_lower")
 
     def __init__(self, pattern: re.Pattern[str]):
         if not pattern.flags & re.IGNORECASE:
             raise ValueError("only an IGNORECASE pattern reads the same in lower-cased text")
-        self.pattern = pattern
+        self.regex = pattern
         self._lower = re.compile(_lower_pattern(pattern.pattern), pattern.flags & ~re.IGNORECASE)
 
     def found(self, text: str, low: str | None = None, pos: int = 0, endpos: int = sys.maxsize) -> bool:
@@ -76,16 +77,16 @@ class LowerCased:
         if low is None or _UNFOLDABLE.search(low):
             low = lowered(text)
         if low is None:
-            return self.pattern.search(text, pos, endpos) is not None
+            return self.regex.search(text, pos, endpos) is not None
         return self._lower.search(low, pos, endpos) is not None
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         low = lowered(text)
-        return self.pattern.search(text, pos, endpos) if low is None else self._lower.search(low, pos, endpos)
+        return self.regex.search(text, pos, endpos) if low is None else self._lower.search(low, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         low = lowered(text)
-        return self.pattern.finditer(text, pos, endpos) if low is None else self._lower.finditer(low, pos, endpos)
+        return self.regex.finditer(text, pos, endpos) if low is None else self._lower.finditer(low, pos, endpos)
 
 
 def any_of(words: Iterable[str]) -> re.Pattern[str]:
@@ -107,3 +108,81 @@ def _factored(words: list[str]) -> str:
         groups.setdefault(w[0], []).append(w[1:])
     alts = [re.escape(c) + _factored(rest) for c, rest in groups.items()]
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def required_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-cased strings one of which every match of ``pattern`` holds, read from its parsed form
+    (None where no such set is found, e.g. a match may be all classes and repeats).
+
+    Lookarounds count for nothing (they need not lie inside the match), a repeat only if it must occur,
+    a letter outside ASCII never (some fold to several cases).
+    """
+    return _required(_sre_parse.parse(pattern.pattern, pattern.flags))
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The more telling of two sets: longer shortest word, then fewer words."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a if (min(map(len, a)), -len(a)) >= (min(map(len, b)), -len(b)) else b
+
+
+def _required(items) -> frozenset[str] | None:
+    best: frozenset[str] | None = None
+    run: list[str] = []  # consecutive literal characters
+    for op, av in items:
+        if op is _sre.LITERAL and (av < 128 or chr(av).lower() == chr(av).upper()):
+            run.append(chr(av).lower())
+            continue
+        if run:
+            best, run = _better(best, frozenset(["".join(run)])), []
+        found = None
+        if op is _sre.SUBPATTERN:
+            found = _required(av[3])
+        elif op is _sre.ATOMIC_GROUP:
+            found = _required(av)
+        elif op is _sre.BRANCH:
+            alternatives = [_required(alt) for alt in av[1]]
+            found = None if any(a is None for a in alternatives) else frozenset().union(*alternatives)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _required(av[2])
+        best = _better(best, found)
+    if run:
+        best = _better(best, frozenset(["".join(run)]))
+    return best
+
+
+class Hinted:
+    """``pattern`` behind a test for the words every match of it holds (:func:`required_words`):
+    where the searched part of the lower-cased text holds none of them, nothing is searched.
+
+    Same matches as ``pattern`` (original case), for ``search``, ``match`` and ``finditer``; a text
+    whose lower-casing the regex engine could read otherwise ("İ", "ı", "ſ") is always searched.
+    Anything else (``.pattern``, ``.flags``, ``.sub``) is the pattern's own. Worth it only for a
+    pattern asked of many texts that few hold its words (the test costs ~1 µs where they do).
+    """
+
+    __slots__ = ("regex", "_hint")
+
+    def __init__(self, pattern: re.Pattern[str]):
+        self.regex = pattern
+        words = required_words(pattern)
+        self._hint = any_of(words) if words else None
+
+    def __getattr__(self, name: str):
+        return getattr(self.regex, name)
+
+    def _may(self, text: str, pos: int, endpos: int) -> bool:
+        if self._hint is None:
+            return True
+        low = lowered(text)
+        return low is None or self._hint.search(low, pos, endpos) is not None
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.regex.search(text, pos, endpos) if self._may(text, pos, endpos) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.regex.match(text, pos, endpos) if self._may(text, pos, endpos) else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text, pos, endpos) if self._may(text, pos, endpos) else iter(())

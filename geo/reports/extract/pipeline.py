@@ -42,7 +42,7 @@ from geo.reports.extract.mention import Mention
 from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, national_base, place_scanner, places_in
 from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, RELATIVE_EVENT, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
-from geo.reports.extract.lowered import any_of
+from geo.reports.extract.lowered import Hinted, any_of
 from geo.reports.extract.vocabulary import (
     ATTACK_NOUN,
     ATTACK_VERB,
@@ -130,6 +130,8 @@ _ANOTHER = re.compile(
     r"(?:attacks?|strikes?|barrages?|salvos?|assaults?|drones?|rockets?|missiles?)\b|\b(?:hit|struck|attacked|targeted)\s+again\b",
     re.IGNORECASE,
 )
+# Asked of most clauses, held by few: searched only where their words are (see .lowered.Hinted).
+_RELATIVE, _THE_STRIKES, _ANOTHER = (Hinted(rx) for rx in (_RELATIVE, _THE_STRIKES, _ANOTHER))
 _ANCHOR = re.compile(
     r"(?:(?:\b(?:\w+\s+){0,2}?(?:days?|weeks?|hours?|months?)\s+|^\W*)(?:before|after|since)|\bthe\s+same\s+(?:day|night|evening)\s+as)\s+"
     r"(?P<ref>the\s+(?:[\w'’-]+\s+){0,4}?"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.reports.extract import attribution, pipeline, vocabulary
-from geo.reports.extract.lowered import LowerCased, any_of
+from geo.reports.extract import attribution, events, pipeline, vocabulary
+from geo.reports.extract.lowered import Hinted, LowerCased, any_of, required_words
 from geo.reports.extract.sentences import split_clauses, split_sentences
 
 EVAL = Path(__file__).resolve().parents[2] / "data" / "eval"
@@ -70,7 +70,7 @@ def test_the_three_characters_are_where_the_foldings_disagree(odd):
 )
 def test_lowered_search_answers_as_the_pattern(name, text):
     lowered = LOWERED[name]
-    expected = lowered.pattern.search(text) is not None
+    expected = lowered.regex.search(text) is not None
     assert lowered.found(text) is expected
     assert lowered.found(text, text.lower()) is expected
 
@@ -97,7 +97,7 @@ def test_lowered_search_answers_as_the_pattern_on_every_clause_of_the_in_house_r
     assert len(clauses) > 300
     hits = 0
     for clause in clauses:
-        expected = lowered.pattern.search(clause) is not None
+        expected = lowered.regex.search(clause) is not None
         assert lowered.found(clause, clause.lower()) is expected, clause
         hits += expected
     assert 0 < hits < len(clauses)  # the check saw both answers
@@ -107,7 +107,7 @@ def test_a_window_of_the_text_is_searched_as_the_pattern_searches_it():
     text = "The base came under fire. Officials said nothing."
     lowered = LOWERED["HAPPENED"]
     for pos, endpos in ((0, len(text)), (26, len(text)), (0, 20), (9, 14)):
-        assert lowered.found(text, text.lower(), pos, endpos) is (lowered.pattern.search(text, pos, endpos) is not None)
+        assert lowered.found(text, text.lower(), pos, endpos) is (lowered.regex.search(text, pos, endpos) is not None)
 
 
 @pytest.mark.parametrize(
@@ -133,11 +133,11 @@ def test_matches_of_the_lowered_text_have_the_spans_of_the_pattern_and_lower_cas
     count = LowerCased(re.compile(r"\b(?P<n>\d+|two|three)\s+(?P<noun>rockets?|UAVs?)\b", re.IGNORECASE))
     text = "Two UAVs and THREE Rockets hit the base; later 4 rockets. " * 30  # a whole report: lower-cased once
     got = [(m.span(), m.group("n"), m.group("noun")) for m in count.finditer(text, 10, 300)]
-    want = [(m.span(), m.group("n").lower(), m.group("noun").lower()) for m in count.pattern.finditer(text, 10, 300)]
+    want = [(m.span(), m.group("n").lower(), m.group("noun").lower()) for m in count.regex.finditer(text, 10, 300)]
     assert got == want and len(got) > 3
-    assert count.search(text, 5).span() == count.pattern.search(text, 5).span()
+    assert count.search(text, 5).span() == count.regex.search(text, 5).span()
     odd = "İ " + text  # İ: the original pattern reads it, spans and all
-    assert [m.span() for m in count.finditer(odd)] == [m.span() for m in count.pattern.finditer(odd)]
+    assert [m.span() for m in count.finditer(odd)] == [m.span() for m in count.regex.finditer(odd)]
 
 
 @pytest.mark.parametrize(
@@ -157,3 +157,61 @@ def test_the_hint_lists_occur_as_their_words_do_on_every_clause_of_the_in_house_
     answers = [rx.search(c) is not None for c in clauses]
     assert answers == [any(w in c for w in words) for c in clauses]
     assert 0 < sum(answers) < len(clauses)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"\bno\s+(?:damage|casualties)\b", {"damage", "casualties"}),  # the longer words of the two parts
+        (r"(?:at\s+least\s+)?(?P<n>\d+)\s+rockets?", {"rocket"}),  # an optional part holds nothing
+        (r"(?<=struck\s)the\s+base|(?!x)the\s+camp", {"base", "camp"}),  # nor does a lookaround
+        (r"(?:hit|struck){1,2}\s+(?:the\s+)*base", {"base"}),
+        (r"[A-Z]\w+\s+\d+", None),  # classes and repeats only
+        (r"KILLED|Wounded", {"killed", "wounded"}),
+        (r"\bÉtat\s+islamique", {"islamique"}),  # a letter outside ASCII is no word to look for
+    ],
+)
+def test_required_words_every_match_holds(pattern, words):
+    rx = re.compile(pattern, re.IGNORECASE)
+    assert required_words(rx) == (None if words is None else frozenset(words))
+
+
+HINTED = {
+    "DAMAGE": events.DAMAGE, "_MORE": events._MORE, "_INJURE_VERB": events._INJURE_VERB, "_PASSIVE_CAS": events._PASSIVE_CAS,
+    "_RELATIVE": pipeline._RELATIVE, "_THE_STRIKES": pipeline._THE_STRIKES, "_ANOTHER": pipeline._ANOTHER,
+    "INDIRECT": attribution.INDIRECT, "_PLURAL_REF": attribution._PLURAL_REF,
+}  # fmt: skip
+
+
+# (Sentences of our own wording, so that each pattern is seen to match.)
+_OWN_EXAMPLES = (
+    "Five rockets landed inside the base, with three more landing outside. Two guards were wounded and one was killed. "
+    "The attack caused minor damage to a hangar. Fighters who had fired rockets were struck again the next day; "
+    "the strikes hit depots. Another drone attack followed. The drone bore the hallmarks of the militias. "
+    "US officials blamed the militias for these attacks, wounding claims of innocence."
+)
+
+
+@pytest.mark.parametrize("name", sorted(HINTED))
+def test_a_hinted_pattern_finds_what_the_pattern_finds_in_every_clause_of_the_in_house_reports(name):
+    hinted = HINTED[name]
+    assert isinstance(hinted, Hinted) and hinted.flags == hinted.regex.flags  # (the pattern's own attributes)
+    found = 0
+    for text in [path.read_text(encoding="utf-8") for path in sorted(EVAL.glob("*/*.txt"))] + [_OWN_EXAMPLES]:
+        for s, e in split_sentences(text):
+            for cs, ce in split_clauses(text, s, e):
+                got = [m.span() for m in hinted.finditer(text, cs, ce)]
+                assert got == [m.span() for m in hinted.regex.finditer(text, cs, ce)]
+                assert (hinted.search(text, cs, ce) is None) is (not got)
+                assert (hinted.search(text[cs:ce]) is None) is (not got)
+                found += bool(got)
+    assert found  # the check saw matches
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["TWO GUARDS WERE KILLED", "two guards were KİLLED", "two guards were kıLLED", "two guards were ſeriously hurt", "two guards\nwere\nkilled"],
+)
+def test_a_hinted_pattern_searches_text_whose_words_the_lower_casing_hides(text):
+    assert [m.span() for m in events._PASSIVE_CAS.finditer(text)] == [m.span() for m in events._PASSIVE_CAS.regex.finditer(text)]
+    assert events._PASSIVE_CAS.regex.search(text)  # each of them is a toll
