@@ -64,13 +64,16 @@ class LowerCased:
     text's, the text of their groups is lower-cased (read it from the text by span where case matters).
     """
 
-    __slots__ = ("regex", "_lower")
+    __slots__ = ("regex", "_lower", "_hint")
 
-    def __init__(self, pattern: re.Pattern[str]):
+    def __init__(self, pattern: re.Pattern[str], *, hinted: bool = False):
+        """``hinted``: test first for the words every match holds (as :class:`Hinted`), for a pattern most texts lack."""
         if not pattern.flags & re.IGNORECASE:
             raise ValueError("only an IGNORECASE pattern reads the same in lower-cased text")
         self.regex = pattern
         self._lower = re.compile(_lower_pattern(pattern.pattern), pattern.flags & ~re.IGNORECASE)
+        words = required_words(pattern) if hinted else None
+        self._hint = any_of(words) if words else None
 
     def found(self, text: str, low: str | None = None, pos: int = 0, endpos: int = sys.maxsize) -> bool:
         """Whether the pattern occurs in ``text[pos:endpos]``; ``low`` is ``text.lower()`` if the caller has it."""
@@ -78,6 +81,8 @@ class LowerCased:
             low = lowered(text)
         if low is None:
             return self.regex.search(text, pos, endpos) is not None
+        if self._hint is not None and self._hint.search(low, pos, endpos) is None:
+            return False
         return self._lower.search(low, pos, endpos) is not None
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:

@@ -296,7 +296,7 @@ INTERCEPT = re.compile(
 
 # Asked of every clause a report has: searched in the clause's lower-cased text, three times faster
 # (see :mod:`.lowered`), the same answers.
-GENERIC_LOWER = LowerCased(GENERIC)
+GENERIC_LOWER = LowerCased(GENERIC, hinted=True)  # (its words are in a third of the clauses)
 HAPPENED_LOWER = LowerCased(HAPPENED)
 
 # =============================================================================== numbers
