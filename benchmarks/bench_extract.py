@@ -19,7 +19,10 @@ Where the time goes (see ``--profile``): about 60 clauses of a 1,000-word
 report are each read by a dozen compiled patterns; the place scan and the
 actor scan run once per report. The patterns that scan whole reports start
 with a one-letter lookahead, each clause is searched only for the weapons
-whose words it holds, and clauses and actors are found once per report.
+whose words it holds, and clauses and actors are found once per report. The
+dearest case-insensitive clause patterns are searched in lower-cased text, and
+patterns that few clauses match only in clauses holding the words every match
+holds (``geo/reports/extract/lowered.py``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ The package, one concern per module:
 * :mod:`.attribution` - perpetrator, claims, blame, suspicion;
 * :mod:`.mention` - what one clause says; :mod:`.story` - linking clauses into events;
 * :mod:`.candidates` - the immutable results; :mod:`.pipeline` - :func:`extract`.
+* :mod:`.lowered` - case-insensitive patterns asked of lower-cased text, and patterns behind
+  a test for their words: the same answers, faster (no rule lives there).
 
 How a report is read
 --------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geo.reports.dates import MONTH_ABBREVIATIONS, MONTH_NAMES
+from geo.reports.extract.lowered import Hinted, LowerCased
 from geo.reports.extract.vocabulary import CUE_HINTS, CUE_MODIFIER, CUE_STEMS, INTERCEPT, NUM, TYPE_CUES, num_value
 
 __all__ = [
@@ -190,6 +191,7 @@ _COUNT = re.compile(
     r"(?P<noun>rockets?|missiles?|drones?|rounds?|shells?|mortars?|mortar\s+rounds?|grenades?|rocket-propelled\s+grenades?|RPGs?|projectiles?|UAVs?|Katyushas?|IEDs?|bombs?|UAS|unmanned\s+aerial\s+(?:systems?|vehicles?))\b",
     re.IGNORECASE,
 )
+_COUNT_LOWER = LowerCased(_COUNT)  # (searched in the lower-cased text: see .lowered)
 _MORE = re.compile(rf"\b(?P<n>{NUM})\s+more\b(?!\s+(?:than|attacks?|strikes?|times?))", re.IGNORECASE)
 # "a drone attack", "drone launchers": the weapon word is a modifier ("a drone attacked" is a count).
 _NOT_A_COUNT = re.compile(r"[\s-]*(?:attacks?\b|strikes?\b|launch|storage|factory)", re.IGNORECASE)
@@ -206,7 +208,7 @@ def count_munitions(text: str, start: int, end: int) -> Munitions:
     """How many rockets, drones, rounds... the clause ``text[start:end]`` counts."""
     count = more = None
     span = None
-    for cm in _COUNT.finditer(text, start, end):
+    for cm in _COUNT_LOWER.finditer(text, start, end):  # (its groups lower-cased: read so anyway)
         if _NOT_A_COUNT.match(text, cm.end(), cm.end() + 20):
             continue  # "a drone attack", "two drone strikes": not a count of munitions
         n = num_value(cm.group("n"))
@@ -231,6 +233,7 @@ def count_munitions(text: str, start: int, end: int) -> Munitions:
 # =============================================================================== casualties
 
 _CASUALTY_WORDS = re.compile(r"kill|wound|injur|hurt|dead|death|casualt|harm|fatalit|loss|unscathed", re.IGNORECASE)
+_CASUALTY_WORDS_LOWER = LowerCased(_CASUALTY_WORDS)
 _NO_CASUALTIES = re.compile(
     r"\b(?:no|without(?:\s+causing)?(?:\s+any)?|nor)\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:casualties|deaths\s+or\s+injuries|injuries\s+or\s+deaths)\b"
     r"|\bno\s+(?:one|body)\s+(?:was\s+)?(?:hurt|injured|killed|harmed)\b|\bnobody\s+(?:was\s+)?(?:hurt|injured|killed)\b"
@@ -307,7 +310,7 @@ def _sum_numbers(segment: str) -> int | None:
 def read_casualties(text: str, start: int, end: int) -> Casualties:
     """Killed and injured as the clause ``text[start:end]`` states them ("no casualties" is 0 and 0)."""
     seg = text[start:end]
-    if not _CASUALTY_WORDS.search(seg):
+    if not _CASUALTY_WORDS_LOWER.found(seg):
         return Casualties()
     got: dict[str, object] = {"killed": None, "injured": None, "killed_span": None, "injured_span": None}
     additive = False
@@ -352,12 +355,15 @@ def read_casualties(text: str, start: int, end: int) -> Casualties:
 
 # =============================================================================== interception, damage
 
+_INTERCEPT_LOWER = LowerCased(INTERCEPT)
 DAMAGE = re.compile(r"\b(?:(?:minor|material|light|some|significant|heavy|extensive)\s+damage|caus\w+\s+damage|no\s+damage)\b", re.IGNORECASE)
+# Asked of most clauses, held by few: searched only where their words are (see .lowered.Hinted).
+_MORE, _INJURE_VERB, _PASSIVE_CAS, DAMAGE = (Hinted(rx) for rx in (_MORE, _INJURE_VERB, _PASSIVE_CAS, DAMAGE))
 
 
 def find_interception(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The span of "shot down", "intercepted"... in the clause, if any."""
-    im = INTERCEPT.search(text, start, end)
+    im = _INTERCEPT_LOWER.search(text, start, end)
     return (im.start(), im.end()) if im else None
 
 

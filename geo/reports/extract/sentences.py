@@ -83,6 +83,9 @@ RELATIVE_EVENT = re.compile(_RELATIVE_EVENT_WORDS, re.IGNORECASE)
 # "after"/"before" the second clause keeps a leading duration ("a week after
 # ..."), which dates the event that follows it.
 _CLAUSE = re.compile(
+    # Every boundary starts on ";", "," or a space: the lookahead turns the other characters away
+    # before the dozen alternatives are tried (twice as fast, the same matches).
+    r"(?=[;,\s])(?:"
     r";\s+|,\s+(?:while|whereas|but)\s+|,\s+(?=(?:to\s+which|prompting)\s)|,?\s+(?=" + _ANOTHER_WORDS + r")|\s+while\s+|\s+and\s+had\s+"
     r"|,\s+and\s+(?=(?:\w+\s+){0,4}?(?:said|were|was|had|have|has|[a-z]+ed)\b)"
     # "The strikes follow a rocket attack on ...", "..., in retaliation for an airstrike that ...": the
@@ -102,6 +105,7 @@ _CLAUSE = re.compile(
     # "shortly after midnight", "just before dawn", "after 11 p.m.": a time of the same event, not a second one.
     r"(?!(?:the\s+)?(?:midnight|dawn|daybreak|first\s+light|sunrise|sunset|dusk|nightfall|noon|midday)\b"
     r"|\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b|o'clock|hours?\b|GMT|local))"
+    r")"
 )
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from geo.actors import ACTORS as _ALL_ACTORS
+from geo.reports.extract.lowered import LowerCased
 
 __all__ = [
     "ACTORS",
@@ -24,7 +25,9 @@ __all__ = [
     "CUE_STEMS",
     "DEFINITE_EVENT",
     "GENERIC",
+    "GENERIC_LOWER",
     "HAPPENED",
+    "HAPPENED_LOWER",
     "INTERCEPT",
     "MODAL",
     "NP_EVENT",
@@ -291,6 +294,11 @@ INTERCEPT = re.compile(
     r"|neutrali[sz]ed\s+(?:the\s+|a\s+|an\s+|both\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:drones?|rockets?|missiles?|UAVs?|UAS|projectiles?))\b",
     re.IGNORECASE,
 )
+
+# Asked of every clause a report has: searched in the clause's lower-cased text, three times faster
+# (see :mod:`.lowered`), the same answers.
+GENERIC_LOWER = LowerCased(GENERIC, hinted=True)  # (its words are in a third of the clauses)
+HAPPENED_LOWER = LowerCased(HAPPENED)
 
 # =============================================================================== numbers
 
