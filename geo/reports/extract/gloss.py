@@ -37,6 +37,29 @@ _SPEECH = ("said", "announced", "reported")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A form this short, capitalised inside a sentence, is a piece of a name ("Al", "As", "Da").
 _SHORT = 3
+# Attack verbs whose subject is who attacked, and those whose subject is the weapon.
+_AGENT_VERBS = frozenset(
+    ("fired", "launched", "attacked", "targeted", "hit", "struck", "shelled", "bombed", "carried out", "shot down",
+     "intercepted", "claimed", "claimed responsibility", "killed")
+)  # fmt: skip
+_WEAPON_VERBS = frozenset(("fell", "landed", "exploded", "were shot down", "were intercepted", "came under attack"))
+_AUXILIARIES = frozenset(("have", "has", "had", "is", "are", "was", "were"))
+_ACTOR_NOUNS = frozenset(
+    "forces militias militia militants fighters group groups army military troops coalition insurgents".split()
+)
+_ACTOR_NAMES = frozenset(
+    ("Hezbollah", "Kataib Hezbollah", "Islamic State", "Islamic Resistance in Iraq", "Iran", "United States", "Pentagon")
+)
+_WEAPONS = frozenset("rockets rocket missiles missile drones drone mortars shells".split())
+_TIME_WORDS = frozenset(
+    (*(m.lower() for m in _MONTHS), *(d.lower() for d in _WEEKDAYS), "yesterday", "today", "overnight", "last", "week",
+     "month", "on", "in", "at", "the", "this", "morning", "evening", "night", "early", "late")
+)  # fmt: skip
+_BASE_KINDS = ("air base", "military base", "base", "oil field", "gas field", "airport")
+# A base's name after the word "base": capitalised words, with the joiners of Arabic names.
+_BASE_NAME = re.compile(r"\s*((?:[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*)(?:[ -](?:al|el|ad|as|ar|ash|[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*))*)(?![\w-])")
+_CLAUSE_BREAK = re.compile(r"[.,;:!?\n]")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?\n»”\")]|$)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n«\"“]\s*|^\s+)$")  # searched in the 3 characters before a word
 
 
@@ -73,38 +96,162 @@ class Gloss:
 def gloss(text: str, lexicon: Lexicon) -> Gloss:
     """``text`` with the words ``lexicon`` knows rewritten in English (see the module)."""
     pattern = _compiled(lexicon)
-    out: list[str] = []
-    pieces: list[tuple[int, int, int, int]] = []
-    done = 0  # end of the original text copied so far
-    length = 0  # length of the gloss so far
+    # (original start, original end, English) of each rewritten span, in order.
+    items: list[tuple[int, int, str]] = []
     for m in pattern.finditer(text):
         english = _render(m, text, lexicon)
-        if english is None or english == m.group(0):
-            continue
+        if english is None or (english == m.group(0) and not english.lower().endswith(_BASE_KINDS)):
+            continue  # (a "base" written as in English stays an item: its name may go before it)
         end = m.end()
         if not english:  # a word English does without ("des" tirs): its space goes with it
             while end < len(text) and text[end] in " \t":
                 end += 1
-        if lexicon.adjective_after and english in _ADJECTIVES and pieces and _noun_before(pieces[-1], out, text, m.start()):
+        if lexicon.adjective_after and english in _ADJECTIVES and items and _noun_before(items[-1], text, m.start()):
             # "soldats américains", "fuerzas iraquíes": the adjective goes before its noun, as in English.
-            g0, _, o0, _ = pieces.pop()
-            english = f"{english} {out.pop()}"
-            length = g0
-            pieces.append((g0, g0 + len(english), o0, end))
+            o0, _, noun = items.pop()
+            items.append((o0, end, f"{english} {noun}"))
         else:
-            out.append(text[done : m.start()])
-            length += m.start() - done
-            pieces.append((length, length + len(english), m.start(), end))
-        out.append(english)
+            items.append((m.start(), end, english))
+    items = _name_before_base(_subject_first(items, text), text)
+    if lexicon.verb_final:
+        items = _verb_after_subject(items, text)
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    done = length = 0  # end of the original text copied so far, length of the gloss so far
+    for o0, o1, english in items:
+        out += (text[done:o0], english)
+        length += o0 - done
+        pieces.append((length, length + len(english), o0, o1))
         length += len(english)
-        done = end
+        done = o1
     out.append(text[done:])
     return Gloss(original=text, text="".join(out), pieces=tuple(pieces))
 
 
-def _noun_before(piece: tuple[int, int, int, int], out: list[str], text: str, at: int) -> bool:
+def _noun_before(item: tuple[int, int, str], text: str, at: int) -> bool:
     """Whether the last glossed word, right before ``at`` with only a space between, is a noun."""
-    return piece[3] < at and not text[piece[3] : at].strip() and out[-1].rsplit(" ", 1)[-1] not in _FUNCTION
+    return item[1] < at and not text[item[1] : at].strip() and item[2].rsplit(" ", 1)[-1] not in _FUNCTION
+
+
+# ------------------------------------------------------------------------------------ word order
+# The English rules look for an actor *before* its attack verb ("militias fired rockets at the base")
+# and for the verb before its object ("attacked the base"). Two orders other languages use are put
+# in English order; the words between are glossed as before, and the moved span maps back onto the
+# whole original span it came from.
+
+
+def _subject_first(items: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """"In January fired Iran-backed forces eight rockets" -> "In January Iran-backed forces fired ...".
+
+    A sentence that opens with its attack verb, or with a time and then the verb (Czech and German put
+    the verb second, Arabic first, Romance languages may), has its subject after the verb. Only a
+    subject that is plainly an actor (militias, forces, a group's name) is moved: after any other verb
+    ("US forces attacked militias") such a noun is the object, and there the verb does not open the sentence.
+    """
+    out = list(items)
+    for i, (o0, _, verb) in enumerate(out):
+        if verb not in _AGENT_VERBS and verb[:1].lower() + verb[1:] not in _AGENT_VERBS:
+            continue
+        k = i + 1 + (i + 1 < len(out) and out[i + 1][2].lower() == "the" and _adjacent(out[i], out[i + 1], text))
+        if k < len(out) and _adjacent(out[k - 1], out[k], text) and _is_actor(out[k][2]) and _opens_sentence(out[:i], o0, text):
+            out[i] = _dropped(out[i], text, after=True)
+            if verb[0].isupper():  # the subject now opens the sentence
+                verb = verb[0].lower() + verb[1:]
+                out[i + 1] = (out[i + 1][0], out[i + 1][1], out[i + 1][2][0].upper() + out[i + 1][2][1:])
+            out[k] = (out[k][0], out[k][1], f"{out[k][2]} {verb}")
+    return out
+
+
+def _name_before_base(items: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """"the US base Euphrates", "the base of Harir" -> "the US Euphrates base", "the Harir base".
+
+    Other languages name a base, an oil or gas field or an airport after the word for it ("la base de
+    Harir", "základnu Green Village", "giacimento petrolifero di Omar"); the gazetteer knows many by
+    their name before it ("Harir base", "Euphrates base", "Omar oil field"). The word for the base
+    stays where it was in the report (its piece of the gloss is empty); the name keeps its own span.
+    """
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(items):
+        o0, o1, english = items[i]
+        kind = next((k for k in _BASE_KINDS if english.lower().endswith(k)), "")
+        of = i + 1 < len(items) and items[i + 1][2].strip() == "of" and _adjacent(items[i], items[i + 1], text)
+        name = _BASE_NAME.match(text, items[i + 1][1] if of else o1) if kind else None
+        if name and (i + 1 + of >= len(items) or items[i + 1 + of][0] >= name.end()):
+            head = english[: len(english) - len(kind)].strip()
+            out.append((o0, o1, head) if head else _dropped(items[i], text, after=True))
+            if of:
+                out.append(_dropped(items[i + 1], text, after=True))
+            out.append((name.end(), name.end(), " " + english[len(english) - len(kind) :].lower()))
+            i += 1 + of
+            continue
+        out.append(items[i])
+        i += 1
+    return out
+
+
+def _verb_after_subject(items: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """A clause-final attack verb is put where English has it (German and Turkish end a clause with it).
+
+    "Milizen haben die Basis angegriffen" -> "militias have attacked the base": after the clause's
+    auxiliary; with none ("milisler üsse roket fırlattı"), after the clause's first actor or weapon:
+    "militias fired base rocket". The verb's own piece of the gloss is left empty.
+    """
+    out = list(items)
+    for v in range(len(out) - 1, -1, -1):
+        o0, o1, verb = out[v]
+        if verb not in _AGENT_VERBS | _WEAPON_VERBS or not _CLAUSE_END.match(text, o1):
+            continue
+        start = _clause_start(out, v, text)
+        if any(x[2] in _AGENT_VERBS | _WEAPON_VERBS for x in out[start:v]):
+            continue  # the clause has its verb where English has it
+        after = next((i for i in range(v - 1, start - 1, -1) if out[i][2] in _AUXILIARIES), None)
+        if after is None:
+            after = next((i for i in range(start, v) if _is_actor(out[i][2]) or out[i][2] in _WEAPONS), None)
+        if after is None or (after == v - 1 and _adjacent(out[after], out[v], text)):
+            continue
+        out[after] = (out[after][0], out[after][1], f"{out[after][2]} {verb}")
+        out[v] = _dropped(out[v], text, after=False, floor=out[v - 1][1])
+    return out
+
+
+def _dropped(item: tuple[int, int, str], text: str, *, after: bool, floor: int = 0) -> tuple[int, int, str]:
+    """``item`` rendered as nothing, with the spaces after it (or before it, not before ``floor``)."""
+    o0, o1, _ = item
+    if after:
+        while o1 < len(text) and text[o1] in " \t":
+            o1 += 1
+    else:
+        while o0 > floor and text[o0 - 1] in " \t":
+            o0 -= 1
+    return (o0, o1, "")
+
+
+def _clause_start(items: list[tuple[int, int, str]], v: int, text: str) -> int:
+    """Index of the first item of the clause that item ``v`` ends."""
+    i = v
+    while i > 0 and not _CLAUSE_BREAK.search(text, items[i - 1][1], items[i][0]) and not _CLAUSE_BREAK.search(items[i - 1][2]):
+        i -= 1
+    return i
+
+
+def _adjacent(a: tuple[int, int, str], b: tuple[int, int, str], text: str) -> bool:
+    return not text[a[1] : b[0]].strip()
+
+
+def _is_actor(english: str) -> bool:
+    return english.rsplit(" ", 1)[-1].lower() in _ACTOR_NOUNS or english in _ACTOR_NAMES
+
+
+def _opens_sentence(done: list[tuple[int, int, str]], at: int, text: str) -> bool:
+    """Whether the verb at ``at`` opens its sentence, or follows only a time that does ("In January ...")."""
+    i = len(done)
+    while i and not text[done[i - 1][1] : at].strip(" ,") and all(
+        w in _TIME_WORDS or w.isdigit() for w in done[i - 1][2].lower().split()
+    ):
+        at = done[i - 1][0]
+        i -= 1
+    return _SENTENCE_START.search(text, max(0, at - 3), at) is not None
 
 
 def _render(m: re.Match, text: str, lexicon: Lexicon) -> str | None:

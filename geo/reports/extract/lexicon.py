@@ -50,6 +50,8 @@ class Lexicon:
     clitics: dict[str, str] = field(default_factory=dict)
     # The language puts a nationality adjective after its noun ("soldats américains").
     adjective_after: bool = False
+    # The language ends a clause with its verb (German after an auxiliary, Turkish always).
+    verb_final: bool = False
 
     def english(self, key: str) -> str | None:
         """The English of a folded, lower-case form: its entry, else that of the longest stem entry it fits."""
@@ -95,7 +97,7 @@ def _parse(*names: str) -> dict[str, str]:
 _LANGUAGES: dict[str, tuple] = {
     "fr": (("common", "fr"), (), ("le",), ("le", "la", "les", "l'"), {}),
     "es": (("common", "es"), ("de", "del"), ("el",), ("el", "la", "los", "las"), {}),
-    "pt": (("common", "pt"), ("de",), ("em", "no", "a"), ("o", "a", "os", "as"), {}),
+    "pt": (("common", "pt"), ("de",), ("no dia", "em", "no", "a"), ("o", "a", "os", "as"), {}),
     "it": (("common", "it"), ("di",), ("il", "l'"), ("il", "lo", "la", "i", "gli", "le", "l'"), {}),
     "de": (("common", "de"), (), ("am", "vom"), (), {}),
     "id": (("common", "id"), (), ("pada", "tanggal"), (), {}),
@@ -106,11 +108,14 @@ _LANGUAGES: dict[str, tuple] = {
     "el": (("el", "el-places"), (), ("στις", "την"), ("ο", "η", "το", "οι", "τα"), {}),
     "ru": (("ru",), (), (), (), {}),
     "tr": (("tr",), (), (), (), {}),
+    "cs": (("common", "cs"), (), ("dne",), (), {}),
 }  # fmt: skip
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).
 _SAME = {"ms": "id"}
 
+# Languages that end a clause with its verb.
+_VERB_FINAL = frozenset({"de", "tr"})
 # Languages that put a nationality adjective after its noun.
 _ADJECTIVE_AFTER = frozenset({"fr", "es", "pt", "it", "ar", "id"})
 
@@ -126,4 +131,4 @@ def lexicon(code: str) -> Lexicon | None:
 @lru_cache(maxsize=None)
 def _read(code: str) -> Lexicon:
     tables, links, on_day, articles, clitics = _LANGUAGES[code]
-    return Lexicon(code, _parse(*tables), links, on_day, articles, clitics, adjective_after=code in _ADJECTIVE_AFTER)
+    return Lexicon(code, _parse(*tables), links, on_day, articles, clitics, adjective_after=code in _ADJECTIVE_AFTER, verb_final=code in _VERB_FINAL)

@@ -65,8 +65,8 @@ def test_the_gloss_renders_the_domain_words_in_english(lang, text, english):
     ],
 )
 def test_names_are_left_as_they_are(lang, text):
-    out = gloss(text, lexicon(lang)).text
-    assert out.endswith(text.split(" de ")[-1].split(" di ")[-1])
+    name = text.split(" de ")[-1].split(" di ")[-1]
+    assert gloss(text, lexicon(lang)).text == f"the {name} base"  # (the name goes before "base": below)
 
 
 def test_a_sentence_opening_with_a_letter_the_english_splitter_does_not_take_for_a_capital_stays_a_sentence():
@@ -95,16 +95,58 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
         "el": "Χθες δύο ρουκέτες χτύπησαν την αμερικανική βάση κοντά στο Erbil, σύμφωνα με τον στρατό.",
         "ru": "Вчера две ракеты поразили американскую базу около Erbil, сообщили военные.",
         "tr": "Dün iki roket Erbil yakınındaki Amerikan üssünü vurdu, ordu açıkladı.",
+        "cs": "Včera dvě rakety zasáhly americkou základnu poblíž Erbil, uvedla armáda.",
     }[lexicon(lang).code]
     g = gloss(text, lexicon(lang))
     at = g.text.index("Erbil")
     assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
     rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
     s, e = g.to_original(rockets, g.text.index(" ", rockets))
-    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "roket"}
+    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "rakety"}
     assert g.to_original(0, len(g.text)) == (0, len(text))
 
 
 def test_a_text_with_no_known_word_is_its_own_gloss():
     g = gloss("Kirkuk, 2021.", lexicon("fr"))
     assert g.text == "Kirkuk, 2021." and g.pieces == ()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "english"),
+    [
+        # A sentence opening with its verb, or with a time and then the verb: the actor goes first.
+        ("cs", "V lednu vypálily milice osm raket.", "In January militias fired eight rockets."),
+        ("cs", "Vypálily milice osm raket.", "Militias fired eight rockets."),
+        ("de", "Am Sonntag feuerten Milizen Raketen ab.", "On Sunday militias fired rockets ab."),
+        ("es", "Ayer atacaron las milicias la base.", "Yesterday the militias attacked the base."),
+        # After a subject the same noun is the object: nothing moves.
+        ("es", "Las fuerzas estadounidenses atacaron milicias.", "The US forces attacked militias."),
+        ("es", "Ayer atacaron cohetes la base.", "Yesterday attacked rockets the base."),  # no actor after the verb
+        # A clause-final participle goes after its auxiliary (German), a clause-final verb after the
+        # clause's first actor or weapon (Turkish).
+        ("de", "Milizen haben die Basis angegriffen.", "Militias have attacked the base."),
+        ("de", "Die Basis wurde gestern angegriffen, sagte er.", "The base was attacked yesterday, said er."),
+        ("tr", "Milisler üsse roket fırlattı.", "Militias launched base rocket."),
+        ("de", "Milizen feuerten Raketen ab.", "Militias fired rockets ab."),  # (the verb is not last)
+        # A base named after the word "base" gets its name before it, as the gazetteer has it.
+        ("it", "la base statunitense Euphrates:", "the US Euphrates base:"),
+        ("fr", "la base aérienne d'Aïn al-Assad,", "the Aïn al-Assad air base,"),
+        ("pt", "o campo de gás Conoco", "the Conoco gas field"),
+        ("cs", "útok na základnu Green Village", "attack on Green Village base"),
+        ("es", "la base en Siria", "the base in Syria"),  # "en" is no name
+    ],
+)
+def test_the_gloss_puts_words_in_english_order(lang, text, english):
+    assert gloss(text, lexicon(lang)).text == english
+
+
+def test_a_moved_word_leaves_the_words_around_it_mapped_exactly():
+    text = "Milisler Erbil üssüne roket fırlattı."
+    g = gloss(text, lexicon("tr"))
+    assert g.text.startswith("Militias launched Erbil")
+    at = g.text.index("Erbil")
+    assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
+    text = "la base de Harir, en Erbil"
+    name = gloss(text, lexicon("es"))
+    at = name.text.index("Harir")
+    assert name.text.startswith("the Harir base,") and name.to_original(at, at + 5) == (text.index("Harir"), text.index(","))

@@ -32,7 +32,7 @@ CASES = [
         "es",
         "Dos drones atacaron el lunes 8 de mayo la base de Harir, en el norte de Irak, dijo un portavoz de la coalición. "
         "No hubo heridos entre el personal.",
-        dt.date(2023, 5, 8), "harir", "drone", 2,
+        dt.date(2023, 5, 8), "harir-air-base", "drone", 2,  # "la base de Harir": the Harir base
         "Dos drones atacaron el lunes 8 de mayo la base de Harir",
     ),
     (
@@ -46,7 +46,7 @@ CASES = [
         "it",
         "Due razzi hanno colpito ieri sera la base militare di Harir, nel nord dell'Iraq, che ospita truppe americane. "
         "Non ci sono stati feriti, hanno detto fonti della sicurezza.",
-        dt.date(2023, 5, 9), "harir", "rocket", 2,
+        dt.date(2023, 5, 9), "harir-air-base", "rocket", 2,
         "Due razzi hanno colpito ieri sera la base militare di Harir",
     ),
     (
@@ -89,6 +89,13 @@ CASES = [
         "Irak'ın batısındaki Ayn el-Esad hava üssüne dün iki roket düştü, güvenlik kaynakları açıkladı. Can kaybı yok.",
         dt.date(2023, 5, 9), "ain-al-asad", "rocket", 2,
         "Irak'ın batısındaki Ayn el-Esad hava üssüne dün iki roket düştü",
+    ),
+    (
+        "cs",
+        "Včera dopadly tři rakety na leteckou základnu Ain al-Asad v západním Iráku, uvedl zdroj z bezpečnostních "
+        "sil. Nikdo nebyl zraněn.",
+        dt.date(2023, 5, 9), "ain-al-asad", "rocket", 3,
+        "Včera dopadly tři rakety na leteckou základnu Ain al-Asad",
     ),
 ]  # fmt: skip
 
