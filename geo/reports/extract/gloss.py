@@ -16,7 +16,7 @@ Short function words written with a capital inside a sentence are left alone:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -45,7 +45,7 @@ _AGENT_VERBS = frozenset(
 _WEAPON_VERBS = frozenset(("fell", "landed", "exploded", "were shot down", "were intercepted", "came under attack"))
 _AUXILIARIES = frozenset(("have", "has", "had", "is", "are", "was", "were"))
 _ACTOR_NOUNS = frozenset(
-    "forces militias militia militants fighters group groups army military troops coalition insurgents".split()
+    "forces militias militia militants fighters group groups army military troops coalition insurgents factions resistance".split()
 )
 _ACTOR_NAMES = frozenset(
     ("Hezbollah", "Kataib Hezbollah", "Islamic State", "Islamic Resistance in Iraq", "Iran", "United States", "Pentagon")
@@ -80,6 +80,12 @@ class Gloss:
         return self._map(start, is_end=False), self._map(end, is_end=True)
 
     def _map(self, at: int, *, is_end: bool) -> int:
+        if not is_end:
+            # A piece the gloss renders as nothing (a word English does without, a verb moved after its
+            # subject) starts where the next one does: a span starting there starts with that word.
+            first = bisect_left(self._starts, at)
+            if first < len(self.pieces) and self._starts[first] == at:
+                return self.pieces[first][2]
         i = bisect_right(self._starts, at - 1 if is_end else at) - 1
         if i < 0:
             return at
@@ -149,16 +155,17 @@ def _subject_first(items: list[tuple[int, int, str]], text: str) -> list[tuple[i
     ("US forces attacked militias") such a noun is the object, and there the verb does not open the sentence.
     """
     out = list(items)
-    for i, (o0, _, verb) in enumerate(out):
-        if verb not in _AGENT_VERBS and verb[:1].lower() + verb[1:] not in _AGENT_VERBS:
+    for i, (o0, o1, english) in enumerate(out):
+        # (Arabic glues "and" to the verb: "وأطلقت" is "and fired"; the "and" stays first.)
+        conjunction, _, verb = english.rpartition(" ") if english.lower().startswith("and ") else ("", "", english)
+        if verb.lower() not in _AGENT_VERBS | {"announced"}:
             continue
         k = i + 1 + (i + 1 < len(out) and out[i + 1][2].lower() == "the" and _adjacent(out[i], out[i + 1], text))
         if k < len(out) and _adjacent(out[k - 1], out[k], text) and _is_actor(out[k][2]) and _opens_sentence(out[:i], o0, text):
-            out[i] = _dropped(out[i], text, after=True)
-            if verb[0].isupper():  # the subject now opens the sentence
-                verb = verb[0].lower() + verb[1:]
+            out[i] = (o0, o1, conjunction) if conjunction else _dropped(out[i], text, after=True)
+            if english[0].isupper() and not conjunction:  # the subject now opens the sentence
                 out[i + 1] = (out[i + 1][0], out[i + 1][1], out[i + 1][2][0].upper() + out[i + 1][2][1:])
-            out[k] = (out[k][0], out[k][1], f"{out[k][2]} {verb}")
+            out[k] = (out[k][0], out[k][1], f"{out[k][2]} {verb.lower() if verb not in _ACTOR_NAMES else verb}")
     return out
 
 
@@ -176,14 +183,26 @@ def _name_before_base(items: list[tuple[int, int, str]], text: str) -> list[tupl
         o0, o1, english = items[i]
         kind = next((k for k in _BASE_KINDS if english.lower().endswith(k)), "")
         of = i + 1 < len(items) and items[i + 1][2].strip() == "of" and _adjacent(items[i], items[i + 1], text)
-        name = _BASE_NAME.match(text, items[i + 1][1] if of else o1) if kind else None
-        if name and (i + 1 + of >= len(items) or items[i + 1 + of][0] >= name.end()):
+        n = i + 1 + of  # the item after "base" (and "of")
+        name = _BASE_NAME.match(text, items[n - 1][1]) if kind else None
+        if name and n < len(items) and items[n][0] < name.end():
+            name = None  # a glossed word, not a name
+        # A name the lexicon writes in English (Arabic "قاعدة حرير": "base Harir") is one too.
+        glossed = kind and not name and n < len(items) and _adjacent(items[n - 1], items[n], text)
+        if glossed and _BASE_NAME.fullmatch(" " + items[n][2]) and items[n][2] not in _ACTOR_NAMES:
+            name_end = items[n][1]
+        else:
+            name_end = name.end() if name else None
+        if name_end is not None:
             head = english[: len(english) - len(kind)].strip()
             out.append((o0, o1, head) if head else _dropped(items[i], text, after=True))
             if of:
                 out.append(_dropped(items[i + 1], text, after=True))
-            out.append((name.end(), name.end(), " " + english[len(english) - len(kind) :].lower()))
-            i += 1 + of
+            if glossed and name is None:
+                out.append(items[n])
+                n += 1
+            out.append((name_end, name_end, " " + english[len(english) - len(kind) :].lower()))
+            i = n
             continue
         out.append(items[i])
         i += 1

@@ -103,7 +103,8 @@ _LANGUAGES: dict[str, tuple] = {
     "id": (("common", "id"), (), ("pada", "tanggal"), (), {}),
     "ar": (
         ("ar", "ar-places"), ("من",), ("يوم", "في"), (),
-        {"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": ""},
+        {"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": "",
+         "ال": "the", "وال": "and the", "بال": "with the", "لل": "to the"},
     ),
     "el": (("el", "el-places"), (), ("στις", "την"), ("ο", "η", "το", "οι", "τα"), {}),
     "ru": (("ru",), (), (), (), {}),

@@ -122,6 +122,8 @@ def test_a_text_with_no_known_word_is_its_own_gloss():
         # After a subject the same noun is the object: nothing moves.
         ("es", "Las fuerzas estadounidenses atacaron milicias.", "The US forces attacked militias."),
         ("es", "Ayer atacaron cohetes la base.", "Yesterday attacked rockets the base."),  # no actor after the verb
+        ("ar", "تبنت المقاومة الإسلامية في العراق الهجوم", "Islamic Resistance in Iraq claimed the attack"),
+        ("ar", "وأعلنت الفصائل مسؤوليتها عن الهجوم", "and factions announced responsibility for the attack"),
         # A clause-final participle goes after its auxiliary (German), a clause-final verb after the
         # clause's first actor or weapon (Turkish).
         ("de", "Milizen haben die Basis angegriffen.", "Militias have attacked the base."),
@@ -133,6 +135,7 @@ def test_a_text_with_no_known_word_is_its_own_gloss():
         ("fr", "la base aérienne d'Aïn al-Assad,", "the Aïn al-Assad air base,"),
         ("pt", "o campo de gás Conoco", "the Conoco gas field"),
         ("cs", "útok na základnu Green Village", "attack on Green Village base"),
+        ("ar", "على قاعدة حرير", "on Harir base"),  # a name the lexicon knows
         ("es", "la base en Siria", "the base in Syria"),  # "en" is no name
     ],
 )
@@ -149,4 +152,8 @@ def test_a_moved_word_leaves_the_words_around_it_mapped_exactly():
     text = "la base de Harir, en Erbil"
     name = gloss(text, lexicon("es"))
     at = name.text.index("Harir")
-    assert name.text.startswith("the Harir base,") and name.to_original(at, at + 5) == (text.index("Harir"), text.index(","))
+    # (the words rendered as nothing before the name, "base de", go with the span that starts there)
+    assert name.text.startswith("the Harir base,") and name.to_original(at, at + 5) == (text.index("base"), text.index(","))
+    verb_first = "تبنت الفصائل الهجوم"
+    g = gloss(verb_first, lexicon("ar"))
+    assert g.text == "factions claimed the attack" and g.to_original(0, len(g.text)) == (0, len(verb_first))

@@ -91,6 +91,12 @@ CASES = [
         "Irak'ın batısındaki Ayn el-Esad hava üssüne dün iki roket düştü",
     ),
     (
+        "ar",  # a claim told verb first
+        "تبنت المقاومة الإسلامية في العراق الهجوم بطائرة مسيرة على قاعدة حرير أمس. ولم تسجل إصابات.",
+        dt.date(2023, 5, 9), "harir-air-base", "drone", None,
+        "تبنت المقاومة الإسلامية في العراق الهجوم",
+    ),
+    (
         "cs",
         "Včera dopadly tři rakety na leteckou základnu Ain al-Asad v západním Iráku, uvedl zdroj z bezpečnostních "
         "sil. Nikdo nebyl zraněn.",
@@ -119,7 +125,21 @@ def test_an_attack_told_in_another_language_is_proposed_with_its_own_sentence_as
     # Every highlighted span is a span of the report as given, not of the gloss.
     place = [text[s:e] for f, s, e in cand.evidence_spans if f == "place"]
     assert place and all(p in text for p in place)
-    assert any(name in p for p in place for name in ("al-Asad", "Harir", "عين الأسد", "Αΐν αλ Άσαντ", "Айн аль-Асад", "Ayn el-Esad"))
+    assert any(name in p for p in place for name in ("al-Asad", "Harir", "عين الأسد", "حرير", "Αΐν αλ Άσαντ", "Айн аль-Асад", "Ayn el-Esad"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "actor", "attribution"),
+    [
+        # The verb first (Arabic), second after a time (Czech): the actor is still who attacked or claimed.
+        ("ar", "تبنت المقاومة الإسلامية في العراق الهجوم بطائرة مسيرة على قاعدة حرير أمس.", "Islamic Resistance in Iraq", "claimed"),
+        ("cs", "Včera vypálily milice podporované Íránem tři rakety na leteckou základnu Ain al-Asad.", "Iran-backed militias", None),
+    ],
+)
+def test_an_actor_told_after_its_verb_is_still_the_actor(gaz, lang, text, actor, attribution):
+    (cand,) = extract(text, published=WED, gazetteer=gaz).candidates
+    assert cand.actor == actor
+    assert attribution is None or cand.attribution == attribution
 
 
 @pytest.mark.parametrize(("lang", "text"), [(c[0], c[1]) for c in CASES], ids=[c[0] for c in CASES])
