@@ -9,12 +9,20 @@ gloss has the same sentences as the report. The English rules read the
 gloss; :meth:`Gloss.to_original` maps any span of the gloss back onto the
 report, so evidence is shown in the report's own words.
 
+Three word orders are put in English order (the English rules look for the actor before its
+verb and a base's name before the word "base"): an actor after a sentence-opening verb ("V lednu
+vypálily milice ...", "تبنت المقاومة ..."), a clause-final verb (German after its auxiliary,
+Turkish and Persian after the clause's actor or weapon), and a name after the word for a base or a
+field ("la base de Harir": "the Harir base"). A moved word's own piece of the gloss is empty, so
+the words around it keep their exact spans. Persian dates in the Iranian calendar become Gregorian.
+
 Short function words written with a capital inside a sentence are left alone:
 "Al" in "Ain Al Asad" is part of a name, not Spanish "al".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -45,7 +53,7 @@ _AGENT_VERBS = frozenset(
 _WEAPON_VERBS = frozenset(("fell", "landed", "exploded", "were shot down", "were intercepted", "came under attack"))
 _AUXILIARIES = frozenset(("have", "has", "had", "is", "are", "was", "were"))
 _ACTOR_NOUNS = frozenset(
-    "forces militias militia militants fighters group groups army military troops coalition insurgents factions resistance".split()
+    "forces militias militia militants fighters group groups army military troops coalition insurgents factions resistance guards".split()
 )
 _ACTOR_NAMES = frozenset(
     ("Hezbollah", "Kataib Hezbollah", "Islamic State", "Islamic Resistance in Iraq", "Iran", "United States", "Pentagon")
@@ -59,7 +67,8 @@ _BASE_KINDS = ("air base", "military base", "base", "oil field", "gas field", "a
 # A base's name after the word "base": capitalised words, with the joiners of Arabic names.
 _BASE_NAME = re.compile(r"\s*((?:[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*)(?:[ -](?:al|el|ad|as|ar|ash|[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*))*)(?![\w-])")
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\n]")
-_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?\n»”\")]|$)")
+# (a clause also ends before "and": German "und", Turkish "ve", Persian "و")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?\n»”\")]|$)|\s+(?:und|ve|و)\s")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n«\"“]\s*|^\s+)$")  # searched in the 3 characters before a word
 
 
@@ -99,13 +108,16 @@ class Gloss:
         return [p[0] for p in self.pieces]
 
 
-def gloss(text: str, lexicon: Lexicon) -> Gloss:
-    """``text`` with the words ``lexicon`` knows rewritten in English (see the module)."""
+def gloss(text: str, lexicon: Lexicon, *, published: dt.date | None = None) -> Gloss:
+    """``text`` with the words ``lexicon`` knows rewritten in English (see the module).
+
+    ``published`` gives the year of an Iranian-calendar date written without one ("۱۸ دی").
+    """
     pattern = _compiled(lexicon)
     # (original start, original end, English) of each rewritten span, in order.
     items: list[tuple[int, int, str]] = []
     for m in pattern.finditer(text):
-        english = _render(m, text, lexicon)
+        english = _render(m, text, lexicon, published)
         if english is None or (english == m.group(0) and not english.lower().endswith(_BASE_KINDS)):
             continue  # (a "base" written as in English stays an item: its name may go before it)
         end = m.end()
@@ -210,7 +222,7 @@ def _name_before_base(items: list[tuple[int, int, str]], text: str) -> list[tupl
 
 
 def _verb_after_subject(items: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
-    """A clause-final attack verb is put where English has it (German and Turkish end a clause with it).
+    """A clause-final attack verb is put where English has it (German, Turkish and Persian end a clause with it).
 
     "Milizen haben die Basis angegriffen" -> "militias have attacked the base": after the clause's
     auxiliary; with none ("milisler üsse roket fırlattı"), after the clause's first actor or weapon:
@@ -226,7 +238,7 @@ def _verb_after_subject(items: list[tuple[int, int, str]], text: str) -> list[tu
             continue  # the clause has its verb where English has it
         after = next((i for i in range(v - 1, start - 1, -1) if out[i][2] in _AUXILIARIES), None)
         if after is None:
-            after = next((i for i in range(start, v) if _is_actor(out[i][2]) or out[i][2] in _WEAPONS), None)
+            after = next((i for i in range(start, v) if _is_actor(out[i][2]) or _last_word(out[i][2]) in _WEAPONS), None)
         if after is None or (after == v - 1 and _adjacent(out[after], out[v], text)):
             continue
         out[after] = (out[after][0], out[after][1], f"{out[after][2]} {verb}")
@@ -259,7 +271,11 @@ def _adjacent(a: tuple[int, int, str], b: tuple[int, int, str], text: str) -> bo
 
 
 def _is_actor(english: str) -> bool:
-    return english.rsplit(" ", 1)[-1].lower() in _ACTOR_NOUNS or english in _ACTOR_NAMES
+    return _last_word(english) in _ACTOR_NOUNS or english in _ACTOR_NAMES
+
+
+def _last_word(english: str) -> str:
+    return english.rsplit(" ", 1)[-1].lower()
 
 
 def _opens_sentence(done: list[tuple[int, int, str]], at: int, text: str) -> bool:
@@ -273,7 +289,7 @@ def _opens_sentence(done: list[tuple[int, int, str]], at: int, text: str) -> boo
     return _SENTENCE_START.search(text, max(0, at - 3), at) is not None
 
 
-def _render(m: re.Match, text: str, lexicon: Lexicon) -> str | None:
+def _render(m: re.Match, text: str, lexicon: Lexicon, published: dt.date | None = None) -> str | None:
     if m.group("gap") is not None:
         # A sentence that opens with a capital the English splitter does not know ("É", "Δ") or in a
         # script without capitals (Arabic): a line break keeps it a sentence of its own.
@@ -281,6 +297,10 @@ def _render(m: re.Match, text: str, lexicon: Lexicon) -> str | None:
         return "\n" if nxt.isupper() or not nxt.islower() else None
     if m.group("punct"):
         return _PUNCTUATION[m.group("punct")]
+    if m.group("sday"):
+        return _solar_date(int(m.group("sday")), m.group("smonth"), m.group("syear"), published)
+    if m.group("digits"):  # Persian and Arabic-Indic digits: the English rules read ASCII ones
+        return str(int(m.group("digits")))
     if m.group("day"):
         year = f" {m.group('year')}" if m.group("year") else ""
         on = "On " if m.group("on") and m.group("on")[0].isupper() else "on " if m.group("on") else ""
@@ -340,12 +360,48 @@ def _compiled(lexicon: Lexicon) -> re.Pattern:
     words = rf"(?<![\w-]){clitics}(?P<word>{alt(lexicon.entries)})"
     gap = r"(?<=[.!?؟])(?P<gap>[ \t]+)(?=[^\W\d_A-Za-z])"
     punct = "(?P<punct>[،؛؟])"
-    return re.compile(f"{gap}|{punct}|{date}|{inverted}|{words}", re.IGNORECASE)
+    solar = (
+        rf"(?<!\w)(?P<sday>\d{{1,2}})\s+(?P<smonth>{'|'.join(_SOLAR_MONTHS)})(?:\s+ماه)?"
+        rf"(?:\s+(?:سال\s+)?(?P<syear>[1۱][3۳4۴]\d\d)(?!\d))?(?!\w)"
+        if lexicon.code == "fa"
+        else "(?P<sday>(?!))(?P<smonth>)(?P<syear>)"  # (never matches)
+    )
+    digits = "(?P<digits>[٠-٩۰-۹]+)"
+    return re.compile(f"{gap}|{punct}|{solar}|{date}|{inverted}|{words}|{digits}", re.IGNORECASE)
+
+
+# The months of the Iranian (Solar Hijri) calendar, in order: Persian news dates by it.
+_SOLAR_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+
+
+def _solar_date(day: int, month: str, year: str | None, published: dt.date | None) -> str | None:
+    """"18 Dey 1398" in the Gregorian calendar ("8 January 2020"); a date without its year is the latest
+    one not after the publication day (none without it)."""
+    import jdatetime  # imported here: only a Persian report with a date needs it
+
+    m = _SOLAR_MONTHS.index(month) + 1
+    try:
+        if year:
+            return _english_date(jdatetime.date(int(year), m, day).togregorian())
+        if published is None:
+            return None
+        this = jdatetime.date.fromgregorian(date=published).year
+        for y in (this, this - 1):
+            when = jdatetime.date(y, m, day).togregorian()
+            if when <= published:
+                return _english_date(when)
+    except ValueError:  # no such day
+        return None
+    return None
+
+
+def _english_date(d: dt.date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 # Letters Arabic writes several ways (hamza on the alef or not, final ta marbuta as ha, final ya
 # without dots) and Greek vowels with or without accent: each folded letter matches all of its ways.
-_VARIANTS = {"ا": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يى]", "'": "['’]"} | {
+_VARIANTS = {"ا": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يىی]", "ك": "[كک]", "'": "['’]"} | {
     # Greek: a vowel with or without its accent (the folded forms of lexicon.fold).
     "α": "[αά]", "ε": "[εέ]", "η": "[ηή]", "ι": "[ιίϊΐ]", "ο": "[οό]", "υ": "[υύϋΰ]", "ω": "[ωώ]",
 }  # fmt: skip
@@ -354,6 +410,6 @@ _VARIANTS = {"ا": "[اأإآ]", "ة": "[ةه]", "ه": "[ةه]", "ي": "[يى]",
 def _form(form: str) -> str:
     # A word ending in "*" is a stem: any ending ("ракет*" is "ракеты", "ракетами" ...).
     letters = {**_VARIANTS, "*": r"\w*"}
-    body = r"\s+".join("".join(letters.get(ch, re.escape(ch)) for ch in w) for w in form.split())
+    body = r"[\s\u200c]+".join("".join(letters.get(ch, re.escape(ch)) for ch in w) for w in form.split())
     # A form ending in an apostrophe ("l'", "d'") is glued to the next word; any other ends a word.
     return body if form.endswith("'") else body + r"(?![\w-])"

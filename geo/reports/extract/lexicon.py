@@ -50,7 +50,7 @@ class Lexicon:
     clitics: dict[str, str] = field(default_factory=dict)
     # The language puts a nationality adjective after its noun ("soldats américains").
     adjective_after: bool = False
-    # The language ends a clause with its verb (German after an auxiliary, Turkish always).
+    # The language ends a clause with its verb (German after an auxiliary, Turkish and Persian always).
     verb_final: bool = False
 
     def english(self, key: str) -> str | None:
@@ -70,7 +70,9 @@ class Lexicon:
 # The letters Arabic writes several ways, and Greek vowels with and without their accent (capitals
 # are written without), folded to one (the gloss matches every way).
 _FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "\u0307": None}  # (the dot "İ".lower() leaves)
+    # (the dot "İ".lower() leaves; Persian "ی" and "ک" are Arabic "ي" and "ك"; a zero-width non-joiner
+    # between the parts of a Persian word is a space)
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "\u0307": None, "\u200c": " "}
     | dict(zip("άέήίϊΐόύϋΰώ", "αεηιιιουυυω"))
 )
 
@@ -110,13 +112,14 @@ _LANGUAGES: dict[str, tuple] = {
     "ru": (("ru",), (), (), (), {}),
     "tr": (("tr",), (), (), (), {}),
     "cs": (("common", "cs"), (), ("dne",), (), {}),
+    "fa": (("ar-places", "fa"), (), ("در", "روز"), (), {}),
 }  # fmt: skip
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).
 _SAME = {"ms": "id"}
 
 # Languages that end a clause with its verb.
-_VERB_FINAL = frozenset({"de", "tr"})
+_VERB_FINAL = frozenset({"de", "tr", "fa"})
 # Languages that put a nationality adjective after its noun.
 _ADJECTIVE_AFTER = frozenset({"fr", "es", "pt", "it", "ar", "id"})
 

@@ -48,6 +48,11 @@ from geo.reports.extract.lexicon import LANGUAGES, lexicon
         ("ru", "силами безопасности", "security forces"),
         ("tr", "roketlerle saldırıya uğradı", "rockets came under attack"),
         ("tr", "İki İHA düşürüldü", "Two drone shot down"),  # "İ" lower-cased is "i" and a dot; no plural after a count
+        # Persian: letters Arabic writes otherwise ("ی", "ک"), digits, dates of the Iranian calendar.
+        ("fa", "۱۸ دی ۱۳۹۸", "8 January 2020"),
+        ("fa", "سه راکت به پایگاه هوایی عین الاسد", "three rocket to Ain al-Asad air base"),
+        ("fa", "۳ پهپاد", "3 drone"),
+        ("ar", "٣ صواريخ", "3 rockets"),
         # Elided articles.
         ("fr", "l'attaque d'hier", "the attack of yesterday"),
     ],
@@ -96,13 +101,14 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
         "ru": "Вчера две ракеты поразили американскую базу около Erbil, сообщили военные.",
         "tr": "Dün iki roket Erbil yakınındaki Amerikan üssünü vurdu, ordu açıkladı.",
         "cs": "Včera dvě rakety zasáhly americkou základnu poblíž Erbil, uvedla armáda.",
+        "fa": "دیروز دو راکت به پایگاه آمریکایی نزدیک Erbil اصابت کرد، ارتش گفت.",
     }[lexicon(lang).code]
     g = gloss(text, lexicon(lang))
     at = g.text.index("Erbil")
     assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
     rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
     s, e = g.to_original(rockets, g.text.index(" ", rockets))
-    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "rakety"}
+    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "rakety", "راکت"}
     assert g.to_original(0, len(g.text)) == (0, len(text))
 
 
@@ -157,3 +163,11 @@ def test_a_moved_word_leaves_the_words_around_it_mapped_exactly():
     verb_first = "تبنت الفصائل الهجوم"
     g = gloss(verb_first, lexicon("ar"))
     assert g.text == "factions claimed the attack" and g.to_original(0, len(g.text)) == (0, len(verb_first))
+
+
+def test_an_iranian_date_without_its_year_takes_the_latest_before_publication():
+    import datetime as dt
+
+    assert gloss("۱۰ آبان", lexicon("fa"), published=dt.date(2023, 11, 2)).text == "1 November 2023"
+    assert gloss("۱۰ آبان", lexicon("fa"), published=dt.date(2023, 10, 30)).text == "1 November 2022"
+    assert gloss("۱۰ آبان", lexicon("fa")).text == "۱۰ آبان"  # no publication day: no year to give
