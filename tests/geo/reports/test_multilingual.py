@@ -213,3 +213,23 @@ def test_a_note_quoting_a_sentence_quotes_the_report_not_the_gloss(gaz):
 )
 def test_the_reading_label_a_reviewer_sees(code, reading, label):
     assert reading_label(code, reading) == label
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "site", "event_type"),
+    [
+        # Passives and verb-first sentences, as news in these languages write them.
+        ("fr", "La base aérienne d'Aïn al-Assad a été la cible mardi d'une attaque de drones, a indiqué la coalition.", "ain-al-asad", "drone"),
+        ("es", "La base de Ain al-Asad fue atacada el martes con cohetes, informaron fuentes de seguridad.", "ain-al-asad", "rocket"),
+        ("pt", "A base aérea de Ain al-Asad foi alvo de um ataque com foguetes na terça-feira, segundo fontes iraquianas.", "ain-al-asad", "rocket"),
+        ("it", "La base di Ain al-Asad è stata colpita martedì da tre razzi, secondo fonti della sicurezza irachena.", "ain-al-asad", "rocket"),
+        ("de", "Am Dienstag wurde der Luftwaffenstützpunkt Ain al-Asad mit Raketen angegriffen, teilte die Koalition mit.", "ain-al-asad", "rocket"),
+        ("tr", "Salı günü Ayn el-Esad üssüne üç roket atıldı.", "ain-al-asad", "rocket"),
+        ("ar", "قصفت فصائل مسلحة قاعدة عين الأسد بثلاثة صواريخ يوم الثلاثاء.", "ain-al-asad", "rocket"),
+        ("fa", "روز سه‌شنبه سه راکت به پایگاه هوایی عین الاسد اصابت کرد.", "ain-al-asad", "rocket"),
+    ],
+)
+def test_an_attack_told_in_the_passive_or_verb_first_is_found(gaz, lang, text, site, event_type):
+    result = extract(text, published=WED, gazetteer=gaz)
+    assert result.language == lang
+    assert [(c.date, c.site_id, c.event_type) for c in result.candidates] == [(dt.date(2023, 5, 9), site, event_type)]
