@@ -50,7 +50,7 @@ class Lexicon:
     clitics: dict[str, str] = field(default_factory=dict)
     # The language puts a nationality adjective after its noun ("soldats américains").
     adjective_after: bool = False
-    # The language ends a clause with its verb (German after an auxiliary, Turkish and Persian always).
+    # The language ends a clause with its verb (German and Dutch after an auxiliary, Turkish and Persian always).
     verb_final: bool = False
 
     def english(self, key: str) -> str | None:
@@ -113,13 +113,15 @@ _LANGUAGES: dict[str, tuple] = {
     "tr": (("tr",), (), (), (), {}),
     "cs": (("common", "cs"), (), ("dne",), (), {}),
     "fa": (("ar-places", "fa"), (), ("در", "روز"), (), {}),
+    "pl": (("common", "pl"), (), ("dnia",), (), {}),
+    "nl": (("common", "nl"), (), ("op",), ("de", "het"), {}),
 }  # fmt: skip
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).
 _SAME = {"ms": "id"}
 
 # Languages that end a clause with its verb.
-_VERB_FINAL = frozenset({"de", "tr", "fa"})
+_VERB_FINAL = frozenset({"de", "nl", "tr", "fa"})
 # Languages that put a nationality adjective after its noun.
 _ADJECTIVE_AFTER = frozenset({"fr", "es", "pt", "it", "ar", "id"})
 

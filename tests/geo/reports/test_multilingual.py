@@ -227,6 +227,9 @@ def test_the_reading_label_a_reviewer_sees(code, reading, label):
         ("tr", "Salı günü Ayn el-Esad üssüne üç roket atıldı.", "ain-al-asad", "rocket"),
         ("ar", "قصفت فصائل مسلحة قاعدة عين الأسد بثلاثة صواريخ يوم الثلاثاء.", "ain-al-asad", "rocket"),
         ("fa", "روز سه‌شنبه سه راکت به پایگاه هوایی عین الاسد اصابت کرد.", "ain-al-asad", "rocket"),
+        ("pl", "Baza Ain al-Asad została zaatakowana rakietami we wtorek, podało wojsko.", "ain-al-asad", "rocket"),
+        ("nl", "Pro-Iraanse milities hebben dinsdag de basis Harir met drones aangevallen.", "harir-air-base", "drone"),
+        ("nl", "Op dinsdag vuurden milities drie raketten af op de vliegbasis Ain al-Asad.", "ain-al-asad", "rocket"),
     ],
 )
 def test_an_attack_told_in_the_passive_or_verb_first_is_found(gaz, lang, text, site, event_type):
