@@ -50,7 +50,7 @@ class Lexicon:
     clitics: dict[str, str] = field(default_factory=dict)
     # The language puts a nationality adjective after its noun ("soldats américains").
     adjective_after: bool = False
-    # The language ends a clause with its verb (German and Dutch after an auxiliary, Turkish and Persian always).
+    # The language ends a clause with its verb (German and Dutch after an auxiliary; Turkish, Persian, Kurdish always).
     verb_final: bool = False
 
     def english(self, key: str) -> str | None:
@@ -115,13 +115,16 @@ _LANGUAGES: dict[str, tuple] = {
     "fa": (("ar-places", "fa"), (), ("در", "روز"), (), {}),
     "pl": (("common", "pl"), (), ("dnia",), (), {}),
     "nl": (("common", "nl"), (), ("op",), ("de", "het"), {}),
+    "ckb": (("ar-places", "ckb"), (), (), (), {}),
+    "ku": (("common", "ku"), (), (), (), {}),
 }  # fmt: skip
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).
-_SAME = {"ms": "id"}
+# Arabic-script Kurdish is identified as Southern Kurdish ("sdh"); news in it is written in Sorani.
+_SAME = {"ms": "id", "sdh": "ckb"}
 
 # Languages that end a clause with its verb.
-_VERB_FINAL = frozenset({"de", "nl", "tr", "fa"})
+_VERB_FINAL = frozenset({"de", "nl", "tr", "fa", "ckb", "ku"})
 # Languages that put a nationality adjective after its noun.
 _ADJECTIVE_AFTER = frozenset({"fr", "es", "pt", "it", "ar", "id"})
 

@@ -104,13 +104,15 @@ def test_every_span_of_the_gloss_maps_back_onto_the_words_it_renders(lang):
         "fa": "دیروز دو راکت به پایگاه آمریکایی نزدیک Erbil اصابت کرد، ارتش گفت.",
         "pl": "Wczoraj dwie rakiety trafiły w amerykańską bazę w pobliżu Erbil, podało wojsko.",
         "nl": "Gisteren troffen twee raketten de Amerikaanse basis nabij Erbil, zei het leger.",
+        "ckb": "دوێنێ دوو ڕۆکێت کەوتنە سەر بنکەی ئەمریکی نزیک Erbil، سوپا ڕایگەیاند.",
+        "ku": "Duh du roketan li baregeha amerîkî li nêzîkî Erbil ketin, artêş ragihand.",
     }[lexicon(lang).code]
     g = gloss(text, lexicon(lang))
     at = g.text.index("Erbil")
     assert g.to_original(at, at + 5) == (text.index("Erbil"), text.index("Erbil") + 5)
     rockets = g.text.lower().index("rocket")  # (Indonesian has no plural)
     s, e = g.to_original(rockets, g.text.index(" ", rockets))
-    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "rakety", "راکت", "rakiety", "raketten"}
+    assert text[s:e].lower() in {"roquettes", "cohetes", "foguetes", "razzi", "raketen", "roket", "صواريخ", "ρουκέτες", "ракеты", "rakety", "راکت", "rakiety", "raketten", "ڕۆکێت", "roketan"}
     assert g.to_original(0, len(g.text)) == (0, len(text))
 
 

@@ -140,6 +140,9 @@ def test_an_attack_told_in_another_language_is_proposed_with_its_own_sentence_as
         # The verb first (Arabic), second after a time (Czech): the actor is still who attacked or claimed.
         ("ar", "تبنت المقاومة الإسلامية في العراق الهجوم بطائرة مسيرة على قاعدة حرير أمس.", "Islamic Resistance in Iraq", "claimed"),
         ("cs", "Včera vypálily milice podporované Íránem tři rakety na leteckou základnu Ain al-Asad.", "Iran-backed militias", None),
+        # A claim told at a clause's end (Kurdish), of the attack told before it.
+        ("sdh", "دوێنێ هێرشێکی درۆنی کرایە سەر بنکەی حەریر. بەرگریی ئیسلامی لە عێراق بەرپرسیارێتیی هێرشەکەی گرتە ئەستۆ.", "Islamic Resistance in Iraq", "claimed"),
+        ("ku", "Duh êrîşa dronan li ser baregeha Herîr hat kirin. Berxwedana Îslamî ya Iraqê berpirsiyariya êrîşê girt ser xwe.", "Islamic Resistance in Iraq", "claimed"),
     ],
 )
 def test_an_actor_told_after_its_verb_is_still_the_actor(gaz, lang, text, actor, attribution):
@@ -173,7 +176,7 @@ def test_an_english_report_is_read_natively_without_a_notice(gaz):
     ("text", "lang"),
     [
         ("آج ایک امریکی اڈے پر راکٹ گرے، سیکیورٹی ذرائع نے بتایا کہ کوئی جانی نقصان نہیں ہوا۔ یہ ایک ماہ کے اندر ملک میں تیسرا حملہ تھا۔", "ur"),
-        ("Duh êvarê sê roket li baregehek leşkerî li rojavayê Iraqê ketin, çavkaniyên ewlehiyê ragihandin ku kes birîndar nebûye.", "ku"),
+        ("שלוש רקטות נפלו אמש על בסיס צבאי במערב עיראק, לפי מקורות ביטחוניים. איש לא נפגע בתקרית.", "he"),
     ],
 )
 def test_a_language_without_a_lexicon_gets_a_plain_notice_not_a_silent_nothing(gaz, text, lang):
@@ -230,6 +233,8 @@ def test_the_reading_label_a_reviewer_sees(code, reading, label):
         ("pl", "Baza Ain al-Asad została zaatakowana rakietami we wtorek, podało wojsko.", "ain-al-asad", "rocket"),
         ("nl", "Pro-Iraanse milities hebben dinsdag de basis Harir met drones aangevallen.", "harir-air-base", "drone"),
         ("nl", "Op dinsdag vuurden milities drie raketten af op de vliegbasis Ain al-Asad.", "ain-al-asad", "rocket"),
+        ("sdh", "شەوی ڕابردوو سێ ڕۆکێت کەوتنە سەر بنکەی ئاسمانی عەین ئەلئەسەد لە ڕۆژئاوای عێراق.", "ain-al-asad", "rocket"),
+        ("ku", "Duh êvarê sê roket li baregeha asmanî ya Eyn el-Esed li rojavayê Iraqê ketin.", "ain-al-asad", "rocket"),
     ],
 )
 def test_an_attack_told_in_the_passive_or_verb_first_is_found(gaz, lang, text, site, event_type):
