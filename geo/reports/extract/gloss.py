@@ -120,16 +120,19 @@ def gloss(text: str, lexicon: Lexicon, *, published: dt.date | None = None) -> G
         english = _render(m, text, lexicon, published)
         if english is None or (english == m.group(0) and not english.lower().endswith(_BASE_KINDS)):
             continue  # (a "base" written as in English stays an item: its name may go before it)
-        end = m.end()
+        start, end = m.start(), m.end()
         if not english:  # a word English does without ("des" tirs): its space goes with it
             while end < len(text) and text[end] in " \t":
                 end += 1
+            if end == m.end():  # (at a clause's end, the space before it)
+                while start > (items[-1][1] if items else 0) and text[start - 1] in " \t":
+                    start -= 1
         if lexicon.adjective_after and english in _ADJECTIVES and items and _noun_before(items[-1], text, m.start()):
             # "soldats américains", "fuerzas iraquíes": the adjective goes before its noun, as in English.
             o0, _, noun = items.pop()
             items.append((o0, end, f"{english} {noun}"))
         else:
-            items.append((m.start(), end, english))
+            items.append((start, end, english))
     items = _name_before_base(_subject_first(items, text), text)
     if lexicon.verb_final:
         items = _verb_after_subject(items, text)
@@ -311,6 +314,8 @@ def _render(m: re.Match, text: str, lexicon: Lexicon, published: dt.date | None 
         return f"the {subject} {lexicon.english(_key(m.group('verb')))}"
     word = m.group("word")
     key = _key(word)
+    if key in lexicon.particles and _CLAUSE_END.match(text, m.end()):
+        return ""  # "schlugen Raketen ... ein": the rest of a verb glossed where it starts
     english = lexicon.english(key)
     if english is None:
         return None
@@ -357,7 +362,7 @@ def _compiled(lexicon: Lexicon) -> re.Pattern:
     # A clitic is tried last ("??"): "بحسب" is a word of its own before it is "ب" + "حسب".
     glued = "|".join(sorted(lexicon.clitics, key=len, reverse=True))
     clitics = f"(?P<clitic>{glued})??" if glued else "(?P<clitic>(?!))?"
-    words = rf"(?<![\w-]){clitics}(?P<word>{alt(lexicon.entries)})"
+    words = rf"(?<![\w-]){clitics}(?P<word>{alt(lexicon.entries.keys() | lexicon.particles)})"
     gap = r"(?<=[.!?؟])(?P<gap>[ \t]+)(?=[^\W\d_A-Za-z])"
     punct = "(?P<punct>[،؛؟])"
     solar = (

@@ -50,6 +50,8 @@ class Lexicon:
     clitics: dict[str, str] = field(default_factory=dict)
     # The language puts a nationality adjective after its noun ("soldats américains").
     adjective_after: bool = False
+    # Separable verb particles: at a clause's end ("schlugen ... ein") they are part of the verb, rendered as nothing.
+    particles: frozenset[str] = frozenset()
     # The language ends a clause with its verb (German and Dutch after an auxiliary; Turkish, Persian, Kurdish always).
     verb_final: bool = False
 
@@ -123,6 +125,11 @@ _LANGUAGES: dict[str, tuple] = {
 # Arabic-script Kurdish is identified as Southern Kurdish ("sdh"); news in it is written in Sorani.
 _SAME = {"ms": "id", "sdh": "ckb"}
 
+# The particles German and Dutch split from a verb and put at the clause's end.
+_PARTICLES = {
+    "de": frozenset("ab an auf aus ein mit zu vor fest zurück nieder".split()),
+    "nl": frozenset("af aan op uit in mee toe neer".split()),
+}
 # Languages that end a clause with its verb.
 _VERB_FINAL = frozenset({"de", "nl", "tr", "fa", "ckb", "ku"})
 # Languages that put a nationality adjective after its noun.
@@ -140,4 +147,7 @@ def lexicon(code: str) -> Lexicon | None:
 @lru_cache(maxsize=None)
 def _read(code: str) -> Lexicon:
     tables, links, on_day, articles, clitics = _LANGUAGES[code]
-    return Lexicon(code, _parse(*tables), links, on_day, articles, clitics, adjective_after=code in _ADJECTIVE_AFTER, verb_final=code in _VERB_FINAL)
+    return Lexicon(
+        code, _parse(*tables), links, on_day, articles, clitics,
+        adjective_after=code in _ADJECTIVE_AFTER, verb_final=code in _VERB_FINAL, particles=_PARTICLES.get(code, frozenset()),
+    )  # fmt: skip

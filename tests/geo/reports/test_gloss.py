@@ -127,7 +127,7 @@ def test_a_text_with_no_known_word_is_its_own_gloss():
         # A sentence opening with its verb, or with a time and then the verb: the actor goes first.
         ("cs", "V lednu vypálily milice osm raket.", "In January militias fired eight rockets."),
         ("cs", "Vypálily milice osm raket.", "Militias fired eight rockets."),
-        ("de", "Am Sonntag feuerten Milizen Raketen ab.", "On Sunday militias fired rockets ab."),
+        ("de", "Am Sonntag feuerten Milizen Raketen ab.", "On Sunday militias fired rockets."),  # (a clause-final particle goes)
         ("es", "Ayer atacaron las milicias la base.", "Yesterday the militias attacked the base."),
         # After a subject the same noun is the object: nothing moves.
         ("es", "Las fuerzas estadounidenses atacaron milicias.", "The US forces attacked militias."),
@@ -139,7 +139,7 @@ def test_a_text_with_no_known_word_is_its_own_gloss():
         ("de", "Milizen haben die Basis angegriffen.", "Militias have attacked the base."),
         ("de", "Die Basis wurde gestern angegriffen, sagte er.", "The base was attacked yesterday, said er."),
         ("tr", "Milisler üsse roket fırlattı.", "Militias launched base rocket."),
-        ("de", "Milizen feuerten Raketen ab.", "Militias fired rockets ab."),  # (the verb is not last)
+        ("de", "Milizen griffen die Basis an.", "Militias attacked the base."),  # (the verb is not last; its particle goes)
         # A base named after the word "base" gets its name before it, as the gazetteer has it.
         ("it", "la base statunitense Euphrates:", "the US Euphrates base:"),
         ("fr", "la base aérienne d'Aïn al-Assad,", "the Aïn al-Assad air base,"),

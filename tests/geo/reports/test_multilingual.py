@@ -241,3 +241,17 @@ def test_an_attack_told_in_the_passive_or_verb_first_is_found(gaz, lang, text, s
     result = extract(text, published=WED, gazetteer=gaz)
     assert result.language == lang
     assert [(c.date, c.site_id, c.event_type) for c in result.candidates] == [(dt.date(2023, 5, 9), site, event_type)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Des roquettes sont tombées avant-hier sur la base d'Aïn al-Assad."),
+        ("es", "Anteayer cayeron cohetes en la base de Ain al-Asad."),  # (the "two" of "two days" is no count)
+        ("de", "Vorgestern schlugen Raketen auf dem Stützpunkt Ain al-Asad ein."),
+        ("ar", "سقطت صواريخ أول أمس على قاعدة عين الأسد."),
+    ],
+)
+def test_the_day_before_yesterday_is_two_days_before_publication(gaz, lang, text):
+    result = extract(text, published=WED, gazetteer=gaz)
+    assert [(c.date, c.site_id, c.munitions) for c in result.candidates] == [(dt.date(2023, 5, 8), "ain-al-asad", None)]
