@@ -52,6 +52,7 @@ from geo.reports.extract.lexicon import LANGUAGES, lexicon
         ("fa", "۱۸ دی ۱۳۹۸", "8 January 2020"),
         ("fa", "سه راکت به پایگاه هوایی عین الاسد", "three rocket to Ain al-Asad air base"),
         ("fa", "۳ پهپاد", "3 drone"),
+        ("fa", "فرودگاه اربیل و کرکوک", "Erbil airport and Kirkuk"),  # Persian spellings (GeoNames), Arabic's table
         ("ar", "٣ صواريخ", "3 rockets"),
         # Elided articles.
         ("fr", "l'attaque d'hier", "the attack of yesterday"),
