@@ -53,10 +53,12 @@ _AGENT_VERBS = frozenset(
 _WEAPON_VERBS = frozenset(("fell", "landed", "exploded", "were shot down", "were intercepted", "came under attack"))
 _AUXILIARIES = frozenset(("have", "has", "had", "is", "are", "was", "were"))
 _ACTOR_NOUNS = frozenset(
-    "forces militias militia militants fighters group groups army military troops coalition insurgents factions resistance guards".split()
+    "forces militias militia militants fighters group groups army military troops coalition insurgents factions "
+    "resistance guards".split()
 )
 _ACTOR_NAMES = frozenset(
-    ("Hezbollah", "Kataib Hezbollah", "Islamic State", "Islamic Resistance in Iraq", "Iran", "United States", "Pentagon")
+    ("Hezbollah", "Kataib Hezbollah", "Islamic State", "Islamic Resistance in Iraq", "Iran", "United States",
+     "Pentagon")
 )
 _WEAPONS = frozenset("rockets rocket missiles missile drones drone mortars shells".split())
 _TIME_WORDS = frozenset(
@@ -65,7 +67,8 @@ _TIME_WORDS = frozenset(
 )  # fmt: skip
 _BASE_KINDS = ("air base", "military base", "base", "oil field", "gas field", "airport")
 # A base's name after the word "base": capitalised words, with the joiners of Arabic names.
-_BASE_NAME = re.compile(r"\s*((?:[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*)(?:[ -](?:al|el|ad|as|ar|ash|[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*))*)(?![\w-])")
+_CAPITALISED = r"[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*"
+_BASE_NAME = re.compile(rf"\s*({_CAPITALISED}(?:[ -](?:al|el|ad|as|ar|ash|{_CAPITALISED}))*)(?![\w-])")
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\n]")
 # (a clause also ends before "and": German "und", Turkish "ve", Persian "و")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?\n»”\")]|$)|\s+(?:und|ve|و)\s")
@@ -155,10 +158,11 @@ def _noun_before(item: tuple[int, int, str], text: str, at: int) -> bool:
 
 
 # ------------------------------------------------------------------------------------ word order
-# The English rules look for an actor *before* its attack verb ("militias fired rockets at the base")
-# and for the verb before its object ("attacked the base"). Two orders other languages use are put
-# in English order; the words between are glossed as before, and the moved span maps back onto the
-# whole original span it came from.
+# The English rules look for an actor *before* its attack verb ("militias fired rockets at the base"),
+# for the verb before its object ("attacked the base") and for a base's name before the word "base".
+# Three orders other languages use are put in English order. Only glossed words move: a moved word
+# joins the English of the word it goes after, its own piece of the gloss is left empty, and every
+# other word keeps its exact span in the report.
 
 
 def _subject_first(items: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
@@ -176,7 +180,12 @@ def _subject_first(items: list[tuple[int, int, str]], text: str) -> list[tuple[i
         if verb.lower() not in _AGENT_VERBS | {"announced"}:
             continue
         k = i + 1 + (i + 1 < len(out) and out[i + 1][2].lower() == "the" and _adjacent(out[i], out[i + 1], text))
-        if k < len(out) and _adjacent(out[k - 1], out[k], text) and _is_actor(out[k][2]) and _opens_sentence(out[:i], o0, text):
+        if (
+            k < len(out)
+            and _adjacent(out[k - 1], out[k], text)
+            and _is_actor(out[k][2])
+            and _opens_sentence(out[:i], o0, text)
+        ):
             out[i] = (o0, o1, conjunction) if conjunction else _dropped(out[i], text, after=True)
             if english[0].isupper() and not conjunction:  # the subject now opens the sentence
                 out[i + 1] = (out[i + 1][0], out[i + 1][1], out[i + 1][2][0].upper() + out[i + 1][2][1:])
@@ -225,7 +234,7 @@ def _name_before_base(items: list[tuple[int, int, str]], text: str) -> list[tupl
 
 
 def _verb_after_subject(items: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
-    """A clause-final attack verb is put where English has it (German, Turkish and Persian end a clause with it).
+    """A clause-final attack verb is put where English has it (German, Dutch, Turkish, Persian, Kurdish end clauses so).
 
     "Milizen haben die Basis angegriffen" -> "militias have attacked the base": after the clause's
     auxiliary; with none ("milisler üsse roket fırlattı"), after the clause's first actor or weapon:
@@ -241,7 +250,8 @@ def _verb_after_subject(items: list[tuple[int, int, str]], text: str) -> list[tu
             continue  # the clause has its verb where English has it
         after = next((i for i in range(v - 1, start - 1, -1) if out[i][2] in _AUXILIARIES), None)
         if after is None:
-            after = next((i for i in range(start, v) if _is_actor(out[i][2]) or _last_word(out[i][2]) in _WEAPONS), None)
+            heads = (i for i in range(start, v) if _is_actor(out[i][2]) or _last_word(out[i][2]) in _WEAPONS)
+            after = next(heads, None)
         if after is None or (after == v - 1 and _adjacent(out[after], out[v], text)):
             continue
         out[after] = (out[after][0], out[after][1], f"{out[after][2]} {verb}")
@@ -264,7 +274,9 @@ def _dropped(item: tuple[int, int, str], text: str, *, after: bool, floor: int =
 def _clause_start(items: list[tuple[int, int, str]], v: int, text: str) -> int:
     """Index of the first item of the clause that item ``v`` ends."""
     i = v
-    while i > 0 and not _CLAUSE_BREAK.search(text, items[i - 1][1], items[i][0]) and not _CLAUSE_BREAK.search(items[i - 1][2]):
+    while i > 0:
+        if _CLAUSE_BREAK.search(text, items[i - 1][1], items[i][0]) or _CLAUSE_BREAK.search(items[i - 1][2]):
+            break
         i -= 1
     return i
 
@@ -376,7 +388,9 @@ def _compiled(lexicon: Lexicon) -> re.Pattern:
 
 
 # The months of the Iranian (Solar Hijri) calendar, in order: Persian news dates by it.
-_SOLAR_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+_SOLAR_MONTHS = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"
+)  # fmt: skip
 
 
 def _solar_date(day: int, month: str, year: str | None, published: dt.date | None) -> str | None:

@@ -149,5 +149,6 @@ def _read(code: str) -> Lexicon:
     tables, links, on_day, articles, clitics = _LANGUAGES[code]
     return Lexicon(
         code, _parse(*tables), links, on_day, articles, clitics,
-        adjective_after=code in _ADJECTIVE_AFTER, verb_final=code in _VERB_FINAL, particles=_PARTICLES.get(code, frozenset()),
+        adjective_after=code in _ADJECTIVE_AFTER, verb_final=code in _VERB_FINAL,
+        particles=_PARTICLES.get(code, frozenset()),
     )  # fmt: skip

@@ -3,7 +3,8 @@
 :func:`extract` detects the report's language (:mod:`.language`). An English
 report goes straight to the English rules (:func:`geo.reports.extract.pipeline.extract`).
 A report in a language with a lexicon (:mod:`.lexicon`: French, Spanish,
-Portuguese, Italian, German, Dutch, Indonesian/Malay, Arabic, Greek, Russian, Turkish, Czech, Polish, Persian, Kurdish: Sorani and Kurmanji) is glossed word for word into English
+Portuguese, Italian, German, Dutch, Indonesian/Malay, Arabic, Greek, Russian,
+Turkish, Czech, Polish, Persian, Kurdish: Sorani and Kurmanji) is glossed word for word into English
 (:mod:`.gloss`), the English rules read the gloss, and every proposal is
 mapped back: its evidence is the report's own sentence, its highlighted spans
 are spans of the report's text, and its confidence is lower (a gloss is a
