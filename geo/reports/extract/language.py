@@ -29,7 +29,7 @@ _SAMPLE = 2500  # characters
 _MIN_LETTERS = 20
 
 LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "fa": "Persian",
+    "ar": "Arabic", "cs": "Czech", "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "fa": "Persian",
     "fr": "French", "he": "Hebrew", "id": "Indonesian", "it": "Italian", "ku": "Kurdish", "ms": "Malay (or Indonesian)",
     "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "tr": "Turkish", "uk": "Ukrainian",
     "ur": "Urdu", "zh": "Chinese", "sdh": "Kurdish (Southern)", "ckb": "Kurdish (Sorani)",

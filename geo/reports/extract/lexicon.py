@@ -50,6 +50,10 @@ class Lexicon:
     clitics: dict[str, str] = field(default_factory=dict)
     # The language puts a nationality adjective after its noun ("soldats américains").
     adjective_after: bool = False
+    # Separable verb particles: at a clause's end ("schlugen ... ein") they are part of the verb, rendered as nothing.
+    particles: frozenset[str] = frozenset()
+    # The language ends a clause with its verb (German and Dutch after an auxiliary; Turkish, Persian, Kurdish always).
+    verb_final: bool = False
 
     def english(self, key: str) -> str | None:
         """The English of a folded, lower-case form: its entry, else that of the longest stem entry it fits."""
@@ -68,7 +72,9 @@ class Lexicon:
 # The letters Arabic writes several ways, and Greek vowels with and without their accent (capitals
 # are written without), folded to one (the gloss matches every way).
 _FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "\u0307": None}  # (the dot "İ".lower() leaves)
+    # (the dot "İ".lower() leaves; Persian "ی" and "ک" are Arabic "ي" and "ك"; a zero-width non-joiner
+    # between the parts of a Persian word is a space)
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "\u0307": None, "\u200c": " "}
     | dict(zip("άέήίϊΐόύϋΰώ", "αεηιιιουυυω"))
 )
 
@@ -95,22 +101,37 @@ def _parse(*names: str) -> dict[str, str]:
 _LANGUAGES: dict[str, tuple] = {
     "fr": (("common", "fr"), (), ("le",), ("le", "la", "les", "l'"), {}),
     "es": (("common", "es"), ("de", "del"), ("el",), ("el", "la", "los", "las"), {}),
-    "pt": (("common", "pt"), ("de",), ("em", "no", "a"), ("o", "a", "os", "as"), {}),
+    "pt": (("common", "pt"), ("de",), ("no dia", "em", "no", "a"), ("o", "a", "os", "as"), {}),
     "it": (("common", "it"), ("di",), ("il", "l'"), ("il", "lo", "la", "i", "gli", "le", "l'"), {}),
     "de": (("common", "de"), (), ("am", "vom"), (), {}),
     "id": (("common", "id"), (), ("pada", "tanggal"), (), {}),
     "ar": (
         ("ar", "ar-places"), ("من",), ("يوم", "في"), (),
-        {"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": ""},
+        {"و": "and", "ب": "with", "ل": "to", "وب": "and with", "ول": "and to", "ف": "",
+         "ال": "the", "وال": "and the", "بال": "with the", "لل": "to the"},
     ),
     "el": (("el", "el-places"), (), ("στις", "την"), ("ο", "η", "το", "οι", "τα"), {}),
     "ru": (("ru",), (), (), (), {}),
     "tr": (("tr",), (), (), (), {}),
+    "cs": (("common", "cs"), (), ("dne",), (), {}),
+    "fa": (("ar-places", "fa"), (), ("در", "روز"), (), {}),
+    "pl": (("common", "pl"), (), ("dnia",), (), {}),
+    "nl": (("common", "nl"), (), ("op",), ("de", "het"), {}),
+    "ckb": (("ar-places", "ckb"), (), (), (), {}),
+    "ku": (("common", "ku"), (), (), (), {}),
 }  # fmt: skip
 # Malay news shares Indonesian's words for all of this (and a short Indonesian text is often
 # identified as Malay).
-_SAME = {"ms": "id"}
+# Arabic-script Kurdish is identified as Southern Kurdish ("sdh"); news in it is written in Sorani.
+_SAME = {"ms": "id", "sdh": "ckb"}
 
+# The particles German and Dutch split from a verb and put at the clause's end.
+_PARTICLES = {
+    "de": frozenset("ab an auf aus ein mit zu vor fest zurück nieder".split()),
+    "nl": frozenset("af aan op uit in mee toe neer".split()),
+}
+# Languages that end a clause with its verb.
+_VERB_FINAL = frozenset({"de", "nl", "tr", "fa", "ckb", "ku"})
 # Languages that put a nationality adjective after its noun.
 _ADJECTIVE_AFTER = frozenset({"fr", "es", "pt", "it", "ar", "id"})
 
@@ -126,4 +147,8 @@ def lexicon(code: str) -> Lexicon | None:
 @lru_cache(maxsize=None)
 def _read(code: str) -> Lexicon:
     tables, links, on_day, articles, clitics = _LANGUAGES[code]
-    return Lexicon(code, _parse(*tables), links, on_day, articles, clitics, adjective_after=code in _ADJECTIVE_AFTER)
+    return Lexicon(
+        code, _parse(*tables), links, on_day, articles, clitics,
+        adjective_after=code in _ADJECTIVE_AFTER, verb_final=code in _VERB_FINAL,
+        particles=_PARTICLES.get(code, frozenset()),
+    )  # fmt: skip

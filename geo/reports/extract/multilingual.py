@@ -3,7 +3,8 @@
 :func:`extract` detects the report's language (:mod:`.language`). An English
 report goes straight to the English rules (:func:`geo.reports.extract.pipeline.extract`).
 A report in a language with a lexicon (:mod:`.lexicon`: French, Spanish,
-Portuguese, Italian, German, Indonesian/Malay, Arabic, Greek, Russian, Turkish) is glossed word for word into English
+Portuguese, Italian, German, Dutch, Indonesian/Malay, Arabic, Greek, Russian,
+Turkish, Czech, Polish, Persian, Kurdish: Sorani and Kurmanji) is glossed word for word into English
 (:mod:`.gloss`), the English rules read the gloss, and every proposal is
 mapped back: its evidence is the report's own sentence, its highlighted spans
 are spans of the report's text, and its confidence is lower (a gloss is a
@@ -45,7 +46,7 @@ def extract(text: str, *, published: dt.date, outlet: str = "", url: str = "", g
     if table is None:
         result = extract_english(text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
         return replace(result, language=code, reading="none", notes=(reading_notice(code, "none"), *result.notes))
-    glossed = gloss(text, table)
+    glossed = gloss(text, table, published=published)
     result = extract_english(glossed.text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
     name, sentences = language_name(code), _sentence_pairs(glossed)
     candidates = tuple(_in_original(c, glossed, sentences, name) for c in result.candidates)

@@ -148,17 +148,17 @@ def test_an_undated_attack_carries_its_two_day_window(env, capsys):
 def test_extract_says_in_which_language_each_report_was_read(env, capsys):
     english = write(env, "en.txt", REPORT_A)
     spanish = write(env, "es.txt", "Ayer, cinco cohetes cayeron sobre la base aérea de Ain al-Asad, en el oeste de Irak, sin causar víctimas.")
-    persian = write(env, "fa.txt", "دیشب راکت‌هایی به یک پایگاه نظامی در عراق اصابت کرد و منابع امنیتی گفتند که تلفاتی نداشته است.")
-    assert main(["extract", str(english), str(spanish), str(persian), "--published", "2023-05-10"]) == 0
+    urdu = write(env, "ur.txt", "آج ایک امریکی اڈے پر راکٹ گرے، سیکیورٹی ذرائع نے بتایا کہ کوئی جانی نقصان نہیں ہوا۔ یہ ایک ماہ کے اندر ملک میں تیسرا حملہ تھا۔")
+    assert main(["extract", str(english), str(spanish), str(urdu), "--published", "2023-05-10"]) == 0
     out, err = capsys.readouterr()
     doc = json.loads(out)
     assert doc["languages"] == [
         {"report": "en.txt", "language": "en", "reading": "native"},
         {"report": "es.txt", "language": "es", "reading": "gloss"},
-        {"report": "fa.txt", "language": "fa", "reading": "none"},
+        {"report": "ur.txt", "language": "ur", "reading": "none"},
     ]
     glossed = [f["properties"] for f in doc["features"] if f["properties"]["report"] == "es.txt"]
     assert [(p["date"], p["site_id"], p["munitions"]) for p in glossed] == [("2023-05-09", "ain-al-asad", 5)]
     assert glossed[0]["evidence"].startswith("Ayer, cinco cohetes")  # the report's own sentence
     assert "es.txt: note: The report is in Spanish: read through a word-for-word English gloss" in err
-    assert "fa.txt: note: The report is in Persian, which the extractor does not read" in err
+    assert "ur.txt: note: The report is in Urdu, which the extractor does not read" in err
