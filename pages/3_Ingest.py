@@ -30,7 +30,7 @@ from geo.reports.extract.multilingual import reading_label
 from geo.places.gazetteer import KINDS
 from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, incident_problems
 from geo.reports.merge import merge
-from geo.reports.text import clean_text
+from geo.reports.text import MAX_BYTES, clean_text
 from ui import common
 from ui.assets import vendor_assets
 from ui.auth import require_editor, sign_out_control
@@ -49,6 +49,7 @@ st.caption(
 )
 
 _KEY = "ia_ingest"
+_LIMIT_MB = MAX_BYTES // (1024 * 1024)
 _FLASH = f"{_KEY}_site_added"  # what the last "Add to gazetteer" did, shown after the rerun
 _EDIT_COLUMNS = [
     "save", "date", "date_precision", "event_type", "intercepted", "site_name", "site_id", "lat", "lon",
@@ -104,7 +105,12 @@ def _read_input(pasted: str, upload) -> tuple[str, tuple[str, ...]]:
 
 with st.form(f"{_KEY}_form"):
     pasted = st.text_area("Report text", height=220, key=f"{_KEY}_text", max_chars=2_000_000)
-    upload = st.file_uploader("…or upload a .txt or .html file", type=["txt", "html", "htm"], key=f"{_KEY}_file")
+    # The reader's own limit, stated on the uploader (not Streamlit's default 200 MB); clean_text
+    # still refuses a larger file with a clear message.
+    upload = st.file_uploader(
+        f"…or upload a .txt or .html file (up to {_LIMIT_MB} MB)", type=["txt", "html", "htm"], key=f"{_KEY}_file",
+        max_upload_size=_LIMIT_MB,
+    )
     c1, c2, c3 = st.columns([1, 1, 2])
     published = c1.date_input("Published", value=dt.date.today(), key=f"{_KEY}_published", format="YYYY-MM-DD")
     outlet = c2.text_input("Outlet", key=f"{_KEY}_outlet", max_chars=200)

@@ -158,6 +158,8 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(import_page, store
 def test_the_uploader_states_its_limit_and_types(import_page):
     (uploader,) = import_page().get("file_uploader")
     assert uploader.label == "File to import (up to 50 MB)"
+    # The browser's "Limit ... per file" line reads this, not Streamlit's default 200 MB.
+    assert uploader.proto.max_upload_size_mb == 50
     assert sorted(uploader.allowed_type) == [".csv", ".geojson", ".json"]
 
 

@@ -160,6 +160,19 @@ def test_empty_text_is_refused_and_nothing_is_stored(store_settings):
     assert stored(store_settings) == []
 
 
+def test_the_uploader_states_the_real_size_limit(store_settings):
+    """The uploader's "Limit ... per file" is the reader's 2 MB, not Streamlit's default 200 MB."""
+    (uploader,) = page().get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 2
+    assert "2 MB" in uploader.label
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_clear_message(store_settings):
+    at = submit(page(), "", upload=("big.txt", b"a " * (1024 * 1024 + 10), "text/plain"))
+    assert at.error and "the limit is 2 MB" in at.error[0].value
+    assert stored(store_settings) == []
+
+
 def test_a_binary_upload_is_refused(store_settings):
     blob = b"PK\x03\x04" + b"\x00" * 64 + b"word/document.xml"
     at = submit(page(), "", upload=("report.txt", blob, "text/plain"))
