@@ -38,7 +38,7 @@ from geo.formats.importers import (
 )
 from geo.incidents import EVENT_TYPES, Incident
 from geo.formats.readfile import read_text
-from ui.common import md_escape
+from ui.common import counted, md_escape
 from ui.data import get_store
 from ui.table import COLUMN_CONFIG
 
@@ -196,16 +196,17 @@ def import_section(editor: str) -> None:
         return
     if parsed.problems and not skip:
         rows = {p.row for p in parsed.problems if p.row is not None}
-        counted = f"{len(rows):,} row(s)" if not parsed.more else f"{len(rows):,} or more rows"
+        in_rows = counted(len(rows), "row") if not parsed.more else f"{len(rows):,} or more rows"
         st.error(
-            f"{parsed.total_problems:,} problem(s) in {counted} of {md_escape(parsed.name)}: nothing was "
+            f"{counted(parsed.total_problems, 'problem')} in {in_rows} of {md_escape(parsed.name)}: nothing was "
             "imported. Fix every row listed below and upload the file again, or tick Skip invalid rows."
         )
         _problem_table(parsed)
         return
     if parsed.refused:
         st.warning(
-            f"{parsed.refused:,} row(s) of {md_escape(parsed.name)} are refused and will not be imported; "
+            f"{counted(parsed.refused, 'row')} of {md_escape(parsed.name)} {'is' if parsed.refused == 1 else 'are'} "
+            "refused and will not be imported; "
             "the table lists their problems, and the download holds them with their reasons."
         )
         _problem_table(parsed)

@@ -113,7 +113,7 @@ def test_a_file_with_bad_rows_lists_every_one_and_imports_nothing(import_page, s
     at = upload(import_page(), "import_bad.csv")
     assert texts(at.error) == [
         (
-            "4 problem(s) in 3 row(s) of import_bad.csv: nothing was imported. Fix every row listed below and "
+            "4 problems in 3 rows of import_bad.csv: nothing was imported. Fix every row listed below and "
             "upload the file again, or tick Skip invalid rows."
         )
     ]
@@ -168,7 +168,7 @@ def test_skip_invalid_rows_imports_the_valid_ones_and_offers_the_refused_ones(im
     at = at.checkbox(key="ia_import_skip").check().run()
     at = upload(at, "import_bad.csv")
     (warning,) = texts(at.warning)
-    assert warning.startswith("3 row(s) of import_bad.csv are refused")
+    assert warning.startswith("3 rows of import_bad.csv are refused")
     problems = at.dataframe[0].value
     assert list(zip(problems["row"], problems["field"])) == [(3, "lat"), (4, "date"), (5, "country"), (5, "event_type")]
     (download,) = at.get("download_button")
@@ -178,11 +178,29 @@ def test_skip_invalid_rows_imports_the_valid_ones_and_offers_the_refused_ones(im
     assert store.count() == SEEDED + 1 and store.get("bad-1").location == "Fine Place"
 
 
+ONE_BAD = (
+    b"id,date,lat,lon,country,event_type,location,summary\n"
+    b"one-1,2024-01-10,33.1,43.1,IQ,rocket,Fine Place,Fine.\n"
+    b"one-2,2024-01-11,north,43.2,IQ,rocket,Bad Latitude,The latitude is a word.\n"
+)
+
+
+def test_one_bad_row_reads_as_english(import_page, store):
+    """Counts of one read "1 problem in 1 row", "1 row ... is refused": never "problem(s)" or "row(s)"."""
+    (error,) = texts(upload(import_page(), "one.csv", ONE_BAD).error)
+    assert error.startswith("1 problem in 1 row of one.csv: nothing was imported.")
+    at = import_page()
+    at = upload(at.checkbox(key="ia_import_skip").check().run(), "one.csv", ONE_BAD)
+    (warning,) = texts(at.warning)
+    assert warning.startswith("1 row of one.csv is refused and will not be imported;")
+    assert "(s)" not in error + warning
+
+
 def test_a_junk_file_shows_the_first_problems_and_a_count_not_a_giant_table(import_page, store):
     junk = b"id,date,lat,lon,country,event_type\n" + b"x\n" * 50_000
     at = upload(import_page(), "junk.csv", junk)
     (error,) = texts(at.error)
-    assert error.startswith("50,000 problem(s) in 1,000 or more rows of junk.csv")
+    assert error.startswith("50,000 problems in 1,000 or more rows of junk.csv")
     assert len(at.dataframe[0].value) == importing.PROBLEM_ROWS
     assert any("first 200 of 50,000 problems" in c for c in texts(at.caption))
     assert store.count() == SEEDED
