@@ -192,6 +192,19 @@ def _count(value, word: str) -> str:
     return "" if pd.isna(value) else f"{int(value):,} {word if int(value) != 1 else word.rstrip('s')}"
 
 
+def _actor_line(family, actor, attribution, by: str) -> str:
+    """Family · actor · attribution · by whom, each unknown one named once in front rather than
+    repeated: "Actor and attribution unknown", never "Unknown · Unknown · Unknown". An unknown
+    actor implies an unknown family, so the family is then not named."""
+    fields = {"family": family, "actor": actor, "attribution": attribution}
+    unknown = [name for name, v in fields.items() if isinstance(v, str) and v.strip().lower() == "unknown"]
+    if "actor" in unknown and "family" in unknown:
+        unknown.remove("family")
+    known = [str(v) for v in (*fields.values(), by) if isinstance(v, str) and v and v.strip().lower() != "unknown"]
+    missing = (" and ".join(unknown) + " unknown").capitalize() if unknown else ""
+    return " · ".join(p for p in (missing, *known) if p)
+
+
 def incident_cards(
     rows: pd.DataFrame, entries: Mapping[str, tuple[tuple[str, str | None], ...]] | None = None
 ) -> Iterator[Card]:
@@ -205,7 +218,7 @@ def incident_cards(
             f for f in (_count(r.munitions, "munitions"), _count(r.killed, "killed"), _count(r.injured, "injured")) if f
         )
         by = f"by {r.attributed_by}" if isinstance(r.attributed_by, str) and r.attributed_by else ""
-        actor = " · ".join(str(v) for v in (r.family, r.actor, r.attribution, by) if isinstance(v, str) and v)
+        actor = _actor_line(r.family, r.actor, r.attribution, by)
         yield Card(
             title=f"{r.date} · {r.type}" + (" (intercepted)" if pd.notna(r.intercepted) and r.intercepted else ""),
             lines=(", ".join(str(v) for v in (r.location, r.country) if isinstance(v, str) and v), actor, figures,

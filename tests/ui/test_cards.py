@@ -57,6 +57,23 @@ def test_an_incident_card_holds_date_type_place_actor_and_its_links(rows):
     assert XSS_SCRIPT not in cards_html([xss])
 
 
+@pytest.mark.parametrize(
+    ("family", "actor", "attribution", "by", "line"),
+    [
+        ("Unknown", "Unknown", "Unknown", "", "Actor and attribution unknown"),
+        ("Unknown", "Unknown", "Suspected", "by US officials", "Actor unknown · Suspected · by US officials"),
+        ("Unknown", "Some Group", "Claimed by the perpetrator", "", "Family unknown · Some Group · Claimed by the perpetrator"),
+        ("Iran-aligned militias", "Kataib Hezbollah", "Unknown", "", "Attribution unknown · Iran-aligned militias · Kataib Hezbollah"),
+        ("Iran-aligned militias", "Kataib Hezbollah", "Suspected", "", "Iran-aligned militias · Kataib Hezbollah · Suspected"),
+    ],
+)
+def test_an_incident_cards_unknowns_are_named_once_not_repeated(rows, family, actor, attribution, by, line):
+    row = rows.head(1).assign(family=family, actor=actor, attribution=attribution, attributed_by=by.removeprefix("by "))
+    (card,) = table.incident_cards(row)
+    assert card.lines[1] == line
+    assert "Unknown · Unknown" not in card.lines[1]
+
+
 def test_a_site_card_holds_name_kind_coordinates_and_id():
     gazetteer = Gazetteer.load(get_settings().gazetteer_path)
     frame = sites.sites_frame(gazetteer.sites[:3])
