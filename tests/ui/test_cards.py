@@ -62,9 +62,9 @@ def test_an_incident_card_holds_date_type_place_actor_and_its_links(rows):
     [
         ("Unknown", "Unknown", "Unknown", "", "Actor and attribution unknown"),
         ("Unknown", "Unknown", "Suspected", "by US officials", "Actor unknown · Suspected · by US officials"),
-        ("Unknown", "Some Group", "Claimed by the perpetrator", "", "Family unknown · Some Group · Claimed by the perpetrator"),
-        ("Iran-aligned militias", "Kataib Hezbollah", "Unknown", "", "Attribution unknown · Iran-aligned militias · Kataib Hezbollah"),
-        ("Iran-aligned militias", "Kataib Hezbollah", "Suspected", "", "Iran-aligned militias · Kataib Hezbollah · Suspected"),
+        ("Unknown", "Some Group", "Claimed", "", "Family unknown · Some Group · Claimed"),
+        ("Iran-aligned", "Kataib Hezbollah", "Unknown", "", "Attribution unknown · Iran-aligned · Kataib Hezbollah"),
+        ("Iran-aligned", "Kataib Hezbollah", "Suspected", "", "Iran-aligned · Kataib Hezbollah · Suspected"),
     ],
 )
 def test_an_incident_cards_unknowns_are_named_once_not_repeated(rows, family, actor, attribution, by, line):
