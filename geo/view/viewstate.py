@@ -141,6 +141,14 @@ def _number(text: str | None) -> float:
     return float(text)
 
 
+def _within(text: str, limit: float) -> bool:
+    """``text`` is a number (as :func:`_number` reads one) in [-limit, limit]; NaN is not."""
+    try:
+        return -limit <= _number(text) <= limit
+    except ValueError:
+        return False
+
+
 def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | None = None) -> tuple[ViewState, list[str]]:
     """Parse query parameters into a :class:`ViewState` plus human-readable notices.
 
@@ -228,13 +236,16 @@ def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | 
     center = None
     lat_s, lon_s = _last(params, "lat"), _last(params, "lon")
     if lat_s is not None or lon_s is not None:
-        try:
-            lat, lon = _number(lat_s), _number(lon_s)
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError
-            center = (lat, lon)
-        except ValueError:
-            drop("lat/lon", f"{lat_s or ''},{lon_s or ''}", "not a map centre (lat in [-90, 90], lon in [-180, 180])")
+        # Each bad half is named with its value as typed ("lat='999'", never "lat/lon='999,'").
+        halves = (("lat", lat_s, 90), ("lon", lon_s, 180))
+        given = [(key, text, limit) for key, text, limit in halves if text is not None]
+        bad = [(key, text, limit) for key, text, limit in given if not _within(text, limit)]
+        for key, text, limit in bad:
+            drop(key, text, f"not a {'latitude' if key == 'lat' else 'longitude'} (a number in [-{limit}, {limit}])")
+        if not bad and len(given) == 1:
+            drop(given[0][0], given[0][1], "a map centre needs both lat and lon")
+        if not bad and len(given) == 2:
+            center = (float(lat_s), float(lon_s))
 
     zoom = None
     z = _last(params, "z")

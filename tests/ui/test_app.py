@@ -138,12 +138,20 @@ def test_bad_parameters_are_dropped_with_a_visible_notice(run_page):
     assert not at.exception
     assert len(at.warning) == 1
     notice = at.warning[0].value
-    for key in ("from", "z", "lat/lon", "actor", "icpt", "sel"):
+    for key in ("from", "z", "lat", "actor", "icpt", "sel"):
         assert f"Ignored link parameter {key}" in notice.replace("\\", "")
     # The good part of the link still applies, and the URL is rewritten without the bad parts.
     assert metrics(at)["Incidents"] == ("3", "of 8")
     # The map's opening view (the region, as no valid lat/lon/z was given) is part of the view.
     assert qp(at) == {"type": ["rocket"], **_opening_view_params()}
+
+
+def test_a_bad_latitude_alone_is_shown_as_typed_without_a_stray_comma(run_page):
+    at = run_page(params={"lat": "999"})
+    assert not at.exception
+    notice = at.warning[0].value.replace("\\", "")
+    assert "Ignored link parameter lat='999': not a latitude" in notice
+    assert "999," not in notice and "lat/lon" not in notice
 
 
 def test_markup_in_a_selected_link_id_is_refused(run_page):

@@ -89,9 +89,9 @@ XSS = "<script>alert(1)</script>"
         ({"country": "Iraq"}, "country"),
         ({"country": XSS}, "country"),
         ({"icpt": "yes"}, "icpt"),
-        ({"lat": "95", "lon": "40"}, "lat/lon"),
-        ({"lat": "nan", "lon": "40"}, "lat/lon"),
-        ({"lat": "33.3"}, "lat/lon"),
+        ({"lat": "95", "lon": "40"}, "lat"),
+        ({"lat": "nan", "lon": "40"}, "lat"),
+        ({"lat": "33.3"}, "lat"),
         ({"z": "0"}, "z"),
         ({"z": "19"}, "z"),
         ({"z": "7.5"}, "z"),
@@ -103,9 +103,9 @@ XSS = "<script>alert(1)</script>"
         # Bounded before conversion: int() of 4,301 digits raises, float() takes anything long.
         ({"z": "9" * 4301}, "z"),
         ({"z": "0" * 30 + "7"}, "z"),
-        ({"lat": "1" * 40, "lon": "40"}, "lat/lon"),
-        ({"lat": "١٢", "lon": "40"}, "lat/lon"),  # Arabic-Indic digits: float() reads them, links never hold them
-        ({"lat": "inf", "lon": "40"}, "lat/lon"),
+        ({"lat": "1" * 40, "lon": "40"}, "lat"),
+        ({"lat": "١٢", "lon": "40"}, "lat"),  # Arabic-Indic digits: float() reads them, links never hold them
+        ({"lat": "inf", "lon": "40"}, "lat"),
         ({"q": "a\x00b"}, "q"),
         ({"from": "2024-01-01\n"}, "from"),
         ({"type": ",".join(["rocket"] * 300)}, "type"),
@@ -123,8 +123,22 @@ def test_a_centre_missing_half_after_the_length_bound_is_dropped_whole():
     assert view == ViewState()
     assert notices[0].startswith("Ignored link parameter lat='300") and "longer than 1000 characters" in notices[0]
     assert notices[1] == (
-        "Ignored link parameter lat/lon=',40': not a map centre (lat in [-90, 90], lon in [-180, 180])."
+        "Ignored link parameter lon='40': a map centre needs both lat and lon."
     )
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"lat": "999"}, "Ignored link parameter lat='999': not a latitude (a number in [-90, 90])."),
+        ({"lat": "999", "lon": "40"}, "Ignored link parameter lat='999': not a latitude (a number in [-90, 90])."),
+        ({"lat": "33", "lon": "east"}, "Ignored link parameter lon='east': not a longitude (a number in [-180, 180])."),
+        ({"lon": "44"}, "Ignored link parameter lon='44': a map centre needs both lat and lon."),
+    ],
+)
+def test_a_bad_centre_names_the_offending_parameter_as_typed(params, notice):
+    view, notices = parse_params(params)
+    assert view.center is None and notices == [notice]
 
 
 def test_notices_shorten_huge_values():
