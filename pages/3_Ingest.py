@@ -49,6 +49,7 @@ st.caption(
 )
 
 _KEY = "ia_ingest"
+_PAGE_DATE = f"{_KEY}_published_used"  # the publication date an extraction used, put in the field on the rerun
 _LIMIT_MB = MAX_BYTES // (1024 * 1024)
 _FLASH = f"{_KEY}_site_added"  # what the last "Add to gazetteer" did, shown after the rerun
 _EDIT_COLUMNS = [
@@ -88,20 +89,36 @@ def highlighted_html(text: str, spans) -> str:
     return "<p>" + "</p><p>".join(out) + "</p>"
 
 
-def _read_input(pasted: str, upload) -> tuple[str, tuple[str, ...]]:
+def _read_input(pasted: str, upload, published: dt.date | None) -> tuple[str, tuple[str, ...], dt.date | None]:
+    """The report's text, the notes to show, and its publication date: the reviewer's, else the one
+    a saved page's metadata gives (said so), else None (the caller asks for it)."""
     if upload is not None:
         clean = clean_text(upload.getvalue(), filename=upload.name)
     else:
         clean = clean_text(pasted)
-    # A saved page's headline and metadata date are shown, not extracted from: the date is a hint for
-    # the "Published" field, which stays the reviewer's to set.
+    # A saved page's headline and metadata date are shown, not extracted from.
     shown = (f"Headline: {clean.title}",) if clean.title else ()
-    if clean.date:
-        shown += (f"The page gives {clean.date} as its publication date; set 'Published' to it if it differs.",)
-    return clean.text, (*clean.notes, *shown)
+    page_date = _iso_date(clean.date)
+    if published is None and page_date is not None:
+        published = page_date
+        shown += (f"'Published' is set to {page_date}, the publication date in the page's metadata; "
+                  "correct it and extract again if the report is from another day.",)  # fmt: skip
+    elif page_date is not None and page_date != published:
+        shown += (f"The page gives {page_date} as its publication date; set 'Published' to it if it differs.",)
+    return clean.text, (*clean.notes, *shown), published
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
 
 
 # --- input ---------------------------------------------------------------------------------
+
+if _PAGE_DATE in st.session_state:  # the date the last extraction used, shown in the field it was taken for
+    st.session_state[f"{_KEY}_published"] = st.session_state.pop(_PAGE_DATE)
 
 with st.form(f"{_KEY}_form"):
     pasted = st.text_area("Report text", height=220, key=f"{_KEY}_text", max_chars=2_000_000)
@@ -112,7 +129,12 @@ with st.form(f"{_KEY}_form"):
         max_upload_size=_LIMIT_MB,
     )
     c1, c2, c3 = st.columns([1, 1, 2])
-    published = c1.date_input("Published", value=dt.date.today(), key=f"{_KEY}_published", format="YYYY-MM-DD")
+    # No default: today's date silently resolved every "on Wednesday" of an old report against the wrong day.
+    published = c1.date_input(
+        "Published", value=None, key=f"{_KEY}_published", format="YYYY-MM-DD",
+        help="The report's publication date: relative dates in it ('on Wednesday') are resolved against it. "
+        "Left empty, a saved page's own date is used when it gives one.",
+    )  # fmt: skip
     outlet = c2.text_input("Outlet", key=f"{_KEY}_outlet", max_chars=200)
     url = c3.text_input("URL", key=f"{_KEY}_url", max_chars=2000)
     go = st.form_submit_button("Extract incidents", type="primary")
@@ -123,11 +145,22 @@ if go and upload is None and not pasted.strip():
     st.error("There is no report to read: paste its text in the box above, or upload a .txt or .html file.")
 elif go:
     try:
-        text, notes = _read_input(pasted, upload)
-        gazetteer = load_gazetteer()
-        result = extract(text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
-        st.session_state[_KEY] = {"text": text, "notes": notes, "result": result, "published": published,
-                                  "outlet": outlet, "url": url}  # fmt: skip
+        field_empty = published is None
+        text, notes, published = _read_input(pasted, upload, published)
+        if published is None:
+            st.session_state.pop(_KEY, None)
+            st.error(
+                "Set the report's publication date ('Published') first: every relative date in it "
+                "('on Wednesday', 'yesterday') is resolved against that day."
+            )
+        else:
+            gazetteer = load_gazetteer()
+            result = extract(text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
+            st.session_state[_KEY] = {"text": text, "notes": notes, "result": result, "published": published,
+                                      "outlet": outlet, "url": url}  # fmt: skip
+            if field_empty:  # the page's own date was used: the rerun shows it in the "Published" field
+                st.session_state[_PAGE_DATE] = published
+                st.rerun()
     except GeoError as exc:
         st.session_state.pop(_KEY, None)
         st.error(common.md_escape(exc))

@@ -61,9 +61,10 @@ def page():
     return at
 
 
-def submit(at, text: str = "", *, outlet: str = "Test Wire", url: str = "", upload=None):
+def submit(at, text: str = "", *, outlet: str = "Test Wire", url: str = "", upload=None, published=PUBLISHED):
     at.text_area(key=f"{KEY}_text").input(text)
-    at.date_input(key=f"{KEY}_published").set_value(PUBLISHED)
+    if published is not None:
+        at.date_input(key=f"{KEY}_published").set_value(published)
     at.text_input(key=f"{KEY}_outlet").input(outlet)
     at.text_input(key=f"{KEY}_url").input(url)
     if upload is not None:
@@ -351,6 +352,29 @@ def test_a_saved_page_is_read_as_an_article_with_its_headline_shown(store_settin
     # The photo caption (Ain al-Asad, 2020) and the related links (Tower 22) are not proposed.
     joined = "\n".join(evidence_html(at))
     assert "Harir" in joined and "Ain al-Asad" not in joined and "Tower 22" not in joined
+
+
+def test_published_has_no_default_and_extract_asks_for_it(store_settings):
+    """An old report pasted without its date is not read against today: Extract asks for the date."""
+    at = page()
+    assert at.date_input(key=f"{KEY}_published").value is None
+    at = submit(at, REPORT, published=None)
+    (error,) = at.error
+    assert "Set the report's publication date ('Published') first" in error.value
+    assert not at.subheader and KEY not in at.session_state
+    # Set, the same report is read against it: "on Wednesday" is the day before the Thursday it was published.
+    at = submit(at, REPORT)
+    assert not at.error and at.session_state[KEY]["published"] == PUBLISHED
+
+
+def test_a_saved_pages_own_date_fills_an_empty_published_and_says_so(store_settings):
+    page_html = (ROOT / "tests" / "geo" / "data" / "pages" / "saved_report.html").read_bytes()
+    at = submit(page(), "", upload=("saved_report.html", page_html, "text/html"), published=None)
+    assert not at.error
+    assert at.session_state[KEY]["published"] == dt.date(2024, 3, 6)
+    assert at.date_input(key=f"{KEY}_published").value == dt.date(2024, 3, 6)
+    infos = [i.value.replace("\\", "") for i in at.info]
+    assert any("'Published' is set to 2024-03-06, the publication date in the page's metadata" in v for v in infos)
 
 
 def test_the_proposals_map_opens_fitted_to_the_proposals(store_settings):
