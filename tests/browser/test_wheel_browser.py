@@ -31,9 +31,10 @@ def _open_map(session: Session, name: str):
     else:  # the proposals of a pasted report
         session.sign_in("/Ingest")
         session.page.get_by_label("Report text").fill(REPORT)
-        published = session.page.get_by_label("Published")  # no default: Extract asks for it
-        published.fill("2023-05-11")
-        published.press("Enter")
+        # "Published" has no default (Extract asks for it): typed into its year, month and day segments.
+        session.page.get_by_role("spinbutton", name="year, Published").focus()
+        session.page.keyboard.type("20230511")
+        session.page.keyboard.press("Escape")  # closes the calendar, if it opened over the button
         session.page.get_by_role("button", name="Extract incidents").click()
         session.page.locator(MAP_IFRAME).wait_for(timeout=60_000)
     frame = session.map_frame()
