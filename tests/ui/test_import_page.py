@@ -163,6 +163,13 @@ def test_the_uploader_states_its_limit_and_types(import_page):
     assert sorted(uploader.allowed_type) == [".csv", ".geojson", ".json"]
 
 
+def test_the_servers_upload_limit_is_the_largest_real_one_not_streamlits_200_mb():
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == importing.UPLOAD_LIMIT_BYTES // (1024 * 1024) == 50
+
+
 def test_skip_invalid_rows_imports_the_valid_ones_and_offers_the_refused_ones(import_page, store):
     at = import_page()
     at = at.checkbox(key="ia_import_skip").check().run()
