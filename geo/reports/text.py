@@ -187,7 +187,9 @@ def html_article(markup: str) -> Article:
         include_tables=False,
         include_images=False,
         include_links=False,
-        deduplicate=True,
+        # Not trafilatura's deduplication: it keeps one cache for the whole process, so a page read
+        # a seventh time in a long-running app (or in one test run) lost its body, headline and date.
+        deduplicate=False,
     )
     body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not body:
