@@ -141,12 +141,13 @@ def _number(text: str | None) -> float:
     return float(text)
 
 
-def _within(text: str, limit: float) -> bool:
-    """``text`` is a number (as :func:`_number` reads one) in [-limit, limit]; NaN is not."""
+def _coordinate(text: str, limit: float) -> float | None:
+    """``text`` as a number (as :func:`_number` reads one) in [-limit, limit], else None (NaN too)."""
     try:
-        return -limit <= _number(text) <= limit
+        value = _number(text)
     except ValueError:
-        return False
+        return None
+    return value if -limit <= value <= limit else None
 
 
 def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | None = None) -> tuple[ViewState, list[str]]:
@@ -237,15 +238,15 @@ def parse_params(params: Mapping[str, object], *, known_actors: Iterable[str] | 
     lat_s, lon_s = _last(params, "lat"), _last(params, "lon")
     if lat_s is not None or lon_s is not None:
         # Each bad half is named with its value as typed ("lat='999'", never "lat/lon='999,'").
-        halves = (("lat", lat_s, 90), ("lon", lon_s, 180))
-        given = [(key, text, limit) for key, text, limit in halves if text is not None]
-        bad = [(key, text, limit) for key, text, limit in given if not _within(text, limit)]
+        halves = [(key, text, limit, _coordinate(text, limit))
+                  for key, text, limit in (("lat", lat_s, 90), ("lon", lon_s, 180)) if text is not None]  # fmt: skip
+        bad = [(key, text, limit) for key, text, limit, value in halves if value is None]
         for key, text, limit in bad:
             drop(key, text, f"not a {'latitude' if key == 'lat' else 'longitude'} (a number in [-{limit}, {limit}])")
-        if not bad and len(given) == 1:
-            drop(given[0][0], given[0][1], "a map centre needs both lat and lon")
-        if not bad and len(given) == 2:
-            center = (float(lat_s), float(lon_s))
+        if not bad and len(halves) == 1:
+            drop(halves[0][0], halves[0][1], "a map centre needs both lat and lon")
+        if not bad and len(halves) == 2:
+            center = (halves[0][3], halves[1][3])
 
     zoom = None
     z = _last(params, "z")
