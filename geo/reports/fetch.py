@@ -36,7 +36,7 @@ __all__ = [
 
 MANIFEST_COLUMNS = ("id", "url", "outlet", "published", "headline", "split")
 _SPLITS = {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-           "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"}  # heldout2-11: the fresh held-out parts of rounds 2-11
+           "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"}  # heldout2-12: the fresh held-out parts of rounds 2-12
 
 
 @dataclass(frozen=True)

@@ -218,13 +218,13 @@ def test_evaluate_command_min_f1(capsys, tmp_path):
 # --------------------------------------------------------------------------- the real-report corpus
 
 REAL = EVAL / "real"
-DEV, HELDOUT1, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11 = (
-    name for name, _ in REAL_SETS
-)
+(DEV, HELDOUT1, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11,
+ HELDOUT12) = (name for name, _ in REAL_SETS)
 #: The held-out parts added before a round, each with all its reports held out (no hash split).
 FRESH_PARTS = {HELDOUT2: "heldout2", HELDOUT3: "heldout3", HELDOUT4: "heldout4", HELDOUT5: "heldout5",
                HELDOUT6: "heldout6", HELDOUT7: "heldout7", HELDOUT8: "heldout8", HELDOUT9: "heldout9",
-               HELDOUT10: "heldout10", HELDOUT11: "heldout11"}
+               HELDOUT10: "heldout10", HELDOUT11: "heldout11",
+               HELDOUT12: "heldout12"}
 
 
 def _real_reports():
@@ -421,6 +421,7 @@ def test_evaluate_command_says_which_real_texts_are_missing(tmp_path, capsys):
     assert f"{HELDOUT9}: skipped - none of its 37 report texts is in {tmp_path}" in out
     assert f"{HELDOUT10}: skipped - none of its 35 report texts is in {tmp_path}" in out
     assert f"{HELDOUT11}: skipped - none of its 37 report texts is in {tmp_path}" in out
+    assert f"{HELDOUT12}: skipped - none of its 38 report texts is in {tmp_path}" in out
     assert "holdout4: 14 reports" in out  # the in-house sets are scored as before
 
 
