@@ -421,6 +421,8 @@ def places_in(places: list[Place], starts: list[int], start: int, end: int) -> l
 
 
 # A town's name read as a speaker: an outlet named after it ("Lebanon's al-Mayadeen said", "Mayadeen TV").
+# A place's name before "time" names the clock a time is told in.
+_TIME_ZONE = re.compile(r"\s+time\b(?!s)", re.IGNORECASE)
 _MEDIA_AFTER = re.compile(
     r"(?:\s+(?:TV|television|channel|news(?:\s+(?:agency|website|channel))?|newspaper|website|reported|reports|said|says|quoted|cited|citing|added))\b"
     r"|,\s+(?:citing|quoting)\b"
@@ -459,6 +461,8 @@ def clause_places(
             continue  # "fired from ...", "west of Baghdad": not the target
         if p.site.kind in ("town", "city", "village", "country") and _SPEAKER_IN.search(before[-45:]):
             continue  # "an Iraqi official in Baghdad said": where the speaker is, not the target
+        if _TIME_ZONE.match(text, p.end):
+            continue  # "at 6:30 pm (Baghdad time)", "Damascus time", "Iraq time": a clock, not a place
         if p.site.kind in ("town", "city", "village") and _MEDIA_AFTER.match(text, p.end):
             continue  # "al-Mayadeen said", "Baghdad TV reported": an outlet named after a town speaks
         if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):

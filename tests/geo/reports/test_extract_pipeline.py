@@ -1560,3 +1560,22 @@ def test_an_area_attack_of_another_day_is_not_moved_to_the_base_the_report_names
             "On 20 April, a drone attack targeted US forces in northeastern Syria.")
     got = sorted((str(c.date), c.site_id, c.event_type) for c in cands(gaz, text))
     assert got == [("2023-04-20", "northeastern-syria", "drone"), ("2023-05-08", "conoco-gas-field", "rocket")]
+
+
+# --- round 12: a place's name before "time" names a clock, not where the attack was -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At about 7:40 pm (Erbil time) on Monday, two drones hit Harir air base.",
+        "Two drones hit Harir air base shortly after 3 am Baghdad time on Monday.",
+        "Just before midnight Iraq time on Monday, two drones hit Harir air base.",
+    ],
+)
+def test_a_time_zone_named_after_a_place_is_no_target(gaz, text):
+    assert [(c.site_id, str(c.date)) for c in cands(gaz, text)] == [("harir-air-base", "2023-05-08")]
+
+
+def test_a_place_before_other_words_than_time_is_still_a_target(gaz):
+    assert [c.site_id for c in cands(gaz, "Two rockets hit Erbil at the time of the evening prayer on Monday.")] == ["erbil"]
