@@ -100,7 +100,10 @@ _TIMED_APART = re.compile(
 _OUTSIDE_TARGET = re.compile(
     r"\b(?:on|against|targeting|of|at)\s+(?:\S+\s+){0,5}?nuclear\b|\b(?:on|in|against|inside)\s+Iran\b(?![’'-])", re.IGNORECASE
 )
-_ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
+# ("A similar attack on the base in March": an attack named by its likeness has the weapon of the one it is like.)
+_ONE_MORE = re.compile(
+    r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b|\ba\s+similar\s+(?:attack|strike|assault|incident)\b", re.IGNORECASE
+)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
 # "the attacks", "both incidents", "in either incident": every attack of the day, not the last one told.

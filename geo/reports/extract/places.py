@@ -271,7 +271,10 @@ def contains(area, site) -> bool:
 
 
 _BASE_NOUN = re.compile(
-    r"\b(?P<det>an?|another|one\s+of\s+(?:its|their|the)|the|its|their)\s+(?:[\w.-]+\s+){0,4}?"
+    # (No preposition between the determiner and the noun: in "a similar attack on the base" and "a wall
+    # at the base" the base is "the base", told before, not "a base".)
+    r"\b(?P<det>an?|another|one\s+of\s+(?:its|their|the)|the|its|their)\s+"
+    r"(?:(?!(?:on|at|against|near|in|into|inside|targeting|towards?)\s)[\w.-]+\s+){0,4}?"
     r"(?P<noun>air\s?bases?|military\s+bases?|bases?|airports?|airfields?|oil\s+fields?|gas\s+fields?|outposts?|garrisons?|facilit(?:y|ies)|installations?|camps?|positions?)\b",
     re.IGNORECASE,
 )

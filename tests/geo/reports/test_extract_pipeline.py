@@ -1579,3 +1579,26 @@ def test_a_time_zone_named_after_a_place_is_no_target(gaz, text):
 
 def test_a_place_before_other_words_than_time_is_still_a_target(gaz):
     assert [c.site_id for c in cands(gaz, "Two rockets hit Erbil at the time of the evening prayer on Monday.")] == ["erbil"]
+
+
+# --- round 12: "a similar attack on the base": the base told before, and the weapon of the attack it is like ----
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("Two drones hit al-Tanf on Monday. Officials said a similar attack on the garrison in March wounded nobody.",
+         ("2023-03-01", "al-tanf", "drone")),
+        ("Rockets struck Ain al-Asad air base on Monday. In February, a rocket hit a hangar at the base.",
+         ("2023-02-01", "ain-al-asad", "rocket")),
+    ],
+)
+def test_an_earlier_attack_on_the_base_told_before_is_placed_there(gaz, text, earlier):
+    got = sorted((str(c.date), c.site_id, c.event_type) for c in cands(gaz, text))
+    assert earlier in got and len(got) == 2
+
+
+def test_a_base_after_its_own_indefinite_article_is_still_a_description(gaz):
+    # "a base in Syria" is no reference back: the attack stays at the area the words give.
+    got = [(c.site_id, c.event_type) for c in cands(gaz, "Rockets struck Ain al-Asad air base on Monday. In March, a drone hit a base in Syria.")]
+    assert ("syria", "drone") in got and ("ain-al-asad", "rocket") in got
