@@ -499,7 +499,7 @@ def clause_places(
             inside = [o for o, _ in kept if o.site.id != p.site.id and contains(p.site, o.site)]
             if any(not is_coarse(o.site) for o in inside):
                 continue  # "Anbar province" around "Ain al-Asad": a qualifier
-            if i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start]):
+            if i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start]) and not _provinces_country(kept[:i], p, text):
                 continue  # "al-Omar oil field in the eastern countryside of Deir Ezzor"
             if i > 0 and not is_coarse(kept[i - 1][0].site) and _HOSTING_IN.fullmatch(text[kept[i - 1][0].end : p.start]):
                 continue  # "Harir base, which hosts US forces near Erbil": where the base is
@@ -519,6 +519,22 @@ def clause_places(
             seen.add(t[0].id)
             unique.append(t)
     return ClausePlaces(tuple(unique), tuple(base_nouns), place_constraint)
+
+
+# "Syria's Deir ez-Zor province", "Iraq’s eastern province of Diyala": a country's possessive
+# names the province inside it, and the province is the place told, not a qualifier of the country.
+_POSSESSIVE = re.compile(r"['’]s\s")  # the gap after the country, or the end of its span ("Syria's")
+
+
+def _provinces_country(before: list[tuple[Place, int]], p: Place, text: str) -> bool:
+    prev = before[-1][0]
+    return (
+        prev.site.kind == "country"
+        and p.site.kind in ("province", "city")
+        and all(is_coarse(o.site) for o, _ in before)  # "al-Omar base in Syria's Deir ez-Zor": the base is told
+        and (_POSSESSIVE.match(text, prev.end) is not None or _POSSESSIVE.match(text, prev.end - 2) is not None)
+        and contains(prev.site, p.site)
+    )
 
 
 _AREA_OF = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?", re.IGNORECASE)

@@ -1602,3 +1602,41 @@ def test_a_base_after_its_own_indefinite_article_is_still_a_description(gaz):
     # "a base in Syria" is no reference back: the attack stays at the area the words give.
     got = [(c.site_id, c.event_type) for c in cands(gaz, "Rockets struck Ain al-Asad air base on Monday. In March, a drone hit a base in Syria.")]
     assert ("syria", "drone") in got and ("ain-al-asad", "rocket") in got
+
+
+# --- round 12: an attack told at an area with the story's day, and the one told inside it with its own day ----------
+
+
+def test_an_area_telling_without_a_day_of_its_own_is_the_attack_told_inside_it_a_day_apart(gaz):
+    text = ("Rockets hit Ain al-Asad air base on Monday. A drone attack hit Baghdad. "
+            "A drone struck Baghdad airport on Sunday, wounding a guard.")
+    got = sorted((str(c.date), c.site_id) for c in cands(gaz, text))
+    assert got == [("2023-05-07", "baghdad-airport"), ("2023-05-08", "ain-al-asad")]
+
+
+def test_an_area_telling_weeks_from_the_attack_inside_it_stays_apart(gaz):
+    text = ("Rockets hit Ain al-Asad air base on Monday. A drone attack hit Baghdad. "
+            "A drone struck Baghdad airport on 12 April, wounding a guard.")
+    got = sorted((str(c.date), c.site_id) for c in cands(gaz, text))
+    assert got == [("2023-04-12", "baghdad-airport"), ("2023-05-08", "ain-al-asad"), ("2023-05-08", "baghdad")]
+
+
+# --- round 12: a country's possessive before a province names the province ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        ("US jets struck a militia depot in Syria's Deir ez-Zor province on Monday, the Pentagon said.", "deir-ez-zor-province"),
+        ("Two rockets landed in Iraq’s Anbar province on Monday, police said.", "anbar-province"),
+        # a named base before the country stays the place, the province only says where it is
+        ("A drone hit the al-Omar oil field in Syria's Deir ez-Zor province on Monday.", "al-omar-oil-field"),
+    ],
+)
+def test_a_province_after_its_countrys_possessive_is_the_place(gaz, text, site):
+    assert [(c.site_id, str(c.date)) for c in cands(gaz, text)] == [(site, "2023-05-08")]
+
+
+@pytest.mark.parametrize("phrase", ["on the evening of the 7th", "in the early hours of the 7th", "on the 7th"])
+def test_a_part_of_a_day_of_the_month_dates_the_attack(gaz, phrase):
+    assert [str(c.date) for c in cands(gaz, f"Two rockets hit Ain al-Asad air base {phrase}, officials said.")] == ["2023-05-07"]
