@@ -169,6 +169,15 @@ _RECORD_SCOPE = re.compile(
     r"\b(?:first|deadliest|largest|biggest|worst)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?)\s+(?:(?:on|against)\s+(?:[\w.-]+\s+){1,4}?)?in\s+(?:the\s+)?(?:[\w-]+\s+or\s+)?$",
     re.IGNORECASE,
 )
+# What a struck site was for ("facilities the militias were using to launch drone attacks against US troops in
+# Iraq", "depots used by the group to stage attacks"): the reason for a strike, not an attack of a day.
+_USED_FOR_ATTACKS = re.compile(
+    r"\b(?:(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:being\s+)?using\b"
+    r"|(?:facilit(?:y|ies)|sites?|depots?|locations?|infrastructure|compounds?|warehouses?|headquarters|positions?)\s+"
+    r"(?:that\s+(?:were|are|had\s+been|have\s+been)\s+)?used\b)"
+    r"[^.;]{0,80}?\b(?:to|for|in)\s+(?:launch|carry\s+out|conduct|stage|plan|mount|engage\s+in|direct|attack|target|strike|fire)",
+    re.IGNORECASE,
+)
 _SEPARATELY = re.compile(r"\W*(?:separately|elsewhere|in\s+a\s+separate\s+(?:[\w-]+\s+)?(?:incident|attack|development))\b", re.IGNORECASE)
 _TWICE = re.compile(
     r"\btwice\b|\b(?:two|2)\s+(?:separate\s+)?(?:attacks|strikes|assaults)\s+(?:on|against|at|targeting)\b"
@@ -475,7 +484,9 @@ class _Reader:
         # A foiled attack ("thwarted another attack and seized the rockets") did not happen either.
         happened = bool(HAPPENED_LOWER.found(seg, low) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
-        ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
+        ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg)) and not (
+            "us" in low and _USED_FOR_ATTACKS.search(seg)
+        )
         # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
         # rockets"): the habit it names does not make it a campaign's.
         attribution = None if statement_generic and not INDIRECT.search(seg) else self._statement(si, start, end)

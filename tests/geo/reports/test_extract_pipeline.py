@@ -1640,3 +1640,19 @@ def test_a_province_after_its_countrys_possessive_is_the_place(gaz, text, site):
 @pytest.mark.parametrize("phrase", ["on the evening of the 7th", "in the early hours of the 7th", "on the 7th"])
 def test_a_part_of_a_day_of_the_month_dates_the_attack(gaz, phrase):
     assert [str(c.date) for c in cands(gaz, f"Two rockets hit Ain al-Asad air base {phrase}, officials said.")] == ["2023-05-07"]
+
+
+# --- round 12: what a struck site was used for is the strike's reason, not an attack of a day -----------------------
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "The depots were sites that the militia was using to launch drone attacks against US troops in Iraq.",
+        "The targets were warehouses used by the group to stage rocket attacks against bases in Iraq.",
+        "Officials said the militias had been using the compound to plan drone attacks on US forces in Iraq.",
+    ],
+)
+def test_what_a_struck_site_was_used_for_is_no_attack(gaz, reason):
+    got = [(c.site_id, c.event_type) for c in cands(gaz, f"US jets struck militia depots in al-Qaim on Monday. {reason}")]
+    assert got == [("al-qaim", "airstrike")]
