@@ -485,7 +485,7 @@ class _Reader:
         happened = bool(HAPPENED_LOWER.found(seg, low) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
         ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg)) and not (
-            "us" in low and _USED_FOR_ATTACKS.search(seg)
+            "us" in low and _USED_FOR_ATTACKS.search(seg)  # ("us": in "using", "used")
         )
         # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
         # rockets"): the habit it names does not make it a campaign's.
