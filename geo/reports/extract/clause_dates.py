@@ -86,7 +86,8 @@ _WEAPON_CUES = tuple(rx for _, rx in TYPE_CUES[:9])  # the specific weapons, not
 # before publication, or of the month before when the report says "last month".
 _DAY_OF_MONTH = re.compile(
     # ("on the evening of the 30th": a part of the day before it)
-    r"\b(?:(?:on\s+the\s+|(?:on\s+|in\s+)?the\s+(?:early\s+|late\s+)?(?:morning|afternoon|evening|night|early\s+hours)\s+of\s+the\s+)"
+    r"\b(?:(?:on\s+the\s+|(?:on\s+|in\s+)?the\s+(?:early\s+|late\s+)?"
+    r"(?:morning|afternoon|evening|night|early\s+hours)\s+of\s+the\s+)"
     r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?:\s+of\s+(?P<which>this|last|the\s+previous)\s+month\b)?"
     r"|the\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)\s+of\s+(?P<which2>this|last|the\s+previous)\s+month\b)"
     r"(?!\s+(?:of\s+)?(?-i:[A-Z]))",

@@ -102,7 +102,9 @@ _OUTSIDE_TARGET = re.compile(
 )
 # ("A similar attack on the base in March": an attack named by its likeness has the weapon of the one it is like.)
 _ONE_MORE = re.compile(
-    r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b|\ba\s+similar\s+(?:attack|strike|assault|incident)\b", re.IGNORECASE
+    r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b"
+    r"|\ba\s+similar\s+(?:attack|strike|assault|incident)\b",
+    re.IGNORECASE,
 )
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
@@ -175,7 +177,8 @@ _USED_FOR_ATTACKS = re.compile(
     r"\b(?:(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:being\s+)?using\b"
     r"|(?:facilit(?:y|ies)|sites?|depots?|locations?|infrastructure|compounds?|warehouses?|headquarters|positions?)\s+"
     r"(?:that\s+(?:were|are|had\s+been|have\s+been)\s+)?used\b)"
-    r"[^.;]{0,80}?\b(?:to|for|in)\s+(?:launch|carry\s+out|conduct|stage|plan|mount|engage\s+in|direct|attack|target|strike|fire)",
+    r"[^.;]{0,80}?\b(?:to|for|in)\s+"
+    r"(?:launch|carry\s+out|conduct|stage|plan|mount|engage\s+in|direct|attack|target|strike|fire)",
     re.IGNORECASE,
 )
 _SEPARATELY = re.compile(r"\W*(?:separately|elsewhere|in\s+a\s+separate\s+(?:[\w-]+\s+)?(?:incident|attack|development))\b", re.IGNORECASE)
@@ -484,9 +487,9 @@ class _Reader:
         # A foiled attack ("thwarted another attack and seized the rockets") did not happen either.
         happened = bool(HAPPENED_LOWER.found(seg, low) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
-        ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg)) and not (
-            "us" in low and _USED_FOR_ATTACKS.search(seg)  # ("us": in "using", "used")
-        )
+        ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
+        # What a struck site was used for ("using", "used": hence "us") is the strike's reason, no attack of a day.
+        happened = happened and not ("us" in low and _USED_FOR_ATTACKS.search(seg))
         # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
         # rockets"): the habit it names does not make it a campaign's.
         attribution = None if statement_generic and not INDIRECT.search(seg) else self._statement(si, start, end)

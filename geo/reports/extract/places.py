@@ -499,7 +499,10 @@ def clause_places(
             inside = [o for o, _ in kept if o.site.id != p.site.id and contains(p.site, o.site)]
             if any(not is_coarse(o.site) for o in inside):
                 continue  # "Anbar province" around "Ain al-Asad": a qualifier
-            if i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start]) and not _provinces_country(kept[:i], p, text):
+            if (
+                i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start])
+                and not _provinces_country(kept[:i], p, text)
+            ):  # fmt: skip
                 continue  # "al-Omar oil field in the eastern countryside of Deir Ezzor"
             if i > 0 and not is_coarse(kept[i - 1][0].site) and _HOSTING_IN.fullmatch(text[kept[i - 1][0].end : p.start]):
                 continue  # "Harir base, which hosts US forces near Erbil": where the base is

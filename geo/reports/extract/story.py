@@ -112,7 +112,8 @@ def _days_near(area: Event, other: Event) -> bool:
     """ "Tensions are high in X province after US helicopters struck militias" with no day of its own, and the raid
     near a town of X told with its day: a day or two apart, the area's telling is of that raid."""
     return (
-        area.date_borrowed and area.site is not None and is_coarse(area.site) and area.date is not None and other.date is not None
+        area.date_borrowed and area.site is not None and is_coarse(area.site)
+        and area.date is not None and other.date is not None
         and abs((area.date[0] - other.date[0]).days) <= 2
     )
 
@@ -649,7 +650,9 @@ class Story:
                     continue
                 if not type_fits(other.event_type, ev.event_type, False) or (ev.actor != "Unknown" and other.actor != "Unknown" and ev.side != other.side):
                     continue
-                if not ev.date_defaulted and not (ev.date and other.date and overlap(ev.date, other.date)) and not _days_near(ev, other):
+                if ev.date_defaulted or _days_near(ev, other):
+                    pass  # a day the telling did not give: the dated attack inside its area gives it
+                elif not (ev.date and other.date and overlap(ev.date, other.date)):
                     continue
                 self._fold(ev, other)
                 break
