@@ -95,6 +95,9 @@ _DAY_OF_MONTH = re.compile(
 )
 
 
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", re.IGNORECASE)  # what every day of the month above holds: a cheap test
+
+
 def _days_of_month(seg: str, published: dt.date) -> list[DateMention]:
     out = []
     for m in _DAY_OF_MONTH.finditer(seg):
@@ -116,7 +119,7 @@ def _days_of_month(seg: str, published: dt.date) -> list[DateMention]:
 def _find_dates(seg: str, published: dt.date, anchor: dt.date) -> tuple[DateMention, ...]:
     """geo.reports.dates' phrases plus days of the month named without their month."""
     found = find_dates(seg, published, anchor=anchor)
-    if "th" not in seg and "st" not in seg and "nd" not in seg and "rd" not in seg:
+    if _ORDINAL.search(seg) is None:
         return found
     extra = _days_of_month(seg, published)
     if not extra:

@@ -488,8 +488,8 @@ class _Reader:
         happened = bool(HAPPENED_LOWER.found(seg, low) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
         ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
-        # What a struck site was used for ("using", "used": hence "us") is the strike's reason, no attack of a day.
-        happened = happened and not ("us" in low and _USED_FOR_ATTACKS.search(seg))
+        # What a struck site was used for is the strike's reason, no attack of a day.
+        happened = happened and not (("using" in low or "used" in low) and _USED_FOR_ATTACKS.search(seg))
         # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
         # rockets"): the habit it names does not make it a campaign's.
         attribution = None if statement_generic and not INDIRECT.search(seg) else self._statement(si, start, end)
