@@ -85,11 +85,17 @@ _WEAPON_CUES = tuple(rx for _, rx in TYPE_CUES[:9])  # the specific weapons, not
 # alone (alone, "the 4th" is as often a brigade or an anniversary). It is the latest such day on or
 # before publication, or of the month before when the report says "last month".
 _DAY_OF_MONTH = re.compile(
-    r"\b(?:on\s+the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?:\s+of\s+(?P<which>this|last|the\s+previous)\s+month\b)?"
+    # ("on the evening of the 30th": a part of the day before it)
+    r"\b(?:(?:on\s+the\s+|(?:on\s+|in\s+)?the\s+(?:early\s+|late\s+)?"
+    r"(?:morning|afternoon|evening|night|early\s+hours)\s+of\s+the\s+)"
+    r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?:\s+of\s+(?P<which>this|last|the\s+previous)\s+month\b)?"
     r"|the\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)\s+of\s+(?P<which2>this|last|the\s+previous)\s+month\b)"
     r"(?!\s+(?:of\s+)?(?-i:[A-Z]))",
     re.IGNORECASE,
 )
+
+
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", re.IGNORECASE)  # what every day of the month above holds: a cheap test
 
 
 def _days_of_month(seg: str, published: dt.date) -> list[DateMention]:
@@ -113,7 +119,7 @@ def _days_of_month(seg: str, published: dt.date) -> list[DateMention]:
 def _find_dates(seg: str, published: dt.date, anchor: dt.date) -> tuple[DateMention, ...]:
     """geo.reports.dates' phrases plus days of the month named without their month."""
     found = find_dates(seg, published, anchor=anchor)
-    if "th" not in seg and "st" not in seg and "nd" not in seg and "rd" not in seg:
+    if _ORDINAL.search(seg) is None:
         return found
     extra = _days_of_month(seg, published)
     if not extra:

@@ -100,7 +100,12 @@ _TIMED_APART = re.compile(
 _OUTSIDE_TARGET = re.compile(
     r"\b(?:on|against|targeting|of|at)\s+(?:\S+\s+){0,5}?nuclear\b|\b(?:on|in|against|inside)\s+Iran\b(?![’'-])", re.IGNORECASE
 )
-_ONE_MORE = re.compile(r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b", re.IGNORECASE)
+# ("A similar attack on the base in March": an attack named by its likeness has the weapon of the one it is like.)
+_ONE_MORE = re.compile(
+    r"\b(?:the\s+last|another|a\s+similar|the\s+previous|the\s+first)\s+one\b"
+    r"|\ba\s+similar\s+(?:attack|strike|assault|incident)\b",
+    re.IGNORECASE,
+)
 _NOW = re.compile(r"\b(?:today|now|these\s+days|nowadays)\b", re.IGNORECASE)
 _SUMMARY_NOUNS = re.compile(r"\b(?:attacks|bases)\b", re.IGNORECASE)
 # "the attacks", "both incidents", "in either incident": every attack of the day, not the last one told.
@@ -164,6 +169,16 @@ _THE_LATEST = re.compile(r"\W*the\s+(?:latest|newest|most\s+recent)\s+(?:[\w.-]+
 _RECORD_WORDS = ("first", "deadliest", "largest", "biggest", "worst")
 _RECORD_SCOPE = re.compile(
     r"\b(?:first|deadliest|largest|biggest|worst)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?)\s+(?:(?:on|against)\s+(?:[\w.-]+\s+){1,4}?)?in\s+(?:the\s+)?(?:[\w-]+\s+or\s+)?$",
+    re.IGNORECASE,
+)
+# What a struck site was for ("facilities the militias were using to launch drone attacks against US troops in
+# Iraq", "depots used by the group to stage attacks"): the reason for a strike, not an attack of a day.
+_USED_FOR_ATTACKS = re.compile(
+    r"\b(?:(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+(?:being\s+)?using\b"
+    r"|(?:facilit(?:y|ies)|sites?|depots?|locations?|infrastructure|compounds?|warehouses?|headquarters|positions?)\s+"
+    r"(?:that\s+(?:were|are|had\s+been|have\s+been)\s+)?used\b)"
+    r"[^.;]{0,80}?\b(?:to|for|in)\s+"
+    r"(?:launch|carry\s+out|conduct|stage|plan|mount|engage\s+in|direct|attack|target|strike|fire)",
     re.IGNORECASE,
 )
 _SEPARATELY = re.compile(r"\W*(?:separately|elsewhere|in\s+a\s+separate\s+(?:[\w-]+\s+)?(?:incident|attack|development))\b", re.IGNORECASE)
@@ -473,6 +488,8 @@ class _Reader:
         happened = bool(HAPPENED_LOWER.found(seg, low) or NP_EVENT.search(seg)) and not (
             ("den" in low or "reject" in low or "disavow" in low) and _DENIED.search(seg)
         ) and not (("thwart" in low or "foil" in low or "prevent" in low or "avert" in low) and _FOILED.search(seg))
+        # What a struck site was used for is the strike's reason, no attack of a day.
+        happened = happened and not (("using" in low or "used" in low) and _USED_FOR_ATTACKS.search(seg))
         # A suspicion the signs voice is about the past by nature ("an area used in the past by X to fire
         # rockets"): the habit it names does not make it a campaign's.
         attribution = None if statement_generic and not INDIRECT.search(seg) else self._statement(si, start, end)

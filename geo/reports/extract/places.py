@@ -271,7 +271,10 @@ def contains(area, site) -> bool:
 
 
 _BASE_NOUN = re.compile(
-    r"\b(?P<det>an?|another|one\s+of\s+(?:its|their|the)|the|its|their)\s+(?:[\w.-]+\s+){0,4}?"
+    # (No preposition between the determiner and the noun: in "a similar attack on the base" and "a wall
+    # at the base" the base is "the base", told before, not "a base".)
+    r"\b(?P<det>an?|another|one\s+of\s+(?:its|their|the)|the|its|their)\s+"
+    r"(?:(?!(?:on|at|against|near|in|into|inside|targeting|towards?)\s)[\w.-]+\s+){0,4}?"
     r"(?P<noun>air\s?bases?|military\s+bases?|bases?|airports?|airfields?|oil\s+fields?|gas\s+fields?|outposts?|garrisons?|facilit(?:y|ies)|installations?|camps?|positions?)\b",
     re.IGNORECASE,
 )
@@ -421,6 +424,8 @@ def places_in(places: list[Place], starts: list[int], start: int, end: int) -> l
 
 
 # A town's name read as a speaker: an outlet named after it ("Lebanon's al-Mayadeen said", "Mayadeen TV").
+# A place's name before "time" names the clock a time is told in.
+_TIME_ZONE = re.compile(r"\s+time\b(?!s)", re.IGNORECASE)
 _MEDIA_AFTER = re.compile(
     r"(?:\s+(?:TV|television|channel|news(?:\s+(?:agency|website|channel))?|newspaper|website|reported|reports|said|says|quoted|cited|citing|added))\b"
     r"|,\s+(?:citing|quoting)\b"
@@ -459,6 +464,8 @@ def clause_places(
             continue  # "fired from ...", "west of Baghdad": not the target
         if p.site.kind in ("town", "city", "village", "country") and _SPEAKER_IN.search(before[-45:]):
             continue  # "an Iraqi official in Baghdad said": where the speaker is, not the target
+        if _TIME_ZONE.match(text, p.end):
+            continue  # "at 6:30 pm (Baghdad time)", "Damascus time", "Iraq time": a clock, not a place
         if p.site.kind in ("town", "city", "village") and _MEDIA_AFTER.match(text, p.end):
             continue  # "al-Mayadeen said", "Baghdad TV reported": an outlet named after a town speaks
         if is_coarse(p.site) and (_BORDERING.search(before[-30:]) or _ANSWERED.search(text, start, p.start)):
@@ -492,7 +499,10 @@ def clause_places(
             inside = [o for o, _ in kept if o.site.id != p.site.id and contains(p.site, o.site)]
             if any(not is_coarse(o.site) for o in inside):
                 continue  # "Anbar province" around "Ain al-Asad": a qualifier
-            if i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start]):
+            if (
+                i > 0 and _QUALIFIER_LINK.fullmatch(text[kept[i - 1][0].end : p.start])
+                and not _provinces_country(kept[:i], p, text)
+            ):  # fmt: skip
                 continue  # "al-Omar oil field in the eastern countryside of Deir Ezzor"
             if i > 0 and not is_coarse(kept[i - 1][0].site) and _HOSTING_IN.fullmatch(text[kept[i - 1][0].end : p.start]):
                 continue  # "Harir base, which hosts US forces near Erbil": where the base is
@@ -512,6 +522,22 @@ def clause_places(
             seen.add(t[0].id)
             unique.append(t)
     return ClausePlaces(tuple(unique), tuple(base_nouns), place_constraint)
+
+
+# "Syria's Deir ez-Zor province", "Iraq’s eastern province of Diyala": a country's possessive
+# names the province inside it, and the province is the place told, not a qualifier of the country.
+_POSSESSIVE = re.compile(r"['’]s\s")  # the gap after the country, or the end of its span ("Syria's")
+
+
+def _provinces_country(before: list[tuple[Place, int]], p: Place, text: str) -> bool:
+    prev = before[-1][0]
+    return (
+        prev.site.kind == "country"
+        and p.site.kind in ("province", "city")
+        and all(is_coarse(o.site) for o, _ in before)  # "al-Omar base in Syria's Deir ez-Zor": the base is told
+        and (_POSSESSIVE.match(text, prev.end) is not None or _POSSESSIVE.match(text, prev.end - 2) is not None)
+        and contains(prev.site, p.site)
+    )
 
 
 _AREA_OF = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?", re.IGNORECASE)

@@ -74,6 +74,7 @@ class Event:
     attribution: str = "unknown"
     attributed_by: str = ""
     date_defaulted: bool = False  # no date phrase at all: the publication date stands in
+    date_borrowed: bool = False  # no date phrase of its own: the day of the report's main story stands in
     night: bool = False  # dated by "overnight", "last night": a night spans two calendar days
     who_span: tuple[int, int] | None = None  # the clause that gave the actor and its attribution
     in_passing: bool = False  # first told as an earlier attack recalled in passing (its described base is another)
@@ -105,6 +106,16 @@ def _one_night(ev: Event, m: Mention, date: DateSpec) -> bool:
     if not (ev.night or _night(m)) or ev.date is None or ev.date[1] != "day" or date[1] != "day":
         return False
     return abs((ev.date[0] - date[0]).days) == 1 and ev.event_type == m.event_type != "other"
+
+
+def _days_near(area: Event, other: Event) -> bool:
+    """ "Tensions are high in X province after US helicopters struck militias" with no day of its own, and the raid
+    near a town of X told with its day: a day or two apart, the area's telling is of that raid."""
+    return (
+        area.date_borrowed and area.site is not None and is_coarse(area.site)
+        and area.date is not None and other.date is not None
+        and abs((area.date[0] - other.date[0]).days) <= 2
+    )
 
 
 def _weeks_apart(a: DateSpec, b: DateSpec) -> bool:
@@ -439,18 +450,18 @@ class Story:
         return None
 
     def _new_event(self, m: Mention, target, date) -> Event:
-        defaulted = False
+        defaulted = borrowed = False
         if date is None and not m.date_is_past_only:
             # A new attack without a date of its own belongs to the report's main story.
             if self.lead_date is not None:
-                date = self.lead_date
+                date, borrowed = self.lead_date, True
             elif self.context_date is not None and self.context_date[0] >= self.published - dt.timedelta(days=31):
-                date = self.context_date
+                date, borrowed = self.context_date, True
             else:
                 date, defaulted = (self.published, "day"), True
         ev = Event(
-            date=date, date_defaulted=defaulted, in_passing=m.in_passing, outside=m.outside, window=_window_of(m, date),
-            separate=m.another or m.timed_apart,
+            date=date, date_defaulted=defaulted, date_borrowed=borrowed, in_passing=m.in_passing, outside=m.outside,
+            window=_window_of(m, date), separate=m.another or m.timed_apart,
         )
         self.events.append(ev)
         self.merge(ev, m, target, None)
@@ -471,6 +482,7 @@ class Story:
         ev.corrected = ev.corrected or (bool(m.types) and m.correcting)
         ev.separate = ev.separate or m.timed_apart
         if date is not None:
+            ev.date_borrowed = False
             if ev.date is None or ev.date_defaulted:
                 ev.date, ev.date_defaulted = date, False
             elif not _one_night(ev, m, date):  # (one night told twice keeps the day it was first told on)
@@ -638,7 +650,9 @@ class Story:
                     continue
                 if not type_fits(other.event_type, ev.event_type, False) or (ev.actor != "Unknown" and other.actor != "Unknown" and ev.side != other.side):
                     continue
-                if not ev.date_defaulted and not (ev.date and other.date and overlap(ev.date, other.date)):
+                if ev.date_defaulted or _days_near(ev, other):
+                    pass  # a day the telling did not give: the dated attack inside its area gives it
+                elif not (ev.date and other.date and overlap(ev.date, other.date)):
                     continue
                 self._fold(ev, other)
                 break

@@ -1560,3 +1560,99 @@ def test_an_area_attack_of_another_day_is_not_moved_to_the_base_the_report_names
             "On 20 April, a drone attack targeted US forces in northeastern Syria.")
     got = sorted((str(c.date), c.site_id, c.event_type) for c in cands(gaz, text))
     assert got == [("2023-04-20", "northeastern-syria", "drone"), ("2023-05-08", "conoco-gas-field", "rocket")]
+
+
+# --- round 12: a place's name before "time" names a clock, not where the attack was -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At about 7:40 pm (Erbil time) on Monday, two drones hit Harir air base.",
+        "Two drones hit Harir air base shortly after 3 am Baghdad time on Monday.",
+        "Just before midnight Iraq time on Monday, two drones hit Harir air base.",
+    ],
+)
+def test_a_time_zone_named_after_a_place_is_no_target(gaz, text):
+    assert [(c.site_id, str(c.date)) for c in cands(gaz, text)] == [("harir-air-base", "2023-05-08")]
+
+
+def test_a_place_before_other_words_than_time_is_still_a_target(gaz):
+    assert [c.site_id for c in cands(gaz, "Two rockets hit Erbil at the time of the evening prayer on Monday.")] == ["erbil"]
+
+
+# --- round 12: "a similar attack on the base": the base told before, and the weapon of the attack it is like ----
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("Two drones hit al-Tanf on Monday. Officials said a similar attack on the garrison in March wounded nobody.",
+         ("2023-03-01", "al-tanf", "drone")),
+        ("Rockets struck Ain al-Asad air base on Monday. In February, a rocket hit a hangar at the base.",
+         ("2023-02-01", "ain-al-asad", "rocket")),
+    ],
+)
+def test_an_earlier_attack_on_the_base_told_before_is_placed_there(gaz, text, earlier):
+    got = sorted((str(c.date), c.site_id, c.event_type) for c in cands(gaz, text))
+    assert earlier in got and len(got) == 2
+
+
+def test_a_base_after_its_own_indefinite_article_is_still_a_description(gaz):
+    # "a base in Syria" is no reference back: the attack stays at the area the words give.
+    got = [(c.site_id, c.event_type) for c in cands(gaz, "Rockets struck Ain al-Asad air base on Monday. In March, a drone hit a base in Syria.")]
+    assert ("syria", "drone") in got and ("ain-al-asad", "rocket") in got
+
+
+# --- round 12: an attack told at an area with the story's day, and the one told inside it with its own day ----------
+
+
+def test_an_area_telling_without_a_day_of_its_own_is_the_attack_told_inside_it_a_day_apart(gaz):
+    text = ("Rockets hit Ain al-Asad air base on Monday. A drone attack hit Baghdad. "
+            "A drone struck Baghdad airport on Sunday, wounding a guard.")
+    got = sorted((str(c.date), c.site_id) for c in cands(gaz, text))
+    assert got == [("2023-05-07", "baghdad-airport"), ("2023-05-08", "ain-al-asad")]
+
+
+def test_an_area_telling_weeks_from_the_attack_inside_it_stays_apart(gaz):
+    text = ("Rockets hit Ain al-Asad air base on Monday. A drone attack hit Baghdad. "
+            "A drone struck Baghdad airport on 12 April, wounding a guard.")
+    got = sorted((str(c.date), c.site_id) for c in cands(gaz, text))
+    assert got == [("2023-04-12", "baghdad-airport"), ("2023-05-08", "ain-al-asad"), ("2023-05-08", "baghdad")]
+
+
+# --- round 12: a country's possessive before a province names the province ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        ("US jets struck a militia depot in Syria's Deir ez-Zor province on Monday, the Pentagon said.", "deir-ez-zor-province"),
+        ("Two rockets landed in Iraq’s Anbar province on Monday, police said.", "anbar-province"),
+        # a named base before the country stays the place, the province only says where it is
+        ("A drone hit the al-Omar oil field in Syria's Deir ez-Zor province on Monday.", "al-omar-oil-field"),
+    ],
+)
+def test_a_province_after_its_countrys_possessive_is_the_place(gaz, text, site):
+    assert [(c.site_id, str(c.date)) for c in cands(gaz, text)] == [(site, "2023-05-08")]
+
+
+@pytest.mark.parametrize("phrase", ["on the evening of the 7th", "in the early hours of the 7th", "on the 7th"])
+def test_a_part_of_a_day_of_the_month_dates_the_attack(gaz, phrase):
+    assert [str(c.date) for c in cands(gaz, f"Two rockets hit Ain al-Asad air base {phrase}, officials said.")] == ["2023-05-07"]
+
+
+# --- round 12: what a struck site was used for is the strike's reason, not an attack of a day -----------------------
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "The depots were sites that the militia was using to launch drone attacks against US troops in Iraq.",
+        "The targets were warehouses used by the group to stage rocket attacks against bases in Iraq.",
+        "Officials said the militias had been using the compound to plan drone attacks on US forces in Iraq.",
+    ],
+)
+def test_what_a_struck_site_was_used_for_is_no_attack(gaz, reason):
+    got = [(c.site_id, c.event_type) for c in cands(gaz, f"US jets struck militia depots in al-Qaim on Monday. {reason}")]
+    assert got == [("al-qaim", "airstrike")]
