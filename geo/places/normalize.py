@@ -109,6 +109,10 @@ KIND_HINTS = frozenset(_SUFFIXES.values()) | frozenset(_PREFIXES.values())
 # Longest phrases first so "international airport" wins over "airport".
 _SUFFIX_LENGTHS = sorted({len(p) for p in _SUFFIXES}, reverse=True)
 _PREFIX_LENGTHS = sorted({len(p) for p in _PREFIXES}, reverse=True)
+# The words a phrase can end (suffixes) or start (prefixes) with: a name whose end words are neither is
+# left alone at once.
+_SUFFIX_LAST = frozenset(p[-1] for p in _SUFFIXES)
+_PREFIX_FIRST = frozenset(p[0] for p in _PREFIXES)
 
 # Arabic definite article in its separated, sun-letter-assimilated forms.
 _ARTICLES = frozenset("al el il ul ad ar as ash at ath az an adh ed er es esh et eth ez en edh".split())  # noqa: SIM905
@@ -128,6 +132,9 @@ _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _POSSESSIVE = re.compile(r"(?<=[a-z])['`]s\b")
 _MARKS = re.compile(r"['`\u00b4\u02bb\u02bc\u02be\u02bf\u2018\u2019]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ALNUM = re.compile(r"[a-z0-9]+")
+# What :func:`_words` removes before splitting, in ASCII text: asides in brackets, possessives and marks.
+_ASIDE_OR_MARK = re.compile(r"[(\[`']")
 _DOUBLED = re.compile(r"([a-z])\1+")
 _ROMAN = re.compile(r"^[ivx]+$")
 # Diphthongs before a consonant or the end: "Zawr"/"Zaur"/"Zor", "Hawl"/"Hol",
@@ -141,6 +148,8 @@ def _strip_generic(words: list[str]) -> tuple[list[str], str | None]:
     hint = None
     changed = True
     while changed and words:
+        if words[-1] not in _SUFFIX_LAST and words[0] not in _PREFIX_FIRST:
+            break  # no phrase can end or start here (most names): skip the slices of every length
         changed = False
         for n in _SUFFIX_LENGTHS:
             if len(words) >= n and (h := _SUFFIXES.get(tuple(words[-n:]))):
@@ -182,6 +191,10 @@ def _fold_word(word: str) -> str:
 
 
 def _words(name: str) -> list[str]:
+    if name.isascii() and not _ASIDE_OR_MARK.search(name):
+        # Most names (every word a report's scan tries first): no aside, possessive or mark to remove, so
+        # the words are the lower-cased runs of letters and digits, as the general path below finds them.
+        return _ALNUM.findall(name.lower())
     text = _PARENS.sub(" ", name)
     if not text.isascii():
         text = unidecode(text)

@@ -39,7 +39,7 @@ from geo.reports.extract.candidates import ExtractionResult
 from geo.reports.extract.clause_dates import clause_date
 from geo.reports.extract.events import count_munitions, find_damage, find_interception, read_casualties, type_votes
 from geo.reports.extract.mention import Mention
-from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, national_base, place_scanner, places_in
+from geo.reports.extract.places import Place, anaphor, clause_places, is_coarse, national_base, outside_spans, place_scanner, places_in
 from geo.reports.extract.sentences import CAUSE_CLAUSE, OTHER_EVENT_CLAUSE, RELATIVE_EVENT, find_datelines, split_clauses, split_sentences
 from geo.reports.extract.story import Story, overlap
 from geo.reports.extract.lowered import Hinted, any_of
@@ -285,9 +285,7 @@ class _Reader:
         # Resistance in Iraq") is a place of the story.
         # (A site whose name starts with an actor's and runs past it, "US embassy in Baghdad", is a place.)
         skip = datelines + [(a.start, a.end) for a in self._all_actors]
-        self.places: list[Place] = [
-            p for p in places if not any(s <= p.start < e and p.end <= e for s, e in skip) and not _OUTLET_AFTER.match(text, p.end)
-        ]
+        self.places: list[Place] = [p for p in outside_spans(places, skip) if not _OUTLET_AFTER.match(text, p.end)]
         self._starts = [p.start for p in self.places]
         self.unresolved = unresolved
         self.report_sites = [p.site for p in self.places]

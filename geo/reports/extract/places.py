@@ -20,7 +20,8 @@ elsewhere, else to the area with an honest ``geo_precision``; "the base" /
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ __all__ = [
     "is_coarse",
     "kind_rank",
     "national_base",
+    "outside_spans",
     "place_scanner",
     "regions_overlap",
     "same_place",
@@ -123,12 +125,14 @@ class PlaceScanner:
             if not (c.isupper() or c.isdigit()) and (w not in _LOWER_STARTS or not self._can_start(text, words, i)):
                 i += 1
                 continue
-            # The run of words that could belong to one name.
-            j = i + 1
-            while j < n and j - i < 8 and self._can_continue(text, words, j):
-                j += 1
             match = None
-            for k in range(j, i, -1) if self._may_open_name(w) else ():
+            j = i + 1
+            may_open = self._may_open_name(w)
+            if may_open:  # (most capitalised words cannot open a name: their run is never read)
+                # The run of words that could belong to one name.
+                while j < n and j - i < 8 and self._can_continue(text, words, j):
+                    j += 1
+            for k in range(j, i, -1) if may_open else ():
                 if k - 1 > i and words[k - 1][2] in _ARTICLES:
                     continue  # a name never ends on an article ("Baghdad as Iran-backed militias ...")
                 span_text = text[s : words[k - 1][1]]
@@ -144,9 +148,9 @@ class PlaceScanner:
                 if (
                     w[:1].isupper()
                     and not (w.isupper() and len(w) <= 4)  # "US", "SDF": organisations
-                    and not re.match(r"-[a-z]", text[e : e + 2])  # "Iran-backed"
-                    and self._locative_before(text, s)
+                    and not _HYPHEN_LOWER.match(text, e, e + 2)  # "Iran-backed"
                     and w.lower() not in _NOT_PLACE
+                    and self._locative_before(text, s)
                 ):
                     k = i + 1
                     while k < n and (words[k][2][:1].isupper() or words[k][2] in _ARTICLES) and text[words[k - 1][1] : words[k][0]] in (" ", "-"):
@@ -227,6 +231,7 @@ _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|town\s+of|city\s+of|village\s+of|province\s+of|hit|struck|targeted|targeting|attacked|"
     r"toward|towards)\s+(?:the\s+)?$"
 )
+_HYPHEN_LOWER = re.compile(r"-[a-z]")
 _FUZZY_ACCEPT = 85.0  # the gazetteer's own fuzzy cut-off; its index keeps ordinary words out
 _NOT_PLACE = frozenset(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "a", "an", "his", "her", "their", "its", "this", "that"]
@@ -421,6 +426,19 @@ def places_in(places: list[Place], starts: list[int], start: int, end: int) -> l
             out.append(places[i])
         i += 1
     return out
+
+
+def outside_spans(places: list[Place], spans: list[tuple[int, int]]) -> list[Place]:
+    """The places (in order) that lie inside none of ``spans``: inside is starting in the span and
+    ending at or before its end. One search per place: a report holds dozens of places and spans."""
+    if not spans:
+        return list(places)
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))  # the furthest end of the spans starting so far
+    # A span starting at or before the place's start contains it if it ends past that start and at or
+    # after the place's end: the furthest end of those spans tells.
+    return [p for p in places if not ((i := bisect_right(starts, p.start)) and reach[i - 1] >= max(p.end, p.start + 1))]
 
 
 # A town's name read as a speaker: an outlet named after it ("Lebanon's al-Mayadeen said", "Mayadeen TV").

@@ -127,3 +127,25 @@ def test_the_docstring_examples_hold():
 
     result = doctest.testmod(geo.places.normalize)
     assert result.attempted >= 3 and result.failed == 0
+
+
+
+@pytest.mark.parametrize(
+    "plain, marked",
+    [
+        ("Qaim", "Qa'im"),
+        ("Baghdad airport", "Baghdad's airport"),
+        ("Erbil Air Base", "Erbil Air Base (EAB)"),
+        ("Ain al Asad", "Ain al-Asad"),
+        ("Tanf", "Tanf [garrison]"),
+    ],
+)
+def test_plain_ascii_names_read_as_the_marked_spellings(plain, marked):
+    # Plain ASCII names take a shorter path (no aside, possessive or mark to remove): the same keys.
+    assert name_key(plain) == name_key(marked)
+
+
+def test_generic_phrases_are_found_at_both_ends_and_kept_inside():
+    # A quick test of the end words decides whether any phrase is looked for: it must not skip one.
+    assert name_key("Camp Victory Base") == name_key("Victory base")
+    assert name_key("Green Village").core == "grin vilage" and name_key("Base Camp Foo").core == "fu"
