@@ -30,11 +30,12 @@ from geo.reports.extract.multilingual import reading_label
 from geo.places.gazetteer import KINDS
 from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, incident_problems
 from geo.reports.merge import merge
+from geo.reports.pubdate import text_publication_date
 from geo.reports.text import MAX_BYTES, clean_text
 from ui import common
 from ui.assets import vendor_assets
 from ui.auth import require_editor, sign_out_control
-from ui.data import get_store
+from ui.data import get_store, reference_today
 from ui.maplayers import FitBounds, base_map, extent_of, point_layer
 from ui.sites import load_gazetteer
 
@@ -89,22 +90,35 @@ def highlighted_html(text: str, spans) -> str:
     return "<p>" + "</p><p>".join(out) + "</p>"
 
 
-def _read_input(pasted: str, upload, published: dt.date | None) -> tuple[str, tuple[str, ...], dt.date | None]:
+def _read_input(
+    pasted: str, upload, published: dt.date | None, today: dt.date
+) -> tuple[str, tuple[str, ...], dt.date | None]:
     """The report's text, the notes to show, and its publication date: the reviewer's, else the one
-    a saved page's metadata gives (said so), else None (the caller asks for it)."""
+    a saved page's metadata gives, else the one the report's opening states (dateline, "Published"
+    line: :func:`geo.reports.pubdate.text_publication_date`), each said so; else None (the caller asks)."""
     if upload is not None:
         clean = clean_text(upload.getvalue(), filename=upload.name)
     else:
         clean = clean_text(pasted)
     # A saved page's headline and metadata date are shown, not extracted from.
     shown = (f"Headline: {clean.title}",) if clean.title else ()
-    page_date = _iso_date(clean.date)
-    if published is None and page_date is not None:
-        published = page_date
-        shown += (f"'Published' is set to {page_date}, the publication date in the page's metadata; "
+    own, source = _iso_date(clean.date), "the publication date in the page's metadata"
+    if own is None:
+        found = text_publication_date(clean.text, today=today)
+        if found.date is not None:
+            own, source = found.date.date, f"from {found.date.where} “{found.date.words}”"
+            if found.date.year_assumed:
+                source += f" (it gives no year: {own.year} is the latest year in which that day is not after today)"
+        elif found.found and published is None:
+            shown += ("The report's opening gives more than one date ("
+                      + "; ".join(f"{f.date} in {f.where}" for f in found.found) + "): set 'Published' to the "
+                      "day it was published.",)  # fmt: skip
+    if published is None and own is not None:
+        published = own
+        shown += (f"'Published' is set to {own}, {source}; "
                   "correct it and extract again if the report is from another day.",)  # fmt: skip
-    elif page_date is not None and page_date != published:
-        shown += (f"The page gives {page_date} as its publication date; set 'Published' to it if it differs.",)
+    elif own is not None and own != published:
+        shown += (f"The report gives {own} as its publication date ({source}); set 'Published' to it if it differs.",)
     return clean.text, (*clean.notes, *shown), published
 
 
@@ -133,7 +147,8 @@ with st.form(f"{_KEY}_form"):
     published = c1.date_input(
         "Published", value=None, key=f"{_KEY}_published", format="YYYY-MM-DD",
         help="The report's publication date: relative dates in it ('on Wednesday') are resolved against it. "
-        "Left empty, a saved page's own date is used when it gives one.",
+        "Left empty, the report's own date is used when it states one (a saved page's metadata, a dateline "
+        "or a 'Published' line at the top); the page says where it came from.",
     )  # fmt: skip
     outlet = c2.text_input("Outlet", key=f"{_KEY}_outlet", max_chars=200)
     url = c3.text_input("URL", key=f"{_KEY}_url", max_chars=2000)
@@ -146,9 +161,11 @@ if go and upload is None and not pasted.strip():
 elif go:
     try:
         field_empty = published is None
-        text, notes, published = _read_input(pasted, upload, published)
+        text, notes, published = _read_input(pasted, upload, published, reference_today())
         if published is None:
             st.session_state.pop(_KEY, None)
+            for note in notes:  # what was read, and any dates the report's opening gives that disagree
+                st.info(common.md_escape(note))
             st.error(
                 "Set the report's publication date ('Published') first: every relative date in it "
                 "('on Wednesday', 'yesterday') is resolved against that day."
