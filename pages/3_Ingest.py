@@ -36,8 +36,11 @@ from ui import common
 from ui.assets import vendor_assets
 from ui.auth import require_editor, sign_out_control
 from ui.data import get_store, reference_today
+from ui.cards import cards_html
 from ui.maplayers import FitBounds, base_map, extent_of, point_layer
+from ui.proposals import PHONE_INTRO, proposal_cards
 from ui.sites import load_gazetteer
+from ui.style import GRID_CLASS, NARROW_ONLY
 
 common.page_setup("Ingest")
 st.title("Ingest a report")
@@ -129,6 +132,12 @@ def _iso_date(text: str) -> dt.date | None:
         return None
 
 
+def _forget_cards() -> None:
+    """Drop the phone cards' "Save this incident" boxes: they belong to the previous extraction."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{_KEY}_keep_")]:
+        del st.session_state[key]
+
+
 # --- input ---------------------------------------------------------------------------------
 
 if _PAGE_DATE in st.session_state:  # the date the last extraction used, shown in the field it was taken for
@@ -175,6 +184,7 @@ elif go:
             result = extract(text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
             st.session_state[_KEY] = {"text": text, "notes": notes, "result": result, "published": published,
                                       "outlet": outlet, "url": url}  # fmt: skip
+            _forget_cards()
             if field_empty:  # the page's own date was used: the rerun shows it in the "Published" field
                 st.session_state[_PAGE_DATE] = published
                 st.rerun()
@@ -222,7 +232,9 @@ if cands:
         ],
         columns=[_EDIT_COLUMNS[0], *_CONFIDENCE_COLUMNS, *_EDIT_COLUMNS[1:]],
     )
-    edited = st.data_editor(
+    # On a phone the table gives way to cards (ui.proposals), each with its own "save" box.
+    grid = st.container(key=f"{GRID_CLASS}_{_KEY}")
+    edited = grid.data_editor(
         rows,
         key=f"{_KEY}_editor",
         hide_index=True,
@@ -247,6 +259,11 @@ if cands:
         },
         disabled=["site_name", *_CONFIDENCE_COLUMNS],
     )
+    with st.container(key=f"{NARROW_ONLY}_{_KEY}_cards"):
+        st.caption(PHONE_INTRO)
+        for i, card in enumerate(proposal_cards(edited, [c.place_method for c in cands])):
+            st.html(cards_html([card]))
+            st.checkbox("Save this incident", value=True, key=f"{_KEY}_keep_{i}")
 
     fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), center=(34.0, 42.0), zoom=5)
     points = [
@@ -283,7 +300,7 @@ if cands:
         source = Source(outlet=state["outlet"] or "pasted report", url=state["url"], published=state["published"])
         out, problems = [], []
         for i, (cand, row) in enumerate(zip(cands, edited.itertuples())):
-            if not row.save:
+            if not (row.save and st.session_state.get(f"{_KEY}_keep_{i}", True)):  # the table's box, or a card's
                 continue
             changes = {c: getattr(row, c) for c in _EDIT_COLUMNS[1:] if c != "site_name"}
             for name in ("munitions", "killed", "injured"):
@@ -411,6 +428,7 @@ if result.unresolved_places:
                 # The review table and the place list belong to the previous extraction.
                 for key in (f"{_KEY}_editor", f"{_KEY}_unresolved"):
                     st.session_state.pop(key, None)
+                _forget_cards()
                 st.rerun()
             st.success(
                 "The row is valid. Add it to the gazetteer here, or download it for gazetteer.csv "
