@@ -15,7 +15,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from geo.incidents import GEO_PRECISIONS
 from ui.cards import Card
+from ui.table import actor_line
 
 __all__ = ["PHONE_INTRO", "proposal_cards"]
 
@@ -37,8 +39,8 @@ def proposal_cards(rows: pd.DataFrame, methods: Sequence[str]) -> list[Card]:
     how each proposal's place was found, as the expanders below name them."""
     cards = []
     for i, (row, method) in enumerate(zip(rows.itertuples(index=False), methods)):
-        by = f", by {row.attributed_by}" if row.attributed_by else ""
-        family = f" ({row.actor_family})" if row.actor_family else ""
+        by = f"by {row.attributed_by}" if row.attributed_by else ""
+        precision = GEO_PRECISIONS.get(int(row.geo_precision), f"precision {row.geo_precision}")
         cards.append(
             Card(
                 title=f"{i + 1}. {row.date} · {row.event_type}{' (intercepted)' if row.intercepted else ''} "
@@ -47,9 +49,9 @@ def proposal_cards(rows: pd.DataFrame, methods: Sequence[str]) -> list[Card]:
                     f"Confidence {row.confidence:.2f}" + (f": {row.why}" if row.why else ""),
                     f"Date precision: {row.date_precision}",
                     f"Place: {row.site_name} ({method}), {row.country or 'country unknown'}, "
-                    f"{row.lat:.4f}, {row.lon:.4f}, precision {row.geo_precision}"
+                    f"{row.lat:.4f}, {row.lon:.4f} ({precision})"
                     + (f", gazetteer id {row.site_id}" if row.site_id else ""),
-                    f"Actor: {row.actor or 'unknown'}{family}, {row.attribution}{by}",
+                    actor_line(row.actor_family or "unknown", row.actor or "unknown", row.attribution, by),
                     f"Munitions {_number(row.munitions)} · killed {_number(row.killed)} · "
                     f"injured {_number(row.injured)}" + (f" · damage: {row.damage}" if row.damage else ""),
                 ),
