@@ -48,8 +48,9 @@ st.title("Ingest a report")
 editor = require_editor("ingest reports")
 sign_out_control()
 st.caption(
-    "Paste a news report or upload it, set its publication date, then review the incidents it describes. "
-    "Nothing is stored until you press Save."
+    "Paste a news report or upload it, set its publication date (left empty, the date the report states at its "
+    "top is used, and the page says so), then review the incidents it describes. Nothing is stored until you "
+    "press Save."
 )
 
 _KEY = "ia_ingest"
