@@ -63,6 +63,14 @@ def _open(session: Session, query: str) -> None:
     session.page.locator(".ia-copy input").first.wait_for(state="attached", timeout=30_000)
 
 
+def _open_revealed(session: Session, lat, lon):
+    """A link to Balad's incident with its own view at zoom 9, opened until the incident is shown; its map frame."""
+    _open(session, f"lat={lat}&lon={lon}&z=9&sel={BALAD[0]}")
+    frame = session.map_frame()
+    frame.wait_for_function("id => window.__iaRevealed === id && window.__iaSelected._icon", arg=BALAD[0])
+    return frame
+
+
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=lambda v: f"{v[0]}x{v[1]}")
 @pytest.mark.parametrize("incident", [BALAD[0], STACKED], ids=["alone", "stacked"])
 def test_a_link_with_its_own_view_reopens_and_recopies_unchanged(browser, bundled_app_url, viewport, incident):
@@ -175,9 +183,7 @@ def test_a_linked_incident_near_the_maps_edge_opens_with_its_popup_inside_the_ma
     lon = f"{BALAD[2] + (0.45 if viewport != PHONE else 0.4) * (1 if up else -1.3):.4f}"
     session = _session(browser, bundled_app_url, viewport)
     try:
-        _open(session, f"lat={lat}&lon={lon}&z=9&sel={BALAD[0]}")
-        frame = session.map_frame()
-        frame.wait_for_function("id => window.__iaRevealed === id && window.__iaSelected._icon", arg=BALAD[0])
+        frame = _open_revealed(session, lat, lon)
         link = _settled(session)
         assert _view(link) == (lat, lon, "9") == _on_screen(session)
         assert BALAD[0] in session.page.locator(".st-key-ia_sheet").inner_text()
@@ -226,18 +232,14 @@ def test_a_link_that_puts_its_incident_under_the_zoom_buttons_moves_the_buttons_
     (on a phone the buttons covered it whole). The view is the link's, so the buttons give way."""
     session = _session(browser, bundled_app_url, viewport)
     try:
-        _open(session, f"lat={BALAD[1]}&lon={BALAD[2]}&z=9&sel={BALAD[0]}")
-        frame = session.map_frame()
-        frame.wait_for_function("id => window.__iaRevealed === id && window.__iaSelected._icon", arg=BALAD[0])
+        frame = _open_revealed(session, BALAD[1], BALAD[2])
         _settled(session)
         lat, lon = frame.evaluate(_CENTRE_UNDER_ZOOM_OUT)
     finally:
         session.close()
     session = _session(browser, bundled_app_url, viewport)
     try:
-        _open(session, f"lat={lat}&lon={lon}&z=9&sel={BALAD[0]}")
-        frame = session.map_frame()
-        frame.wait_for_function("id => window.__iaRevealed === id && window.__iaSelected._icon", arg=BALAD[0])
+        frame = _open_revealed(session, lat, lon)
         link = _settled(session)
         assert _view(link) == (lat, lon, "9") == _on_screen(session)  # the link's view, kept
         boxes = frame.evaluate(_POPUP_BOXES)
