@@ -418,6 +418,23 @@ def test_a_date_set_by_hand_wins_and_the_reports_own_is_named(store_settings):
     assert "The report gives 2023-05-12 as its publication date" in infos
 
 
+def test_a_phone_cards_save_box_leaves_its_proposal_out_until_the_next_extraction(store_settings):
+    """On a phone the table (and its "save" column) is hidden: each card has its own box."""
+    at = submit(page(), REPORT)
+    boxes = [c for c in at.checkbox if c.label == "Save this incident"]
+    assert len(boxes) == 2 and all(b.value for b in boxes)
+    weakest_first = sorted(at.session_state[KEY]["result"].candidates, key=lambda c: c.confidence.overall)
+    cards = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="ia-cards">')]
+    assert len(cards) == 2 and all("Confidence" in c and "Date precision" in c for c in cards)
+    boxes[0].uncheck()
+    at.run()
+    save(at)
+    assert at.success and "1 added" in at.success[0].value
+    assert [i.site_id for i in stored(store_settings)] == [weakest_first[1].site_id]  # the first card's left out
+    at = submit(at, REPORT)  # a new extraction: every card's box checked again
+    assert all(c.value for c in at.checkbox if c.label == "Save this incident")
+
+
 def test_the_proposals_map_opens_fitted_to_the_proposals(store_settings):
     # Its frame starts without a size: a fixed view set then left the proposals in a corner at the
     # lowest zoom. The map fits their bounds once it has a size (FitBounds, shared with the Gazetteer).
