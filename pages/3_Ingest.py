@@ -30,13 +30,17 @@ from geo.reports.extract.multilingual import reading_label
 from geo.places.gazetteer import KINDS
 from geo.incidents import ATTRIBUTIONS, DATE_PRECISIONS, EVENT_TYPES, Source, incident_problems
 from geo.reports.merge import merge
+from geo.reports.pubdate import text_publication_date
 from geo.reports.text import MAX_BYTES, clean_text
 from ui import common
 from ui.assets import vendor_assets
 from ui.auth import require_editor, sign_out_control
-from ui.data import get_store
+from ui.data import get_store, reference_today
+from ui.cards import cards_html
 from ui.maplayers import FitBounds, base_map, extent_of, point_layer
+from ui.proposals import PHONE_INTRO, proposal_cards
 from ui.sites import load_gazetteer
+from ui.style import GRID_CLASS, NARROW_ONLY
 
 common.page_setup("Ingest")
 st.title("Ingest a report")
@@ -44,8 +48,9 @@ st.title("Ingest a report")
 editor = require_editor("ingest reports")
 sign_out_control()
 st.caption(
-    "Paste a news report or upload it, set its publication date, then review the incidents it describes. "
-    "Nothing is stored until you press Save."
+    "Paste a news report or upload it, set its publication date (left empty, the date the report states at its "
+    "top is used, and the page says so), then review the incidents it describes. Nothing is stored until you "
+    "press Save."
 )
 
 _KEY = "ia_ingest"
@@ -89,22 +94,35 @@ def highlighted_html(text: str, spans) -> str:
     return "<p>" + "</p><p>".join(out) + "</p>"
 
 
-def _read_input(pasted: str, upload, published: dt.date | None) -> tuple[str, tuple[str, ...], dt.date | None]:
+def _read_input(
+    pasted: str, upload, published: dt.date | None, today: dt.date
+) -> tuple[str, tuple[str, ...], dt.date | None]:
     """The report's text, the notes to show, and its publication date: the reviewer's, else the one
-    a saved page's metadata gives (said so), else None (the caller asks for it)."""
+    a saved page's metadata gives, else the one the report's opening states (dateline, "Published"
+    line: :func:`geo.reports.pubdate.text_publication_date`), each said so; else None (the caller asks)."""
     if upload is not None:
         clean = clean_text(upload.getvalue(), filename=upload.name)
     else:
         clean = clean_text(pasted)
     # A saved page's headline and metadata date are shown, not extracted from.
     shown = (f"Headline: {clean.title}",) if clean.title else ()
-    page_date = _iso_date(clean.date)
-    if published is None and page_date is not None:
-        published = page_date
-        shown += (f"'Published' is set to {page_date}, the publication date in the page's metadata; "
+    own, source = _iso_date(clean.date), "the publication date in the page's metadata"
+    if own is None:
+        found = text_publication_date(clean.text, today=today)
+        if found.date is not None:
+            own, source = found.date.date, f"from {found.date.where} “{found.date.words}”"
+            if found.date.year_assumed:
+                source += f" (it gives no year: {own.year} is the latest year in which that day is not after today)"
+        elif found.found and published is None:
+            shown += ("The report's opening gives more than one date ("
+                      + "; ".join(f"{f.date} in {f.where}" for f in found.found) + "): set 'Published' to the "
+                      "day it was published.",)  # fmt: skip
+    if published is None and own is not None:
+        published = own
+        shown += (f"'Published' is set to {own}, {source}; "
                   "correct it and extract again if the report is from another day.",)  # fmt: skip
-    elif page_date is not None and page_date != published:
-        shown += (f"The page gives {page_date} as its publication date; set 'Published' to it if it differs.",)
+    elif own is not None and own != published:
+        shown += (f"The report gives {own} as its publication date ({source}); set 'Published' to it if it differs.",)
     return clean.text, (*clean.notes, *shown), published
 
 
@@ -113,6 +131,12 @@ def _iso_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text[:10]) if text else None
     except ValueError:
         return None
+
+
+def _forget_cards() -> None:
+    """Drop the phone cards' "Save this incident" boxes: they belong to the previous extraction."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{_KEY}_keep_")]:
+        del st.session_state[key]
 
 
 # --- input ---------------------------------------------------------------------------------
@@ -133,7 +157,8 @@ with st.form(f"{_KEY}_form"):
     published = c1.date_input(
         "Published", value=None, key=f"{_KEY}_published", format="YYYY-MM-DD",
         help="The report's publication date: relative dates in it ('on Wednesday') are resolved against it. "
-        "Left empty, a saved page's own date is used when it gives one.",
+        "Left empty, the report's own date is used when it states one (a saved page's metadata, a dateline "
+        "or a 'Published' line at the top); the page says where it came from.",
     )  # fmt: skip
     outlet = c2.text_input("Outlet", key=f"{_KEY}_outlet", max_chars=200)
     url = c3.text_input("URL", key=f"{_KEY}_url", max_chars=2000)
@@ -146,9 +171,11 @@ if go and upload is None and not pasted.strip():
 elif go:
     try:
         field_empty = published is None
-        text, notes, published = _read_input(pasted, upload, published)
+        text, notes, published = _read_input(pasted, upload, published, reference_today())
         if published is None:
             st.session_state.pop(_KEY, None)
+            for note in notes:  # what was read, and any dates the report's opening gives that disagree
+                st.info(common.md_escape(note))
             st.error(
                 "Set the report's publication date ('Published') first: every relative date in it "
                 "('on Wednesday', 'yesterday') is resolved against that day."
@@ -158,6 +185,7 @@ elif go:
             result = extract(text, published=published, outlet=outlet, url=url, gazetteer=gazetteer)
             st.session_state[_KEY] = {"text": text, "notes": notes, "result": result, "published": published,
                                       "outlet": outlet, "url": url}  # fmt: skip
+            _forget_cards()
             if field_empty:  # the page's own date was used: the rerun shows it in the "Published" field
                 st.session_state[_PAGE_DATE] = published
                 st.rerun()
@@ -205,7 +233,9 @@ if cands:
         ],
         columns=[_EDIT_COLUMNS[0], *_CONFIDENCE_COLUMNS, *_EDIT_COLUMNS[1:]],
     )
-    edited = st.data_editor(
+    # On a phone the table gives way to cards (ui.proposals), each with its own "save" box.
+    grid = st.container(key=f"{GRID_CLASS}_{_KEY}")
+    edited = grid.data_editor(
         rows,
         key=f"{_KEY}_editor",
         hide_index=True,
@@ -230,6 +260,11 @@ if cands:
         },
         disabled=["site_name", *_CONFIDENCE_COLUMNS],
     )
+    with st.container(key=f"{NARROW_ONLY}_{_KEY}_cards"):
+        st.caption(PHONE_INTRO)
+        for i, card in enumerate(proposal_cards(edited, [c.place_method for c in cands])):
+            st.html(cards_html([card]))
+            st.checkbox("Save this incident", value=True, key=f"{_KEY}_keep_{i}")
 
     fmap = base_map(vendor_assets(st.get_option("server.baseUrlPath") or ""), center=(34.0, 42.0), zoom=5)
     points = [
@@ -266,7 +301,7 @@ if cands:
         source = Source(outlet=state["outlet"] or "pasted report", url=state["url"], published=state["published"])
         out, problems = [], []
         for i, (cand, row) in enumerate(zip(cands, edited.itertuples())):
-            if not row.save:
+            if not (row.save and st.session_state.get(f"{_KEY}_keep_{i}", True)):  # the table's box, or a card's
                 continue
             changes = {c: getattr(row, c) for c in _EDIT_COLUMNS[1:] if c != "site_name"}
             for name in ("munitions", "killed", "injured"):
@@ -394,6 +429,7 @@ if result.unresolved_places:
                 # The review table and the place list belong to the previous extraction.
                 for key in (f"{_KEY}_editor", f"{_KEY}_unresolved"):
                     st.session_state.pop(key, None)
+                _forget_cards()
                 st.rerun()
             st.success(
                 "The row is valid. Add it to the gazetteer here, or download it for gazetteer.csv "

@@ -179,6 +179,40 @@ function (data, opt) {
     if (y > 0.4 * h) { map.panBy([0, Math.round(y - 0.3 * h)], {animate: animate}); }
   }
 
+  // A link's own view is kept (reveal() moves nothing for it), so a link centred near the map's
+  // top-left corner put its incident under the zoom buttons (on a phone, hidden by them). The controls
+  // give way instead of the view: the top corner over the incident hands its controls to the other
+  // top corner (a 14 px marker cannot be under both), and the place names are laid out again.
+  // Measured in the map's own coordinates once Leaflet's style sheet is in (before it the controls
+  // are blocks), and again when the page resizes the map's frame (the incident then moves on screen).
+  var MARK_CLEAR = 7 + 4;  // half the marker's icon, and a little air
+  function clearOfControls(map, marker) {
+    var corners = map && map._controlCorners;
+    if (!corners || !marker._icon || !marker.getLatLng || !marker._map) { return; }
+    if (getComputedStyle(corners.topleft).position !== "absolute") {
+      marker.__iaWaits = (marker.__iaWaits || 0) + 1;
+      if (marker.__iaWaits < 100) { setTimeout(function () { clearOfControls(map, marker); }, 100); }
+      return;
+    }
+    var at = map.latLngToContainerPoint(marker.getLatLng()), edge = map.getContainer().getBoundingClientRect();
+    function covers(corner) {
+      return Array.prototype.some.call(corner.querySelectorAll(".leaflet-control"), function (c) {
+        var r = c.getBoundingClientRect(), l = r.left - edge.left, t = r.top - edge.top;
+        return r.width > 0 && at.x + MARK_CLEAR > l && at.x - MARK_CLEAR < l + r.width
+          && at.y + MARK_CLEAR > t && at.y - MARK_CLEAR < t + r.height;
+      });
+    }
+    [["topleft", "topright"], ["topright", "topleft"]].some(function (pair) {
+      var from = corners[pair[0]], to = corners[pair[1]];
+      if (!covers(from)) { return false; }
+      var moved = Array.prototype.slice.call(from.children);
+      moved.forEach(function (c) { to.appendChild(c); });
+      if (covers(to)) { moved.forEach(function (c) { from.appendChild(c); }); return false; }  // no better there
+      map.fire("ia:controls");
+      return true;
+    });
+  }
+
   function select(layer) {
     // Highlight at once in the browser; Python learns of the click through
     // streamlit-folium and shows the details panel on its rerun.
@@ -211,10 +245,16 @@ function (data, opt) {
     window.__iaRevealed = id;
     // On a phone-sized map the page shows the details in a sheet over the map: a popup
     // too would cover the rest of it with the same text.
+    var uncover = function () {
+      if (!opt.keepView) { return; }  // the map is centred on the incident: no control is over it
+      clearOfControls(map, marker);
+      map.on("resize", function () { if (window.__iaSelected === marker) { clearOfControls(map, marker); } });
+    };
     var open = map.getSize().x < opt.popupFromPx
-      ? function () { clearOfSheet(map, marker, false); }  // at most once: it leaves the incident where it never pans
+      ? function () { clearOfSheet(map, marker, false); uncover(); }  // at most once: it leaves the incident where it never pans
       : function () {
         var popup = marker.getPopup();
+        uncover();  // before the popup is placed clear of the controls
         // keepInView pans only with autoPan: off while this popup is open (a click sets it again).
         if (popup && opt.keepView) { popup.options.autoPan = false; }
         marker.openPopup();

@@ -91,6 +91,7 @@ html,body{margin:0;overflow:hidden;}
 .leaflet-tooltip{white-space:normal;width:max-content;max-width:min(300px,calc(100vw - 40px));}
 .ia-label{color:#5b5b5b;font:600 11px/1.1 system-ui,sans-serif;letter-spacing:.12em;text-transform:uppercase;
   text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none;}
+.ia-label.ia-faded{opacity:.3;}  /* a country name with no place free of markers: they show through it */
 .ia-id{color:#777;font-size:10px;margin-top:2px;}
 .ia-pop table{border-collapse:collapse;font-size:12px;}
 .ia-pop th{text-align:left;padding:1px 8px 1px 0;color:#555;font-weight:600;vertical-align:top;white-space:nowrap;}
@@ -446,10 +447,11 @@ class _Borders(folium.map.Layer):
             // would overlap one drawn before it (the list is in order of importance) is hidden.
             // So is one under a control (on a phone "TURKEY" sat under the zoom buttons, "KUWAIT"
             // under the legend) or cut by the map's edge ("RAEL", "AN"): half a name reads as noise.
-            // A name under an incident's marker moves a line down or up, or a little sideways, where
-            // that is free ("IRAQ" lay under the Baghdad cluster of the opening view); markers come
-            // first: where no place is free of them, the name stays and the marker covers it.
-            var NUDGES = [[0, 0], [0, 15], [0, -15], [-24, 0], [24, 0]];
+            // A name under an incident's marker or a site's dot moves a line down or up, or sideways,
+            // where that is free ("IRAQ" lay under the Baghdad cluster of the opening view); markers come
+            // first: where no place is free of them (the Gazetteer's dots fill Iraq, Syria and Lebanon),
+            // the name stays at its nearest place, faded, and the dots show through it.
+            var NUDGES = [[0, 0], [0, 15], [0, -15], [-24, 0], [24, 0], [0, 30], [0, -30], [-48, 0], [48, 0]];
             var waits = 0;
             function declutter() {
                 // Until Leaflet's style sheet is in, the controls are blocks under the map and every
@@ -483,6 +485,7 @@ class _Borders(folium.map.Layer):
                     if (!el) { return; }
                     el.style.visibility = "";
                     el.style.margin = "";
+                    L.DomUtil.removeClass(el, "ia-faded");
                     var home = el.getBoundingClientRect(), fallback = null, chosen = null;
                     for (var i = 0; i < NUDGES.length && !chosen; i++) {
                         var dx = NUDGES[i][0], dy = NUDGES[i][1];
@@ -493,8 +496,9 @@ class _Borders(folium.map.Layer):
                         if (cut || meets(r, drawn)) { continue; }
                         if (!meets(r, marks)) { chosen = [dx, dy, r]; } else if (!fallback) { fallback = [dx, dy, r]; }
                     }
-                    chosen = chosen || fallback;
+                    chosen = chosen || fallback;  // the nearest place a marker shares
                     if (!chosen) { el.style.visibility = "hidden"; return; }
+                    if (chosen === fallback) { L.DomUtil.addClass(el, "ia-faded"); }
                     if (chosen[0] || chosen[1]) { el.style.margin = chosen[1] + "px 0 0 " + chosen[0] + "px"; }
                     drawn.push(chosen[2]);
                 });

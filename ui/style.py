@@ -10,7 +10,8 @@ the map page); these rules are the ones any page can trip over:
   the grid's top edge: the grid gets that room, so it no longer covers the line above;
 * a static table's (``st.table``) cell text wraps at the table's width, not at Streamlit's 400 px;
 * below :data:`ui.layout.NARROW_PX` a data grid (one line per row, canvas-drawn: it scrolls
-  sideways) gives way to a list of cards (:mod:`ui.cards`), each field whole.
+  sideways) gives way to a list of cards (:mod:`ui.cards`), each field whole; a container keyed
+  ``ia_narrow_...`` (:data:`NARROW_ONLY`) shows on a phone only.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ import streamlit as st
 
 from ui.layout import NARROW_PX  # Streamlit stacks columns below this width: a phone
 
-__all__ = ["CAPTION_CLASS", "CARDS_CLASS", "GRID_CLASS", "NOBREAK_CLASS", "app_css", "apply", "caption_html"]
+__all__ = ["CAPTION_CLASS", "CARDS_CLASS", "GRID_CLASS", "NARROW_ONLY", "NOBREAK_CLASS", "app_css", "apply", "caption_html"]
 
 NOBREAK_CLASS = "ia-nb"
 CAPTION_CLASS = "ia-caption"  # st.caption's look (its grey is the text colour at 60 %)
 GRID_CLASS = "ia_grid"  # the key prefix of a grid's container that holds its cards too (``st-key-ia_grid_...``)
 CARDS_CLASS = "ia-cards"
+NARROW_ONLY = "ia_narrow"  # the key prefix of a container shown on a phone only (``st-key-ia_narrow_...``)
 _TOOLBAR_PX = 34  # Streamlit's element toolbar: 28 px of buttons plus its offset above the element
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
@@ -50,7 +52,7 @@ def app_css() -> str:
 .{CARDS_CLASS} .ia-ce li:before{{content:"– ";}}
 .{CARDS_CLASS} .ia-cm summary{{cursor:pointer;font-size:.9rem;padding:.3rem 0;opacity:.8;}}  /* a finger's target */
 .{CARDS_CLASS} .ia-cn{{margin-bottom:.5rem;opacity:.75;}}
-@media (min-width:{NARROW_PX + 1}px){{ .{CARDS_CLASS}{{display:none;}} }}
+@media (min-width:{NARROW_PX + 1}px){{ .{CARDS_CLASS},[class*="st-key-{NARROW_ONLY}_"]{{display:none;}} }}
 @media (max-width:{NARROW_PX}px){{
   {grid} [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]),[class*="st-key-{GRID_CLASS}_"][class*="_caption"]
     {{display:none;}}

@@ -27,6 +27,7 @@ __all__ = [
     "COLUMN_CONFIG",
     "FITTED",
     "TABLE_ROWS",
+    "actor_line",
     "fitted_config",
     "incident_cards",
     "incident_table",
@@ -192,7 +193,7 @@ def _count(value, word: str) -> str:
     return "" if pd.isna(value) else f"{int(value):,} {word if int(value) != 1 else word.rstrip('s')}"
 
 
-def _actor_line(family, actor, attribution, by: str) -> str:
+def actor_line(family, actor, attribution, by: str) -> str:
     """Family · actor · attribution · by whom, each unknown one named once in front rather than
     repeated: "Actor and attribution unknown", never "Unknown · Unknown · Unknown". An unknown
     actor implies an unknown family, so the family is then not named."""
@@ -218,7 +219,7 @@ def incident_cards(
             f for f in (_count(r.munitions, "munitions"), _count(r.killed, "killed"), _count(r.injured, "injured")) if f
         )
         by = f"by {r.attributed_by}" if isinstance(r.attributed_by, str) and r.attributed_by else ""
-        actor = _actor_line(r.family, r.actor, r.attribution, by)
+        actor = actor_line(r.family, r.actor, r.attribution, by)
         yield Card(
             title=f"{r.date} · {r.type}" + (" (intercepted)" if pd.notna(r.intercepted) and r.intercepted else ""),
             lines=(", ".join(str(v) for v in (r.location, r.country) if isinstance(v, str) and v), actor, figures,

@@ -279,6 +279,34 @@ def test_on_a_phone_the_gazetteer_map_is_on_the_first_screen(browser, bundled_ap
         session.close()
 
 
+# Country names drawn in full over one of the Gazetteer's site dots (a faded name lets the dot show through).
+_NAMES_OVER_DOTS_JS = """() => {
+    const dots = Array.from(document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive'),
+                            d => d.getBoundingClientRect()).filter(d => d.width);
+    return Array.from(document.querySelectorAll('.ia-country'))
+        .filter(e => getComputedStyle(e).visibility !== 'hidden' && +getComputedStyle(e).opacity > 0.5)
+        .filter(e => { const r = e.getBoundingClientRect();
+            return dots.some(d => r.left < d.right && r.right > d.left && r.top < d.bottom && r.bottom > d.top); })
+        .map(e => e.textContent);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_no_country_name_lies_over_a_gazetteer_dot(browser, bundled_app_url, viewport):
+    """IRAQ, SYRIA and LEBANON lay over site dots where no nearby place was free: such a name now
+    moves further, or fades so the dots show through it (it is still there to read)."""
+    session = Session(browser, bundled_app_url, viewport=viewport)
+    try:
+        frame = _gazetteer_map(session, "document.querySelectorAll('.leaflet-overlay-pane path').length > 60")
+        assert settled(frame, _NAMES_OVER_DOTS_JS) == []
+        assert {"Iraq", "Syria"} <= shown_countries(frame)
+        session.element_screenshot(session.page.locator(".st-key-ia_gaz_map iframe"), f"31_gazetteer_names_{viewport[0]}")
+        frame.evaluate("() => window.map.zoomIn(1, {animate: false})")
+        assert settled(frame, _NAMES_OVER_DOTS_JS) == []
+    finally:
+        session.close()
+
+
 LEGEND_SHARE = 0.13  # of the map's area, at most (open, it covered about a fifth at 1280×800)
 
 

@@ -63,6 +63,14 @@ def _open(session: Session, query: str) -> None:
     session.page.locator(".ia-copy input").first.wait_for(state="attached", timeout=30_000)
 
 
+def _open_revealed(session: Session, lat, lon):
+    """A link to Balad's incident with its own view at zoom 9, opened until the incident is shown; its map frame."""
+    _open(session, f"lat={lat}&lon={lon}&z=9&sel={BALAD[0]}")
+    frame = session.map_frame()
+    frame.wait_for_function("id => window.__iaRevealed === id && window.__iaSelected._icon", arg=BALAD[0])
+    return frame
+
+
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=lambda v: f"{v[0]}x{v[1]}")
 @pytest.mark.parametrize("incident", [BALAD[0], STACKED], ids=["alone", "stacked"])
 def test_a_link_with_its_own_view_reopens_and_recopies_unchanged(browser, bundled_app_url, viewport, incident):
@@ -175,9 +183,7 @@ def test_a_linked_incident_near_the_maps_edge_opens_with_its_popup_inside_the_ma
     lon = f"{BALAD[2] + (0.45 if viewport != PHONE else 0.4) * (1 if up else -1.3):.4f}"
     session = _session(browser, bundled_app_url, viewport)
     try:
-        _open(session, f"lat={lat}&lon={lon}&z=9&sel={BALAD[0]}")
-        frame = session.map_frame()
-        frame.wait_for_function("id => window.__iaRevealed === id && window.__iaSelected._icon", arg=BALAD[0])
+        frame = _open_revealed(session, lat, lon)
         link = _settled(session)
         assert _view(link) == (lat, lon, "9") == _on_screen(session)
         assert BALAD[0] in session.page.locator(".st-key-ia_sheet").inner_text()
@@ -185,6 +191,7 @@ def test_a_linked_incident_near_the_maps_edge_opens_with_its_popup_inside_the_ma
         name = f"28_link_edge_{corner}_{viewport[0]}"
         session.element_screenshot(session.page.locator(MAP_IFRAME), name)
         mark, (ml, mt, mr, mb) = boxes["marker"], boxes["map"]
+        assert not [c for c in boxes["controls"] if _meets(mark, c)], boxes  # on a phone: under the zoom buttons
         if viewport == PHONE:
             assert boxes["popup"] is None
             sheet = session.page.locator(".st-key-ia_sheet").bounding_box()
@@ -201,5 +208,50 @@ def test_a_linked_incident_near_the_maps_edge_opens_with_its_popup_inside_the_ma
             assert mark[1] < tip[1] and tip[3] <= pop[1] + 2, boxes  # below the incident
         else:
             assert pop[3] - 2 <= tip[1] and tip[3] > mark[1], boxes  # above it, as usual
+    finally:
+        session.close()
+
+
+# The link's centre that puts the selected incident on the middle of the zoom-out button
+# (in the map as it is now: the incident at its centre).
+_CENTRE_UNDER_ZOOM_OUT = """() => {
+    const map = window.map, edge = map.getContainer().getBoundingClientRect();
+    const r = document.querySelector('.leaflet-control-zoom-out').getBoundingClientRect();
+    const at = L.point(r.left - edge.left + r.width / 2, r.top - edge.top + r.height / 2);
+    const mark = map.latLngToContainerPoint(window.__iaSelected.getLatLng());
+    const c = map.containerPointToLatLng(map.getSize().divideBy(2).add(mark.subtract(at)));
+    return [c.lat.toFixed(4), c.lng.toFixed(4)];
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=lambda v: f"{v[0]}x{v[1]}")
+def test_a_link_that_puts_its_incident_under_the_zoom_buttons_moves_the_buttons_not_the_view(
+    browser, bundled_app_url, viewport
+):
+    """A link centred so that its incident lies under the zoom buttons opened with the incident hidden
+    (on a phone the buttons covered it whole). The view is the link's, so the buttons give way."""
+    session = _session(browser, bundled_app_url, viewport)
+    try:
+        frame = _open_revealed(session, BALAD[1], BALAD[2])
+        _settled(session)
+        lat, lon = frame.evaluate(_CENTRE_UNDER_ZOOM_OUT)
+    finally:
+        session.close()
+    session = _session(browser, bundled_app_url, viewport)
+    try:
+        frame = _open_revealed(session, lat, lon)
+        link = _settled(session)
+        assert _view(link) == (lat, lon, "9") == _on_screen(session)  # the link's view, kept
+        boxes = frame.evaluate(_POPUP_BOXES)
+        mark, edge = boxes["marker"], boxes["map"]
+        assert edge[0] <= mark[0] and edge[1] <= mark[1] and mark[2] <= edge[2] and mark[3] <= edge[3], boxes
+        assert not [c for c in boxes["controls"] if _meets(mark, c)], boxes
+        # The buttons are still there, whole and inside the map (on its other side).
+        zoom = frame.evaluate(
+            "() => { const r = document.querySelector('.leaflet-control-zoom').getBoundingClientRect();"
+            " return [r.left, r.top, r.right, r.bottom]; }"
+        )
+        assert edge[0] <= zoom[0] < zoom[2] <= edge[2] and edge[1] <= zoom[1] < zoom[3] <= edge[3], (zoom, edge)
+        session.element_screenshot(session.page.locator(MAP_IFRAME), f"30_link_under_zoom_{viewport[0]}")
     finally:
         session.close()

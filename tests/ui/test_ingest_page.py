@@ -377,6 +377,64 @@ def test_a_saved_pages_own_date_fills_an_empty_published_and_says_so(store_setti
     assert any("'Published' is set to 2024-03-06, the publication date in the page's metadata" in v for v in infos)
 
 
+@pytest.mark.parametrize(
+    ("opening", "where"),
+    [("ERBIL, May 11 2023 (Wire) - ", "the dateline “ERBIL, May 11 2023 (Wire) -”"),
+     ("Rockets on a base\nPublished 11 May 2023\n", "the 'Published' line “Published 11 May 2023”")],
+    ids=["dateline", "published-line"],
+)  # fmt: skip
+def test_a_pasted_reports_own_date_fills_an_empty_published_and_says_where_from(store_settings, opening, where):
+    """Only an uploaded page's metadata date was used: a pasted report with its date at the top was refused."""
+    at = submit(page(), opening + REPORT, published=None)
+    assert not at.error
+    assert at.session_state[KEY]["published"] == PUBLISHED
+    assert at.date_input(key=f"{KEY}_published").value == PUBLISHED  # shown in the field it was taken for
+    infos = [i.value.replace("\\", "") for i in at.info]
+    assert any(f"'Published' is set to 2023-05-11, from {where}" in v for v in infos), infos
+    assert at.subheader and at.subheader[0].value.endswith("proposed incidents")  # extracted, not refused
+
+
+def test_a_pasted_dateline_without_a_year_says_the_year_was_assumed(store_settings, monkeypatch):
+    monkeypatch.setenv("GEO_TODAY", "2023-06-01")
+    at = submit(page(), "ERBIL, May 11 (Wire) - " + REPORT, published=None)
+    assert at.session_state[KEY]["published"] == PUBLISHED
+    infos = " ".join(i.value.replace("\\", "") for i in at.info)
+    assert "it gives no year: 2023 is the latest year" in infos
+
+
+def test_a_pasted_report_with_two_dates_at_the_top_is_not_guessed(store_settings):
+    at = submit(page(), "Base hit\n2023-05-11\nPublished 12 May 2023\n" + REPORT, published=None)
+    (error,) = at.error
+    assert "Set the report's publication date ('Published') first" in error.value
+    infos = " ".join(i.value.replace("\\", "") for i in at.info)
+    assert "more than one date (2023-05-12 in the 'Published' line; 2023-05-11 in a line of its own" in infos
+    assert KEY not in at.session_state
+
+
+def test_a_date_set_by_hand_wins_and_the_reports_own_is_named(store_settings):
+    at = submit(page(), "Published 12 May 2023\n" + REPORT)  # PUBLISHED is the 11th
+    assert at.session_state[KEY]["published"] == PUBLISHED
+    infos = " ".join(i.value.replace("\\", "") for i in at.info)
+    assert "The report gives 2023-05-12 as its publication date" in infos
+
+
+def test_a_phone_cards_save_box_leaves_its_proposal_out_until_the_next_extraction(store_settings):
+    """On a phone the table (and its "save" column) is hidden: each card has its own box."""
+    at = submit(page(), REPORT)
+    boxes = [c for c in at.checkbox if c.label == "Save this incident"]
+    assert len(boxes) == 2 and all(b.value for b in boxes)
+    weakest_first = sorted(at.session_state[KEY]["result"].candidates, key=lambda c: c.confidence.overall)
+    cards = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="ia-cards">')]
+    assert len(cards) == 2 and all("Confidence" in c and "Date precision" in c for c in cards)
+    boxes[0].uncheck()
+    at.run()
+    save(at)
+    assert at.success and "1 added" in at.success[0].value
+    assert [i.site_id for i in stored(store_settings)] == [weakest_first[1].site_id]  # the first card's left out
+    at = submit(at, REPORT)  # a new extraction: every card's box checked again
+    assert all(c.value for c in at.checkbox if c.label == "Save this incident")
+
+
 def test_the_proposals_map_opens_fitted_to_the_proposals(store_settings):
     # Its frame starts without a size: a fixed view set then left the proposals in a corner at the
     # lowest zoom. The map fits their bounds once it has a size (FitBounds, shared with the Gazetteer).
