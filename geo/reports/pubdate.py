@@ -18,14 +18,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from geo.reports.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, _latest_day_month, _month_num
+from geo.reports.dates import _MONTH, _latest_day_month, _month_num
 
 __all__ = ["HEAD_LINES", "HEAD_CHARS", "FoundDate", "TextDate", "text_publication_date"]
 
 HEAD_LINES = 6  # a headline, a standfirst, a byline, a date line, then the story
 HEAD_CHARS = 800  # of the text, whatever its lines (a pasted report may have none)
 
-_MONTH = r"(?P<month>" + "|".join((*MONTH_NAMES, *(rf"{a}\.?" for a in MONTH_ABBREVIATIONS))) + r")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 # A calendar date written out in full: "21 January 2024", "Jan. 21, 2024", "2024-01-21".
