@@ -10,7 +10,6 @@ field still needs the table: a wider screen, or the phone turned sideways.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -29,9 +28,7 @@ PHONE_INTRO = (
 
 def _number(value) -> str:
     """A count as text: "unknown" for an empty cell (NaN or None), else the integer."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "unknown"
-    return f"{int(value):,}"
+    return "unknown" if pd.isna(value) else f"{int(value):,}"
 
 
 def proposal_cards(rows: pd.DataFrame, methods: Sequence[str]) -> list[Card]:
